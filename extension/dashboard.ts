@@ -1,0 +1,161 @@
+/**
+ * The dashboard panel host. The host owns the data; the webview is a view of it: on `ready` (first load, reload,
+ * or re-creation after being hidden) the host replays every event of the shown runs, then streams live events
+ * coalesced to a few messages a second. Which runs are shown is kept in workspace state, so the serializer can
+ * restore the panel after a window reload.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { renderDashboardHtml, makeNonce } from '../src/dashboard/html';
+import { parseWebviewMessage, type HostToWebview, type RunEvent, type RunInfo } from '../src/protocol';
+import type { RunManager } from './runManager';
+
+export const DASHBOARD_VIEW_TYPE = 'trainingLens.dashboard';
+const SHOWN_KEY = 'trainingLens.dashboard.shownRuns';
+const FLUSH_MS = 250;
+const CHUNK = 5000;
+
+interface ShownRun { info: RunInfo; runDir?: string }
+
+export class Dashboard implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private shown: ShownRun[] = [];
+  private readonly pending = new Map<string, RunEvent[]>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private panelDisposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly runs: RunManager, private readonly output: vscode.LogOutputChannel) {
+    this.shown = context.workspaceState.get<ShownRun[]>(SHOWN_KEY, []);
+    this.disposables.push(
+      runs.onEvent(({ runId, event }) => this.onLiveEvent(runId, event)),
+      runs.onRunInfo(info => {
+        const s = this.shown.find(r => r.info.runId === info.runId);
+        if (!s) return;
+        s.info = info;
+        void this.persist();
+        this.flush();
+        this.post({ type: 'run-info', run: info });
+      }),
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => this.attach(panel),
+      }),
+    );
+  }
+
+  /** Shows these runs (replacing what was shown), creating or revealing the panel. */
+  show(runs: ShownRun[]): void {
+    this.shown = runs;
+    void this.persist();
+    this.pending.clear();
+    if (this.panel) {
+      this.panel.title = this.title();
+      this.panel.reveal(undefined, true);
+      this.replay();
+    } else {
+      const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+      this.attach(panel);
+    }
+  }
+
+  get isOpen(): boolean { return !!this.panel; }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
+  }
+
+  private title(): string {
+    const first = this.shown[0]?.info;
+    if (!first) return 'Training Lens';
+    return `Training Lens: ${path.basename(first.jobFile)}${this.shown.length > 1 ? ` (+${this.shown.length - 1})` : ''}`;
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = this.options();
+    panel.title = this.title();
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    webview.html = renderDashboardHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      title: this.title(),
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage(raw => this.onMessage(raw)),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.panelDisposables.forEach(d => d.dispose());
+        this.panelDisposables = [];
+        this.pending.clear();
+      }),
+    );
+  }
+
+  private onMessage(raw: unknown): void {
+    const r = parseWebviewMessage(raw);
+    if (!r.ok) { this.output.warn(`Dashboard sent an invalid message: ${r.reason}`); return; }
+    const msg = r.value;
+    switch (msg.type) {
+      case 'ready': this.replay(); break;
+      case 'open-source': void openSource(msg.file, msg.line); break;
+      case 'stop-run': this.runs.stop(msg.runId); break;
+      case 'error': this.output.error(`Dashboard: ${msg.message}`); break;
+    }
+  }
+
+  /** Full state, as if the webview were new. */
+  private replay(): void {
+    this.pending.clear();
+    this.post({ type: 'reset', runs: this.shown.map(s => this.runs.infoOf(s.info.runId) ?? s.info) });
+    for (const s of this.shown) {
+      let events: RunEvent[];
+      try {
+        events = this.runs.eventsOf(s.info.runId, s.runDir);
+      } catch (e) {
+        this.output.error(`Cannot read run ${s.info.runId}: ${(e as Error).message}`);
+        continue;
+      }
+      for (let i = 0; i < events.length; i += CHUNK) this.post({ type: 'events', runId: s.info.runId, events: events.slice(i, i + CHUNK) });
+    }
+  }
+
+  private onLiveEvent(runId: string, event: RunEvent): void {
+    if (!this.panel || !this.shown.some(s => s.info.runId === runId)) return;
+    let list = this.pending.get(runId);
+    if (!list) this.pending.set(runId, list = []);
+    list.push(event);
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const [runId, events] of this.pending) this.post({ type: 'events', runId, events });
+    this.pending.clear();
+  }
+
+  private post(msg: HostToWebview): void {
+    // A hidden webview drops messages; it asks for a replay (`ready`) when shown again.
+    void this.panel?.webview.postMessage(msg);
+  }
+
+  private persist(): Thenable<void> {
+    return this.context.workspaceState.update(SHOWN_KEY, this.shown);
+  }
+
+  dispose(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.panel?.dispose();
+    this.disposables.forEach(d => d.dispose());
+  }
+}
+
+export async function openSource(file: string, line: number, column = 1): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+}

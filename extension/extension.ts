@@ -1,0 +1,101 @@
+/**
+ * Training Lens: thin glue between VS Code and the core in src/. Training runs in a child process (never in the
+ * extension host) and only in trusted workspaces; code lenses are parse-only and work in Restricted Mode.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { RunManager, infoFromRecord } from './runManager';
+import { RunStatusBar } from './statusBar';
+import { Dashboard, openSource } from './dashboard';
+import { TrainCodeLensProvider } from './codeLens';
+import { findJobFiles } from './jobs';
+
+const JOB_SELECTOR: vscode.DocumentSelector = [
+  { language: 'typescript', scheme: 'file' }, { language: 'javascript', scheme: 'file' },
+];
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Training Lens', { log: true });
+  const runs = new RunManager(context.extensionPath, output);
+  const dashboard = new Dashboard(context, runs, output);
+  const lenses = new TrainCodeLensProvider();
+  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs));
+
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),
+    vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('trainingLens')) lenses.refresh(); }),
+    vscode.commands.registerCommand('trainingLens.train', async () => {
+      if (!checkTrust()) return;
+      const jobs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Training Lens: finding job files' }, () => findJobFiles());
+      if (jobs.length === 0) {
+        const pick = await vscode.window.showInformationMessage('No training job found: a job is a .ts/.js file that imports @tensorflow/tfjs and calls model.fit(...) or model.fitDataset(...).', 'Train Current File');
+        if (pick && vscode.window.activeTextEditor) await train(vscode.window.activeTextEditor.document.uri);
+        return;
+      }
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      const items = jobs.map(uri => ({ label: vscode.workspace.asRelativePath(uri), description: uri.toString() === active ? 'current file' : undefined, uri }));
+      items.sort((a, b) => Number(!!b.description) - Number(!!a.description));
+      const picked = await vscode.window.showQuickPick(items, { title: 'Training Lens: Train', placeHolder: 'Pick the job file to train' });
+      if (picked) await train(picked.uri);
+    }),
+    vscode.commands.registerCommand('trainingLens.trainFile', async (uri?: vscode.Uri) => {
+      if (!checkTrust()) return;
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) { void vscode.window.showErrorMessage('Training Lens: open a job file first.'); return; }
+      await train(target);
+    }),
+    vscode.commands.registerCommand('trainingLens.stop', () => {
+      if (!runs.stop()) void vscode.window.showInformationMessage('Training Lens: no training is running.');
+    }),
+    vscode.commands.registerCommand('trainingLens.openDashboard', async () => {
+      const live = runs.liveRuns;
+      if (live.length > 0) {
+        dashboard.show(live.map(r => ({ info: r.info, runDir: r.handle.runDir })));
+        return;
+      }
+      const saved = runs.savedRuns();
+      if (saved.length === 0) { void vscode.window.showInformationMessage('Training Lens: no saved runs in this workspace yet. Train a job first.'); return; }
+      const picked = await vscode.window.showQuickPick(saved.map(r => {
+        const info = infoFromRecord(r);
+        return {
+          label: `${info.label} · ${r.status}`,
+          description: r.finalLoss != null ? `loss ${r.finalLoss.toFixed(4)}` : undefined,
+          detail: `${vscode.workspace.asRelativePath(r.jobFile)} · ${r.steps} steps${r.backend ? ' · ' + r.backend : ''}`,
+          info, runDir: r.dir,
+        };
+      }), { title: 'Training Lens: Open Dashboard', placeHolder: 'Pick a saved run', matchOnDetail: true });
+      if (picked) dashboard.show([{ info: picked.info, runDir: picked.runDir }]);
+    }),
+    runs.onRunInfo(info => {
+      if (info.status !== 'error') return;
+      const end = runs.eventsOf(info.runId).find(e => e.kind === 'run-end');
+      const error = end?.kind === 'run-end' ? end.error : undefined;
+      const loc = error?.location;
+      const where = loc ? ` — ${path.basename(loc.file)}:${loc.line}` : '';
+      void vscode.window.showErrorMessage(`Training failed: ${error?.message ?? 'unknown error'}${where}`, ...(loc ? ['Open File'] : []), 'Show Log').then(choice => {
+        if (choice === 'Open File' && loc) void openSource(loc.file, loc.line, loc.column);
+        if (choice === 'Show Log') output.show(true);
+      });
+    }),
+  );
+
+  async function train(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file') { void vscode.window.showErrorMessage('Training Lens can only train files on disk.'); return; }
+    const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    const run = runs.start(uri.fsPath);
+    dashboard.show([{ info: run.info, runDir: run.handle.runDir }]);
+  }
+}
+
+/** Job files are code: never run them in a workspace the user has not trusted. */
+function checkTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showErrorMessage(
+    'Training Lens cannot train in Restricted Mode: training runs the job file\'s code. Trust this workspace to train; code lenses keep working meanwhile.',
+    'Manage Workspace Trust',
+  ).then(choice => { if (choice) void vscode.commands.executeCommand('workbench.trust.manage'); });
+  return false;
+}
+
+export function deactivate(): void { /* disposables in context.subscriptions stop live runs */ }

@@ -1,0 +1,149 @@
+/**
+ * Owns the runs of this window: starts them (child process via src/runner/launch), keeps live event history in
+ * memory, reads finished runs from disk, and tells listeners (status bar, dashboard, output) what happened.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { launchRun, type RunHandle } from '../src/runner/launch';
+import { runnerEntry } from '../src/runner/entry';
+import { runsDirOf, readRunLog, listRuns, EVENTS_FILE, type RunRecord } from '../src/runs/store';
+import type { RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
+import type { BackendPreference } from '../src/runner/backend';
+
+export interface LiveRun {
+  handle: RunHandle;
+  events: RunEvent[];
+  info: RunInfo;
+}
+
+export class RunManager implements vscode.Disposable {
+  private readonly live = new Map<string, LiveRun>();
+  private readonly eventEmitter = new vscode.EventEmitter<{ runId: string; event: RunEvent }>();
+  private readonly infoEmitter = new vscode.EventEmitter<RunInfo>();
+  /** every event of a live run, in order */
+  readonly onEvent = this.eventEmitter.event;
+  /** a run started or changed status */
+  readonly onRunInfo = this.infoEmitter.event;
+
+  constructor(private readonly extensionPath: string, private readonly output: vscode.LogOutputChannel) {}
+
+  get liveRuns(): LiveRun[] { return [...this.live.values()]; }
+
+  runsDirFor(jobFile: string): string {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(jobFile)) ?? vscode.workspace.workspaceFolders?.[0];
+    return runsDirOf(folder ? folder.uri.fsPath : path.dirname(jobFile));
+  }
+
+  start(jobFile: string): LiveRun {
+    const config = vscode.workspace.getConfiguration('trainingLens', vscode.Uri.file(jobFile));
+    const epochs = config.get<number>('epochs') || undefined;
+    const handle = launchRun({
+      jobFile,
+      runsDir: this.runsDirFor(jobFile),
+      backend: config.get<BackendPreference>('backend', 'auto'),
+      epochs,
+      probes: {
+        gradNorms: config.get<boolean>('probes.gradientNorms', true),
+        deadRelu: config.get<boolean>('probes.deadRelu', true),
+        deadReluWindow: config.get<number>('probes.deadReluWindow', 20),
+        histogramEvery: config.get<number>('probes.histogramEvery', 50),
+      },
+      ...runnerEntry(path.join(this.extensionPath, 'dist')),
+    });
+    const info: RunInfo = {
+      runId: handle.runId, jobFile, label: labelOf(jobFile, new Date().toISOString()), startedAt: new Date().toISOString(), status: 'running',
+    };
+    const run: LiveRun = { handle, events: [], info };
+    this.live.set(handle.runId, run);
+    this.output.info(`Run ${handle.runId} started: ${jobFile}`);
+    handle.onProblem(reason => this.output.warn(`Run ${handle.runId}: ${reason}`));
+    handle.onEvent(event => {
+      run.events.push(event);
+      this.logEvent(handle.runId, event);
+      this.eventEmitter.fire({ runId: handle.runId, event });
+    });
+    this.infoEmitter.fire(info);
+    void handle.done.then(end => this.finish(run, end));
+    return run;
+  }
+
+  stop(runId?: string): boolean {
+    const targets = runId ? [this.live.get(runId)].filter((r): r is LiveRun => !!r) : this.liveRuns;
+    targets.forEach(r => r.handle.stop());
+    return targets.length > 0;
+  }
+
+  /** Events of a run: from memory while live (or just finished), otherwise from its log on disk. */
+  eventsOf(runId: string, runDir?: string): RunEvent[] {
+    const live = this.live.get(runId) ?? this.finished.get(runId);
+    if (live) return live.events;
+    if (!runDir) return [];
+    const log = readRunLog(path.join(runDir, EVENTS_FILE));
+    for (const p of log.problems) this.output.warn(`${log.file}:${p.line}: skipped: ${p.reason}`);
+    return log.events;
+  }
+
+  infoOf(runId: string): RunInfo | undefined {
+    return (this.live.get(runId) ?? this.finished.get(runId))?.info;
+  }
+
+  /** Saved runs of every workspace folder, newest first. */
+  savedRuns(): RunRecord[] {
+    const dirs = (vscode.workspace.workspaceFolders ?? []).map(f => runsDirOf(f.uri.fsPath));
+    return dirs.flatMap(d => listRuns(d)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** Finished runs of this session stay in memory: reopening the dashboard must not re-read a big log. */
+  private readonly finished = new Map<string, LiveRun>();
+
+  private finish(run: LiveRun, end: RunEndEvent): void {
+    this.live.delete(run.handle.runId);
+    this.finished.set(run.handle.runId, run);
+    run.info = { ...run.info, status: end.status };
+    const id = run.handle.runId;
+    if (end.status === 'ok') this.output.info(`Run ${id} finished after ${end.steps} steps (${(end.durationMs / 1000).toFixed(1)} s)`);
+    else if (end.status === 'cancelled') this.output.info(`Run ${id} cancelled after ${end.steps} steps`);
+    else {
+      const loc = end.error?.location;
+      this.output.error(`Run ${id} failed: ${end.error?.message ?? 'unknown error'}${loc ? ` (${loc.file}:${loc.line})` : ''}`);
+      if (end.error?.stack) this.output.error(end.error.stack);
+    }
+    this.infoEmitter.fire(run.info);
+  }
+
+  private logEvent(runId: string, e: RunEvent): void {
+    switch (e.kind) {
+      case 'run-start':
+        this.output.info(`Run ${runId}: backend ${e.backend}${e.backendNotes.length ? ` (${e.backendNotes.join('; ')})` : ''}`);
+        break;
+      case 'fit-start':
+        this.output.info(`Run ${runId}: ${e.method} ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs${e.backend ? ' on ' + e.backend : ''}`);
+        break;
+      case 'epoch':
+        this.output.info(`Run ${runId}: epoch ${e.epoch + 1} ${Object.entries(e.logs).map(([k, v]) => `${k}=${v == null ? 'NaN' : v.toFixed(4)}`).join(' ')}`);
+        break;
+      case 'log':
+        (e.level === 'error' ? this.output.error : e.level === 'warn' ? this.output.warn : this.output.info).call(this.output, `[${e.stream}] ${e.text}`);
+        break;
+    }
+  }
+
+  dispose(): void {
+    this.stop();
+    this.eventEmitter.dispose();
+    this.infoEmitter.dispose();
+  }
+}
+
+export function labelOf(jobFile: string, startedAt: string): string {
+  const d = new Date(startedAt);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${path.basename(jobFile)} · ${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function infoFromRecord(r: RunRecord): RunInfo {
+  return {
+    runId: r.runId, jobFile: r.jobFile, label: labelOf(r.jobFile, r.startedAt), startedAt: r.startedAt,
+    status: r.status === 'interrupted' ? 'error' : r.status,
+  };
+}

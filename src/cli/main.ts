@@ -1,0 +1,173 @@
+/**
+ * `training-lens train <job> [--epochs N] [--backend node|wasm|cpu] [--report <dir>]`: the extension's runner,
+ * headless. `training-lens report <run folder | events.ndjson>` replays a saved run as the same text report.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { launchRun } from '../runner/launch';
+import { runnerEntry } from '../runner/entry';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../runner/backend';
+import { runsDirOf, readRunLog, EVENTS_FILE } from '../runs/store';
+import { summarizeRun, formatLogs, formatNumber, formatDuration, type RunSummary } from '../runs/summary';
+import { ProgressTracker } from '../runs/progress';
+import type { RunEvent } from '../protocol';
+
+const USAGE = `Usage:
+  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
+  training-lens report <run folder | events.ndjson> [--json]
+`;
+
+class UsageError extends Error {}
+
+interface Parsed { positional: string[]; flags: Map<string, string | true> }
+
+function parseArgs(argv: string[], valued: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) { positional.push(a); continue; }
+    const [name, inline] = a.slice(2).split('=', 2);
+    if (valued.includes(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, v);
+    } else flags.set(name, true);
+  }
+  return { positional, flags };
+}
+
+function write(line: string): void { process.stdout.write(line + '\n'); }
+
+/** Text lines shared by live runs and replays. */
+class Reporter {
+  private readonly progress = new ProgressTracker();
+  private bar = false;
+  constructor(private readonly live: boolean) {}
+
+  event(e: RunEvent): void {
+    this.progress.update(e);
+    switch (e.kind) {
+      case 'run-start':
+        write(`Training ${e.jobFile} on ${e.backend}${e.backendNotes.length ? ` (${e.backendNotes.join('; ')})` : ''}`);
+        break;
+      case 'fit-start':
+        write(`${e.method}: ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs` +
+          `${e.stepsPerEpoch ? ` × ${e.stepsPerEpoch} steps` : ''}${e.backend ? ` on ${e.backend}` : ''}`);
+        break;
+      case 'batch':
+        if (this.live && process.stderr.isTTY) this.drawBar();
+        break;
+      case 'epoch': {
+        const p = this.progress.current;
+        this.clearBar();
+        write(`epoch ${e.epoch + 1}${p.epochs ? '/' + p.epochs : ''}  ${formatLogs(e.logs)}`);
+        break;
+      }
+      case 'log':
+        if (e.stream === 'runner' || e.level === 'error') { this.clearBar(); write(`[${e.level}] ${e.text}`); }
+        break;
+      case 'run-end':
+        this.clearBar();
+        break;
+    }
+  }
+
+  private drawBar(): void {
+    const p = this.progress.current;
+    const width = 30;
+    const frac = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
+    const filled = Math.round(frac * width);
+    const loss = p.loss == null ? 'NaN' : formatNumber(p.loss);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatDuration(p.etaMs) : ''}  `);
+    this.bar = true;
+  }
+
+  private clearBar(): void {
+    if (this.bar) process.stderr.write('\r\x1b[2K');
+    this.bar = false;
+  }
+}
+
+function printSummary(s: RunSummary): void {
+  write(`Run ${s.runId}: ${s.status} after ${s.steps} steps, ${s.epochs} epochs in ${formatDuration(s.durationMs)}` +
+    `${s.msPerStep != null ? ` (${s.msPerStep.toFixed(1)} ms/step on ${s.backend})` : ''}`);
+  if (Object.keys(s.final).length) write(`final: ${formatLogs(s.final)}`);
+  if (s.error) write(`error: ${s.error.message}${s.error.location ? ` (${s.error.location.file}:${s.error.location.line})` : ''}`);
+  for (const f of s.findings) write(`${f.severity} ${f.code}: ${f.message}`);
+  if (s.logProblems) write(`warning: ${s.logProblems} unreadable line(s) in the run log were skipped`);
+}
+
+async function train(argv: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv, ['epochs', 'backend', 'report', 'runs-dir']);
+  const job = positional[0];
+  if (!job) throw new UsageError('train needs a job file');
+  if (!fs.existsSync(job)) throw new UsageError(`no such job file: ${job}`);
+  const epochsFlag = flags.get('epochs');
+  const epochs = epochsFlag === undefined ? undefined : Number(epochsFlag);
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) throw new UsageError('--epochs must be a positive whole number');
+  const backend = (flags.get('backend') ?? 'auto') as BackendPreference;
+  if (!BACKEND_PREFERENCES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  const runsDir = path.resolve(String(flags.get('runs-dir') ?? runsDirOf(process.cwd())));
+  const reportFlag = flags.get('report');
+  const report = reportFlag ? path.resolve(String(reportFlag)) : undefined;
+
+  const run = launchRun({ jobFile: job, runsDir, backend, epochs, ...runnerEntry(__dirname) });
+  const reporter = new Reporter(true);
+  const events: RunEvent[] = [];
+  run.onEvent(e => { events.push(e); reporter.event(e); });
+  run.onProblem(r => process.stderr.write(`warning: ${r}\n`));
+  const onSignal = () => { process.stderr.write('\nStopping…\n'); run.stop(); };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const end = await run.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  const summary = summarizeRun(events)!;
+  printSummary(summary);
+  if (report) {
+    fs.mkdirSync(report, { recursive: true });
+    fs.copyFileSync(run.logFile, path.join(report, EVENTS_FILE));
+    fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(summary.findings, null, 2) + '\n');
+    fs.writeFileSync(path.join(report, 'summary.json'), JSON.stringify({ ...summary, logFile: run.logFile }, null, 2) + '\n');
+    write(`report: ${report}`);
+  }
+  write(`run log: ${run.logFile}`);
+  return end.status === 'ok' ? 0 : end.status === 'cancelled' ? 130 : 1;
+}
+
+function reportCommand(argv: string[]): number {
+  const { positional, flags } = parseArgs(argv, []);
+  const target = positional[0];
+  if (!target) throw new UsageError('report needs a run folder or an events.ndjson file');
+  const file = fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, EVENTS_FILE) : target;
+  if (!fs.existsSync(file)) throw new UsageError(`no run log at ${file}`);
+  const log = readRunLog(file);
+  for (const p of log.problems) process.stderr.write(`${file}:${p.line}: skipped: ${p.reason}\n`);
+  const summary = summarizeRun(log.events, log.problems.length);
+  if (!summary) { process.stderr.write(`${file}: no run-start event; not a Training Lens run log\n`); return 1; }
+  if (flags.has('json')) { write(JSON.stringify(summary, null, 2)); return 0; }
+  const reporter = new Reporter(false);
+  log.events.forEach(e => reporter.event(e));
+  printSummary(summary);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train': return await train(rest);
+      case 'report': return reportCommand(rest);
+      case undefined: case '-h': case '--help': case 'help': write(USAGE); return command ? 0 : 2;
+      default: throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`training-lens: ${e.message}\n${USAGE}`); return 2; }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { console.error(e); process.exitCode = 1; });
+}

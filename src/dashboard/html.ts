@@ -1,0 +1,63 @@
+/**
+ * The dashboard webview's HTML document. Pure (no `vscode` import): the extension host passes
+ * `webview.cspSource` and the `asWebviewUri` URIs of dist/webview.js and dist/webview.css.
+ * Strict CSP: scripts only with the nonce, styles only from the extension (or with the nonce), nothing remote.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface DashboardHtmlOptions {
+  /** `webview.cspSource` */
+  cspSource: string;
+  /** from `makeNonce()`, fresh for every render */
+  nonce: string;
+  /** webview URI of dist/webview.js */
+  scriptUri: string;
+  /** webview URI of dist/webview.css */
+  styleUri: string;
+  title?: string;
+}
+
+/** 32 characters of base64url from a CSPRNG (valid in a CSP `nonce-` source). */
+export function makeNonce(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+const NONCE_RE = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function dashboardCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ') + ';';
+}
+
+export function renderDashboardHtml(opts: DashboardHtmlOptions): string {
+  if (!NONCE_RE.test(opts.nonce)) throw new Error('renderDashboardHtml: nonce must be base64/base64url (use makeNonce())');
+  if (/[;,'"\s]/.test(opts.cspSource.trim()) || opts.cspSource.trim() === '') {
+    throw new Error(`renderDashboardHtml: invalid cspSource ${JSON.stringify(opts.cspSource)}`);
+  }
+  const csp = dashboardCsp(opts.cspSource.trim(), opts.nonce);
+  const title = opts.title ?? 'Training Lens';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<div id="app"><p id="empty" class="empty">Waiting for the first batch\u2026</p></div>
+<script nonce="${escapeHtml(opts.nonce)}" src="${escapeHtml(opts.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Gradient probe: wraps the compiled optimizer's `computeGradients`, which fit, fitDataset and trainOnBatch all
+ * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
+ * reduces them to L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
+ */
+import type { Tf, Tensor, Optimizer } from '../runner/tfTypes';
+import { histogram, type Histogram } from './histogram';
+
+type ComputeGradients = Optimizer['computeGradients'];
+
+export interface GradientReading {
+  variables: Record<string, number>;
+  histograms?: Record<string, Histogram>;
+}
+
+export class GradientProbe {
+  private names: string[] = [];
+  private pendingNorms: Tensor | undefined;
+  private pendingGrads: Map<string, Tensor> | undefined;
+  private restoreFn: (() => void) | undefined;
+  /** Set by the owner before a step whose gradients should be binned as histograms. */
+  captureHistograms = false;
+  /** Count of computeGradients calls since the last read (1 per step when fit drives the optimizer). */
+  calls = 0;
+
+  constructor(private readonly tf: Tf) {}
+
+  install(optimizer: Optimizer): void {
+    if (this.restoreFn) return;
+    const tf = this.tf;
+    const hadOwn = Object.prototype.hasOwnProperty.call(optimizer, 'computeGradients');
+    const original = optimizer.computeGradients as ComputeGradients;
+    const probe = this;
+    const wrapped: ComputeGradients = function (this: Optimizer, f, varList) {
+      const result = original.call(this, f, varList);
+      probe.calls++;
+      probe.names = Object.keys(result.grads);
+      probe.pendingNorms?.dispose();
+      // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
+      probe.pendingNorms = tf.keep(tf.tidy(() =>
+        tf.stack(probe.names.map(n => tf.sqrt(tf.sum(tf.square(result.grads[n])))))));
+      if (probe.captureHistograms) {
+        probe.disposeGrads();
+        probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
+      }
+      return result;
+    };
+    optimizer.computeGradients = wrapped;
+    this.restoreFn = () => {
+      if (hadOwn) optimizer.computeGradients = original;
+      else delete (optimizer as { computeGradients?: unknown }).computeGradients;
+    };
+  }
+
+  /** Downloads the last step's norms (and histograms when captured); undefined if no step ran since. */
+  async read(bins = 30): Promise<GradientReading | undefined> {
+    const pending = this.pendingNorms;
+    if (!pending) return undefined;
+    this.pendingNorms = undefined;
+    this.calls = 0;
+    const values = await pending.data();
+    pending.dispose();
+    const variables: Record<string, number> = {};
+    this.names.forEach((n, i) => { variables[n] = values[i]; });
+    let histograms: Record<string, Histogram> | undefined;
+    if (this.pendingGrads) {
+      histograms = {};
+      for (const [name, t] of this.pendingGrads) histograms[name] = histogram(await t.data(), bins);
+      this.disposeGrads();
+    }
+    return { variables, histograms };
+  }
+
+  private disposeGrads(): void {
+    this.pendingGrads?.forEach(t => t.dispose());
+    this.pendingGrads = undefined;
+  }
+
+  uninstall(): void {
+    this.restoreFn?.();
+    this.restoreFn = undefined;
+    this.pendingNorms?.dispose();
+    this.pendingNorms = undefined;
+    this.disposeGrads();
+  }
+}
+
+/** Per-layer norm from per-variable norms: sqrt of the sum of squares over the layer's variables. */
+export function layerNorms(variables: Record<string, number>, layerOf: (variable: string) => string): Record<string, number> {
+  const sums = new Map<string, number>();
+  for (const [name, norm] of Object.entries(variables)) {
+    const layer = layerOf(name);
+    sums.set(layer, (sums.get(layer) ?? 0) + norm * norm);
+  }
+  return Object.fromEntries([...sums].map(([k, v]) => [k, Math.sqrt(v)]));
+}

@@ -1,0 +1,201 @@
+/**
+ * The one event contract: runner -> host (IPC), the run log on disk (events.ndjson), CLI report, webview.
+ * Every line that crosses a boundary is parsed with `parseEvent`, which says why a bad line is rejected.
+ */
+import { z } from 'zod';
+
+const finiteOrNull = z.number().nullable(); // JSON has no NaN/Inf: the runner writes null and flags it
+const sourceLocation = z.object({ file: z.string(), line: z.number().int().positive(), column: z.number().int().nonnegative().optional() });
+export type SourceLocation = z.infer<typeof sourceLocation>;
+
+const layerSummary = z.object({
+  name: z.string(),
+  className: z.string(),
+  activation: z.string().optional(),
+  initializer: z.string().optional(),
+  units: z.number().int().optional(),
+  params: z.number().int().nonnegative(),
+  outputShape: z.array(z.number().nullable()).optional(),
+  location: sourceLocation.optional(),
+});
+export type LayerSummary = z.infer<typeof layerSummary>;
+
+const base = { runId: z.string().min(1), seq: z.number().int().nonnegative(), t: z.number().nonnegative() };
+
+export const runStartEvent = z.object({
+  ...base,
+  kind: z.literal('run-start'),
+  jobFile: z.string(),
+  backend: z.string(),
+  backendNotes: z.array(z.string()).default([]),
+  startedAt: z.string(), // ISO wall-clock time
+  argv: z.object({ epochs: z.number().int().positive().optional() }).default({}),
+});
+
+/** Emitted when a (patched) fit/fitDataset starts: the model is only known then, not at run start. */
+export const fitStartEvent = z.object({
+  ...base,
+  kind: z.literal('fit-start'),
+  fitIndex: z.number().int().nonnegative(),
+  method: z.enum(['fit', 'fitDataset']),
+  epochs: z.number().int().nonnegative(),
+  stepsPerEpoch: z.number().int().positive().nullable(),
+  batchSize: z.number().int().positive().nullable(),
+  optimizer: z.string(),
+  loss: z.string().nullable(),
+  layers: z.array(layerSummary),
+  totalParams: z.number().int().nonnegative(),
+  location: sourceLocation.optional(),
+  /** backend as training actually started (differs from run-start after a wasm -> cpu fallback) */
+  backend: z.string().optional(),
+});
+
+export const batchEvent = z.object({
+  ...base,
+  kind: z.literal('batch'),
+  step: z.number().int().nonnegative(),
+  epoch: z.number().int().nonnegative(),
+  batch: z.number().int().nonnegative(),
+  loss: finiteOrNull,
+  metrics: z.record(z.string(), finiteOrNull),
+  lr: z.number().nullable(),
+});
+
+export const epochEvent = z.object({
+  ...base,
+  kind: z.literal('epoch'),
+  epoch: z.number().int().nonnegative(),
+  step: z.number().int().nonnegative(),
+  logs: z.record(z.string(), finiteOrNull),
+});
+
+export const gradNormsEvent = z.object({
+  ...base,
+  kind: z.literal('grad-norms'),
+  step: z.number().int().nonnegative(),
+  /** per trainable variable, e.g. "dense_Dense1/kernel" */
+  variables: z.record(z.string(), finiteOrNull),
+  /** per layer: sqrt of the sum of its variables' squared norms */
+  layers: z.record(z.string(), finiteOrNull),
+});
+
+export const histogramEvent = z.object({
+  ...base,
+  kind: z.literal('histogram'),
+  step: z.number().int().nonnegative(),
+  of: z.enum(['grad', 'weight', 'activation']),
+  layer: z.string(),
+  variable: z.string().optional(),
+  edges: z.array(z.number()), // bins + 1 edges
+  counts: z.array(z.number().nonnegative()),
+  nonFinite: z.number().int().nonnegative(),
+}).refine(e => e.edges.length === e.counts.length + 1, { message: 'edges must have one more entry than counts' });
+
+export const deadUnitsEvent = z.object({
+  ...base,
+  kind: z.literal('dead-units'),
+  step: z.number().int().nonnegative(),
+  /** steps in the window the units were observed over */
+  window: z.number().int().positive(),
+  layers: z.array(z.object({ layer: z.string(), dead: z.number().int().nonnegative(), total: z.number().int().positive() })),
+});
+
+export const findingSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  source: z.enum(['static', 'runtime']),
+  message: z.string(),
+  layer: z.string().optional(),
+  file: z.string().optional(),
+  range: z.object({ start: sourceLocation, end: sourceLocation.optional() }).optional(),
+  step: z.number().int().optional(),
+  epoch: z.number().int().optional(),
+  evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  rule: z.string(),
+  fixes: z.array(z.object({ title: z.string(), edits: z.array(z.object({ file: z.string(), start: sourceLocation, end: sourceLocation, newText: z.string() })) })).optional(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const findingEvent = z.object({ ...base, kind: z.literal('finding'), finding: findingSchema });
+
+export const logEvent = z.object({
+  ...base,
+  kind: z.literal('log'),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  stream: z.enum(['stdout', 'stderr', 'runner']),
+  text: z.string(),
+});
+
+export const runErrorSchema = z.object({
+  message: z.string(),
+  stack: z.string().optional(),
+  /** where in the user's code it happened (first frame in the job's own files, source-mapped) */
+  location: sourceLocation.optional(),
+});
+export type RunError = z.infer<typeof runErrorSchema>;
+
+export const runEndEvent = z.object({
+  ...base,
+  kind: z.literal('run-end'),
+  status: z.enum(['ok', 'error', 'cancelled']),
+  error: runErrorSchema.optional(),
+  steps: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative(),
+});
+
+export const runEventSchema = z.union([
+  runStartEvent, fitStartEvent, batchEvent, epochEvent, gradNormsEvent, histogramEvent, deadUnitsEvent,
+  findingEvent, logEvent, runEndEvent,
+]);
+
+export type RunStartEvent = z.infer<typeof runStartEvent>;
+export type FitStartEvent = z.infer<typeof fitStartEvent>;
+export type BatchEvent = z.infer<typeof batchEvent>;
+export type EpochEvent = z.infer<typeof epochEvent>;
+export type GradNormsEvent = z.infer<typeof gradNormsEvent>;
+export type HistogramEvent = z.infer<typeof histogramEvent>;
+export type DeadUnitsEvent = z.infer<typeof deadUnitsEvent>;
+export type FindingEvent = z.infer<typeof findingEvent>;
+export type LogEvent = z.infer<typeof logEvent>;
+export type RunEndEvent = z.infer<typeof runEndEvent>;
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunEventKind = RunEvent['kind'];
+export type RunStatus = RunEndEvent['status'];
+
+/** An event as the runner builds it, before runId/seq/t are stamped. */
+export type EventBody = RunEvent extends infer E ? E extends RunEvent ? Omit<E, 'runId' | 'seq' | 't'> : never : never;
+
+const schemaByKind: Record<RunEventKind, z.ZodType> = {
+  'run-start': runStartEvent, 'fit-start': fitStartEvent, batch: batchEvent, epoch: epochEvent,
+  'grad-norms': gradNormsEvent, histogram: histogramEvent, 'dead-units': deadUnitsEvent, finding: findingEvent,
+  log: logEvent, 'run-end': runEndEvent,
+};
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Validates an already-decoded value; the reason names the offending field. */
+export function validateEvent(value: unknown): ParseResult<RunEvent> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(kind in schemaByKind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
+  const result = schemaByKind[kind as RunEventKind].safeParse(value);
+  if (result.success) return { ok: true, value: result.data as RunEvent };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: `${kind}: ${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}` };
+}
+
+/** Parses one NDJSON line. */
+export function parseEvent(line: string): ParseResult<RunEvent> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { ok: false, reason: `invalid JSON: ${(e as Error).message}` };
+  }
+  return validateEvent(value);
+}
+
+/** JSON cannot carry NaN/Infinity: such numbers become null (the event's consumers treat null as non-finite). */
+export function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

@@ -1,0 +1,266 @@
+/**
+ * Instruments `LayersModel.prototype.fit` / `fitDataset` (Sequential delegates to an inner LayersModel, so this
+ * catches every model) without changing what they compute: one appended callback for batch/epoch events, the
+ * gradient probe on the compiled optimizer, the dead-ReLU probe on ReLU layers. Probes are removed when fit ends.
+ */
+import type { EventBody, FitStartEvent, LayerSummary, SourceLocation } from '../protocol';
+import { finite } from '../protocol';
+import type { Tf, LayersModel, Layer, Tensor } from './tfTypes';
+import { GradientProbe, layerNorms } from '../probes/gradients';
+import { DeadReluProbe } from '../probes/deadRelu';
+import { missingWasmKernel } from './backend';
+import { userLocation, stackFrames } from './stack';
+
+export interface ProbeSettings {
+  gradNorms: boolean;
+  deadRelu: boolean;
+  /** steps a unit must stay at 0 to count as dead */
+  deadReluWindow: number;
+  /** gradient histograms every N steps (0: never) */
+  histogramEvery: number;
+  histogramBins: number;
+}
+
+export const DEFAULT_PROBES: ProbeSettings = { gradNorms: true, deadRelu: true, deadReluWindow: 20, histogramEvery: 50, histogramBins: 30 };
+
+export interface InstrumentOptions {
+  emit: (body: EventBody) => void;
+  probes: ProbeSettings;
+  epochsOverride?: number;
+  isUserFile?: (file: string) => boolean;
+}
+
+export class CancelledError extends Error {
+  constructor() { super('Training was stopped'); this.name = 'CancelledError'; }
+}
+
+export class NonFiniteLossError extends Error {
+  constructor(message: string, readonly location?: SourceLocation) { super(message); this.name = 'NonFiniteLossError'; }
+}
+
+type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; batchesPerEpoch?: number; callbacks?: unknown };
+type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
+
+export class Instrumentation {
+  private readonly active = new Set<LayersModel>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private restorers: Array<() => void> = [];
+  private stopRequested = false;
+  private fitCount = 0;
+  /** global step counter across all fit calls of the run */
+  steps = 0;
+
+  constructor(private readonly tf: Tf, private readonly opts: InstrumentOptions) {}
+
+  install(): void {
+    const proto = this.tf.LayersModel.prototype as unknown as Record<string, AnyFit>;
+    for (const method of ['fit', 'fitDataset'] as const) {
+      const original = proto[method];
+      const self = this;
+      proto[method] = function (this: LayersModel, ...args: unknown[]) {
+        const p = self.runFit(this, method, original, args);
+        self.pending.add(p);
+        p.then(() => self.pending.delete(p), () => self.pending.delete(p));
+        return p;
+      };
+      this.restorers.push(() => { proto[method] = original; });
+    }
+  }
+
+  uninstall(): void {
+    this.restorers.forEach(r => r());
+    this.restorers = [];
+  }
+
+  /** Ask every running fit to stop after its current batch; the fit then rejects with CancelledError. */
+  requestStop(): void {
+    this.stopRequested = true;
+    for (const m of this.active) m.stopTraining = true;
+  }
+
+  get stopping(): boolean { return this.stopRequested; }
+
+  /** Resolves when no fit is running (a job may start fit without awaiting it). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private async runFit(model: LayersModel, method: 'fit' | 'fitDataset', original: AnyFit, args: unknown[]): Promise<unknown> {
+    if (this.stopRequested) throw new CancelledError();
+    const tf = this.tf;
+    const callSite = new Error('fit called here');
+    const location = userLocation(callSite.stack, this.opts.isUserFile);
+    const configIndex = method === 'fit' ? 2 : 1;
+    const config: FitArgs = { ...((args[configIndex] as FitArgs | undefined) ?? {}) };
+    if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
+    const fitIndex = this.fitCount++;
+    const grads = new GradientProbe(tf);
+    const dead = new DeadReluProbe(tf);
+    const probes = this.opts.probes;
+    const varToLayer = new Map<string, string>();
+    for (const layer of model.layers) for (const w of layer.trainableWeights) varToLayer.set(w.name, layer.name);
+    const layerOf = (v: string) => varToLayer.get(v) ?? v.split('/')[0];
+    let nonFinite: { step: number; epoch: number; batch: number; value: string } | undefined;
+    let stepsThisFit = 0;
+    let epoch = 0;
+    let fitStarted = false;
+
+    const stepsPerEpoch = method === 'fit' ? stepsOf(args[0], config) : (config.batchesPerEpoch ?? null);
+    const emitFitStart = () => {
+      fitStarted = true;
+      this.opts.emit({
+        kind: 'fit-start', fitIndex, method, epochs: config.epochs ?? 1, stepsPerEpoch,
+        batchSize: method === 'fit' ? (config.batchSize ?? 32) : null,
+        optimizer: model.optimizer?.getClassName?.() ?? 'unknown',
+        loss: lossName(model), layers: summarize(model.layers), totalParams: model.countParams(),
+        location, backend: tf.getBackend(),
+      } as Omit<FitStartEvent, 'runId' | 'seq' | 't'>);
+    };
+
+    const callback = {
+      onBatchEnd: async (batch: number, logs?: Record<string, number>) => {
+        if (!fitStarted) emitFitStart();
+        const step = this.steps++;
+        stepsThisFit++;
+        const loss = logs?.loss ?? NaN;
+        const metrics: Record<string, number | null> = {};
+        for (const [k, v] of Object.entries(logs ?? {})) if (k !== 'loss' && k !== 'batch' && k !== 'size') metrics[k] = finite(v);
+        this.opts.emit({ kind: 'batch', step, epoch, batch, loss: finite(loss), metrics, lr: learningRate(model) });
+        if (probes.gradNorms) {
+          const reading = await grads.read(probes.histogramBins);
+          if (reading) {
+            const layers = layerNorms(reading.variables, layerOf);
+            this.opts.emit({
+              kind: 'grad-norms', step,
+              variables: mapValues(reading.variables, finite), layers: mapValues(layers, finite),
+            });
+            for (const [variable, h] of Object.entries(reading.histograms ?? {})) {
+              this.opts.emit({ kind: 'histogram', step, of: 'grad', layer: layerOf(variable), variable, ...h });
+            }
+          }
+          grads.captureHistograms = probes.histogramEvery > 0 && (this.steps % probes.histogramEvery === 0);
+        }
+        if (probes.deadRelu && dead.layerCount > 0) {
+          dead.step();
+          if (dead.windowSteps >= probes.deadReluWindow) {
+            const reading = await dead.read();
+            if (reading) this.opts.emit({ kind: 'dead-units', step, window: reading.window, layers: reading.layers });
+          }
+        }
+        if (!Number.isFinite(loss) && !nonFinite) {
+          nonFinite = { step, epoch, batch, value: String(loss) };
+          model.stopTraining = true;
+        }
+        if (this.stopRequested) model.stopTraining = true;
+      },
+      onEpochEnd: async (ep: number, logs?: Record<string, number>) => {
+        this.opts.emit({ kind: 'epoch', epoch: ep, step: Math.max(0, this.steps - 1), logs: mapValues(logs ?? {}, finite) });
+        epoch = ep + 1;
+      },
+      onEpochBegin: async (ep: number) => { epoch = ep; },
+    };
+    config.callbacks = [...toArray(config.callbacks), callback];
+    const callArgs = [...args];
+    callArgs[configIndex] = config;
+
+    if (probes.gradNorms && model.optimizer) {
+      grads.captureHistograms = probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
+      grads.install(model.optimizer);
+    }
+    if (probes.deadRelu) dead.install(model.layers as Layer[]);
+    this.active.add(model);
+    try {
+      let result: unknown;
+      try {
+        result = await original.apply(model, callArgs);
+      } catch (e) {
+        const kernel = missingWasmKernel(e);
+        if (!kernel || stepsThisFit > 0) throw e;
+        // No update was applied (the gradient kernel failed), so training can restart on cpu from the same state.
+        this.opts.emit({ kind: 'log', level: 'warn', stream: 'runner', text: `The wasm backend has no '${kernel}' kernel (needed to train this model); switching to the cpu backend.` });
+        await tf.setBackend('cpu');
+        result = await original.apply(model, callArgs);
+      }
+      if (nonFinite) {
+        const where = location ? ` (fit called at ${location.file}:${location.line})` : '';
+        const err = new NonFiniteLossError(`Loss became ${nonFinite.value} at step ${nonFinite.step} (epoch ${nonFinite.epoch + 1}, batch ${nonFinite.batch + 1}); training stopped${where}`, location);
+        err.stack = `${err.name}: ${err.message}\n${stackFrames(callSite.stack)}`;
+        throw err;
+      }
+      if (this.stopRequested) throw new CancelledError();
+      return result;
+    } finally {
+      if (probes.deadRelu && dead.windowSteps > 0) {
+        const reading = await dead.read();
+        if (reading) this.opts.emit({ kind: 'dead-units', step: Math.max(0, this.steps - 1), window: reading.window, layers: reading.layers });
+      }
+      this.active.delete(model);
+      grads.uninstall();
+      dead.uninstall();
+    }
+  }
+}
+
+function toArray(callbacks: unknown): unknown[] {
+  if (callbacks == null) return [];
+  return Array.isArray(callbacks) ? callbacks : [callbacks];
+}
+
+function mapValues<T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+}
+
+function firstTensor(x: unknown): Tensor | undefined {
+  if (x == null) return undefined;
+  if (Array.isArray(x)) return firstTensor(x[0]);
+  if (typeof x === 'object' && 'shape' in (x as object)) return x as Tensor;
+  if (typeof x === 'object') return firstTensor(Object.values(x as object)[0]);
+  return undefined;
+}
+
+function stepsOf(x: unknown, config: FitArgs): number | null {
+  const t = firstTensor(x);
+  const n = t?.shape[0];
+  if (n == null) return null;
+  const train = config.validationSplit ? Math.floor(n * (1 - config.validationSplit)) : n;
+  return Math.max(1, Math.ceil(train / (config.batchSize ?? 32)));
+}
+
+function learningRate(model: LayersModel): number | null {
+  const lr = (model.optimizer as unknown as { learningRate?: unknown })?.learningRate;
+  return typeof lr === 'number' && Number.isFinite(lr) ? lr : null;
+}
+
+function lossName(model: LayersModel): string | null {
+  const loss = (model as unknown as { loss?: unknown }).loss;
+  if (typeof loss === 'string') return loss;
+  if (Array.isArray(loss)) return loss.map(l => (typeof l === 'string' ? l : (l as { name?: string })?.name ?? 'custom')).join(', ');
+  if (typeof loss === 'function') return loss.name || 'custom';
+  return null;
+}
+
+function configString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && 'className' in v) return String((v as { className: unknown }).className);
+  return undefined;
+}
+
+export function summarize(layers: Layer[]): LayerSummary[] {
+  return layers.filter(l => l.getClassName() !== 'InputLayer').map(layer => {
+    const config = layer.getConfig() as Record<string, unknown>;
+    let outputShape: (number | null)[] | undefined;
+    try {
+      const s = layer.outputShape;
+      if (Array.isArray(s) && (s.length === 0 || !Array.isArray(s[0]))) outputShape = s as (number | null)[];
+    } catch { /* not built */ }
+    return {
+      name: layer.name,
+      className: layer.getClassName(),
+      activation: configString(config.activation),
+      initializer: configString(config.kernelInitializer ?? config.depthwiseInitializer),
+      units: typeof config.units === 'number' ? config.units : (typeof config.filters === 'number' ? config.filters : undefined),
+      params: layer.countParams(),
+      outputShape,
+    };
+  });
+}

@@ -1,0 +1,6 @@
+/** The tfjs namespace as the runner uses it (the real one, loaded at run time from the runner's own copy). */
+export type Tf = typeof import('@tensorflow/tfjs');
+export type Tensor = import('@tensorflow/tfjs').Tensor;
+export type LayersModel = import('@tensorflow/tfjs').LayersModel;
+export type Layer = import('@tensorflow/tfjs').layers.Layer;
+export type Optimizer = import('@tensorflow/tfjs').Optimizer;

@@ -1,0 +1,125 @@
+// Training Lens specifics shared by the e2e scenarios: run folders on disk, starting/stopping runs through the UI.
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { e2eEnv, launchBrowser, waitUntil, type Workbench } from './workbench.ts';
+
+export const env = e2eEnv();
+
+export const LENS_TITLE = '▶ Train with Training Lens';
+export const CMD = {
+  train: 'Training Lens: Train',
+  stop: 'Training Lens: Stop',
+  openDashboard: 'Training Lens: Open Dashboard',
+} as const;
+
+/** The fixture's model: 3 Dense layers (20-32-16-3), the first two with relu. */
+export const FIXTURE_LAYERS = 3;
+export const FIXTURE_RELU_LAYERS = 2;
+
+export const trustedWindow = () => ({ url: env.url, folder: env.workspace, userDataDir: env.userDataDir, artifacts: env.artifacts });
+export const restrictedWindow = () => ({
+  url: env.restrictedUrl,
+  folder: env.restrictedWorkspace,
+  userDataDir: env.restrictedUserDataDir,
+  artifacts: env.artifacts,
+});
+
+/** One browser per test file; closed after the file. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchBrowser(env.chromium);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('browser not launched');
+    return browser;
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------ runs on disk
+export interface RunEvent {
+  kind: string;
+  runId: string;
+  seq: number;
+  t: number;
+  status?: string;
+  [k: string]: unknown;
+}
+export interface RunOnDisk {
+  runId: string;
+  dir: string;
+  events: RunEvent[];
+  end?: RunEvent;
+}
+
+export const runsDir = (workspace: string) => path.join(workspace, '.training-lens', 'runs');
+
+export function runIds(workspace: string): string[] {
+  try {
+    return fs.readdirSync(runsDir(workspace)).filter((d) => fs.existsSync(path.join(runsDir(workspace), d, 'events.ndjson')));
+  } catch {
+    return [];
+  }
+}
+
+export function readRun(workspace: string, runId: string): RunOnDisk {
+  const dir = path.join(runsDir(workspace), runId);
+  const text = fs.existsSync(path.join(dir, 'events.ndjson')) ? fs.readFileSync(path.join(dir, 'events.ndjson'), 'utf8') : '';
+  const events: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as RunEvent);
+    } catch {
+      // a half-written last line while the run is live
+    }
+  }
+  const last = events.at(-1);
+  return { runId, dir, events, end: last?.kind === 'run-end' ? last : undefined };
+}
+
+/** Waits for a run folder that was not in `before` to appear and returns its id. */
+export async function waitForNewRun(workspace: string, before: string[], timeoutMs = 30_000): Promise<string> {
+  return waitUntil('a new run folder under .training-lens/runs', () => runIds(workspace).find((id) => !before.includes(id)) ?? null, timeoutMs);
+}
+
+export async function waitForRunEnd(workspace: string, runId: string, timeoutMs = 60_000): Promise<RunEvent> {
+  return waitUntil(`run ${runId} to end on disk`, () => readRun(workspace, runId).end ?? null, timeoutMs);
+}
+
+/** 1-based line of the first line of `file` containing `needle`. */
+export function lineOf(file: string, needle: string): number {
+  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`${needle} not found in ${file}`);
+  return i + 1;
+}
+
+// ------------------------------------------------------------------------------------------------------ UI actions
+/** Command palette -> "Training Lens: Train" -> pick the job by its workspace-relative path. */
+export async function trainViaPalette(wb: Workbench, job: string): Promise<void> {
+  await wb.runCommand(CMD.train);
+  const labels = await wb.waitQuickPickLabels();
+  if (!labels.includes(job)) throw new Error(`the Train quick pick does not list ${job}: ${JSON.stringify(labels)}`);
+  await wb.pickQuickItem(job, { exact: true });
+}
+
+/** The live status bar item's text, or null when none is shown. */
+export async function liveStatus(wb: Workbench): Promise<string | null> {
+  const items = await wb.trainingLensStatusItems();
+  return items.find((t) => /epoch|step|loss|starting|training/i.test(t)) ?? null;
+}
+
+/** Best effort: stop whatever runs in this window (used in `finally` blocks so that a failing test leaves no run). */
+export async function stopQuietly(wb: Workbench): Promise<void> {
+  try {
+    await wb.closeQuickInput();
+    if ((await wb.trainingLensStatusItems()).length) await wb.runCommand(CMD.stop);
+  } catch {
+    // the page may already be gone
+  }
+}

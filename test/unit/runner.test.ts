@@ -1,0 +1,154 @@
+/** The runner end to end: a real child process trains real jobs; the event log is checked as a user relies on it. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runJob, kinds, JOBS, tempDir } from './helpers';
+import { readRunLog, listRuns, parseRunLog } from '../../src/runs/store';
+import { summarizeRun } from '../../src/runs/summary';
+import type { RunEvent } from '../../src/protocol';
+
+function assertWellFormed(events: RunEvent[], logFile: string): void {
+  assert.equal(events[0].kind, 'run-start');
+  assert.equal(events.at(-1)!.kind, 'run-end');
+  assert.equal(events.filter(e => e.kind === 'run-end').length, 1);
+  events.forEach((e, i) => assert.equal(e.seq, i, 'seq counts up from 0 without gaps'));
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].t >= events[i - 1].t, 't never goes back');
+  // The log on disk is exactly what was streamed, and it replays to the same summary.
+  const log = readRunLog(logFile);
+  assert.deepEqual(log.problems, []);
+  assert.deepEqual(log.events, events);
+  assert.deepEqual(summarizeRun(log.events), summarizeRun(events));
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`a tiny job trains on ${backend}; the log is well-formed and replays`, async () => {
+    const { events, end, handle, problems } = await runJob('tiny.train.ts', { backend });
+    assert.deepEqual(problems, []);
+    assert.equal(end.status, 'ok', end.error?.message);
+    assertWellFormed(events, handle.logFile);
+    const start = events[0];
+    assert.ok(start.kind === 'run-start' && start.backend === backend);
+    const k = kinds(events);
+    assert.equal(k['batch'], 3 * 6, '3 epochs × ceil(192/32) steps');
+    assert.equal(k['epoch'], 3);
+    assert.equal(k['grad-norms'], 18);
+    assert.ok(k['dead-units'] >= 1);
+    const fit = events.find(e => e.kind === 'fit-start');
+    assert.ok(fit?.kind === 'fit-start');
+    assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units]), [['Dense', 'relu', 16], ['Dense', 'relu', 8], ['Dense', 'softmax', 3]]);
+    assert.equal(fit.location?.file, path.join(JOBS, 'tiny.train.ts'));
+    assert.equal(fit.location?.line, 19);
+    const norms = events.filter(e => e.kind === 'grad-norms');
+    for (const n of norms) assert.ok(n.kind === 'grad-norms' && Object.keys(n.layers).length === 3 && Object.values(n.layers).every(v => v! > 0));
+    const log = events.find(e => e.kind === 'log' && e.stream === 'stdout');
+    assert.ok(log?.kind === 'log' && log.text === 'training on 256 samples' && log.stream === 'stdout', 'job output becomes log events');
+    const epochs = events.filter(e => e.kind === 'epoch');
+    const last = epochs.at(-1);
+    assert.ok(last?.kind === 'epoch' && last.logs.val_loss! < 0.9 && last.logs.loss! < 1.0, 'it actually learns');
+  });
+}
+
+test('fitDataset and local imports work; --epochs overrides the job', async () => {
+  const { events, end } = await runJob('dataset.train.ts', { backend: 'cpu', epochs: 3 });
+  assert.equal(end.status, 'ok', end.error?.message);
+  assert.equal(kinds(events)['epoch'], 3);
+  assert.equal(kinds(events)['batch'], 3 * 6);
+  const fit = events.find(e => e.kind === 'fit-start');
+  assert.ok(fit?.kind === 'fit-start' && fit.method === 'fitDataset' && fit.epochs === 3);
+});
+
+test('a model wasm cannot train moves to cpu and still trains', async () => {
+  const { events, end } = await runJob('conv.train.ts', { backend: 'wasm' });
+  assert.equal(end.status, 'ok', end.error?.message);
+  const note = events.find(e => e.kind === 'log' && e.stream === 'runner');
+  assert.ok(note?.kind === 'log' && /Conv2DBackpropFilter.*cpu/.test(note.text), 'the switch is said');
+  const fit = events.find(e => e.kind === 'fit-start');
+  assert.ok(fit?.kind === 'fit-start' && fit.backend === 'cpu');
+  assert.equal(kinds(events)['batch'], 4);
+});
+
+test('a job that throws ends in error at the user\'s TS line', async () => {
+  const { events, end } = await runJob('throws.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /bad shape on purpose/);
+  assert.deepEqual({ file: end.error!.location!.file, line: end.error!.location!.line }, { file: path.join(JOBS, 'throws.train.ts'), line: 7 });
+  assert.match(end.error!.stack!, /throws\.train\.ts:7:9/);
+  assert.equal(events.at(-1), end);
+});
+
+test('a syntax error names the file, line and column', async () => {
+  const { end } = await runJob('syntax-error.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /syntax-error\.train\.ts:4:61: Expected "\)" but found ";"/);
+  assert.equal(end.error!.location!.line, 4);
+});
+
+test('a non-finite loss stops training with an error at the fit call', async () => {
+  const { events, end } = await runJob('nan-loss.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /Loss became (NaN|Infinity) at step \d+/);
+  assert.equal(end.error!.location!.line, 8);
+  assert.match(end.error!.stack!, /nan-loss\.train\.ts:8/);
+  const batches = events.filter(e => e.kind === 'batch');
+  assert.ok(batches.length < 20 * 8, 'training stopped early');
+  assert.equal(batches.at(-1)?.kind === 'batch' && batches.at(-1)!.kind === 'batch' ? (batches.at(-1) as { loss: number | null }).loss : 0, null);
+});
+
+test('stop cancels a run within 2 s and the log says cancelled', async () => {
+  let stoppedAt = 0;
+  const { end, events, handle } = await runJob('long.train.ts', {
+    backend: 'cpu',
+    onEvent: (e, h) => { if (e.kind === 'batch' && e.step === 10) { stoppedAt = Date.now(); h.stop(); } },
+  });
+  const took = Date.now() - stoppedAt;
+  assert.equal(end.status, 'cancelled');
+  assert.ok(took < 2000, `stop took ${took} ms`);
+  assert.deepEqual(readRunLog(handle.logFile).problems, []);
+  assert.equal(events.at(-1)?.kind, 'run-end');
+});
+
+test('a killed runner still leaves a complete, readable log', async () => {
+  const { end, handle } = await runJob('long.train.ts', {
+    backend: 'cpu',
+    onEvent: (e, h) => { if (e.kind === 'batch' && e.step === 5) process.kill(findChildPid(h.logFile), 'SIGKILL'); },
+  });
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /exited unexpectedly \(signal SIGKILL\)/);
+  const log = readRunLog(handle.logFile);
+  assert.deepEqual(log.problems, []);
+  assert.equal(log.events.at(-1)?.kind, 'run-end');
+});
+
+/** The runner child of a run: the one whose environment names the run's log folder. */
+function findChildPid(logFile: string): number {
+  const runId = path.basename(path.dirname(logFile));
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(runId)) return Number(pid);
+    } catch { /* gone or not ours */ }
+  }
+  throw new Error('runner child not found');
+}
+
+test('a corrupt log is read as far as it is sound', () => {
+  const good = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'runs', 'corrupt', 'events.ndjson'), 'utf8');
+  const log = parseRunLog(good);
+  assert.ok(log.events.length > 3);
+  assert.deepEqual(log.problems.map(p => p.line), [3, 5, 7]);
+  assert.match(log.problems[0].reason, /invalid JSON/);
+  assert.match(log.problems[1].reason, /unknown event kind/);
+  assert.match(log.problems[2].reason, /truncated last line/);
+  const summary = summarizeRun(log.events, log.problems.length);
+  assert.equal(summary?.status, 'interrupted');
+});
+
+test('listRuns finds saved runs newest first', async () => {
+  const runsDir = tempDir();
+  await runJob('throws.train.ts', { backend: 'cpu', runsDir });
+  await runJob('tiny.train.ts', { backend: 'cpu', runsDir, epochs: 1 });
+  fs.mkdirSync(path.join(runsDir, 'not-a-run'));
+  const runs = listRuns(runsDir);
+  assert.deepEqual(runs.map(r => [path.basename(r.jobFile), r.status]), [['tiny.train.ts', 'ok'], ['throws.train.ts', 'error']]);
+  assert.equal(runs[0].steps, 6);
+});

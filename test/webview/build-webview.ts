@@ -1,0 +1,33 @@
+/**
+ * Builds the dashboard webview bundle exactly as the extension's build does (the lead's esbuild.config.mjs uses
+ * the same options): webview/main.ts -> <outdir>/webview.js (browser IIFE), webview/dashboard.css -> <outdir>/webview.css.
+ */
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export function webviewBuildOptions(outdir: string): esbuild.BuildOptions {
+  return {
+    absWorkingDir: repoRoot,
+    entryPoints: [path.join(repoRoot, 'webview', 'main.ts')],
+    outfile: path.join(outdir, 'webview.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120'],
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  };
+}
+
+export async function buildWebview(outdir: string): Promise<{ js: string; css: string }> {
+  await mkdir(outdir, { recursive: true });
+  await esbuild.build(webviewBuildOptions(outdir));
+  const css = path.join(outdir, 'webview.css');
+  await copyFile(path.join(repoRoot, 'webview', 'dashboard.css'), css);
+  return { js: path.join(outdir, 'webview.js'), css };
+}

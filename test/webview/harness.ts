@@ -1,0 +1,266 @@
+/**
+ * Headless-Chromium harness for the dashboard webview: a tiny 127.0.0.1 server for the production HTML (real CSP,
+ * real nonce) and the built bundle, a stub `acquireVsCodeApi`, VS Code-like theme variables, and helpers to
+ * deliver host messages the way VS Code does (a `message` event on the webview's window).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parseEvent, type HostToWebview, type RunEvent } from '../../src/protocol';
+import { makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
+import { repoRoot } from './build-webview';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function ensureChromium(): string {
+  if (!existsSync(CHROMIUM)) {
+    execFileSync('bash', [path.join(repoRoot, 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is still missing after scripts/ensure-chromium.sh`);
+  return CHROMIUM;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: ensureChromium(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** The fixture run log: the recorded one when the lead has added it, else the synthetic stand-in. */
+export function fixtureLog(): { name: string; file: string; events: RunEvent[] } {
+  for (const name of ['recorded', 'synthetic']) {
+    const file = path.join(repoRoot, 'test', 'fixtures', 'runs', name, 'events.ndjson');
+    if (!existsSync(file)) continue;
+    const events: RunEvent[] = [];
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      const r = parseEvent(line);
+      if (!r.ok) throw new Error(`${file}:${i + 1}: ${r.reason}`);
+      events.push(r.value);
+    });
+    return { name, file, events };
+  }
+  throw new Error('no fixture run log under test/fixtures/runs/{recorded,synthetic}/events.ndjson');
+}
+
+export interface Served {
+  origin: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Serves `/` = the dashboard HTML (fresh nonce per request) and `/dist/webview.{js,css}` from `distDir`. */
+export async function serveDashboard(distDir: string): Promise<Served> {
+  const requests: string[] = [];
+  let origin = '';
+  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    requests.push(url.pathname);
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      const html = renderDashboardHtml({
+        cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`,
+        title: 'Training Lens — test',
+      });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(html);
+      return;
+    }
+    const m = /^\/dist\/(webview\.(?:js|css|js\.map))$/.exec(url.pathname);
+    if (m) {
+      const file = path.join(distDir, m[1]);
+      if (existsSync(file)) {
+        res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(readFileSync(file));
+        return;
+      }
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    res.writeHead(404);
+    res.end('not found');
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin, requests,
+    close: () => new Promise<void>(resolve => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** VS Code "Dark Modern" / "Light Modern" values for the variables the dashboard reads. */
+export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<string, string> }> = {
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editor-background': '#1f1f1f',
+      '--vscode-sideBar-background': '#181818', '--vscode-editorWidget-border': '#313131', '--vscode-charts-foreground': '#cccccc',
+      '--vscode-charts-lines': 'rgba(204, 204, 204, 0.5)', '--vscode-charts-red': '#f14c4c', '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-yellow': '#cca700', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7', '--vscode-font-family': '"DejaVu Sans", system-ui, sans-serif', '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace', '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#cca700', '--vscode-focusBorder': '#0078d4',
+      '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+    },
+  },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-editor-background': '#ffffff',
+      '--vscode-sideBar-background': '#f8f8f8', '--vscode-editorWidget-border': '#c8c8c8', '--vscode-charts-foreground': '#616161',
+      '--vscode-charts-lines': 'rgba(97, 97, 97, 0.5)', '--vscode-charts-red': '#e51400', '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-yellow': '#bf8803', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90', '--vscode-font-family': '"DejaVu Sans", system-ui, sans-serif', '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace', '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-focusBorder': '#005fb8',
+      '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+    },
+  },
+};
+
+declare global {
+  interface Window {
+    __posted: unknown[];
+    __state: unknown;
+    __csp: string[];
+    __host(msg: unknown): Promise<void>;
+    __setTheme(theme: { bodyClass: string; vars: Record<string, string> }): void;
+  }
+}
+
+/**
+ * Runs in the page before any of its scripts (not subject to the page's CSP). Plain JS in a string: functions
+ * compiled by tsx carry `__name(...)` helpers that do not exist in the page.
+ */
+function initScript(theme: { bodyClass: string; vars: Record<string, string> }): string {
+  return `(() => {
+  window.__posted = [];
+  window.__state = undefined;
+  window.__csp = [];
+  let acquired = 0;
+  window.acquireVsCodeApi = () => {
+    if (acquired++) throw new Error('acquireVsCodeApi may only be called once');
+    return {
+      postMessage: (m) => { window.__posted.push(JSON.parse(JSON.stringify(m))); },
+      getState: () => window.__state,
+      setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); return s; },
+    };
+  };
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.push(e.violatedDirective + ' blocked=' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber);
+  });
+  // like VS Code: variables on <html>, theme kind as a class on <body>
+  window.__setTheme = (t) => {
+    const root = document.documentElement;
+    for (const [k, v] of Object.entries(t.vars)) root.style.setProperty(k, v);
+    document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
+    document.body.classList.add(t.bodyClass);
+  };
+  const theme = ${JSON.stringify(theme)};
+  const apply = () => {
+    if (!document.body) return false;
+    window.__setTheme(theme);
+    return true;
+  };
+  if (!apply()) {
+    const mo = new MutationObserver(() => { if (apply()) mo.disconnect(); });
+    mo.observe(document, { childList: true, subtree: true });
+  }
+  // delivers a host message as VS Code does; resolves after the dashboard has had two frames to render
+  window.__host = (msg) => new Promise((resolve) => {
+    window.addEventListener('message', () => {
+      setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve())), 0);
+    }, { once: true });
+    window.postMessage(msg, '*');
+  });
+})();`;
+}
+
+export interface DashboardPage {
+  page: Page;
+  consoleErrors: string[];
+  pageErrors: string[];
+  foreignRequests: string[];
+  host(msg: HostToWebview | Record<string, unknown>): Promise<void>;
+  posted(): Promise<Array<{ type: string; [k: string]: unknown }>>;
+  cspViolations(): Promise<string[]>;
+}
+
+export async function openDashboard(browser: Browser, origin: string, theme: keyof typeof THEMES = 'dark'): Promise<DashboardPage> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
+  const foreignRequests: string[] = [];
+  page.on('console', m => {
+    if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text())) consoleErrors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', e => pageErrors.push(String(e)));
+  page.on('request', r => {
+    if (!r.url().startsWith(origin + '/') && !r.url().startsWith('data:')) foreignRequests.push(r.url());
+  });
+  await page.addInitScript({ content: initScript(THEMES[theme]) });
+  await page.goto(origin + '/', { waitUntil: 'load' });
+  return {
+    page, consoleErrors, pageErrors, foreignRequests,
+    host: msg => page.evaluate(m => window.__host(m), msg as unknown),
+    posted: () => page.evaluate(() => window.__posted as Array<{ type: string; [k: string]: unknown }>),
+    cspViolations: () => page.evaluate(() => window.__csp),
+  };
+}
+
+export interface SectionInfo {
+  id: string;
+  title: string;
+  series: number;
+  points: number;
+  nonFinite: number;
+  /** canvas pixels in the plot region (top 60%) with a saturated colour: data lines, not grey axes/text */
+  colouredPixels: number;
+  /** every non-transparent canvas pixel */
+  paintedPixels: number;
+  width: number;
+  height: number;
+}
+
+export async function readSections(page: Page): Promise<SectionInfo[]> {
+  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('section.chart')].map(s => {
+    const canvas = s.querySelector('canvas');
+    let coloured = 0;
+    let painted = 0;
+    let width = 0;
+    let height = 0;
+    if (canvas && canvas.width > 0 && canvas.height > 0) {
+      width = canvas.width;
+      height = canvas.height;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      const plotRows = Math.floor(height * 0.6);
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] === 0) continue;
+        painted++;
+        const max = Math.max(d[i], d[i + 1], d[i + 2]);
+        const min = Math.min(d[i], d[i + 1], d[i + 2]);
+        if (d[i + 3] > 128 && max - min > 50 && (i / 4) / width < plotRows) coloured++;
+      }
+    }
+    return {
+      id: s.dataset.chart ?? '',
+      title: s.querySelector('h2')?.textContent ?? '',
+      series: Number(s.dataset.series ?? NaN),
+      points: Number(s.dataset.points ?? NaN),
+      nonFinite: Number(s.dataset.nonfinite ?? NaN),
+      colouredPixels: coloured,
+      paintedPixels: painted,
+      width, height,
+    };
+  }));
+}

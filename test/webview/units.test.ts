@@ -1,0 +1,138 @@
+/** Pure parts of the dashboard (no browser): HTML/CSP, store, theme, formatting. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RunEvent, RunInfo } from '../../src/protocol';
+import { dashboardCsp, makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
+import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/store';
+import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
+import { formatInt, formatNumber } from '../../webview/format';
+
+describe('renderDashboardHtml', () => {
+  const opts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: makeNonce(), scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css' };
+
+  it('makes 32-character nonces from a CSPRNG', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const n = makeNonce();
+      assert.match(n, /^[A-Za-z0-9_-]{32}$/);
+      seen.add(n);
+    }
+    assert.equal(seen.size, 200);
+  });
+
+  it('has the strict CSP, the nonce on the only script, nothing else remote', () => {
+    const html = renderDashboardHtml(opts);
+    const csp = `default-src 'none'; script-src 'nonce-${opts.nonce}'; style-src ${opts.cspSource} 'nonce-${opts.nonce}'; img-src ${opts.cspSource} data:; font-src ${opts.cspSource};`;
+    assert.equal(dashboardCsp(opts.cspSource, opts.nonce), csp);
+    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}">`), html);
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map(m => m[0]);
+    assert.deepEqual(scripts, [`<script nonce="${opts.nonce}" src="${opts.scriptUri}">`]);
+    assert.ok(html.includes(`<link rel="stylesheet" href="${opts.styleUri}">`));
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(m => m[1]);
+    assert.deepEqual(urls.sort(), [opts.scriptUri, opts.styleUri].sort());
+    assert.doesNotMatch(html, /style="/, 'no inline style attributes (blocked by the CSP)');
+    assert.match(html, /Waiting for the first batch/);
+  });
+
+  it('escapes the title and rejects unsafe nonces / sources', () => {
+    const html = renderDashboardHtml({ ...opts, title: '<img src=x onerror=alert(1)> "q"' });
+    assert.ok(html.includes('<title>&lt;img src=x onerror=alert(1)&gt; &quot;q&quot;</title>'));
+    assert.throws(() => renderDashboardHtml({ ...opts, nonce: "abc' 'unsafe-inline" }));
+    assert.throws(() => renderDashboardHtml({ ...opts, cspSource: "https://a; script-src *" }));
+  });
+});
+
+const runId = 'r1';
+let seq = 0;
+function ev<E extends RunEvent>(e: Omit<E, 'runId' | 'seq' | 't'>, id = runId): RunEvent {
+  return { ...e, runId: id, seq: seq++, t: seq } as unknown as RunEvent;
+}
+const info = (id: string, status: RunInfo['status'] = 'running'): RunInfo => ({ runId: id, jobFile: `/w/${id}.ts`, label: id, startedAt: '', status });
+
+describe('DashboardStore', () => {
+  it('accumulates batches, epochs, grad norms and dead units into series', () => {
+    seq = 0;
+    const s = new DashboardStore();
+    s.reset([info(runId)]);
+    const events: RunEvent[] = [
+      ev({ kind: 'run-start', jobFile: '/w/job.ts', backend: 'cpu', backendNotes: [], startedAt: '', argv: {} }),
+      ev({ kind: 'batch', step: 0, epoch: 0, batch: 0, loss: 2, metrics: { acc: 0.1 }, lr: 0.01 }),
+      ev({ kind: 'grad-norms', step: 0, variables: {}, layers: { a: 1, b: null, c: 0 } }),
+      ev({ kind: 'batch', step: 1, epoch: 0, batch: 1, loss: null, metrics: { acc: 0.2 }, lr: null }),
+      ev({ kind: 'epoch', epoch: 0, step: 1, logs: { loss: 1.5, val_loss: 1.7, acc: 0.15, val_acc: 0.12 } }),
+      ev({ kind: 'dead-units', step: 1, window: 2, layers: [{ layer: 'a', dead: 4, total: 16 }] }),
+      ev({ kind: 'histogram', step: 1, of: 'grad', layer: 'a', edges: [0, 1], counts: [3], nonFinite: 0 }),
+      ev({ kind: 'run-end', status: 'ok', steps: 2, durationMs: 10 }),
+    ];
+    assert.deepEqual(s.appendEvents(runId, events), { accepted: events.length, skipped: 0 });
+    const run = s.runs.get(runId)!;
+    assert.deepEqual(s.chartIds(), ['loss', 'metric:acc', 'lr', 'grad-norms', 'dead-relu']);
+    const loss = run.charts.get('loss')!;
+    assert.deepEqual(loss.series.map(x => [x.key, x.role, x.points.length]), [['batch:loss', 'batch', 1], ['epoch:loss', 'epoch', 1], ['epoch:val_loss', 'val', 1]]);
+    assert.equal(loss.nonFinite, 1);
+    assert.deepEqual(run.charts.get('metric:acc')!.series.map(x => x.key), ['batch:acc', 'epoch:acc', 'epoch:val_acc']);
+    assert.equal(run.charts.get('lr')!.series[0].points.length, 1, 'null lr skipped');
+    const grad = run.charts.get('grad-norms')!;
+    assert.deepEqual(grad.series.map(x => [x.name, x.points.length]), [['a', 1], ['b', 0], ['c', 0]]);
+    assert.equal(grad.nonFinite, 1, 'null counted; zero skipped silently');
+    assert.deepEqual(run.charts.get('dead-relu')!.series[0].points, [{ x: 1, y: 0.25 }]);
+    assert.equal(displayStatus(run), 'ok');
+    // duplicates (replay overlapping live updates) are skipped
+    assert.deepEqual(s.appendEvents(runId, events.slice(-3)), { accepted: 0, skipped: 3 });
+  });
+
+  it('keeps points sorted by x', () => {
+    const pts: Point[] = [];
+    for (const x of [1, 2, 5, 3, 4, 0, 5]) insertSorted(pts, { x, y: x });
+    assert.deepEqual(pts.map(p => p.x), [0, 1, 2, 3, 4, 5, 5]);
+  });
+
+  it('resets, adds unknown runs, takes status from run-info until a run-end', () => {
+    seq = 0;
+    const s = new DashboardStore();
+    s.reset([info('a'), info('b')]);
+    const g = s.generation;
+    assert.equal(s.primary()?.info.runId, 'a');
+    assert.equal(s.runIndex('b'), 1);
+    s.setRunInfo(info('b', 'cancelled'));
+    assert.equal(displayStatus(s.runs.get('b')!), 'cancelled');
+    assert.equal(s.generation, g, 'status change does not rebuild charts');
+    s.appendEvents('c', [ev({ kind: 'batch', step: 0, epoch: 0, batch: 0, loss: 1, metrics: {}, lr: null }, 'c')]);
+    assert.equal(s.runs.size, 3);
+    assert.ok(s.generation > g);
+    assert.ok(s.hasData());
+    s.reset([]);
+    assert.equal(s.runs.size, 0);
+    assert.equal(s.hasData(), false);
+  });
+});
+
+describe('theme and format helpers', () => {
+  it('falls back when VS Code variables are empty', () => {
+    const dark = buildTheme('dark', () => '');
+    assert.equal(dark.palette.length, 6);
+    assert.ok(dark.palette.every(c => /^#[0-9a-f]{6}$/i.test(c)));
+    assert.equal(dark.fontSize, 13);
+    const light = buildTheme('light', n => (n === '--vscode-charts-blue' ? ' #123456 ' : n === '--vscode-font-size' ? '14px' : ''));
+    assert.equal(light.palette[0], '#123456');
+    assert.equal(light.fontSize, 14);
+    assert.notEqual(light.background, dark.background);
+  });
+
+  it('handles colours', () => {
+    assert.equal(withAlpha('#3794ff', 0.5), 'rgba(55, 148, 255, 0.5)');
+    assert.equal(withAlpha('#fff', 1), 'rgba(255, 255, 255, 1)');
+    assert.equal(withAlpha('rgba(1, 2, 3, 0.9)', 0.2), 'rgba(1, 2, 3, 0.2)');
+    assert.equal(withAlpha('red', 0.2), 'red');
+    assert.equal(mixColors('#000000', '#ffffff', 0.5), 'rgb(128, 128, 128)');
+    assert.equal(mixColors('red', '#fff', 0.5), undefined);
+  });
+
+  it('formats numbers', () => {
+    assert.equal(formatNumber(0.123456, 4), '0.1235');
+    assert.equal(formatNumber(0.0001, 2), '1e-4');
+    assert.equal(formatNumber(null), '–');
+    assert.equal(formatNumber(2, 4), '2');
+    assert.equal(formatInt(111146), '111,146');
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * chart.js rendering of the store's series: one <section class="chart" data-chart="<id>"> per chart,
+ * datasets share the store's point arrays (parsing off, sorted by x: decimation can work on them).
+ * Only `render()` touches chart.js, and main.ts calls it at most once per animation frame.
+ */
+import {
+  Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
+  type ChartDataset, type ChartOptions, type ScaleOptionsByType, type TooltipItem,
+} from 'chart.js';
+import { chartMeta, type ChartId, type DashboardStore, type Point, type Series } from './store';
+import { mixColors, withAlpha, type Theme } from './theme';
+import { formatNumber } from './format';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
+
+type LineDataset = ChartDataset<'line', Point[]>;
+type LineChart = Chart<'line', Point[]>;
+
+export interface ChartPrefs {
+  /** logarithmic y axis on the loss chart */
+  logLoss: boolean;
+}
+
+interface DatasetRef {
+  ds: LineDataset;
+  series: Series;
+  runIndex: number;
+  seriesIndex: number;
+}
+
+interface Panel {
+  id: ChartId;
+  section: HTMLElement;
+  badge: HTMLElement;
+  chart: LineChart;
+  refs: Map<string, DatasetRef>;
+  /** per run: the chart version last drawn */
+  seen: Map<string, number>;
+}
+
+const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
+
+export class ChartsView {
+  private panels = new Map<ChartId, Panel>();
+  private generation = -1;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private theme: Theme,
+    private readonly prefs: ChartPrefs,
+    private readonly onPrefsChange: () => void,
+  ) {}
+
+  clear(): void {
+    for (const p of this.panels.values()) {
+      p.chart.destroy();
+      p.section.remove();
+    }
+    this.panels.clear();
+  }
+
+  render(store: DashboardStore): void {
+    if (store.generation !== this.generation) {
+      this.clear();
+      this.generation = store.generation;
+    }
+    const multi = store.runs.size > 1;
+    const ids = store.chartIds();
+    ids.forEach((id, i) => {
+      const panel = this.panels.get(id) ?? this.createPanel(id);
+      const at = this.container.children[i];
+      if (at !== panel.section) this.container.insertBefore(panel.section, at ?? null);
+      this.sync(panel, store, multi);
+    });
+  }
+
+  setTheme(theme: Theme, store: DashboardStore): void {
+    this.theme = theme;
+    const multi = store.runs.size > 1;
+    for (const p of this.panels.values()) {
+      p.chart.options = this.options(p.id);
+      for (const ref of p.refs.values()) this.style(ref, multi, p.id, this.layerCount(p));
+      p.chart.update('none');
+    }
+  }
+
+  private sync(panel: Panel, store: DashboardStore, multi: boolean): void {
+    let changed = false;
+    let added = false;
+    let nonFinite = 0;
+    let runIndex = 0;
+    for (const run of store.runs.values()) {
+      const rc = run.charts.get(panel.id);
+      if (rc) {
+        nonFinite += rc.nonFinite;
+        if (panel.seen.get(run.info.runId) !== rc.version) {
+          changed = true;
+          panel.seen.set(run.info.runId, rc.version);
+          rc.series.forEach((s, seriesIndex) => {
+            const key = `${run.info.runId}\u0000${s.key}`;
+            if (panel.refs.has(key)) return;
+            const ds: LineDataset = { label: multi ? `${run.info.label} · ${s.name}` : s.name, data: s.points };
+            const ref: DatasetRef = { ds, series: s, runIndex, seriesIndex };
+            panel.refs.set(key, ref);
+            panel.chart.data.datasets.push(ds);
+            added = true;
+          });
+        }
+      }
+      runIndex++;
+    }
+    if (!changed && panel.section.dataset.series !== undefined) return;
+    if (added) {
+      // (re)style all: tints depend on how many layers there are
+      const layers = this.layerCount(panel);
+      for (const ref of panel.refs.values()) this.style(ref, multi, panel.id, layers);
+      // taller charts when the legend has many entries (about four per row)
+      const rows = Math.ceil(panel.refs.size / 4);
+      (panel.section.querySelector('.chart-body') as HTMLElement).style.height = `${Math.min(440, 250 + 18 * Math.max(0, rows - 2))}px`;
+    }
+    panel.chart.update('none');
+    let points = 0;
+    for (const ref of panel.refs.values()) points += ref.series.points.length;
+    panel.section.dataset.series = String(panel.refs.size);
+    panel.section.dataset.points = String(points);
+    panel.section.dataset.nonfinite = String(nonFinite);
+    panel.badge.hidden = nonFinite === 0;
+    panel.badge.textContent = `\u26a0 ${nonFinite} non-finite`;
+    panel.badge.title = `${nonFinite} value${nonFinite === 1 ? '' : 's'} were NaN or Infinity and are not plotted`;
+  }
+
+  private layerCount(panel: Panel): number {
+    let n = 0;
+    for (const ref of panel.refs.values()) n = Math.max(n, ref.seriesIndex + 1);
+    return n;
+  }
+
+  private createPanel(id: ChartId): Panel {
+    const meta = chartMeta(id);
+    const section = document.createElement('section');
+    section.className = 'chart';
+    section.dataset.chart = id;
+    const head = document.createElement('div');
+    head.className = 'chart-head';
+    const h2 = document.createElement('h2');
+    h2.textContent = meta.title;
+    const badge = document.createElement('span');
+    badge.className = 'badge warn';
+    badge.hidden = true;
+    h2.append(' ', badge);
+    head.append(h2);
+    if (meta.kind === 'loss') head.append(this.logToggle());
+    const body = document.createElement('div');
+    body.className = 'chart-body';
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', meta.title);
+    body.append(canvas);
+    section.append(head, body);
+    const chart: LineChart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options(id) });
+    const panel: Panel = { id, section, badge, chart, refs: new Map(), seen: new Map() };
+    this.panels.set(id, panel);
+    return panel;
+  }
+
+  private logToggle(): HTMLElement {
+    const b = document.createElement('button');
+    b.className = 'toggle';
+    b.type = 'button';
+    b.textContent = 'log y';
+    b.title = 'Logarithmic loss axis';
+    b.setAttribute('aria-pressed', String(this.prefs.logLoss));
+    b.addEventListener('click', () => {
+      this.prefs.logLoss = !this.prefs.logLoss;
+      b.setAttribute('aria-pressed', String(this.prefs.logLoss));
+      const p = this.panels.get('loss');
+      if (p) {
+        p.chart.options = this.options('loss');
+        p.chart.update('none');
+      }
+      this.onPrefsChange();
+    });
+    return b;
+  }
+
+  private style(ref: DatasetRef, multi: boolean, chartId: ChartId, layerCount: number): void {
+    const { palette, foreground } = this.theme;
+    const { ds, series, runIndex, seriesIndex } = ref;
+    let color = palette[(multi ? runIndex : seriesIndex) % palette.length];
+    let dash: number[] = series.role === 'val' ? [6, 4] : [];
+    if (multi && series.role === 'layer' && seriesIndex > 0) {
+      // the run's colour, one tint per layer (lighter = deeper); dashes if the colour syntax is unknown
+      const tint = mixColors(color, foreground, (0.55 * seriesIndex) / Math.max(1, layerCount - 1));
+      if (tint) color = tint;
+      else dash = DASHES[seriesIndex % DASHES.length];
+    }
+    const perEpoch = series.role === 'epoch' || series.role === 'val';
+    ds.borderColor = series.role === 'batch' && multi ? withAlpha(color, 0.6) : color;
+    ds.backgroundColor = color;
+    ds.borderWidth = perEpoch ? 2 : series.role === 'batch' && chartId !== 'lr' ? 1.25 : 1.5;
+    ds.pointRadius = perEpoch ? 2.5 : 0;
+    ds.pointHoverRadius = 4;
+    ds.borderDash = dash;
+    ds.tension = 0;
+    ds.fill = false;
+    // per-epoch values on top of the per-step noise (chart.js draws lower `order` last)
+    ds.order = perEpoch ? 0 : 1;
+  }
+
+  private options(id: ChartId): ChartOptions<'line'> {
+    const t = this.theme;
+    const meta = chartMeta(id);
+    const font = { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) };
+    const grid = { color: t.grid, tickColor: t.grid };
+    const border = { color: t.grid };
+    const x: ScaleOptionsByType<'linear'> | Record<string, unknown> = {
+      type: 'linear',
+      title: { display: true, text: 'step', color: t.muted, font },
+      ticks: { color: t.muted, font, precision: 0, maxTicksLimit: 8, maxRotation: 0 },
+      grid, border,
+    };
+    let y: Record<string, unknown>;
+    const yTicks = { color: t.muted, font, maxTicksLimit: 6 };
+    switch (meta.kind) {
+      case 'grad-norms':
+        y = { type: 'logarithmic', title: { display: true, text: 'L2 norm (log)', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => logTick(Number(v)) }, grid, border };
+        break;
+      case 'dead-relu':
+        y = { type: 'linear', min: 0, max: 1, title: { display: true, text: 'dead units', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` }, grid, border };
+        break;
+      case 'lr':
+        y = { type: 'linear', title: { display: true, text: 'learning rate', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => formatNumber(Number(v), 2) }, grid, border };
+        break;
+      case 'loss':
+        y = this.prefs.logLoss
+          ? { type: 'logarithmic', title: { display: true, text: 'loss (log)', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => logTick(Number(v)) }, grid, border }
+          : { type: 'linear', title: { display: true, text: 'loss', color: t.muted, font }, ticks: yTicks, grid, border };
+        break;
+      default:
+        y = { type: 'linear', title: { display: true, text: id.slice('metric:'.length), color: t.muted, font }, ticks: yTicks, grid, border };
+    }
+    const percent = meta.kind === 'dead-relu';
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: true,
+      color: t.foreground,
+      borderColor: t.grid,
+      font,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      elements: { point: { hitRadius: 4 }, line: { borderJoinStyle: 'round' } },
+      scales: { x, y } as ChartOptions<'line'>['scales'],
+      plugins: {
+        decimation: { enabled: true, algorithm: 'lttb' },
+        legend: {
+          position: 'bottom',
+          labels: {
+            color: t.foreground, font, boxWidth: 14, boxHeight: 2, padding: 8,
+            // legend in the order series appeared (drawing order puts per-epoch values first)
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+          },
+        },
+        tooltip: {
+          backgroundColor: withAlpha(t.background, 0.95),
+          titleColor: t.foreground,
+          bodyColor: t.foreground,
+          borderColor: t.grid,
+          borderWidth: 1,
+          titleFont: font,
+          bodyFont: font,
+          callbacks: {
+            title: (items: TooltipItem<'line'>[]) => (items.length ? `step ${(items[0].raw as Point).x}` : ''),
+            label: (item: TooltipItem<'line'>) => {
+              const v = (item.raw as Point).y;
+              return `${item.dataset.label ?? ''}: ${percent ? `${(v * 100).toFixed(1)}%` : formatNumber(v, 4)}`;
+            },
+          },
+        },
+      },
+    };
+  }
+}
+
+function logTick(v: number): string {
+  if (!(v > 0)) return '';
+  const e = Math.log10(v);
+  // label only 1/2/5 x 10^k so the log axis stays readable
+  const m = v / 10 ** Math.floor(e + 1e-9);
+  if (![1, 2, 5].some(k => Math.abs(m - k) < 1e-6)) return '';
+  return formatNumber(v, 1);
+}
+

@@ -1,0 +1,101 @@
+/**
+ * Dashboard webview entry: wires the VS Code API, validated host messages, the store and the views.
+ * Host messages only mutate the store; drawing happens at most once per animation frame.
+ */
+import './zod-jitless'; // first: must run before zod loads
+import { parseHostMessage, type HostToWebview, type WebviewToHost } from '../src/protocol';
+import { DashboardStore } from './store';
+import { ChartsView } from './charts';
+import { DashboardView } from './view';
+import { readTheme, watchTheme, type Theme } from './theme';
+import { getVsCodeApi } from './vscode-api';
+
+/** Kept small on purpose: VS Code stores it with the panel. */
+interface SavedState {
+  v: 1;
+  logLoss: boolean;
+  modelOpen: boolean;
+}
+
+const vscode = getVsCodeApi<SavedState>();
+const post = (m: WebviewToHost): void => vscode.postMessage(m);
+
+const saved = vscode.getState();
+const prefs = {
+  logLoss: saved?.v === 1 ? saved.logLoss === true : false,
+  modelOpen: saved?.v === 1 ? saved.modelOpen !== false : true,
+};
+const save = (): void => {
+  vscode.setState({ v: 1, logLoss: prefs.logLoss, modelOpen: prefs.modelOpen });
+};
+
+let theme: Theme = readTheme();
+document.documentElement.dataset.theme = theme.kind;
+const store = new DashboardStore();
+const view = new DashboardView(document.getElementById('app') ?? document.body, post, prefs, save);
+const charts = new ChartsView(view.charts, theme, prefs, save);
+
+let frame = 0;
+let renders = 0;
+function scheduleRender(): void {
+  if (frame === 0) frame = requestAnimationFrame(render);
+}
+
+function render(): void {
+  frame = 0;
+  try {
+    view.render(store, theme);
+    charts.render(store);
+  } catch (e) {
+    reportError('render failed', e);
+  }
+  document.body.dataset.renders = String(++renders);
+}
+
+function reportError(what: string, e: unknown): void {
+  const message = `${what}: ${e instanceof Error ? e.message : String(e)}`;
+  console.warn(`[training-lens] ${message}`);
+  post({ type: 'error', message });
+}
+
+function handle(msg: HostToWebview): void {
+  switch (msg.type) {
+    case 'reset':
+      store.reset(msg.runs);
+      break;
+    case 'events':
+      store.appendEvents(msg.runId, msg.events);
+      break;
+    case 'run-info':
+      store.setRunInfo(msg.run);
+      break;
+  }
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  const parsed = parseHostMessage(ev.data);
+  if (!parsed.ok) {
+    post({ type: 'error', message: `invalid host message: ${parsed.reason}` });
+    return;
+  }
+  try {
+    handle(parsed.value);
+  } catch (e) {
+    reportError(`handling ${parsed.value.type} failed`, e);
+  }
+  scheduleRender();
+});
+
+window.addEventListener('error', ev => post({ type: 'error', message: `webview error: ${ev.message}` }));
+window.addEventListener('unhandledrejection', ev => post({ type: 'error', message: `webview error: ${String(ev.reason)}` }));
+
+watchTheme(t => {
+  theme = t;
+  document.documentElement.dataset.theme = t.kind;
+  charts.setTheme(t, store);
+  scheduleRender();
+});
+
+save();
+scheduleRender();
+post({ type: 'ready' });

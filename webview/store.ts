@@ -1,0 +1,270 @@
+/**
+ * Pure accumulation of run events into chart series (no DOM, no chart.js): unit-testable under Node.
+ * Each chart's series keep `{x, y}` points sorted by x (what chart.js's decimation needs with `parsing: false`).
+ */
+import type {
+  BatchEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, RunEndEvent, RunEvent, RunInfo,
+  RunStartEvent,
+} from '../src/protocol';
+
+export interface Point { x: number; y: number }
+
+/** 'loss' | `metric:${name}` | 'lr' | 'grad-norms' | 'dead-relu' */
+export type ChartId = string;
+
+/** How a series is drawn: per-step noise, per-epoch train value, per-epoch validation value, or one layer. */
+export type SeriesRole = 'batch' | 'epoch' | 'val' | 'layer';
+
+export interface Series {
+  key: string;
+  name: string;
+  role: SeriesRole;
+  points: Point[];
+}
+
+export interface RunChart {
+  id: ChartId;
+  series: Series[];
+  /** non-finite (null) values seen for this chart, not plotted */
+  nonFinite: number;
+  /** bumped on every change */
+  version: number;
+}
+
+export type DisplayStatus = RunInfo['status'];
+
+export interface RunState {
+  info: RunInfo;
+  runStart?: RunStartEvent;
+  fitStart?: FitStartEvent;
+  lastBatch?: BatchEvent;
+  lastEpoch?: EpochEvent;
+  end?: RunEndEvent;
+  findings: Finding[];
+  charts: Map<ChartId, RunChart>;
+  lastSeq: number;
+  events: number;
+}
+
+export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'grad-norms' | 'dead-relu' }
+
+export function chartMeta(id: ChartId): ChartMeta {
+  if (id === 'loss') return { id, title: 'Loss', kind: 'loss' };
+  if (id === 'lr') return { id, title: 'Learning rate', kind: 'lr' };
+  if (id === 'grad-norms') return { id, title: 'Gradient norm per layer', kind: 'grad-norms' };
+  if (id === 'dead-relu') return { id, title: 'Dead ReLU units per layer', kind: 'dead-relu' };
+  const name = id.startsWith('metric:') ? id.slice('metric:'.length) : id;
+  return { id, title: `Metric: ${name}`, kind: 'metric' };
+}
+
+/** Inserts keeping x sorted; appending (the normal case) is O(1). */
+export function insertSorted(points: Point[], p: Point): void {
+  const n = points.length;
+  if (n === 0 || points[n - 1].x <= p.x) {
+    points.push(p);
+    return;
+  }
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid].x <= p.x) lo = mid + 1;
+    else hi = mid;
+  }
+  points.splice(lo, 0, p);
+}
+
+const FIXED_ORDER_HEAD = ['loss'];
+const FIXED_ORDER_TAIL = ['lr', 'grad-norms', 'dead-relu'];
+
+export class DashboardStore {
+  readonly runs = new Map<string, RunState>();
+  /** metric chart ids in first-seen order (across runs) */
+  private metricOrder: ChartId[] = [];
+  /** bumped whenever the run list or header data change */
+  version = 0;
+  /** bumped when the set of runs changes (charts must be rebuilt) */
+  generation = 0;
+
+  reset(runs: RunInfo[]): void {
+    this.runs.clear();
+    this.metricOrder = [];
+    for (const info of runs) this.runs.set(info.runId, newRun(info));
+    this.version++;
+    this.generation++;
+  }
+
+  setRunInfo(info: RunInfo): void {
+    const run = this.runs.get(info.runId);
+    if (run) run.info = info;
+    else {
+      this.runs.set(info.runId, newRun(info));
+      this.generation++;
+    }
+    this.version++;
+  }
+
+  /** The run the header describes: the first of the list. */
+  primary(): RunState | undefined {
+    return this.runs.values().next().value;
+  }
+
+  runIndex(runId: string): number {
+    let i = 0;
+    for (const id of this.runs.keys()) {
+      if (id === runId) return i;
+      i++;
+    }
+    return -1;
+  }
+
+  /** Appends events (in seq order); events at or below the last seen seq are duplicates and are skipped. */
+  appendEvents(runId: string, events: readonly RunEvent[]): { accepted: number; skipped: number } {
+    let run = this.runs.get(runId);
+    if (!run) {
+      const first = events.find((e): e is RunStartEvent => e.kind === 'run-start');
+      run = newRun({ runId, jobFile: first?.jobFile ?? '', label: runId, startedAt: first?.startedAt ?? '', status: 'running' });
+      this.runs.set(runId, run);
+      this.generation++;
+    }
+    let accepted = 0;
+    let skipped = 0;
+    for (const e of events) {
+      if (e.runId !== runId || e.seq <= run.lastSeq) {
+        skipped++;
+        continue;
+      }
+      run.lastSeq = e.seq;
+      run.events++;
+      accepted++;
+      this.apply(run, e);
+    }
+    if (accepted) this.version++;
+    return { accepted, skipped };
+  }
+
+  /** Chart ids with data in any run, in display order. */
+  chartIds(): ChartId[] {
+    const present = new Set<ChartId>();
+    for (const run of this.runs.values()) for (const id of run.charts.keys()) present.add(id);
+    return [...FIXED_ORDER_HEAD, ...this.metricOrder, ...FIXED_ORDER_TAIL].filter(id => present.has(id));
+  }
+
+  hasData(): boolean {
+    for (const run of this.runs.values()) if (run.charts.size > 0) return true;
+    return false;
+  }
+
+  private chart(run: RunState, id: ChartId): RunChart {
+    let c = run.charts.get(id);
+    if (!c) {
+      c = { id, series: [], nonFinite: 0, version: 0 };
+      run.charts.set(id, c);
+      if (id.startsWith('metric:') && !this.metricOrder.includes(id)) this.metricOrder.push(id);
+    }
+    return c;
+  }
+
+  private series(chart: RunChart, key: string, name: string, role: SeriesRole): Series {
+    let s = chart.series.find(x => x.key === key);
+    if (!s) {
+      s = { key, name, role, points: [] };
+      chart.series.push(s);
+      chart.version++;
+    }
+    return s;
+  }
+
+  /** Adds a value (null = non-finite: counted, not plotted). */
+  private add(run: RunState, chartId: ChartId, key: string, name: string, role: SeriesRole, x: number, y: number | null, positiveOnly = false): void {
+    const chart = this.chart(run, chartId);
+    const s = this.series(chart, key, name, role);
+    if (y === null || !Number.isFinite(y)) {
+      chart.nonFinite++;
+      chart.version++;
+      return;
+    }
+    if (positiveOnly && y <= 0) return;
+    insertSorted(s.points, { x, y });
+    chart.version++;
+  }
+
+  private apply(run: RunState, e: RunEvent): void {
+    switch (e.kind) {
+      case 'run-start':
+        run.runStart = e;
+        if (!run.info.jobFile) run.info = { ...run.info, jobFile: e.jobFile };
+        break;
+      case 'fit-start':
+        run.fitStart = e;
+        break;
+      case 'batch':
+        this.onBatch(run, e);
+        break;
+      case 'epoch':
+        this.onEpoch(run, e);
+        break;
+      case 'grad-norms':
+        this.onGradNorms(run, e);
+        break;
+      case 'dead-units':
+        this.onDeadUnits(run, e);
+        break;
+      case 'finding':
+        run.findings.push(e.finding);
+        break;
+      case 'run-end':
+        run.end = e;
+        break;
+      case 'histogram':
+      case 'log':
+        break;
+    }
+  }
+
+  private onBatch(run: RunState, e: BatchEvent): void {
+    run.lastBatch = e;
+    this.add(run, 'loss', 'batch:loss', 'loss (batch)', 'batch', e.step, e.loss);
+    for (const [name, v] of Object.entries(e.metrics)) {
+      this.add(run, `metric:${name}`, `batch:${name}`, `${name} (batch)`, 'batch', e.step, v);
+    }
+    if (e.lr !== null && Number.isFinite(e.lr)) this.add(run, 'lr', 'lr', 'learning rate', 'batch', e.step, e.lr);
+  }
+
+  private onEpoch(run: RunState, e: EpochEvent): void {
+    run.lastEpoch = e;
+    for (const [key, v] of Object.entries(e.logs)) {
+      const val = key.startsWith('val_');
+      const base = val ? key.slice(4) : key;
+      const chartId = base === 'loss' ? 'loss' : `metric:${base}`;
+      this.add(run, chartId, `epoch:${key}`, val ? key : `${key} (epoch)`, val ? 'val' : 'epoch', e.step, v);
+    }
+  }
+
+  private onGradNorms(run: RunState, e: GradNormsEvent): void {
+    for (const [layer, v] of Object.entries(e.layers)) {
+      this.add(run, 'grad-norms', `layer:${layer}`, layer, 'layer', e.step, v, true);
+    }
+  }
+
+  private onDeadUnits(run: RunState, e: DeadUnitsEvent): void {
+    for (const l of e.layers) {
+      this.add(run, 'dead-relu', `layer:${l.layer}`, l.layer, 'layer', e.step, l.total > 0 ? l.dead / l.total : null);
+    }
+  }
+}
+
+function newRun(info: RunInfo): RunState {
+  return { info, findings: [], charts: new Map(), lastSeq: -1, events: 0 };
+}
+
+/** What the header shows: a run-end in the log is authoritative, else the host's status. */
+export function displayStatus(run: RunState): DisplayStatus {
+  return run.end ? run.end.status : run.info.status;
+}
+
+export function countPoints(series: readonly Series[]): number {
+  let n = 0;
+  for (const s of series) n += s.points.length;
+  return n;
+}

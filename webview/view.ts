@@ -1,0 +1,249 @@
+/**
+ * The non-chart DOM: header (job, backend, status, epoch/step, loss), error link, run list (compare mode),
+ * findings, model table, empty state. Built with createElement/textContent only (no HTML injection).
+ */
+import type { WebviewToHost } from '../src/protocol';
+import { displayStatus, type DashboardStore, type RunState } from './store';
+import type { Theme } from './theme';
+import { basename, formatDuration, formatInt, formatNumber } from './format';
+
+export interface ViewPrefs {
+  modelOpen: boolean;
+}
+
+type Post = (m: WebviewToHost) => void;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; id?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.id) e.id = props.id;
+  if (props.text !== undefined) e.textContent = props.text;
+  if (props.title) e.title = props.title;
+  e.append(...children);
+  return e;
+}
+
+function fact(label: string, id: string): { wrap: HTMLElement; value: HTMLElement } {
+  const value = el('dd', { id, text: '–' });
+  return { wrap: el('div', { className: 'fact' }, el('dt', { text: label }), value), value };
+}
+
+export class DashboardView {
+  readonly charts: HTMLElement;
+  private readonly jobFile: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly stop: HTMLButtonElement;
+  private readonly backend: HTMLElement;
+  private readonly epoch: HTMLElement;
+  private readonly step: HTMLElement;
+  private readonly loss: HTMLElement;
+  private readonly optimizer: HTMLElement;
+  private readonly duration: HTMLElement;
+  private readonly error: HTMLButtonElement;
+  private readonly runList: HTMLElement;
+  private readonly findings: HTMLElement;
+  private readonly model: HTMLDetailsElement;
+  private readonly modelSummary: HTMLElement;
+  private readonly modelBody: HTMLElement;
+  private readonly empty: HTMLElement;
+  private modelKey = '';
+  private findingsKey = '';
+  private runListKey = '';
+  private errorTarget: { file: string; line: number } | undefined;
+  private stopRunId: string | undefined;
+
+  constructor(root: HTMLElement, private readonly post: Post, private readonly prefs: ViewPrefs, private readonly onPrefsChange: () => void) {
+    root.textContent = '';
+    this.jobFile = el('h1', { id: 'job-file', text: 'Training Lens' });
+    this.status = el('span', { id: 'run-status', className: 'status', text: 'idle' });
+    this.stop = el('button', { id: 'stop-run', className: 'button', text: 'Stop', title: 'Stop this run' });
+    this.stop.type = 'button';
+    this.stop.hidden = true;
+    this.stop.addEventListener('click', () => {
+      if (this.stopRunId) this.post({ type: 'stop-run', runId: this.stopRunId });
+    });
+    const backend = fact('Backend', 'run-backend');
+    const epoch = fact('Epoch', 'run-epoch');
+    const step = fact('Step', 'run-step');
+    const loss = fact('Loss', 'run-loss');
+    const optimizer = fact('Optimizer', 'run-optimizer');
+    const duration = fact('Time', 'run-time');
+    this.backend = backend.value;
+    this.epoch = epoch.value;
+    this.step = step.value;
+    this.loss = loss.value;
+    this.optimizer = optimizer.value;
+    this.duration = duration.value;
+    this.error = el('button', { id: 'run-error', className: 'run-error' });
+    this.error.type = 'button';
+    this.error.hidden = true;
+    this.error.addEventListener('click', () => {
+      if (this.errorTarget) this.post({ type: 'open-source', file: this.errorTarget.file, line: this.errorTarget.line });
+    });
+    this.runList = el('ul', { id: 'run-list', className: 'run-list' });
+    this.runList.hidden = true;
+    const header = el('header', { className: 'header' },
+      el('div', { className: 'title-row' }, this.jobFile, this.status, this.stop),
+      el('dl', { className: 'facts' }, backend.wrap, epoch.wrap, step.wrap, loss.wrap, optimizer.wrap, duration.wrap),
+      this.error,
+      this.runList,
+    );
+    this.findings = el('ul', { id: 'findings', className: 'findings' });
+    this.findings.hidden = true;
+    this.modelSummary = el('summary', { text: 'Model' });
+    this.modelBody = el('tbody');
+    const head = el('thead', {}, el('tr', {}, ...['Layer', 'Class', 'Activation', 'Units', 'Params'].map(h => el('th', { text: h }))));
+    this.model = el('details', { id: 'model', className: 'model' }, this.modelSummary, el('table', { id: 'model-table' }, head, this.modelBody));
+    this.model.open = prefs.modelOpen;
+    this.model.hidden = true;
+    this.model.addEventListener('toggle', () => {
+      if (this.prefs.modelOpen !== this.model.open) {
+        this.prefs.modelOpen = this.model.open;
+        this.onPrefsChange();
+      }
+    });
+    this.empty = el('p', { id: 'empty', className: 'empty', text: 'Waiting for the first batch\u2026' });
+    this.charts = el('main', { id: 'charts', className: 'charts' });
+    root.append(header, this.findings, this.model, this.empty, this.charts);
+  }
+
+  render(store: DashboardStore, theme: Theme): void {
+    const run = store.primary();
+    this.empty.hidden = store.hasData();
+    if (!run) {
+      this.jobFile.textContent = 'Training Lens';
+      this.setStatus('idle');
+      this.stop.hidden = true;
+      this.error.hidden = true;
+      this.model.hidden = true;
+      this.findings.hidden = true;
+      this.runList.hidden = true;
+      return;
+    }
+    const jobFile = run.runStart?.jobFile || run.info.jobFile;
+    this.jobFile.textContent = jobFile ? basename(jobFile) : run.info.label;
+    this.jobFile.title = jobFile;
+    const status = displayStatus(run);
+    this.setStatus(status);
+    this.stopRunId = status === 'running' ? run.info.runId : undefined;
+    this.stop.hidden = status !== 'running';
+    this.backend.textContent = run.runStart?.backend ?? '–';
+    this.backend.title = run.runStart?.backendNotes.join('\n') ?? '';
+    const fit = run.fitStart;
+    const b = run.lastBatch;
+    const epochs = fit?.epochs;
+    const epochNow = b ? b.epoch + 1 : run.lastEpoch ? run.lastEpoch.epoch + 1 : undefined;
+    this.epoch.textContent = epochNow === undefined ? '–' : epochs ? `${epochNow} / ${epochs}` : String(epochNow);
+    const totalSteps = fit?.stepsPerEpoch && fit.epochs ? fit.stepsPerEpoch * fit.epochs : undefined;
+    const stepNow = b ? b.step + 1 : run.end?.steps;
+    this.step.textContent = stepNow === undefined ? '–' : totalSteps ? `${formatInt(stepNow)} / ${formatInt(totalSteps)}` : formatInt(stepNow);
+    this.loss.textContent = b ? formatNumber(b.loss, 4) : '–';
+    this.loss.classList.toggle('bad', !!b && b.loss === null);
+    this.optimizer.textContent = fit ? fit.optimizer : '–';
+    const ms = run.end?.durationMs ?? b?.t;
+    this.duration.textContent = ms === undefined ? '–' : formatDuration(ms);
+    this.renderError(run);
+    this.renderRunList(store, theme);
+    this.renderFindings(run);
+    this.renderModel(run);
+  }
+
+  private setStatus(status: string): void {
+    this.status.textContent = status;
+    this.status.className = `status status-${status}`;
+    document.body.dataset.status = status;
+  }
+
+  private renderError(run: RunState): void {
+    const err = run.end?.error;
+    if (!err) {
+      this.error.hidden = true;
+      this.errorTarget = undefined;
+      return;
+    }
+    const loc = err.location;
+    this.errorTarget = loc ? { file: loc.file, line: loc.line } : undefined;
+    this.error.textContent = '';
+    // "TypeError: x" -> label "TypeError", message "x"; a bare message gets the label "Error"
+    const m = /^(\w*Error):\s*([\s\S]*)$/.exec(err.message);
+    this.error.append(el('span', { className: 'error-label', text: m ? m[1] : 'Error' }), ' ',
+      el('span', { className: 'error-message', text: m ? m[2] : err.message }));
+    if (loc) {
+      this.error.append(' ', el('span', { className: 'error-location', text: `${basename(loc.file)}:${loc.line}` }));
+      this.error.title = `Open ${loc.file}:${loc.line}${err.stack ? `\n\n${err.stack}` : ''}`;
+    } else {
+      this.error.title = err.stack ?? err.message;
+    }
+    this.error.disabled = !loc;
+    this.error.hidden = false;
+  }
+
+  private renderRunList(store: DashboardStore, theme: Theme): void {
+    const runs = [...store.runs.values()];
+    const key = JSON.stringify([theme.palette, runs.map(r => [r.info.label, displayStatus(r), r.lastBatch?.loss ?? null, r.end?.error?.message ?? ''])]);
+    if (key === this.runListKey) return;
+    this.runListKey = key;
+    this.runList.hidden = runs.length < 2;
+    if (runs.length < 2) return;
+    this.runList.textContent = '';
+    runs.forEach((r, i) => {
+      const swatch = el('span', { className: 'swatch' });
+      swatch.style.backgroundColor = theme.palette[i % theme.palette.length];
+      const status = displayStatus(r);
+      const li = el('li', {}, swatch, el('span', { className: 'run-label', text: r.info.label, title: r.info.jobFile }),
+        el('span', { className: `status status-${status}`, text: status }),
+        el('span', { className: 'run-loss', text: r.lastBatch ? `loss ${formatNumber(r.lastBatch.loss, 4)}` : '' }));
+      if (r.end?.error) li.title = r.end.error.message;
+      li.dataset.runId = r.info.runId;
+      this.runList.append(li);
+    });
+  }
+
+  private renderFindings(run: RunState): void {
+    const key = `${run.info.runId}:${run.findings.length}`;
+    if (key === this.findingsKey) return;
+    this.findingsKey = key;
+    this.findings.textContent = '';
+    // newest first, one line each; the Problems panel has the full list
+    const shown = run.findings.slice(-8).reverse();
+    for (const f of shown) {
+      const li = el('li', { className: `finding sev-${f.severity}`, title: `${f.rule}` },
+        el('span', { className: 'sev', text: f.severity }), ' ', el('code', { text: f.code }), ' ', f.message);
+      const file = f.file;
+      const line = f.range?.start.line;
+      if (file && line) {
+        li.classList.add('link');
+        li.tabIndex = 0;
+        const open = (): void => this.post({ type: 'open-source', file, line });
+        li.addEventListener('click', open);
+        li.addEventListener('keydown', e => { if (e.key === 'Enter') open(); });
+      }
+      this.findings.append(li);
+    }
+    this.findings.hidden = shown.length === 0;
+  }
+
+  private renderModel(run: RunState): void {
+    const fit = run.fitStart;
+    const key = fit ? `${run.info.runId}:${fit.seq}` : '';
+    if (key === this.modelKey) return;
+    this.modelKey = key;
+    this.modelBody.textContent = '';
+    this.model.hidden = !fit;
+    if (!fit) return;
+    this.modelSummary.textContent = `Model · ${fit.layers.length} layers · ${formatInt(fit.totalParams)} params · ${fit.optimizer}${fit.loss ? ` · ${fit.loss}` : ''}${fit.batchSize ? ` · batch ${fit.batchSize}` : ''}`;
+    for (const l of fit.layers) {
+      const name = el('td', { text: l.name });
+      const loc = l.location;
+      if (loc) {
+        name.className = 'link';
+        name.title = `${loc.file}:${loc.line}`;
+        name.addEventListener('click', () => this.post({ type: 'open-source', file: loc.file, line: loc.line }));
+      }
+      const tr = el('tr', {}, name, el('td', { text: l.className }), el('td', { text: l.activation ?? '' }),
+        el('td', { className: 'num', text: l.units === undefined ? '' : formatInt(l.units) }),
+        el('td', { className: 'num', text: formatInt(l.params) }));
+      this.modelBody.append(tr);
+    }
+  }
+}
