@@ -15,6 +15,13 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Logarithm
 
 type LineDataset = ChartDataset<'line', Point[]>;
 type LineChart = Chart<'line', Point[]>;
+/** our dataset tags (chart.js ignores unknown keys) */
+type TaggedDataset = LineDataset & { tlRun?: number; tlRole?: number };
+
+function legendKey(ds: unknown): [number, number] {
+  const t = ds as TaggedDataset;
+  return [t.tlRun ?? 0, t.tlRole ?? 0];
+}
 
 export interface ChartPrefs {
   /** logarithmic y axis on the loss chart */
@@ -39,6 +46,7 @@ interface Panel {
 }
 
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
+const ROLE_RANK: Record<Series['role'], number> = { batch: 0, epoch: 1, val: 2, layer: 3 };
 
 export class ChartsView {
   private panels = new Map<ChartId, Panel>();
@@ -67,9 +75,9 @@ export class ChartsView {
     const multi = store.runs.size > 1;
     const ids = store.chartIds();
     ids.forEach((id, i) => {
-      const panel = this.panels.get(id) ?? this.createPanel(id);
-      const at = this.container.children[i];
-      if (at !== panel.section) this.container.insertBefore(panel.section, at ?? null);
+      const at = this.container.children[i] ?? null;
+      const panel = this.panels.get(id) ?? this.createPanel(id, at);
+      if (at !== panel.section) this.container.insertBefore(panel.section, at);
       this.sync(panel, store, multi);
     });
   }
@@ -99,7 +107,7 @@ export class ChartsView {
           rc.series.forEach((s, seriesIndex) => {
             const key = `${run.info.runId}\u0000${s.key}`;
             if (panel.refs.has(key)) return;
-            const ds: LineDataset = { label: multi ? `${run.info.label} · ${s.name}` : s.name, data: s.points };
+            const ds: TaggedDataset = { label: multi ? `${run.info.label} · ${s.name}` : s.name, data: s.points, tlRun: runIndex, tlRole: ROLE_RANK[s.role] };
             const ref: DatasetRef = { ds, series: s, runIndex, seriesIndex };
             panel.refs.set(key, ref);
             panel.chart.data.datasets.push(ds);
@@ -125,7 +133,7 @@ export class ChartsView {
     panel.section.dataset.points = String(points);
     panel.section.dataset.nonfinite = String(nonFinite);
     panel.badge.hidden = nonFinite === 0;
-    panel.badge.textContent = `\u26a0 ${nonFinite} non-finite`;
+    panel.badge.textContent = nonFinite ? `\u26a0 ${nonFinite} non-finite` : '';
     panel.badge.title = `${nonFinite} value${nonFinite === 1 ? '' : 's'} were NaN or Infinity and are not plotted`;
   }
 
@@ -135,7 +143,8 @@ export class ChartsView {
     return n;
   }
 
-  private createPanel(id: ChartId): Panel {
+  /** Builds the section and inserts it before `before` first: chart.js must see the canvas's real size. */
+  private createPanel(id: ChartId, before: Element | null): Panel {
     const meta = chartMeta(id);
     const section = document.createElement('section');
     section.className = 'chart';
@@ -157,7 +166,20 @@ export class ChartsView {
     canvas.setAttribute('aria-label', meta.title);
     body.append(canvas);
     section.append(head, body);
-    const chart: LineChart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options(id) });
+    this.container.insertBefore(section, before);
+    const chart: LineChart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: this.options(id),
+      plugins: [{
+        id: 'tl-plot-area',
+        // the plot rectangle in canvas CSS pixels (tests check that data, not only axes, is drawn)
+        afterLayout: c => {
+          const a = c.chartArea;
+          section.dataset.plot = [a.left, a.top, a.right, a.bottom].map(v => Math.round(v)).join(',');
+        },
+      }],
+    });
     const panel: Panel = { id, section, badge, chart, refs: new Map(), seen: new Map() };
     this.panels.set(id, panel);
     return panel;
@@ -186,7 +208,9 @@ export class ChartsView {
   private style(ref: DatasetRef, multi: boolean, chartId: ChartId, layerCount: number): void {
     const { palette, foreground } = this.theme;
     const { ds, series, runIndex, seriesIndex } = ref;
-    let color = palette[(multi ? runIndex : seriesIndex) % palette.length];
+    // one colour per run when comparing; else per layer, or fixed per role (batch / epoch / val) whatever the log order
+    const slot = multi ? runIndex : series.role === 'layer' ? seriesIndex : ROLE_RANK[series.role];
+    let color = palette[slot % palette.length];
     let dash: number[] = series.role === 'val' ? [6, 4] : [];
     if (multi && series.role === 'layer' && seriesIndex > 0) {
       // the run's colour, one tint per layer (lighter = deeper); dashes if the colour syntax is unknown
@@ -198,9 +222,12 @@ export class ChartsView {
     ds.borderColor = series.role === 'batch' && multi ? withAlpha(color, 0.6) : color;
     ds.backgroundColor = color;
     ds.borderWidth = perEpoch ? 2 : series.role === 'batch' && chartId !== 'lr' ? 1.25 : 1.5;
-    ds.pointRadius = perEpoch ? 2.5 : 0;
+    // per-epoch values and the sparse dead-unit samples get markers; a lone point of any series stays visible
+    ds.pointRadius = perEpoch || chartId === 'dead-relu' ? 2.5 : ctx => ((ctx.dataset.data as Point[]).length <= 1 ? 2.5 : 0);
     ds.pointHoverRadius = 4;
     ds.borderDash = dash;
+    // markers at 0% / 100% sit on the chart edge: let them show whole
+    if (chartId === 'dead-relu') ds.clip = 4;
     ds.tension = 0;
     ds.fill = false;
     // per-epoch values on top of the per-step noise (chart.js draws lower `order` last)
@@ -259,8 +286,12 @@ export class ChartsView {
           position: 'bottom',
           labels: {
             color: t.foreground, font, boxWidth: 14, boxHeight: 2, padding: 8,
-            // legend in the order series appeared (drawing order puts per-epoch values first)
-            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+            // legend: run, then batch / epoch / val, then first appearance (drawing order differs: epochs on top)
+            sort: (a, b, data) => {
+              const ka = legendKey(data.datasets[a.datasetIndex ?? 0]);
+              const kb = legendKey(data.datasets[b.datasetIndex ?? 0]);
+              return ka[0] - kb[0] || ka[1] - kb[1] || (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0);
+            },
           },
         },
         tooltip: {

@@ -52,14 +52,24 @@ function toRunError(e: unknown): RunError {
   return { message: `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`, stack: err.stack, location: userLocation(err.stack, isUser) };
 }
 
+const realExit = process.exit.bind(process);
+
 function end(status: 'ok' | 'error' | 'cancelled', error?: RunError): void {
   if (ended) return;
   ended = true;
   emit({ kind: 'run-end', status, error, steps: instrumentation?.steps ?? 0, durationMs: Date.now() - started });
   // Exit once IPC has flushed everything (a disconnect after the last send waits for the queue).
   process.send!({ type: 'flush' }, () => process.disconnect());
-  setTimeout(() => process.exit(status === 'ok' ? 0 : 1), 2000).unref();
+  setTimeout(() => realExit(status === 'ok' ? 0 : 1), 2000).unref();
 }
+
+// A job may end with process.exit(): finish the run properly instead of losing the events still queued.
+process.exit = ((code?: number | string | null) => {
+  const n = Number(code ?? process.exitCode ?? 0);
+  if (n === 0) end(instrumentation?.stopping ? 'cancelled' : 'ok');
+  else end('error', { message: `The job called process.exit(${n})`, location: userLocation(new Error().stack, isUser) });
+  return undefined as never;
+}) as typeof process.exit;
 
 function fail(e: unknown): void {
   if (e instanceof CancelledError || instrumentation?.stopping) end('cancelled');

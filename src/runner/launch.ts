@@ -45,6 +45,9 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const runId = newRunId(jobFile);
   const runDir = path.join(opts.runsDir, runId);
   fs.mkdirSync(runDir, { recursive: true });
+  // Runs are local artefacts: keep them out of the user's git without touching their .gitignore.
+  const ignore = path.join(opts.runsDir, '.gitignore');
+  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Training Lens run logs\n*\n');
   const logFile = path.join(runDir, EVENTS_FILE);
   const writer = new RunLogWriter(logFile);
   const config: RunConfig = {

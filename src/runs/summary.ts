@@ -58,7 +58,8 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
 
 /** "loss 0.4321 · acc 0.8750 · val_loss 0.5012" */
 export function formatLogs(logs: Record<string, number | null>): string {
-  return Object.entries(logs).map(([k, v]) => `${k} ${v == null ? 'NaN' : formatNumber(v)}`).join(' · ');
+  const rank = (k: string) => (k === 'loss' ? 0 : k.startsWith('val_') ? (k === 'val_loss' ? 2 : 3) : 1);
+  return Object.entries(logs).sort(([a], [b]) => rank(a) - rank(b)).map(([k, v]) => `${k} ${v == null ? 'NaN' : formatNumber(v)}`).join(' · ');
 }
 
 export function formatNumber(v: number): string {

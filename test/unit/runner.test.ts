@@ -152,3 +152,10 @@ test('listRuns finds saved runs newest first', async () => {
   assert.deepEqual(runs.map(r => [path.basename(r.jobFile), r.status]), [['tiny.train.ts', 'ok'], ['throws.train.ts', 'error']]);
   assert.equal(runs[0].steps, 6);
 });
+
+test('a job that calls process.exit(0) ends ok with every event kept', async () => {
+  const { events, end } = await runJob('exits.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'ok', end.error?.message);
+  assert.equal(kinds(events)['batch'], 4);
+  assert.ok(events.some(e => e.kind === 'log' && e.text === 'done, exiting'));
+});

@@ -224,7 +224,7 @@ export interface SectionInfo {
   series: number;
   points: number;
   nonFinite: number;
-  /** canvas pixels in the plot region (top 60%) with a saturated colour: data lines, not grey axes/text */
+  /** canvas pixels inside the plot area (`data-plot`, +4px) with a saturated colour: data, not grey axes/text/legend */
   colouredPixels: number;
   /** every non-transparent canvas pixel */
   paintedPixels: number;
@@ -243,13 +243,18 @@ export async function readSections(page: Page): Promise<SectionInfo[]> {
       width = canvas.width;
       height = canvas.height;
       const d = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
-      const plotRows = Math.floor(height * 0.6);
+      const scale = width / (canvas.clientWidth || width);
+      const plot = (s.dataset.plot ?? '').split(',').map(Number);
+      const [left, top, right, bottom] = plot.length === 4 ? plot.map((v, k) => (v + (k < 2 ? -4 : 4)) * scale) : [0, 0, 0, 0];
       for (let i = 0; i < d.length; i += 4) {
         if (d[i + 3] === 0) continue;
         painted++;
+        const x = (i / 4) % width;
+        const y = Math.floor(i / 4 / width);
+        if (x < left || x > right || y < top || y > bottom) continue;
         const max = Math.max(d[i], d[i + 1], d[i + 2]);
         const min = Math.min(d[i], d[i + 1], d[i + 2]);
-        if (d[i + 3] > 128 && max - min > 50 && (i / 4) / width < plotRows) coloured++;
+        if (d[i + 3] > 128 && max - min > 50) coloured++;
       }
     }
     return {

@@ -1,7 +1,7 @@
 /** Pure parts of the dashboard (no browser): HTML/CSP, store, theme, formatting. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RunEvent, RunInfo } from '../../src/protocol';
+import type { EventBody, RunEvent, RunInfo } from '../../src/protocol';
 import { dashboardCsp, makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
 import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/store';
 import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
@@ -44,8 +44,8 @@ describe('renderDashboardHtml', () => {
 
 const runId = 'r1';
 let seq = 0;
-function ev<E extends RunEvent>(e: Omit<E, 'runId' | 'seq' | 't'>, id = runId): RunEvent {
-  return { ...e, runId: id, seq: seq++, t: seq } as unknown as RunEvent;
+function ev(e: EventBody, id = runId): RunEvent {
+  return { ...e, runId: id, seq: seq++, t: seq } as RunEvent;
 }
 const info = (id: string, status: RunInfo['status'] = 'running'): RunInfo => ({ runId: id, jobFile: `/w/${id}.ts`, label: id, startedAt: '', status });
 

@@ -1,0 +1,63 @@
+/** The CLI as a user types it: `training-lens train|report` through the package's bin and the built bundles. */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, JOBS, tempDir } from './helpers';
+
+const BIN = path.join(ROOT, 'bin', 'training-lens.js');
+
+before(() => {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js')) || !fs.existsSync(path.join(ROOT, 'dist', 'runner.js'))) {
+    execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  }
+});
+
+function cli(args: string[], cwd = tempDir()) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, cwd };
+}
+
+test('train --report writes events, findings and summary, one line per epoch', () => {
+  const report = path.join(tempDir(), 'report');
+  const r = cli(['train', path.join(JOBS, 'tiny.train.ts'), '--backend', 'cpu', '--epochs', '2', '--report', report]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^epoch 1\/2 .*loss \d/m);
+  assert.match(r.stdout, /^epoch 2\/2 .*val_acc \d/m);
+  assert.match(r.stdout, /ok after 12 steps, 2 epochs/);
+  assert.deepEqual(fs.readdirSync(report).sort(), ['events.ndjson', 'findings.json', 'summary.json']);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(report, 'findings.json'), 'utf8')), []);
+  const summary = JSON.parse(fs.readFileSync(path.join(report, 'summary.json'), 'utf8'));
+  assert.equal(summary.status, 'ok');
+  assert.equal(summary.backend, 'cpu');
+  assert.equal(summary.steps, 12);
+  assert.ok(summary.final.val_loss > 0);
+  // the run is also saved in the working folder's run store
+  assert.equal(fs.readdirSync(path.join(r.cwd, '.training-lens', 'runs')).length, 1);
+});
+
+test('a failing job exits 1 and names the file and line', () => {
+  const r = cli(['train', path.join(JOBS, 'throws.train.ts'), '--backend', 'cpu']);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /error: bad shape on purpose \(.*throws\.train\.ts:7\)/);
+});
+
+test('bad usage exits 2 with a reason', () => {
+  assert.equal(cli(['train']).code, 2);
+  const r = cli(['train', path.join(JOBS, 'tiny.train.ts'), '--backend', 'gpu']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--backend must be one of auto, node, wasm, cpu/);
+  assert.match(cli(['train', 'nope.ts']).stderr, /no such job file: nope\.ts/);
+});
+
+test('report replays a saved run, and survives a corrupt log', () => {
+  const corrupt = path.join(ROOT, 'test', 'fixtures', 'runs', 'corrupt');
+  const r = cli(['report', corrupt]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /events\.ndjson:3: skipped: invalid JSON/);
+  assert.match(r.stdout, /interrupted after 3 steps/);
+  assert.match(r.stdout, /3 unreadable line\(s\)/);
+  const json = cli(['report', corrupt, '--json']);
+  assert.equal(JSON.parse(json.stdout).status, 'interrupted');
+});
