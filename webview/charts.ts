@@ -8,7 +8,7 @@ import {
   type ChartDataset, type ChartOptions, type ScaleOptionsByType, type TooltipItem,
 } from 'chart.js';
 import { chartMeta, type ChartId, type DashboardStore, type Point, type Series } from './store';
-import { mixColors, withAlpha, type Theme } from './theme';
+import { mixColors, seriesColor, withAlpha, type Theme } from './theme';
 import { formatNumber } from './format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
@@ -210,7 +210,7 @@ export class ChartsView {
     const { ds, series, runIndex, seriesIndex } = ref;
     // one colour per run when comparing; else per layer, or fixed per role (batch / epoch / val) whatever the log order
     const slot = multi ? runIndex : series.role === 'layer' ? seriesIndex : ROLE_RANK[series.role];
-    let color = palette[slot % palette.length];
+    let color = seriesColor(this.theme, slot);
     let dash: number[] = series.role === 'val' ? [6, 4] : [];
     if (multi && series.role === 'layer' && seriesIndex > 0) {
       // the run's colour, one tint per layer (lighter = deeper); dashes if the colour syntax is unknown
@@ -223,7 +223,10 @@ export class ChartsView {
     ds.backgroundColor = color;
     ds.borderWidth = perEpoch ? 2 : series.role === 'batch' && chartId !== 'lr' ? 1.25 : 1.5;
     // per-epoch values and the sparse dead-unit samples get markers; a lone point of any series stays visible
-    ds.pointRadius = perEpoch || chartId === 'dead-relu' ? 2.5 : ctx => ((ctx.dataset.data as Point[]).length <= 1 ? 2.5 : 0);
+    ds.pointRadius = ctx => {
+      const n = (ctx.dataset.data as Point[]).length;
+      return n <= 1 || ((perEpoch || chartId === 'dead-relu') && n <= 24) ? 2.5 : 0;
+    };
     ds.pointHoverRadius = 4;
     ds.borderDash = dash;
     // markers at 0% / 100% sit on the chart edge: let them show whole
@@ -248,9 +251,17 @@ export class ChartsView {
     };
     let y: Record<string, unknown>;
     const yTicks = { color: t.muted, font, maxTicksLimit: 6 };
+    // no tick limit on log axes: chart.js would drop ticks and leave the labelled ones out
+    const logTicks = { color: t.muted, font, autoSkip: false };
+    // and grid lines only where there is a label
+    const logGrid = {
+      tickColor: t.grid,
+      color: (ctx: { tick?: { value: number }; scale?: { ticks: unknown[] } }) =>
+        ctx.tick && logTick(ctx.tick.value, ctx.scale?.ticks.length ?? 0) ? t.grid : 'transparent',
+    };
     switch (meta.kind) {
       case 'grad-norms':
-        y = { type: 'logarithmic', title: { display: true, text: 'L2 norm (log)', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => logTick(Number(v)) }, grid, border };
+        y = { type: 'logarithmic', title: { display: true, text: 'L2 norm (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
         break;
       case 'dead-relu':
         y = { type: 'linear', min: 0, max: 1, title: { display: true, text: 'dead units', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` }, grid, border };
@@ -260,7 +271,7 @@ export class ChartsView {
         break;
       case 'loss':
         y = this.prefs.logLoss
-          ? { type: 'logarithmic', title: { display: true, text: 'loss (log)', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => logTick(Number(v)) }, grid, border }
+          ? { type: 'logarithmic', title: { display: true, text: 'loss (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border }
           : { type: 'linear', title: { display: true, text: 'loss', color: t.muted, font }, ticks: yTicks, grid, border };
         break;
       default:
@@ -315,12 +326,10 @@ export class ChartsView {
   }
 }
 
-function logTick(v: number): string {
+/** Log-axis label: every tick when there are few, else only 1/2/5 x 10^k so the axis stays readable. */
+function logTick(v: number, count: number): string {
   if (!(v > 0)) return '';
-  const e = Math.log10(v);
-  // label only 1/2/5 x 10^k so the log axis stays readable
-  const m = v / 10 ** Math.floor(e + 1e-9);
-  if (![1, 2, 5].some(k => Math.abs(m - k) < 1e-6)) return '';
-  return formatNumber(v, 1);
+  if (count <= 7) return formatNumber(v, 2);
+  const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5].some(k => Math.abs(m - k) < 1e-6) ? formatNumber(v, 1) : '';
 }
-

@@ -118,3 +118,12 @@ export function mixColors(a: string, b: string, t: number): string | undefined {
   const c = x.map((v, i) => Math.round(v + (y[i] - v) * t));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
+
+/** Palette colour for a slot; past the palette, tints of it towards the foreground. */
+export function seriesColor(theme: Theme, slot: number): string {
+  const n = theme.palette.length;
+  const base = theme.palette[slot % n];
+  const round = Math.floor(slot / n);
+  if (round === 0) return base;
+  return mixColors(base, theme.foreground, Math.min(0.7, 0.4 * round)) ?? base;
+}

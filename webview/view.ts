@@ -4,7 +4,7 @@
  */
 import type { WebviewToHost } from '../src/protocol';
 import { displayStatus, type DashboardStore, type RunState } from './store';
-import type { Theme } from './theme';
+import { seriesColor, type Theme } from './theme';
 import { basename, formatDuration, formatInt, formatNumber } from './format';
 
 export interface ViewPrefs {
@@ -188,7 +188,7 @@ export class DashboardView {
     this.runList.textContent = '';
     runs.forEach((r, i) => {
       const swatch = el('span', { className: 'swatch' });
-      swatch.style.backgroundColor = theme.palette[i % theme.palette.length];
+      swatch.style.backgroundColor = seriesColor(theme, i);
       const status = displayStatus(r);
       const li = el('li', {}, swatch, el('span', { className: 'run-label', text: r.info.label, title: r.info.jobFile }),
         el('span', { className: `status status-${status}`, text: status }),

@@ -11,6 +11,7 @@ import { selectBackend } from './backend';
 import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY } from './bundle';
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
 import { userLocation, isUserFrame } from './stack';
+import { tfForJob } from './callSites';
 
 const config = JSON.parse(process.env[RUN_CONFIG_ENV] ?? 'null') as RunConfig | null;
 if (!config || !process.send) {
@@ -98,8 +99,9 @@ async function main(cfg: RunConfig): Promise<void> {
 
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
   await bundleJob({ jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf) });
-  (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = tf;
-  (globalThis as Record<string, unknown>)[NODE_GLOBAL_KEY] = tf;
+  const jobTf = tfForJob(tf, isUser);
+  (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = jobTf;
+  (globalThis as Record<string, unknown>)[NODE_GLOBAL_KEY] = jobTf;
   await import(pathToFileURL(bundleFile).href);
   await instrumentation.idle(); // a job may start fit without awaiting it
   if (instrumentation.stopping) end('cancelled');

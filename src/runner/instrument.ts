@@ -10,6 +10,7 @@ import { GradientProbe, layerNorms } from '../probes/gradients';
 import { DeadReluProbe } from '../probes/deadRelu';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
+import { layerLocation } from './callSites';
 
 export interface ProbeSettings {
   gradNorms: boolean;
@@ -261,6 +262,7 @@ export function summarize(layers: Layer[]): LayerSummary[] {
       units: typeof config.units === 'number' ? config.units : (typeof config.filters === 'number' ? config.filters : undefined),
       params: layer.countParams(),
       outputShape,
+      location: layerLocation(layer),
     };
   });
 }

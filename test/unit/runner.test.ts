@@ -39,6 +39,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units]), [['Dense', 'relu', 16], ['Dense', 'relu', 8], ['Dense', 'softmax', 3]]);
     assert.equal(fit.location?.file, path.join(JOBS, 'tiny.train.ts'));
     assert.equal(fit.location?.line, 19);
+    assert.deepEqual(fit.layers.map(l => l.location?.line), [12, 13, 14], 'each layer knows the line that built it');
     const norms = events.filter(e => e.kind === 'grad-norms');
     for (const n of norms) assert.ok(n.kind === 'grad-norms' && Object.keys(n.layers).length === 3 && Object.values(n.layers).every(v => v! > 0));
     const log = events.find(e => e.kind === 'log' && e.stream === 'stdout');

@@ -145,10 +145,29 @@ export class Workbench {
     return this.page.locator('.quick-input-widget');
   }
 
+  /** Throws with its text if a modal dialog (e.g. "Command ... resulted in an error") blocks the window. */
+  async assertNoDialog(): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible().catch(() => false)) {
+      const text = (await dialog.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+      throw new Error(`a modal dialog blocks the window: ${text}`);
+    }
+  }
+
+  /** Moves keyboard focus from a webview iframe (which keeps key presses to itself) back to the workbench. */
+  async focusWorkbench(): Promise<void> {
+    await this.page.evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      if (a && a.tagName === 'IFRAME') a.blur();
+    });
+  }
+
   async openCommandPalette(): Promise<void> {
     // the first F1 after load can be swallowed while the keybinding service starts: retry until the widget shows
     await waitUntil('the command palette to open', async () => {
+      await this.assertNoDialog();
       if (await this.quickInput().isVisible()) return true;
+      await this.focusWorkbench();
       await this.page.keyboard.press('F1');
       try {
         await this.quickInput().waitFor({ state: 'visible', timeout: 2000 });
@@ -159,12 +178,32 @@ export class Workbench {
     }, 30_000, 100);
   }
 
-  /** Command palette -> type the exact title -> Enter on the row whose label is exactly that title. */
-  async runCommand(title: string): Promise<void> {
-    await this.openCommandPalette();
-    const input = this.quickInput().locator('input');
-    await input.fill(`>${title}`);
-    await this.pickQuickItem(title, { exact: true });
+  /**
+   * Command palette -> type the exact title -> click the row whose label is exactly that title.
+   * Right after a window opens the palette can close by itself (a restored view takes focus) or list commands
+   * from before the extension host registered its extensions: both are retried with a fresh palette.
+   */
+  async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
+    let opened = 0;
+    await waitUntil(`command "${title}" in the command palette`, async () => {
+      await this.assertNoDialog();
+      if (!(await this.quickInput().isVisible()) || Date.now() - opened > 5000) {
+        await this.closeQuickInput();
+        await this.openCommandPalette();
+        await this.quickInput().locator('input').fill(`>${title}`);
+        opened = Date.now();
+      }
+      const rows = this.quickInput().locator('.monaco-list-row');
+      const n = await rows.count();
+      for (let i = 0; i < n; i++) {
+        const name = (await rows.nth(i).locator('.label-name').first().innerText().catch(() => '')).trim();
+        if (name === title) {
+          await rows.nth(i).click();
+          return true;
+        }
+      }
+      return false;
+    }, timeoutMs, 200);
   }
 
   /** Visible quick-pick row labels (the command palette or an extension's showQuickPick). */
@@ -180,6 +219,7 @@ export class Workbench {
       typeof label === 'string' ? (opts.exact ? l.trim() === label : l.includes(label)) : label instanceof RegExp ? label.test(l) : label(l);
     const rows = this.quickInput().locator('.monaco-list-row');
     const picked = await waitUntil(`quick pick item ${String(label)}`, async () => {
+      await this.assertNoDialog();
       if (!(await this.quickInput().isVisible())) return null;
       const n = await rows.count();
       for (let i = 0; i < n; i++) {
@@ -197,6 +237,7 @@ export class Workbench {
   /** Labels of the rows currently shown in an extension's quick pick (waits until at least one shows). */
   async waitQuickPickLabels(timeoutMs = 30_000): Promise<string[]> {
     return waitUntil('quick pick rows', async () => {
+      await this.assertNoDialog();
       if (!(await this.quickInput().isVisible())) return null;
       const names = await this.quickInput().locator('.monaco-list-row .label-name').allInnerTexts();
       return names.length ? names : null;
@@ -204,18 +245,37 @@ export class Workbench {
   }
 
   async closeQuickInput(): Promise<void> {
-    if (await this.quickInput().isVisible()) await this.page.keyboard.press('Escape');
+    if (!(await this.quickInput().isVisible())) return;
+    await this.page.keyboard.press('Escape');
+    await this.quickInput().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------------------- editors
   /** Opens a workspace file by its relative path through Quick Open (Ctrl+P), like a user. */
   async openFile(relPath: string): Promise<void> {
-    await this.openCommandPalette();
-    const input = this.quickInput().locator('input');
-    await input.fill(relPath);
     const base = path.basename(relPath);
     const dir = path.dirname(relPath);
-    await this.pickQuickItem((l) => l.includes(base) && (dir === '.' || l.includes(dir) || l.endsWith(base)), { timeoutMs: 30_000 });
+    let opened = 0;
+    await waitUntil(`${relPath} in Quick Open`, async () => {
+      await this.assertNoDialog();
+      if (!(await this.quickInput().isVisible()) || Date.now() - opened > 5000) {
+        await this.closeQuickInput();
+        await this.openCommandPalette();
+        await this.quickInput().locator('input').fill(relPath);
+        opened = Date.now();
+      }
+      const rows = this.quickInput().locator('.monaco-list-row');
+      const n = await rows.count();
+      for (let i = 0; i < n; i++) {
+        const label = (await rows.nth(i).getAttribute('aria-label')) ?? '';
+        const name = (await rows.nth(i).locator('.label-name').first().innerText().catch(() => '')).trim();
+        if (name === base && (dir === '.' || label.includes(dir))) {
+          await rows.nth(i).click();
+          return true;
+        }
+      }
+      return false;
+    }, 30_000, 200);
     await this.page
       .locator(`.tabs-container .tab[data-resource-name="${base}"], .tabs-container .tab[aria-label^="${base}"]`)
       .first()
