@@ -9,6 +9,7 @@ import { runnerEntry } from '../src/runner/entry';
 import { runsDirOf, readRunLog, listRuns, EVENTS_FILE, type RunRecord } from '../src/runs/store';
 import type { RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
 import type { BackendPreference } from '../src/runner/backend';
+import { labelOf } from '../src/runs/label';
 
 export interface LiveRun {
   handle: RunHandle;
@@ -133,12 +134,6 @@ export class RunManager implements vscode.Disposable {
     this.eventEmitter.dispose();
     this.infoEmitter.dispose();
   }
-}
-
-export function labelOf(jobFile: string, startedAt: string): string {
-  const d = new Date(startedAt);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${path.basename(jobFile)} · ${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 export function infoFromRecord(r: RunRecord): RunInfo {

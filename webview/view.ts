@@ -110,6 +110,8 @@ export class DashboardView {
   render(store: DashboardStore, theme: Theme): void {
     const run = store.primary();
     this.empty.hidden = store.hasData();
+    const ended = run !== undefined && displayStatus(run) !== 'running';
+    this.empty.textContent = ended ? 'The run ended before its first batch.' : 'Waiting for the first batch\u2026';
     if (!run) {
       this.jobFile.textContent = 'Training Lens';
       this.setStatus('idle');

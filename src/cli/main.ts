@@ -65,7 +65,9 @@ class Reporter {
         break;
       }
       case 'log':
-        if (e.stream === 'runner' || e.level === 'error') { this.clearBar(); write(`[${e.level}] ${e.text}`); }
+        this.clearBar();
+        if (e.stream === 'runner') write(`[training-lens] ${e.text}`);
+        else (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.text + '\n'); // the job's own output
         break;
       case 'run-end':
         this.clearBar();

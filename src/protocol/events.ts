@@ -2,7 +2,7 @@
  * The one event contract: runner -> host (IPC), the run log on disk (events.ndjson), CLI report, webview.
  * Every line that crosses a boundary is parsed with `parseEvent`, which says why a bad line is rejected.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const finiteOrNull = z.number().nullable(); // JSON has no NaN/Inf: the runner writes null and flags it
 const sourceLocation = z.object({ file: z.string(), line: z.number().int().positive(), column: z.number().int().nonnegative().optional() });

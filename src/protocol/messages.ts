@@ -2,7 +2,7 @@
  * Host <-> dashboard webview messages. The host owns run state; the webview asks for a replay with `ready`.
  * Both directions are validated at runtime (a webview is a separate, less trusted context).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runEventSchema, type RunEvent, type ParseResult } from './events';
 
 export const runInfoSchema = z.object({

@@ -154,6 +154,10 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
     const firstLoss = first.find(s => s.id === 'loss');
     assert.ok(firstLoss && firstLoss.points > 0, 'loss chart has points after the first half');
     assert.equal(await dash.page.locator('#run-status').innerText(), 'running');
+    // a running run can be stopped from the header
+    const before = (await dash.posted()).length;
+    await dash.page.locator('#stop-run').click();
+    assert.deepEqual((await dash.posted()).slice(before), [{ type: 'stop-run', runId: info.runId }]);
     assert.equal(await dash.page.locator('#empty').isVisible(), false, 'empty state hidden once data arrives');
 
     // a duplicate delivery (seq already seen) changes nothing

@@ -30,9 +30,10 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The fixture run log: the recorded one when the lead has added it, else the synthetic stand-in. */
+/** The fixture run log: `recorded` (a real run) when present, else `synthetic`; TL_WEBVIEW_FIXTURE=<name> picks one. */
 export function fixtureLog(): { name: string; file: string; events: RunEvent[] } {
-  for (const name of ['recorded', 'synthetic']) {
+  const names = process.env.TL_WEBVIEW_FIXTURE ? [process.env.TL_WEBVIEW_FIXTURE] : ['recorded', 'synthetic'];
+  for (const name of names) {
     const file = path.join(repoRoot, 'test', 'fixtures', 'runs', name, 'events.ndjson');
     if (!existsSync(file)) continue;
     const events: RunEvent[] = [];
@@ -44,7 +45,7 @@ export function fixtureLog(): { name: string; file: string; events: RunEvent[] }
     });
     return { name, file, events };
   }
-  throw new Error('no fixture run log under test/fixtures/runs/{recorded,synthetic}/events.ndjson');
+  throw new Error(`no fixture run log test/fixtures/runs/{${names.join(',')}}/events.ndjson`);
 }
 
 export interface Served {
