@@ -48,6 +48,10 @@ export const fitStartEvent = z.object({
   location: sourceLocation.optional(),
   /** backend as training actually started (differs from run-start after a wasm -> cpu fallback) */
   backend: z.string().optional(),
+  /** where `compile` was called, when the runner saw it */
+  compileLocation: sourceLocation.optional(),
+  /** element count of each trainable variable (for per-element gradient magnitudes) */
+  variables: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
 export const batchEvent = z.object({
@@ -100,6 +104,21 @@ export const deadUnitsEvent = z.object({
   layers: z.array(z.object({ layer: z.string(), dead: z.number().int().nonnegative(), total: z.number().int().positive() })),
 });
 
+const stat = z.number().nullable();
+export const activationStatsEvent = z.object({
+  ...base,
+  kind: z.literal('activation-stats'),
+  step: z.number().int().nonnegative(),
+  layers: z.array(z.object({
+    layer: z.string(), activation: z.string(), mean: stat, std: stat, min: stat, max: stat,
+    /** share of sigmoid/tanh outputs whose pre-activation is beyond ±5; null for other activations */
+    saturated: stat,
+    zero: stat,
+  })),
+  /** the model's input batch: unnormalized data shows here */
+  input: z.object({ mean: stat, std: stat, min: stat, max: stat }).optional(),
+});
+
 export const findingSchema = z.object({
   code: z.string(),
   severity: z.enum(['error', 'warning', 'info']),
@@ -145,7 +164,7 @@ export const runEndEvent = z.object({
 
 export const runEventSchema = z.union([
   runStartEvent, fitStartEvent, batchEvent, epochEvent, gradNormsEvent, histogramEvent, deadUnitsEvent,
-  findingEvent, logEvent, runEndEvent,
+  activationStatsEvent, findingEvent, logEvent, runEndEvent,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartEvent>;
@@ -155,6 +174,7 @@ export type EpochEvent = z.infer<typeof epochEvent>;
 export type GradNormsEvent = z.infer<typeof gradNormsEvent>;
 export type HistogramEvent = z.infer<typeof histogramEvent>;
 export type DeadUnitsEvent = z.infer<typeof deadUnitsEvent>;
+export type ActivationStatsEvent = z.infer<typeof activationStatsEvent>;
 export type FindingEvent = z.infer<typeof findingEvent>;
 export type LogEvent = z.infer<typeof logEvent>;
 export type RunEndEvent = z.infer<typeof runEndEvent>;
@@ -167,7 +187,8 @@ export type EventBody = RunEvent extends infer E ? E extends RunEvent ? Omit<E, 
 
 const schemaByKind: Record<RunEventKind, z.ZodType> = {
   'run-start': runStartEvent, 'fit-start': fitStartEvent, batch: batchEvent, epoch: epochEvent,
-  'grad-norms': gradNormsEvent, histogram: histogramEvent, 'dead-units': deadUnitsEvent, finding: findingEvent,
+  'grad-norms': gradNormsEvent, histogram: histogramEvent, 'dead-units': deadUnitsEvent,
+  'activation-stats': activationStatsEvent, finding: findingEvent,
   log: logEvent, 'run-end': runEndEvent,
 };
 

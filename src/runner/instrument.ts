@@ -8,6 +8,8 @@ import { finite } from '../protocol';
 import type { Tf, LayersModel, Layer, Tensor } from './tfTypes';
 import { GradientProbe, layerNorms } from '../probes/gradients';
 import { DeadReluProbe } from '../probes/deadRelu';
+import { ActivationProbe } from '../probes/activations';
+import { LayerTaps } from '../probes/layerTaps';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
@@ -17,12 +19,16 @@ export interface ProbeSettings {
   deadRelu: boolean;
   /** steps a unit must stay at 0 to count as dead */
   deadReluWindow: number;
-  /** gradient histograms every N steps (0: never) */
+  /** gradient and activation histograms every N steps (0: never) */
   histogramEvery: number;
   histogramBins: number;
+  /** activation statistics (saturation, input range) every N steps (0: never) */
+  activationEvery: number;
 }
 
-export const DEFAULT_PROBES: ProbeSettings = { gradNorms: true, deadRelu: true, deadReluWindow: 20, histogramEvery: 50, histogramBins: 30 };
+export const DEFAULT_PROBES: ProbeSettings = {
+  gradNorms: true, deadRelu: true, deadReluWindow: 20, histogramEvery: 50, histogramBins: 30, activationEvery: 25,
+};
 
 export interface InstrumentOptions {
   emit: (body: EventBody) => void;
@@ -30,6 +36,9 @@ export interface InstrumentOptions {
   epochsOverride?: number;
   isUserFile?: (file: string) => boolean;
 }
+
+/** Where each model's `compile` was called (the model fit sees is Sequential's inner model: same object). */
+const compileSites = new WeakMap<object, SourceLocation>();
 
 export class CancelledError extends Error {
   constructor() { super('Training was stopped'); this.name = 'CancelledError'; }
@@ -55,6 +64,14 @@ export class Instrumentation {
 
   install(): void {
     const proto = this.tf.LayersModel.prototype as unknown as Record<string, AnyFit>;
+    const compile = proto.compile as unknown as (this: LayersModel, ...a: unknown[]) => void;
+    const isUser = this.opts.isUserFile;
+    (proto as unknown as Record<string, unknown>).compile = function (this: LayersModel, ...args: unknown[]) {
+      const location = userLocation(new Error().stack, isUser);
+      if (location) compileSites.set(this, location);
+      return compile.apply(this, args);
+    };
+    this.restorers.push(() => { (proto as unknown as Record<string, unknown>).compile = compile; });
     for (const method of ['fit', 'fitDataset'] as const) {
       const original = proto[method];
       const self = this;
@@ -96,10 +113,18 @@ export class Instrumentation {
     if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
     const fitIndex = this.fitCount++;
     const grads = new GradientProbe(tf);
+    const taps = new LayerTaps();
     const dead = new DeadReluProbe(tf);
+    const acts = new ActivationProbe(tf);
     const probes = this.opts.probes;
     const varToLayer = new Map<string, string>();
-    for (const layer of model.layers) for (const w of layer.trainableWeights) varToLayer.set(w.name, layer.name);
+    const variableSizes: Record<string, number> = {};
+    for (const layer of model.layers) {
+      for (const w of layer.trainableWeights) {
+        varToLayer.set(w.name, layer.name);
+        variableSizes[w.name] = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
+      }
+    }
     const layerOf = (v: string) => varToLayer.get(v) ?? v.split('/')[0];
     let nonFinite: { step: number; epoch: number; batch: number; value: string } | undefined;
     let stepsThisFit = 0;
@@ -114,7 +139,7 @@ export class Instrumentation {
         batchSize: method === 'fit' ? (config.batchSize ?? 32) : null,
         optimizer: model.optimizer?.getClassName?.() ?? 'unknown',
         loss: lossName(model), layers: summarize(model.layers), totalParams: model.countParams(),
-        location, backend: tf.getBackend(),
+        location, backend: tf.getBackend(), compileLocation: compileSites.get(model), variables: variableSizes,
       } as Omit<FitStartEvent, 'runId' | 'seq' | 't'>);
     };
 
@@ -140,6 +165,19 @@ export class Instrumentation {
             }
           }
           grads.captureHistograms = probes.histogramEvery > 0 && (this.steps % probes.histogramEvery === 0);
+        }
+        if (probes.activationEvery > 0) {
+          const reading = await acts.read(probes.histogramBins);
+          if (reading) {
+            this.opts.emit({
+              kind: 'activation-stats', step,
+              layers: reading.layers.map(l => ({ ...l, mean: finite(l.mean), std: finite(l.std), min: finite(l.min), max: finite(l.max) })),
+              input: reading.input && mapValues(reading.input as unknown as Record<string, number>, finite) as { mean: number | null; std: number | null; min: number | null; max: number | null },
+            });
+            for (const [layer, h] of Object.entries(reading.histograms)) this.opts.emit({ kind: 'histogram', step, of: 'activation', layer, ...h });
+          }
+          acts.capture = this.steps % probes.activationEvery === 0;
+          acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
         }
         if (probes.deadRelu && dead.layerCount > 0) {
           dead.step();
@@ -168,7 +206,12 @@ export class Instrumentation {
       grads.captureHistograms = probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
       grads.install(model.optimizer);
     }
-    if (probes.deadRelu) dead.install(model.layers as Layer[]);
+    if (probes.deadRelu) dead.install(model.layers as Layer[], taps);
+    if (probes.activationEvery > 0) {
+      acts.install(model.layers as Layer[], taps);
+      acts.capture = this.steps % probes.activationEvery === 0;
+      acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
+    }
     this.active.add(model);
     try {
       let result: unknown;
@@ -197,7 +240,9 @@ export class Instrumentation {
       }
       this.active.delete(model);
       grads.uninstall();
-      dead.uninstall();
+      taps.uninstall();
+      dead.dispose();
+      acts.dispose();
     }
   }
 }
@@ -242,8 +287,21 @@ function lossName(model: LayersModel): string | null {
 
 function configString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && 'className' in v) return String((v as { className: unknown }).className);
+  if (v && typeof v === 'object' && 'className' in v) {
+    const { className, config } = v as { className: unknown; config?: Record<string, unknown> };
+    return className === 'VarianceScaling' && config ? varianceScalingName(config) : String(className);
+  }
   return undefined;
+}
+
+/** tfjs serializes glorot/he/leCun initializers as VarianceScaling: name them the way the user wrote them. */
+export function varianceScalingName(c: Record<string, unknown>): string {
+  const dist = String(c.distribution ?? '');
+  const kind = dist === 'uniform' ? 'Uniform' : 'Normal';
+  if (c.scale === 1 && c.mode === 'fanAvg') return `glorot${kind}`;
+  if (c.scale === 2 && c.mode === 'fanIn') return `he${kind}`;
+  if (c.scale === 1 && c.mode === 'fanIn') return `leCun${kind}`;
+  return `varianceScaling(scale=${c.scale}, mode=${c.mode}, distribution=${dist})`;
 }
 
 export function summarize(layers: Layer[]): LayerSummary[] {

@@ -36,7 +36,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.ok(k['dead-units'] >= 1);
     const fit = events.find(e => e.kind === 'fit-start');
     assert.ok(fit?.kind === 'fit-start');
-    assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units]), [['Dense', 'relu', 16], ['Dense', 'relu', 8], ['Dense', 'softmax', 3]]);
+    assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units, l.initializer]),
+      [['Dense', 'relu', 16, 'heNormal'], ['Dense', 'relu', 8, 'heNormal'], ['Dense', 'softmax', 3, 'glorotUniform']]);
+    assert.equal(fit.compileLocation?.line, 17, 'compile call site');
+    const stats = events.filter(e => e.kind === 'activation-stats');
+    assert.ok(stats.length >= 1);
+    const s0 = stats[0];
+    assert.ok(s0.kind === 'activation-stats' && s0.input && s0.input.min! < 0 && s0.layers.length === 3);
     assert.equal(fit.location?.file, path.join(JOBS, 'tiny.train.ts'));
     assert.equal(fit.location?.line, 19);
     assert.deepEqual(fit.layers.map(l => l.location?.line), [12, 13, 14], 'each layer knows the line that built it');
