@@ -131,6 +131,10 @@ export const findingSchema = z.object({
   epoch: z.number().int().optional(),
   evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
   rule: z.string(),
+  /** training steps (and epochs) over which the symptom held, for highlighting on charts */
+  held: z.object({ fromStep: z.number().int().nonnegative(), toStep: z.number().int().nonnegative(), fromEpoch: z.number().int().optional(), toEpoch: z.number().int().optional() }).optional(),
+  /** remedies in the order to try them, phrased for this model */
+  advice: z.array(z.string()).optional(),
   fixes: z.array(z.object({ title: z.string(), edits: z.array(z.object({ file: z.string(), start: sourceLocation, end: sourceLocation, newText: z.string() })) })).optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;

@@ -12,6 +12,7 @@ import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY } from './bund
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
 import { userLocation, isUserFrame } from './stack';
 import { tfForJob } from './callSites';
+import { DiagnosisEngine } from '../detectors/engine';
 
 const config = JSON.parse(process.env[RUN_CONFIG_ENV] ?? 'null') as RunConfig | null;
 if (!config || !process.send) {
@@ -26,9 +27,13 @@ let seq = 0;
 let ended = false;
 let instrumentation: Instrumentation | undefined;
 
+const diagnosis = new DiagnosisEngine(config.diagnosis);
+
 function emit(body: EventBody): void {
   const event = { ...body, runId: config!.runId, seq: seq++, t: Date.now() - started } as RunEvent;
   process.send!({ type: 'event', event });
+  // Findings are part of the run log, so the CLI, the extension and a replay all see the same ones.
+  for (const finding of diagnosis.observe(event)) emit({ kind: 'finding', finding });
 }
 
 // The job's console output becomes log events (ordered with the training events), not raw stdio.

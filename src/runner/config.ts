@@ -2,6 +2,7 @@
 import type { BackendPreference } from './backend';
 import type { ProbeSettings } from './instrument';
 import type { RunEvent } from '../protocol';
+import type { DiagnosisSettings } from '../detectors/settings';
 
 export const RUN_CONFIG_ENV = 'TRAINING_LENS_RUN';
 
@@ -14,6 +15,8 @@ export interface RunConfig {
   probes: ProbeSettings;
   /** folder with the wasm binaries shipped in the build */
   wasmDir?: string;
+  /** thresholds of the runtime rules (defaults: the published values) */
+  diagnosis?: Partial<DiagnosisSettings>;
 }
 
 /** host -> child */

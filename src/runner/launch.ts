@@ -11,6 +11,7 @@ import { RunLogWriter, EVENTS_FILE, newRunId } from '../runs/store';
 import { RUN_CONFIG_ENV, type RunConfig } from './config';
 import type { BackendPreference } from './backend';
 import { DEFAULT_PROBES, type ProbeSettings } from './instrument';
+import type { DiagnosisSettings } from '../detectors/settings';
 
 export interface LaunchOptions {
   jobFile: string;
@@ -21,6 +22,7 @@ export interface LaunchOptions {
   epochs?: number;
   probes?: Partial<ProbeSettings>;
   wasmDir?: string;
+  diagnosis?: Partial<DiagnosisSettings>;
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
   /** how long a stop may take before the child is killed */
@@ -52,7 +54,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const writer = new RunLogWriter(logFile);
   const config: RunConfig = {
     runId, jobFile, runDir, backend: opts.backend ?? 'auto', epochs: opts.epochs,
-    probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir,
+    probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis,
   };
   const listeners: Array<(e: RunEvent) => void> = [];
   const problemListeners: Array<(r: string) => void> = [];
