@@ -9,6 +9,7 @@ import { RunStatusBar } from './statusBar';
 import { Dashboard, openSource } from './dashboard';
 import { TrainCodeLensProvider } from './codeLens';
 import { findJobFiles } from './jobs';
+import { RuntimeFindings } from './runtimeFindings';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
   { language: 'typescript', scheme: 'file' }, { language: 'javascript', scheme: 'file' },
@@ -19,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runs = new RunManager(context.extensionPath, output);
   const dashboard = new Dashboard(context, runs, output);
   const lenses = new TrainCodeLensProvider();
-  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs));
+  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), new RuntimeFindings(runs));
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),

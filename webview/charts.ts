@@ -48,9 +48,19 @@ interface Panel {
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
 const ROLE_RANK: Record<Series['role'], number> = { batch: 0, epoch: 1, val: 2, layer: 3 };
 
+/** Which chart shows a finding's evidence best (it is scrolled into view when the finding is selected). */
+export function chartForFinding(code: string): ChartId | 'metric' {
+  if (/gradient|non-finite|unchanged-weights/.test(code)) return 'grad-norms';
+  if (code === 'dead-relu') return 'dead-relu';
+  if (code === 'slow-convergence' || code === 'oscillating-loss') return 'metric';
+  return 'loss';
+}
+
 export class ChartsView {
   private panels = new Map<ChartId, Panel>();
   private generation = -1;
+  /** steps shaded on every chart (the selected finding's range) */
+  private highlighted: { fromStep: number; toStep: number } | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -80,6 +90,21 @@ export class ChartsView {
       if (at !== panel.section) this.container.insertBefore(panel.section, at);
       this.sync(panel, store, multi);
     });
+  }
+
+  /** Shades [fromStep, toStep] on every chart (undefined clears) and scrolls the most relevant chart into view. */
+  highlight(range: { fromStep: number; toStep: number } | undefined, code?: string): void {
+    this.highlighted = range;
+    for (const p of this.panels.values()) {
+      if (range) p.section.dataset.highlight = `${range.fromStep}-${range.toStep}`;
+      else delete p.section.dataset.highlight;
+      p.chart.update('none');
+    }
+    if (range && code) {
+      const want = chartForFinding(code);
+      const panel = [...this.panels.values()].find(p => (want === 'metric' ? p.id.startsWith('metric:') : p.id === want));
+      panel?.section.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
   }
 
   setTheme(theme: Theme, store: DashboardStore): void {
@@ -172,6 +197,22 @@ export class ChartsView {
       data: { datasets: [] },
       options: this.options(id),
       plugins: [{
+        id: 'tl-highlight',
+        // the selected finding's steps, as UMLAUT shades the epochs where an error was captured
+        beforeDatasetsDraw: c => {
+          const h = this.highlighted;
+          const xs = c.scales.x;
+          if (!h || !xs) return;
+          const a = c.chartArea;
+          const left = Math.max(a.left, xs.getPixelForValue(h.fromStep - 0.5));
+          const right = Math.min(a.right, Math.max(left + 2, xs.getPixelForValue(h.toStep + 0.5)));
+          if (right <= a.left || left >= a.right) return;
+          c.ctx.save();
+          c.ctx.fillStyle = withAlpha(this.theme.highlight, 0.18);
+          c.ctx.fillRect(left, a.top, right - left, a.bottom - a.top);
+          c.ctx.restore();
+        },
+      }, {
         id: 'tl-plot-area',
         // the plot rectangle in canvas CSS pixels (tests check that data, not only axes, is drawn)
         afterLayout: c => {

@@ -3,7 +3,7 @@
  * Host messages only mutate the store; drawing happens at most once per animation frame.
  */
 import './zod-jitless'; // first: must run before zod loads
-import { parseHostMessage, type HostToWebview, type WebviewToHost } from '../src/protocol';
+import { parseHostMessage, type Finding, type HostToWebview, type WebviewToHost } from '../src/protocol';
 import { DashboardStore } from './store';
 import { ChartsView } from './charts';
 import { DashboardView } from './view';
@@ -84,6 +84,11 @@ window.addEventListener('message', (ev: MessageEvent) => {
     reportError(`handling ${parsed.value.type} failed`, e);
   }
   scheduleRender();
+});
+
+document.addEventListener('tl-select-finding', ev => {
+  const f = (ev as CustomEvent<Finding>).detail;
+  charts.highlight(f.held ? { fromStep: f.held.fromStep, toStep: f.held.toStep } : undefined, f.code);
 });
 
 window.addEventListener('error', ev => post({ type: 'error', message: `webview error: ${ev.message}` }));

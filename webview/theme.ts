@@ -13,6 +13,8 @@ export interface Theme {
   grid: string;
   /** series colours, most distinguishable first */
   palette: string[];
+  /** shading of the selected finding's steps */
+  highlight: string;
   fontFamily: string;
   fontSize: number;
 }
@@ -23,10 +25,12 @@ const FALLBACK: Record<'dark' | 'light', Omit<Theme, 'kind' | 'fontFamily' | 'fo
   dark: {
     foreground: '#cccccc', muted: '#9d9d9d', background: '#1e1e1e', grid: 'rgba(128, 128, 128, 0.35)',
     palette: ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'],
+    highlight: '#cca700',
   },
   light: {
     foreground: '#3b3b3b', muted: '#717171', background: '#ffffff', grid: 'rgba(128, 128, 128, 0.3)',
     palette: ['#1a85ff', '#d18616', '#388a34', '#652d90', '#e51400', '#bf8803'],
+    highlight: '#bf8803',
   },
 };
 
@@ -56,6 +60,7 @@ export function buildTheme(kind: ThemeKind, get: (name: string) => string): Them
     grid: pick('--vscode-editorWidget-border', '--vscode-widget-border', '--vscode-panel-border') ??
       (get('--vscode-charts-lines').trim() ? withAlpha(get('--vscode-charts-lines'), 0.25) : fb.grid),
     palette: PALETTE_VARS.map((c, i) => pick(`--vscode-charts-${c}`) ?? fb.palette[i]),
+    highlight: pick('--vscode-editorWarning-foreground', '--vscode-charts-yellow') ?? fb.highlight,
     fontFamily: pick('--vscode-font-family') ?? 'system-ui, -apple-system, "Segoe UI", sans-serif',
     fontSize: Number.isFinite(size) && size > 0 ? size : 13,
   };

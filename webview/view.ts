@@ -2,7 +2,7 @@
  * The non-chart DOM: header (job, backend, status, epoch/step, loss), error link, run list (compare mode),
  * findings, model table, empty state. Built with createElement/textContent only (no HTML injection).
  */
-import type { WebviewToHost } from '../src/protocol';
+import type { Finding, WebviewToHost } from '../src/protocol';
 import { displayStatus, type DashboardStore, type RunState } from './store';
 import { seriesColor, type Theme } from './theme';
 import { basename, formatDuration, formatInt, formatNumber } from './format';
@@ -209,17 +209,21 @@ export class DashboardView {
     // newest first, one line each; the Problems panel has the full list
     const shown = run.findings.slice(-8).reverse();
     for (const f of shown) {
-      const li = el('li', { className: `finding sev-${f.severity}`, title: `${f.rule}` },
+      const advice = f.advice?.length ? `\nTry: ${f.advice.join('; ')}` : '';
+      const li = el('li', { className: `finding sev-${f.severity} link`, title: `${f.rule}${advice}` },
         el('span', { className: 'sev', text: f.severity }), ' ', el('code', { text: f.code }), ' ', f.message);
-      const file = f.file;
-      const line = f.range?.start.line;
-      if (file && line) {
-        li.classList.add('link');
-        li.tabIndex = 0;
-        const open = (): void => this.post({ type: 'open-source', file, line });
-        li.addEventListener('click', open);
-        li.addEventListener('keydown', e => { if (e.key === 'Enter') open(); });
-      }
+      li.tabIndex = 0;
+      if (f.held) li.dataset.steps = `${f.held.fromStep}-${f.held.toStep}`;
+      // Selecting a finding shades the steps where it held on the charts and reveals its source line.
+      const select = (): void => {
+        this.findings.querySelectorAll('.finding.selected').forEach(x => x.classList.remove('selected'));
+        li.classList.add('selected');
+        this.findings.dispatchEvent(new CustomEvent<Finding>('tl-select-finding', { detail: f, bubbles: true }));
+        const file = f.file, line = f.range?.start.line;
+        if (file && line) this.post({ type: 'open-source', file, line });
+      };
+      li.addEventListener('click', select);
+      li.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(); } });
       this.findings.append(li);
     }
     this.findings.hidden = shown.length === 0;

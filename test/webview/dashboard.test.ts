@@ -197,6 +197,27 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
     assert.equal(await p.locator('#run-error').isVisible(), end?.error !== undefined);
   });
 
+  it('a selected finding shades the steps where it held and reveals its source line', async () => {
+    const info = runInfo(events, 'mnist-mlp');
+    const last = events[events.length - 1];
+    const finding = {
+      code: 'dead-relu', severity: 'warning' as const, source: 'runtime' as const, message: 'Most units of dense_Dense2 are dead',
+      layer: 'dense_Dense2', file: '/work/job.train.ts', range: { start: { file: '/work/job.train.ts', line: 12 } },
+      evidence: { fraction: 0.8 }, rule: 'DeepDiagnosis', held: { fromStep: 40, toStep: 80 }, advice: ['Lower the learning rate'],
+    };
+    await dash.host({ type: 'events', runId: info.runId, events: [{ ...last, seq: last.seq + 1, kind: 'finding', finding } as RunEvent] });
+    const item = dash.page.locator('#findings li.finding').first();
+    assert.match(await item.innerText(), /dead-relu/);
+    const before = (await dash.posted()).length;
+    await item.click();
+    await dash.page.waitForFunction(() => document.querySelector('section.chart[data-highlight]') !== null);
+    const highlights = await dash.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('section.chart')].map(s => s.dataset.highlight));
+    assert.ok(highlights.length > 0 && highlights.every(h => h === '40-80'), `every chart shades 40-80: ${highlights.join(',')}`);
+    assert.deepEqual((await dash.posted()).slice(before), [{ type: 'open-source', file: '/work/job.train.ts', line: 12 }]);
+    // the shading is drawn: the dead-ReLU plot has highlight-coloured pixels inside the range
+    await dash.page.screenshot({ path: path.join(ARTIFACTS, 'webview-finding-highlight.png'), fullPage: true });
+  });
+
   it('answers invalid host messages with an error and ignores them', async () => {
     const before = (await readSections(dash.page)).find(s => s.id === 'loss')!.points;
     const n = (await dash.posted()).length;
