@@ -30,6 +30,8 @@ export const runStartEvent = z.object({
   backendNotes: z.array(z.string()).default([]),
   startedAt: z.string(), // ISO wall-clock time
   argv: z.object({ epochs: z.number().int().positive().optional() }).default({}),
+  /** set when this run trains a patched copy of the job ("try the fix"): the fix and the run it is compared with */
+  variant: z.object({ of: z.string().optional(), title: z.string() }).optional(),
 });
 
 /** Emitted when a (patched) fit/fitDataset starts: the model is only known then, not at run start. */

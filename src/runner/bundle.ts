@@ -30,6 +30,8 @@ export interface BundleOptions {
   outFile: string;
   /** names exported by the tf instance (the shim re-exports each of them as a named export) */
   tfExportNames: string[];
+  /** train this text instead of the file's (a fix being tried): bundled as if it were the file, which stays untouched */
+  sourceOverride?: string;
 }
 
 function shimSource(globalKey: string, names: string[]): string {
@@ -69,7 +71,9 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
   const jobDir = path.dirname(jobFile);
   try {
     await esbuild.build({
-      entryPoints: [jobFile],
+      ...(opts.sourceOverride === undefined
+        ? { entryPoints: [jobFile] }
+        : { stdin: { contents: opts.sourceOverride, sourcefile: jobFile, resolveDir: jobDir, loader: loaderOf(jobFile) } }),
       outfile: opts.outFile,
       bundle: true,
       platform: 'node',
@@ -99,6 +103,13 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
     const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more error${failure.errors.length > 2 ? 's' : ''})` : '';
     throw new JobBuildError(`${where}${first.text}${more}`, location);
   }
+}
+
+function loaderOf(file: string): esbuild.Loader {
+  if (/\.tsx$/.test(file)) return 'tsx';
+  if (/\.jsx$/.test(file)) return 'jsx';
+  if (/\.[cm]?js$/.test(file)) return 'js';
+  return 'ts';
 }
 
 function isBuiltin(spec: string): boolean {

@@ -98,12 +98,13 @@ async function main(cfg: RunConfig): Promise<void> {
   emit({
     kind: 'run-start', jobFile: cfg.jobFile, backend: backend.name, backendNotes: backend.notes,
     startedAt: new Date(started).toISOString(), argv: cfg.epochs ? { epochs: cfg.epochs } : {},
+    variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
   });
   instrumentation = new Instrumentation(tf, { emit, probes: cfg.probes, epochsOverride: cfg.epochs, isUserFile: isUser });
   instrumentation.install();
 
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
-  await bundleJob({ jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf) });
+  await bundleJob({ jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf), sourceOverride: cfg.variant?.source });
   const jobTf = tfForJob(tf, isUser);
   (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = jobTf;
   (globalThis as Record<string, unknown>)[NODE_GLOBAL_KEY] = jobTf;

@@ -17,7 +17,11 @@ export interface RunConfig {
   wasmDir?: string;
   /** thresholds of the runtime rules (defaults: the published values) */
   diagnosis?: Partial<DiagnosisSettings>;
+  /** a variant of the job: its patched source (the job file itself is never modified) and what it tries */
+  variant?: RunVariant;
 }
+
+export interface RunVariant { source: string; of?: string; title: string }
 
 /** host -> child */
 export type HostCommand = { type: 'stop' };

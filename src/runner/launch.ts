@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { validateEvent, type RunEvent, type RunEndEvent } from '../protocol';
 import { RunLogWriter, EVENTS_FILE, newRunId } from '../runs/store';
-import { RUN_CONFIG_ENV, type RunConfig } from './config';
+import { RUN_CONFIG_ENV, type RunConfig, type RunVariant } from './config';
 import type { BackendPreference } from './backend';
 import { DEFAULT_PROBES, type ProbeSettings } from './instrument';
 import type { DiagnosisSettings } from '../detectors/settings';
@@ -23,6 +23,8 @@ export interface LaunchOptions {
   probes?: Partial<ProbeSettings>;
   wasmDir?: string;
   diagnosis?: Partial<DiagnosisSettings>;
+  /** train a patched copy of the job (in memory; the file is untouched) */
+  variant?: RunVariant;
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
   /** how long a stop may take before the child is killed */
@@ -54,8 +56,10 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const writer = new RunLogWriter(logFile);
   const config: RunConfig = {
     runId, jobFile, runDir, backend: opts.backend ?? 'auto', epochs: opts.epochs,
-    probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis,
+    probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis, variant: opts.variant,
   };
+  // Keep the patched source next to its run: what was trained must stay inspectable.
+  if (opts.variant) fs.writeFileSync(path.join(runDir, `patched${path.extname(jobFile)}`), opts.variant.source);
   const listeners: Array<(e: RunEvent) => void> = [];
   const problemListeners: Array<(r: string) => void> = [];
   const started = Date.now();

@@ -166,3 +166,20 @@ test('a job that calls process.exit(0) ends ok with every event kept', async () 
   assert.equal(kinds(events)['batch'], 4);
   assert.ok(events.some(e => e.kind === 'log' && e.text === 'done, exiting'));
 });
+
+test('a variant trains patched source in memory; the job file is untouched and stacks still name it', async () => {
+  const file = path.join(JOBS, 'tiny.train.ts');
+  const original = fs.readFileSync(file, 'utf8');
+  const patched = original.replace("units: 16, activation: 'relu'", "units: 16, activation: 'elu'");
+  assert.notEqual(patched, original);
+  const { events, end, handle } = await runJob('tiny.train.ts', { backend: 'cpu', epochs: 1, variant: { source: patched, of: 'run-0', title: 'Use elu in dense 1' } });
+  assert.equal(end.status, 'ok', end.error?.message);
+  const start = events[0];
+  assert.ok(start.kind === 'run-start' && start.variant?.of === 'run-0' && start.variant.title === 'Use elu in dense 1');
+  const fit = events.find(e => e.kind === 'fit-start');
+  assert.ok(fit?.kind === 'fit-start');
+  assert.deepEqual(fit.layers.map(l => l.activation), ['elu', 'relu', 'softmax']);
+  assert.equal(fit.layers[0].location?.file, file, 'source-mapped to the job file');
+  assert.equal(fs.readFileSync(file, 'utf8'), original);
+  assert.equal(fs.readFileSync(path.join(handle.runDir, 'patched.ts'), 'utf8'), patched);
+});
