@@ -24,6 +24,9 @@ export class Dashboard implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private panelDisposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<HostToWebview>();
+  /** every message sent to the webview (the extension's test API exposes it) */
+  readonly onDidPostMessage = this.posted.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly runs: RunManager, private readonly output: vscode.LogOutputChannel) {
     this.shown = context.workspaceState.get<ShownRun[]>(SHOWN_KEY, []);
@@ -140,7 +143,9 @@ export class Dashboard implements vscode.Disposable {
 
   private post(msg: HostToWebview): void {
     // A hidden webview drops messages; it asks for a replay (`ready`) when shown again.
-    void this.panel?.webview.postMessage(msg);
+    if (!this.panel) return;
+    void this.panel.webview.postMessage(msg);
+    this.posted.fire(msg);
   }
 
   private persist(): Thenable<void> {
@@ -150,6 +155,7 @@ export class Dashboard implements vscode.Disposable {
   dispose(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.panel?.dispose();
+    this.posted.dispose();
     this.disposables.forEach(d => d.dispose());
   }
 }

@@ -10,12 +10,18 @@ import { Dashboard, openSource } from './dashboard';
 import { TrainCodeLensProvider } from './codeLens';
 import { findJobFiles } from './jobs';
 import { RuntimeFindings } from './runtimeFindings';
+import type { HostToWebview } from '../src/protocol';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
   { language: 'typescript', scheme: 'file' }, { language: 'javascript', scheme: 'file' },
 ];
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension returns from activate: used by the API-level test suite. */
+export interface TrainingLensApi {
+  dashboard: { onDidPostMessage: vscode.Event<HostToWebview> };
+}
+
+export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   const output = vscode.window.createOutputChannel('Training Lens', { log: true });
   const runs = new RunManager(context.extensionPath, output);
   const dashboard = new Dashboard(context, runs, output);
@@ -79,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): void {
       });
     }),
   );
+
+  return { dashboard: { onDidPostMessage: dashboard.onDidPostMessage } };
 
   async function train(uri: vscode.Uri): Promise<void> {
     if (uri.scheme !== 'file') { void vscode.window.showErrorMessage('Training Lens can only train files on disk.'); return; }

@@ -91,6 +91,7 @@ function runTests(files, env) {
 
 async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith('FAILED-')) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
   log('setting up code-server (cached after the first run)');
   const entry = ensureCodeServer();
   const vsix = buildVsix();

@@ -40,7 +40,8 @@ export function dashboardCsp(cspSource: string, nonce: string): string {
 
 export function renderDashboardHtml(opts: DashboardHtmlOptions): string {
   if (!NONCE_RE.test(opts.nonce)) throw new Error('renderDashboardHtml: nonce must be base64/base64url (use makeNonce())');
-  if (/[;,'"\s]/.test(opts.cspSource.trim()) || opts.cspSource.trim() === '') {
+  // A source list, e.g. code-server's `'self' https://*.vscode-cdn.net`: only what could end the directive is refused.
+  if (/[;,"<>]/.test(opts.cspSource) || opts.cspSource.trim() === '') {
     throw new Error(`renderDashboardHtml: invalid cspSource ${JSON.stringify(opts.cspSource)}`);
   }
   const csp = dashboardCsp(opts.cspSource.trim(), opts.nonce);

@@ -11,8 +11,9 @@ test('1. code lens "▶ Train with Training Lens" shows above fit(', async (t) =
     await wb.openFile('jobs/long.ts');
     const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: LENS_TITLE });
     await lens.first().waitFor({ state: 'visible', timeout: 60_000 });
-    const titles = await wb.codeLensTitles();
-    assert.equal(titles.filter((l) => l.trim() === LENS_TITLE).length, 1, `one lens per fit( call, got ${JSON.stringify(titles)}`);
+    // one Train lens per fit( call (other lenses, e.g. guideline hints on layers, may show too)
+    const titles = await wb.page.locator('.monaco-editor .codelens-decoration a').allInnerTexts();
+    assert.equal(titles.filter((l) => l.trim() === LENS_TITLE).length, 1, `one Train lens for the one fit( call, got ${JSON.stringify(titles)}`);
 
     // "above fit(": the lens sits directly on top of the editor line that holds `model.fit(`
     const fitLine = wb.page.locator('.monaco-editor .view-line', { hasText: 'model.fit(' }).first();
@@ -21,9 +22,6 @@ test('1. code lens "▶ Train with Training Lens" shows above fit(', async (t) =
     const lineBox = await waitUntil('fit line layout', () => fitLine.boundingBox());
     assert.ok(lensBox.y + lensBox.height <= lineBox.y + 1, `lens (y=${lensBox.y}) is above the fit( line (y=${lineBox.y})`);
     assert.ok(lineBox.y - lensBox.y < 3 * lineBox.height, `lens is right above the fit( line, not elsewhere (${lineBox.y - lensBox.y}px)`);
-    // no lens above lines without fit( (e.g. compile)
-    const lensCount = await wb.page.locator('.monaco-editor .codelens-decoration').count();
-    assert.equal(lensCount, 1, 'exactly one code lens zone in long.ts');
     await wb.screenshot('01-codelens');
   });
 });

@@ -44,3 +44,22 @@ test('3. Stop ends the run within 2 s, clears the status bar and marks the run c
     }
   });
 });
+
+test('3b. clicking the status bar item stops the run', async (t) => {
+  await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
+    try {
+      const before = runIds(env.workspace);
+      await wb.runCommand(CMD.train);
+      await wb.pickQuickItem('jobs/long.ts', { exact: true });
+      const runId = await waitForNewRun(env.workspace, before);
+      await waitUntil('the status bar item', () => liveStatus(wb), 30_000);
+      const item = wb.page.locator('.part.statusbar .statusbar-item[id^="training-lens.training-lens"]').first();
+      await item.locator('a, .statusbar-item-label').first().click();
+      const end = await waitUntil('the run to end after the click', () => readRun(env.workspace, runId).end ?? null, 5000, 50);
+      assert.equal(end.status, 'cancelled');
+      await waitUntil('the status bar item to clear', async () => (await wb.trainingLensStatusItems()).length === 0, 2000, 50);
+    } finally {
+      await stopQuietly(wb);
+    }
+  });
+});

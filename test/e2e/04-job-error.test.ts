@@ -37,7 +37,7 @@ test('4. a throwing job: error notification and output channel name the file and
     assert.ok(wb.outputChannelText('Training Lens').includes(`Run ${runId} started: `), 'the start line is logged too');
     // the Output view shows it to the user (the failure is the last thing written, so it is on screen)
     await waitUntil('the failure line visible in the Output view', async () =>
-      (await wb.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts()).join('\n').includes('bad shape on purpose'), 15_000);
+      (await wb.visibleOutputText()).includes(`Run ${runId} failed: bad shape on purpose`), 15_000);
     await wb.screenshot('04-job-error');
   });
 });

@@ -29,8 +29,8 @@ test('7. dashboard in light and dark themes (screenshots in test-artifacts/)', a
     ] as const) {
       await wb.setColorTheme(theme);
       const s = await wb.waitForDashboard(`the dashboard in ${theme}`, (d) => d.themeKind === kind, 15_000);
-      // let chart.js redraw with the new colours (it re-renders on the theme message)
-      await wb.page.waitForTimeout(500);
+      // let chart.js redraw with the new colours before the screenshot
+      await wb.afterPaint(await wb.dashboardFrame((d) => d.themeKind === kind));
       const file = await wb.screenshot(`dashboard-${name}`);
       assert.ok(fs.statSync(file).size > 10_000, `${file} is a real screenshot`);
       shots[name] = { file, kind: s.themeKind, bg: s.editorBackground, color: s.bodyColor };

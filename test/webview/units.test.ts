@@ -39,6 +39,8 @@ describe('renderDashboardHtml', () => {
     assert.ok(html.includes('<title>&lt;img src=x onerror=alert(1)&gt; &quot;q&quot;</title>'));
     assert.throws(() => renderDashboardHtml({ ...opts, nonce: "abc' 'unsafe-inline" }));
     assert.throws(() => renderDashboardHtml({ ...opts, cspSource: "https://a; script-src *" }));
+    // code-server's webview.cspSource is a source list
+    assert.match(renderDashboardHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
   });
 });
 

@@ -239,8 +239,11 @@ export class Workbench {
     return waitUntil('quick pick rows', async () => {
       await this.assertNoDialog();
       if (!(await this.quickInput().isVisible())) return null;
-      const names = await this.quickInput().locator('.monaco-list-row .label-name').allInnerTexts();
-      return names.length ? names : null;
+      // one label per row: the first .label-name (a row's description/detail lines have their own)
+      const names = await this.quickInput()
+        .locator('.monaco-list-row')
+        .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? ''));
+      return names.length && names.every(Boolean) ? names : null;
     }, timeoutMs);
   }
 
@@ -285,7 +288,7 @@ export class Workbench {
 
   /** Code lens titles currently rendered in the visible editor. */
   async codeLensTitles(): Promise<string[]> {
-    return this.page.locator('.monaco-editor .codelens-decoration a, .monaco-editor .codelens-decoration span').allInnerTexts();
+    return this.page.locator('.monaco-editor .codelens-decoration a').allInnerTexts();
   }
 
   // ---------------------------------------------------------------------------------------------------- notifications
@@ -341,6 +344,12 @@ export class Workbench {
     return files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
   }
 
+  /** The text the Output view shows on screen (Monaco renders spaces as no-break spaces: normalised here). */
+  async visibleOutputText(): Promise<string> {
+    const texts = await this.page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts();
+    return texts.join('\n').replace(/\u00a0/g, ' ');
+  }
+
   /** Shows an output channel in the Output view (View: Toggle Output + pick the channel in the dropdown). */
   async showOutputChannel(name: string): Promise<void> {
     await this.runCommand('Output: Show Output Channels...');
@@ -354,35 +363,36 @@ export class Workbench {
     return this.page.frames().filter((f) => /\/webview\/browser\/pre\/fake\.html/.test(f.url()) || /fake\.html/.test(f.url()));
   }
 
-  /** Reads the state of every dashboard frame that has `#run-status` or chart sections. */
-  async dashboards(): Promise<DashboardState[]> {
-    const states: DashboardState[] = [];
-    for (const f of this.dashboardFrames()) {
-      try {
-        const s = await f.evaluate(() => {
-          const charts: Record<string, { chart: string; series: number; points: number }> = {};
-          for (const el of Array.from(document.querySelectorAll<HTMLElement>('section.chart[data-chart]'))) {
-            const chart = el.dataset.chart ?? '';
-            charts[chart] = { chart, series: Number(el.dataset.series ?? 0), points: Number(el.dataset.points ?? 0) };
-          }
-          const status = document.querySelector('#run-status');
-          if (!status && Object.keys(charts).length === 0) return null;
-          return {
-            title: document.title,
-            job: (document.querySelector('#job-file')?.textContent ?? '').trim(),
-            status: status ? (status.textContent ?? '').trim() : null,
-            charts,
-            themeKind: Array.from(document.body.classList).find((c) => /^vscode-(light|dark|high-contrast)/.test(c)) ?? '',
-            editorBackground: getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim(),
-            bodyColor: getComputedStyle(document.body).color,
-          };
-        });
-        if (s) states.push(s);
-      } catch {
-        // frame detached while we read it
-      }
+  /** The dashboard state of one frame, or null when the frame holds no dashboard (or went away). */
+  async frameState(f: Frame): Promise<DashboardState | null> {
+    try {
+      return await f.evaluate(() => {
+        const charts: Record<string, { chart: string; series: number; points: number }> = {};
+        for (const el of Array.from(document.querySelectorAll<HTMLElement>('section.chart[data-chart]'))) {
+          const chart = el.dataset.chart ?? '';
+          charts[chart] = { chart, series: Number(el.dataset.series ?? 0), points: Number(el.dataset.points ?? 0) };
+        }
+        const status = document.querySelector('#run-status');
+        if (!status && Object.keys(charts).length === 0) return null;
+        return {
+          title: document.title,
+          job: (document.querySelector('#job-file')?.textContent ?? '').trim(),
+          status: status ? (status.textContent ?? '').trim() : null,
+          charts,
+          themeKind: Array.from(document.body.classList).find((c) => /^vscode-(light|dark|high-contrast)/.test(c)) ?? '',
+          editorBackground: getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim(),
+          bodyColor: getComputedStyle(document.body).color,
+        };
+      });
+    } catch {
+      return null; // frame detached while we read it
     }
-    return states;
+  }
+
+  /** Reads the state of every frame that holds a dashboard (`#run-status` or chart sections). */
+  async dashboards(): Promise<DashboardState[]> {
+    const states = await Promise.all(this.dashboardFrames().map((f) => this.frameState(f)));
+    return states.filter((s): s is DashboardState => s !== null);
   }
 
   /** Waits until some dashboard frame satisfies `pred` and returns its state. */
@@ -390,16 +400,12 @@ export class Workbench {
     return waitUntil(what, async () => (await this.dashboards()).find(pred) ?? null, timeoutMs, 250);
   }
 
-  /** The frame of the dashboard satisfying `pred` (for frame-level checks). */
+  /** The frame of a dashboard satisfying `pred` (for frame-level checks). */
   async dashboardFrame(pred: (s: DashboardState) => boolean = () => true, timeoutMs = 60_000): Promise<Frame> {
     return waitUntil('a dashboard frame', async () => {
       for (const f of this.dashboardFrames()) {
-        const ok = await f
-          .evaluate(() => !!document.querySelector('#run-status'))
-          .catch(() => false);
-        if (!ok) continue;
-        const states = await this.dashboards();
-        if (states.some(pred)) return f;
+        const s = await this.frameState(f);
+        if (s && pred(s)) return f;
       }
       return null;
     }, timeoutMs);
@@ -408,6 +414,11 @@ export class Workbench {
   /** Titles of the editor tabs. */
   async tabTitles(): Promise<string[]> {
     return this.page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? (e as HTMLElement).innerText.trim()));
+  }
+
+  /** Resolves after the webview in `frame` has painted twice (chart.js redraws on the next animation frame). */
+  async afterPaint(frame: Frame): Promise<void> {
+    await frame.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   }
 
   // ---------------------------------------------------------------------------------------------------- themes
