@@ -5,6 +5,8 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, JOBS, tempDir } from './helpers';
+import { readRunLog } from '../../src/runs/store';
+import { findingSchema } from '../../src/protocol';
 
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
 
@@ -27,14 +29,20 @@ test('train --report writes events, findings and summary, one line per epoch', (
   assert.match(r.stdout, /^epoch 2\/2 .*val_acc \d/m);
   assert.match(r.stdout, /ok after 12 steps, 2 epochs/);
   assert.deepEqual(fs.readdirSync(report).sort(), ['events.ndjson', 'findings.json', 'summary.json']);
-  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(report, 'findings.json'), 'utf8')), []);
+  // findings.json holds exactly the run's findings, each valid against the schema
+  const findings = JSON.parse(fs.readFileSync(path.join(report, 'findings.json'), 'utf8'));
+  const logged = readRunLog(path.join(report, 'events.ndjson')).events.flatMap(e => (e.kind === 'finding' ? [e.finding] : []));
+  assert.deepEqual(findings, logged);
+  for (const f of findings) assert.ok(findingSchema.safeParse(f).success, JSON.stringify(f));
   const summary = JSON.parse(fs.readFileSync(path.join(report, 'summary.json'), 'utf8'));
   assert.equal(summary.status, 'ok');
   assert.equal(summary.backend, 'cpu');
   assert.equal(summary.steps, 12);
   assert.ok(summary.final.val_loss > 0);
   // the run is also saved in the working folder's run store
-  assert.equal(fs.readdirSync(path.join(r.cwd, '.training-lens', 'runs')).length, 1);
+  const runs = path.join(r.cwd, '.training-lens', 'runs');
+  assert.deepEqual(fs.readdirSync(runs).filter(f => fs.statSync(path.join(runs, f)).isDirectory()).length, 1);
+  assert.match(fs.readFileSync(path.join(runs, '.gitignore'), 'utf8'), /^\*$/m, 'run logs stay out of git');
 });
 
 test('a failing job exits 1 and names the file and line', () => {
