@@ -1,7 +1,7 @@
 /**
  * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps.
  * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), so it
- * only adds a per-unit "any > 0" reduction, OR-ed on the backend over the window.
+ * only adds a per-unit maximum over the batch, kept as a running maximum on the backend over the window.
  */
 import type { Tf, Tensor, Layer } from '../runner/tfTypes';
 import { LayerTaps, activationOf } from './layerTaps';
@@ -29,10 +29,12 @@ export class DeadReluProbe {
       this.alive.set(layer, undefined);
       taps.observe(layer, (_l, _inputs, y) => {
         const previous = this.alive.get(layer);
+        // ReLU outputs are >= 0, so "positive for some sample" is "max over samples > 0": one reduction, and the
+        // window is a running maximum (two kernels a step instead of compare + any + or).
         const next = tf.keep(tf.tidy(() => {
           const units = y.shape[y.shape.length - 1] ?? 1;
-          const anyPositive = tf.any(tf.greater(y.reshape([-1, units]), 0), 0);
-          return previous ? tf.logicalOr(previous, anyPositive) : anyPositive;
+          const peak = tf.max(y.reshape([-1, units]), 0);
+          return previous ? tf.maximum(previous, peak) : peak;
         }));
         previous?.dispose();
         this.alive.set(layer, next);
@@ -54,11 +56,11 @@ export class DeadReluProbe {
     for (const [layer, alive] of this.alive) {
       this.alive.set(layer, undefined);
       if (!alive) continue;
-      const flags = await alive.data();
+      const peaks = await alive.data();
       alive.dispose();
       let aliveCount = 0;
-      for (let i = 0; i < flags.length; i++) if (flags[i]) aliveCount++;
-      layers.push({ layer: layer.name, dead: flags.length - aliveCount, total: flags.length });
+      for (let i = 0; i < peaks.length; i++) if (peaks[i] > 0) aliveCount++;
+      layers.push({ layer: layer.name, dead: peaks.length - aliveCount, total: peaks.length });
     }
     return { window, layers };
   }

@@ -37,8 +37,9 @@ export class GradientProbe {
       probe.names = Object.keys(result.grads);
       probe.pendingNorms?.dispose();
       // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
+      // sqrt(sum(square(g))) per variable, with one sqrt over the stacked sums (fewer kernels on the hot path)
       probe.pendingNorms = tf.keep(tf.tidy(() =>
-        tf.stack(probe.names.map(n => tf.sqrt(tf.sum(tf.square(result.grads[n])))))));
+        tf.sqrt(tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n])))))));
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
