@@ -1,77 +1,130 @@
 /**
- * Remedies in AUTOTRAINER's repair order (batch norm; activation with its matching initializer; gradient
- * clipping; initializer; batch size; learning rate ×10 / ÷10; optimizer), phrased for the model at hand and
- * grounded in the guideline tables (He for ReLU, LeCun for SELU, Glorot for tanh/sigmoid).
+ * Remedies in AUTOTRAINER's repair order (S1 batch norm; S2 activation with its matching initializer; S3 gradient
+ * clipping; S4 initializer; S5 batch size; S6 learning rate ×10 / ÷10; S7 optimizer), phrased for the model at hand:
+ * a remedy the model already follows is left out (batch norm that is there, He init that is already used), and the
+ * initializer named is the guideline table's (G1: He for the ReLU family, LeCun for SELU, Glorot for tanh/sigmoid).
  */
 import type { LayerSummary } from '../protocol';
 import type { RunContext } from './context';
 
 const fmt = (x: number) => (x >= 0.01 && x < 100 ? String(+x.toPrecision(3)) : x.toExponential(1));
 
+const RELU_FAMILY = new Set(['relu', 'relu6', 'elu', 'leakyReLU', 'prelu', 'swish', 'mish', 'gelu']);
+
+/** G1: the initializer family that matches an activation. */
+export function matchingInitializer(activation: string | undefined): 'heNormal' | 'leCunNormal' | 'glorotUniform' {
+  if (activation && RELU_FAMILY.has(activation)) return 'heNormal';
+  if (activation === 'selu') return 'leCunNormal';
+  return 'glorotUniform';
+}
+
+function initMatches(l: LayerSummary): boolean {
+  const want = matchingInitializer(l.activation).replace(/(Normal|Uniform)$/, '');
+  return !!l.initializer && l.initializer.startsWith(want);
+}
+
 function lrChange(ctx: RunContext, factor: number): string {
   const lr = ctx.lr;
   const opt = ctx.fit?.optimizer ?? 'the optimizer';
-  return lr != null ? `Change the learning rate of ${opt} from ${fmt(lr)} to ${fmt(lr * factor)}` : `${factor > 1 ? 'Raise' : 'Lower'} the learning rate ${factor > 1 ? '×10' : '÷10'}`;
+  return lr != null
+    ? `${factor > 1 ? 'Raise' : 'Lower'} the learning rate of ${opt} from ${fmt(lr)} to ${fmt(lr * factor)}`
+    : `${factor > 1 ? 'Raise' : 'Lower'} the learning rate ${factor > 1 ? '×10' : '÷10'}`;
 }
 
+/** Dense/conv layers with a (non-output) activation, in model order. */
 function hidden(ctx: RunContext): LayerSummary[] {
-  return ctx.layers.slice(0, -1).filter(l => l.activation && l.activation !== 'linear');
+  return ctx.layers.slice(0, -1).filter(l => l.units !== undefined && l.activation && l.activation !== 'linear');
+}
+
+const hasBatchNorm = (ctx: RunContext) => ctx.layers.some(l => l.className === 'BatchNormalization');
+const names = (ls: LayerSummary[]) => (ls.length > 3 ? `${ls.slice(0, 3).map(l => l.name).join(', ')}, …` : ls.map(l => l.name).join(', '));
+
+function batchNorm(ctx: RunContext, where: string): string[] {
+  return hasBatchNorm(ctx) ? [] : [`Add batch normalization ${where}`];
+}
+
+function mismatchedInit(ctx: RunContext, only?: LayerSummary): string[] {
+  const layers = (only ? [only] : hidden(ctx)).filter(l => !initMatches(l));
+  if (!layers.length) return [];
+  const act = layers[0].activation;
+  return [`Initialize ${names(layers)} with ${matchingInitializer(act)} (the initializer that matches ${act ?? 'its activation'}) instead of ${layers[0].initializer ?? 'the default'}`];
+}
+
+/** The output activation the loss expects, when the output layer has another one. */
+function outputFix(ctx: RunContext): string[] {
+  const out = ctx.outputLayer;
+  const lossName = ctx.fit?.loss ?? '';
+  if (/categorical/i.test(lossName) && out?.activation !== 'softmax') return [`Give ${out?.name ?? 'the output layer'} activation 'softmax': ${lossName} expects probabilities`];
+  if (/binary/i.test(lossName) && out?.activation !== 'sigmoid') return [`Give ${out?.name ?? 'the output layer'} activation 'sigmoid': ${lossName} expects probabilities`];
+  return [];
 }
 
 export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary): string[] {
-  const name = layer ? `${layer.name}` : 'the hidden layers';
+  const name = layer?.name ?? 'the hidden layers';
   const bs = ctx.fit?.batchSize;
+  const deep = hidden(ctx).length >= 3;
+  const saturating = hidden(ctx).filter(l => l.activation === 'sigmoid' || l.activation === 'tanh');
   switch (code) {
     case 'vanishing-gradient':
       return [
-        'Add batch normalization after the hidden dense layers (before their activation)',
-        hidden(ctx).some(l => l.activation === 'sigmoid' || l.activation === 'tanh')
-          ? 'Replace sigmoid/tanh in hidden layers by relu with heNormal initialization (or selu with leCunNormal)'
-          : `Use relu with heNormal (or selu with leCunNormal) in ${name}`,
-        'Use the initializer that matches the activation (He for ReLU family, LeCun for SELU, Glorot for tanh/sigmoid)',
-        lrChange(ctx, 10),
+        ...batchNorm(ctx, 'after the hidden dense layers (before their activation)'),
+        saturating.length
+          ? `Replace ${saturating[0].activation} in ${names(saturating)} by relu with heNormal initialization (or selu with leCunNormal)`
+          : `Use selu with leCunNormal initialization in ${name}`,
+        ...mismatchedInit(ctx),
       ];
     case 'exploding-gradient':
-    case 'non-finite':
+    case 'non-finite': {
+      const act = saturating.length
+        ? [`Replace ${saturating[0].activation} in ${names(saturating)} by relu with heNormal initialization (or selu with leCunNormal)`]
+        : [];
       return [
-        'Add batch normalization after the hidden dense layers',
-        `Use relu with heNormal initialization (or selu with leCunNormal) in ${name}`,
-        'Clip gradients (clipNorm 1.0 keeps their direction)',
-        'Use the initializer that matches the activation instead of a large fixed scale',
+        ...(code === 'non-finite' ? outputFix(ctx) : []),
+        ...(deep ? batchNorm(ctx, 'after the hidden dense layers') : []),
+        ...act,
+        'Clip gradients by norm (1.0 keeps their direction)',
+        ...mismatchedInit(ctx),
         lrChange(ctx, 0.1),
       ];
+    }
     case 'dead-relu':
       return [
-        `Add batch normalization before the activation of ${name}`,
-        `Use leakyReLU (alpha 0.2) or elu instead of relu in ${name}, with heNormal initialization`,
-        `Initialize ${name} with heNormal`,
+        ...batchNorm(ctx, `before the activation of ${name}`),
+        `Use leakyReLU (alpha 0.2) or elu instead of relu in ${name}, with heNormal initialization (or selu with leCunNormal)`,
+        ...(layer ? mismatchedInit(ctx, layer) : []),
         lrChange(ctx, 0.1),
       ];
     case 'saturated-activation':
       return [
-        `Add batch normalization before the activation of ${name}`,
-        `Replace ${layer?.activation ?? 'sigmoid/tanh'} in ${name} by relu with heNormal (or selu with leCunNormal)`,
-        `Use ${layer?.activation === 'tanh' || layer?.activation === 'sigmoid' ? 'glorotNormal' : 'the matching'} initialization in ${name} instead of a wide fixed distribution`,
+        ...batchNorm(ctx, `before the activation of ${name}`),
+        `Replace ${layer?.activation ?? 'sigmoid/tanh'} in ${name} by relu with heNormal initialization (or selu with leCunNormal)`,
+        ...(layer && !initMatches(layer) ? [`Initialize ${name} with glorotUniform (scaled to its fan-in and fan-out) instead of ${layer.initializer ?? 'a wide fixed distribution'}`] : []),
       ];
     case 'unchanged-weights':
-      return [
-        `Do not initialize ${name} with a constant (zeros/ones): every unit then learns the same thing; use heNormal for relu, glorotUniform for tanh/sigmoid`,
-        'Check that the learning rate is not 0 and the layer is trainable',
-      ];
+      return layer
+        ? [
+          `Do not initialize ${name} with a constant${layer.initializer ? ` (${layer.initializer})` : ''}: use ${matchingInitializer(layer.activation)} for ${layer.activation ?? 'linear'} units, so that units differ and gradients flow`,
+          'Check that the layer is trainable and its input is not constant',
+        ]
+        : [
+          lrChange(ctx, 0.1),
+          'Clip gradients by norm (1.0): the stall followed updates large enough to saturate the output or silence every unit',
+          'Check the output layer and loss: softmax outputs pinned at 0/1 give zero gradient once the loss is clipped',
+        ];
     case 'loss-not-decreasing':
     case 'slow-convergence':
       return [
         lrChange(ctx, 10),
-        'Switch to Adam (lr 0.001) or SGD with Nesterov momentum 0.9',
-        'Use the initializer that matches each activation',
-        ...(bs && bs > 8 ? [`Try a smaller batch size than ${bs}`] : []),
+        ...(bs && bs > 64 ? [`Use mini-batches (e.g. 32) instead of ${bs} samples per step: more updates per epoch`] : []),
+        /momentum|adam|rmsprop|nadam/i.test(ctx.fit?.optimizer ?? '') ? 'Try SGD with Nesterov momentum 0.9 or Adam (lr 0.001)' : `Switch from ${ctx.fit?.optimizer ?? 'plain SGD'} to Adam (lr 0.001) or SGD with Nesterov momentum 0.9`,
+        ...mismatchedInit(ctx),
       ];
     case 'oscillating-loss':
       return [
         lrChange(ctx, 0.1),
-        'Use a learning-rate schedule (reduce on plateau: factor 0.5, patience 5; or exponential decay)',
-        ...(bs ? [`Use a larger batch size than ${bs}`] : []),
-        'Switch to Adam or SGD with momentum 0.9',
+        'Reduce the learning rate when the validation loss stops improving (factor 0.5, patience 5) or use exponential decay',
+        ...(bs ? [`Use a larger batch size than ${bs} (less noisy steps)`] : []),
+        /adam/i.test(ctx.fit?.optimizer ?? '') ? 'Use SGD with momentum 0.9' : 'Switch to Adam (lr 0.001)',
       ];
     case 'overfitting':
       return [
@@ -79,15 +132,19 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary): 
         'Add dropout (rate 0.2-0.5) after the hidden layers, or l2 weight decay (e.g. 1e-4)',
         'Train on more data (or augment it), or use a smaller model',
       ];
-    case 'bad-initial-loss':
+    case 'bad-initial-loss': {
+      const out = ctx.outputLayer;
+      const fix = outputFix(ctx);
       return [
-        'Check the output layer: softmax with categoricalCrossentropy, sigmoid with binaryCrossentropy',
-        'Use the initializer that matches each activation instead of a large fixed scale',
-        'Check that the labels match the loss (one-hot for categoricalCrossentropy)',
+        ...fix,
+        ...(out && !initMatches(out) && !fix.length ? [`Initialize ${out.name} with glorotUniform instead of ${out.initializer ?? 'a wide fixed distribution'}`] : []),
+        ...mismatchedInit(ctx),
+        'Check that the labels match the loss (one-hot for categoricalCrossentropy, class indices for sparseCategoricalCrossentropy)',
       ];
+    }
     case 'unnormalized-input':
       return [
-        'Scale the inputs to [0, 1] (e.g. pixels / 255) or standardize them (subtract the mean, divide by the std)',
+        'Scale the inputs to [0, 1] (e.g. pixels / 255) or standardize them (subtract the mean, divide by the standard deviation)',
         'Add batch normalization as the first layer if the data cannot be rescaled',
       ];
     default:

@@ -1,41 +1,82 @@
 /**
- * Thresholds of the runtime rules, each with the published source it comes from (GUIDELINES.md G7).
- * All are settings (`trainingLens.diagnosis.*`); the defaults are the published values.
+ * Thresholds of the runtime rules, each with the published source it comes from (GUIDELINES.md G7,
+ * shared/research/diagnostics.md). All are settings (`trainingLens.diagnosis.*`); the defaults are the published
+ * values. Where the product had to choose (a window, a persistence count, which of two published values), the
+ * comment says so and why; test/fixtures/diagnosis + `npm run bench:diagnosis` measure the effect.
  */
 export interface DiagnosisSettings {
-  /** Θ: gradient-shape findings only while accuracy is below this (AUTOTRAINER gates on it; reproduce.py uses 0.6) */
+  /**
+   * Θ: gradient- and activation-shape findings (vanishing/exploding gradient, dead ReLU, saturation) and the
+   * accuracy-history rules only while the best training accuracy is below this. AUTOTRAINER gates VG/EG/DR on
+   * max(Acc) ≤ Θ to avoid false alarms (reproduce.py: Theta 0.6). Models without an accuracy metric are never gated.
+   */
   targetAccuracy: number;
-  /** first/last-layer kernel gradient-norm ratio at or below which gradients vanish (AUTOTRAINER β1) */
+  /** first/last-layer kernel gradient-norm ratio at or below which gradients vanish (AUTOTRAINER β1 = 1e-3) */
   vanishingRatio: number;
-  /** first-layer kernel gradient norm at or below which gradients vanish (AUTOTRAINER β2) */
+  /** ...and the first-layer kernel gradient norm at or below this (AUTOTRAINER β2 = 1e-4) */
   vanishingFirstNorm: number;
-  /** per-element RMS gradient below which a layer's gradient has vanished (SageMaker Debugger: 1e-7) */
+  /**
+   * per-element gradient magnitude below which the first layer's gradient has vanished (SageMaker Debugger
+   * VanishingGradient and DeepDiagnosis: mean |g| < 1e-7). Measured as RMS = norm / sqrt(size), which is ≥ mean |g|,
+   * so RMS < 1e-7 implies the published condition.
+   */
   vanishingRms: number;
-  /** first/last-layer kernel gradient-norm ratio at or above which gradients explode (AUTOTRAINER β3) */
+  /** first/last-layer kernel gradient-norm ratio at or above which gradients explode (AUTOTRAINER β3 = 70; RQ3: 40-100 all gave 100% precision/recall) */
   explodingRatio: number;
-  /** share of a ReLU layer's units dead (DeepDiagnosis / AUTOTRAINER γ: 70%; SageMaker 50%) */
-  deadReluFraction: number;
-  /** share of sigmoid/tanh outputs saturated (pre-activation beyond ±5) (DeepDiagnosis: 50%) */
-  saturatedFraction: number;
-  /** consecutive probes a gradient/activation symptom must hold before it is reported */
+  /** consecutive gradient probes (training steps) a gradient symptom must hold (AUTOTRAINER α = 0 checks one batch every 3 epochs; one step is noisier, so 3 in a row) */
   persistence: number;
-  /** epochs without ≥ lossPlateauRelative improvement before "loss not decreasing" (DeepDiagnosis window: 5) */
+  /** share of a ReLU layer's units dead over a probe window (AUTOTRAINER γ = 70%, its RQ3 range 60-90%; DeepDiagnosis 70%; SageMaker/TheDeepChecker 50%) */
+  deadReluFraction: number;
+  /** consecutive dead-unit windows (of trainingLens.probes.deadReluWindow steps each) at or above the fraction */
+  deadReluWindows: number;
+  /** share of sigmoid/tanh outputs whose pre-activation is beyond ±5 (DeepDiagnosis: > 50%) */
+  saturatedFraction: number;
+  /** consecutive activation probes (every 25 steps by default) the saturation must hold */
+  saturationProbes: number;
+  /** epochs a kernel must receive exactly zero gradient before "unchanged weights" (DeepDiagnosis compares the last 5 epochs; an exact zero is unambiguous, so 2 suffice) */
+  unchangedEpochs: number;
+  /** loss-not-decreasing window in epochs (DeepDiagnosis: 5) */
   lossPlateauEpochs: number;
+  /** ...and the relative improvement below which the window counts as flat (SageMaker LossNotDecreasing: 0.1%) */
   lossPlateauRelative: number;
-  /** oscillation: swing size between neighbouring peak and trough (AUTOTRAINER ζ) and their share of epochs (η) */
+  /** oscillation: swing in training accuracy between neighbouring peak and trough (AUTOTRAINER ζ = 0.03) */
   oscillationSwing: number;
+  /** ...and the share of epochs with such a swing (AUTOTRAINER η = 20%) */
   oscillationShare: number;
-  /** slow convergence: every epoch-to-epoch accuracy change at most this (AUTOTRAINER δ) */
+  /**
+   * slow convergence: no epoch raised the training accuracy by more than this (AUTOTRAINER Table I: δ = 0.01 on the
+   * training accuracy; RQ3: 0.004-0.014). monitor.py also requires it of the validation accuracy, but a validation
+   * set of ~100 samples moves in steps of ~0.01, so only the training curve is judged.
+   */
   slowConvergenceDelta: number;
-  /** accuracy-history rules start after this share of the planned epochs (AUTOTRAINER judgment point) */
+  /** accuracy-history rules start after this share of the planned epochs (AUTOTRAINER judgment_point = 0.3) */
   judgmentPoint: number;
+  /** ...and never before this many epochs of history (a product choice: 4 epoch-to-epoch changes) */
+  historyEpochs: number;
+  /**
+   * overfitting: the validation loss has stayed above its best for `overfitRisingEpochs` epochs (UMLAUT compares
+   * epoch to epoch; 2 for persistence) and its generalization loss GL = val_loss / best - 1 is now at least this
+   * (Prechelt, "Early stopping - but when?", 1998: criterion GL_α; α = 2 -> 0.02), while the training loss reaches a
+   * new low. A validation loss a percent or two above its best is noise, not overfitting.
+   */
+  overfitGeneralizationLoss: number;
+  overfitRisingEpochs: number;
   /** overfitting: (val_loss - loss) / loss above this (SageMaker Debugger Overfit: 0.1) */
   overfitGapRatio: number;
-  /** overfitting: epochs the validation loss must stay above its best while training loss falls (UMLAUT compares epoch to epoch) */
-  overfitRisingEpochs: number;
-  /** inputs whose largest magnitude exceeds this are unnormalized (UMLAUT flags outside [-1, 1]; 10 avoids standardized data) */
+  /**
+   * overfitting, when accuracy is logged: training minus validation accuracy at least this, or
+   * `overfitAccuracyGapHigh` once training accuracy is above 0.9 (AUTOTRAINER monitor.py's overfitting check:
+   * 0.1 / 0.07). A loss gap alone is easily large once the training loss nears 0; the accuracy gap is the harm.
+   */
+  overfitAccuracyGap: number;
+  overfitAccuracyGapHigh: number;
+  /**
+   * inputs whose largest magnitude exceeds this are unnormalized. UMLAUT and DeepDiagnosis flag anything outside
+   * [-1, 1], which also flags standardized data (the recommended scaling); AUTOTRAINER's extended "abnormal data"
+   * check uses ω1 = 10 on mean |activation|, which this follows.
+   */
   inputMagnitude: number;
-  /** first loss off ln(C) by at least this many times ln(C) (TheDeepChecker) */
+  /** first loss off ln(C) by at least this many times ln(C) (TheDeepChecker: |L0 - ln C| ≥ ln C) */
   initialLossFactor: number;
 }
 
@@ -45,32 +86,66 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   vanishingFirstNorm: 1e-4,
   vanishingRms: 1e-7,
   explodingRatio: 70,
-  deadReluFraction: 0.7,
-  saturatedFraction: 0.5,
   persistence: 3,
+  deadReluFraction: 0.7,
+  deadReluWindows: 2,
+  saturatedFraction: 0.5,
+  saturationProbes: 2,
+  unchangedEpochs: 2,
   lossPlateauEpochs: 5,
   lossPlateauRelative: 1e-3,
   oscillationSwing: 0.03,
   oscillationShare: 0.2,
   slowConvergenceDelta: 0.01,
   judgmentPoint: 0.3,
-  overfitGapRatio: 0.1,
+  historyEpochs: 5,
+  overfitGeneralizationLoss: 0.02,
   overfitRisingEpochs: 2,
+  overfitGapRatio: 0.1,
+  overfitAccuracyGap: 0.1,
+  overfitAccuracyGapHigh: 0.07,
   inputMagnitude: 10,
   initialLossFactor: 1,
 };
 
 export const RULE_SOURCES = {
-  vanishing: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: VG; SageMaker Debugger VanishingGradient',
-  exploding: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: EG',
-  nonFinite: 'DeepLocalize (Wardat et al., ICSE 2021): NaN/Inf; AUTOTRAINER EG',
-  deadRelu: 'DeepDiagnosis (Wardat et al., ICSE 2022): dead node; AUTOTRAINER DR (γ = 70%)',
-  saturated: 'DeepDiagnosis (Wardat et al., ICSE 2022): saturated activation (±5)',
-  unchanged: 'DeepDiagnosis (Wardat et al., ICSE 2022): unchanged weight',
-  lossFlat: 'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing; SageMaker Debugger LossNotDecreasing',
-  oscillating: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL',
-  slow: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: SC',
-  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; SageMaker Debugger Overfit',
-  initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss vs ln(C)',
-  input: 'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized',
+  vanishing: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: VG (β1 = 1e-3, β2 = 1e-4); SageMaker Debugger VanishingGradient (1e-7)',
+  exploding: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: EG (β3 = 70)',
+  nonFinite: 'DeepLocalize (Wardat et al., ICSE 2021): NaN/Inf; AUTOTRAINER EG; SageMaker Debugger ExplodingTensor',
+  deadRelu: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: DR (γ = 70%); DeepDiagnosis (Wardat et al., ICSE 2022): dead node',
+  saturated: 'DeepDiagnosis (Wardat et al., ICSE 2022): saturated activation (> 50% beyond ±5)',
+  unchanged: 'DeepDiagnosis (Wardat et al., ICSE 2022): unchanged weight; TheDeepChecker: constant initialization (unbroken symmetry)',
+  lossFlat: 'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing (5 epochs); SageMaker Debugger LossNotDecreasing (0.1%)',
+  oscillating: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL (ζ = 0.03, η = 20%)',
+  slow: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: SC (δ = 0.01)',
+  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_2; SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
+  initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',
+  input: 'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized; AUTOTRAINER (extended): abnormal data (ω1 = 10)',
 } as const;
+
+/**
+ * Which finding explains which (a product rule, after AUTOTRAINER's priority — NaN first, then dying ReLU, EG, VG,
+ * then slow convergence — and DeepDiagnosis's fix decision tree, which checks the data range before any symptom).
+ * A finding is not raised while one of a more fundamental level has been raised, or (for the curve rules) while a
+ * layer symptom is holding but not yet persistent: one root cause, one finding, one remedy.
+ *  0 non-finite values: training is over
+ *  1 unnormalized input: every downstream symptom follows from it
+ *  2 weights that never received a gradient since the start (constant initialization); exploding gradients (the
+ *    oversized updates then saturate or silence units downstream)
+ *  3 layer symptoms (dead ReLU, vanishing gradient, saturation, weights that stopped changing) and a bad initial loss
+ *  4 curve symptoms (loss not decreasing, slow convergence, oscillation)
+ * Overfitting stands apart: it is about generalization, not optimization.
+ */
+export const ROOT_LEVEL: Record<string, number> = {
+  'non-finite': 0,
+  'unnormalized-input': 1,
+  'unchanged-weights': 3, // 2 when the gradient has been zero since the first step
+  'bad-initial-loss': 3,
+  'dead-relu': 3,
+  'exploding-gradient': 2, // the weights it blows up then saturate or silence downstream units
+  'vanishing-gradient': 3,
+  'saturated-activation': 3,
+  'loss-not-decreasing': 4,
+  'slow-convergence': 4,
+  'oscillating-loss': 4,
+};

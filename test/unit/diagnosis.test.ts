@@ -1,0 +1,394 @@
+/**
+ * Runtime diagnosis. (1) Every fixture in test/fixtures/diagnosis trains through the real runner on wasm and raises
+ * exactly the findings expected.json lists (code, layer, line) — none on the healthy ones — and its run log shows
+ * the symptom by the published threshold. (2) The engine on hand-made event sequences: each rule fires at its
+ * threshold and not short of it, symptoms must persist, the accuracy gate holds gradient/activation rules back,
+ * explained symptoms are not repeated, and findings carry evidence, the range where they held, and advice.
+ */
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { runJob, type Finished } from './helpers';
+import { loadManifest, measure, FIXTURES, type FixtureSpec } from '../fixtures/diagnosis/lib/manifest';
+import { DiagnosisEngine, diagnose, peakTroughSwings } from '../../src/detectors/engine';
+import { DEFAULT_DIAGNOSIS as D } from '../../src/detectors/settings';
+import type { RunEvent, Finding, LayerSummary, EventBody } from '../../src/protocol';
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. The engine on hand-made event sequences
+
+const FILE = '/jobs/model.ts';
+const loc = (line: number) => ({ file: FILE, line });
+
+function dense(name: string, line: number, activation: string, opts: Partial<LayerSummary> = {}): LayerSummary {
+  return { name, className: 'Dense', activation, initializer: activation === 'relu' ? 'heNormal' : 'glorotUniform', units: 8, params: 72, location: loc(line), ...opts };
+}
+
+const MLP = [dense('d1', 3, 'relu'), dense('d2', 4, 'relu'), dense('out', 5, 'softmax', { units: 4 })];
+
+/** Builds a run's events; `stepsPerEpoch` batches make an epoch. */
+class Run {
+  readonly events: RunEvent[] = [];
+  step = 0;
+  epoch = 0;
+  constructor(readonly layers: LayerSummary[] = MLP, opts: { epochs?: number; stepsPerEpoch?: number; loss?: string } = {}) {
+    this.push({
+      kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: opts.epochs ?? 20, stepsPerEpoch: opts.stepsPerEpoch ?? 10, batchSize: 32,
+      optimizer: 'SGD', loss: opts.loss ?? 'categoricalCrossentropy', layers, totalParams: 1000,
+      location: loc(8), compileLocation: loc(7), variables: Object.fromEntries(layers.flatMap(l => [[`${l.name}/kernel`, 64], [`${l.name}/bias`, 8]])),
+    });
+  }
+  push(body: EventBody): this { this.events.push({ ...body, runId: 'r', seq: this.events.length, t: this.events.length } as RunEvent); return this; }
+  batch(loss: number | null, acc = 0.25): this { return this.push({ kind: 'batch', step: this.step, epoch: this.epoch, batch: 0, loss, metrics: { acc }, lr: 0.01 }); }
+  /** kernel gradient norms by layer name (biases get the same) */
+  grads(norms: Record<string, number | null>): this {
+    const variables = Object.fromEntries(Object.entries(norms).flatMap(([l, v]) => [[`${l}/kernel`, v], [`${l}/bias`, v]]));
+    this.push({ kind: 'grad-norms', step: this.step, variables, layers: norms });
+    this.step++;
+    return this;
+  }
+  /** one training step: batch + gradient norms */
+  train(norms: Record<string, number | null>, loss: number | null = 1.4, acc = 0.25): this { return this.batch(loss, acc).grads(norms); }
+  dead(layer: string, dead: number, total = 100, window = 20): this {
+    return this.push({ kind: 'dead-units', step: this.step - 1, window, layers: [{ layer, dead, total }] });
+  }
+  acts(layers: Array<{ layer: string; activation: string; saturated: number | null }>, input = { mean: 0, std: 1, min: -3, max: 3 }): this {
+    return this.push({ kind: 'activation-stats', step: Math.max(0, this.step - 1), layers: layers.map(l => ({ ...l, mean: 0, std: 1, min: 0, max: 1, zero: 0 })), input });
+  }
+  endEpoch(logs: Record<string, number | null>): this {
+    this.push({ kind: 'epoch', epoch: this.epoch, step: Math.max(0, this.step - 1), logs });
+    this.epoch++;
+    return this;
+  }
+  /** whole epochs from per-epoch logs (each epoch: one healthy step, then the epoch's logs) */
+  epochs(logs: Array<Record<string, number | null>>): this {
+    for (const l of logs) this.train({ d1: 0.5, d2: 0.5, out: 0.5 }, l.loss ?? 1, (l.acc as number | undefined) ?? 0.25).endEpoch(l);
+    return this;
+  }
+  diagnose(settings = {}): Finding[] { return diagnose(this.events, settings); }
+  engine(settings = {}): DiagnosisEngine { const e = new DiagnosisEngine(settings); this.events.forEach(x => e.observe(x)); return e; }
+}
+
+const codes = (fs: Finding[]) => fs.map(f => `${f.code}${f.layer ? '@' + f.layer : ''}`);
+
+function assertComplete(f: Finding): void {
+  assert.equal(f.source, 'runtime');
+  assert.ok(f.message.length > 20);
+  assert.ok(Object.values(f.evidence).some(v => typeof v === 'number'), 'measured values');
+  assert.ok(Object.keys(f.evidence).some(k => /threshold/i.test(k)), 'the threshold it was held against');
+  assert.ok(f.rule.length > 10, 'cites its source');
+  assert.ok(f.held && f.held.fromStep <= f.held.toStep, 'held range');
+  assert.ok(f.advice && f.advice.length >= 1, 'advice');
+  assert.ok(f.range?.start.file === FILE, 'a source location');
+}
+
+describe('vanishing / exploding gradient (AUTOTRAINER)', () => {
+  // first/last ratio β1 = 1e-3 with first norm β2 = 1e-4; ratio β3 = 70; 3 steps in a row
+  test('vanishing fires at ratio 1e-3 and first-layer norm 1e-4 on the 3rd step in a row', () => {
+    const r = new Run();
+    for (let i = 0; i < 3; i++) r.train({ d1: 1e-4, d2: 1e-3, out: 0.1 });
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['vanishing-gradient@d1']);
+    assert.deepEqual([f[0].held?.fromStep, f[0].held?.toStep], [0, 2]);
+    assert.equal(f[0].range?.start.line, 3);
+    assertComplete(f[0]);
+    assert.equal(f[0].evidence.ratioThreshold, 1e-3);
+  });
+  test('...but not with a ratio just above 1e-3, nor a first-layer norm just above 1e-4, nor for only 2 steps', () => {
+    const above = new Run();
+    for (let i = 0; i < 5; i++) above.train({ d1: 1e-4, d2: 1e-3, out: 0.0999 });
+    assert.deepEqual(above.diagnose(), []);
+    const norm = new Run();
+    for (let i = 0; i < 5; i++) norm.train({ d1: 1.01e-4, d2: 1e-3, out: 1 });
+    assert.deepEqual(norm.diagnose(), []);
+    const brief = new Run().train({ d1: 1e-6, d2: 1, out: 1 }).train({ d1: 1e-6, d2: 1, out: 1 }).train({ d1: 0.5, d2: 1, out: 1 })
+      .train({ d1: 1e-6, d2: 1, out: 1 }).train({ d1: 1e-6, d2: 1, out: 1 });
+    assert.deepEqual(brief.diagnose(), [], 'interrupted streaks do not add up');
+  });
+  test('vanishing also fires when the first layer\'s RMS gradient is below 1e-7 (SageMaker), not at it', () => {
+    // 64 kernel elements: RMS = norm / 8
+    const r = new Run();
+    const rms = new Run();
+    for (let i = 0; i < 3; i++) rms.train({ d1: 7.9e-7, d2: 1, out: 1e-4 }); // ratio 7.9e-3 (not AUTOTRAINER), RMS 9.9e-8 < 1e-7
+    assert.deepEqual(codes(rms.diagnose()), ['vanishing-gradient@d1']);
+    const at = new Run();
+    for (let i = 0; i < 3; i++) at.train({ d1: 8e-7, d2: 1, out: 1e-4 }); // RMS exactly 1e-7
+    assert.deepEqual(at.diagnose(), []);
+  });
+  test('exploding fires at ratio 70 (3 steps), not at 69.9; error severity', () => {
+    const r = new Run();
+    for (let i = 0; i < 3; i++) r.train({ d1: 0.7, d2: 0.1, out: 0.01 });
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['exploding-gradient@d1']);
+    assert.equal(f[0].severity, 'error');
+    assertComplete(f[0]);
+    const below = new Run();
+    for (let i = 0; i < 6; i++) below.train({ d1: 0.699, d2: 0.1, out: 0.01 });
+    assert.deepEqual(below.diagnose(), []);
+  });
+  test('the accuracy gate: no gradient-shape finding once accuracy reached Θ = 0.6', () => {
+    const r = new Run();
+    for (let i = 0; i < 3; i++) r.train({ d1: 1.4, d2: 0.1, out: 0.01 }, 0.3, 0.6);
+    assert.deepEqual(r.diagnose(), []);
+    const learning = new Run();
+    for (let i = 0; i < 3; i++) learning.train({ d1: 1.4, d2: 0.1, out: 0.01 }, 0.3, 0.59);
+    assert.deepEqual(codes(learning.diagnose()), ['exploding-gradient@d1']);
+    // without an accuracy metric (regression) the gate is open
+    assert.deepEqual(codes(diagnose(learning.events.map(e => (e.kind === 'batch' ? { ...e, metrics: {} } : e)))), ['exploding-gradient@d1']);
+  });
+});
+
+describe('dead ReLU and saturation (AUTOTRAINER γ, DeepDiagnosis)', () => {
+  test('dead-relu fires when >= 70% of a layer is dead in 2 windows in a row', () => {
+    const r = new Run().train({ d1: 1, d2: 1, out: 1 }).dead('d2', 70).train({ d1: 1, d2: 1, out: 1 });
+    assert.deepEqual(r.diagnose(), [], 'one window is not enough');
+    r.dead('d2', 70);
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['dead-relu@d2']);
+    assert.equal(f[0].severity, 'warning');
+    assert.equal(f[0].evidence.fraction, 0.7);
+    assert.equal(f[0].range?.start.line, 4);
+    assertComplete(f[0]);
+  });
+  test('...not at 69%, and an error at 90%', () => {
+    const r = new Run().train({ d1: 1, d2: 1, out: 1 }).dead('d2', 69).train({ d1: 1, d2: 1, out: 1 }).dead('d2', 69);
+    assert.deepEqual(r.diagnose(), []);
+    const worse = new Run().train({ d1: 1, d2: 1, out: 1 }).dead('d1', 90).train({ d1: 1, d2: 1, out: 1 }).dead('d1', 95);
+    assert.equal(worse.diagnose()[0].severity, 'error');
+  });
+  test('saturated-activation: > 50% in 2 probes in a row; exactly 50% is not; the output layer is never flagged', () => {
+    const sat = (s: number) => [{ layer: 'h', activation: 'sigmoid', saturated: s }, { layer: 'out', activation: 'softmax', saturated: 0.99 }];
+    const layers = [dense('h', 3, 'sigmoid'), dense('out', 5, 'sigmoid', { units: 1 })];
+    const r = new Run(layers, { loss: 'binaryCrossentropy' }).train({ h: 1, out: 1 }, 0.69).acts(sat(0.51)).train({ h: 1, out: 1 }, 0.69).acts(sat(0.51));
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['saturated-activation@h']);
+    assertComplete(f[0]);
+    const half = new Run(layers, { loss: 'binaryCrossentropy' }).train({ h: 1, out: 1 }, 0.69).acts(sat(0.5)).train({ h: 1, out: 1 }, 0.69).acts(sat(0.5));
+    assert.deepEqual(half.diagnose(), []);
+  });
+});
+
+describe('unchanged weights and non-finite values', () => {
+  test('constant kernels with exactly zero gradient for 2 epochs: one finding per layer, at its line', () => {
+    const layers = MLP.map(l => ({ ...l, initializer: 'Zeros' }));
+    const r = new Run(layers, { stepsPerEpoch: 10 });
+    for (let i = 0; i < 19; i++) r.train({ d1: 0, d2: 0, out: 0 });
+    assert.deepEqual(r.diagnose(), [], '19 steps < 2 epochs');
+    r.train({ d1: 0, d2: 0, out: 0 });
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['unchanged-weights@d1', 'unchanged-weights@d2', 'unchanged-weights@out']);
+    assert.deepEqual(f.map(x => x.range?.start.line), [3, 4, 5]);
+    assert.equal(f[0].evidence.sinceStart, true);
+    assertComplete(f[0]);
+  });
+  test('dead units explain kernels that stop changing; without them, a stall is one model-level finding', () => {
+    const dead = new Run();
+    for (let i = 0; i < 5; i++) dead.train({ d1: 1, d2: 1, out: 1 });
+    dead.dead('d2', 100, 100).train({ d1: 0, d2: 0, out: 0 }).dead('d2', 100, 100);
+    for (let i = 0; i < 25; i++) dead.train({ d1: 0, d2: 0, out: 0 });
+    assert.deepEqual(codes(dead.diagnose()), ['dead-relu@d2']);
+    const stall = new Run();
+    for (let i = 0; i < 5; i++) stall.train({ d1: 1, d2: 1, out: 1 });
+    for (let i = 0; i < 20; i++) stall.train({ d1: 0, d2: 0, out: 0 });
+    const f = stall.diagnose();
+    assert.deepEqual(codes(f), ['unchanged-weights']);
+    assert.equal(f[0].range?.start.line, 7, 'at compile: the optimizer settings');
+  });
+  test('a NaN loss is one error at the compile call, even though every gradient is NaN too', () => {
+    const r = new Run().train({ d1: 1, d2: 1, out: 1 }, 1.4).train({ d1: null, d2: null, out: null }, null);
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['non-finite']);
+    assert.equal(f[0].severity, 'error');
+    assert.equal(f[0].range?.start.line, 7);
+    assert.equal(f[0].step, 1);
+    assert.equal(f[0].evidence.lastFiniteLoss, 1.4);
+  });
+  test('a NaN loss from an output the loss cannot take (no softmax) is blamed on the output layer', () => {
+    const layers = [dense('d1', 3, 'relu'), dense('out', 5, 'relu', { units: 4 })];
+    const f = new Run(layers).train({ d1: 1, out: 1 }, 1.4).train({ d1: null, out: null }, null).diagnose();
+    assert.deepEqual(codes(f), ['non-finite@out']);
+    assert.match(f[0].advice![0], /Give out activation 'softmax'/);
+  });
+  test('a gradient that turns NaN under a finite loss is blamed on the layer nearest the loss', () => {
+    const r = new Run().train({ d1: null, d2: null, out: 1 }, 2);
+    assert.deepEqual(codes(r.diagnose()), ['non-finite@d2']);
+    const all = new Run().train({ d1: null, d2: null, out: null }, 2);
+    assert.deepEqual(codes(all.diagnose()), ['non-finite@out']);
+  });
+});
+
+describe('initial loss and input range', () => {
+  const ln4 = Math.log(4);
+  test('bad-initial-loss at |L0 - ln C| >= ln C (TheDeepChecker), not below; at the output layer', () => {
+    const at = new Run().batch(2 * ln4).grads({ d1: 1, d2: 1, out: 1 }).acts([]);
+    const f = at.diagnose();
+    assert.deepEqual(codes(f), ['bad-initial-loss@out']);
+    assert.equal(f[0].range?.start.line, 5);
+    assertComplete(f[0]);
+    assert.deepEqual(new Run().batch(2 * ln4 - 1e-6).grads({ d1: 1, d2: 1, out: 1 }).acts([]).diagnose(), []);
+    assert.deepEqual(new Run().batch(1e-6).grads({ d1: 1, d2: 1, out: 1 }).acts([]).diagnose(), [], 'too low is |L0 - ln C| < ln C');
+  });
+  test('unnormalized-input above |x| = 10, not at it; it explains a bad initial loss', () => {
+    const wide = new Run().batch(40).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 90, std: 60, min: 0, max: 255 });
+    const f = wide.diagnose();
+    assert.deepEqual(codes(f), ['unnormalized-input']);
+    assert.equal(f[0].range?.start.line, 8, 'at fit: where the data goes in');
+    assertComplete(f[0]);
+    const e = wide.engine();
+    assert.deepEqual(e.suppressed.map(x => x.finding.code), ['bad-initial-loss']);
+    assert.deepEqual(new Run().batch(1.4).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 0, std: 3, min: -10, max: 10 }).diagnose(), []);
+    assert.deepEqual(codes(new Run().batch(1.4).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 0, std: 3, min: -10.01, max: 3 }).diagnose()), ['unnormalized-input']);
+  });
+});
+
+describe('curve rules', () => {
+  const flat = (n: number, from: number, perEpoch: number) => Array.from({ length: n }, (_, i) => ({ loss: from * (1 - perEpoch) ** i, acc: 0.25 }));
+  test('loss-not-decreasing: the 5th epoch of a window with < 0.1% improvement', () => {
+    const r = new Run().epochs(flat(4, 1.4, 0.0001));
+    assert.deepEqual(r.diagnose(), []);
+    r.epochs([{ loss: 1.4 * 0.9999 ** 4, acc: 0.25 }]);
+    const f = r.diagnose();
+    assert.deepEqual(codes(f), ['loss-not-decreasing']);
+    assert.equal(f[0].range?.start.line, 7);
+    assertComplete(f[0]);
+  });
+  test('...not when the window improved by 0.1% or more, nor once accuracy reached Θ', () => {
+    assert.deepEqual(codes(new Run().epochs(flat(8, 1.4, 0.0003)).diagnose()), ['slow-convergence'], '4 x 0.03% > 0.1%: moving, if slowly');
+    assert.deepEqual(new Run().epochs(flat(8, 1.4, 0.0001).map(l => ({ ...l, acc: 0.7 }))).diagnose(), []);
+  });
+  test('slow-convergence: no epoch gains more than δ training accuracy, judged from max(5 epochs, 30% of the plan)', () => {
+    // exact binary fractions, so that "a gain of exactly δ" is exact: δ = 1/64 as a setting
+    const logs = (gain: number) => Array.from({ length: 10 }, (_, i) => ({ loss: 1.4 * 0.99 ** i, acc: 0.25 + gain * i }));
+    const delta = { slowConvergenceDelta: 1 / 64 };
+    const r = new Run(MLP, { epochs: 20 }).epochs(logs(1 / 64).slice(0, 5));
+    assert.deepEqual(r.diagnose(delta), [], 'judged from epoch 6 of 20');
+    r.epochs(logs(1 / 64).slice(5, 6));
+    const f = r.diagnose(delta);
+    assert.deepEqual(codes(f), ['slow-convergence']);
+    assertComplete(f[0]);
+    assert.deepEqual(new Run(MLP, { epochs: 20 }).epochs(logs(1 / 64 + 1 / 1024)).diagnose(delta), []);
+    // the default δ = 0.01
+    assert.deepEqual(codes(new Run(MLP, { epochs: 20 }).epochs(logs(0.0099)).diagnose()), ['slow-convergence']);
+    assert.deepEqual(new Run(MLP, { epochs: 20 }).epochs(logs(0.0101)).diagnose(), []);
+  });
+  test('a flat loss is loss-not-decreasing, not also slow-convergence', () => {
+    assert.deepEqual(codes(new Run(MLP, { epochs: 10 }).epochs(flat(10, 1.4, 0)).diagnose()), ['loss-not-decreasing']);
+  });
+  test('oscillating-loss: >= 2 peak/trough swings of >= 0.03 making up >= 20% of the epochs', () => {
+    const zigzag = (swing: number) => [0.3, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5].map((acc, i) => ({ loss: 1.4 - 0.05 * i, acc }));
+    assert.deepEqual(peakTroughSwings([0, 1, 0, 1]), [1]);
+    const f = new Run(MLP, { epochs: 10 }).epochs(zigzag(0.03)).diagnose();
+    assert.deepEqual(codes(f), ['oscillating-loss']);
+    assertComplete(f[0]);
+    assert.deepEqual(new Run(MLP, { epochs: 10 }).epochs(zigzag(0.029)).diagnose(), []);
+  });
+  test('overfitting: validation loss above its best for 2 epochs and GL >= 2% while training loss hits new lows, with an accuracy gap', () => {
+    const base = [{ loss: 1.2, val_loss: 1.1 }, { loss: 0.8, val_loss: 1 }, { loss: 0.6, val_loss: 1.01 }];
+    const logs = (valLoss: number, accGap: number) => [...base, { loss: 0.4, val_loss: valLoss }].map(l => ({ ...l, acc: 0.95, val_acc: 0.95 - accGap }));
+    const f = new Run().epochs(logs(1.02, 0.08)).diagnose();
+    assert.deepEqual(codes(f), ['overfitting']);
+    assert.equal(f[0].range?.start.line, 8, 'at fit');
+    assertComplete(f[0]);
+    assert.equal(f[0].held?.fromEpoch, 2, 'held from the epoch after the best validation loss');
+    assert.deepEqual(new Run().epochs(logs(1.0199, 0.08)).diagnose(), [], 'GL below 2%');
+    assert.deepEqual(new Run().epochs(logs(1.02, 0.06)).diagnose(), [], 'accuracy gap below 0.07 at training accuracy > 0.9');
+    const noNewLow = [...base, { loss: 0.61, val_loss: 1.05 }].map(l => ({ ...l, acc: 0.95, val_acc: 0.8 }));
+    assert.deepEqual(new Run().epochs(noNewLow).diagnose(), [], 'training loss not at a new low');
+    const once = [...base.slice(0, 2), { loss: 0.6, val_loss: 0.99 }, { loss: 0.4, val_loss: 1.05 }].map(l => ({ ...l, acc: 0.95, val_acc: 0.8 }));
+    assert.deepEqual(new Run().epochs(once).diagnose(), [], 'above its best for one epoch only');
+    // without accuracy (regression) the loss gap decides (SageMaker: > 10%)
+    const reg = (train: number) => [{ loss: 2, val_loss: 1.1 }, { loss: 1.5, val_loss: 1 }, { loss: 1.2, val_loss: 1.05 }, { loss: train, val_loss: 1.05 }];
+    assert.deepEqual(codes(new Run().epochs(reg(0.9)).diagnose()), ['overfitting']);
+    assert.deepEqual(new Run().epochs(reg(1)).diagnose(), [], 'gap 5%');
+  });
+});
+
+describe('one root cause, one finding', () => {
+  test('curve findings wait while a layer symptom is holding, and are dropped once it is reported', () => {
+    const r = new Run(MLP, { epochs: 10 });
+    r.epochs(Array.from({ length: 4 }, () => ({ loss: 1.4, acc: 0.25 })));
+    r.dead('d1', 80);
+    r.epochs([{ loss: 1.4, acc: 0.25 }]); // the loss window is flat now, but d1 is dying
+    r.dead('d1', 85);
+    r.epochs([{ loss: 1.4, acc: 0.25 }, { loss: 1.4, acc: 0.25 }]);
+    const e = r.engine();
+    assert.deepEqual(codes(e.findings), ['dead-relu@d1']);
+    assert.ok(e.suppressed.some(x => x.finding.code === 'loss-not-decreasing'));
+  });
+  test('exploding gradients explain the saturation that follows', () => {
+    const layers = [dense('t1', 3, 'tanh'), dense('t2', 4, 'tanh'), dense('out', 5, 'softmax', { units: 4 })];
+    const r = new Run(layers);
+    for (let i = 0; i < 3; i++) r.train({ t1: 100, t2: 10, out: 1 });
+    r.acts([{ layer: 't2', activation: 'tanh', saturated: 0.8 }]).train({ t1: 100, t2: 10, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.8 }]);
+    assert.deepEqual(codes(r.diagnose()), ['exploding-gradient@t1']);
+  });
+  test('a finding is raised once per run', () => {
+    const r = new Run();
+    for (let i = 0; i < 6; i++) r.train({ d1: 0.7, d2: 0.1, out: 0.01 });
+    assert.equal(r.diagnose().length, 1);
+  });
+  test('advice follows AUTOTRAINER\'s order and fits the model (no batch norm advice when it has batch norm)', () => {
+    const plain = new Run();
+    for (let i = 0; i < 3; i++) plain.train({ d1: 1e-6, d2: 1, out: 1 });
+    const advice = plain.diagnose()[0].advice!;
+    assert.match(advice[0], /batch normalization/);
+    assert.match(advice[1], /selu with leCunNormal/);
+    const lr = new Run();
+    for (let i = 0; i < 3; i++) lr.train({ d1: 0.7, d2: 0.1, out: 0.01 });
+    assert.match(lr.diagnose()[0].advice!.at(-1)!, /Lower the learning rate of SGD from 0.01 to 1.0e-3/);
+    const bn = new Run([dense('d1', 3, 'relu'), { name: 'bn', className: 'BatchNormalization', params: 32 }, dense('d2', 4, 'relu'), dense('out', 5, 'softmax', { units: 4 })]);
+    for (let i = 0; i < 3; i++) bn.train({ d1: 1e-6, d2: 1, out: 1 });
+    assert.ok(!bn.diagnose()[0].advice!.some(a => /batch normalization/.test(a)));
+  });
+  test('thresholds are settings', () => {
+    const r = new Run();
+    for (let i = 0; i < 3; i++) r.train({ d1: 0.5, d2: 0.1, out: 0.01 });
+    assert.deepEqual(r.diagnose(), [], 'ratio 50 < 70');
+    assert.deepEqual(codes(r.diagnose({ explodingRatio: 40 })), ['exploding-gradient@d1'], 'AUTOTRAINER RQ3: 40-100 all worked');
+    assert.equal(D.explodingRatio, 70);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Fixtures through the real runner (two at a time: the machine has 2 cores)
+
+const manifest = loadManifest();
+const queue: Array<() => void> = [];
+let running = 0;
+const results = new Map<string, Promise<Finished>>();
+
+function runFixture(spec: FixtureSpec): Promise<Finished> {
+  let p = results.get(spec.job);
+  if (!p) {
+    p = new Promise<void>(resolve => { if (running < 2) { running++; resolve(); } else queue.push(() => { running++; resolve(); }); })
+      .then(() => runJob(path.join(FIXTURES, spec.job), { backend: 'wasm' }))
+      .finally(() => { running--; queue.shift()?.(); });
+    results.set(spec.job, p);
+  }
+  return p;
+}
+
+const findingsOf = (events: RunEvent[]) => events.flatMap(e => (e.kind === 'finding' ? [e.finding] : []));
+const key = (x: { code: string; layer?: string; line?: number }) => `${x.code}${x.layer ? '@' + x.layer : ''}:${x.line}`;
+
+// TL_DIAGNOSIS_FIXTURES=0 skips these (quick runs of the engine tests while editing)
+describe('diagnosis fixtures (real runner, wasm)', { skip: process.env.TL_DIAGNOSIS_FIXTURES === '0' }, () => {
+  before(() => { manifest.fixtures.forEach(runFixture); }); // all queued now; each test awaits its own
+  for (const spec of manifest.fixtures) {
+    test(`${spec.job}: ${spec.healthy ? 'no findings' : spec.expected.map(key).join(', ')}`, async () => {
+      const { events, end, problems } = await runFixture(spec);
+      assert.deepEqual(problems, []);
+      assert.ok(end.status === 'ok' || spec.expected.some(e => e.code === 'non-finite'), `${end.status}: ${end.error?.message}`);
+      const found = findingsOf(events);
+      assert.deepEqual(found.map(f => key({ code: f.code, layer: f.layer, line: f.range?.start.line })).sort(), spec.expected.map(key).sort(),
+        found.map(f => `${f.code} ${f.layer ?? ''}: ${f.message}`).join('\n'));
+      for (const f of found) {
+        assert.equal(f.file, path.join(FIXTURES, spec.job), 'points at the job file');
+        assert.ok(Object.keys(f.evidence).length >= 2 && f.rule && f.held && f.advice?.length, `${f.code} carries evidence, rule, held range, advice`);
+      }
+      // the symptom is really there: the log crosses the published threshold
+      for (const e of spec.expected) assert.notEqual(measure(events, e.code, e.layer).onset, undefined, `${e.code} measured in the log`);
+    });
+  }
+});
+
