@@ -10,6 +10,7 @@ import { Dashboard, openSource } from './dashboard';
 import { TrainCodeLensProvider } from './codeLens';
 import { findJobFiles } from './jobs';
 import { RuntimeFindings } from './runtimeFindings';
+import { registerGuidelineFeatures } from './guidelines';
 import type { HostToWebview } from '../src/protocol';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   const dashboard = new Dashboard(context, runs, output);
   const lenses = new TrainCodeLensProvider();
   context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), new RuntimeFindings(runs));
+  registerGuidelineFeatures(context); // parse-only: lenses, hovers, lint and quick fixes work in Restricted Mode
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),

@@ -11,10 +11,12 @@ import { runsDirOf, readRunLog, EVENTS_FILE } from '../runs/store';
 import { summarizeRun, formatLogs, formatNumber, formatDuration, type RunSummary } from '../runs/summary';
 import { ProgressTracker } from '../runs/progress';
 import type { RunEvent } from '../protocol';
+import { lintCommand } from '../analysis/lintFiles';
 
 const USAGE = `Usage:
   training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
   training-lens report <run folder | events.ndjson> [--json]
+  training-lens lint <files or folders...> [--format text|json]
 `;
 
 class UsageError extends Error {}
@@ -155,12 +157,18 @@ function reportCommand(argv: string[]): number {
   return 0;
 }
 
+/** Guideline findings of model files, parse-only (src/analysis/lintFiles.ts); exit 1 on any error finding. */
+function lint(argv: string[]): number {
+  return lintCommand(argv, { out: write, err: line => process.stderr.write(line + '\n') });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'train': return await train(rest);
       case 'report': return reportCommand(rest);
+      case 'lint': return lint(rest);
       case undefined: case '-h': case '--help': case 'help': write(USAGE); return command ? 0 : 2;
       default: throw new UsageError(`unknown command '${command}'`);
     }

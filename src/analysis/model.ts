@@ -1,0 +1,617 @@
+/**
+ * TypeScript AST -> model sketch: the layers of each model in order (kind, activation, initializer, units, rate),
+ * its compile call (optimizer with learning rate, loss), and where each value is written. Every value is
+ * known (with the node that states it), absent (tfjs applies its default) or unknown (dynamic): never guessed.
+ * Parse-only: the compiler API's parser, no type check, no module resolution, nothing executed.
+ */
+import ts from 'typescript';
+import { Scopes, Resolver, unwrap, type ObjectInfo } from './values';
+import { readImports, tfRef, type TfImports } from './tfjs';
+
+// TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
+const {
+  SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isBlock,
+  isCallExpression, isCatchClause, isConditionalExpression, isExpressionStatement, isFunctionLike,
+  isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isModuleBlock,
+  isPropertyAccessExpression, isSourceFile, isSpreadElement, isStringLiteralLike, isSwitchStatement,
+  isTryStatement, isVariableDeclaration,
+} = ts;
+import {
+  layerInfo, canonicalActivation, canonicalInitializer, canonicalLoss, canonicalOptimizer,
+  type LayerKind, type WeightFamily,
+} from './catalog';
+
+export type Known<T> =
+  | { state: 'known'; value: T; node: ts.Node }
+  | { state: 'absent' }
+  | { state: 'unknown'; node?: ts.Node };
+
+const ABSENT = { state: 'absent' } as const;
+
+export interface InitializerRef {
+  /** canonical tfjs name, e.g. 'heNormal' */
+  name: string;
+  form: 'string' | 'factory';
+  /** the factory's name (`heNormal` in `tf.initializers.heNormal({ seed })`), to rename it in place */
+  nameNode?: ts.Node;
+  /** varianceScaling's config, when known: it is He, LeCun or Glorot depending on scale and mode */
+  scale?: number;
+  mode?: string;
+}
+
+export interface LayerSketch {
+  /** position among all layer calls of the file */
+  id: number;
+  factory: string;
+  kind: LayerKind;
+  family?: WeightFamily;
+  call: ts.CallExpression;
+  /** the factory's name identifier (`dense` in `tf.layers.dense`) */
+  nameNode: ts.Node;
+  /** the config argument when it resolves to an object literal */
+  config?: ObjectInfo;
+  name: Known<string>;
+  /** own activation: config `activation` for weight/activation layers, implied for reLU/leakyReLU/...; absent = default */
+  activation: Known<string>;
+  /** tfjs's default activation when `activation` is absent */
+  defaultActivation?: string;
+  /** kernelInitializer; absent = tfjs default (glorotUniform); only for layers the G1 table applies to */
+  initializer?: Known<InitializerRef>;
+  units: Known<number>;
+  rate: Known<number>;
+  useBias: Known<boolean>;
+}
+
+/** One slot of a model: a layer (or unknown), present once, maybe (in a loop/branch), or n times (Array.from). */
+export interface ModelEntry {
+  layer?: LayerSketch;
+  count: 1 | 'maybe' | number;
+  /** what to insert next to: the array element or the `model.add(...)` statement */
+  node: ts.Node;
+  via: 'array' | 'add' | 'apply';
+}
+
+export interface ModelSketch {
+  style: 'sequential' | 'functional';
+  creation: ts.CallExpression;
+  /** `sequential` / `model` name identifier */
+  nameNode: ts.Node;
+  /** the variable (declaration node) or property text the model is stored in */
+  decl?: ts.Node;
+  bindingText?: string;
+  entries: ModelEntry[];
+  /** false when layers may be missing: unknown spreads, the model handed to other code, unresolved graph inputs */
+  complete: boolean;
+  /** functional models: the graph is one chain (one input per layer, no merges, one output) */
+  chain: boolean;
+  /** the in-place `layers: [...]` array, when there is one */
+  layersArray?: ts.ArrayLiteralExpression;
+  compile?: CompileSketch;
+}
+
+export interface OptimizerRef {
+  /** canonical: sgd, momentum, adagrad, adadelta, rmsprop, adam, adamax, or what the code says */
+  name: string;
+  form: 'string' | 'factory';
+  /** the optimizer value (string literal or `tf.train.x(...)` call) */
+  node: ts.Node;
+  nameNode: ts.Node;
+  lr: Known<number>;
+  momentum?: Known<number>;
+  nesterov?: Known<boolean>;
+  /** the whole `optimizer` value is written in the compile call (so a fix may replace it) */
+  inline: boolean;
+}
+
+export interface LossRef {
+  name: string;
+  form: 'string' | 'function';
+  /** the string literal, or the function's name (`softmaxCrossEntropy` in `tf.losses.softmaxCrossEntropy`) */
+  nameNode: ts.Node;
+}
+
+export interface CompileSketch {
+  call: ts.CallExpression;
+  receiver: ts.Expression;
+  optimizer: Known<OptimizerRef>;
+  loss: Known<LossRef>;
+  /** metric names, when every entry is a string literal (or a const holding one) */
+  metrics: Known<string[]>;
+  model?: ModelSketch;
+}
+
+export interface HoverTarget {
+  start: number;
+  end: number;
+  kind: 'activation' | 'initializer' | 'optimizer' | 'loss';
+  name: string;
+  /** for optimizers: the learning rate and momentum values known at this spot */
+  optimizer?: OptimizerRef;
+}
+
+export interface FileSketch {
+  sourceFile: ts.SourceFile;
+  fileName: string;
+  importsTfjs: boolean;
+  imports: TfImports;
+  layers: LayerSketch[];
+  models: ModelSketch[];
+  compiles: CompileSketch[];
+  /** the quote character the file's imports use, for inserted string literals */
+  quote: "'" | '"';
+}
+
+type Producer =
+  | { kind: 'input' }
+  | { kind: 'unknown' }
+  /** seq: creation order in the post-order walk = evaluation order (an apply's inputs always come first) */
+  | { kind: 'apply'; seq: number; call: ts.CallExpression; layer?: LayerSketch; inputs: Producer[] | undefined };
+
+const UNKNOWN_PRODUCER: Producer = { kind: 'unknown' };
+
+/** Builds the sketch of one parsed file. Never throws on broken syntax: the parser always yields a tree. */
+export function sketchFile(sf: ts.SourceFile): FileSketch {
+  const imports = readImports(sf);
+  const sketch: FileSketch = {
+    sourceFile: sf, fileName: sf.fileName, importsTfjs: imports.importsTfjs, imports, layers: [], models: [], compiles: [],
+    quote: detectQuote(sf),
+  };
+  if (!imports.importsTfjs) return sketch;
+  new Sketcher(sf, imports, sketch).run();
+  return sketch;
+}
+
+function detectQuote(sf: ts.SourceFile): "'" | '"' {
+  for (const st of sf.statements) {
+    if (isImportDeclaration(st)) return sf.text[st.moduleSpecifier.getStart(sf)] === '"' ? '"' : "'";
+  }
+  return "'";
+}
+
+interface AddCall { call: ts.CallExpression; receiver: ts.Expression; arg?: ts.Expression }
+
+class Sketcher {
+  private readonly resolver: Resolver;
+  private readonly layerByCall = new Map<ts.Node, LayerSketch>();
+  private readonly producerByCall = new Map<ts.Node, Producer>();
+  private readonly inputCalls = new Set<ts.Node>();
+  /** current symbolic tensor of each variable, updated in source order (post-order walk) */
+  private readonly bindings = new Map<ts.Node, Producer>();
+  private readonly adds: AddCall[] = [];
+  private readonly passedAsArgument: ts.Identifier[] = [];
+  private readonly pendingCompiles: CompileSketch[] = [];
+  private readonly modelByCreation = new Map<ts.Node, ModelSketch>();
+
+  constructor(private readonly sf: ts.SourceFile, private readonly imports: TfImports, private readonly out: FileSketch) {
+    this.resolver = new Resolver(new Scopes(sf));
+  }
+
+  run(): void {
+    for (const n of this.resolver.scopes.postOrder) this.after(n);
+    this.finishSequentials();
+    this.finishCompiles();
+    this.out.layers.sort((a, b) => a.call.pos - b.call.pos);
+    this.out.layers.forEach((l, i) => { l.id = i; });
+  }
+
+  /** In post-order (Scopes.postOrder): children (inner calls, the right-hand side) are done before the node itself. */
+  private after(n: ts.Node): void {
+    if (isCallExpression(n)) this.call(n);
+    else if (isVariableDeclaration(n) && n.initializer && isIdentifier(n.name)) this.bind(n, n.initializer);
+    else if (isBinaryExpression(n) && n.operatorToken.kind === SyntaxKind.EqualsToken) {
+      const left = unwrap(n.left);
+      if (isIdentifier(left)) {
+        const decl = this.resolver.scopes.declNodeOf(left);
+        if (decl) this.bind(decl, n.right);
+      }
+      const model = this.modelByCreation.get(unwrap(n.right));
+      if (model && !model.decl) this.bindModel(model, left);
+    }
+  }
+
+  private models(): ModelSketch[] { return this.out.models; }
+
+  private bind(decl: ts.Node, value: ts.Expression): void {
+    const v = unwrap(value);
+    const p = this.producerOf(v);
+    if (p.kind !== 'unknown' || this.bindings.has(decl)) this.bindings.set(decl, p);
+    const model = this.modelByCreation.get(isAwaitExpression(v) ? unwrap(v.expression) : v);
+    if (model && isVariableDeclaration(decl)) { model.decl = decl; model.bindingText = decl.name.getText(this.sf); }
+  }
+
+  private bindModel(model: ModelSketch, target: ts.Expression): void {
+    if (isIdentifier(target)) model.decl = this.resolver.scopes.declNodeOf(target);
+    model.bindingText = target.getText(this.sf);
+  }
+
+  private call(call: ts.CallExpression): void {
+    const args = call.arguments;
+    for (let i = 0; i < args.length; i++) {
+      const u = unwrap(args[i]);
+      if (isIdentifier(u)) this.passedAsArgument.push(u);
+    }
+    const callee = call.expression;
+    const ref = tfRef(callee, this.imports, this.resolver);
+    if (ref?.kind === 'function') {
+      if (ref.ns === 'layers') { this.layer(call, ref.name, ref.nameNode); return; }
+      if (ref.ns === 'root' && ref.name === 'sequential') { this.sequential(call, ref.nameNode); return; }
+      if (ref.ns === 'root' && ref.name === 'model') { this.functional(call, ref.nameNode); return; }
+      if (ref.ns === 'root' && ref.name === 'input') { this.inputCalls.add(call); return; }
+      return;
+    }
+    if (!isPropertyAccessExpression(callee) || !isIdentifier(callee.name)) return;
+    const method = callee.name.text;
+    if (method === 'apply') this.apply(call, callee.expression);
+    else if (method === 'add' && call.arguments.length === 1) this.adds.push({ call, receiver: callee.expression, arg: call.arguments[0] });
+    else if (method === 'compile' && call.arguments.length >= 1) this.compile(call, callee.expression);
+  }
+
+  // ---- layers ----
+
+  private layer(call: ts.CallExpression, factory: string, nameNode: ts.Node): void {
+    const info = layerInfo(factory);
+    const arg = call.arguments[0];
+    const config = arg ? this.resolver.object(arg) : undefined;
+    let activation: Known<string>;
+    if (info.impliedActivation) activation = { state: 'known', value: info.impliedActivation, node: nameNode };
+    else if (info.kind === 'weight' || info.kind === 'activation' || info.kind === 'other') {
+      activation = this.configValue<string>(arg, config, 'activation', 'string');
+      if (activation.state === 'known') activation.value = canonicalActivation(activation.value);
+    }
+    else activation = ABSENT;
+    if (info.kind === 'activation' && activation.state === 'absent' && factory === 'activation') activation = { state: 'unknown', node: call };
+
+    const layer: LayerSketch = {
+      id: 0, factory, kind: info.kind, family: info.family, call, nameNode, config,
+      name: this.configValue<string>(arg, config, 'name', 'string'), activation, defaultActivation: info.defaultActivation,
+      initializer: info.initializerKey ? this.initializer(this.configExpression(arg, config, info.initializerKey)) : undefined,
+      units: info.kind === 'weight' ? this.configValue<number>(arg, config, 'units', 'number') : ABSENT,
+      rate: info.kind === 'dropout' ? this.configValue<number>(arg, config, 'rate', 'number') : ABSENT,
+      useBias: info.kind === 'weight' ? this.configValue<boolean>(arg, config, 'useBias', 'boolean') : ABSENT,
+    };
+    this.layerByCall.set(call, layer);
+    this.out.layers.push(layer);
+
+  }
+
+  /** A config key's expression: known, absent (tfjs default), or unknown (config not readable, or an unknown spread). */
+  private configExpression(arg: ts.Expression | undefined, config: ObjectInfo | undefined, key: string): Known<ts.Expression> {
+    if (!arg) return ABSENT;
+    if (!config) return { state: 'unknown', node: arg };
+    const p = config.props.valueOf(key);
+    if (p === undefined) return config.openEnded ? { state: 'unknown', node: arg } : ABSENT;
+    if (p === 'unknown') return { state: 'unknown', node: arg };
+    return { state: 'known', value: p, node: p };
+  }
+
+  /** A config key's value when it is a literal of the wanted type (directly or through consts). */
+  private configValue<T extends string | number | boolean>(arg: ts.Expression | undefined, config: ObjectInfo | undefined, key: string,
+    type: 'string' | 'number' | 'boolean'): Known<T> {
+    if (!arg) return ABSENT;
+    if (!config) return { state: 'unknown', node: arg };
+    const p = config.props.valueOf(key);
+    if (p === undefined) return config.openEnded ? { state: 'unknown', node: arg } : ABSENT;
+    if (p === 'unknown') return { state: 'unknown', node: arg };
+    const v = this.resolver.value(p);
+    if (typeof v === type) return { state: 'known', value: v as T, node: p };
+    if (v === undefined || (type === 'string' && v === null)) return ABSENT;
+    return { state: 'unknown', node: p };
+  }
+
+  private initializer(p: Known<ts.Expression>): Known<InitializerRef> {
+    if (p.state !== 'known') return p;
+    const v = this.resolver.evaluate(p.value);
+    if (v.known && typeof v.value === 'string') return { state: 'known', value: { name: canonicalInitializer(v.value), form: 'string' }, node: p.node };
+    if (v.known && v.value === undefined) return ABSENT;
+    const e = this.resolver.resolve(p.value);
+    if (isCallExpression(e)) {
+      const ref = tfRef(e.expression, this.imports, this.resolver);
+      if (ref?.kind === 'function' && ref.ns === 'initializers') {
+        const value: InitializerRef = { name: canonicalInitializer(ref.name), form: 'factory', nameNode: ref.nameNode };
+        if (value.name === 'varianceScaling' && e.arguments[0]) {
+          const cfg = this.resolver.object(e.arguments[0]);
+          const scale = cfg?.props.get('scale'), mode = cfg?.props.get('mode');
+          if (cfg && !cfg.openEnded) {
+            value.scale = scale === undefined ? 1 : scale === 'unknown' ? undefined : this.resolver.number(scale.value);
+            const m = mode === undefined ? { known: true as const, value: 'fanIn' } : mode === 'unknown' ? { known: false as const } : this.resolver.evaluate(mode.value);
+            value.mode = m.known && typeof m.value === 'string' ? m.value : undefined;
+          }
+        } else if (value.name === 'varianceScaling') {
+          value.scale = 1; value.mode = 'fanIn';
+        }
+        return { state: 'known', value, node: p.node };
+      }
+    }
+    return { state: 'unknown', node: p.node };
+  }
+
+
+
+  /** The layer an expression denotes: a layer call, or a single-assignment variable holding one. */
+  private layerOf(e: ts.Expression | undefined): LayerSketch | undefined {
+    if (!e) return undefined;
+    return this.layerByCall.get(this.resolver.resolve(e));
+  }
+
+  // ---- functional models: layer.apply(x) chains ----
+
+  private producerOf(e: ts.Expression): Producer {
+    e = unwrap(e);
+    if (isIdentifier(e)) {
+      const decl = this.resolver.scopes.declNodeOf(e);
+      return (decl && this.bindings.get(decl)) ?? UNKNOWN_PRODUCER;
+    }
+    if (isCallExpression(e)) {
+      if (this.inputCalls.has(e)) return { kind: 'input' };
+      return this.producerByCall.get(e) ?? UNKNOWN_PRODUCER;
+    }
+    return UNKNOWN_PRODUCER;
+  }
+
+  private apply(call: ts.CallExpression, receiver: ts.Expression): void {
+    const layer = this.layerOf(receiver);
+    if (!layer) return;
+    const arg = call.arguments[0] && unwrap(call.arguments[0]);
+    let inputs: Producer[] | undefined;
+    if (arg && isArrayLiteralExpression(arg)) inputs = arg.elements.map(x => this.producerOf(x));
+    else if (arg) inputs = [this.producerOf(arg)];
+    if (inputs?.some(p => p.kind === 'unknown')) inputs = undefined;
+    this.producerByCall.set(call, { kind: 'apply', seq: this.producerByCall.size, call, layer, inputs });
+  }
+
+  private functional(call: ts.CallExpression, nameNode: ts.Node): void {
+    const cfg = call.arguments[0] ? this.resolver.object(call.arguments[0]) : undefined;
+    const outputs = cfg?.props.get('outputs');
+    const model: ModelSketch = { style: 'functional', creation: call, nameNode, entries: [], complete: false, chain: false };
+    this.out.models.push(model);
+    this.modelByCreation.set(call, model);
+    if (!outputs || outputs === 'unknown') return;
+    const outExpr = unwrap(outputs.value);
+    const outs = isArrayLiteralExpression(outExpr) ? outExpr.elements.map(x => this.producerOf(x)) : [this.producerOf(outExpr)];
+    // walk the graph back from the outputs
+    const seen = new Set<Producer>();
+    const consumers = new Map<Producer, number>();
+    let complete = outs.every(p => p.kind !== 'unknown');
+    let chain = outs.length === 1;
+    const stack = [...outs];
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (seen.has(p) || p.kind !== 'apply') continue;
+      seen.add(p);
+      if (!p.inputs) { complete = false; chain = false; continue; }
+      if (p.inputs.length !== 1) chain = false;
+      for (const q of p.inputs) {
+        consumers.set(q, (consumers.get(q) ?? 0) + 1);
+        stack.push(q);
+      }
+    }
+    for (const n of consumers.values()) if (n > 1) chain = false;
+    const applies = [...seen].filter((p): p is Extract<Producer, { kind: 'apply' }> => p.kind === 'apply').sort((a, b) => a.seq - b.seq);
+    model.entries = applies.map(p => ({ layer: p.layer, count: 1, node: p.call, via: 'apply' }));
+    if (applies.some(a => a.layer?.kind === 'merge')) chain = false;
+    model.complete = complete;
+    model.chain = chain;
+  }
+
+  // ---- sequential models: layers: [...] and model.add(...) ----
+
+  private sequential(call: ts.CallExpression, nameNode: ts.Node): void {
+    const model: ModelSketch = { style: 'sequential', creation: call, nameNode, entries: [], complete: true, chain: true };
+    this.out.models.push(model);
+    this.modelByCreation.set(call, model);
+    const arg = call.arguments[0];
+    if (!arg) return;
+    const cfg = this.resolver.object(arg);
+    if (!cfg) { model.complete = false; return; }
+    const layers = cfg.props.get('layers');
+    if (layers === undefined) { if (cfg.openEnded) model.complete = false; return; }
+    if (layers === 'unknown') { model.complete = false; return; }
+    const arr = this.resolver.array(layers.value);
+    if (!arr) { model.complete = false; return; }
+    const lit = unwrap(layers.value);
+    if (isArrayLiteralExpression(lit) && layers.inline) model.layersArray = lit;
+    if (arr.openEnded) model.complete = false;
+    for (const el of arr.elements) {
+      const layer = this.layerOf(el.expr);
+      if (!layer) model.complete = false;
+      model.entries.push({ layer, count: el.repeat === undefined ? (isSpreadElement(el.expr) ? 'maybe' : 1) : el.repeat, node: el.expr, via: 'array' });
+    }
+  }
+
+  private finishSequentials(): void {
+    const byDecl = new Map<ts.Node, ModelSketch>();
+    const byText = new Map<string, ModelSketch>();
+    for (const m of this.models()) {
+      if (m.decl) byDecl.set(m.decl, m);
+      else if (m.bindingText) byText.set(m.bindingText, m);
+    }
+    for (const add of this.adds) {
+      const model = this.modelOf(add.receiver, byDecl, byText);
+      if (!model || model.style !== 'sequential') continue;
+      const layer = this.layerOf(add.arg);
+      if (!layer) model.complete = false;
+      const statement = isExpressionStatement(add.call.parent) ? add.call.parent : add.call;
+      model.entries.push({ layer, count: this.isCertain(add.call, model) ? 1 : 'maybe', node: statement, via: 'add' });
+    }
+    // a model handed to other code may get layers we do not see (console.log is harmless)
+    for (const id of this.passedAsArgument) {
+      const model = this.modelOf(id, byDecl, byText);
+      if (!model) continue;
+      const call = id.parent && isCallExpression(id.parent) ? id.parent : undefined;
+      const callee = call?.expression;
+      if (callee && isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && callee.expression.text === 'console') continue;
+      model.complete = false;
+    }
+  }
+
+  private modelOf(receiver: ts.Expression, byDecl: Map<ts.Node, ModelSketch>, byText: Map<string, ModelSketch>): ModelSketch | undefined {
+    const r = unwrap(receiver);
+    if (isIdentifier(r)) {
+      const decl = this.resolver.scopes.declNodeOf(r);
+      return decl ? byDecl.get(decl) : byText.get(r.text);
+    }
+    if (isPropertyAccessExpression(r)) return byText.get(r.getText(this.sf));
+    return undefined;
+  }
+
+  /**
+   * `model.add(...)` runs exactly once when it sits in the block that created the model (`const m = tf.sequential()`
+   * or `this.model = tf.sequential()`), with no loop, branch or callback in between.
+   */
+  private isCertain(call: ts.Node, model: ModelSketch): boolean {
+    const home = scopeOf(model.creation);
+    for (let n: ts.Node | undefined = call.parent; n; n = n.parent) {
+      if (n === home) return true;
+      if (isIterationStatement(n, false) || isIfStatement(n) || isConditionalExpression(n) || isSwitchStatement(n)
+        || isTryStatement(n) || isFunctionLike(n) || isCatchClause(n)) return false;
+      if (isBinaryExpression(n) && (n.operatorToken.kind === SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === SyntaxKind.BarBarToken
+        || n.operatorToken.kind === SyntaxKind.QuestionQuestionToken)) return false;
+    }
+    return false;
+  }
+
+  // ---- compile ----
+
+  private compile(call: ts.CallExpression, receiver: ts.Expression): void {
+    const cfg = this.resolver.object(call.arguments[0]);
+    if (!cfg || (!cfg.props.has('optimizer') && !cfg.props.has('loss'))) return;
+    const opt = cfg.props.get('optimizer');
+    const loss = cfg.props.get('loss');
+    const metrics = cfg.props.get('metrics');
+    const c: CompileSketch = {
+      call, receiver,
+      optimizer: opt === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : opt === 'unknown' ? { state: 'unknown', node: call } : this.optimizer(opt.value, opt.inline),
+      loss: loss === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : loss === 'unknown' ? { state: 'unknown', node: call } : this.loss(loss.value),
+      metrics: metrics === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : metrics === 'unknown' ? { state: 'unknown', node: call } : this.metrics(metrics.value),
+    };
+    this.pendingCompiles.push(c);
+    this.out.compiles.push(c);
+  }
+
+  private optimizer(value: ts.Expression, inline: boolean): Known<OptimizerRef> {
+    const v = this.resolver.evaluate(value);
+    const original = unwrap(value);
+    if (v.known && typeof v.value === 'string') {
+      const name = canonicalOptimizer(v.value);
+      const ref: OptimizerRef = { name, form: 'string', node: original, nameNode: original, lr: ABSENT, inline: inline && isStringLiteralLike(original) };
+      return { state: 'known', value: ref, node: original };
+    }
+    const e = this.resolver.resolve(value);
+    if (!isCallExpression(e)) return { state: 'unknown', node: original };
+    const ref = tfRef(e.expression, this.imports, this.resolver);
+    if (ref?.kind !== 'function' || ref.ns !== 'train') return { state: 'unknown', node: original };
+    const arg = (i: number): Known<number> => {
+      const a = e.arguments[i];
+      if (!a) return ABSENT;
+      const n = this.resolver.evaluate(a);
+      if (n.known && typeof n.value === 'number') return { state: 'known', value: n.value, node: a };
+      if (n.known && n.value === undefined) return ABSENT;
+      return { state: 'unknown', node: a };
+    };
+    const name = canonicalOptimizer(ref.name);
+    const out: OptimizerRef = { name, form: 'factory', node: e, nameNode: ref.nameNode, lr: arg(0), inline: inline && e === original };
+    if (e.arguments.some(a => isSpreadElement(a))) out.lr = { state: 'unknown', node: e };
+    if (name === 'momentum') {
+      out.momentum = arg(1);
+      const nest = e.arguments[2];
+      if (!nest) out.nesterov = ABSENT;
+      else {
+        const b = this.resolver.evaluate(nest);
+        out.nesterov = b.known && typeof b.value === 'boolean' ? { state: 'known', value: b.value, node: nest } : { state: 'unknown', node: nest };
+      }
+    }
+    return { state: 'known', value: out, node: original };
+  }
+
+  private loss(value: ts.Expression): Known<LossRef> {
+    const v = this.resolver.evaluate(value);
+    const original = unwrap(value);
+    if (v.known && typeof v.value === 'string') {
+      const name = canonicalLoss(v.value);
+      return { state: 'known', value: { name, form: 'string', nameNode: original }, node: original };
+    }
+    const e = this.resolver.resolve(value);
+    const ref = tfRef(e, this.imports, this.resolver);
+    if (ref?.kind === 'function' && (ref.ns === 'losses' || ref.ns === 'metrics')) {
+      const name = canonicalLoss(ref.name);
+      return { state: 'known', value: { name, form: 'function', nameNode: ref.nameNode }, node: original };
+    }
+    return { state: 'unknown', node: original };
+  }
+
+  private metrics(value: ts.Expression): Known<string[]> {
+    const arr = this.resolver.array(value);
+    const one = this.resolver.evaluate(value);
+    if (one.known && typeof one.value === 'string') return { state: 'known', value: [one.value], node: value };
+    if (!arr || arr.openEnded) return { state: 'unknown', node: value };
+    const names: string[] = [];
+    for (const el of arr.elements) {
+      const v = this.resolver.evaluate(el.expr);
+      if (!v.known || typeof v.value !== 'string' || el.repeat !== undefined) return { state: 'unknown', node: value };
+      names.push(v.value);
+    }
+    return { state: 'known', value: names, node: value };
+  }
+
+  private finishCompiles(): void {
+    const byDecl = new Map<ts.Node, ModelSketch>();
+    const byText = new Map<string, ModelSketch>();
+    for (const m of this.models()) {
+      if (m.decl) byDecl.set(m.decl, m);
+      else if (m.bindingText) byText.set(m.bindingText, m);
+    }
+    for (const c of this.pendingCompiles) {
+      const model = this.modelOf(c.receiver, byDecl, byText);
+      if (!model) continue;
+      c.model = model;
+      model.compile ??= c;
+    }
+  }
+}
+
+function scopeOf(decl: ts.Node): ts.Node | undefined {
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
+    if (isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isFunctionLike(n)) return n;
+  }
+  return undefined;
+}
+
+const hoverTargetCache = new WeakMap<FileSketch, HoverTarget[]>();
+
+/**
+ * The names hovers explain (activations, initializers, optimizers, losses), sorted by position. Derived from the
+ * sketch on the first hover rather than on every keystroke.
+ */
+export function hoverTargetsOf(sketch: FileSketch): HoverTarget[] {
+  const cached = hoverTargetCache.get(sketch);
+  if (cached) return cached;
+  const sf = sketch.sourceFile;
+  const targets: HoverTarget[] = [];
+  const add = (node: ts.Node, kind: HoverTarget['kind'], name: string, optimizer?: OptimizerRef) =>
+    targets.push({ start: node.getStart(sf), end: node.getEnd(), kind, name, optimizer });
+  for (const l of sketch.layers) {
+    if (l.activation.state === 'known') {
+      const implied = layerInfo(l.factory).impliedActivation !== undefined;
+      const node = implied ? l.nameNode : l.activation.node;
+      if (implied || isStringLiteralLike(node)) add(node, 'activation', l.activation.value);
+    }
+    if (l.initializer?.state === 'known') {
+      const r = l.initializer.value;
+      const node = r.form === 'factory' ? r.nameNode! : l.initializer.node;
+      if (r.form === 'factory' || isStringLiteralLike(node)) add(node, 'initializer', r.name);
+    }
+  }
+  for (const c of sketch.compiles) {
+    if (c.optimizer.state === 'known') {
+      const o = c.optimizer.value;
+      if (o.form === 'factory' || isStringLiteralLike(o.nameNode)) add(o.nameNode, 'optimizer', o.name, o);
+    }
+    if (c.loss.state === 'known') {
+      const l = c.loss.value;
+      if (l.form === 'function' || isStringLiteralLike(l.nameNode)) add(l.nameNode, 'loss', l.name);
+    }
+  }
+  targets.sort((a, b) => a.start - b.start);
+  hoverTargetCache.set(sketch, targets);
+  return targets;
+}

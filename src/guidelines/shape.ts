@@ -1,0 +1,108 @@
+/**
+ * What the rules need to know about a model's shape: how many hidden layers (exactly, or at least), which layer
+ * is the output and which activation it ends with, the activation each weight layer effectively feeds, whether it
+ * is a plain dense stack. Unknown stays unknown: "at least", or undefined.
+ */
+import type { LayerSketch, ModelEntry, ModelSketch, Known } from '../analysis/model';
+
+export interface EffectiveActivation {
+  /** undefined: not known statically */
+  value?: string;
+  /** the layer whose config states it (the weight layer itself, or an activation layer after it) */
+  from: LayerSketch;
+  /** true when the activation is the factory's default (no `activation` key) */
+  isDefault: boolean;
+}
+
+export interface ModelShape {
+  model: ModelSketch;
+  /** hidden weight layers (dense/conv/recurrent; the output layer excluded): at least this many */
+  hiddenMin: number;
+  /** exactly this many, when every slot is known */
+  hiddenExact?: number;
+  /** the output's layers: the last weight layer and the activation layers after it; undefined if not known */
+  output?: { weight: LayerSketch; activation: EffectiveActivation };
+  /** 'yes': dense layers only (plus reshapes/dropout/activations/normalization), one chain */
+  plainDense: 'yes' | 'no' | 'unknown';
+  hasNormalization: boolean;
+}
+
+const isHiddenFamily = (l: LayerSketch | undefined) => !!l && l.kind === 'weight' && l.family !== 'embedding';
+const countOf = (e: ModelEntry) => e.count === 'maybe' ? 0 : e.count;
+
+export function shapeOf(model: ModelSketch): ModelShape {
+  const entries = model.entries;
+  const allKnown = model.complete && entries.every(e => e.layer && e.count !== 'maybe');
+  const weightSlots = entries.reduce((n, e) => n + (isHiddenFamily(e.layer) ? countOf(e) : 0), 0);
+  const hiddenMin = Math.max(0, weightSlots - 1);
+  const shape: ModelShape = {
+    model, hiddenMin, hiddenExact: allKnown ? hiddenMin : undefined, plainDense: 'unknown',
+    hasNormalization: entries.some(e => e.layer?.kind === 'normalization'),
+  };
+
+  // the output: only when the last slots are known for sure
+  if (model.complete && entries.length) {
+    let w = entries.length - 1;
+    while (w >= 0 && entries[w].layer && entries[w].count !== 'maybe' && !isHiddenFamily(entries[w].layer) && entries[w].layer!.kind !== 'merge' && entries[w].layer!.kind !== 'other') w--;
+    const tailKnown = entries.slice(Math.max(w, 0)).every(e => e.layer && e.count !== 'maybe');
+    if (w >= 0 && tailKnown && isHiddenFamily(entries[w].layer)) {
+      shape.output = { weight: entries[w].layer!, activation: effectiveActivation(entries, w) };
+    }
+  }
+
+  const kinds = entries.map(e => e.layer?.kind);
+  if (entries.some(e => isHiddenFamily(e.layer) && e.layer!.family !== 'dense') || kinds.includes('merge') || (model.style === 'functional' && model.complete && !model.chain)) shape.plainDense = 'no';
+  else if (allKnown && !kinds.includes('other') && model.chain) shape.plainDense = 'yes';
+  return shape;
+}
+
+/**
+ * The activation a weight layer's output goes through: its own, or — when it has none (linear) — the activation
+ * layer that follows it, past normalization/dropout/reshape layers (dense -> batchNorm -> leakyReLU).
+ */
+export function effectiveActivation(entries: readonly ModelEntry[], index: number): EffectiveActivation {
+  const layer = entries[index].layer!;
+  const own = ownActivation(layer);
+  if (own.value !== 'linear') return own;
+  for (let j = index + 1; j < entries.length; j++) {
+    const e = entries[j];
+    if (!e.layer || e.count === 'maybe') return { from: layer, isDefault: false };
+    const k = e.layer.kind;
+    if (k === 'activation') return { value: known(e.layer.activation), from: e.layer, isDefault: false };
+    if (k === 'normalization' || k === 'dropout' || k === 'passThrough') continue;
+    break;
+  }
+  return own;
+}
+
+export function ownActivation(layer: LayerSketch): EffectiveActivation {
+  const a = layer.activation;
+  if (a.state === 'known') return { value: a.value, from: layer, isDefault: false };
+  if (a.state === 'absent') return { value: layer.defaultActivation, from: layer, isDefault: true };
+  return { from: layer, isDefault: false };
+}
+
+function known<T>(k: Known<T>): T | undefined { return k.state === 'known' ? k.value : undefined; }
+
+export interface Place { shape: ModelShape; index: number }
+
+/** The model slot (and shape) of every layer that sits in a model; the first model wins for shared layers. */
+export function placesOf(shapes: readonly ModelShape[]): Map<LayerSketch, Place> {
+  const places = new Map<LayerSketch, Place>();
+  for (const shape of shapes) {
+    const entries = shape.model.entries;
+    for (let index = 0; index < entries.length; index++) {
+      const layer = entries[index].layer;
+      if (layer && !places.has(layer)) places.set(layer, { shape, index });
+    }
+  }
+  return places;
+}
+
+/** A hidden layer: a dense/conv/recurrent layer that another such layer certainly follows. */
+export function isHidden(shape: ModelShape, index: number): boolean {
+  const entries = shape.model.entries;
+  if (!isHiddenFamily(entries[index]?.layer)) return false;
+  for (let j = index + 1; j < entries.length; j++) if (isHiddenFamily(entries[j].layer) && countOf(entries[j]) >= 1) return true;
+  return false;
+}
