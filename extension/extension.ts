@@ -9,7 +9,8 @@ import { RunStatusBar } from './statusBar';
 import { Dashboard, openSource } from './dashboard';
 import { TrainCodeLensProvider } from './codeLens';
 import { findJobFiles } from './jobs';
-import { RuntimeFindings } from './runtimeFindings';
+import { RuntimeFindings, TRY_FIX_COMMAND, readText, type RuntimeFindingRef } from './runtimeFindings';
+import { applyEdits } from '../src/guidelines/edits';
 import { registerGuidelineFeatures } from './guidelines';
 import type { HostToWebview } from '../src/protocol';
 
@@ -27,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   const runs = new RunManager(context.extensionPath, output);
   const dashboard = new Dashboard(context, runs, output);
   const lenses = new TrainCodeLensProvider();
-  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), new RuntimeFindings(runs));
+  const runtimeFindings = new RuntimeFindings(runs);
+  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), runtimeFindings);
   registerGuidelineFeatures(context); // parse-only: lenses, hovers, lint and quick fixes work in Restricted Mode
 
   context.subscriptions.push(
@@ -74,6 +76,33 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
         };
       }), { title: 'Training Lens: Open Dashboard', placeHolder: 'Pick a saved run', matchOnDetail: true });
       if (picked) dashboard.show([{ info: picked.info, runDir: picked.runDir }]);
+    }),
+    vscode.commands.registerCommand(TRY_FIX_COMMAND, async (ref?: RuntimeFindingRef, index?: number) => {
+      if (!checkTrust()) return;
+      let fixIndex = index ?? 0;
+      if (!ref) {
+        const items = runtimeFindings.withFixes().flatMap(r => (r.finding.fixes ?? []).map((fix, i) => ({
+          label: fix.title, description: r.finding.code, detail: r.finding.message, ref: r, i,
+        })));
+        if (items.length === 0) { void vscode.window.showInformationMessage('Training Lens: no runtime finding with a fix to try. Train a job first.'); return; }
+        const picked = await vscode.window.showQuickPick(items, { title: 'Training Lens: Try the Fix', placeHolder: 'Train a patched copy of the job and compare it with the run that raised the finding' });
+        if (!picked) return;
+        ref = picked.ref;
+        fixIndex = picked.i;
+      }
+      const fix = ref.finding.fixes?.[fixIndex];
+      if (!fix) return;
+      // Patch copies in memory, per file; the files on disk and in the editor stay as they are.
+      const files: Record<string, string> = {};
+      for (const file of new Set(fix.edits.map(e => e.file))) {
+        const text = readText(file);
+        if (text === undefined) { void vscode.window.showErrorMessage(`Training Lens: cannot read ${file}`); return; }
+        files[file] = applyEdits(text, fix.edits.filter(e => e.file === file));
+      }
+      const original = runs.infoOf(ref.runId);
+      const run = runs.start(ref.jobFile, { files, of: ref.runId, title: fix.title });
+      const shown = original ? [{ info: original, runDir: runs.runDirOf(ref.runId) }] : [];
+      dashboard.show([...shown, { info: run.info, runDir: run.handle.runDir }]);
     }),
     runs.onRunInfo(info => {
       if (info.status !== 'error') return;

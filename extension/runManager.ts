@@ -10,11 +10,24 @@ import { runsDirOf, readRunLog, listRuns, EVENTS_FILE, type RunRecord } from '..
 import type { RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
 import type { BackendPreference } from '../src/runner/backend';
 import { labelOf } from '../src/runs/label';
+import type { RunVariant } from '../src/runner/config';
+import { DEFAULT_DIAGNOSIS, type DiagnosisSettings } from '../src/detectors/settings';
+
+/** `trainingLens.diagnosis.*` settings that differ from the published defaults. */
+function diagnosisSettings(config: vscode.WorkspaceConfiguration): Partial<DiagnosisSettings> {
+  const out: Partial<DiagnosisSettings> = {};
+  for (const key of Object.keys(DEFAULT_DIAGNOSIS) as Array<keyof DiagnosisSettings>) {
+    const v = config.get<unknown>(`diagnosis.${key}`);
+    if (typeof v === 'number' && Number.isFinite(v)) (out as Record<string, number>)[key] = v;
+  }
+  return out;
+}
 
 export interface LiveRun {
   handle: RunHandle;
   events: RunEvent[];
   info: RunInfo;
+  variant?: RunVariant;
 }
 
 export class RunManager implements vscode.Disposable {
@@ -35,7 +48,8 @@ export class RunManager implements vscode.Disposable {
     return runsDirOf(folder ? folder.uri.fsPath : path.dirname(jobFile));
   }
 
-  start(jobFile: string): LiveRun {
+  /** Starts a run of the job; with a variant, of a patched copy (the files themselves are never written). */
+  start(jobFile: string, variant?: RunVariant): LiveRun {
     const config = vscode.workspace.getConfiguration('trainingLens', vscode.Uri.file(jobFile));
     const epochs = config.get<number>('epochs') || undefined;
     const handle = launchRun({
@@ -48,13 +62,18 @@ export class RunManager implements vscode.Disposable {
         deadRelu: config.get<boolean>('probes.deadRelu', true),
         deadReluWindow: config.get<number>('probes.deadReluWindow', 20),
         histogramEvery: config.get<number>('probes.histogramEvery', 50),
+        activationEvery: config.get<number>('probes.activationEvery', 25),
       },
+      diagnosis: diagnosisSettings(config),
+      variant,
       ...runnerEntry(path.join(this.extensionPath, 'dist')),
     });
+    const startedAt = new Date().toISOString();
     const info: RunInfo = {
-      runId: handle.runId, jobFile, label: labelOf(jobFile, new Date().toISOString()), startedAt: new Date().toISOString(), status: 'running',
+      runId: handle.runId, jobFile, startedAt, status: 'running',
+      label: variant ? `try: ${variant.title}` : labelOf(jobFile, startedAt),
     };
-    const run: LiveRun = { handle, events: [], info };
+    const run: LiveRun = { handle, events: [], info, variant };
     this.live.set(handle.runId, run);
     this.output.info(`Run ${handle.runId} started: ${jobFile}`);
     handle.onProblem(reason => this.output.warn(`Run ${handle.runId}: ${reason}`));
@@ -86,6 +105,15 @@ export class RunManager implements vscode.Disposable {
 
   infoOf(runId: string): RunInfo | undefined {
     return (this.live.get(runId) ?? this.finished.get(runId))?.info;
+  }
+
+  runDirOf(runId: string): string | undefined {
+    return (this.live.get(runId) ?? this.finished.get(runId))?.handle.runDir;
+  }
+
+  /** A run of a patched copy ("try the fix"). */
+  isVariant(runId: string): boolean {
+    return !!(this.live.get(runId) ?? this.finished.get(runId))?.variant;
   }
 
   /** Saved runs of every workspace folder, newest first. */

@@ -1,9 +1,12 @@
 /**
- * Runtime findings in the Problems panel, on the line of the layer (or compile, or fit) they are about.
+ * Runtime findings in the Problems panel, on the line of the layer (or compile, or fit) they are about, with
+ * their fixes: "Apply" edits the file, "Try the fix" trains a patched copy and overlays both runs.
  * They stay until the file changes or the job is trained again, whichever comes first.
  */
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import type { Finding } from '../src/protocol';
+import { withRuntimeFixes } from '../src/detectors/fixes';
 import type { RunManager } from './runManager';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -12,28 +15,70 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export class RuntimeFindings implements vscode.Disposable {
+export const TRY_FIX_COMMAND = 'trainingLens.tryFix';
+
+export interface RuntimeFindingRef { finding: Finding; runId: string; jobFile: string }
+
+type Fix = NonNullable<Finding['fixes']>[number];
+
+export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly collection = vscode.languages.createDiagnosticCollection('training-lens-runtime');
   /** job file -> the files its last run put diagnostics on */
   private readonly byJob = new Map<string, Set<string>>();
+  private readonly refs = new WeakMap<vscode.Diagnostic, RuntimeFindingRef>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(runs: RunManager) {
+  constructor(private readonly runs: RunManager) {
     this.disposables.push(
       this.collection,
-      runs.onRunInfo(info => { if (info.status === 'running') this.clearJob(info.jobFile); }),
+      runs.onRunInfo(info => { if (info.status === 'running' && !runs.isVariant(info.runId)) this.clearJob(info.jobFile); }),
       runs.onEvent(({ runId, event }) => {
-        if (event.kind !== 'finding') return;
+        // a variant's findings belong to the patched copy, not to the file as it is
+        if (event.kind !== 'finding' || runs.isVariant(runId)) return;
         const job = runs.infoOf(runId)?.jobFile;
-        if (job) this.add(job, event.finding);
+        if (job) this.add(job, runId, event.finding);
       }),
       vscode.workspace.onDidChangeTextDocument(e => {
         if (e.contentChanges.length && this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
       }),
+      vscode.languages.registerCodeActionsProvider([{ language: 'typescript' }, { language: 'javascript' }], this, {
+        providedCodeActionKinds: RuntimeFindings.providedCodeActionKinds,
+      }),
     );
   }
 
-  private add(jobFile: string, f: Finding): void {
+  /** Runtime findings that have a fix to try, newest first (for the Try the Fix command's picker). */
+  withFixes(): RuntimeFindingRef[] {
+    const out: RuntimeFindingRef[] = [];
+    this.collection.forEach((_uri, diags) => diags.forEach(d => {
+      const ref = this.refs.get(d);
+      if (ref?.finding.fixes?.length) out.push(ref);
+    }));
+    return out.reverse();
+  }
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      const ref = this.refs.get(d);
+      if (!ref) continue;
+      (ref.finding.fixes ?? []).forEach((fix, i) => {
+        const tryIt = new vscode.CodeAction(`Try the fix: ${fix.title} (train a copy, compare runs)`, vscode.CodeActionKind.QuickFix);
+        tryIt.diagnostics = [d];
+        tryIt.command = { command: TRY_FIX_COMMAND, title: 'Try the fix', arguments: [ref, i] };
+        const apply = new vscode.CodeAction(`Apply: ${fix.title}`, vscode.CodeActionKind.QuickFix);
+        apply.diagnostics = [d];
+        apply.edit = workspaceEdit(fix);
+        apply.isPreferred = i === 0 && document.uri.fsPath === (fix.edits[0]?.file ?? '');
+        actions.push(tryIt, apply);
+      });
+    }
+    return actions;
+  }
+
+  private add(jobFile: string, runId: string, raw: Finding): void {
+    const [f] = withRuntimeFixes([raw], file => readText(file));
     const file = f.file ?? f.range?.start.file ?? jobFile;
     const uri = vscode.Uri.file(file);
     const line = Math.max(0, (f.range?.start.line ?? 1) - 1);
@@ -44,8 +89,8 @@ export class RuntimeFindings implements vscode.Disposable {
     const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Math.max(end, col + 1)), `${f.message}${advice}\n(${f.rule})`, SEVERITY[f.severity]);
     d.source = 'Training Lens';
     d.code = f.code;
-    const list = [...(this.collection.get(uri) ?? []), d];
-    this.collection.set(uri, list);
+    this.refs.set(d, { finding: f, runId, jobFile });
+    this.collection.set(uri, [...(this.collection.get(uri) ?? []), d]);
     let files = this.byJob.get(jobFile);
     if (!files) this.byJob.set(jobFile, files = new Set());
     files.add(uri.toString());
@@ -59,4 +104,20 @@ export class RuntimeFindings implements vscode.Disposable {
   dispose(): void {
     this.disposables.forEach(d => d.dispose());
   }
+}
+
+/** The open document's text (unsaved edits included), else the file on disk. */
+export function readText(file: string): string | undefined {
+  const doc = vscode.workspace.textDocuments.find(d => d.uri.fsPath === file);
+  if (doc) return doc.getText();
+  try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+}
+
+function workspaceEdit(fix: Fix): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of fix.edits) {
+    const range = new vscode.Range(e.start.line - 1, (e.start.column ?? 1) - 1, e.end.line - 1, (e.end.column ?? 1) - 1);
+    edit.replace(vscode.Uri.file(e.file), range, e.newText);
+  }
+  return edit;
 }

@@ -10,6 +10,7 @@ import { BACKEND_PREFERENCES, type BackendPreference } from '../runner/backend';
 import { runsDirOf, readRunLog, EVENTS_FILE } from '../runs/store';
 import { summarizeRun, formatLogs, formatNumber, formatDuration, type RunSummary } from '../runs/summary';
 import { ProgressTracker } from '../runs/progress';
+import { withRuntimeFixes } from '../detectors/fixes';
 import type { RunEvent } from '../protocol';
 import { lintCommand } from '../analysis/lintFiles';
 
@@ -132,7 +133,9 @@ async function train(argv: string[]): Promise<number> {
   if (report) {
     fs.mkdirSync(report, { recursive: true });
     fs.copyFileSync(run.logFile, path.join(report, EVENTS_FILE));
-    fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(summary.findings, null, 2) + '\n');
+    // Runtime findings get their concrete edits here (parse-only), as in the editor's "try the fix".
+    const findings = withRuntimeFixes(summary.findings, file => { try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; } });
+    fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(findings, null, 2) + '\n');
     fs.writeFileSync(path.join(report, 'summary.json'), JSON.stringify({ ...summary, logFile: run.logFile }, null, 2) + '\n');
     write(`report: ${report}`);
   }

@@ -32,6 +32,15 @@ function compileFor(sketch: FileSketch, line: number | undefined, layer?: LayerS
   return sketch.compiles.find(c => line !== undefined && lineOf(sf, c.call) === line) ?? (sketch.compiles.length === 1 ? sketch.compiles[0] : undefined);
 }
 
+/** Above this a learning rate is outside the range UMLAUT treats as typical. */
+const HIGH_LEARNING_RATE = 0.01;
+
+function knownLearningRate(compile: CompileSketch | undefined): number | undefined {
+  if (compile?.optimizer.state !== 'known') return undefined;
+  const lr = compile.optimizer.value.lr;
+  return lr.state === 'known' && typeof lr.value === 'number' ? lr.value : undefined;
+}
+
 function formatLr(x: number): string {
   return String(+x.toPrecision(3));
 }
@@ -106,10 +115,18 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
     case 'slow-convergence':
       fixes.push(learningRateFix(sketch, compile, 10));
       break;
-    case 'dead-relu':
-      if (layer) fixes.push(layerConfigFix(sketch, [layer], { activation: 'elu', kernelInitializer: 'heNormal' }, `Use elu with heNormal in ${label(layer)}`));
-      fixes.push(learningRateFix(sketch, compile, 0.1));
+    case 'dead-relu': {
+      // Dying is systemic (one large step pushes every ReLU layer's inputs negative): fix all of the model's ReLUs.
+      const model = sketch.models.find(m => layer && m.entries.some(e => e.layer === layer)) ?? sketch.models[0];
+      const relus = (model?.entries.map(e => e.layer).filter((l): l is LayerSketch => !!l) ?? []).filter(l => activation(l) === 'relu');
+      const targets = relus.length ? relus : layer ? [layer] : [];
+      const activationFix = targets.length ? layerConfigFix(sketch, targets, { activation: 'elu', kernelInitializer: 'heNormal' }, `Use elu with heNormal in ${targets.length > 1 ? `the ${targets.length} ReLU layers` : label(targets[0])}`) : undefined;
+      // A learning rate above the usual range (UMLAUT: 0.01) is the likeliest killer: lower it first.
+      const lr = knownLearningRate(compile);
+      if (lr !== undefined && lr > HIGH_LEARNING_RATE) fixes.push(learningRateFix(sketch, compile, 0.1), activationFix);
+      else fixes.push(activationFix, learningRateFix(sketch, compile, 0.1));
       break;
+    }
     case 'vanishing-gradient':
     case 'saturated-activation': {
       const model = sketch.models.find(m => layer && m.entries.some(e => e.layer === layer)) ?? sketch.models[0];

@@ -30,8 +30,8 @@ export interface BundleOptions {
   outFile: string;
   /** names exported by the tf instance (the shim re-exports each of them as a named export) */
   tfExportNames: string[];
-  /** train this text instead of the file's (a fix being tried): bundled as if it were the file, which stays untouched */
-  sourceOverride?: string;
+  /** absolute path -> text to bundle instead of that file's (a fix being tried); the files stay untouched */
+  overrides?: Record<string, string>;
 }
 
 function shimSource(globalKey: string, names: string[]): string {
@@ -45,6 +45,14 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
   const plugin: esbuild.Plugin = {
     name: 'training-lens-resolve',
     setup(build) {
+      const overrides = new Map(Object.entries(opts.overrides ?? {}).map(([f, text]) => [path.resolve(f), text]));
+      if (overrides.size) {
+        // Patched files load from memory under their own path: source maps and stacks still name them.
+        build.onLoad({ filter: /.*/, namespace: 'file' }, args => {
+          const text = overrides.get(path.resolve(args.path));
+          return text === undefined ? undefined : { contents: text, loader: loaderOf(args.path), resolveDir: path.dirname(args.path) };
+        });
+      }
       build.onResolve({ filter: TF_IMPORT }, args => ({
         path: /tfjs-node/.test(args.path) ? 'tfjs-node' : 'tfjs',
         namespace: 'training-lens-shim',
@@ -71,9 +79,7 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
   const jobDir = path.dirname(jobFile);
   try {
     await esbuild.build({
-      ...(opts.sourceOverride === undefined
-        ? { entryPoints: [jobFile] }
-        : { stdin: { contents: opts.sourceOverride, sourcefile: jobFile, resolveDir: jobDir, loader: loaderOf(jobFile) } }),
+      entryPoints: [jobFile],
       outfile: opts.outFile,
       bundle: true,
       platform: 'node',

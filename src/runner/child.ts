@@ -104,7 +104,7 @@ async function main(cfg: RunConfig): Promise<void> {
   instrumentation.install();
 
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
-  await bundleJob({ jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf), sourceOverride: cfg.variant?.source });
+  await bundleJob({ jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf), overrides: cfg.variant?.files });
   const jobTf = tfForJob(tf, isUser);
   (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = jobTf;
   (globalThis as Record<string, unknown>)[NODE_GLOBAL_KEY] = jobTf;

@@ -21,7 +21,13 @@ export interface RunConfig {
   variant?: RunVariant;
 }
 
-export interface RunVariant { source: string; of?: string; title: string }
+export interface RunVariant {
+  /** absolute path -> patched text, trained instead of the file's own (which is never written) */
+  files: Record<string, string>;
+  /** the run this variant is compared with */
+  of?: string;
+  title: string;
+}
 
 /** host -> child */
 export type HostCommand = { type: 'stop' };

@@ -59,7 +59,9 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis, variant: opts.variant,
   };
   // Keep the patched source next to its run: what was trained must stay inspectable.
-  if (opts.variant) fs.writeFileSync(path.join(runDir, `patched${path.extname(jobFile)}`), opts.variant.source);
+  for (const [file, text] of Object.entries(opts.variant?.files ?? {})) {
+    fs.writeFileSync(path.join(runDir, `patched-${path.basename(file)}`), text);
+  }
   const listeners: Array<(e: RunEvent) => void> = [];
   const problemListeners: Array<(r: string) => void> = [];
   const started = Date.now();

@@ -172,7 +172,7 @@ test('a variant trains patched source in memory; the job file is untouched and s
   const original = fs.readFileSync(file, 'utf8');
   const patched = original.replace("units: 16, activation: 'relu'", "units: 16, activation: 'elu'");
   assert.notEqual(patched, original);
-  const { events, end, handle } = await runJob('tiny.train.ts', { backend: 'cpu', epochs: 1, variant: { source: patched, of: 'run-0', title: 'Use elu in dense 1' } });
+  const { events, end, handle } = await runJob('tiny.train.ts', { backend: 'cpu', epochs: 1, variant: { files: { [file]: patched }, of: 'run-0', title: 'Use elu in dense 1' } });
   assert.equal(end.status, 'ok', end.error?.message);
   const start = events[0];
   assert.ok(start.kind === 'run-start' && start.variant?.of === 'run-0' && start.variant.title === 'Use elu in dense 1');
@@ -181,5 +181,5 @@ test('a variant trains patched source in memory; the job file is untouched and s
   assert.deepEqual(fit.layers.map(l => l.activation), ['elu', 'relu', 'softmax']);
   assert.equal(fit.layers[0].location?.file, file, 'source-mapped to the job file');
   assert.equal(fs.readFileSync(file, 'utf8'), original);
-  assert.equal(fs.readFileSync(path.join(handle.runDir, 'patched.ts'), 'utf8'), patched);
+  assert.equal(fs.readFileSync(path.join(handle.runDir, 'patched-tiny.train.ts'), 'utf8'), patched);
 });
