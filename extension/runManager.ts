@@ -30,6 +30,8 @@ export interface LiveRun {
   variant?: RunVariant;
 }
 
+const KEEP_FINISHED = 8;
+
 export class RunManager implements vscode.Disposable {
   private readonly live = new Map<string, LiveRun>();
   private readonly eventEmitter = new vscode.EventEmitter<{ runId: string; event: RunEvent }>();
@@ -128,6 +130,8 @@ export class RunManager implements vscode.Disposable {
   private finish(run: LiveRun, end: RunEndEvent): void {
     this.live.delete(run.handle.runId);
     this.finished.set(run.handle.runId, run);
+    // Keep the most recent few in memory; older ones are read back from their logs when shown.
+    while (this.finished.size > KEEP_FINISHED) this.finished.delete(this.finished.keys().next().value!);
     run.info = { ...run.info, status: end.status };
     const id = run.handle.runId;
     if (end.status === 'ok') this.output.info(`Run ${id} finished after ${end.steps} steps (${(end.durationMs / 1000).toFixed(1)} s)`);
