@@ -7,9 +7,11 @@ import {
   Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
   type ChartDataset, type ChartOptions, type ScaleOptionsByType, type TooltipItem,
 } from 'chart.js';
-import { chartMeta, type ChartId, type DashboardStore, type Point, type Series } from './store';
+import { chartMeta, stepMapper, type ChartId, type DashboardStore, type Point, type RunState, type Series, type XAxisMode } from './store';
 import { mixColors, seriesColor, withAlpha, type Theme } from './theme';
 import { formatNumber } from './format';
+import { clampWeight, MinMaxLod, SmoothedSeries } from './smoothing';
+import { chartCsv, download, downloadText, safeFileName } from './export';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
 
@@ -26,25 +28,45 @@ function legendKey(ds: unknown): [number, number] {
 export interface ChartPrefs {
   /** logarithmic y axis on the loss chart */
   logLoss: boolean;
+  /** TensorBoard smoothing weight for per-batch series, 0..0.999 */
+  smoothing: number;
+  xAxis: XAxisMode;
+  /** `${chartId}|${seriesKey}` of series hidden from the legend */
+  hidden: string[];
 }
+
+export const MAX_HIDDEN = 64;
 
 interface DatasetRef {
   ds: LineDataset;
   series: Series;
+  run: RunState;
   runIndex: number;
   seriesIndex: number;
+  /** derived data (smoothed and/or x-mapped); null: `ds.data` is the store's array itself */
+  mapper: SmoothedSeries | null;
+  /** min-max level of detail of the (derived) data, drawn while the chart is not zoomed */
+  lod: MinMaxLod;
+  /** the faint raw line under a smoothed series */
+  raw?: { ds: LineDataset; mapper: SmoothedSeries | null; lod: MinMaxLod; on: boolean };
+  row?: { tr: HTMLTableRowElement; button: HTMLButtonElement; swatch: HTMLElement; step: HTMLElement; value: HTMLElement; smooth: HTMLElement };
 }
 
 interface Panel {
   id: ChartId;
   section: HTMLElement;
   badge: HTMLElement;
+  resetZoom: HTMLButtonElement;
+  tbody: HTMLElement;
+  canvas: HTMLCanvasElement;
+  range?: { min: number; max: number };
   chart: LineChart;
   refs: Map<string, DatasetRef>;
   /** per run: the chart version last drawn */
   seen: Map<string, number>;
 }
 
+const X_TITLES: Record<XAxisMode, string> = { step: 'step', epoch: 'epoch', time: 'time (s)' };
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
 const ROLE_RANK: Record<Series['role'], number> = { batch: 0, epoch: 1, val: 2, layer: 3 };
 
@@ -61,13 +83,92 @@ export class ChartsView {
   private generation = -1;
   /** steps shaded on every chart (the selected finding's range) */
   private highlighted: { fromStep: number; toStep: number } | undefined;
+  /** step -> shown x of the first run (finding shading) */
+  private xMap: (step: number) => number = s => s;
+  private readonly toolbar: HTMLElement;
+  private readonly smoothingInput: HTMLInputElement;
+  private readonly smoothingLabel: HTMLElement;
+  private readonly axisButtons = new Map<XAxisMode, HTMLButtonElement>();
+  private store: DashboardStore | undefined;
 
   constructor(
     private readonly container: HTMLElement,
     private theme: Theme,
     private readonly prefs: ChartPrefs,
     private readonly onPrefsChange: () => void,
-  ) {}
+  ) {
+    prefs.smoothing = clampWeight(prefs.smoothing);
+    this.toolbar = document.createElement('div');
+    this.toolbar.className = 'chart-toolbar';
+    this.toolbar.id = 'chart-toolbar';
+    this.toolbar.hidden = true;
+    const label = document.createElement('label');
+    label.className = 'smoothing';
+    label.textContent = 'Smoothing ';
+    const input = document.createElement('input');
+    input.type = 'range';
+    input.id = 'smoothing';
+    input.min = '0';
+    input.max = '0.999';
+    input.step = '0.001';
+    input.value = String(prefs.smoothing);
+    input.setAttribute('aria-label', 'Smoothing weight (TensorBoard exponential moving average)');
+    const value = document.createElement('output');
+    value.id = 'smoothing-value';
+    value.textContent = prefs.smoothing.toFixed(3);
+    input.addEventListener('input', () => {
+      this.prefs.smoothing = clampWeight(Number(input.value));
+      value.textContent = this.prefs.smoothing.toFixed(3);
+      this.reconfigureAll();
+    });
+    input.addEventListener('change', () => this.onPrefsChange());
+    label.append(input, ' ', value);
+    this.smoothingInput = input;
+    this.smoothingLabel = value;
+    const axis = document.createElement('div');
+    axis.className = 'axis-mode';
+    axis.setAttribute('role', 'group');
+    axis.setAttribute('aria-label', 'Horizontal axis');
+    axis.append('X axis ');
+    for (const mode of ['step', 'epoch', 'time'] as XAxisMode[]) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'toggle';
+      b.dataset.axis = mode;
+      b.textContent = mode === 'time' ? 'relative time' : mode;
+      b.setAttribute('aria-pressed', String(prefs.xAxis === mode));
+      b.addEventListener('click', () => this.setXAxis(mode));
+      this.axisButtons.set(mode, b);
+      axis.append(b);
+    }
+    const hint = document.createElement('span');
+    hint.className = 'hint';
+    hint.textContent = 'wheel: zoom · drag: pan · double-click: reset';
+    this.toolbar.append(label, axis, hint);
+    container.parentElement?.insertBefore(this.toolbar, container);
+  }
+
+  setXAxis(mode: XAxisMode): void {
+    this.prefs.xAxis = mode;
+    for (const [m, b] of this.axisButtons) b.setAttribute('aria-pressed', String(m === mode));
+    for (const p of this.panels.values()) this.setRange(p, undefined, false);
+    this.reconfigureAll();
+    this.onPrefsChange();
+  }
+
+  /** Applies the smoothing weight / x axis to every dataset (recomputes derived data). */
+  private reconfigureAll(): void {
+    this.smoothingInput.value = String(this.prefs.smoothing);
+    this.smoothingLabel.textContent = this.prefs.smoothing.toFixed(3);
+    const multi = (this.store?.runs.size ?? 0) > 1;
+    for (const p of this.panels.values()) {
+      for (const ref of p.refs.values()) this.configure(p, ref);
+      for (const ref of p.refs.values()) this.style(ref, multi, p.id, this.layerCount(p));
+      p.chart.options = this.options(p.id);
+      p.chart.update('none');
+      this.updateRows(p);
+    }
+  }
 
   clear(): void {
     for (const p of this.panels.values()) {
@@ -78,12 +179,16 @@ export class ChartsView {
   }
 
   render(store: DashboardStore): void {
+    this.store = store;
     if (store.generation !== this.generation) {
       this.clear();
       this.generation = store.generation;
     }
+    const primary = store.primary();
+    this.xMap = primary ? stepMapper(primary.timeline, this.prefs.xAxis) : s => s;
     const multi = store.runs.size > 1;
     const ids = store.chartIds();
+    this.toolbar.hidden = ids.length === 0;
     ids.forEach((id, i) => {
       const at = this.container.children[i] ?? null;
       const panel = this.panels.get(id) ?? this.createPanel(id, at);
@@ -114,7 +219,228 @@ export class ChartsView {
       p.chart.options = this.options(p.id);
       for (const ref of p.refs.values()) this.style(ref, multi, p.id, this.layerCount(p));
       p.chart.update('none');
+      this.updateRows(p);
     }
+  }
+
+  private isHidden(chartId: ChartId, key: string): boolean {
+    return this.prefs.hidden.includes(`${chartId}|${key}`);
+  }
+
+  /** Legend click: hides/shows the series (of every run) and remembers it in the view state. */
+  toggleSeries(panel: Panel, key: string): void {
+    const id = `${panel.id}|${key}`;
+    const hidden = this.prefs.hidden.includes(id);
+    this.prefs.hidden = hidden ? this.prefs.hidden.filter(h => h !== id) : [...this.prefs.hidden, id].slice(-MAX_HIDDEN);
+    for (const ref of panel.refs.values()) if (ref.series.key === key) this.configure(panel, ref);
+    panel.chart.update('none');
+    this.updateRows(panel);
+    this.onPrefsChange();
+  }
+
+  /** Sets the data of a dataset (and its faint raw line) from the smoothing weight, x axis and hidden state. */
+  private configure(panel: Panel, ref: DatasetRef): void {
+    const smoothable = ref.series.role === 'batch' && panel.id !== 'lr';
+    const w = smoothable ? this.prefs.smoothing : 0;
+    const mode = this.prefs.xAxis;
+    const xf = stepMapper(ref.run.timeline, mode);
+    const hidden = this.isHidden(panel.id, ref.series.key);
+    ref.mapper = w > 0 || mode !== 'step' ? new SmoothedSeries(w, xf) : null;
+    ref.ds.hidden = hidden;
+    if (smoothable) {
+      if (!ref.raw) {
+        const rawDs: TaggedDataset = { label: `${ref.ds.label ?? ''} (raw)`, data: [], tlRun: ref.runIndex, tlRole: 9 };
+        ref.raw = { ds: rawDs, mapper: null, lod: new MinMaxLod(), on: false };
+        panel.chart.data.datasets.push(rawDs);
+      }
+      ref.raw.on = w > 0 && !hidden;
+      ref.raw.mapper = ref.raw.on && mode !== 'step' ? new SmoothedSeries(0, xf) : null;
+      ref.raw.ds.hidden = !ref.raw.on;
+    }
+    this.bind(panel, ref);
+  }
+
+  /**
+   * Brings derived data up to date and points the datasets at it: the min-max level of detail (a few thousand
+   * points however long the run: chart.js then only walks those), or, zoomed in, the full data (chart.js's
+   * decimation works on the visible range).
+   */
+  /**
+   * Per-epoch values and the sparse dead-unit samples get markers; a lone point of any series stays visible.
+   * A number, not a scriptable option: chart.js then shares one resolved option object across all points.
+   */
+  private pointRadius(ref: DatasetRef, chartId: ChartId): void {
+    const n = ref.series.points.length;
+    const perEpoch = ref.series.role === 'epoch' || ref.series.role === 'val';
+    const r = n <= 1 || ((perEpoch || chartId === 'dead-relu') && n <= 24) ? 2.5 : 0;
+    if (ref.ds.pointRadius !== r) ref.ds.pointRadius = r;
+  }
+
+  private bind(panel: Panel, ref: DatasetRef): void {
+    this.pointRadius(ref, panel.id);
+    const zoomed = !!panel.range;
+    ref.mapper?.sync(ref.series.points);
+    const src = ref.mapper ? ref.mapper.out : ref.series.points;
+    if (zoomed) ref.ds.data = src;
+    else {
+      ref.lod.sync(src);
+      ref.ds.data = ref.lod.out;
+    }
+    const raw = ref.raw;
+    if (!raw) return;
+    if (!raw.on) {
+      raw.ds.data = [];
+      return;
+    }
+    raw.mapper?.sync(ref.series.points);
+    const rsrc = raw.mapper ? raw.mapper.out : ref.series.points;
+    if (zoomed) raw.ds.data = rsrc;
+    else {
+      raw.lod.sync(rsrc);
+      raw.ds.data = raw.lod.out;
+    }
+  }
+
+  private setRange(panel: Panel, range: { min: number; max: number } | undefined, update = true): void {
+    panel.range = range && Number.isFinite(range.min) && Number.isFinite(range.max) && range.max > range.min ? range : undefined;
+    const x = panel.chart.options.scales?.x as { min?: number; max?: number } | undefined;
+    if (x) {
+      x.min = panel.range?.min;
+      x.max = panel.range?.max;
+    }
+    panel.resetZoom.hidden = !panel.range;
+    for (const ref of panel.refs.values()) this.bind(panel, ref);
+    if (panel.range) panel.section.dataset.zoom = `${panel.range.min},${panel.range.max}`;
+    else delete panel.section.dataset.zoom;
+    if (update) panel.chart.update('none');
+  }
+
+  /** Zooms the x axis by `factor` (<1: in) around the value at pixel `px`. */
+  private zoom(panel: Panel, factor: number, px?: number): void {
+    const xs = panel.chart.scales.x;
+    if (!xs) return;
+    const a = panel.chart.chartArea;
+    const center = xs.getValueForPixel(px ?? (a.left + a.right) / 2) ?? (xs.min + xs.max) / 2;
+    this.setRange(panel, { min: center - (center - xs.min) * factor, max: center + (xs.max - center) * factor });
+  }
+
+  private pan(panel: Panel, fromRange: { min: number; max: number }, dxPixels: number): void {
+    const a = panel.chart.chartArea;
+    const dv = (dxPixels * (fromRange.max - fromRange.min)) / Math.max(1, a.right - a.left);
+    this.setRange(panel, { min: fromRange.min - dv, max: fromRange.max - dv });
+  }
+
+  private wireZoom(panel: Panel): void {
+    const { canvas } = panel;
+    const inside = (e: MouseEvent): boolean => {
+      const a = panel.chart.chartArea;
+      return !!a && e.offsetX >= a.left && e.offsetX <= a.right && e.offsetY >= a.top && e.offsetY <= a.bottom;
+    };
+    canvas.addEventListener('wheel', e => {
+      if (!inside(e)) return;
+      e.preventDefault();
+      this.zoom(panel, Math.exp(Math.max(-1, Math.min(1, e.deltaY * 0.002))), e.offsetX);
+    }, { passive: false });
+    let drag: { x: number; range: { min: number; max: number }; id: number } | undefined;
+    canvas.addEventListener('pointerdown', e => {
+      if (e.button !== 0 || !inside(e)) return;
+      const xs = panel.chart.scales.x;
+      drag = { x: e.clientX, range: { min: xs.min, max: xs.max }, id: e.pointerId };
+      canvas.setPointerCapture(e.pointerId);
+    });
+    canvas.addEventListener('pointermove', e => {
+      if (!drag || e.pointerId !== drag.id) return;
+      if (Math.abs(e.clientX - drag.x) >= 2) this.pan(panel, drag.range, e.clientX - drag.x);
+    });
+    const end = (e: PointerEvent): void => {
+      if (drag && e.pointerId === drag.id) drag = undefined;
+    };
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', end);
+    canvas.addEventListener('dblclick', () => this.setRange(panel, undefined));
+    canvas.addEventListener('keydown', e => {
+      const xs = panel.chart.scales.x;
+      if (!xs) return;
+      const range = { min: xs.min, max: xs.max };
+      const w = panel.chart.chartArea.right - panel.chart.chartArea.left;
+      if (e.key === '+' || e.key === '=') this.zoom(panel, 0.8);
+      else if (e.key === '-' || e.key === '_') this.zoom(panel, 1.25);
+      else if (e.key === 'ArrowLeft') this.pan(panel, range, w * 0.1);
+      else if (e.key === 'ArrowRight') this.pan(panel, range, -w * 0.1);
+      else if (e.key === '0' || e.key === 'Escape') this.setRange(panel, undefined);
+      else return;
+      e.preventDefault();
+    });
+  }
+
+  /** Current values as text (the chart's text alternative and its legend). */
+  private updateRows(panel: Panel): void {
+    const refs = [...panel.refs.values()].sort((a, b) => a.runIndex - b.runIndex || ROLE_RANK[a.series.role] - ROLE_RANK[b.series.role]);
+    const percent = panel.id === 'dead-relu';
+    const fmt = (v: number): string => (percent ? `${(v * 100).toFixed(1)}%` : formatNumber(v, 4));
+    refs.forEach((ref, i) => {
+      if (!ref.row) {
+        const tr = document.createElement('tr');
+        const name = document.createElement('td');
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'series-toggle';
+        button.dataset.key = ref.series.key;
+        button.title = 'Show or hide this series';
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        button.append(swatch, document.createTextNode(String(ref.ds.label ?? ref.series.name)));
+        button.addEventListener('click', () => this.toggleSeries(panel, ref.series.key));
+        name.append(button);
+        const step = document.createElement('td');
+        const value = document.createElement('td');
+        const smooth = document.createElement('td');
+        step.className = value.className = smooth.className = 'num';
+        tr.append(name, step, value, smooth);
+        ref.row = { tr, button, swatch, step, value, smooth };
+      }
+      const row = ref.row;
+      if (panel.tbody.children[i] !== row.tr) panel.tbody.insertBefore(row.tr, panel.tbody.children[i] ?? null);
+      // write only what changed: every DOM write costs a style/layout pass of the whole page
+      const set = (e: HTMLElement, text: string): void => {
+        if (e.textContent !== text) e.textContent = text;
+      };
+      const color = String(ref.ds.borderColor);
+      if (row.swatch.dataset.color !== color) {
+        row.swatch.dataset.color = color;
+        row.swatch.style.background = color;
+      }
+      const hidden = !!ref.ds.hidden;
+      if (row.button.getAttribute('aria-pressed') !== String(!hidden)) {
+        row.button.setAttribute('aria-pressed', String(!hidden));
+        row.tr.classList.toggle('off', hidden);
+      }
+      const pts = ref.series.points;
+      const last = pts[pts.length - 1];
+      set(row.step, last ? String(last.x) : '–');
+      set(row.value, last ? fmt(last.y) : '–');
+      const sm = ref.mapper && ref.mapper.out.length && this.prefs.smoothing > 0 && ref.raw ? ref.mapper.out[ref.mapper.out.length - 1].y : undefined;
+      set(row.smooth, sm === undefined ? '' : fmt(sm));
+    });
+  }
+
+  private exportCsv(panel: Panel): void {
+    const refs = [...panel.refs.values()].sort((a, b) => a.runIndex - b.runIndex || ROLE_RANK[a.series.role] - ROLE_RANK[b.series.role]);
+    const csv = chartCsv(refs.map(r => ({ name: String(r.ds.label ?? r.series.name), points: r.series.points })));
+    downloadText(`${safeFileName(chartMeta(panel.id).title)}.csv`, csv);
+  }
+
+  private exportPng(panel: Panel): void {
+    const src = panel.canvas;
+    const out = document.createElement('canvas');
+    out.width = src.width;
+    out.height = src.height;
+    const ctx = out.getContext('2d');
+    if (!ctx) return;
+    ctx.fillStyle = this.theme.background;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(src, 0, 0);
+    download(`${safeFileName(chartMeta(panel.id).title)}.png`, out.toDataURL('image/png'));
   }
 
   private sync(panel: Panel, store: DashboardStore, multi: boolean): void {
@@ -133,9 +459,10 @@ export class ChartsView {
             const key = `${run.info.runId}\u0000${s.key}`;
             if (panel.refs.has(key)) return;
             const ds: TaggedDataset = { label: multi ? `${run.info.label} · ${s.name}` : s.name, data: s.points, tlRun: runIndex, tlRole: ROLE_RANK[s.role] };
-            const ref: DatasetRef = { ds, series: s, runIndex, seriesIndex };
+            const ref: DatasetRef = { ds, series: s, run, runIndex, seriesIndex, mapper: null, lod: new MinMaxLod() };
             panel.refs.set(key, ref);
             panel.chart.data.datasets.push(ds);
+            this.configure(panel, ref);
             added = true;
           });
         }
@@ -143,15 +470,15 @@ export class ChartsView {
       runIndex++;
     }
     if (!changed && panel.section.dataset.series !== undefined) return;
+    // derived (smoothed / x-mapped) data catches up with the store's arrays
+    for (const ref of panel.refs.values()) this.bind(panel, ref);
     if (added) {
       // (re)style all: tints depend on how many layers there are
       const layers = this.layerCount(panel);
       for (const ref of panel.refs.values()) this.style(ref, multi, panel.id, layers);
-      // taller charts when the legend has many entries (about four per row)
-      const rows = Math.ceil(panel.refs.size / 4);
-      (panel.section.querySelector('.chart-body') as HTMLElement).style.height = `${Math.min(440, 250 + 18 * Math.max(0, rows - 2))}px`;
     }
     panel.chart.update('none');
+    this.updateRows(panel);
     let points = 0;
     for (const ref of panel.refs.values()) points += ref.series.points.length;
     panel.section.dataset.series = String(panel.refs.size);
@@ -183,14 +510,47 @@ export class ChartsView {
     badge.hidden = true;
     h2.append(' ', badge);
     head.append(h2);
-    if (meta.kind === 'loss') head.append(this.logToggle());
+    const tools = document.createElement('div');
+    tools.className = 'chart-tools';
+    const tool = (text: string, title: string, cls: string): HTMLButtonElement => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = `tool ${cls}`;
+      b.textContent = text;
+      b.title = title;
+      tools.append(b);
+      return b;
+    };
+    const resetZoom = tool('reset zoom', 'Show all steps (or double-click the chart)', 'reset-zoom');
+    resetZoom.hidden = true;
+    if (meta.kind === 'loss') tools.append(this.logToggle());
+    const csv = tool('CSV', 'Download every series of this chart as CSV', 'export-csv');
+    const png = tool('PNG', 'Download this chart as a PNG image', 'export-png');
+    head.append(tools);
     const body = document.createElement('div');
     body.className = 'chart-body';
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', meta.title);
+    canvas.setAttribute('aria-label', `${meta.title} (current values in the table below; +/- zoom, arrows pan, 0 resets)`);
+    canvas.tabIndex = 0;
     body.append(canvas);
-    section.append(head, body);
+    const table = document.createElement('table');
+    table.className = 'series-table';
+    const caption = document.createElement('caption');
+    caption.className = 'visually-hidden';
+    caption.textContent = `${meta.title}: latest values`;
+    const thead = document.createElement('thead');
+    const hr = document.createElement('tr');
+    for (const h of ['series', 'step', 'value', 'smoothed']) {
+      const th = document.createElement('th');
+      th.textContent = h;
+      th.scope = 'col';
+      hr.append(th);
+    }
+    thead.append(hr);
+    const tbody = document.createElement('tbody');
+    table.append(caption, thead, tbody);
+    section.append(head, body, table);
     this.container.insertBefore(section, before);
     const chart: LineChart = new Chart(canvas, {
       type: 'line',
@@ -204,8 +564,8 @@ export class ChartsView {
           const xs = c.scales.x;
           if (!h || !xs) return;
           const a = c.chartArea;
-          const left = Math.max(a.left, xs.getPixelForValue(h.fromStep - 0.5));
-          const right = Math.min(a.right, Math.max(left + 2, xs.getPixelForValue(h.toStep + 0.5)));
+          const left = Math.max(a.left, xs.getPixelForValue(this.xMap(h.fromStep - 0.5)));
+          const right = Math.min(a.right, Math.max(left + 2, xs.getPixelForValue(this.xMap(h.toStep + 0.5))));
           if (right <= a.left || left >= a.right) return;
           c.ctx.save();
           c.ctx.fillStyle = withAlpha(this.theme.highlight, 0.18);
@@ -217,12 +577,17 @@ export class ChartsView {
         // the plot rectangle in canvas CSS pixels (tests check that data, not only axes, is drawn)
         afterLayout: c => {
           const a = c.chartArea;
-          section.dataset.plot = [a.left, a.top, a.right, a.bottom].map(v => Math.round(v)).join(',');
+          const plot = [a.left, a.top, a.right, a.bottom].map(v => Math.round(v)).join(',');
+          if (section.dataset.plot !== plot) section.dataset.plot = plot;
         },
       }],
     });
-    const panel: Panel = { id, section, badge, chart, refs: new Map(), seen: new Map() };
+    const panel: Panel = { id, section, badge, resetZoom, tbody, canvas, chart, refs: new Map(), seen: new Map() };
     this.panels.set(id, panel);
+    resetZoom.addEventListener('click', () => this.setRange(panel, undefined));
+    csv.addEventListener('click', () => this.exportCsv(panel));
+    png.addEventListener('click', () => this.exportPng(panel));
+    this.wireZoom(panel);
     return panel;
   }
 
@@ -263,11 +628,7 @@ export class ChartsView {
     ds.borderColor = series.role === 'batch' && multi ? withAlpha(color, 0.6) : color;
     ds.backgroundColor = color;
     ds.borderWidth = perEpoch ? 2 : series.role === 'batch' && chartId !== 'lr' ? 1.25 : 1.5;
-    // per-epoch values and the sparse dead-unit samples get markers; a lone point of any series stays visible
-    ds.pointRadius = ctx => {
-      const n = (ctx.dataset.data as Point[]).length;
-      return n <= 1 || ((perEpoch || chartId === 'dead-relu') && n <= 24) ? 2.5 : 0;
-    };
+    this.pointRadius(ref, chartId);
     ds.pointHoverRadius = 4;
     ds.borderDash = dash;
     // markers at 0% / 100% sit on the chart edge: let them show whole
@@ -276,6 +637,20 @@ export class ChartsView {
     ds.fill = false;
     // per-epoch values on top of the per-step noise (chart.js draws lower `order` last)
     ds.order = perEpoch ? 0 : 1;
+    if (ref.raw) {
+      // TensorBoard keeps the raw values as a faint line under the smoothed one
+      const r = ref.raw.ds;
+      r.borderColor = withAlpha(color, 0.22);
+      r.backgroundColor = r.borderColor;
+      r.borderWidth = 1;
+      r.pointRadius = 0;
+      r.pointHoverRadius = 0;
+      r.borderDash = dash;
+      r.tension = 0;
+      r.fill = false;
+      r.order = 2;
+      if (this.prefs.smoothing > 0) ds.borderWidth = 1.5;
+    }
   }
 
   private options(id: ChartId): ChartOptions<'line'> {
@@ -284,11 +659,13 @@ export class ChartsView {
     const font = { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) };
     const grid = { color: t.grid, tickColor: t.grid };
     const border = { color: t.grid };
+    const mode = this.prefs.xAxis;
+    const range = this.panels.get(id)?.range;
     const x: ScaleOptionsByType<'linear'> | Record<string, unknown> = {
       type: 'linear',
-      title: { display: true, text: 'step', color: t.muted, font },
-      ticks: { color: t.muted, font, precision: 0, maxTicksLimit: 8, maxRotation: 0 },
-      grid, border,
+      title: { display: true, text: X_TITLES[mode], color: t.muted, font },
+      ticks: { color: t.muted, font, precision: mode === 'step' ? 0 : undefined, maxTicksLimit: 8, maxRotation: 0 },
+      grid, border, min: range?.min, max: range?.max,
     };
     let y: Record<string, unknown>;
     const yTicks = { color: t.muted, font, maxTicksLimit: 6 };
@@ -301,6 +678,9 @@ export class ChartsView {
         ctx.tick && logTick(ctx.tick.value, ctx.scale?.ticks.length ?? 0) ? t.grid : 'transparent',
     };
     switch (meta.kind) {
+      case 'grad-ratio':
+        y = { type: 'logarithmic', title: { display: true, text: 'first / last (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
+        break;
       case 'grad-norms':
         y = { type: 'logarithmic', title: { display: true, text: 'L2 norm (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
         break;
@@ -333,8 +713,11 @@ export class ChartsView {
       elements: { point: { hitRadius: 4 }, line: { borderJoinStyle: 'round' } },
       scales: { x, y } as ChartOptions<'line'>['scales'],
       plugins: {
-        decimation: { enabled: true, algorithm: 'lttb' },
+        // min-max keeps each pixel column's extremes (a loss spike stays visible however long the run)
+        decimation: { enabled: true, algorithm: 'min-max' },
+        // the HTML table under the chart is the legend (keyboard reachable, with current values)
         legend: {
+          display: false,
           position: 'bottom',
           labels: {
             color: t.foreground, font, boxWidth: 14, boxHeight: 2, padding: 8,
@@ -354,8 +737,9 @@ export class ChartsView {
           borderWidth: 1,
           titleFont: font,
           bodyFont: font,
+          filter: (item: TooltipItem<'line'>) => (item.dataset as TaggedDataset).tlRole !== 9,
           callbacks: {
-            title: (items: TooltipItem<'line'>[]) => (items.length ? `step ${(items[0].raw as Point).x}` : ''),
+            title: (items: TooltipItem<'line'>[]) => (items.length ? `${X_TITLES[mode]} ${formatNumber((items[0].raw as Point).x, 6)}` : ''),
             label: (item: TooltipItem<'line'>) => {
               const v = (item.raw as Point).y;
               return `${item.dataset.label ?? ''}: ${percent ? `${(v * 100).toFixed(1)}%` : formatNumber(v, 4)}`;

@@ -3,8 +3,8 @@
  * Each chart's series keep `{x, y}` points sorted by x (what chart.js's decimation needs with `parsing: false`).
  */
 import type {
-  BatchEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, RunEndEvent, RunEvent, RunInfo,
-  RunStartEvent,
+  BatchEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, HistogramEvent, RunEndEvent, RunEvent,
+  RunInfo, RunStartEvent,
 } from '../src/protocol';
 
 export interface Point { x: number; y: number }
@@ -33,6 +33,21 @@ export interface RunChart {
 
 export type DisplayStatus = RunInfo['status'];
 
+/** One histogram over time: a layer's (or variable's) gradients or activations, one sample per recorded step. */
+export interface HistogramSample { step: number; edges: number[]; counts: number[]; nonFinite: number }
+export interface HistogramSeries {
+  key: string;
+  of: HistogramEvent['of'];
+  layer: string;
+  variable?: string;
+  samples: HistogramSample[];
+  nonFinite: number;
+  version: number;
+}
+
+/** step -> epoch (fractional) and seconds since start, from batch events (for the epoch / relative-time x axes). */
+export interface Timeline { step: number[]; epoch: number[]; seconds: number[] }
+
 export interface RunState {
   info: RunInfo;
   runStart?: RunStartEvent;
@@ -42,16 +57,19 @@ export interface RunState {
   end?: RunEndEvent;
   findings: Finding[];
   charts: Map<ChartId, RunChart>;
+  histograms: Map<string, HistogramSeries>;
+  timeline: Timeline;
   lastSeq: number;
   events: number;
 }
 
-export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'grad-norms' | 'dead-relu' }
+export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'grad-norms' | 'grad-ratio' | 'dead-relu' }
 
 export function chartMeta(id: ChartId): ChartMeta {
   if (id === 'loss') return { id, title: 'Loss', kind: 'loss' };
   if (id === 'lr') return { id, title: 'Learning rate', kind: 'lr' };
   if (id === 'grad-norms') return { id, title: 'Gradient norm per layer', kind: 'grad-norms' };
+  if (id === 'grad-ratio') return { id, title: 'Gradient norm ratio, first / last layer', kind: 'grad-ratio' };
   if (id === 'dead-relu') return { id, title: 'Dead ReLU units per layer', kind: 'dead-relu' };
   const name = id.startsWith('metric:') ? id.slice('metric:'.length) : id;
   return { id, title: `Metric: ${name}`, kind: 'metric' };
@@ -75,7 +93,7 @@ export function insertSorted(points: Point[], p: Point): void {
 }
 
 const FIXED_ORDER_HEAD = ['loss'];
-const FIXED_ORDER_TAIL = ['lr', 'grad-norms', 'dead-relu'];
+const FIXED_ORDER_TAIL = ['lr', 'grad-norms', 'grad-ratio', 'dead-relu'];
 
 export class DashboardStore {
   readonly runs = new Map<string, RunState>();
@@ -217,13 +235,38 @@ export class DashboardStore {
         run.end = e;
         break;
       case 'histogram':
+        this.onHistogram(run, e);
+        break;
       case 'log':
         break;
     }
   }
 
+  private onHistogram(run: RunState, e: HistogramEvent): void {
+    const key = `${e.of}:${e.layer}${e.variable ? `/${e.variable}` : ''}`;
+    let h = run.histograms.get(key);
+    if (!h) run.histograms.set(key, (h = { key, of: e.of, layer: e.layer, variable: e.variable, samples: [], nonFinite: 0, version: 0 }));
+    const sample: HistogramSample = { step: e.step, edges: e.edges, counts: e.counts, nonFinite: e.nonFinite };
+    const n = h.samples.length;
+    if (n === 0 || h.samples[n - 1].step <= e.step) h.samples.push(sample);
+    else {
+      let i = n;
+      while (i > 0 && h.samples[i - 1].step > e.step) i--;
+      h.samples.splice(i, 0, sample);
+    }
+    h.nonFinite += e.nonFinite;
+    h.version++;
+  }
+
   private onBatch(run: RunState, e: BatchEvent): void {
     run.lastBatch = e;
+    const tl = run.timeline;
+    const spe = run.fitStart?.stepsPerEpoch ?? null;
+    if (tl.step.length === 0 || tl.step[tl.step.length - 1] < e.step) {
+      tl.step.push(e.step);
+      tl.epoch.push(spe ? e.epoch + e.batch / spe : e.epoch);
+      tl.seconds.push(e.t / 1000);
+    }
     this.add(run, 'loss', 'batch:loss', 'loss (batch)', 'batch', e.step, e.loss);
     for (const [name, v] of Object.entries(e.metrics)) {
       this.add(run, `metric:${name}`, `batch:${name}`, `${name} (batch)`, 'batch', e.step, v);
@@ -245,6 +288,14 @@ export class DashboardStore {
     for (const [layer, v] of Object.entries(e.layers)) {
       this.add(run, 'grad-norms', `layer:${layer}`, layer, 'layer', e.step, v, true);
     }
+    // AUTOTRAINER's vanishing/exploding signal: first over last layer's gradient norm
+    const names = Object.keys(e.layers);
+    if (names.length >= 2) {
+      const first = e.layers[names[0]];
+      const last = e.layers[names[names.length - 1]];
+      if (first === null || last === null) this.add(run, 'grad-ratio', 'ratio', `${names[0]} / ${names[names.length - 1]}`, 'layer', e.step, null);
+      else if (first > 0 && last > 0) this.add(run, 'grad-ratio', 'ratio', `${names[0]} / ${names[names.length - 1]}`, 'layer', e.step, first / last);
+    }
   }
 
   private onDeadUnits(run: RunState, e: DeadUnitsEvent): void {
@@ -255,7 +306,30 @@ export class DashboardStore {
 }
 
 function newRun(info: RunInfo): RunState {
-  return { info, findings: [], charts: new Map(), lastSeq: -1, events: 0 };
+  return { info, findings: [], charts: new Map(), histograms: new Map(), timeline: { step: [], epoch: [], seconds: [] }, lastSeq: -1, events: 0 };
+}
+
+/** Maps a step to the x shown: itself, the fractional epoch, or seconds since the run started (interpolated). */
+export type XAxisMode = 'step' | 'epoch' | 'time';
+export function stepMapper(tl: Timeline, mode: XAxisMode): (step: number) => number {
+  if (mode === 'step') return s => s;
+  const ys = mode === 'epoch' ? tl.epoch : tl.seconds;
+  const xs = tl.step;
+  return step => {
+    const n = xs.length;
+    if (n === 0) return mode === 'epoch' ? 0 : 0;
+    if (step <= xs[0]) return ys[0];
+    if (step >= xs[n - 1]) return ys[n - 1];
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (xs[mid] <= step) lo = mid;
+      else hi = mid;
+    }
+    const f = (step - xs[lo]) / (xs[hi] - xs[lo]);
+    return ys[lo] + f * (ys[hi] - ys[lo]);
+  };
 }
 
 /** What the header shows: a run-end in the log is authoritative, else the host's status. */

@@ -46,6 +46,13 @@ function expectedCharts(events: RunEvent[]): Map<string, Expected> {
       }
     } else if (e.kind === 'grad-norms') {
       for (const [layer, v] of Object.entries(e.layers)) add('grad-norms', layer, v, v !== null && v > 0);
+      // first / last layer ratio: a null on either side is non-finite, a zero is skipped
+      const vs = Object.values(e.layers);
+      if (vs.length >= 2) {
+        const [f, l] = [vs[0], vs[vs.length - 1]];
+        if (f === null || l === null) add('grad-ratio', 'ratio', null);
+        else if (f > 0 && l > 0) add('grad-ratio', 'ratio', f / l);
+      }
     } else if (e.kind === 'dead-units') {
       for (const l of e.layers) add('dead-relu', l.layer, l.dead / l.total);
     }

@@ -143,10 +143,10 @@ declare global {
  * Runs in the page before any of its scripts (not subject to the page's CSP). Plain JS in a string: functions
  * compiled by tsx carry `__name(...)` helpers that do not exist in the page.
  */
-function initScript(theme: { bodyClass: string; vars: Record<string, string> }): string {
+function initScript(theme: { bodyClass: string; vars: Record<string, string> }, state?: unknown): string {
   return `(() => {
   window.__posted = [];
-  window.__state = undefined;
+  window.__state = ${state === undefined ? 'undefined' : JSON.stringify(state)};
   window.__csp = [];
   let acquired = 0;
   window.acquireVsCodeApi = () => {
@@ -197,8 +197,9 @@ export interface DashboardPage {
   cspViolations(): Promise<string[]>;
 }
 
-export async function openDashboard(browser: Browser, origin: string, theme: keyof typeof THEMES = 'dark'): Promise<DashboardPage> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+/** `state`: what `vscode.getState()` returns on load (a reloaded webview's saved state). */
+export async function openDashboard(browser: Browser, origin: string, theme: keyof typeof THEMES = 'dark', state?: unknown): Promise<DashboardPage> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
   const consoleErrors: string[] = [];
   const pageErrors: string[] = [];
   const foreignRequests: string[] = [];
@@ -209,7 +210,7 @@ export async function openDashboard(browser: Browser, origin: string, theme: key
   page.on('request', r => {
     if (!r.url().startsWith(origin + '/') && !r.url().startsWith('data:')) foreignRequests.push(r.url());
   });
-  await page.addInitScript({ content: initScript(THEMES[theme]) });
+  await page.addInitScript({ content: initScript(THEMES[theme], state) });
   await page.goto(origin + '/', { waitUntil: 'load' });
   return {
     page, consoleErrors, pageErrors, foreignRequests,

@@ -40,7 +40,7 @@ describe('renderDashboardHtml', () => {
     assert.throws(() => renderDashboardHtml({ ...opts, nonce: "abc' 'unsafe-inline" }));
     assert.throws(() => renderDashboardHtml({ ...opts, cspSource: "https://a; script-src *" }));
     // code-server's webview.cspSource is a source list
-    assert.match(renderDashboardHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.match(renderDashboardHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }).replace(/&#39;/g, "'"), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
   });
 });
 
