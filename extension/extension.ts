@@ -12,6 +12,7 @@ import { findJobFiles } from './jobs';
 import { RuntimeFindings, TRY_FIX_COMMAND, readText, type RuntimeFindingRef } from './runtimeFindings';
 import { applyEdits } from '../src/guidelines/edits';
 import { registerGuidelineFeatures } from './guidelines';
+import { registerNativeBackend } from './native';
 import type { HostToWebview } from '../src/protocol';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   const lenses = new TrainCodeLensProvider();
   const runtimeFindings = new RuntimeFindings(runs);
   context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), runtimeFindings);
+  registerNativeBackend(context, output); // "Set Up Native Backend"; runs use a verified build from then on
   registerGuidelineFeatures(context); // parse-only: lenses, hovers, lint and quick fixes work in Restricted Mode
 
   context.subscriptions.push(

@@ -13,12 +13,13 @@ import { ProgressTracker } from '../runs/progress';
 import { withRuntimeFixes } from '../detectors/fixes';
 import type { RunEvent } from '../protocol';
 import { lintCommand } from '../analysis/lintFiles';
+import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
 
 const USAGE = `Usage:
   training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
   training-lens report <run folder | events.ndjson> [--json]
   training-lens lint <files or folders...> [--format text|json]
-`;
+${SETUP_NATIVE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -117,7 +118,7 @@ async function train(argv: string[]): Promise<number> {
   const reportFlag = flags.get('report');
   const report = reportFlag ? path.resolve(String(reportFlag)) : undefined;
 
-  const run = launchRun({ jobFile: job, runsDir, backend, epochs, ...runnerEntry(__dirname) });
+  const run = launchRun({ jobFile: job, runsDir, backend, epochs, ...runnerEntry(__dirname), env: nativeRunEnv() });
   const reporter = new Reporter(true);
   const events: RunEvent[] = [];
   run.onEvent(e => { events.push(e); reporter.event(e); });
@@ -172,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'train': return await train(rest);
       case 'report': return reportCommand(rest);
       case 'lint': return lint(rest);
+      case 'setup-native': return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, { out: write, err: l => process.stderr.write(l + '\n') });
       case undefined: case '-h': case '--help': case 'help': write(USAGE); return command ? 0 : 2;
       default: throw new UsageError(`unknown command '${command}'`);
     }

@@ -1,6 +1,8 @@
 /**
  * Backend choice, made at run time: an optional dependency may be absent, present but unbuilt, or built against
- * another tfjs-core copy, so "installed" never means "usable". Order: tfjs-node (workspace, then ours) -> wasm -> cpu.
+ * another tfjs-core copy, so "installed" never means "usable". Order: the workspace's tfjs-node -> the native build
+ * made by "Set Up Native Backend" (a self-contained folder with its own tfjs-node and tfjs, src/native/setup.ts)
+ * -> the runner's own optional tfjs-node -> wasm -> cpu. Every skipped candidate leaves its reason in the notes.
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -27,17 +29,38 @@ export interface BackendOptions {
   wasmDir?: string;
   /** where to look for tfjs-node besides the workspace (the runner's own optional dependency) */
   extraNodeSearchDirs?: string[];
+  /**
+   * the folder built by "Set Up Native Backend" (holds node_modules/@tensorflow/tfjs-node); defaults to the
+   * TRAINING_LENS_NATIVE_DIR environment variable, which the extension and the CLI set for the run's child
+   */
+  nativeDir?: string;
 }
 
-/** Candidate locations of tfjs-node: the workspace's copy first, then the runner's own optional dependency. */
-function nodeCandidates(opts: BackendOptions): string[] {
-  const out: string[] = [];
-  for (const base of [opts.resolveFrom, ...(opts.extraNodeSearchDirs ?? []), __dirname]) {
-    if (!base) continue;
-    try {
-      const p = createRequire(path.join(base, 'noop.js')).resolve('@tensorflow/tfjs-node');
-      if (!out.includes(p)) out.push(p);
-    } catch { /* not installed there */ }
+/** environment variable naming the native build folder (same name as src/native/setup.ts NATIVE_DIR_ENV) */
+export const NATIVE_DIR_ENV = 'TRAINING_LENS_NATIVE_DIR';
+
+interface NodeCandidate { file: string; label: string }
+
+/** Candidate locations of tfjs-node: the workspace's copy, the native build, then the runner's own optional dependency. */
+function nodeCandidates(opts: BackendOptions, notes: string[]): NodeCandidate[] {
+  const out: NodeCandidate[] = [];
+  const add = (file: string, label: string) => { if (!out.some(c => c.file === file)) out.push({ file, label }); };
+  const resolveIn = (base: string) => {
+    try { return createRequire(path.join(base, 'noop.js')).resolve('@tensorflow/tfjs-node'); } catch { return undefined; }
+  };
+  if (opts.resolveFrom) {
+    const p = resolveIn(opts.resolveFrom);
+    if (p) add(p, 'workspace tfjs-node');
+  }
+  const nativeDir = opts.nativeDir ?? process.env[NATIVE_DIR_ENV];
+  if (nativeDir) {
+    const pkg = path.join(nativeDir, 'node_modules', '@tensorflow', 'tfjs-node');
+    if (fs.existsSync(path.join(pkg, 'package.json'))) add(pkg, `native build at ${nativeDir}`);
+    else notes.push(`native build at ${nativeDir}: not found (run "Training Lens: Set Up Native Backend" or \`training-lens setup-native\`)`);
+  }
+  for (const base of [...(opts.extraNodeSearchDirs ?? []), __dirname]) {
+    const p = resolveIn(base);
+    if (p) add(p, 'tfjs-node');
   }
   return out;
 }
@@ -45,22 +68,24 @@ function nodeCandidates(opts: BackendOptions): string[] {
 /**
  * tfjs-node re-exports the whole tfjs API on the tfjs copy it depends on and registers the 'tensorflow' backend
  * there, so when it loads, its module IS the run's tf instance (no second copy, no backend on another engine).
+ * The native build carries its own tfjs for the same reason.
  */
 async function tryNode(opts: BackendOptions, notes: string[]): Promise<BackendChoice | undefined> {
-  const candidates = nodeCandidates(opts);
+  const candidates = nodeCandidates(opts, notes);
   if (candidates.length === 0) {
     notes.push('tfjs-node: not installed (optional dependency; its install downloads libtensorflow)');
     return undefined;
   }
-  for (const file of candidates) {
+  for (const { file, label } of candidates) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const tf = require(file) as Tf;
       if (!tf.findBackendFactory?.('tensorflow')) throw new Error('it did not register the tensorflow backend');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('setBackend("tensorflow") returned false');
+      if (label !== 'workspace tfjs-node' && label !== 'tfjs-node') notes.push(`using the ${label}`);
       return { tf, name: 'tensorflow', notes };
     } catch (e) {
-      notes.push(`tfjs-node at ${file}: ${firstLine(e)}`);
+      notes.push(`${label === 'tfjs-node' || label === 'workspace tfjs-node' ? 'tfjs-node at ' + file : label}: ${firstLine(e)}`);
     }
   }
   return undefined;
