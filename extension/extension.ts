@@ -83,9 +83,12 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
       if (!checkTrust()) return;
       let fixIndex = index ?? 0;
       if (!ref) {
+        // One row per distinct fix of a run: findings on several layers often share the same remedy.
+        const seen = new Set<string>();
         const items = runtimeFindings.withFixes().flatMap(r => (r.finding.fixes ?? []).map((fix, i) => ({
           label: fix.title, description: r.finding.code, detail: r.finding.message, ref: r, i,
-        })));
+          key: `${r.runId}|${fix.title}|${JSON.stringify(fix.edits)}`,
+        }))).filter(item => !seen.has(item.key) && !!seen.add(item.key));
         if (items.length === 0) { void vscode.window.showInformationMessage('Training Lens: no runtime finding with a fix to try. Train a job first.'); return; }
         const picked = await vscode.window.showQuickPick(items, { title: 'Training Lens: Try the Fix', placeHolder: 'Train a patched copy of the job and compare it with the run that raised the finding' });
         if (!picked) return;

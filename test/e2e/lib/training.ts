@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Frame } from 'playwright-core';
 import { e2eEnv, launchBrowser, waitUntil, type Workbench } from './workbench.ts';
 
 export const env = e2eEnv();
@@ -122,4 +122,32 @@ export async function stopQuietly(wb: Workbench): Promise<void> {
   } catch {
     // the page may already be gone
   }
+}
+
+// ------------------------------------------------------------------------------------------------------ compared runs
+export interface RunListEntry {
+  label: string;
+  status: string;
+  runId: string;
+}
+
+/** The run list (`#run-list`) of one dashboard frame, or null when the frame shows none (a single run hides it). */
+export async function runListOf(frame: Frame): Promise<RunListEntry[] | null> {
+  return frame
+    .evaluate(() => {
+      const list = document.querySelector<HTMLElement>('#run-list');
+      if (!list || list.hidden) return null;
+      return Array.from(list.querySelectorAll<HTMLElement>('li')).map((li) => ({
+        label: (li.querySelector('.run-label')?.textContent ?? '').trim(),
+        status: (li.querySelector('.status')?.textContent ?? '').trim(),
+        runId: li.dataset.runId ?? '',
+      }));
+    })
+    .catch(() => null); // frame detached while we read it
+}
+
+/** The visible run lists of every dashboard frame (see `runListOf`). */
+export async function dashboardRunLists(wb: Workbench): Promise<RunListEntry[][]> {
+  const lists = await Promise.all(wb.dashboardFrames().map((f) => runListOf(f)));
+  return lists.filter((l): l is RunListEntry[] => !!l && l.length > 0);
 }
