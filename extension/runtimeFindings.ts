@@ -78,7 +78,7 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   }
 
   private add(jobFile: string, runId: string, raw: Finding): void {
-    const [f] = withRuntimeFixes([raw], file => readText(file));
+    const [f] = withRuntimeFixes([raw], file => readText(file), jobFile);
     const file = f.file ?? f.range?.start.file ?? jobFile;
     const uri = vscode.Uri.file(file);
     const line = Math.max(0, (f.range?.start.line ?? 1) - 1);

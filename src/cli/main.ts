@@ -135,7 +135,7 @@ async function train(argv: string[]): Promise<number> {
     fs.mkdirSync(report, { recursive: true });
     fs.copyFileSync(run.logFile, path.join(report, EVENTS_FILE));
     // Runtime findings get their concrete edits here (parse-only), as in the editor's "try the fix".
-    const findings = withRuntimeFixes(summary.findings, file => { try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; } });
+    const findings = withRuntimeFixes(summary.findings, file => { try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; } }, summary.jobFile);
     fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(findings, null, 2) + '\n');
     fs.writeFileSync(path.join(report, 'summary.json'), JSON.stringify({ ...summary, logFile: run.logFile }, null, 2) + '\n');
     write(`report: ${report}`);

@@ -154,10 +154,37 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
   return fixes.filter((f): f is Fix => !!f);
 }
 
-/** Adds fixes to runtime findings that have none, reading each finding's file once. */
-export function withRuntimeFixes(findings: Finding[], read: (file: string) => string | undefined): Finding[] {
+/**
+ * Where a layer is built, from the source, when the runtime did not record its call site: by its explicit `name`,
+ * else by tfjs's generated name (`dense_Dense3` = the third dense layer built) counted in source order.
+ */
+export function locateLayer(text: string, fileName: string, layerName: string): Finding['range'] {
+  let sketch: FileSketch;
+  try { sketch = sketchFile(parseSource(text, fileName)); } catch { return undefined; }
+  const sf = sketch.sourceFile;
+  const at = (l: LayerSketch) => ({ start: { file: fileName, line: lineOf(sf, l.call), column: sf.getLineAndCharacterOfPosition(l.call.getStart(sf)).character + 1 } });
+  const named = sketch.layers.find(l => l.name.state === 'known' && l.name.value === layerName);
+  if (named) return at(named);
+  const generated = /^([a-z][A-Za-z0-9]*)_[A-Za-z0-9]+?(\d+)$/.exec(layerName);
+  if (!generated) return undefined;
+  const [, factory, nth] = generated;
+  const sameKind = sketch.layers.filter(l => l.factory.toLowerCase() === factory.toLowerCase() && l.name.state === 'absent');
+  // only when every layer of that kind is written out once (no loops or helpers building them)
+  const counted = sketch.models.every(m => m.entries.every(e => e.count === 1));
+  const layer = counted ? sameKind[Number(nth) - 1] : undefined;
+  return layer ? at(layer) : undefined;
+}
+
+/** Adds fixes to runtime findings that have none, reading each finding's file once; locates layers the runtime could not. */
+export function withRuntimeFixes(findings: Finding[], read: (file: string) => string | undefined, jobFile?: string): Finding[] {
   const texts = new Map<string, string | undefined>();
-  return findings.map(f => {
+  return findings.map(original => {
+    let f = original;
+    if (!f.range && f.layer && jobFile) {
+      const text = read(jobFile);
+      const range = text === undefined ? undefined : locateLayer(text, jobFile, f.layer);
+      if (range) f = { ...f, file: jobFile, range };
+    }
     if (f.fixes?.length || !f.file) return f;
     if (!texts.has(f.file)) texts.set(f.file, read(f.file));
     const text = texts.get(f.file);

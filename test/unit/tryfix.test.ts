@@ -74,3 +74,19 @@ test('no fix is invented when the code does not state the value in place', () =>
   const finding: Finding = { code: 'loss-not-decreasing', severity: 'warning', source: 'runtime', message: 'flat', file: '/x.ts', range: { start: { file: '/x.ts', line: 4 } }, evidence: {}, rule: 'test' };
   assert.deepEqual(runtimeFixes(finding, text, '/x.ts'), []);
 });
+
+test('a layer without a recorded call site is located from the source: by name, or by its generated name', async () => {
+  const { locateLayer } = await import('../../src/detectors/fixes');
+  const text = [
+    "import * as tf from '@tensorflow/tfjs';",
+    'const model = tf.sequential({ layers: [',
+    "  tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }),",
+    "  tf.layers.dense({ units: 8, activation: 'relu', name: 'hidden' }),",
+    "  tf.layers.dense({ units: 2, activation: 'softmax' }),",
+    ']});',
+  ].join('\n');
+  assert.equal(locateLayer(text, '/j.ts', 'hidden')?.start.line, 4);
+  assert.equal(locateLayer(text, '/j.ts', 'dense_Dense1')?.start.line, 3);
+  assert.equal(locateLayer(text, '/j.ts', 'dense_Dense2')?.start.line, 5, 'the named layer does not take a generated number');
+  assert.equal(locateLayer(text, '/j.ts', 'conv2d_Conv2D1'), undefined);
+});
