@@ -139,6 +139,29 @@ suite('Training Lens (API level)', function () {
     assert.match(tab.label, /^Training Lens.*short\.ts/);
   });
 
+  test('8. Set Up Native Backend builds tfjs-node against Python\'s TensorFlow; new runs train on it', async function () {
+    const python = process.env.TRAINING_LENS_TEST_PYTHON;
+    if (!vscode.workspace.isTrusted) this.skip(); // training needs trust; the restricted window covers refusal (6.)
+    if (!python) {
+      this.test!.title += ' [skipped: no Python with TensorFlow here (TRAINING_LENS_TEST_PYTHON unset; .ci/run sets it when pip can install tensorflow-cpu)]';
+      this.skip();
+    }
+    this.timeout(600_000);
+    await vscode.workspace.getConfiguration('trainingLens').update('pythonPath', python, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('trainingLens.setupNativeBackend');
+      const before = runIds();
+      await vscode.commands.executeCommand('trainingLens.trainFile', jobUri('jobs/short.ts'));
+      const runId = await waitForNewRun(before);
+      const end = await waitForRunEnd(runId, 180_000);
+      assert.equal(end.status, 'ok', JSON.stringify(end.error));
+      const start = readRun(runId).events.find((e) => e.kind === 'run-start');
+      assert.equal(start?.backend, 'tensorflow', `backend notes: ${JSON.stringify(start?.backendNotes)}`);
+    } finally {
+      await vscode.workspace.getConfiguration('trainingLens').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('6. Restricted Mode: Train and Train This File start nothing; code lenses still work', async function () {
     const uri = jobUri('jobs/short.ts');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
