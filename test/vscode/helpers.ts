@@ -3,28 +3,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { poll, sleep } from '../shared/poll.ts';
 
 export const EXTENSION_ID = 'training-lens.training-lens';
 export const LENS_TITLE = '▶ Train with Training Lens';
 export const DASHBOARD_VIEW_TYPE = 'trainingLens.dashboard';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep };
 
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await sleep(intervalMs);
-  }
-}
+export const waitFor = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<NonNullable<T>> =>
+  poll(what, fn, timeoutMs, intervalMs);
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
