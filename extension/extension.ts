@@ -13,6 +13,7 @@ import { RuntimeFindings, TRY_FIX_COMMAND, readText, type RuntimeFindingRef } fr
 import { applyEdits } from '../src/guidelines/edits';
 import { registerGuidelineFeatures } from './guidelines';
 import { registerNativeBackend } from './native';
+import { RunsView } from './runsView';
 import type { HostToWebview } from '../src/protocol';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   const dashboard = new Dashboard(context, runs, output);
   const lenses = new TrainCodeLensProvider();
   const runtimeFindings = new RuntimeFindings(runs);
-  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), runtimeFindings);
+  context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), runtimeFindings, new RunsView(runs, dashboard));
   registerNativeBackend(context, output); // "Set Up Native Backend"; runs use a verified build from then on
   registerGuidelineFeatures(context); // parse-only: lenses, hovers, lint and quick fixes work in Restricted Mode
 

@@ -59,6 +59,24 @@ export interface RunRecord {
   finalLoss?: number | null;
   steps: number;
   error?: RunEndEvent['error'];
+  /** the name the user gave the run (Runs view: Rename) */
+  name?: string;
+  /** what a "try the fix" run tried */
+  variant?: string;
+}
+
+/** User metadata kept beside the log (the log itself stays append-only). */
+export const META_FILE = 'run.json';
+
+interface RunMeta { name?: string }
+
+function readMeta(dir: string): RunMeta {
+  try {
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, META_FILE), 'utf8')) as unknown;
+    return meta && typeof meta === 'object' && typeof (meta as RunMeta).name === 'string' ? { name: (meta as RunMeta).name } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Summary of one run folder (reads its log). */
@@ -66,7 +84,25 @@ export function describeRun(dir: string): RunRecord | undefined {
   const file = path.join(dir, EVENTS_FILE);
   if (!fs.existsSync(file)) return undefined;
   const { events } = readRunLog(file);
-  return summarizeEvents(path.basename(dir), dir, events);
+  const record = summarizeEvents(path.basename(dir), dir, events);
+  const { name } = readMeta(dir);
+  return record && name ? { ...record, name } : record;
+}
+
+/** Names a run (an empty name removes it). */
+export function renameRun(dir: string, name: string): void {
+  const trimmed = name.trim();
+  if (trimmed) fs.writeFileSync(path.join(dir, META_FILE), JSON.stringify({ name: trimmed }, null, 2) + '\n');
+  else fs.rmSync(path.join(dir, META_FILE), { force: true });
+}
+
+/** Deletes a run folder; refuses anything that is not a run folder directly under a runs folder. */
+export function deleteRun(dir: string): void {
+  const resolved = path.resolve(dir);
+  if (!fs.existsSync(path.join(resolved, EVENTS_FILE)) || path.basename(path.dirname(resolved)) !== path.basename(RUNS_DIR)) {
+    throw new Error(`${dir} is not a Training Lens run folder`);
+  }
+  fs.rmSync(resolved, { recursive: true, force: true });
 }
 
 export function summarizeEvents(runId: string, dir: string, events: RunEvent[], live = false): RunRecord | undefined {
@@ -81,7 +117,7 @@ export function summarizeEvents(runId: string, dir: string, events: RunEvent[], 
   return {
     runId, dir, jobFile: start.jobFile, startedAt: start.startedAt,
     status: end ? end.status : live ? 'running' : 'interrupted',
-    backend: start.backend, finalLoss, steps: end?.steps ?? steps, error: end?.error,
+    backend: start.backend, finalLoss, steps: end?.steps ?? steps, error: end?.error, variant: start.variant?.title,
   };
 }
 

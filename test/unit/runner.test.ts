@@ -183,3 +183,18 @@ test('a variant trains patched source in memory; the job file is untouched and s
   assert.equal(fs.readFileSync(file, 'utf8'), original);
   assert.equal(fs.readFileSync(path.join(handle.runDir, 'patched-tiny.train.ts'), 'utf8'), patched);
 });
+
+test('runs can be named and deleted; delete refuses anything but a run folder', async () => {
+  const { renameRun, deleteRun } = await import('../../src/runs/store');
+  const runsDir = path.join(tempDir(), '.training-lens', 'runs');
+  const { handle } = await runJob('throws.train.ts', { backend: 'cpu', runsDir });
+  renameRun(handle.runDir, '  baseline  ');
+  assert.equal(listRuns(runsDir)[0].name, 'baseline');
+  renameRun(handle.runDir, '');
+  assert.equal(listRuns(runsDir)[0].name, undefined);
+  assert.throws(() => deleteRun(runsDir), /not a Training Lens run folder/);
+  assert.throws(() => deleteRun(path.dirname(runsDir)), /not a Training Lens run folder/);
+  deleteRun(handle.runDir);
+  assert.deepEqual(listRuns(runsDir), []);
+  assert.ok(fs.existsSync(runsDir), 'only the run folder goes');
+});

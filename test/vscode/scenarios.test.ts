@@ -2,6 +2,7 @@
 // The e2e scenarios at the API level, inside a real VS Code extension host (@vscode/test-electron through
 // @vscode/test-cli, or code-server's extension host with `npm run test:vscode -- --code-server`).
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   LENS_TITLE,
@@ -13,6 +14,7 @@ import {
   probeDashboard,
   readRun,
   runIds,
+  runsDir,
   waitFor,
   waitForNewRun,
   waitForRunEnd,
@@ -137,6 +139,26 @@ suite('Training Lens (API level)', function () {
     // Open Dashboard shows a quick pick of saved runs, newest first: accept the first item
     const tab = await openDashboardPickFirst();
     assert.match(tab.label, /^Training Lens.*short\.ts/);
+  });
+
+  test('9. Runs view: Compare Runs overlays two saved runs in the dashboard', async function () {
+    if (!vscode.workspace.isTrusted) this.skip();
+    const ids = runIds().filter((id) => readRun(id).end);
+    assert.ok(ids.length >= 2, 'earlier scenarios left finished runs');
+    const pick = ids.slice(-2).map((runId) => {
+      const start = readRun(runId).events.find((e) => e.kind === 'run-start')!;
+      return { run: { runId, dir: path.join(runsDir(), runId), jobFile: start.jobFile, startedAt: start.startedAt, status: readRun(runId).end!.status, steps: 0 } };
+    });
+    const probe = probeDashboard(api);
+    assert.ok(probe, 'activate() exposes dashboard.onDidPostMessage');
+    try {
+      await vscode.commands.executeCommand('trainingLens.compareRuns', pick[0], pick);
+      const reset = await waitFor('a reset with both runs', () => probe.messages.find((m) => m.type === 'reset' && (m.runs as unknown[]).length === 2), 15_000);
+      assert.deepEqual((reset.runs as Array<{ runId: string }>).map((r) => r.runId), pick.map((p) => p.run.runId));
+      for (const p of pick) await waitFor(`events of ${p.run.runId}`, () => probe.messages.some((m) => m.type === 'events' && m.runId === p.run.runId), 15_000);
+    } finally {
+      probe.dispose();
+    }
   });
 
   test('8. Set Up Native Backend builds tfjs-node against Python\'s TensorFlow; new runs train on it', async function () {

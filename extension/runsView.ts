@@ -1,0 +1,104 @@
+/**
+ * The "Runs" view in the Training Lens activity-bar container: saved and live runs of the workspace, newest first.
+ * Select several and Compare to overlay them in the dashboard (one colour per run); rename; delete.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { renameRun, deleteRun, type RunRecord } from '../src/runs/store';
+import { infoFromRecord, type RunManager } from './runManager';
+import type { Dashboard } from './dashboard';
+
+const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('loading~spin'),
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  cancelled: new vscode.ThemeIcon('circle-slash'),
+  interrupted: new vscode.ThemeIcon('warning'),
+};
+
+export class RunItem extends vscode.TreeItem {
+  constructor(readonly run: RunRecord) {
+    super(run.name ?? infoFromRecord(run).label, vscode.TreeItemCollapsibleState.None);
+    const loss = run.finalLoss != null ? ` · loss ${run.finalLoss.toPrecision(4)}` : '';
+    this.description = `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}`;
+    this.tooltip = new vscode.MarkdownString([
+      `**${path.basename(run.jobFile)}** — ${run.status}`,
+      `started ${new Date(run.startedAt).toLocaleString()}, ${run.steps} steps${run.backend ? ` on ${run.backend}` : ''}`,
+      run.error ? `error: ${run.error.message}` : '',
+      `\`${run.runId}\``,
+    ].filter(Boolean).join('\n\n'));
+    this.iconPath = STATUS_ICON[run.status];
+    this.contextValue = run.status === 'running' ? 'trainingLens.run.live' : 'trainingLens.run';
+    this.id = run.runId;
+    this.command = { command: 'trainingLens.compareRuns', title: 'Show in Dashboard', arguments: [this] };
+  }
+}
+
+export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<RunItem>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly runs: RunManager, private readonly dashboard: Dashboard) {
+    this.view = vscode.window.createTreeView('trainingLens.runs', { treeDataProvider: this, canSelectMany: true, showCollapseAll: false });
+    this.disposables.push(
+      this.view, this.changed,
+      runs.onRunInfo(() => this.refresh()),
+      vscode.commands.registerCommand('trainingLens.runs.refresh', () => this.refresh()),
+      vscode.commands.registerCommand('trainingLens.compareRuns', (item?: RunItem, selected?: RunItem[]) => this.compare(item, selected)),
+      vscode.commands.registerCommand('trainingLens.runs.rename', (item?: RunItem) => this.rename(item)),
+      vscode.commands.registerCommand('trainingLens.runs.delete', (item?: RunItem, selected?: RunItem[]) => this.delete(item, selected)),
+    );
+  }
+
+  refresh(): void { this.changed.fire(); }
+
+  getTreeItem(item: RunItem): vscode.TreeItem { return item; }
+
+  getChildren(item?: RunItem): RunItem[] {
+    if (item) return [];
+    // live runs have no run-end yet: their saved record says "interrupted"; the manager knows better
+    const live = new Set(this.runs.liveRuns.map(r => r.handle.runId));
+    return this.runs.savedRuns().map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r));
+  }
+
+  private targets(item: RunItem | undefined, selected: RunItem[] | undefined): RunItem[] {
+    if (selected?.length) return selected;
+    if (item) return [item];
+    return [...this.view.selection];
+  }
+
+  private async compare(item?: RunItem, selected?: RunItem[]): Promise<void> {
+    let chosen = this.targets(item, selected).map(i => i.run);
+    if (chosen.length === 0) {
+      const picks = await vscode.window.showQuickPick(this.getChildren().map(i => ({ label: String(i.label), description: String(i.description ?? ''), run: i.run })), {
+        title: 'Training Lens: Compare Runs', placeHolder: 'Pick the runs to overlay', canPickMany: true,
+      });
+      if (!picks?.length) return;
+      chosen = picks.map(p => p.run);
+    }
+    this.dashboard.show(chosen.map(r => ({ info: { ...infoFromRecord(r), label: r.name ?? infoFromRecord(r).label }, runDir: r.dir })));
+  }
+
+  private async rename(item?: RunItem): Promise<void> {
+    const target = this.targets(item, undefined)[0];
+    if (!target) return;
+    const name = await vscode.window.showInputBox({ title: 'Rename Run', value: String(target.label), prompt: 'A name for this run (empty: back to the job and time)' });
+    if (name === undefined) return;
+    renameRun(target.run.dir, name);
+    this.refresh();
+  }
+
+  private async delete(item?: RunItem, selected?: RunItem[]): Promise<void> {
+    const targets = this.targets(item, selected).filter(i => i.run.status !== 'running');
+    if (targets.length === 0) return;
+    const what = targets.length === 1 ? `run "${targets[0].label}"` : `${targets.length} runs`;
+    const ok = await vscode.window.showWarningMessage(`Delete ${what} and its log? This cannot be undone.`, { modal: true }, 'Delete');
+    if (ok !== 'Delete') return;
+    for (const t of targets) deleteRun(t.run.dir);
+    this.refresh();
+  }
+
+  dispose(): void { this.disposables.forEach(d => d.dispose()); }
+}
