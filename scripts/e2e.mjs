@@ -47,6 +47,14 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+/** The dead-ReLU job of the diagnosis fixtures, used as is (09-diagnosis): jobs/dead-relu.ts + jobs/lib/data.ts. */
+function addDiagnosisJob(workspace) {
+  const diagnosis = path.join(REPO_ROOT, 'test/fixtures/diagnosis');
+  fs.mkdirSync(path.join(workspace, 'jobs/lib'), { recursive: true });
+  fs.copyFileSync(path.join(diagnosis, 'dead-relu.train.ts'), path.join(workspace, 'jobs/dead-relu.ts'));
+  fs.copyFileSync(path.join(diagnosis, 'lib/data.ts'), path.join(workspace, 'jobs/lib/data.ts'));
+}
+
 function copyDir(src, dst) {
   fs.cpSync(src, dst, { recursive: true, filter: (p) => !p.includes(`${path.sep}.training-lens${path.sep}`) && !p.endsWith(`${path.sep}.training-lens`) });
 }
@@ -104,6 +112,7 @@ async function main() {
   const restricted = { userDataDir: path.join(tmp, 'user-data-restricted'), folder: path.join(tmp, 'restricted-workspace') };
   copyDir(FIXTURE, trusted.folder);
   copyDir(FIXTURE, restricted.folder);
+  addDiagnosisJob(trusted.folder);
   writeUserSettings(trusted.userDataDir, baseSettings({ trust: false }));
   writeUserSettings(restricted.userDataDir, baseSettings({ trust: true }));
 

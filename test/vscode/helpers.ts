@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { poll, sleep } from '../shared/poll.ts';
+import { readRun as sharedReadRun, runIds as sharedRunIds, runsDir as sharedRunsDir, type RunEvent, type RunOnDisk } from '../shared/runs.ts';
 
 export const EXTENSION_ID = 'training-lens.training-lens';
 export const LENS_TITLE = '▶ Train with Training Lens';
@@ -30,44 +31,11 @@ export async function activateExtension(): Promise<unknown> {
 }
 
 // ------------------------------------------------------------------------------------------------------ runs on disk
-export interface RunEvent {
-  kind: string;
-  runId: string;
-  seq: number;
-  t: number;
-  status?: string;
-  [k: string]: unknown;
-}
-export interface RunOnDisk {
-  runId: string;
-  events: RunEvent[];
-  end?: RunEvent;
-}
+export type { RunEvent, RunOnDisk };
 
-export const runsDir = () => path.join(workspaceRoot(), '.training-lens', 'runs');
-
-export function runIds(): string[] {
-  try {
-    return fs.readdirSync(runsDir()).filter((d) => fs.existsSync(path.join(runsDir(), d, 'events.ndjson')));
-  } catch {
-    return [];
-  }
-}
-
-export function readRun(runId: string): RunOnDisk {
-  const file = path.join(runsDir(), runId, 'events.ndjson');
-  const events: RunEvent[] = [];
-  for (const line of (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line) as RunEvent);
-    } catch {
-      // half-written last line of a live run
-    }
-  }
-  const last = events.at(-1);
-  return { runId, events, end: last?.kind === 'run-end' ? last : undefined };
-}
+export const runsDir = () => sharedRunsDir(workspaceRoot());
+export const runIds = (): string[] => sharedRunIds(workspaceRoot());
+export const readRun = (runId: string): RunOnDisk => sharedReadRun(workspaceRoot(), runId);
 
 export const waitForNewRun = (before: string[], timeoutMs = 30_000) =>
   waitFor('a new run folder', () => runIds().find((id) => !before.includes(id)) ?? null, timeoutMs);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import type { Browser, Frame } from 'playwright-core';
 import { e2eEnv, launchBrowser, waitUntil, type Workbench } from './workbench.ts';
+import { readRun, runIds, runsDir, type RunEvent, type RunOnDisk } from '../../shared/runs.ts';
 
 export const env = e2eEnv();
 
@@ -42,46 +43,7 @@ export function useBrowser(): () => Browser {
 }
 
 // ------------------------------------------------------------------------------------------------------ runs on disk
-export interface RunEvent {
-  kind: string;
-  runId: string;
-  seq: number;
-  t: number;
-  status?: string;
-  [k: string]: unknown;
-}
-export interface RunOnDisk {
-  runId: string;
-  dir: string;
-  events: RunEvent[];
-  end?: RunEvent;
-}
-
-export const runsDir = (workspace: string) => path.join(workspace, '.training-lens', 'runs');
-
-export function runIds(workspace: string): string[] {
-  try {
-    return fs.readdirSync(runsDir(workspace)).filter((d) => fs.existsSync(path.join(runsDir(workspace), d, 'events.ndjson')));
-  } catch {
-    return [];
-  }
-}
-
-export function readRun(workspace: string, runId: string): RunOnDisk {
-  const dir = path.join(runsDir(workspace), runId);
-  const text = fs.existsSync(path.join(dir, 'events.ndjson')) ? fs.readFileSync(path.join(dir, 'events.ndjson'), 'utf8') : '';
-  const events: RunEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line) as RunEvent);
-    } catch {
-      // a half-written last line while the run is live
-    }
-  }
-  const last = events.at(-1);
-  return { runId, dir, events, end: last?.kind === 'run-end' ? last : undefined };
-}
+export { readRun, runIds, runsDir, type RunEvent, type RunOnDisk };
 
 /** Waits for a run folder that was not in `before` to appear and returns its id. */
 export async function waitForNewRun(workspace: string, before: string[], timeoutMs = 30_000): Promise<string> {
