@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { EventBody, RunEvent, RunError } from '../protocol';
+import type { EventBody, RunEvent, RunError, SourceLocation } from '../protocol';
 import { RUN_CONFIG_ENV, type RunConfig, type HostCommand } from './config';
 import { selectBackend } from './backend';
 import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY } from './bundle';
@@ -55,7 +55,8 @@ function toRunError(e: unknown): RunError {
   if (e instanceof JobBuildError) return { message: e.message, location: e.location };
   if (e instanceof NonFiniteLossError) return { message: e.message, stack: e.stack, location: e.location };
   const err = e instanceof Error ? e : new Error(String(e));
-  return { message: `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`, stack: err.stack, location: userLocation(err.stack, isUser) };
+  const location = userLocation(err.stack, isUser) ?? (err as Error & { fitLocation?: SourceLocation }).fitLocation;
+  return { message: `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`, stack: err.stack, location };
 }
 
 const realExit = process.exit.bind(process);

@@ -233,6 +233,13 @@ export class Instrumentation {
       }
       if (this.stopRequested) throw new CancelledError();
       return result;
+    } catch (e) {
+      // tfjs validates inputs after an await inside fit: the error's stack has no frame of the user's code. Say
+      // where fit was called instead.
+      if (e instanceof Error && !(e instanceof CancelledError) && location && !userLocation(e.stack, this.opts.isUserFile)) {
+        (e as Error & { fitLocation?: SourceLocation }).fitLocation = location;
+      }
+      throw e;
     } finally {
       if (probes.deadRelu && dead.windowSteps > 0) {
         const reading = await dead.read();

@@ -84,6 +84,13 @@ test('a job that throws ends in error at the user\'s TS line', async () => {
   assert.equal(events.at(-1), end);
 });
 
+test('an error tfjs raises inside fit points at the fit call', async () => {
+  const { end } = await runJob('bad-input.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /expected .*shape \[3\]/);
+  assert.deepEqual({ file: end.error!.location?.file, line: end.error!.location?.line }, { file: path.join(JOBS, 'bad-input.train.ts'), line: 6 });
+});
+
 test('a syntax error names the file, line and column', async () => {
   const { end } = await runJob('syntax-error.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'error');
