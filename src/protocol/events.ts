@@ -32,6 +32,10 @@ export const runStartEvent = z.object({
   argv: z.object({ epochs: z.number().int().positive().optional() }).default({}),
   /** set when this run trains a patched copy of the job ("try the fix"): the fix and the run it is compared with */
   variant: z.object({ of: z.string().optional(), title: z.string() }).optional(),
+  /** hyper-parameter values a sweep passed to this run (what `hparams()` in the job returns over its defaults) */
+  hparams: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  /** the sweep this run is a trial of */
+  sweep: z.object({ id: z.string(), trial: z.number().int().nonnegative() }).optional(),
 });
 
 /** Emitted when a (patched) fit/fitDataset starts: the model is only known then, not at run start. */
@@ -65,6 +69,8 @@ export const batchEvent = z.object({
   loss: finiteOrNull,
   metrics: z.record(z.string(), finiteOrNull),
   lr: z.number().nullable(),
+  /** the optimizer's momentum (or Adam-family beta1) when a schedule moves it (1cycle) */
+  momentum: z.number().nullable().optional(),
 });
 
 export const epochEvent = z.object({
@@ -83,6 +89,13 @@ export const gradNormsEvent = z.object({
   variables: z.record(z.string(), finiteOrNull),
   /** per layer: sqrt of the sum of its variables' squared norms */
   layers: z.record(z.string(), finiteOrNull),
+  /** set when the optimizer clips gradients (training-lens toolkit): global norm before and after clipping */
+  clip: z.object({
+    mode: z.enum(['value', 'norm']),
+    threshold: z.number().positive(),
+    preNorm: finiteOrNull,
+    postNorm: finiteOrNull,
+  }).optional(),
 });
 
 export const histogramEvent = z.object({

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { EventBody, RunEvent, RunError, SourceLocation } from '../protocol';
-import { RUN_CONFIG_ENV, type RunConfig, type HostCommand } from './config';
+import { RUN_CONFIG_ENV, HPARAMS_ENV, type RunConfig, type HostCommand } from './config';
 import { selectBackend } from './backend';
 import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY } from './bundle';
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
@@ -100,7 +100,9 @@ async function main(cfg: RunConfig): Promise<void> {
     kind: 'run-start', jobFile: cfg.jobFile, backend: backend.name, backendNotes: backend.notes,
     startedAt: new Date(started).toISOString(), argv: cfg.epochs ? { epochs: cfg.epochs } : {},
     variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
+    hparams: cfg.hparams, sweep: cfg.sweep,
   });
+  if (cfg.hparams) process.env[HPARAMS_ENV] = JSON.stringify(cfg.hparams);
   instrumentation = new Instrumentation(tf, { emit, probes: cfg.probes, epochsOverride: cfg.epochs, isUserFile: isUser });
   instrumentation.install();
 

@@ -19,7 +19,14 @@ export interface RunConfig {
   diagnosis?: Partial<DiagnosisSettings>;
   /** a variant of the job: its patched source (the job file itself is never modified) and what it tries */
   variant?: RunVariant;
+  /** hyper-parameter values for this run (a sweep trial): `hparams()` in the job returns them over its defaults */
+  hparams?: Record<string, number | string | boolean>;
+  /** the sweep this run is a trial of */
+  sweep?: { id: string; trial: number };
 }
+
+/** Env var the child sets from RunConfig.hparams before the job loads (also usable outside Training Lens). */
+export const HPARAMS_ENV = 'TRAINING_LENS_HPARAMS';
 
 export interface RunVariant {
   /** absolute path -> patched text, trained instead of the file's own (which is never written) */

@@ -25,6 +25,9 @@ export interface LaunchOptions {
   diagnosis?: Partial<DiagnosisSettings>;
   /** train a patched copy of the job (in memory; the file is untouched) */
   variant?: RunVariant;
+  /** hyper-parameter values for this run (a sweep trial) */
+  hparams?: Record<string, number | string | boolean>;
+  sweep?: { id: string; trial: number };
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
   /** how long a stop may take before the child is killed */
@@ -57,6 +60,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const config: RunConfig = {
     runId, jobFile, runDir, backend: opts.backend ?? 'auto', epochs: opts.epochs,
     probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis, variant: opts.variant,
+    hparams: opts.hparams, sweep: opts.sweep,
   };
   // Keep the patched source next to its run: what was trained must stay inspectable.
   for (const [file, text] of Object.entries(opts.variant?.files ?? {})) {
