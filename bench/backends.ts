@@ -4,8 +4,17 @@
  * TRAINING_LENS_NATIVE_DIR variable, else ${XDG_CACHE_HOME:-~/.cache}/training-lens/native), wasm, cpu — plain `fit`
  * and `fit` with Training Lens's default probes. One worker process per backend (each holds its own tf instance and
  * models); the parent interleaves their measurements round by round (the machine's load drifts) and prints medians.
+ * Then every example job (examples/*.train.ts, one epoch) trains through the real runner on each backend, as a user's
+ * run would: the median ms/step comes from its batch events, and `auto` names the backend a run would pick.
+ * `--examples none` skips that part; `--examples fashion-mlp,toolkit` picks some.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { launchRun } from '../src/runner/launch';
+import { runnerEntry } from '../src/runner/entry';
+import type { RunEvent } from '../src/protocol';
 import { selectBackend, NATIVE_DIR_ENV, type BackendPreference } from '../src/runner/backend';
 import { Instrumentation, DEFAULT_PROBES } from '../src/runner/instrument';
 import { defaultNativeDir, readMarker } from '../src/native/setup';
@@ -110,6 +119,44 @@ async function main(): Promise<void> {
     console.log(`${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}`);
   }
   for (const b of benches) b.child.kill();
+  await benchExamples(env);
+}
+
+/** One epoch of each example job on each backend, through the real runner (bundling, instrumentation, IPC). */
+async function benchExamples(env: NodeJS.ProcessEnv): Promise<void> {
+  const which = arg('examples', 'all');
+  if (which === 'none') return;
+  const root = path.resolve(__dirname, '..');
+  const dir = path.join(root, 'examples');
+  const jobs = fs.readdirSync(dir).filter(f => f.endsWith('.train.ts')).sort()
+    .filter(f => which === 'all' || which.split(',').includes(f.replace(/\.train\.ts$/, '')));
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-backends-'));
+  const entry = runnerEntry(path.join(root, 'src', 'runner'));
+  console.log(`\nexamples, 1 epoch each through the runner (median ms/step from batch events, first step excluded)`);
+  console.log(`${'example'.padEnd(22)} ${['node', 'wasm', 'cpu'].map(b => b.padStart(16)).join('')}   auto picks`);
+  for (const job of jobs) {
+    const cells: string[] = [];
+    let auto = '';
+    for (const preference of ['node', 'wasm', 'cpu'] as const) {
+      const events: RunEvent[] = [];
+      const handle = launchRun({ jobFile: path.join(dir, job), runsDir, backend: preference, epochs: 1, env, ...entry });
+      handle.onEvent(e => events.push(e));
+      const end = await handle.done;
+      const start = events.find(e => e.kind === 'fit-start');
+      const backend = start?.kind === 'fit-start' ? start.backend ?? '' : '';
+      const times = events.filter(e => e.kind === 'batch').map(e => e.t);
+      const steps = times.slice(1).map((t, i) => t - times[i]).slice(1);
+      if (end.status !== 'ok' || steps.length === 0) {
+        cells.push((end.status === 'ok' ? 'no steps' : 'unavailable').padStart(16));
+        continue;
+      }
+      const fellBack = backend && backend !== (preference === 'node' ? 'tensorflow' : preference) ? ` (${backend})` : '';
+      cells.push(`${median(steps).toFixed(1)}${fellBack}`.padStart(16));
+      if (!auto) auto = backend; // auto tries node, then wasm, then cpu: the first that trains is its pick
+    }
+    console.log(`${job.replace(/\.train\.ts$/, '').padEnd(22)} ${cells.join('')}   ${auto || 'none'}`);
+  }
+  fs.rmSync(runsDir, { recursive: true, force: true });
 }
 
 const wi = process.argv.indexOf('--worker');
