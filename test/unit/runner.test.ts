@@ -65,6 +65,15 @@ test('fitDataset and local imports work; --epochs overrides the job', async () =
   assert.ok(fit?.kind === 'fit-start' && fit.method === 'fitDataset' && fit.epochs === 3);
 });
 
+test('a job\'s own tfjs callbacks (BaseCallback instances) work alongside the runner\'s', async () => {
+  const { events, end } = await runJob('callbacks.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'ok', end.error?.message);
+  const epochs = events.filter(e => e.kind === 'epoch').length;
+  assert.ok(epochs > 1 && epochs < 40 + 1, `tfjs earlyStopping stopped the first fit early (${epochs} epochs in all)`);
+  const log = events.find(e => e.kind === 'log' && /early stopping after (\d+) epochs; plain callback saw 1 epoch/.test(e.text));
+  assert.ok(log, 'the job finished both fits with its own callbacks called');
+});
+
 test('a model wasm cannot train moves to cpu and still trains', async () => {
   const { events, end } = await runJob('conv.train.ts', { backend: 'wasm' });
   assert.equal(end.status, 'ok', end.error?.message);
