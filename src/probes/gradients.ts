@@ -5,12 +5,15 @@
  */
 import type { Tf, Tensor, Optimizer } from '../runner/tfTypes';
 import { histogram, type Histogram } from './histogram';
+import { readClip } from '../toolkit/clipping';
 
 type ComputeGradients = Optimizer['computeGradients'];
 
 export interface GradientReading {
   variables: Record<string, number>;
   histograms?: Record<string, Histogram>;
+  /** when the optimizer clips (training-lens toolkit): the step's global gradient norm before and after */
+  clip?: { mode: 'value' | 'norm'; threshold: number; preNorm: number; postNorm: number };
 }
 
 export class GradientProbe {
@@ -18,6 +21,7 @@ export class GradientProbe {
   private pendingNorms: Tensor | undefined;
   private pendingGrads: Map<string, Tensor> | undefined;
   private restoreFn: (() => void) | undefined;
+  private optimizer: Optimizer | undefined;
   /** Set by the owner before a step whose gradients should be binned as histograms. */
   captureHistograms = false;
   /** Count of computeGradients calls since the last read (1 per step when fit drives the optimizer). */
@@ -27,6 +31,7 @@ export class GradientProbe {
 
   install(optimizer: Optimizer): void {
     if (this.restoreFn) return;
+    this.optimizer = optimizer;
     const tf = this.tf;
     const hadOwn = Object.prototype.hasOwnProperty.call(optimizer, 'computeGradients');
     const original = optimizer.computeGradients as ComputeGradients;
@@ -69,7 +74,9 @@ export class GradientProbe {
       for (const [name, t] of this.pendingGrads) histograms[name] = histogram(await t.data(), bins);
       this.disposeGrads();
     }
-    return { variables, histograms };
+    // computed by the clipping wrapper during the same step (see src/toolkit/clipping.ts)
+    const clip = await readClip(this.optimizer);
+    return { variables, histograms, clip };
   }
 
   private disposeGrads(): void {
@@ -80,6 +87,7 @@ export class GradientProbe {
   uninstall(): void {
     this.restoreFn?.();
     this.restoreFn = undefined;
+    this.optimizer = undefined;
     this.pendingNorms?.dispose();
     this.pendingNorms = undefined;
     this.disposeGrads();

@@ -15,6 +15,9 @@ import type { SourceLocation } from '../protocol';
 
 export const TF_GLOBAL_KEY = '__trainingLensTf';
 export const NODE_GLOBAL_KEY = '__trainingLensTfNode';
+export const TOOLKIT_GLOBAL_KEY = '__trainingLensToolkit';
+/** the bare import a job uses for the toolkit (src/toolkit) */
+export const TOOLKIT_MODULE = 'training-lens';
 
 const TF_IMPORT = /^@tensorflow\/tfjs(-(core|layers|data|converter|backend-cpu|backend-wasm|backend-webgl|node|node-gpu))?(\/.*)?$/;
 
@@ -30,6 +33,8 @@ export interface BundleOptions {
   outFile: string;
   /** names exported by the tf instance (the shim re-exports each of them as a named export) */
   tfExportNames: string[];
+  /** names exported by the toolkit the runner installs (`import { nadam } from 'training-lens'`) */
+  toolkitExportNames: string[];
   /** absolute path -> text to bundle instead of that file's (a fix being tried); the files stay untouched */
   overrides?: Record<string, string>;
 }
@@ -57,10 +62,14 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
         path: /tfjs-node/.test(args.path) ? 'tfjs-node' : 'tfjs',
         namespace: 'training-lens-shim',
       }));
+      // Registered before the bare-package rule: the toolkit never comes from node_modules.
+      build.onResolve({ filter: /^training-lens$/ }, () => ({ path: 'toolkit', namespace: 'training-lens-shim' }));
       build.onLoad({ filter: /.*/, namespace: 'training-lens-shim' }, args => ({
-        contents: args.path === 'tfjs-node'
-          ? shimSource(NODE_GLOBAL_KEY, opts.tfExportNames.concat('node'))
-          : shimSource(TF_GLOBAL_KEY, opts.tfExportNames),
+        contents: args.path === 'toolkit'
+          ? shimSource(TOOLKIT_GLOBAL_KEY, opts.toolkitExportNames)
+          : args.path === 'tfjs-node'
+            ? shimSource(NODE_GLOBAL_KEY, opts.tfExportNames.concat('node'))
+            : shimSource(TF_GLOBAL_KEY, opts.tfExportNames),
         loader: 'js',
       }));
       // Bare package imports: external, pinned to an absolute URL resolved the way Node would from the importer.

@@ -8,11 +8,12 @@ import { pathToFileURL } from 'node:url';
 import type { EventBody, RunEvent, RunError, SourceLocation } from '../protocol';
 import { RUN_CONFIG_ENV, HPARAMS_ENV, type RunConfig, type HostCommand } from './config';
 import { selectBackend } from './backend';
-import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY } from './bundle';
+import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY, TOOLKIT_GLOBAL_KEY } from './bundle';
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
 import { userLocation, isUserFrame } from './stack';
 import { tfForJob } from './callSites';
 import { DiagnosisEngine } from '../detectors/engine';
+import { createToolkit } from '../toolkit';
 
 const config = JSON.parse(process.env[RUN_CONFIG_ENV] ?? 'null') as RunConfig | null;
 if (!config || !process.send) {
@@ -107,10 +108,16 @@ async function main(cfg: RunConfig): Promise<void> {
   instrumentation.install();
 
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
-  await bundleJob({ jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf), overrides: cfg.variant?.files });
   const jobTf = tfForJob(tf, isUser);
+  // `import ... from 'training-lens'`: built on the job's tf instance (tfjs checks optimizers and callbacks by class)
+  const toolkit = createToolkit(jobTf, { runDir: cfg.runDir });
+  await bundleJob({
+    jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf), toolkitExportNames: Object.keys(toolkit),
+    overrides: cfg.variant?.files,
+  });
   (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = jobTf;
   (globalThis as Record<string, unknown>)[NODE_GLOBAL_KEY] = jobTf;
+  (globalThis as Record<string, unknown>)[TOOLKIT_GLOBAL_KEY] = toolkit;
   await import(pathToFileURL(bundleFile).href);
   await instrumentation.idle(); // a job may start fit without awaiting it
   if (instrumentation.stopping) end('cancelled');

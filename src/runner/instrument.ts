@@ -13,6 +13,7 @@ import { LayerTaps } from '../probes/layerTaps';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
+import { MOMENTUM_KEY } from '../toolkit/schedules';
 
 export interface ProbeSettings {
   gradNorms: boolean;
@@ -151,7 +152,8 @@ export class Instrumentation {
         const loss = logs?.loss ?? NaN;
         const metrics: Record<string, number | null> = {};
         for (const [k, v] of Object.entries(logs ?? {})) if (k !== 'loss' && k !== 'batch' && k !== 'size') metrics[k] = finite(v);
-        this.opts.emit({ kind: 'batch', step, epoch, batch, loss: finite(loss), metrics, lr: learningRate(model) });
+        const momentum = momentumOf(model);
+        this.opts.emit({ kind: 'batch', step, epoch, batch, loss: finite(loss), metrics, lr: learningRate(model), ...(momentum == null ? {} : { momentum }) });
         if (probes.gradNorms) {
           const reading = await grads.read(probes.histogramBins);
           if (reading) {
@@ -159,6 +161,7 @@ export class Instrumentation {
             this.opts.emit({
               kind: 'grad-norms', step,
               variables: mapValues(reading.variables, finite), layers: mapValues(layers, finite),
+              ...(reading.clip ? { clip: { ...reading.clip, preNorm: finite(reading.clip.preNorm), postNorm: finite(reading.clip.postNorm) } } : {}),
             });
             for (const [variable, h] of Object.entries(reading.histograms ?? {})) {
               this.opts.emit({ kind: 'histogram', step, of: 'grad', layer: layerOf(variable), variable, ...h });
@@ -198,7 +201,11 @@ export class Instrumentation {
       },
       onEpochBegin: async (ep: number) => { epoch = ep; },
     };
-    config.callbacks = [...toArray(config.callbacks), callback];
+    // tfjs takes either plain callback objects or BaseCallback instances, never a mix: wrap the plain ones (ours too)
+    // so a job's real callbacks (tf.callbacks.earlyStopping, the toolkit's schedules) keep working.
+    const yieldEvery = (config as { yieldEvery?: unknown }).yieldEvery as ConstructorParameters<Tf['CustomCallback']>[1];
+    const asCallback = (c: unknown) => isBaseCallback(c) ? c : new tf.CustomCallback(c as ConstructorParameters<Tf['CustomCallback']>[0], yieldEvery);
+    config.callbacks = [...toArray(config.callbacks).map(asCallback), asCallback(callback)];
     const callArgs = [...args];
     callArgs[configIndex] = config;
 
@@ -254,6 +261,11 @@ export class Instrumentation {
   }
 }
 
+function isBaseCallback(c: unknown): boolean {
+  const cb = c as { setParams?: unknown; setModel?: unknown } | null;
+  return typeof cb?.setParams === 'function' && typeof cb?.setModel === 'function';
+}
+
 function toArray(callbacks: unknown): unknown[] {
   if (callbacks == null) return [];
   return Array.isArray(callbacks) ? callbacks : [callbacks];
@@ -282,6 +294,12 @@ function stepsOf(x: unknown, config: FitArgs): number | null {
 function learningRate(model: LayersModel): number | null {
   const lr = (model.optimizer as unknown as { learningRate?: unknown })?.learningRate;
   return typeof lr === 'number' && Number.isFinite(lr) ? lr : null;
+}
+
+/** Set on the optimizer by a toolkit schedule that moves momentum (1cycle). */
+function momentumOf(model: LayersModel): number | null {
+  const m = (model.optimizer as unknown as Record<symbol, unknown> | undefined)?.[MOMENTUM_KEY];
+  return typeof m === 'number' && Number.isFinite(m) ? m : null;
 }
 
 function lossName(model: LayersModel): string | null {

@@ -22,7 +22,7 @@ export function frames(stack: string | undefined): SourceLocation[] {
 export function isUserFrame(file: string): boolean {
   if (file.startsWith('node:') || !/^([A-Za-z]:)?[\\/]/.test(file)) return false;
   if (/[\\/]node_modules[\\/]/.test(file) || file.endsWith('.bundle.mjs')) return false;
-  return !/[\\/](dist[\\/](runner|cli|extension)\.js|src[\\/](runner|probes|runs|cli)[\\/][^\\/]+\.ts)$/.test(file);
+  return !/[\\/](dist[\\/](runner|cli|extension)\.js|src[\\/](runner|probes|runs|cli|toolkit)[\\/][^\\/]+\.ts)$/.test(file);
 }
 
 export function userLocation(stack: string | undefined, isUser: (file: string) => boolean = isUserFrame): SourceLocation | undefined {

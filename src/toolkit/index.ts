@@ -1,0 +1,47 @@
+/**
+ * The `training-lens` module a job imports (`import { nadam, hparams, schedules } from 'training-lens'`): the
+ * runner builds it with the job's own tf instance (so tfjs' `instanceof` checks hold) and the run folder, and the
+ * bundler resolves the import to it. Everything is plain tfjs underneath: a job using it still trains anywhere
+ * the toolkit is created the same way.
+ */
+import type { Tf } from '../runner/tfTypes';
+import { createOptimizers } from './optimizers';
+import { createClip } from './clipping';
+import { createMcPredict } from './mc';
+import { hparams } from './hparams';
+import { createSchedules } from './schedules';
+import { createCallbacks } from './callbacks';
+
+export interface ToolkitEnv {
+  /** the run's folder (checkpoints go under it) */
+  runDir?: string;
+}
+
+export function createToolkit(tf: Tf, env: ToolkitEnv) {
+  const regularizers = {
+    /** l1: loss + λ·Σ|w| (sparse weights) */
+    l1: tf.regularizers.l1,
+    /** l2 (weight decay): loss + λ·Σw² */
+    l2: tf.regularizers.l2,
+    /** both: { l1, l2 } */
+    l1l2: tf.regularizers.l1l2,
+  };
+  return {
+    ...createOptimizers(tf),
+    /** clip the gradients of any tfjs optimizer: clip(optimizer, { clipNorm: 1 }) or { clipValue: 0.5 } */
+    clip: createClip(tf),
+    /** Monte Carlo dropout: mean and std over `samples` predictions with dropout active */
+    mcPredict: createMcPredict(tf),
+    /** the job's hyper-parameters, overridden by a sweep trial's values */
+    hparams,
+    ...regularizers,
+    regularizers,
+    /** max-norm: rescales each unit's incoming weights to norm ≤ maxValue after every step (kernelConstraint) */
+    maxNorm: tf.constraints.maxNorm,
+    ...createSchedules(tf),
+    ...createCallbacks(tf, env),
+  };
+}
+
+export type Toolkit = ReturnType<typeof createToolkit>;
+
