@@ -24,10 +24,18 @@ export const webviewOptions = {
   format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'info',
 };
 
+/** The Sweep panel webview bundle (test/webview/sweep.test.ts builds it with the same options). */
+export const sweepWebviewOptions = { ...webviewOptions, entryPoints: ['webview/sweep.ts'], outfile: path.join(outdir, 'sweep.js') };
+
 const builds = [
   { ...nodeCommon, entryPoints: ['extension/extension.ts'], outfile: path.join(outdir, 'extension.js'), external: [...nodeCommon.external, 'vscode'] },
   { ...nodeCommon, entryPoints: ['src/runner/child.ts'], outfile: path.join(outdir, 'runner.js') },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: path.join(outdir, 'cli.js') },
+  // Compare Optimizers: the child that computes the paths, and its webview
+  { ...nodeCommon, entryPoints: ['src/playground/child.ts'], outfile: path.join(outdir, 'playground.js') },
+  { ...webviewOptions, entryPoints: ['webview/playground.ts'], outfile: path.join(outdir, 'playground-webview.js') },
+  // the Sweep panel (its `import './sweep.css'` becomes dist/sweep.css)
+  sweepWebviewOptions,
   webviewOptions,
 ];
 
@@ -35,6 +43,7 @@ const builds = [
 function copyAssets() {
   fs.mkdirSync(path.join(outdir, 'wasm'), { recursive: true });
   fs.copyFileSync('webview/dashboard.css', path.join(outdir, 'webview.css'));
+  fs.copyFileSync('webview/playground.css', path.join(outdir, 'playground.css'));
   const wasmDist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   for (const f of fs.readdirSync(wasmDist).filter(f => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDist, f), path.join(outdir, 'wasm', f));
 }
@@ -47,5 +56,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve('esbuild.c
   } else {
     await Promise.all(builds.map(b => esbuild.build(b)));
     copyAssets();
+    // editor types of `import ... from 'training-lens'` (Training Lens: Add Toolkit Types copies them)
+    const { writeToolkitTypes } = await import('./scripts/toolkit-types.mjs');
+    writeToolkitTypes(path.join(outdir, 'toolkit-types'));
   }
 }

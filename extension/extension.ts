@@ -14,6 +14,9 @@ import { applyEdits } from '../src/guidelines/edits';
 import { registerGuidelineFeatures } from './guidelines';
 import { registerNativeBackend } from './native';
 import { RunsView } from './runsView';
+import { registerSweep } from './sweep';
+import { registerPlayground } from './playground';
+import { registerToolkitTypes } from './toolkitTypes';
 import type { HostToWebview } from '../src/protocol';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
@@ -34,6 +37,9 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   context.subscriptions.push(output, runs, dashboard, new RunStatusBar(runs), runtimeFindings, new RunsView(runs, dashboard));
   registerNativeBackend(context, output); // "Set Up Native Backend"; runs use a verified build from then on
   registerGuidelineFeatures(context); // parse-only: lenses, hovers, lint and quick fixes work in Restricted Mode
+  registerSweep(context, { runs, dashboard, output, checkTrust }); // Sweep: random search, each trial a normal run
+  registerPlayground(context, output); // Compare Optimizers: paths computed in a child process, no job code runs
+  registerToolkitTypes(context, output); // Add Toolkit Types: editor types of `import ... from 'training-lens'`
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),

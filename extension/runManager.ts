@@ -23,6 +23,9 @@ function diagnosisSettings(config: vscode.WorkspaceConfiguration): Partial<Diagn
   return out;
 }
 
+/** A sweep trial's part of a run (extension/sweep.ts). */
+export interface SweepTrialLaunch { hparams: Record<string, number>; sweep: { id: string; trial: number }; epochs: number; label: string }
+
 export interface LiveRun {
   handle: RunHandle;
   events: RunEvent[];
@@ -50,10 +53,13 @@ export class RunManager implements vscode.Disposable {
     return runsDirOf(folder ? folder.uri.fsPath : path.dirname(jobFile));
   }
 
-  /** Starts a run of the job; with a variant, of a patched copy (the files themselves are never written). */
-  start(jobFile: string, variant?: RunVariant): LiveRun {
+  /**
+   * Starts a run of the job; with a variant, of a patched copy (the files themselves are never written); with
+   * `trial`, as a sweep trial (its hparams, epoch budget and label).
+   */
+  start(jobFile: string, variant?: RunVariant, trial?: SweepTrialLaunch): LiveRun {
     const config = vscode.workspace.getConfiguration('trainingLens', vscode.Uri.file(jobFile));
-    const epochs = config.get<number>('epochs') || undefined;
+    const epochs = trial?.epochs ?? (config.get<number>('epochs') || undefined);
     const handle = launchRun({
       jobFile,
       runsDir: this.runsDirFor(jobFile),
@@ -68,12 +74,13 @@ export class RunManager implements vscode.Disposable {
       },
       diagnosis: diagnosisSettings(config),
       variant,
+      hparams: trial?.hparams, sweep: trial?.sweep,
       ...runnerEntry(path.join(this.extensionPath, 'dist')),
     });
     const startedAt = new Date().toISOString();
     const info: RunInfo = {
       runId: handle.runId, jobFile, startedAt, status: 'running',
-      label: variant ? `try: ${variant.title}` : labelOf(jobFile, startedAt),
+      label: trial?.label ?? (variant ? `try: ${variant.title}` : labelOf(jobFile, startedAt)),
     };
     const run: LiveRun = { handle, events: [], info, variant };
     this.live.set(handle.runId, run);

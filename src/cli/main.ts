@@ -14,12 +14,13 @@ import { withRuntimeFixes } from '../detectors/fixes';
 import type { RunEvent } from '../protocol';
 import { lintCommand } from '../analysis/lintFiles';
 import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
+import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
 
 const USAGE = `Usage:
   training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
   training-lens report <run folder | events.ndjson> [--json]
   training-lens lint <files or folders...> [--format text|json]
-${SETUP_NATIVE_USAGE}`;
+${SETUP_NATIVE_USAGE}${SWEEP_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -173,6 +174,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'train': return await train(rest);
       case 'report': return reportCommand(rest);
       case 'lint': return lint(rest);
+      case 'sweep': {
+        const { positional, flags } = parseArgs(rest, SWEEP_FLAGS);
+        return await sweepCommand(positional, flags, { out: write, err: l => process.stderr.write(l + '\n') }, { ...runnerEntry(__dirname), env: nativeRunEnv() });
+      }
       case 'setup-native': return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, { out: write, err: l => process.stderr.write(l + '\n') });
       case undefined: case '-h': case '--help': case 'help': write(USAGE); return command ? 0 : 2;
       default: throw new UsageError(`unknown command '${command}'`);

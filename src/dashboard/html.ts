@@ -15,6 +15,8 @@ export interface DashboardHtmlOptions {
   /** webview URI of dist/webview.css */
   styleUri: string;
   title?: string;
+  /** text shown until the script has built the page (default: the dashboard's "Waiting for the first batch…") */
+  placeholder?: string;
 }
 
 /** 32 characters of base64url from a CSPRNG (valid in a CSP `nonce-` source). */
@@ -24,7 +26,7 @@ export function makeNonce(): string {
 
 const NONCE_RE = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -38,13 +40,18 @@ export function dashboardCsp(cspSource: string, nonce: string): string {
   ].join('; ') + ';';
 }
 
-export function renderDashboardHtml(opts: DashboardHtmlOptions): string {
-  if (!NONCE_RE.test(opts.nonce)) throw new Error('renderDashboardHtml: nonce must be base64/base64url (use makeNonce())');
+/** The CSP for a Training Lens webview page, after checking its inputs (`who` names the caller in errors). */
+export function checkedCsp(who: string, cspSource: string, nonce: string): string {
+  if (!NONCE_RE.test(nonce)) throw new Error(`${who}: nonce must be base64/base64url (use makeNonce())`);
   // A source list, e.g. code-server's `'self' https://*.vscode-cdn.net`: only what could end the directive is refused.
-  if (/[;,"<>]/.test(opts.cspSource) || opts.cspSource.trim() === '') {
-    throw new Error(`renderDashboardHtml: invalid cspSource ${JSON.stringify(opts.cspSource)}`);
+  if (/[;,"<>]/.test(cspSource) || cspSource.trim() === '') {
+    throw new Error(`${who}: invalid cspSource ${JSON.stringify(cspSource)}`);
   }
-  const csp = dashboardCsp(opts.cspSource.trim(), opts.nonce);
+  return dashboardCsp(cspSource.trim(), nonce);
+}
+
+export function renderDashboardHtml(opts: DashboardHtmlOptions): string {
+  const csp = checkedCsp('renderDashboardHtml', opts.cspSource, opts.nonce);
   const title = opts.title ?? 'Training Lens';
   return `<!DOCTYPE html>
 <html lang="en">
@@ -56,7 +63,7 @@ export function renderDashboardHtml(opts: DashboardHtmlOptions): string {
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<div id="app"><p id="empty" class="empty">Waiting for the first batch\u2026</p></div>
+<div id="app"><p id="empty" class="empty">${escapeHtml(opts.placeholder ?? 'Waiting for the first batch\u2026')}</p></div>
 <script nonce="${escapeHtml(opts.nonce)}" src="${escapeHtml(opts.scriptUri)}"></script>
 </body>
 </html>

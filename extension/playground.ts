@@ -1,0 +1,126 @@
+/**
+ * "Training Lens: Compare Optimizers": a panel showing the paths of eight optimizers on 2-D surfaces. The host owns
+ * the controls' state and the last result and replays both on `ready` (first load, reload, re-shown panel); the
+ * paths are computed in a child process (src/playground/child.ts -> dist/playground.js) with the toolkit's
+ * optimizers on tfjs, never on the extension host's thread. The child lives as long as the panel.
+ */
+import * as vscode from 'vscode';
+import { renderDashboardHtml, makeNonce } from '../src/dashboard/html';
+import {
+  DEFAULT_PLAYGROUND_REQUEST, parsePlaygroundRequest, parsePlaygroundToHost,
+  type HostToPlayground, type PlaygroundRequest, type PlaygroundResult,
+} from '../src/protocol/playground';
+import { PlaygroundWorker, playgroundEntry } from '../src/playground/worker';
+
+export const PLAYGROUND_COMMAND = 'trainingLens.compareOptimizers';
+export const PLAYGROUND_VIEW_TYPE = 'trainingLens.playground';
+const STATE_KEY = 'trainingLens.playground.request';
+
+const sameRequest = (a: PlaygroundRequest, b: PlaygroundRequest): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export class Playground implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private worker: PlaygroundWorker | undefined;
+  private request: PlaygroundRequest;
+  private result: PlaygroundResult | null = null;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<HostToPlayground>();
+  /** every message sent to the webview (tests) */
+  readonly onDidPostMessage = this.posted.event;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
+    // a request saved by an older version may not fit today's schema: start from the default then
+    const saved = parsePlaygroundRequest(context.globalState.get(STATE_KEY));
+    this.request = saved.ok ? saved.value : DEFAULT_PLAYGROUND_REQUEST;
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Compare Optimizers', vscode.ViewColumn.Active,
+      { enableScripts: true, localResourceRoots: [dist] });
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
+    panel.webview.html = renderDashboardHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'playground-webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'playground.css')).toString(),
+      title: 'Compare Optimizers',
+      placeholder: 'Computing the optimizer paths\u2026',
+    });
+    this.worker = new PlaygroundWorker(playgroundEntry(dist.fsPath));
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage(raw => this.onMessage(raw)),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.worker?.dispose();
+        this.worker = undefined;
+        this.panelDisposables.forEach(d => d.dispose());
+        this.panelDisposables = [];
+      }),
+    );
+    this.compute();
+  }
+
+  private onMessage(raw: unknown): void {
+    const r = parsePlaygroundToHost(raw);
+    if (!r.ok) { this.output.warn(`Compare Optimizers sent an invalid message: ${r.reason}`); return; }
+    const msg = r.value;
+    switch (msg.type) {
+      case 'ready':
+        this.post({ type: 'state', request: this.request, result: this.result && sameRequest(this.result.request, this.request) ? this.result : null });
+        break;
+      case 'request':
+        this.request = msg.request;
+        void this.context.globalState.update(STATE_KEY, this.request);
+        this.post({ type: 'computing', request: this.request });
+        this.compute();
+        break;
+      case 'error':
+        this.output.error(`Compare Optimizers: ${msg.message}`);
+        break;
+    }
+  }
+
+  private compute(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    const request = this.request;
+    if (this.result && sameRequest(this.result.request, request)) {
+      this.post({ type: 'state', request, result: this.result });
+      return;
+    }
+    worker.compute(request).then(outcome => {
+      if (outcome.kind !== 'result' || !sameRequest(request, this.request)) return;
+      this.result = outcome.result;
+      this.output.info(`Compare Optimizers: ${request.surface}, ${request.steps} steps, lr ×${request.lrScale}: ${Math.round(outcome.result.computeMs)} ms on ${outcome.result.backend}`);
+      this.post({ type: 'state', request, result: outcome.result });
+    }, (e: Error) => {
+      if (!sameRequest(request, this.request)) return;
+      this.output.error(`Compare Optimizers: ${e.message}`);
+      this.post({ type: 'failed', request, message: e.message });
+    });
+  }
+
+  private post(msg: HostToPlayground): void {
+    if (!this.panel) return;
+    void this.panel.webview.postMessage(msg);
+    this.posted.fire(msg);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.worker?.dispose();
+    this.posted.dispose();
+  }
+}
+
+export function registerPlayground(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Playground {
+  const playground = new Playground(context, output);
+  context.subscriptions.push(playground, vscode.commands.registerCommand(PLAYGROUND_COMMAND, () => playground.show()));
+  return playground;
+}

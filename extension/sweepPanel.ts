@@ -1,0 +1,154 @@
+/**
+ * The Sweep panel host. The host owns the sweep record (live from the running Sweep, or read back from
+ * `.training-lens/sweeps/<id>.json` after a reload); the webview is a view of it and gets the whole record again
+ * when it says `ready` and on every change. Rows open their run in the dashboard; "Overlay top K" opens the
+ * dashboard with those runs overlaid, as Compare Runs does.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { makeNonce } from '../src/dashboard/html';
+import { renderSweepHtml } from '../src/sweep/html';
+import { readSweepRecord, settleInterrupted } from '../src/sweep/record';
+import { trialLabel } from '../src/sweep/table';
+import type { Sweep } from '../src/sweep/runner';
+import { describeRun } from '../src/runs/store';
+import { parseSweepWebviewMessage, type SweepHostToWebview, type SweepRecord, type RunInfo } from '../src/protocol';
+import { infoFromRecord, type RunManager } from './runManager';
+import type { Dashboard } from './dashboard';
+
+export const SWEEP_VIEW_TYPE = 'trainingLens.sweep';
+const SHOWN_KEY = 'trainingLens.sweep.shownFile';
+
+export class SweepPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private record: SweepRecord | undefined;
+  /** where the shown record lives on disk (kept in workspace state: the panel survives a window reload) */
+  private file: string | undefined;
+  private running: Sweep | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<SweepHostToWebview>();
+  /** every message sent to the webview (tests) */
+  readonly onDidPostMessage = this.posted.event;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly runs: RunManager,
+    private readonly dashboard: Dashboard, private readonly output: vscode.LogOutputChannel) {
+    this.disposables.push(vscode.window.registerWebviewPanelSerializer(SWEEP_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        const file = context.workspaceState.get<string>(SHOWN_KEY);
+        try {
+          if (file) { this.record = settleInterrupted(readSweepRecord(file)); this.file = file; }
+        } catch (e) {
+          this.output.warn(`Cannot restore the Sweep panel: ${(e as Error).message}`);
+        }
+        this.attach(panel);
+      },
+    }));
+  }
+
+  /** The sweep being run now, if any. */
+  get active(): Sweep | undefined { return this.running; }
+
+  /** Shows a sweep (replacing what was shown) and follows its progress. */
+  show(sweep: Sweep): void {
+    this.running = sweep;
+    this.record = sweep.snapshot;
+    this.file = sweep.file;
+    void this.context.workspaceState.update(SHOWN_KEY, sweep.file);
+    sweep.onProgress(r => {
+      if (this.running !== sweep) return;
+      this.record = r;
+      this.postRecord();
+    });
+    void sweep.done.then(() => { if (this.running === sweep) this.running = undefined; });
+    this.reveal();
+  }
+
+  reveal(): void {
+    if (this.panel) {
+      this.panel.title = this.title();
+      this.panel.reveal(undefined, true);
+      this.postRecord();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(SWEEP_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+    this.attach(panel);
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
+  }
+
+  private title(): string {
+    return this.record ? `Sweep: ${path.basename(this.record.jobFile)}` : 'Training Lens: Sweep';
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = this.options();
+    panel.title = this.title();
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    webview.html = renderSweepHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sweep.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sweep.css')).toString(),
+      title: this.title(),
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage(raw => this.onMessage(raw)),
+      panel.onDidDispose(() => {
+        // closing the panel does not stop the sweep: its trials are ordinary runs and keep going
+        this.panel = undefined;
+        this.panelDisposables.forEach(d => d.dispose());
+        this.panelDisposables = [];
+      }),
+    );
+  }
+
+  private onMessage(raw: unknown): void {
+    const r = parseSweepWebviewMessage(raw);
+    if (!r.ok) { this.output.warn(`Sweep panel sent an invalid message: ${r.reason}`); return; }
+    const msg = r.value;
+    switch (msg.type) {
+      case 'ready': this.postRecord(); break;
+      case 'open-run': this.openRuns([msg.runId]); break;
+      case 'overlay': this.openRuns(msg.runIds); break;
+      case 'stop': this.running?.stop(); break;
+      case 'error': this.output.error(`Sweep panel: ${msg.message}`); break;
+    }
+  }
+
+  /** Opens these trials' runs in the dashboard (several: overlaid, one colour per run). */
+  private openRuns(runIds: string[]): void {
+    const record = this.record;
+    if (!record) return;
+    const shown = runIds.flatMap(runId => {
+      const trial = record.trials.find(t => t.runId === runId);
+      if (!trial?.runDir) return [];
+      const info: RunInfo | undefined = this.runs.infoOf(runId) ?? (() => {
+        const saved = describeRun(trial.runDir!);
+        return saved && infoFromRecord(saved);
+      })();
+      if (!info) { this.output.warn(`Sweep: no run log for trial ${trial.trial + 1} (${runId})`); return []; }
+      // the label the trial's run was started with (a live run's own info wins in the dashboard anyway)
+      return [{ info: { ...info, label: trialLabel(trial.trial, record.trials.length, trial.hparams) }, runDir: trial.runDir }];
+    });
+    if (shown.length) this.dashboard.show(shown);
+  }
+
+  private postRecord(): void {
+    if (!this.panel || !this.record) return;
+    const msg: SweepHostToWebview = { type: 'sweep', sweep: this.record };
+    void this.panel.webview.postMessage(msg);
+    this.posted.fire(msg);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.posted.dispose();
+    this.disposables.forEach(d => d.dispose());
+  }
+}

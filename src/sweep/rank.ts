@@ -1,0 +1,68 @@
+/**
+ * Which trial did best: each trial's score is the best value of the metric over its epochs (a trial that peaked
+ * and then overfit still shows what it could reach). Validation first: val_loss (lower is better), else
+ * val_acc / val_accuracy (higher is better), else the training loss when the job has no validation data.
+ * Failed, cancelled and unscored trials come last; ties keep trial order.
+ */
+import * as path from 'node:path';
+import type { RunEvent } from '../protocol';
+import { readRunLog, EVENTS_FILE } from '../runs/store';
+
+export interface MetricChoice { name: string; higherIsBetter: boolean }
+
+/** Accuracy-like metrics grow as training improves; losses and errors shrink. */
+export function higherIsBetter(metric: string): boolean {
+  return /acc|auc|precision|recall|f1/i.test(metric) && !/loss|error/i.test(metric);
+}
+
+export const AUTO_ORDER = ['val_loss', 'val_acc', 'val_accuracy', 'loss'];
+
+/** Epoch-level metric names a run logged. */
+export function loggedMetrics(events: readonly RunEvent[]): Set<string> {
+  const names = new Set<string>();
+  for (const e of events) if (e.kind === 'epoch') for (const [k, v] of Object.entries(e.logs)) if (v != null) names.add(k);
+  return names;
+}
+
+/** The metric the trials are compared by: the requested one, else the first of AUTO_ORDER any trial logged. */
+export function chooseMetric(logged: Iterable<string>, requested?: string): MetricChoice | undefined {
+  if (requested) return { name: requested, higherIsBetter: higherIsBetter(requested) };
+  const seen = new Set(logged);
+  const name = AUTO_ORDER.find(m => seen.has(m));
+  return name ? { name, higherIsBetter: higherIsBetter(name) } : undefined;
+}
+
+export interface MetricValue { value: number; /** 1-based */ epoch: number }
+
+/** The best finite value of the metric over the run's epochs (the first epoch reaching it). */
+export function bestMetric(events: readonly RunEvent[], metric: MetricChoice): MetricValue | undefined {
+  let best: MetricValue | undefined;
+  let epoch = 0;
+  for (const e of events) {
+    if (e.kind !== 'epoch') continue;
+    epoch++; // counts across fit calls too: a job may call fit twice
+    const v = e.logs[metric.name];
+    if (v == null || !Number.isFinite(v)) continue;
+    if (!best || (metric.higherIsBetter ? v > best.value : v < best.value)) best = { value: v, epoch };
+  }
+  return best;
+}
+
+export function readTrialEvents(runDir: string): RunEvent[] {
+  return readRunLog(path.join(runDir, EVENTS_FILE)).events;
+}
+
+export interface Rankable { trial: number; status: string; metric?: MetricValue }
+
+/**
+ * 1-based ranks in table order: scored ok trials by metric (ties by trial number), then everything else by trial
+ * number with rank null.
+ */
+export function rankTrials<T extends Rankable>(trials: readonly T[], metric: MetricChoice | undefined): Array<T & { rank: number | null }> {
+  const scored = trials.filter(t => t.status === 'ok' && t.metric !== undefined && metric);
+  const rest = trials.filter(t => !scored.includes(t));
+  const dir = metric?.higherIsBetter ? -1 : 1;
+  scored.sort((a, b) => (a.metric!.value - b.metric!.value) * dir || a.trial - b.trial);
+  rest.sort((a, b) => a.trial - b.trial);
+  return [...scored.map((t, i) => ({ ...t, rank: i + 1 })), ...rest.map(t => ({ ...t, rank: null }))];
+}

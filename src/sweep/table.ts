@@ -1,0 +1,35 @@
+/** The Best-N table as text (CLI): rank, metric, each hyper-parameter, status, duration, run. */
+import type { SweepRecord } from '../protocol';
+import { formatNumber, formatDuration } from '../runs/summary';
+
+/** Hyper-parameters span decades: three significant digits, exponent form below 0.01. */
+export function formatHparam(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  // 1.00e-4 reads better as 1e-4
+  return Math.abs(v) < 0.01 || Math.abs(v) >= 1e4 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(3)));
+}
+
+export function bestTable(record: SweepRecord): string[] {
+  const names = Object.keys(record.space);
+  const metric = record.metric;
+  const ordered = [...record.trials].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.trial - b.trial);
+  const header = ['rank', metric?.name ?? 'metric', ...names, 'status', 'time', 'trial', 'run'];
+  const rows = ordered.map(t => [
+    t.rank === null ? '-' : `Best-${t.rank}`,
+    t.metric ? formatNumber(t.metric.value) : '-',
+    ...names.map(n => formatHparam(t.hparams[n])),
+    t.status,
+    t.durationMs === undefined ? '-' : formatDuration(t.durationMs),
+    String(t.trial + 1),
+    t.runId ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  const title = metric ? `Best-N by ${metric.name} (${metric.higherIsBetter ? 'higher' : 'lower'} is better, best epoch of each trial)` : 'No trial logged a metric to rank by';
+  return [title, line(header), ...rows.map(line)];
+}
+
+/** How a trial's run is named in the Runs view, the dashboard and pickers: "sweep 2/8 · lr 6.18e-3, weightDecay 4.6e-8". */
+export function trialLabel(trial: number, trials: number, hparams: Record<string, number>): string {
+  return `sweep ${trial + 1}/${trials} · ${Object.keys(hparams).map(n => `${n} ${formatHparam(hparams[n])}`).join(', ')}`;
+}

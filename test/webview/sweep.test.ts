@@ -1,0 +1,165 @@
+/**
+ * The Sweep panel in headless Chromium under its production CSP, fed a sweep record written by a real sweep
+ * (test/fixtures/sweep/record.json): the Best-N table sorts by a header click and from the keyboard, rows open
+ * their run, "Overlay top K" asks for the best K runs, and live updates keep the chosen order.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as esbuild from 'esbuild';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openDashboard, type DashboardPage } from './harness';
+import { repoRoot } from './build-webview';
+import { makeNonce } from '../../src/dashboard/html';
+import { renderSweepHtml } from '../../src/sweep/html';
+import { parseSweepRecord, type SweepRecord } from '../../src/protocol';
+
+const RECORD_FILE = path.join(repoRoot, 'test', 'fixtures', 'sweep', 'record.json');
+
+function loadRecord(): SweepRecord {
+  const r = parseSweepRecord(JSON.parse(readFileSync(RECORD_FILE, 'utf8')));
+  if (!r.ok) throw new Error(`${RECORD_FILE}: ${r.reason}`);
+  return r.value;
+}
+
+let browser: Browser;
+let origin: string;
+let server: http.Server;
+
+before(async () => {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-sweep-webview-'));
+  // the options of esbuild.config.mjs's sweepWebviewOptions, minified like the VSIX build
+  await esbuild.build({
+    absWorkingDir: repoRoot, entryPoints: [path.join(repoRoot, 'webview', 'sweep.ts')], outfile: path.join(outdir, 'sweep.js'),
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: true, logLevel: 'silent',
+  });
+  assert.ok(existsSync(path.join(outdir, 'sweep.css')), 'the stylesheet is emitted next to the bundle');
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(renderSweepHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/sweep.js`, styleUri: `${origin}/dist/sweep.css` }));
+      return;
+    }
+    const m = /^\/dist\/(sweep\.(?:js|css|js\.map))$/.exec(url.pathname);
+    if (m) {
+      res.writeHead(200, { 'content-type': m[1].endsWith('.css') ? 'text/css' : m[1].endsWith('.js') ? 'text/javascript' : 'application/json' });
+      res.end(readFileSync(path.join(outdir, m[1])));
+      return;
+    }
+    res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404);
+    res.end();
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise<void>(resolve => server?.close(() => resolve()));
+});
+
+/** Trial numbers (0-based) in the table's row order. */
+const rowTrials = (page: Page) => page.$$eval('#best tbody tr', rows => rows.map(r => Number((r as HTMLElement).dataset.trial)));
+const columnText = (page: Page, col: string) => page.$$eval(`#best tbody td[data-col="${col}"]`, cells => cells.map(c => c.textContent ?? ''));
+
+async function open(): Promise<DashboardPage> {
+  const p = await openDashboard(browser, origin);
+  await p.page.waitForFunction(() => window.__posted.some(m => (m as { type: string }).type === 'ready'));
+  return p;
+}
+
+test('the Best-N table sorts by a column click, from the keyboard, and keeps its order on live updates', async () => {
+  const record = loadRecord();
+  const names = Object.keys(record.space);
+  assert.ok(names.includes('lr') && record.trials.length >= 4 && record.metric);
+  const p = await open();
+  const { page } = p;
+  await p.host({ type: 'sweep', sweep: record });
+
+  const byRank = [...record.trials].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.trial - b.trial).map(t => t.trial);
+  assert.deepEqual(await rowTrials(page), byRank, 'rank order first');
+  assert.deepEqual((await columnText(page, 'rank')).slice(0, 2), ['Best-1', 'Best-2']);
+  const headers = await page.$$eval('#best thead th', ths => ths.map(th => (th as HTMLElement).dataset.col));
+  assert.deepEqual(headers, ['rank', 'metric', ...names.map(n => `hp:${n}`), 'status', 'duration', 'trial']);
+
+  // click the lr header: ascending lr; again: descending
+  const lrAsc = [...record.trials].sort((a, b) => a.hparams.lr - b.hparams.lr).map(t => t.trial);
+  await page.click('th[data-col="hp:lr"] button');
+  assert.deepEqual(await rowTrials(page), lrAsc);
+  assert.equal(await page.getAttribute('th[data-col="hp:lr"]', 'aria-sort'), 'ascending');
+  assert.equal(await page.getAttribute('th[data-col="rank"]', 'aria-sort'), 'none');
+  await page.click('th[data-col="hp:lr"] button');
+  assert.deepEqual(await rowTrials(page), [...lrAsc].reverse());
+  assert.equal(await page.getAttribute('th[data-col="hp:lr"]', 'aria-sort'), 'descending');
+
+  // keyboard: Tab-focus the duration header's button and press Enter, then Space to flip it
+  await page.focus('th[data-col="duration"] button');
+  await page.keyboard.press('Enter');
+  const byDuration = [...record.trials].sort((a, b) => (a.durationMs ?? Infinity) - (b.durationMs ?? Infinity) || a.trial - b.trial).map(t => t.trial);
+  assert.deepEqual(await rowTrials(page), byDuration);
+  assert.equal(await page.evaluate(() => (document.activeElement?.closest('th') as HTMLElement | null)?.dataset.col), 'duration', 'focus stays on the header');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('th[data-col="duration"]', 'aria-sort'), 'descending');
+
+  // a live update (the host sends the whole record again) keeps the chosen order and the focus
+  await p.host({ type: 'sweep', sweep: { ...record, trials: record.trials.map(t => ({ ...t })) } });
+  assert.equal(await page.getAttribute('th[data-col="duration"]', 'aria-sort'), 'descending');
+  assert.equal(await page.evaluate(() => (document.activeElement?.closest('th') as HTMLElement | null)?.dataset.col), 'duration');
+  assert.equal(await page.evaluate(() => document.body.dataset.sort), 'duration desc');
+
+  // the metric column sorts best first on its first click
+  await page.click('th[data-col="metric"] button');
+  assert.deepEqual(await rowTrials(page), byRank);
+
+  assert.deepEqual(await p.cspViolations(), []);
+  assert.deepEqual(p.consoleErrors, []);
+  assert.deepEqual(p.pageErrors, []);
+  assert.deepEqual(p.foreignRequests, []);
+  await page.close();
+});
+
+test('a row opens its run; "Overlay top K" asks for the K best runs; Stop while running', async () => {
+  const record = loadRecord();
+  const p = await open();
+  const { page } = p;
+  await p.host({ type: 'sweep', sweep: record });
+  const best = record.trials.filter(t => t.rank !== null).sort((a, b) => a.rank! - b.rank!);
+  await page.click(`#best tr[data-trial="${best[1].trial}"]`);
+  await page.focus(`#best tr[data-trial="${best[0].trial}"]`);
+  await page.keyboard.press('Enter');
+  await page.fill('#top-k', '2');
+  await page.dispatchEvent('#top-k', 'change');
+  await page.click('#overlay');
+  const posted = (await p.posted()).filter(m => m.type !== 'ready');
+  assert.deepEqual(posted, [
+    { type: 'open-run', runId: best[1].runId },
+    { type: 'open-run', runId: best[0].runId },
+    { type: 'overlay', runIds: [best[0].runId, best[1].runId] },
+  ]);
+  assert.equal(await page.$('#stop'), null, 'no Stop button once the sweep is done');
+
+  // while it runs: progress, a running trial's epochs, and Stop
+  const running: SweepRecord = {
+    ...record, status: 'running',
+    trials: record.trials.map((t, i) => (i === 0 ? { ...t, status: 'running', rank: null, metric: undefined, durationMs: undefined, epochsDone: 1 } : t)),
+  };
+  await p.host({ type: 'sweep', sweep: running });
+  assert.equal(await page.textContent(`#best tr[data-trial="0"] td[data-col="status"]`), `running 1/${record.epochs}`);
+  assert.equal(await page.$eval('progress', e => (e as HTMLProgressElement).value), record.trials.length - 1);
+  await page.click('#stop');
+  assert.deepEqual((await p.posted()).at(-1), { type: 'stop' });
+
+  // a message that does not fit the protocol is reported, not rendered
+  await p.host({ type: 'sweep', sweep: { ...record, seed: -1 } });
+  assert.match(String((await p.posted()).at(-1)?.message), /invalid host message: sweep\.seed/);
+  assert.deepEqual(await p.cspViolations(), []);
+  assert.deepEqual(p.pageErrors, []);
+  await page.close();
+});

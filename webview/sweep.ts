@@ -1,0 +1,194 @@
+/**
+ * Sweep panel webview: the Best-N table of a hyper-parameter sweep (rank, metric, every searched hyper-parameter,
+ * status, duration), sortable by any column (buttons in the headers, so the keyboard works), live as trials
+ * finish. The host owns the sweep; this page only displays it and asks for things (open a run, overlay the top K,
+ * stop). Clicking a row (or Enter on it) opens that run in the dashboard.
+ */
+import './zod-jitless'; // first: must run before zod loads
+import './sweep.css';
+import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWebviewToHost } from '../src/protocol';
+
+interface SortState { column: string; descending: boolean }
+interface SavedState { v: 1; sort: SortState; topK?: number }
+
+interface Api { postMessage(m: SweepWebviewToHost): void; getState(): SavedState | undefined; setState(s: SavedState): void }
+declare const acquireVsCodeApi: (() => Api) | undefined;
+const api: Api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : {
+  postMessage: m => console.info('[training-lens] would post', m), getState: () => undefined, setState: () => undefined,
+};
+const post = (m: SweepWebviewToHost): void => api.postMessage(m);
+
+const saved = api.getState();
+let sort: SortState = saved?.v === 1 && typeof saved.sort?.column === 'string' ? saved.sort : { column: 'rank', descending: false };
+let topK = saved?.v === 1 && typeof saved.topK === 'number' ? saved.topK : 3;
+let sweep: SweepRecord | undefined;
+const app = document.getElementById('app') ?? document.body;
+
+function save(): void { api.setState({ v: 1, sort, topK }); }
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  const { dataset, ...rest } = props;
+  Object.assign(e, rest);
+  if (dataset) Object.assign(e.dataset, dataset);
+  e.append(...children);
+  return e;
+}
+
+/** Hyper-parameters span decades: three significant digits, exponent form below 0.01. */
+function formatHparam(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  // 1.00e-4 reads better as 1e-4
+  return Math.abs(v) < 0.01 || Math.abs(v) >= 1e4 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(3)));
+}
+function formatMetric(v: number): string {
+  const a = Math.abs(v);
+  return v === 0 ? '0' : a >= 1e4 || a < 1e-3 ? v.toExponential(3) : v.toFixed(4);
+}
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+interface Column {
+  id: string;
+  label: string;
+  /** sort key; undefined sorts last in both directions */
+  key(t: SweepTrial): number | string | undefined;
+  cell(t: SweepTrial): string;
+  numeric: boolean;
+}
+
+const STATUS_ORDER: Record<SweepTrial['status'], number> = { ok: 0, running: 1, pending: 2, error: 3, cancelled: 4 };
+
+function columns(s: SweepRecord): Column[] {
+  const metric = s.metric;
+  return [
+    { id: 'rank', label: 'Rank', numeric: true, key: t => t.rank ?? undefined, cell: t => (t.rank === null ? '–' : `Best-${t.rank}`) },
+    {
+      id: 'metric', label: metric ? `${metric.name} ${metric.higherIsBetter ? '↑' : '↓'}` : 'metric', numeric: true,
+      // "ascending" on the metric column means best first, whichever way the metric improves
+      key: t => (t.metric ? (metric?.higherIsBetter ? -t.metric.value : t.metric.value) : undefined),
+      cell: t => (t.metric ? formatMetric(t.metric.value) : '–'),
+    },
+    ...Object.keys(s.space).map((name): Column => ({
+      id: `hp:${name}`, label: name, numeric: true, key: t => t.hparams[name], cell: t => formatHparam(t.hparams[name]),
+    })),
+    {
+      id: 'status', label: 'Status', numeric: false, key: t => STATUS_ORDER[t.status],
+      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs}` : t.status),
+    },
+    { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatDuration(t.durationMs)) },
+    { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
+  ];
+}
+
+function sortedTrials(s: SweepRecord, cols: Column[]): SweepTrial[] {
+  const col = cols.find(c => c.id === sort.column) ?? cols[0];
+  const dir = sort.descending ? -1 : 1;
+  return [...s.trials].sort((a, b) => {
+    const x = col.key(a), y = col.key(b);
+    if (x === undefined || y === undefined) return x === y ? a.trial - b.trial : x === undefined ? 1 : -1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return c * dir || a.trial - b.trial;
+  });
+}
+
+function onSort(column: string): void {
+  sort = sort.column === column ? { column, descending: !sort.descending } : { column, descending: false };
+  save();
+  render();
+}
+
+/** What has the keyboard focus, as a selector that finds its re-rendered twin (the table is rebuilt on every update). */
+function focusedSelector(): string | undefined {
+  const a = document.activeElement;
+  if (!(a instanceof HTMLElement) || !app.contains(a)) return undefined;
+  if (a.id) return `#${CSS.escape(a.id)}`;
+  const th = a.closest<HTMLElement>('th[data-col]');
+  if (th) return `th[data-col="${CSS.escape(th.dataset.col!)}"] button`;
+  const tr = a.closest<HTMLElement>('tr[data-trial]');
+  if (tr) return `tr[data-trial="${CSS.escape(tr.dataset.trial!)}"]`;
+  return undefined;
+}
+
+function rankedRunIds(s: SweepRecord): string[] {
+  return s.trials.filter(t => t.rank !== null && t.runId).sort((a, b) => a.rank! - b.rank!).map(t => t.runId!);
+}
+
+function render(): void {
+  const s = sweep;
+  if (!s) return;
+  const focused = focusedSelector();
+  const cols = columns(s);
+  const finished = s.trials.filter(t => t.status !== 'pending' && t.status !== 'running').length;
+  const job = s.jobFile.split(/[\\/]/).pop() ?? s.jobFile;
+  const ranked = rankedRunIds(s);
+
+  const heading = el('header', { className: 'header' },
+    el('h1', {}, `Sweep · ${job}`),
+    el('p', { className: 'meta' },
+      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each, ${s.concurrency} at a time · seed ${s.seed} · log-uniform over `,
+      Object.entries(s.space).map(([n, d]) => `${n} ${formatHparam(d.min)}..${formatHparam(d.max)}`).join(', '),
+      s.metric ? ` · ranked by the best ${s.metric.name} of each trial (${s.metric.higherIsBetter ? 'higher' : 'lower'} is better)` : ''));
+
+  const progress = el('progress', { max: s.trials.length, value: finished });
+  progress.setAttribute('aria-label', 'trials finished');
+  const statusText = s.status === 'running' ? `${finished}/${s.trials.length} trials finished` : s.status === 'done' ? `done: ${finished} trials` : `stopped after ${s.trials.filter(t => t.status === 'ok').length} finished trials`;
+  const controls = el('div', { className: 'controls' }, progress, el('span', { className: 'status', dataset: { status: s.status } }, statusText));
+  if (s.status === 'running') {
+    controls.append(el('button', { className: 'button', type: 'button', id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
+  }
+  const kInput = el('input', { type: 'number', id: 'top-k', min: '1', max: String(Math.max(1, ranked.length)), value: String(Math.max(1, Math.min(topK, ranked.length || topK))) });
+  kInput.addEventListener('change', () => { topK = Math.max(1, Math.floor(Number(kInput.value) || 1)); save(); });
+  const overlay = el('button', {
+    className: 'button', type: 'button', id: 'overlay', disabled: ranked.length === 0,
+    title: 'Open the dashboard with the curves of the best K trials overlaid',
+    onclick: () => {
+      const k = Math.max(1, Math.floor(Number(kInput.value) || 1));
+      if (ranked.length) post({ type: 'overlay', runIds: ranked.slice(0, k) });
+    },
+  }, 'Overlay top K');
+  controls.append(el('label', { className: 'k' }, 'K ', kInput), overlay);
+
+  const head = el('tr', {}, ...cols.map(c => {
+    const th = el('th', { scope: 'col', className: c.numeric ? 'num' : '', dataset: { col: c.id } },
+      el('button', { type: 'button', className: 'sort', onclick: () => onSort(c.id), title: `Sort by ${c.label}` }, c.label,
+        el('span', { className: 'arrow', ariaHidden: 'true' }, sort.column === c.id ? (sort.descending ? ' ▼' : ' ▲') : '')));
+    th.setAttribute('aria-sort', sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none');
+    return th;
+  }));
+  const rows = sortedTrials(s, cols).map(t => {
+    const tr = el('tr', { dataset: { trial: String(t.trial), status: t.status, ...(t.runId ? { runId: t.runId } : {}) } },
+      ...cols.map(c => el('td', { className: c.numeric ? 'num' : '', dataset: { col: c.id } }, c.cell(t))));
+    if (t.error) tr.title = t.error.message;
+    if (t.runId) {
+      const runId = t.runId;
+      tr.tabIndex = 0;
+      tr.classList.add('clickable');
+      tr.setAttribute('aria-label', `Trial ${t.trial + 1}: open its run`);
+      tr.addEventListener('click', () => post({ type: 'open-run', runId }));
+      tr.addEventListener('keydown', ev => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); post({ type: 'open-run', runId }); } });
+    }
+    return tr;
+  });
+  const table = el('table', { id: 'best' }, el('caption', {}, 'Best-N: every trial; click a row to open its run'), el('thead', {}, head), el('tbody', {}, ...rows));
+  app.replaceChildren(heading, controls, table);
+  if (focused) app.querySelector<HTMLElement>(focused)?.focus();
+  document.body.dataset.sort = `${sort.column} ${sort.descending ? 'desc' : 'asc'}`;
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  const r = parseSweepHostMessage(ev.data);
+  if (!r.ok) { post({ type: 'error', message: `invalid host message: ${r.reason}` }); return; }
+  sweep = r.value.sweep;
+  try {
+    render();
+  } catch (e) {
+    post({ type: 'error', message: `render failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+});
+window.addEventListener('error', ev => post({ type: 'error', message: `webview error: ${ev.message}` }));
+
+save();
+post({ type: 'ready' });
