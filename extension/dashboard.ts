@@ -1,6 +1,7 @@
 /**
  * The dashboard panel host. The host owns the data; the webview is a view of it: on `ready` (first load, reload,
- * or re-creation after being hidden) the host replays every event of the shown runs, then streams live events
+ * or re-creation after being hidden) the host replays every event of the shown runs (in columns: typed arrays that
+ * VS Code transfers as binary, see src/protocol/history.ts), then streams live events
  * coalesced to a few messages a second. Which runs are shown is kept in workspace state, so the serializer can
  * restore the panel after a window reload.
  */
@@ -8,12 +9,17 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { renderDashboardHtml, makeNonce } from '../src/dashboard/html';
 import { parseWebviewMessage, type HostToWebview, type RunEvent, type RunInfo } from '../src/protocol';
+import { encodeHistory } from '../src/protocol/history';
 import type { RunManager } from './runManager';
 
 export const DASHBOARD_VIEW_TYPE = 'trainingLens.dashboard';
 const SHOWN_KEY = 'trainingLens.dashboard.shownRuns';
 const FLUSH_MS = 250;
-const CHUNK = 5000;
+/**
+ * events per replay message (in columns: typed arrays). The webview draws between messages, so the first charts
+ * show after the first message while the rest of a long run is still being read.
+ */
+const CHUNK = 10_000;
 
 interface ShownRun { info: RunInfo; runDir?: string }
 
@@ -122,7 +128,7 @@ export class Dashboard implements vscode.Disposable {
         this.output.error(`Cannot read run ${s.info.runId}: ${(e as Error).message}`);
         continue;
       }
-      for (let i = 0; i < events.length; i += CHUNK) this.post({ type: 'events', runId: s.info.runId, events: events.slice(i, i + CHUNK) });
+      for (let i = 0; i < events.length; i += CHUNK) this.post({ type: 'history', runId: s.info.runId, history: encodeHistory(events.slice(i, i + CHUNK)) });
     }
   }
 

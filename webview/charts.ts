@@ -60,11 +60,28 @@ interface Panel {
   tbody: HTMLElement;
   canvas: HTMLCanvasElement;
   range?: { min: number; max: number };
-  chart: LineChart;
+  /** chart.js, made on first use: creating a chart costs a layout, so a replay's first frame makes only a few */
+  readonly chart: LineChart;
+  made?: LineChart;
+  /** the chart's datasets (chart.js is handed this array when it is made) */
+  datasets: LineDataset[];
   refs: Map<string, DatasetRef>;
   /** per run: the chart version last drawn */
   seen: Map<string, number>;
+  /** in (or near) the viewport, per the IntersectionObserver; charts out of view are drawn later */
+  visible: boolean;
+  /** data changed since the last draw */
+  dirty: boolean;
+  /** a series was added since the last draw (restyle) */
+  added: boolean;
+  lastDraw: number;
 }
+
+/**
+ * Per-frame drawing budget (ms): a live update redraws the changed charts over a few frames (in view first), so no
+ * frame does much more than this however many charts there are (a run's length does not matter: see MinMaxLod).
+ */
+const FRAME_BUDGET_MS = 6;
 
 const X_TITLES: Record<XAxisMode, string> = { step: 'step', epoch: 'epoch', time: 'time (s)' };
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
@@ -90,6 +107,9 @@ export class ChartsView {
   private readonly smoothingLabel: HTMLElement;
   private readonly axisButtons = new Map<XAxisMode, HTMLButtonElement>();
   private store: DashboardStore | undefined;
+  private readonly io: IntersectionObserver | undefined;
+  /** charts still waiting to be drawn after the last render (main.ts renders again while > 0) */
+  pending = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -98,6 +118,18 @@ export class ChartsView {
     private readonly onPrefsChange: () => void,
   ) {
     prefs.smoothing = clampWeight(prefs.smoothing);
+    this.io = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(entries => {
+        let shown = false;
+        for (const e of entries) {
+          const p = [...this.panels.values()].find(x => x.section === e.target);
+          if (!p) continue;
+          p.visible = e.isIntersecting;
+          if (p.visible && p.dirty) shown = true;
+        }
+        if (shown) this.onNeedsDraw?.();
+      }, { rootMargin: '200px 0px' })
+      : undefined;
     this.toolbar = document.createElement('div');
     this.toolbar.className = 'chart-toolbar';
     this.toolbar.id = 'chart-toolbar';
@@ -170,9 +202,13 @@ export class ChartsView {
     }
   }
 
+  /** set by main.ts: a chart scrolled into view has undrawn data */
+  onNeedsDraw: (() => void) | undefined;
+
   clear(): void {
     for (const p of this.panels.values()) {
-      p.chart.destroy();
+      this.io?.unobserve(p.section);
+      p.made?.destroy();
       p.section.remove();
     }
     this.panels.clear();
@@ -195,6 +231,28 @@ export class ChartsView {
       if (at !== panel.section) this.container.insertBefore(panel.section, at);
       this.sync(panel, store, multi);
     });
+    this.drawDirty(multi);
+  }
+
+  /**
+   * Draws charts whose data changed, within the frame's budget: charts in view first (the longest-waiting first,
+   * at least one per frame), then charts out of view; what is left is drawn in the next frames.
+   * A chart drawn from new data shows every point so far, so skipping a frame only delays it (by a frame or two).
+   */
+  private drawDirty(multi: boolean): void {
+    const t0 = performance.now();
+    const dirty = [...this.panels.values()].filter(p => p.dirty)
+      .sort((a, b) => Number(b.visible) - Number(a.visible) || a.lastDraw - b.lastDraw);
+    let drawn = 0;
+    for (const p of dirty) {
+      if (drawn > 0 && (performance.now() - t0 > FRAME_BUDGET_MS || !p.visible && performance.now() - t0 > FRAME_BUDGET_MS / 2)) break;
+      this.draw(p, multi);
+      drawn++;
+    }
+    let pending = 0;
+    for (const p of this.panels.values()) if (p.dirty) pending++;
+    this.pending = pending;
+    document.body.dataset.chartsPending = String(pending);
   }
 
   /** Shades [fromStep, toStep] on every chart (undefined clears) and scrolls the most relevant chart into view. */
@@ -239,8 +297,8 @@ export class ChartsView {
   }
 
   /** Sets the data of a dataset (and its faint raw line) from the smoothing weight, x axis and hidden state. */
-  private configure(panel: Panel, ref: DatasetRef): void {
-    const smoothable = ref.series.role === 'batch' && panel.id !== 'lr';
+  private configure(panel: Panel, ref: DatasetRef, bind = true): void {
+    const smoothable = ref.series.role === 'batch' && panel.id !== 'lr' && panel.id !== 'momentum';
     const w = smoothable ? this.prefs.smoothing : 0;
     const mode = this.prefs.xAxis;
     const xf = stepMapper(ref.run.timeline, mode);
@@ -251,13 +309,13 @@ export class ChartsView {
       if (!ref.raw) {
         const rawDs: TaggedDataset = { label: `${ref.ds.label ?? ''} (raw)`, data: [], tlRun: ref.runIndex, tlRole: 9 };
         ref.raw = { ds: rawDs, mapper: null, lod: new MinMaxLod(), on: false };
-        panel.chart.data.datasets.push(rawDs);
+        panel.datasets.push(rawDs);
       }
       ref.raw.on = w > 0 && !hidden;
       ref.raw.mapper = ref.raw.on && mode !== 'step' ? new SmoothedSeries(0, xf) : null;
       ref.raw.ds.hidden = !ref.raw.on;
     }
-    this.bind(panel, ref);
+    if (bind) this.bind(panel, ref);
   }
 
   /**
@@ -279,11 +337,12 @@ export class ChartsView {
   private bind(panel: Panel, ref: DatasetRef): void {
     this.pointRadius(ref, panel.id);
     const zoomed = !!panel.range;
-    ref.mapper?.sync(ref.series.points);
-    const src = ref.mapper ? ref.mapper.out : ref.series.points;
-    if (zoomed) ref.ds.data = src;
+    const m = ref.mapper;
+    m?.sync(ref.series.points);
+    if (zoomed) ref.ds.data = m ? m.out : ref.series.points;
     else {
-      ref.lod.sync(src);
+      if (m) ref.lod.syncSeries(m);
+      else ref.lod.sync(ref.series.points);
       ref.ds.data = ref.lod.out;
     }
     const raw = ref.raw;
@@ -292,11 +351,12 @@ export class ChartsView {
       raw.ds.data = [];
       return;
     }
-    raw.mapper?.sync(ref.series.points);
-    const rsrc = raw.mapper ? raw.mapper.out : ref.series.points;
-    if (zoomed) raw.ds.data = rsrc;
+    const rm = raw.mapper;
+    rm?.sync(ref.series.points);
+    if (zoomed) raw.ds.data = rm ? rm.out : ref.series.points;
     else {
-      raw.lod.sync(rsrc);
+      if (rm) raw.lod.syncSeries(rm);
+      else raw.lod.sync(ref.series.points);
       raw.ds.data = raw.lod.out;
     }
   }
@@ -419,7 +479,7 @@ export class ChartsView {
       const last = pts[pts.length - 1];
       set(row.step, last ? String(last.x) : '–');
       set(row.value, last ? fmt(last.y) : '–');
-      const sm = ref.mapper && ref.mapper.out.length && this.prefs.smoothing > 0 && ref.raw ? ref.mapper.out[ref.mapper.out.length - 1].y : undefined;
+      const sm = ref.mapper && this.prefs.smoothing > 0 && ref.raw ? ref.mapper.lastY() : undefined;
       set(row.smooth, sm === undefined ? '' : fmt(sm));
     });
   }
@@ -461,8 +521,9 @@ export class ChartsView {
             const ds: TaggedDataset = { label: multi ? `${run.info.label} · ${s.name}` : s.name, data: s.points, tlRun: runIndex, tlRole: ROLE_RANK[s.role] };
             const ref: DatasetRef = { ds, series: s, run, runIndex, seriesIndex, mapper: null, lod: new MinMaxLod() };
             panel.refs.set(key, ref);
-            panel.chart.data.datasets.push(ds);
-            this.configure(panel, ref);
+            panel.datasets.push(ds);
+            // bound to its data when the chart is drawn
+            this.configure(panel, ref, false);
             added = true;
           });
         }
@@ -470,15 +531,8 @@ export class ChartsView {
       runIndex++;
     }
     if (!changed && panel.section.dataset.series !== undefined) return;
-    // derived (smoothed / x-mapped) data catches up with the store's arrays
-    for (const ref of panel.refs.values()) this.bind(panel, ref);
-    if (added) {
-      // (re)style all: tints depend on how many layers there are
-      const layers = this.layerCount(panel);
-      for (const ref of panel.refs.values()) this.style(ref, multi, panel.id, layers);
-    }
-    panel.chart.update('none');
-    this.updateRows(panel);
+    panel.dirty = true;
+    panel.added ||= added;
     let points = 0;
     for (const ref of panel.refs.values()) points += ref.series.points.length;
     panel.section.dataset.series = String(panel.refs.size);
@@ -487,6 +541,22 @@ export class ChartsView {
     panel.badge.hidden = nonFinite === 0;
     panel.badge.textContent = nonFinite ? `\u26a0 ${nonFinite} non-finite` : '';
     panel.badge.title = `${nonFinite} value${nonFinite === 1 ? '' : 's'} were NaN or Infinity and are not plotted`;
+  }
+
+  private draw(panel: Panel, multi: boolean): void {
+    panel.dirty = false;
+    panel.lastDraw = performance.now();
+    // derived (smoothed / x-mapped) data catches up with the store's arrays
+    for (const ref of panel.refs.values()) this.bind(panel, ref);
+    if (panel.added) {
+      panel.added = false;
+      // (re)style all: tints depend on how many layers there are
+      const layers = this.layerCount(panel);
+      for (const ref of panel.refs.values()) this.style(ref, multi, panel.id, layers);
+    }
+    panel.chart.update('none');
+    this.updateRows(panel);
+    panel.section.dataset.drawn = '1';
   }
 
   private layerCount(panel: Panel): number {
@@ -552,9 +622,10 @@ export class ChartsView {
     table.append(caption, thead, tbody);
     section.append(head, body, table);
     this.container.insertBefore(section, before);
-    const chart: LineChart = new Chart(canvas, {
+    const datasets: LineDataset[] = [];
+    const make = (): LineChart => new Chart(canvas, {
       type: 'line',
-      data: { datasets: [] },
+      data: { datasets },
       options: this.options(id),
       plugins: [{
         id: 'tl-highlight',
@@ -582,8 +653,14 @@ export class ChartsView {
         },
       }],
     });
-    const panel: Panel = { id, section, badge, resetZoom, tbody, canvas, chart, refs: new Map(), seen: new Map() };
+    const panel: Panel = {
+      id, section, badge, resetZoom, tbody, canvas, datasets, refs: new Map(), seen: new Map(), visible: true, dirty: false, added: false, lastDraw: 0,
+      get chart(): LineChart {
+        return (this.made ??= make());
+      },
+    };
     this.panels.set(id, panel);
+    this.io?.observe(section);
     resetZoom.addEventListener('click', () => this.setRange(panel, undefined));
     csv.addEventListener('click', () => this.exportCsv(panel));
     png.addEventListener('click', () => this.exportPng(panel));
@@ -617,7 +694,7 @@ export class ChartsView {
     // one colour per run when comparing; else per layer, or fixed per role (batch / epoch / val) whatever the log order
     const slot = multi ? runIndex : series.role === 'layer' ? seriesIndex : ROLE_RANK[series.role];
     let color = seriesColor(this.theme, slot);
-    let dash: number[] = series.role === 'val' ? [6, 4] : [];
+    let dash: number[] = series.role === 'val' || series.key === 'clip:threshold' ? [6, 4] : [];
     if (multi && series.role === 'layer' && seriesIndex > 0) {
       // the run's colour, one tint per layer (lighter = deeper); dashes if the colour syntax is unknown
       const tint = mixColors(color, foreground, (0.55 * seriesIndex) / Math.max(1, layerCount - 1));
@@ -627,7 +704,9 @@ export class ChartsView {
     const perEpoch = series.role === 'epoch' || series.role === 'val';
     ds.borderColor = series.role === 'batch' && multi ? withAlpha(color, 0.6) : color;
     ds.backgroundColor = color;
-    ds.borderWidth = perEpoch ? 2 : series.role === 'batch' && chartId !== 'lr' ? 1.25 : 1.5;
+    // high contrast: wider lines (and a less faint raw line below), as VS Code widens its borders there
+    const hc = this.theme.kind === 'high-contrast' || this.theme.kind === 'high-contrast-light';
+    ds.borderWidth = (perEpoch ? 2 : series.role === 'batch' && chartId !== 'lr' && chartId !== 'momentum' ? 1.25 : 1.5) + (hc ? 0.75 : 0);
     this.pointRadius(ref, chartId);
     ds.pointHoverRadius = 4;
     ds.borderDash = dash;
@@ -640,7 +719,7 @@ export class ChartsView {
     if (ref.raw) {
       // TensorBoard keeps the raw values as a faint line under the smoothed one
       const r = ref.raw.ds;
-      r.borderColor = withAlpha(color, 0.22);
+      r.borderColor = withAlpha(color, hc ? 0.35 : 0.22);
       r.backgroundColor = r.borderColor;
       r.borderWidth = 1;
       r.pointRadius = 0;
@@ -649,7 +728,7 @@ export class ChartsView {
       r.tension = 0;
       r.fill = false;
       r.order = 2;
-      if (this.prefs.smoothing > 0) ds.borderWidth = 1.5;
+      if (this.prefs.smoothing > 0) ds.borderWidth = hc ? 2.25 : 1.5;
     }
   }
 
@@ -682,7 +761,11 @@ export class ChartsView {
         y = { type: 'logarithmic', title: { display: true, text: 'first / last (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
         break;
       case 'grad-norms':
-        y = { type: 'logarithmic', title: { display: true, text: 'L2 norm (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
+      case 'grad-clip':
+        y = { type: 'logarithmic', title: { display: true, text: meta.kind === 'grad-clip' ? 'global L2 norm (log)' : 'L2 norm (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
+        break;
+      case 'momentum':
+        y = { type: 'linear', title: { display: true, text: 'momentum', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => formatNumber(Number(v), 3) }, grid, border };
         break;
       case 'dead-relu':
         y = { type: 'linear', min: 0, max: 1, title: { display: true, text: 'dead units', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` }, grid, border };

@@ -5,8 +5,8 @@
  * non-finite count and a small table of the latest histogram (the text alternative).
  * Drawn with ImageData (no per-cell fillRect): 10 layers x 500 histograms redraw in a few ms.
  */
-import type { DashboardStore, HistogramSample, HistogramSeries } from './store';
-import { parseColor, type Theme } from './theme';
+import type { DashboardStore, HistogramSample, HistogramSeries, RunState } from './store';
+import { parseColor, seriesColor, type Theme } from './theme';
 import { formatNumber } from './format';
 
 const HEIGHT = 140;
@@ -24,7 +24,8 @@ export function valueRange(samples: readonly HistogramSample[]): { yMin: number;
   let yMin = Infinity;
   let yMax = -Infinity;
   for (const s of samples) {
-    for (const e of s.edges) {
+    for (let i = 0; i < s.edges.length; i++) {
+      const e = s.edges[i];
       if (!Number.isFinite(e)) continue;
       if (e < yMin) yMin = e;
       if (e > yMax) yMax = e;
@@ -44,7 +45,7 @@ export function heatmapLayout(samples: readonly HistogramSample[], width: number
 }
 
 /** Pixel rows [top, bottom) of bin j (row 0 is the top, i.e. yMax). */
-export function binRows(edges: readonly number[], j: number, yMin: number, yMax: number, height: number): [number, number] {
+export function binRows(edges: ArrayLike<number>, j: number, yMin: number, yMax: number, height: number): [number, number] {
   const toRow = (v: number): number => Math.round(((yMax - v) / (yMax - yMin)) * height);
   const top = Math.max(0, Math.min(height, toRow(edges[j + 1])));
   const bottom = Math.max(0, Math.min(height, toRow(edges[j])));
@@ -52,10 +53,10 @@ export function binRows(edges: readonly number[], j: number, yMin: number, yMax:
   return bottom > top ? [top, bottom] : [Math.min(top, height - 1), Math.min(top, height - 1) + 1];
 }
 
-/** Fills `img` (width x height RGBA) with the heatmap. */
-export function paintHeatmap(img: ImageData, samples: readonly HistogramSample[], rgb: [number, number, number], bg: [number, number, number]): HeatmapLayout {
+/** Fills `img` (width x height RGBA) with the heatmap; `range` overrides the samples' own value range (runs compared). */
+export function paintHeatmap(img: ImageData, samples: readonly HistogramSample[], rgb: [number, number, number], bg: [number, number, number], range?: { yMin: number; yMax: number }): HeatmapLayout {
   const { width, height, data } = img;
-  const layout = heatmapLayout(samples, width);
+  const layout = { ...heatmapLayout(samples, width), ...range };
   for (let i = 0; i < data.length; i += 4) {
     data[i] = bg[0];
     data[i + 1] = bg[1];
@@ -71,7 +72,7 @@ export function paintHeatmap(img: ImageData, samples: readonly HistogramSample[]
       prev = si;
       const s = samples[si];
       let max = 0;
-      for (const k of s.counts) if (k > max) max = k;
+      for (let j = 0; j < s.counts.length; j++) if (s.counts[j] > max) max = s.counts[j];
       rows = [];
       for (let j = 0; j < s.counts.length; j++) {
         if (!(s.counts[j] > 0) || !Number.isFinite(s.edges[j]) || !Number.isFinite(s.edges[j + 1])) continue;
@@ -101,9 +102,10 @@ interface LayerPanel {
   badge: HTMLElement;
   axis: HTMLElement;
   table: HTMLElement;
-  version: number;
-  width: number;
-  resizes: number;
+  /** what was drawn: series version, width, shared range, colour */
+  drawn: string;
+  visible: boolean;
+  lastDraw: number;
 }
 
 const KINDS: Array<{ of: HistogramSeries['of']; id: string; title: string; note: string }> = [
@@ -112,82 +114,223 @@ const KINDS: Array<{ of: HistogramSeries['of']; id: string; title: string; note:
   { of: 'weight', id: 'hist-weight', title: 'Weights', note: 'weight distribution per layer over steps' },
 ];
 
+/** Per-frame drawing budget (ms) for heatmaps (in view first). */
+const FRAME_BUDGET_MS = 6;
+
+interface Entry { run: RunState; runIndex: number; h: HistogramSeries; id: string }
+
+/**
+ * One heatmap per layer; when runs are compared, one per run and layer, side by side (same layer next to each other,
+ * on the layer's value range over every shown run, in the run's colour), with toggles to show or hide runs.
+ */
 export class HistogramsView {
   private readonly root: HTMLElement;
-  private readonly sections = new Map<string, { section: HTMLElement; grid: HTMLElement }>();
+  private readonly picker: HTMLElement;
+  private readonly sections = new Map<string, { section: HTMLElement; grid: HTMLElement; shape: string; width: number }>();
   private readonly layers = new Map<string, LayerPanel>();
+  private readonly hiddenRuns = new Set<string>();
+  private pickerKey = '';
   private generation = -1;
   private resizes = 0;
+  private readonly io: IntersectionObserver | undefined;
+  /** heatmaps still waiting to be drawn after the last render (main.ts renders again while > 0) */
+  pending = 0;
+  /** set by main.ts: a heatmap scrolled into view (or a run toggled) needs a render */
+  onNeedsDraw: (() => void) | undefined;
 
   constructor(after: HTMLElement, private theme: Theme) {
     window.addEventListener('resize', () => this.resizes++);
     this.root = document.createElement('div');
     this.root.id = 'histograms';
     this.root.className = 'histograms';
+    this.picker = document.createElement('div');
+    this.picker.id = 'hist-runs';
+    this.picker.className = 'hist-runs';
+    this.picker.setAttribute('role', 'group');
+    this.picker.setAttribute('aria-label', 'Runs whose histograms are shown');
+    this.picker.hidden = true;
     after.after(this.root);
+    this.io = typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(entries => {
+        let shown = false;
+        for (const e of entries) {
+          const p = [...this.layers.values()].find(x => x.fig === e.target);
+          if (!p) continue;
+          p.visible = e.isIntersecting;
+          shown ||= p.visible;
+        }
+        if (shown) this.onNeedsDraw?.();
+      }, { rootMargin: '200px 0px' })
+      : undefined;
   }
 
   setTheme(theme: Theme): void {
     this.theme = theme;
-    for (const l of this.layers.values()) l.version = -1;
+    for (const l of this.layers.values()) l.drawn = '';
+    this.pickerKey = '';
   }
 
   render(store: DashboardStore): void {
     if (store.generation !== this.generation) {
       this.generation = store.generation;
+      this.io?.disconnect();
       this.root.textContent = '';
+      this.root.append(this.picker);
       this.sections.clear();
       this.layers.clear();
+      this.pickerKey = '';
     }
-    // the first run's histograms (overlaying runs in one heatmap would not read)
-    const run = store.primary();
-    if (!run) return;
+    const runs: Array<{ run: RunState; runIndex: number }> = [];
+    let i = 0;
+    for (const run of store.runs.values()) {
+      if (run.histograms.size > 0) runs.push({ run, runIndex: i });
+      i++;
+    }
+    const multi = runs.length > 1;
+    this.renderPicker(runs, multi);
+    const t0 = performance.now();
+    const visible: Array<() => void> = [];
+    const waiting: Array<() => void> = [];
+    let figures = 0;
     for (const kind of KINDS) {
-      const series = [...run.histograms.values()].filter(h => h.of === kind.of);
-      if (series.length === 0) continue;
-      let sec = this.sections.get(kind.of);
-      if (!sec) {
-        const section = document.createElement('section');
-        section.className = 'hist-section';
-        section.id = kind.id;
-        section.dataset.hist = kind.of;
-        const h2 = document.createElement('h2');
-        h2.textContent = kind.title;
-        const note = document.createElement('p');
-        note.className = 'hint';
-        note.textContent = `${kind.note} (colour: share of the step's largest bin)`;
-        const grid = document.createElement('div');
-        grid.className = 'hist-grid';
-        section.append(h2, note, grid);
-        this.root.append(section);
-        sec = { section, grid };
-        this.sections.set(kind.of, sec);
+      // layer-major: a layer's heatmaps of every run next to each other
+      const order: string[] = [];
+      const byKey = new Map<string, Entry[]>();
+      for (const { run, runIndex } of runs) {
+        for (const h of run.histograms.values()) {
+          if (h.of !== kind.of) continue;
+          let list = byKey.get(h.key);
+          if (!list) {
+            byKey.set(h.key, (list = []));
+            order.push(h.key);
+          }
+          list.push({ run, runIndex, h, id: `${run.info.runId}\u0000${h.key}` });
+        }
       }
-      // one layout read per section (the grid's cells share a width), before any write
-      const changed = series.filter(h => this.layers.get(h.key)?.version !== h.version || this.layers.get(h.key)?.resizes !== this.resizes);
-      if (changed.length === 0) continue;
-      for (const h of changed) this.ensureLayer(sec.grid, h);
-      const width = Math.max(50, Math.floor((sec.grid.firstElementChild as HTMLElement | null)?.clientWidth || 300));
-      for (const h of changed) this.renderLayer(h, width);
+      if (order.length === 0) continue;
+      const sec = this.section(kind);
+      const entries = order.flatMap(k => byKey.get(k)!);
+      entries.forEach((e, j) => {
+        const p = this.ensureLayer(e, multi);
+        if (sec.grid.children[j] !== p.fig) sec.grid.insertBefore(p.fig, sec.grid.children[j] ?? null);
+        const hide = multi && this.hiddenRuns.has(e.run.info.runId);
+        if (p.fig.hidden !== hide) p.fig.hidden = hide;
+      });
+      // the grid's cells share a width: read (a forced layout) only when the grid may have changed
+      const shape = `${this.resizes}|${entries.length}|${[...this.hiddenRuns].join(',')}`;
+      if (sec.shape !== shape) {
+        sec.shape = shape;
+        sec.width = Math.max(50, Math.floor((sec.grid.querySelector('figure.hist:not([hidden])') as HTMLElement | null)?.clientWidth || 300) - 18);
+      }
+      const width = sec.width;
+      for (const key of order) {
+        const list = byKey.get(key)!.filter(e => !(multi && this.hiddenRuns.has(e.run.info.runId)));
+        // compared runs share the layer's value range: the same value is on the same row in each
+        const range = multi ? valueRange(list.flatMap(e => e.h.samples)) : undefined;
+        for (const e of list) {
+          const p = this.layers.get(e.id)!;
+          const rgb = parseColor(multi ? seriesColor(this.theme, e.runIndex) : this.theme.palette[kind.of === 'grad' ? 0 : kind.of === 'activation' ? 1 : 2]) ?? [55, 148, 255];
+          const want = `${e.h.version}|${width}|${this.resizes}|${range ? `${range.yMin},${range.yMax}` : ''}|${rgb.join(',')}|${this.theme.background}`;
+          if (p.drawn === want) continue;
+          figures++;
+          const draw = (): void => this.renderLayer(p, e.h, width, rgb, range, want);
+          if (p.visible) visible.push(draw);
+          else waiting.push(draw);
+        }
+      }
+    }
+    // in view first (at least one per frame), then out of view, as many as fit in the frame's budget; the rest
+    // in the next frames
+    let left = 0;
+    let drawn = 0;
+    for (const draw of [...visible, ...waiting]) {
+      if (drawn > 0 && performance.now() - t0 > FRAME_BUDGET_MS) left++;
+      else {
+        draw();
+        drawn++;
+      }
+    }
+    this.pending = left;
+    if (figures || left) document.body.dataset.histPending = String(left);
+  }
+
+  private renderPicker(runs: Array<{ run: RunState; runIndex: number }>, multi: boolean): void {
+    const key = JSON.stringify([multi, this.theme.palette, runs.map(r => [r.run.info.runId, r.run.info.label, r.runIndex]), [...this.hiddenRuns]]);
+    if (key === this.pickerKey) return;
+    this.pickerKey = key;
+    this.picker.hidden = !multi;
+    this.picker.textContent = '';
+    if (!multi) return;
+    const label = document.createElement('span');
+    label.className = 'hint';
+    label.textContent = 'Histograms of ';
+    this.picker.append(label);
+    for (const { run, runIndex } of runs) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'toggle';
+      b.dataset.runId = run.info.runId;
+      b.setAttribute('aria-pressed', String(!this.hiddenRuns.has(run.info.runId)));
+      b.title = `Show or hide the histograms of ${run.info.label}`;
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = seriesColor(this.theme, runIndex);
+      b.append(swatch, run.info.label);
+      b.addEventListener('click', () => {
+        const id = run.info.runId;
+        if (this.hiddenRuns.has(id)) this.hiddenRuns.delete(id);
+        // at least one run stays shown
+        else if (runs.some(r => r.run.info.runId !== id && !this.hiddenRuns.has(r.run.info.runId))) this.hiddenRuns.add(id);
+        this.pickerKey = '';
+        this.onNeedsDraw?.();
+      });
+      this.picker.append(b);
     }
   }
 
-  private ensureLayer(grid: HTMLElement, h: HistogramSeries): void {
-    let p = this.layers.get(h.key);
+  private section(kind: (typeof KINDS)[number]): { section: HTMLElement; grid: HTMLElement; shape: string; width: number } {
+    let sec = this.sections.get(kind.of);
+    if (!sec) {
+      const section = document.createElement('section');
+      section.className = 'hist-section';
+      section.id = kind.id;
+      section.dataset.hist = kind.of;
+      const h2 = document.createElement('h2');
+      h2.textContent = kind.title;
+      const note = document.createElement('p');
+      note.className = 'hint';
+      note.textContent = `${kind.note} (colour: share of the step's largest bin)`;
+      const grid = document.createElement('div');
+      grid.className = 'hist-grid';
+      section.append(h2, note, grid);
+      // sections in KINDS order
+      const after = KINDS.slice(KINDS.indexOf(kind) + 1).map(k => this.sections.get(k.of)?.section).find(x => x);
+      this.root.insertBefore(section, after ?? null);
+      sec = { section, grid, shape: '', width: 300 };
+      this.sections.set(kind.of, sec);
+    }
+    return sec;
+  }
+
+  private ensureLayer(e: Entry, multi: boolean): LayerPanel {
+    const { h } = e;
+    let p = this.layers.get(e.id);
     if (!p) {
       const fig = document.createElement('figure');
       fig.className = 'hist';
       fig.dataset.layer = h.layer;
       fig.dataset.key = h.key;
+      fig.dataset.runId = e.run.info.runId;
       const cap = document.createElement('figcaption');
       const name = h.variable ? (h.variable.startsWith(`${h.layer}/`) ? h.variable : `${h.layer} / ${h.variable}`) : h.layer;
       const badge = document.createElement('span');
       badge.className = 'badge warn';
       badge.hidden = true;
-      cap.append(name, ' ', badge);
+      const runLabel = document.createElement('span');
+      runLabel.className = 'hist-run';
+      cap.append(runLabel, name, ' ', badge);
       const canvas = document.createElement('canvas');
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', `${name}: ${h.of} histogram over steps (latest values in the table)`);
       const axis = document.createElement('div');
       axis.className = 'hist-axis';
       const details = document.createElement('details');
@@ -197,36 +340,40 @@ export class HistogramsView {
       table.className = 'hist-table';
       details.append(summary, table);
       fig.append(cap, canvas, axis, details);
-      grid.append(fig);
-      p = { fig, canvas, badge, axis, table, version: -1, width: 0, resizes: -1 };
-      this.layers.set(h.key, p);
+      p = { fig, canvas, badge, axis, table, drawn: '', visible: true, lastDraw: 0 };
+      this.layers.set(e.id, p);
+      this.io?.observe(fig);
     }
+    // the run's name and colour when comparing (a run may join a single-run view later)
+    const runLabel = p.fig.querySelector('.hist-run') as HTMLElement;
+    const name = h.variable ? (h.variable.startsWith(`${h.layer}/`) ? h.variable : `${h.layer} / ${h.variable}`) : h.layer;
+    const text = multi ? `${e.run.info.label} · ` : '';
+    if (runLabel.textContent !== text) {
+      runLabel.textContent = text;
+      runLabel.style.color = multi ? seriesColor(this.theme, e.runIndex) : '';
+      p.canvas.setAttribute('aria-label', `${multi ? `${e.run.info.label}: ` : ''}${name}: ${h.of} histogram over steps (latest values in the table)`);
+    }
+    return p;
   }
 
-  private renderLayer(h: HistogramSeries, figWidth: number): void {
-    const p = this.layers.get(h.key);
-    if (!p) return;
-    p.resizes = this.resizes;
-    // the canvas spans the figure minus its padding and border
-    const width = Math.max(50, figWidth - 18);
-    if (p.version === h.version && p.width === width) return;
-    p.version = h.version;
-    p.width = width;
+  private renderLayer(p: LayerPanel, h: HistogramSeries, width: number, rgb: [number, number, number], range: { yMin: number; yMax: number } | undefined, drawn: string): void {
+    p.drawn = drawn;
+    p.lastDraw = performance.now();
     const dpr = 1;
     p.canvas.width = width * dpr;
     p.canvas.height = HEIGHT * dpr;
     const ctx = p.canvas.getContext('2d');
     if (!ctx) return;
     const img = ctx.createImageData(p.canvas.width, p.canvas.height);
-    const rgb = parseColor(this.theme.palette[h.of === 'grad' ? 0 : h.of === 'activation' ? 1 : 2]) ?? [55, 148, 255];
     const bg = parseColor(this.theme.background) ?? [30, 30, 30];
-    const layout = paintHeatmap(img, h.samples, rgb, bg);
+    const layout = paintHeatmap(img, h.samples, rgb, bg, range);
     ctx.putImageData(img, 0, 0);
     const first = h.samples[0];
     const last = h.samples[h.samples.length - 1];
     p.fig.dataset.samples = String(h.samples.length);
     p.fig.dataset.range = `${layout.yMin},${layout.yMax}`;
     p.fig.dataset.nonfinite = String(h.nonFinite);
+    p.fig.dataset.color = rgb.join(',');
     p.badge.hidden = h.nonFinite === 0;
     p.badge.textContent = h.nonFinite ? `\u26a0 ${h.nonFinite} non-finite` : '';
     p.axis.textContent = `steps ${first?.step ?? '–'}–${last?.step ?? '–'} · values ${formatNumber(layout.yMin, 3)} … ${formatNumber(layout.yMax, 3)}`;
@@ -241,16 +388,16 @@ export class HistogramsView {
         head.append(th);
       }
       p.table.append(head);
-      last.counts.forEach((c, j) => {
+      for (let j = 0; j < last.counts.length; j++) {
         const tr = document.createElement('tr');
         const a = document.createElement('td');
         a.textContent = `${formatNumber(last.edges[j], 3)} … ${formatNumber(last.edges[j + 1], 3)}`;
         const b = document.createElement('td');
         b.className = 'num';
-        b.textContent = String(c);
+        b.textContent = String(last.counts[j]);
         tr.append(a, b);
-        p!.table.append(tr);
-      });
+        p.table.append(tr);
+      }
     }
   }
 }

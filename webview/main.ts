@@ -45,7 +45,11 @@ const store = new DashboardStore();
 const view = new DashboardView(document.getElementById('app') ?? document.body, post, prefs, save);
 const charts = new ChartsView(view.charts, theme, prefs, save);
 const histograms = new HistogramsView(view.charts, theme);
+charts.onNeedsDraw = () => scheduleRender();
+histograms.onNeedsDraw = () => scheduleRender();
 
+/** a frame at 60 Hz */
+const FRAME_MS = 16;
 let frame = 0;
 let renders = 0;
 function scheduleRender(): void {
@@ -58,13 +62,16 @@ function render(): void {
   try {
     view.render(store, theme);
     charts.render(store);
-    histograms.render(store);
+    // line charts first: heatmaps wait for a frame with time left (charts still pending means another frame comes)
+    if (charts.pending === 0 || performance.now() - t0 < FRAME_MS / 2) histograms.render(store);
   } catch (e) {
     reportError('render failed', e);
   }
   // how long the last render took (bench/webview.ts reads it)
   document.body.dataset.renderMs = (performance.now() - t0).toFixed(2);
   document.body.dataset.renders = String(++renders);
+  // charts out of view left for later frames
+  if (charts.pending > 0 || histograms.pending > 0) scheduleRender();
 }
 
 function reportError(what: string, e: unknown): void {
@@ -81,30 +88,63 @@ function handle(msg: HostToWebview): void {
     case 'events':
       store.appendEvents(msg.runId, msg.events);
       break;
+    case 'history':
+      store.appendHistory(msg.runId, msg.history);
+      break;
     case 'run-info':
       store.setRunInfo(msg.run);
       break;
   }
 }
 
+/**
+ * Host messages wait here while a long replay yields to the browser: after about a frame's worth of handling, the
+ * charts are drawn with what arrived so far before the next messages are handled (in order: live events queue
+ * behind the history they follow).
+ */
+const queue: unknown[] = [];
+const SLICE_MS = 16;
+let yielding = false;
+let handledMs = 0;
+
 window.addEventListener('message', (ev: MessageEvent) => {
   const t0 = performance.now();
-  handleMessage(ev);
+  queue.push(ev.data);
+  if (!yielding) drain();
+  // validation + store time of this message (bench/webview.ts reads it), and the running total with queued ones
   document.body.dataset.handleMs = (performance.now() - t0).toFixed(2);
 });
 
-function handleMessage(ev: MessageEvent): void {
-  const parsed = parseHostMessage(ev.data);
-  if (!parsed.ok) {
-    post({ type: 'error', message: `invalid host message: ${parsed.reason}` });
-    return;
+function drain(): void {
+  yielding = false;
+  const t0 = performance.now();
+  while (queue.length > 0) {
+    // validated when its turn comes (a queued message costs nothing before the next frame)
+    const parsed = parseHostMessage(queue.shift());
+    if (!parsed.ok) {
+      post({ type: 'error', message: `invalid host message: ${parsed.reason}` });
+      continue;
+    }
+    try {
+      handle(parsed.value);
+    } catch (e) {
+      reportError(`handling ${parsed.value.type} failed`, e);
+    }
+    scheduleRender();
+    if (performance.now() - t0 > SLICE_MS) {
+      yielding = true;
+      const resume = (): void => {
+        if (yielding) drain();
+      };
+      // after the frame that shows this; a webview that draws no frames still catches up
+      requestAnimationFrame(() => setTimeout(resume, 0));
+      setTimeout(resume, 250);
+      break;
+    }
   }
-  try {
-    handle(parsed.value);
-  } catch (e) {
-    reportError(`handling ${parsed.value.type} failed`, e);
-  }
-  scheduleRender();
+  handledMs += performance.now() - t0;
+  document.body.dataset.handledMs = handledMs.toFixed(1);
+  document.body.dataset.queued = String(queue.length);
 }
 
 document.addEventListener('tl-select-finding', ev => {

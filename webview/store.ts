@@ -6,6 +6,7 @@ import type {
   BatchEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, HistogramEvent, RunEndEvent, RunEvent,
   RunInfo, RunStartEvent,
 } from '../src/protocol';
+import { batchAt, forEachHistoryRow, nullableValue, type BatchColumns, type HistoryChunk } from '../src/protocol/history';
 
 export interface Point { x: number; y: number }
 
@@ -34,7 +35,7 @@ export interface RunChart {
 export type DisplayStatus = RunInfo['status'];
 
 /** One histogram over time: a layer's (or variable's) gradients or activations, one sample per recorded step. */
-export interface HistogramSample { step: number; edges: number[]; counts: number[]; nonFinite: number }
+export interface HistogramSample { step: number; edges: ArrayLike<number>; counts: ArrayLike<number>; nonFinite: number }
 export interface HistogramSeries {
   key: string;
   of: HistogramEvent['of'];
@@ -61,14 +62,20 @@ export interface RunState {
   timeline: Timeline;
   lastSeq: number;
   events: number;
+  /** per-step series by a short key (metric name): a long replay adds millions of points through these */
+  targets: Map<string, Target>;
 }
 
-export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'grad-norms' | 'grad-ratio' | 'dead-relu' }
+interface Target { chart: RunChart; series: Series }
+
+export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'momentum' | 'grad-norms' | 'grad-clip' | 'grad-ratio' | 'dead-relu' }
 
 export function chartMeta(id: ChartId): ChartMeta {
   if (id === 'loss') return { id, title: 'Loss', kind: 'loss' };
   if (id === 'lr') return { id, title: 'Learning rate', kind: 'lr' };
+  if (id === 'momentum') return { id, title: 'Momentum (β1)', kind: 'momentum' };
   if (id === 'grad-norms') return { id, title: 'Gradient norm per layer', kind: 'grad-norms' };
+  if (id === 'grad-clip') return { id, title: 'Global gradient norm, before / after clipping', kind: 'grad-clip' };
   if (id === 'grad-ratio') return { id, title: 'Gradient norm ratio, first / last layer', kind: 'grad-ratio' };
   if (id === 'dead-relu') return { id, title: 'Dead ReLU units per layer', kind: 'dead-relu' };
   const name = id.startsWith('metric:') ? id.slice('metric:'.length) : id;
@@ -93,7 +100,7 @@ export function insertSorted(points: Point[], p: Point): void {
 }
 
 const FIXED_ORDER_HEAD = ['loss'];
-const FIXED_ORDER_TAIL = ['lr', 'grad-norms', 'grad-ratio', 'dead-relu'];
+const FIXED_ORDER_TAIL = ['lr', 'momentum', 'grad-norms', 'grad-clip', 'grad-ratio', 'dead-relu'];
 
 export class DashboardStore {
   readonly runs = new Map<string, RunState>();
@@ -138,27 +145,55 @@ export class DashboardStore {
 
   /** Appends events (in seq order); events at or below the last seen seq are duplicates and are skipped. */
   appendEvents(runId: string, events: readonly RunEvent[]): { accepted: number; skipped: number } {
+    const run = this.runFor(runId, events.find((e): e is RunStartEvent => e.kind === 'run-start'));
+    const counts = { accepted: 0, skipped: 0 };
+    for (const e of events) this.accept(run, e, counts);
+    if (counts.accepted) this.version++;
+    return counts;
+  }
+
+  /** The same for a replayed history in columns (no event objects for the per-step kinds' arrays). */
+  appendHistory(runId: string, history: HistoryChunk): { accepted: number; skipped: number } {
+    const run = this.runFor(runId, history.events.find((e): e is RunStartEvent => e.kind === 'run-start'));
+    const counts = { accepted: 0, skipped: 0 };
+    let lastBatch = -1;
+    forEachHistoryRow(history, runId, (c, i) => {
+      const seq = c.seq[i];
+      if (seq <= run.lastSeq) {
+        counts.skipped++;
+        return;
+      }
+      run.lastSeq = seq;
+      run.events++;
+      counts.accepted++;
+      lastBatch = i;
+      this.batchRow(run, c, i);
+    }, e => this.accept(run, e, counts));
+    // the header's latest batch, as an event (only the last row becomes one)
+    if (lastBatch >= 0 && history.batch && (!run.lastBatch || run.lastBatch.seq <= history.batch.seq[lastBatch])) run.lastBatch = batchAt(history.batch, lastBatch, runId);
+    if (counts.accepted) this.version++;
+    return counts;
+  }
+
+  private runFor(runId: string, first: RunStartEvent | undefined): RunState {
     let run = this.runs.get(runId);
     if (!run) {
-      const first = events.find((e): e is RunStartEvent => e.kind === 'run-start');
       run = newRun({ runId, jobFile: first?.jobFile ?? '', label: runId, startedAt: first?.startedAt ?? '', status: 'running' });
       this.runs.set(runId, run);
       this.generation++;
     }
-    let accepted = 0;
-    let skipped = 0;
-    for (const e of events) {
-      if (e.runId !== runId || e.seq <= run.lastSeq) {
-        skipped++;
-        continue;
-      }
-      run.lastSeq = e.seq;
-      run.events++;
-      accepted++;
-      this.apply(run, e);
+    return run;
+  }
+
+  private accept(run: RunState, e: RunEvent, counts: { accepted: number; skipped: number }): void {
+    if (e.runId !== run.info.runId || e.seq <= run.lastSeq) {
+      counts.skipped++;
+      return;
     }
-    if (accepted) this.version++;
-    return { accepted, skipped };
+    run.lastSeq = e.seq;
+    run.events++;
+    counts.accepted++;
+    this.apply(run, e);
   }
 
   /** Chart ids with data in any run, in display order. */
@@ -196,14 +231,30 @@ export class DashboardStore {
   /** Adds a value (null = non-finite: counted, not plotted). */
   private add(run: RunState, chartId: ChartId, key: string, name: string, role: SeriesRole, x: number, y: number | null, positiveOnly = false): void {
     const chart = this.chart(run, chartId);
-    const s = this.series(chart, key, name, role);
+    this.addTo(chart, this.series(chart, key, name, role), x, y, positiveOnly);
+  }
+
+  /** `add` for a series found by a short cache key (built only the first time). */
+  private addCached(run: RunState, cacheKey: string, make: () => [ChartId, string, string, SeriesRole], x: number, y: number | null): void {
+    let t = run.targets.get(cacheKey);
+    if (!t) {
+      const [chartId, key, name, role] = make();
+      const chart = this.chart(run, chartId);
+      run.targets.set(cacheKey, (t = { chart, series: this.series(chart, key, name, role) }));
+    }
+    this.addTo(t.chart, t.series, x, y, false);
+  }
+
+  private addTo(chart: RunChart, s: Series, x: number, y: number | null, positiveOnly: boolean): void {
     if (y === null || !Number.isFinite(y)) {
       chart.nonFinite++;
       chart.version++;
       return;
     }
     if (positiveOnly && y <= 0) return;
-    insertSorted(s.points, { x, y });
+    const pts = s.points;
+    if (pts.length === 0 || pts[pts.length - 1].x <= x) pts.push({ x, y });
+    else insertSorted(pts, { x, y });
     chart.version++;
   }
 
@@ -260,18 +311,40 @@ export class DashboardStore {
 
   private onBatch(run: RunState, e: BatchEvent): void {
     run.lastBatch = e;
+    this.batchStep(run, e.step, e.epoch, e.batch, e.t, e.loss, e.lr, e.momentum);
+    for (const name in e.metrics) this.batchMetric(run, name, e.step, e.metrics[name]);
+  }
+
+  /** A replayed batch row, read from its columns (what `onBatch` does, without building the event). */
+  private batchRow(run: RunState, c: BatchColumns, i: number): void {
+    const step = c.step[i];
+    this.batchStep(run, step, c.epoch[i], c.batch[i], c.t[i], nullableValue(c.loss, i) ?? null, nullableValue(c.lr, i) ?? null, nullableValue(c.momentum, i));
+    const m = c.metrics;
+    const k = m.names.length;
+    for (let j = 0; j < k; j++) {
+      const s = m.s[i * k + j];
+      if (s !== 0) this.batchMetric(run, m.names[j], step, s === 2 ? null : m.v[i * k + j]);
+    }
+  }
+
+  private batchStep(run: RunState, step: number, epoch: number, batch: number, t: number, loss: number | null, lr: number | null, momentum: number | null | undefined): void {
     const tl = run.timeline;
     const spe = run.fitStart?.stepsPerEpoch ?? null;
-    if (tl.step.length === 0 || tl.step[tl.step.length - 1] < e.step) {
-      tl.step.push(e.step);
-      tl.epoch.push(spe ? e.epoch + e.batch / spe : e.epoch);
-      tl.seconds.push(e.t / 1000);
+    if (tl.step.length === 0 || tl.step[tl.step.length - 1] < step) {
+      tl.step.push(step);
+      tl.epoch.push(spe ? epoch + batch / spe : epoch);
+      tl.seconds.push(t / 1000);
     }
-    this.add(run, 'loss', 'batch:loss', 'loss (batch)', 'batch', e.step, e.loss);
-    for (const [name, v] of Object.entries(e.metrics)) {
-      this.add(run, `metric:${name}`, `batch:${name}`, `${name} (batch)`, 'batch', e.step, v);
+    this.addCached(run, '\u0000loss', () => ['loss', 'batch:loss', 'loss (batch)', 'batch'], step, loss);
+    if (lr !== null && Number.isFinite(lr)) this.addCached(run, '\u0000lr', () => ['lr', 'lr', 'learning rate', 'batch'], step, lr);
+    // set only when a schedule moves it (1cycle): beside the learning rate it explains
+    if (typeof momentum === 'number' && Number.isFinite(momentum)) {
+      this.addCached(run, '\u0000momentum', () => ['momentum', 'momentum', 'momentum', 'batch'], step, momentum);
     }
-    if (e.lr !== null && Number.isFinite(e.lr)) this.add(run, 'lr', 'lr', 'learning rate', 'batch', e.step, e.lr);
+  }
+
+  private batchMetric(run: RunState, name: string, step: number, v: number | null): void {
+    this.addCached(run, name, () => [`metric:${name}`, `batch:${name}`, `${name} (batch)`, 'batch'], step, v);
   }
 
   private onEpoch(run: RunState, e: EpochEvent): void {
@@ -287,6 +360,13 @@ export class DashboardStore {
   private onGradNorms(run: RunState, e: GradNormsEvent): void {
     for (const [layer, v] of Object.entries(e.layers)) {
       this.add(run, 'grad-norms', `layer:${layer}`, layer, 'layer', e.step, v, true);
+    }
+    // clipping optimizers (training-lens toolkit): the global norm before and after, and the norm threshold
+    if (e.clip) {
+      this.add(run, 'grad-clip', 'clip:pre', 'before clipping', 'layer', e.step, e.clip.preNorm, true);
+      this.add(run, 'grad-clip', 'clip:post', 'after clipping', 'layer', e.step, e.clip.postNorm, true);
+      // a value threshold bounds each element, not the norm: not on this axis
+      if (e.clip.mode === 'norm') this.add(run, 'grad-clip', 'clip:threshold', 'clip threshold', 'layer', e.step, e.clip.threshold, true);
     }
     // AUTOTRAINER's vanishing/exploding signal: first over last layer's gradient norm
     const names = Object.keys(e.layers);
@@ -306,7 +386,7 @@ export class DashboardStore {
 }
 
 function newRun(info: RunInfo): RunState {
-  return { info, findings: [], charts: new Map(), histograms: new Map(), timeline: { step: [], epoch: [], seconds: [] }, lastSeq: -1, events: 0 };
+  return { info, findings: [], charts: new Map(), histograms: new Map(), timeline: { step: [], epoch: [], seconds: [] }, lastSeq: -1, events: 0, targets: new Map() };
 }
 
 /** Maps a step to the x shown: itself, the fractional epoch, or seconds since the run started (interpolated). */

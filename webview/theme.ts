@@ -52,13 +52,17 @@ export function buildTheme(kind: ThemeKind, get: (name: string) => string): Them
     return undefined;
   };
   const size = parseFloat(pick('--vscode-font-size') ?? '');
+  const border = pick('--vscode-editorWidget-border', '--vscode-widget-border', '--vscode-panel-border');
+  // high contrast themes' borders are the full-strength contrast colour, which is also a series colour there
+  // (Light High Contrast's charts.orange is its contrastBorder): fainter as grid lines, so lines stay distinct
+  const hc = kind === 'high-contrast' || kind === 'high-contrast-light';
   return {
     kind,
     foreground: pick('--vscode-charts-foreground', '--vscode-foreground', '--vscode-editor-foreground') ?? fb.foreground,
     muted: pick('--vscode-descriptionForeground') ?? fb.muted,
     background: pick('--vscode-editor-background') ?? fb.background,
-    grid: pick('--vscode-editorWidget-border', '--vscode-widget-border', '--vscode-panel-border') ??
-      (get('--vscode-charts-lines').trim() ? withAlpha(get('--vscode-charts-lines'), 0.25) : fb.grid),
+    grid: border ? (hc ? withAlpha(border, 0.4) : border)
+      : get('--vscode-charts-lines').trim() ? withAlpha(get('--vscode-charts-lines'), 0.25) : fb.grid,
     palette: PALETTE_VARS.map((c, i) => pick(`--vscode-charts-${c}`) ?? fb.palette[i]),
     highlight: pick('--vscode-editorWarning-foreground', '--vscode-charts-yellow') ?? fb.highlight,
     fontFamily: pick('--vscode-font-family') ?? 'system-ui, -apple-system, "Segoe UI", sans-serif',

@@ -155,7 +155,7 @@ suite('Training Lens (API level)', function () {
       await vscode.commands.executeCommand('trainingLens.compareRuns', pick[0], pick);
       const reset = await waitFor('a reset with both runs', () => probe.messages.find((m) => m.type === 'reset' && (m.runs as unknown[]).length === 2), 15_000);
       assert.deepEqual((reset.runs as Array<{ runId: string }>).map((r) => r.runId), pick.map((p) => p.run.runId));
-      for (const p of pick) await waitFor(`events of ${p.run.runId}`, () => probe.messages.some((m) => m.type === 'events' && m.runId === p.run.runId), 15_000);
+      for (const p of pick) await waitFor(`events of ${p.run.runId}`, () => probe.messages.some((m) => (m.type === 'events' || m.type === 'history') && m.runId === p.run.runId), 15_000);
     } finally {
       probe.dispose();
     }

@@ -235,6 +235,7 @@ export interface SectionInfo {
 }
 
 export async function readSections(page: Page): Promise<SectionInfo[]> {
+  await settled(page);
   return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('section.chart')].map(s => {
     const canvas = s.querySelector('canvas');
     let coloured = 0;
@@ -270,4 +271,16 @@ export async function readSections(page: Page): Promise<SectionInfo[]> {
       width, height,
     };
   }));
+}
+
+/**
+ * Waits until every message is handled and every chart and heatmap drawn: the dashboard handles a long replay
+ * between frames (body[data-queued]) and draws changed charts over a few frames, those in view first, within a
+ * per-frame budget (body[data-charts-pending] / [data-hist-pending]).
+ */
+export async function settled(page: Page, timeoutMs = 10_000): Promise<void> {
+  await page.waitForFunction(() => {
+    const d = document.body.dataset;
+    return (d.queued ?? '0') === '0' && (d.chartsPending ?? '0') === '0' && (d.histPending ?? '0') === '0';
+  }, undefined, { timeout: timeoutMs, polling: 'raf' });
 }

@@ -121,6 +121,16 @@ describe('theme and format helpers', () => {
     assert.notEqual(light.background, dark.background);
   });
 
+  it('keeps high contrast grid lines apart from series drawn in the contrast colour', () => {
+    // Light High Contrast: contrastBorder (the widget border) #0f4a85 is also its charts.orange
+    const vars: Record<string, string> = { '--vscode-editorWidget-border': '#0f4a85', '--vscode-charts-orange': '#0f4a85', '--vscode-editor-background': '#ffffff' };
+    const hc = buildTheme('high-contrast-light', n => vars[n] ?? '');
+    assert.equal(hc.palette[1], '#0f4a85');
+    assert.equal(hc.grid, 'rgba(15, 74, 133, 0.4)');
+    // other themes keep the border as is
+    assert.equal(buildTheme('light', n => vars[n] ?? '').grid, '#0f4a85');
+  });
+
   it('handles colours', () => {
     assert.equal(withAlpha('#3794ff', 0.5), 'rgba(55, 148, 255, 0.5)');
     assert.equal(withAlpha('#fff', 1), 'rgba(255, 255, 255, 1)');

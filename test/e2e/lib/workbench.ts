@@ -409,9 +409,13 @@ export class Workbench {
   // ---------------------------------------------------------------------------------------------------- themes
   async setColorTheme(label: string): Promise<void> {
     await this.runCommand('Preferences: Color Theme');
+    // the list is virtualised: filter it so that the row exists (the high contrast themes are at the bottom)
+    await this.quickInput().locator('input').fill(label);
     await this.pickQuickItem(label, { exact: true });
     await waitUntil(`theme ${label} to apply`, async () => {
       const cls = (await this.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+      // high contrast themes: hc-black / hc-light on the workbench
+      if (/high contrast/i.test(label)) return /light/i.test(label) ? /\bhc-light\b/.test(cls) : /\bhc-black\b/.test(cls);
       return label.toLowerCase().includes('light') ? cls.includes('vs ') || /\bvs\b/.test(cls) : /\bvs-dark\b/.test(cls);
     }, 15_000);
   }
