@@ -10,6 +10,7 @@ import { GradientProbe, layerNorms } from '../probes/gradients';
 import { DeadReluProbe } from '../probes/deadRelu';
 import { ActivationProbe } from '../probes/activations';
 import { LayerTaps } from '../probes/layerTaps';
+import { readWeightHistograms } from '../probes/weights';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
@@ -168,6 +169,11 @@ export class Instrumentation {
             }
           }
           grads.captureHistograms = probes.histogramEvery > 0 && (this.steps % probes.histogramEvery === 0);
+        }
+        if (probes.histogramEvery > 0 && step % probes.histogramEvery === 0) {
+          for (const { layer, variable, ...h } of await readWeightHistograms(model.layers as Layer[], probes.histogramBins)) {
+            this.opts.emit({ kind: 'histogram', step, of: 'weight', layer, variable, ...h });
+          }
         }
         if (probes.activationEvery > 0) {
           const reading = await acts.read(probes.histogramBins);

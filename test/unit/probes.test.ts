@@ -149,3 +149,32 @@ test('histogram counts every finite value once and non-finite ones apart', () =>
   const histEvent: Partial<HistogramEvent> = { ...h };
   assert.equal(histEvent.counts!.reduce((a, b) => a + b, 0), 5);
 });
+
+test('weight histograms are the distribution of each weight after the step they are stamped with', async () => {
+  const model = mlp(11);
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+  const { xs, ys } = data(32);
+  const initial = model.trainableWeights.map(w => Array.from(w.read().dataSync()));
+  const after: number[][][] = [];
+  const { inst, events } = instrument({ histogramEvery: 2, deadReluWindow: 1000, activationEvery: 0 });
+  try {
+    // one batch per epoch: the weights after step s are known exactly at that epoch's end
+    await model.fit(xs, ys, {
+      epochs: 4, batchSize: 32, shuffle: false,
+      callbacks: { onBatchEnd: async () => { after.push(model.trainableWeights.map(w => Array.from(w.read().dataSync()))); } },
+    });
+  } finally { inst.uninstall(); }
+  const weights = events.filter((e): e is Omit<HistogramEvent, 'runId' | 'seq' | 't'> => e.kind === 'histogram' && e.of === 'weight');
+  assert.deepEqual([...new Set(weights.map(e => e.step))], [0, 2], 'every histogramEvery steps, from step 0');
+  const names = model.trainableWeights.map(w => w.name);
+  for (const e of weights) {
+    const i = names.indexOf(e.variable!);
+    assert.ok(i >= 0 && model.layers.some(l => l.name === e.layer), `${e.variable} is a weight of layer ${e.layer}`);
+    const want = histogram(after[e.step][i], DEFAULT_PROBES.histogramBins);
+    assert.deepEqual(e.counts, want.counts, `${e.variable} at step ${e.step}: the trained values, not the initial ones`);
+    assert.deepEqual(e.edges, want.edges);
+  }
+  // the test can tell: after one step of a large lr, the kernels' distribution has moved
+  const kernel = names.findIndex(n => n.endsWith('kernel'));
+  assert.notDeepEqual(histogram(initial[kernel], DEFAULT_PROBES.histogramBins).edges, histogram(after[0][kernel], DEFAULT_PROBES.histogramBins).edges);
+});
