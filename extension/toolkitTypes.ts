@@ -18,7 +18,32 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder to add the training-lens types to' });
 }
 
+/**
+ * Quick fix on the TypeScript server's own "Cannot find module 'training-lens'" (TS2307/TS7016, also in JS files
+ * with checkJs): where the user meets the missing types, offer the command that adds them.
+ */
+export class MissingToolkitTypesFix implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const missing = context.diagnostics.filter(isMissingToolkitModule);
+    if (missing.length === 0) return [];
+    const fix = new vscode.CodeAction("Add Training Lens toolkit types (node_modules/training-lens)", vscode.CodeActionKind.QuickFix);
+    fix.command = { command: ADD_TOOLKIT_TYPES_COMMAND, title: 'Add Toolkit Types' };
+    fix.diagnostics = missing;
+    fix.isPreferred = true;
+    return [fix];
+  }
+}
+
+export function isMissingToolkitModule(d: Pick<vscode.Diagnostic, 'code' | 'message'>): boolean {
+  const code = typeof d.code === 'object' ? d.code.value : d.code;
+  return (code === 2307 || code === 7016 || code === '2307' || code === '7016') && /['"]training-lens['"]/.test(d.message);
+}
+
 export function registerToolkitTypes(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
+  const languages = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(language => ({ language }));
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(languages, new MissingToolkitTypesFix(), { providedCodeActionKinds: MissingToolkitTypesFix.kinds }));
   context.subscriptions.push(vscode.commands.registerCommand(ADD_TOOLKIT_TYPES_COMMAND, async () => {
     const folder = await pickFolder();
     if (!folder) {

@@ -18,6 +18,7 @@ import {
   waitFor,
   waitForNewRun,
   waitForRunEnd,
+  workspaceRoot,
   type DashboardProbe,
 } from './helpers';
 
@@ -158,6 +159,39 @@ suite('Training Lens (API level)', function () {
       for (const p of pick) await waitFor(`events of ${p.run.runId}`, () => probe.messages.some((m) => (m.type === 'events' || m.type === 'history') && m.runId === p.run.runId), 15_000);
     } finally {
       probe.dispose();
+    }
+  });
+
+  test('10. TypeScript\'s "Cannot find module \'training-lens\'" has a quick fix that adds the toolkit types', async function () {
+    if (!vscode.workspace.isTrusted) this.skip(); // one window is enough: the command writes the same files in both
+    this.timeout(180_000);
+    const fs = await import('node:fs');
+    const rel = 'jobs/uses-toolkit.ts';
+    const file = path.join(workspaceRoot(), rel);
+    fs.writeFileSync(file, "import { nadam, hparams } from 'training-lens';\nconst hp = hparams({ lr: 1e-3 });\nexport const optimizer = nadam(hp.lr, { clipNorm: 'one' });\n");
+    const typesDir = path.join(workspaceRoot(), 'node_modules', 'training-lens');
+    fs.rmSync(typesDir, { recursive: true, force: true });
+    try {
+      const doc = await vscode.workspace.openTextDocument(jobUri(rel));
+      await vscode.window.showTextDocument(doc);
+      const missing = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => /training-lens/.test(d.message) && [2307, 7016].includes(Number(typeof d.code === 'object' ? d.code.value : d.code)));
+      const [diagnostic] = await waitFor('the TS server to report the missing module', () => (missing().length ? missing() : null), 120_000, 500);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => /Add Training Lens toolkit types/.test(a.title));
+      assert.ok(fix?.command, `the quick fix is offered (got: ${actions.map((a) => a.title).join(' | ')})`);
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+      assert.ok(fs.existsSync(path.join(typesDir, 'package.json')), 'the types package is in node_modules/training-lens');
+      // Proof the TS server now types the module (a restart alone also clears diagnostics): the string passed as
+      // clipNorm, unchecked while the module was unknown, is now an error — and the only one.
+      const typed = await waitFor('the TS server to type-check against the toolkit types', () => {
+        const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+        return errors.length > 0 && missing().length === 0 ? errors : null;
+      }, 120_000, 500);
+      assert.deepEqual(typed.map((d) => d.range.start.line), [2], typed.map((d) => d.message).join(' | '));
+      assert.match(typed[0].message, /string.*number|clipNorm/);
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(path.join(workspaceRoot(), 'node_modules'), { recursive: true, force: true });
     }
   });
 
