@@ -39,9 +39,23 @@ export class Playground implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
+    const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Compare Optimizers', vscode.ViewColumn.Active, this.webviewOptions());
+    this.attach(panel);
+  }
+
+  /** A panel VS Code restored after a reload (the serializer): same content, recomputed from the saved controls. */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.panel) { panel.dispose(); this.panel.reveal(); return; } // one playground at a time
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Compare Optimizers', vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [dist] });
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
     panel.webview.html = renderDashboardHtml({
@@ -121,6 +135,13 @@ export class Playground implements vscode.Disposable {
 
 export function registerPlayground(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Playground {
   const playground = new Playground(context, output);
-  context.subscriptions.push(playground, vscode.commands.registerCommand(PLAYGROUND_COMMAND, () => playground.show()));
+  context.subscriptions.push(
+    playground,
+    vscode.commands.registerCommand(PLAYGROUND_COMMAND, () => playground.show()),
+    // the panel comes back after Reload Window (no retainContextWhenHidden: the host replays on `ready`)
+    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => { playground.restore(panel); },
+    }),
+  );
   return playground;
 }

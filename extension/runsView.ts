@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { renameRun, deleteRun, type RunRecord } from '../src/runs/store';
 import { infoFromRecord, type RunManager } from './runManager';
 import type { Dashboard } from './dashboard';
+import { formatHparam } from '../src/sweep/table';
 
 const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('loading~spin'),
@@ -20,10 +21,12 @@ export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunRecord) {
     super(run.name ?? infoFromRecord(run).label, vscode.TreeItemCollapsibleState.None);
     const loss = run.finalLoss != null ? ` · loss ${run.finalLoss.toPrecision(4)}` : '';
-    this.description = `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}`;
+    const trial = run.sweep ? ` · trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}` : '';
+    this.description = `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
     this.tooltip = new vscode.MarkdownString([
       `**${path.basename(run.jobFile)}** — ${run.status}`,
       `started ${new Date(run.startedAt).toLocaleString()}, ${run.steps} steps${run.backend ? ` on ${run.backend}` : ''}`,
+      run.sweep ? `sweep \`${run.sweep.id}\`, trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}` : '',
       run.error ? `error: ${run.error.message}` : '',
       `\`${run.runId}\``,
     ].filter(Boolean).join('\n\n'));
@@ -101,4 +104,8 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
   }
 
   dispose(): void { this.disposables.forEach(d => d.dispose()); }
+}
+
+function hparamText(h: Record<string, number | string | boolean>): string {
+  return Object.entries(h).map(([k, v]) => `${k} ${typeof v === 'number' ? formatHparam(v) : String(v)}`).join(', ');
 }

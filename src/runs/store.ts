@@ -63,6 +63,8 @@ export interface RunRecord {
   name?: string;
   /** what a "try the fix" run tried */
   variant?: string;
+  /** a sweep trial: its sweep, number and hyper-parameter values */
+  sweep?: { id: string; trial: number; hparams: Record<string, number | string | boolean> };
 }
 
 /** User metadata kept beside the log (the log itself stays append-only). */
@@ -118,6 +120,7 @@ export function summarizeEvents(runId: string, dir: string, events: RunEvent[], 
     runId, dir, jobFile: start.jobFile, startedAt: start.startedAt,
     status: end ? end.status : live ? 'running' : 'interrupted',
     backend: start.backend, finalLoss, steps: end?.steps ?? steps, error: end?.error, variant: start.variant?.title,
+    sweep: start.sweep ? { ...start.sweep, hparams: start.hparams ?? {} } : undefined,
   };
 }
 

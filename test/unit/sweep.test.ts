@@ -16,7 +16,7 @@ import { Sweep, launchTrialsWith, concurrencyFor } from '../../src/sweep/runner'
 import { readSweepRecord, settleInterrupted } from '../../src/sweep/record';
 import { runnerEntry } from '../../src/runner/entry';
 import type { RunHandle } from '../../src/runner/launch';
-import { readRunLog, EVENTS_FILE } from '../../src/runs/store';
+import { readRunLog, describeRun, EVENTS_FILE } from '../../src/runs/store';
 import type { RunEvent, SweepRecord } from '../../src/protocol';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'sweep');
@@ -166,6 +166,7 @@ test('a sweep of 4 trials (CLI) completes; every trial is a run with its hparams
     assert.ok(start.kind === 'run-start');
     assert.deepEqual(start.hparams, t.hparams, 'run-start carries the trial hparams');
     assert.deepEqual(start.sweep, { id: record.id, trial: t.trial });
+    assert.deepEqual(describeRun(path.join(runsDir, t.runId!))?.sweep, { id: record.id, trial: t.trial, hparams: t.hparams }, 'the Runs view knows the run is a trial and its values');
     assert.equal(log.events.filter(e => e.kind === 'epoch').length, 3, 'the per-trial budget overrides the job\'s epochs');
     const said = log.events.find(e => e.kind === 'log' && e.stream === 'stdout');
     assert.ok(said?.kind === 'log' && said.text === `lr ${t.hparams.lr} weightDecay ${t.hparams.weightDecay}`, 'the job trained with the sampled values');
