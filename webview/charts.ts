@@ -12,6 +12,7 @@ import { mixColors, seriesColor, withAlpha, type Theme } from './theme';
 import { formatNumber } from './format';
 import { clampWeight, MinMaxLod, SmoothedSeries } from './smoothing';
 import { chartCsv, download, downloadText, safeFileName } from './export';
+import { setPressed, vscodeButton, type VscodeButton } from './vscode-controls';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
 
@@ -56,7 +57,7 @@ interface Panel {
   id: ChartId;
   section: HTMLElement;
   badge: HTMLElement;
-  resetZoom: HTMLButtonElement;
+  resetZoom: VscodeButton;
   tbody: HTMLElement;
   canvas: HTMLCanvasElement;
   range?: { min: number; max: number };
@@ -105,7 +106,7 @@ export class ChartsView {
   private readonly toolbar: HTMLElement;
   private readonly smoothingInput: HTMLInputElement;
   private readonly smoothingLabel: HTMLElement;
-  private readonly axisButtons = new Map<XAxisMode, HTMLButtonElement>();
+  private readonly axisButtons = new Map<XAxisMode, VscodeButton>();
   private store: DashboardStore | undefined;
   private readonly io: IntersectionObserver | undefined;
   /** charts still waiting to be drawn after the last render (main.ts renders again while > 0) */
@@ -163,12 +164,9 @@ export class ChartsView {
     axis.setAttribute('aria-label', 'Horizontal axis');
     axis.append('X axis ');
     for (const mode of ['step', 'epoch', 'time'] as XAxisMode[]) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'toggle';
+      const b = vscodeButton(mode === 'time' ? 'relative time' : mode, { className: 'toggle' });
       b.dataset.axis = mode;
-      b.textContent = mode === 'time' ? 'relative time' : mode;
-      b.setAttribute('aria-pressed', String(prefs.xAxis === mode));
+      setPressed(b, prefs.xAxis === mode);
       b.addEventListener('click', () => this.setXAxis(mode));
       this.axisButtons.set(mode, b);
       axis.append(b);
@@ -182,7 +180,7 @@ export class ChartsView {
 
   setXAxis(mode: XAxisMode): void {
     this.prefs.xAxis = mode;
-    for (const [m, b] of this.axisButtons) b.setAttribute('aria-pressed', String(m === mode));
+    for (const [m, b] of this.axisButtons) setPressed(b, m === mode);
     for (const p of this.panels.values()) this.setRange(p, undefined, false);
     this.reconfigureAll();
     this.onPrefsChange();
@@ -582,12 +580,8 @@ export class ChartsView {
     head.append(h2);
     const tools = document.createElement('div');
     tools.className = 'chart-tools';
-    const tool = (text: string, title: string, cls: string): HTMLButtonElement => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = `tool ${cls}`;
-      b.textContent = text;
-      b.title = title;
+    const tool = (text: string, title: string, cls: string): VscodeButton => {
+      const b = vscodeButton(text, { className: `tool ${cls}`, title });
       tools.append(b);
       return b;
     };
@@ -669,15 +663,11 @@ export class ChartsView {
   }
 
   private logToggle(): HTMLElement {
-    const b = document.createElement('button');
-    b.className = 'toggle';
-    b.type = 'button';
-    b.textContent = 'log y';
-    b.title = 'Logarithmic loss axis';
-    b.setAttribute('aria-pressed', String(this.prefs.logLoss));
+    const b = vscodeButton('log y', { className: 'toggle', title: 'Logarithmic loss axis' });
+    setPressed(b, this.prefs.logLoss);
     b.addEventListener('click', () => {
       this.prefs.logLoss = !this.prefs.logLoss;
-      b.setAttribute('aria-pressed', String(this.prefs.logLoss));
+      setPressed(b, this.prefs.logLoss);
       const p = this.panels.get('loss');
       if (p) {
         p.chart.options = this.options('loss');

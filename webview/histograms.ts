@@ -8,6 +8,7 @@
 import type { DashboardStore, HistogramSample, HistogramSeries, RunState } from './store';
 import { parseColor, seriesColor, type Theme } from './theme';
 import { formatNumber } from './format';
+import { setPressed, vscodeButton } from './vscode-controls';
 
 const HEIGHT = 140;
 
@@ -266,12 +267,9 @@ export class HistogramsView {
     label.textContent = 'Histograms of ';
     this.picker.append(label);
     for (const { run, runIndex } of runs) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'toggle';
+      const b = vscodeButton('', { className: 'toggle', title: `Show or hide the histograms of ${run.info.label}` });
       b.dataset.runId = run.info.runId;
-      b.setAttribute('aria-pressed', String(!this.hiddenRuns.has(run.info.runId)));
-      b.title = `Show or hide the histograms of ${run.info.label}`;
+      setPressed(b, !this.hiddenRuns.has(run.info.runId));
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
       swatch.style.backgroundColor = seriesColor(this.theme, runIndex);

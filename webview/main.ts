@@ -3,6 +3,8 @@
  * Host messages only mutate the store; drawing happens at most once per animation frame.
  */
 import './zod-jitless'; // first: must run before zod loads
+// defines <vscode-button> (webview/vscode-controls.ts makes them); importing only this component keeps the bundle small
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { parseHostMessage, type Finding, type HostToWebview, type WebviewToHost } from '../src/protocol';
 import { DashboardStore, type XAxisMode } from './store';
 import { ChartsView, MAX_HIDDEN } from './charts';

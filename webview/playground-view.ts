@@ -1,8 +1,17 @@
 /**
  * The playground's DOM: controls (surface, learning-rate scale, steps), the legend with one toggle and one
  * learning-rate field per optimizer, the canvas, and the text alternative (a table of where each path ends).
- * Built with createElement/textContent only. Native form controls: keyboard and screen-reader accessible as is.
+ * Built with createElement/textContent only. Select, checkboxes, button and number fields are @vscode-elements
+ * components (VS Code's own look, keyboard and ARIA built in); the sliders stay native <input type=range>.
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import {
   OPTIMIZER_IDS, OPTIMIZER_LABELS, PLAYGROUND_LIMITS, SURFACE_IDS, SURFACE_LABELS,
   type OptimizerId, type OptimizerPath, type PlaygroundRequest, type PlaygroundResult,
@@ -36,7 +45,7 @@ export interface ViewEvents {
 export class PlaygroundView {
   readonly canvas: HTMLCanvasElement;
   readonly plotWrap: HTMLElement;
-  private readonly surface: HTMLSelectElement;
+  private readonly surface: VscodeSingleSelect;
   private readonly formula: HTMLElement;
   private readonly lrScale: HTMLInputElement;
   private readonly lrScaleOut: HTMLOutputElement;
@@ -46,18 +55,19 @@ export class PlaygroundView {
   private readonly legend: HTMLUListElement;
   private readonly tableBody: HTMLTableSectionElement;
   private readonly caption: HTMLElement;
-  private readonly toggles = new Map<OptimizerId, HTMLInputElement>();
-  private readonly lrInputs = new Map<OptimizerId, HTMLInputElement>();
+  private readonly toggles = new Map<OptimizerId, VscodeCheckbox>();
+  private readonly lrInputs = new Map<OptimizerId, VscodeTextfield>();
   private readonly swatches = new Map<OptimizerId, HTMLElement>();
   private request: PlaygroundRequest | undefined;
 
   constructor(root: HTMLElement, private readonly events: ViewEvents) {
     root.replaceChildren();
-    this.surface = el('select', { id: 'surface' }, ...SURFACE_IDS.map(id => {
-      const o = el('option', { text: SURFACE_LABELS[id] });
+    this.surface = el('vscode-single-select', { id: 'surface' }, ...SURFACE_IDS.map(id => {
+      const o = el('vscode-option', { text: SURFACE_LABELS[id] });
       o.value = id;
       return o;
     }));
+    this.surface.label = 'Surface';
     this.formula = el('span', { id: 'formula', className: 'formula' });
     this.lrScale = el('input', { id: 'lr-scale' });
     Object.assign(this.lrScale, { type: 'range', min: String(Math.log10(PLAYGROUND_LIMITS.minLrScale)), max: String(Math.log10(PLAYGROUND_LIMITS.maxLrScale)), step: '0.05' });
@@ -65,7 +75,8 @@ export class PlaygroundView {
     this.steps = el('input', { id: 'steps' });
     Object.assign(this.steps, { type: 'range', min: '10', max: '1000', step: '10' });
     this.stepsOut = el('output', { id: 'steps-value' });
-    const reset = el('button', { id: 'reset-lr', className: 'button', text: 'Reset learning rates', title: 'Back to each optimizer\'s default for this surface, scale ×1' });
+    const reset = el('vscode-button', { id: 'reset-lr', text: 'Reset learning rates', title: 'Back to each optimizer\'s default for this surface, scale ×1' });
+    reset.secondary = true;
     this.status = el('span', { id: 'status', className: 'status-text' });
     this.status.setAttribute('role', 'status');
     this.status.setAttribute('aria-live', 'polite');
@@ -81,22 +92,22 @@ export class PlaygroundView {
     this.legend = el('ul', { id: 'legend', className: 'legend' });
     this.legend.setAttribute('aria-label', 'Optimizers: show or hide each path, and its learning rate');
     for (const id of OPTIMIZER_IDS) {
-      const toggle = el('input', { id: `show-${id}` });
-      toggle.type = 'checkbox';
+      // the optimizer's name is the checkbox's label (clicking it toggles, and it names the checkbox for a screen reader)
+      const toggle = el('vscode-checkbox', { id: `show-${id}`, className: 'legend-name', text: OPTIMIZER_LABELS[id] });
       toggle.checked = true;
       toggle.addEventListener('change', () => this.events.onToggle(id, toggle.checked));
       const swatch = el('span', { className: 'swatch' });
       swatch.setAttribute('aria-hidden', 'true');
-      const lr = el('input', { id: `lr-${id}`, className: 'lr-input', title: `${OPTIMIZER_LABELS[id]} learning rate on this surface (before the × scale)` });
-      Object.assign(lr, { type: 'number', min: '0', step: 'any' });
-      lr.setAttribute('aria-label', `${OPTIMIZER_LABELS[id]} learning rate`);
+      const lr = el('vscode-textfield', { id: `lr-${id}`, className: 'lr-input', title: `${OPTIMIZER_LABELS[id]} learning rate on this surface (before the × scale)` });
+      Object.assign(lr, { type: 'number', min: 0, label: `${OPTIMIZER_LABELS[id]} learning rate` });
+      // any positive value is allowed: without step=any the inner number input would flag 0.25 as a step mismatch
+      // (the component has no `step="any"`, and Lit leaves an attribute it never rendered alone)
+      void lr.updateComplete.then(() => lr.wrappedElement.setAttribute('step', 'any'));
       lr.addEventListener('change', () => this.emitLr(id, lr));
-      const name = el('label', { className: 'legend-name', text: OPTIMIZER_LABELS[id] });
-      name.htmlFor = toggle.id;
       this.toggles.set(id, toggle);
       this.lrInputs.set(id, lr);
       this.swatches.set(id, swatch);
-      const li = el('li', {}, toggle, swatch, name, el('span', { className: 'lr-label', text: 'lr' }), lr);
+      const li = el('li', {}, swatch, toggle, el('span', { className: 'lr-label', text: 'lr' }), lr);
       li.dataset.optimizer = id;
       this.legend.append(li);
     }
@@ -117,7 +128,10 @@ export class PlaygroundView {
       table,
     );
 
-    this.surface.addEventListener('change', () => this.emit({ surface: this.surface.value as PlaygroundRequest['surface'], lr: undefined }, true));
+    // (vscode-single-select also reports picking the option that is already selected)
+    this.surface.addEventListener('change', () => {
+      if (this.surface.value !== this.request?.surface) this.emit({ surface: this.surface.value as PlaygroundRequest['surface'], lr: undefined }, true);
+    });
     this.lrScale.addEventListener('input', () => this.emit({ lrScale: this.scaleValue() }, false));
     this.lrScale.addEventListener('change', () => this.emit({ lrScale: this.scaleValue() }, true));
     this.steps.addEventListener('input', () => this.emit({ steps: Number(this.steps.value) }, false));
@@ -130,13 +144,16 @@ export class PlaygroundView {
     return Number(v.toPrecision(3));
   }
 
-  private emitLr(id: OptimizerId, input: HTMLInputElement): void {
-    const v = Number(input.value);
+  private emitLr(id: OptimizerId, field: VscodeTextfield): void {
+    const v = Number(field.value);
+    const input = field.wrappedElement;
     if (!(v > 0) || !Number.isFinite(v) || v > 1e3) {
+      field.invalid = true;
       input.setCustomValidity('a positive number up to 1000');
       input.reportValidity();
       return;
     }
+    field.invalid = false;
     input.setCustomValidity('');
     this.emit({ lr: { ...(this.request?.lr ?? {}), [id]: v } }, true);
   }

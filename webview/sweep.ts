@@ -6,6 +6,9 @@
  */
 import './zod-jitless'; // first: must run before zod loads
 import './sweep.css';
+// native-looking VS Code controls (Lit web components; each import defines one custom element)
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWebviewToHost } from '../src/protocol';
 
 interface SortState { column: string; descending: boolean }
@@ -137,12 +140,12 @@ function render(): void {
   const statusText = s.status === 'running' ? `${finished}/${s.trials.length} trials finished` : s.status === 'done' ? `done: ${finished} trials` : `stopped after ${s.trials.filter(t => t.status === 'ok').length} finished trials`;
   const controls = el('div', { className: 'controls' }, progress, el('span', { className: 'status', dataset: { status: s.status } }, statusText));
   if (s.status === 'running') {
-    controls.append(el('button', { className: 'button', type: 'button', id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
+    controls.append(el('vscode-button', { secondary: true, id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
   }
-  const kInput = el('input', { type: 'number', id: 'top-k', min: '1', max: String(Math.max(1, ranked.length)), value: String(Math.max(1, Math.min(topK, ranked.length || topK))) });
+  const kInput = el('vscode-textfield', { type: 'number', id: 'top-k', min: 1, max: Math.max(1, ranked.length), value: String(Math.max(1, Math.min(topK, ranked.length || topK))), label: 'K: how many of the best trials to overlay' });
   kInput.addEventListener('change', () => { topK = Math.max(1, Math.floor(Number(kInput.value) || 1)); save(); });
-  const overlay = el('button', {
-    className: 'button', type: 'button', id: 'overlay', disabled: ranked.length === 0,
+  const overlay = el('vscode-button', {
+    id: 'overlay', disabled: ranked.length === 0,
     title: 'Open the dashboard with the curves of the best K trials overlaid',
     onclick: () => {
       const k = Math.max(1, Math.floor(Number(kInput.value) || 1));

@@ -6,6 +6,7 @@ import type { Finding, WebviewToHost } from '../src/protocol';
 import { displayStatus, type DashboardStore, type RunState } from './store';
 import { seriesColor, type Theme } from './theme';
 import { basename, formatDuration, formatInt, formatNumber } from './format';
+import { vscodeButton, type VscodeButton } from './vscode-controls';
 
 export interface ViewPrefs {
   modelOpen: boolean;
@@ -32,7 +33,7 @@ export class DashboardView {
   readonly charts: HTMLElement;
   private readonly jobFile: HTMLElement;
   private readonly status: HTMLElement;
-  private readonly stop: HTMLButtonElement;
+  private readonly stop: VscodeButton;
   private readonly backend: HTMLElement;
   private readonly epoch: HTMLElement;
   private readonly step: HTMLElement;
@@ -56,8 +57,7 @@ export class DashboardView {
     root.textContent = '';
     this.jobFile = el('h1', { id: 'job-file', text: 'Training Lens' });
     this.status = el('span', { id: 'run-status', className: 'status', text: 'idle' });
-    this.stop = el('button', { id: 'stop-run', className: 'button', text: 'Stop', title: 'Stop this run' });
-    this.stop.type = 'button';
+    this.stop = vscodeButton('Stop', { id: 'stop-run', title: 'Stop this run' });
     this.stop.hidden = true;
     this.stop.addEventListener('click', () => {
       if (this.stopRunId) this.post({ type: 'stop-run', runId: this.stopRunId });

@@ -12,6 +12,14 @@ const browser = useBrowser();
 const COMMAND = 'Training Lens: Compare Optimizers';
 const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamax', 'nadam'];
 
+/** Picks a surface in the panel's vscode-single-select as a user does: open it, click the option (in its shadow root). */
+async function pickSurface(f: Frame, surface: string): Promise<void> {
+  const index = await f.$$eval('#surface vscode-option', (opts, v) => opts.findIndex((o) => (o as HTMLElement & { value: string }).value === v), surface);
+  assert.ok(index >= 0, `no surface option ${surface}`);
+  await f.click('#surface');
+  await f.click(`#surface li.option[data-index="${index}"]`);
+}
+
 interface PlotState { surface: string; paths: number; points: string; renders: number; rows: string[]; finals: string[]; status: string; heading: string }
 
 async function plotState(f: Frame): Promise<PlotState | null> {
@@ -63,13 +71,21 @@ test('10. Compare Optimizers: eight optimizer paths; switching to Rosenbrock red
     assert.ok(procs.length >= 1, 'a playground child process runs');
     t.diagnostic(`child: ${procs[0].trim()}`);
 
+    // the controls are @vscode-elements components, upgraded under VS Code's webview CSP
+    const kinds = await first.frame.evaluate(() => ['#surface', '#show-adam', '#lr-adam', '#reset-lr'].map((s) => {
+      const e = document.querySelector(s);
+      const c = e ? customElements.get(e.localName) : undefined;
+      return e ? `${e.localName}${c && e instanceof c && e.shadowRoot ? '' : ' (not upgraded)'}` : `${s} missing`;
+    }));
+    assert.deepEqual(kinds, ['vscode-single-select', 'vscode-checkbox', 'vscode-textfield', 'vscode-button']);
+
     const target = first.state.surface === 'rosenbrock' ? 'saddle' : 'rosenbrock';
-    await first.frame.selectOption('#surface', target);
+    await pickSurface(first.frame, target);
     const second = await waitForPlot(wb, `the ${target} surface drawn`, (s) => s.surface === target && allEight(s) && s.renders > first.state.renders);
     assert.notDeepEqual(second.state.finals, first.state.finals, 'the paths end elsewhere on the new surface');
     t.diagnostic(`${target}: ${second.state.points}; ${second.state.status}; ends ${JSON.stringify(second.state.finals)}`);
     if (target !== 'rosenbrock') {
-      await second.frame.selectOption('#surface', 'rosenbrock');
+      await pickSurface(second.frame, 'rosenbrock');
       await waitForPlot(wb, 'the rosenbrock surface drawn', (s) => s.surface === 'rosenbrock' && allEight(s));
     }
     const shown = await waitForPlot(wb, 'rosenbrock drawn', (s) => s.surface === 'rosenbrock' && allEight(s));
@@ -87,6 +103,11 @@ test('10. Compare Optimizers: eight optimizer paths; switching to Rosenbrock red
     await wb.page.locator('.tabs-container .tab', { hasText: 'Compare Optimizers' }).first().click();
     const replayed = await waitForPlot(wb, 'the replayed playground', (s) => s.surface === 'rosenbrock' && allEight(s), 30_000);
     assert.deepEqual(replayed.state.finals, shown.state.finals, 'the same paths as before it was hidden');
+
+    // Developer: Reload Window: the serializer brings the panel back with the same surface and paths
+    await wb.reloadWindow();
+    const restored = await waitForPlot(wb, 'the playground restored after Reload Window', (s) => s.surface === 'rosenbrock' && allEight(s), 60_000);
+    assert.deepEqual(restored.state.finals, shown.state.finals, 'the restored panel shows the same paths');
     assert.deepEqual(wb.consoleErrors.filter((e) => /playground|Compare Optimizers|Content Security Policy/i.test(e)), []);
   });
 });

@@ -90,8 +90,14 @@ test('11. Sweep: 4 trials from the palette, each a run; the Best-N panel sorts a
       await wb.screenshot('11-sweep-panel');
 
       // Overlay top K = 2: the dashboard overlays the two best runs
-      await frame.fill('#top-k', '2');
-      await frame.dispatchEvent('#top-k', 'change');
+      assert.deepEqual(await frame.evaluate(() => ['#overlay', '#top-k'].map((s) => {
+        const e = document.querySelector(s);
+        const c = e ? customElements.get(e.localName) : undefined;
+        return e ? `${e.localName}${c && e instanceof c && e.shadowRoot ? '' : ' (not upgraded)'}` : `${s} missing`;
+      })), ['vscode-button', 'vscode-textfield'], 'the controls are @vscode-elements components under the webview CSP');
+      // #top-k is a vscode-textfield: type into its input (in its open shadow root); leaving the field commits it
+      await frame.fill('#top-k input', '2');
+      await frame.press('#top-k input', 'Tab');
       await frame.click('#overlay');
       const best2 = [...sweep.trials].sort((a, b) => a.rank! - b.rank!).slice(0, 2).map((x) => x.runId!);
       const list = await waitUntil('a dashboard overlaying the two best runs', async () =>

@@ -127,7 +127,7 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     await d.page.screenshot({ path: path.join(ARTIFACTS, 'webview-compare-histograms.png'), fullPage: true });
 
     // hide the wide run: its heatmaps go, the narrow run's get their own range back
-    const toggles = d.page.locator('#hist-runs button');
+    const toggles = d.page.locator('#hist-runs vscode-button');
     assert.deepEqual(await toggles.allInnerTexts(), ['narrow', 'wide']);
     await toggles.nth(1).click();
     await settled(d.page);

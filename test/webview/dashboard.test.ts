@@ -241,13 +241,13 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
   });
 
   it('keeps the small view state (log-scale toggle)', async () => {
-    await dash.page.locator('section[data-chart="loss"] button.toggle').click();
+    await dash.page.locator('section[data-chart="loss"] vscode-button.toggle').click();
     await dash.page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
     const state = await dash.page.evaluate(() => window.__state) as { logLoss?: boolean };
     assert.equal(state.logLoss, true);
     const loss = (await readSections(dash.page)).find(s => s.id === 'loss')!;
     assert.ok(loss.colouredPixels >= MIN_COLOURED_PIXELS, 'loss chart still drawn on a log axis');
-    await dash.page.locator('section[data-chart="loss"] button.toggle').click();
+    await dash.page.locator('section[data-chart="loss"] vscode-button.toggle').click();
   });
 
   it('re-themes when VS Code switches to a light theme', async () => {

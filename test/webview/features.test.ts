@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunEvent, RunInfo } from '../../src/protocol';
 import { buildWebview } from './build-webview';
-import { fixtureLog, launchChromium, openDashboard, serveDashboard, type DashboardPage, type Served } from './harness';
+import { contrastRatio, cssRgb, fixtureLog, launchChromium, openDashboard, serveDashboard, THEMES, vscodeElement, type DashboardPage, type Served } from './harness';
 import { smoothValues } from '../../webview/smoothing';
 import { chartCsv } from '../../webview/export';
 import { formatNumber } from '../../webview/format';
@@ -33,8 +33,8 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
   let outdir: string;
   const pages: DashboardPage[] = [];
 
-  const open = async (state?: unknown): Promise<DashboardPage> => {
-    const d = await openDashboard(browser, served.origin, 'dark', state);
+  const open = async (state?: unknown, theme: keyof typeof THEMES = 'dark'): Promise<DashboardPage> => {
+    const d = await openDashboard(browser, served.origin, theme, state);
     pages.push(d);
     await d.host({ type: 'reset', runs: [info] });
     await d.host({ type: 'events', runId: info.runId, events });
@@ -101,7 +101,7 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
 
   it('exports a chart as CSV (every series, step,value pairs) and as PNG', async () => {
     const d = pages[0];
-    const [dl] = await Promise.all([d.page.waitForEvent('download'), d.page.locator('section[data-chart="loss"] button.export-csv').click()]);
+    const [dl] = await Promise.all([d.page.waitForEvent('download'), d.page.locator('section[data-chart="loss"] vscode-button.export-csv').click()]);
     assert.equal(dl.suggestedFilename(), 'Loss.csv');
     const file = await dl.path();
     const csv = readFileSync(file, 'utf8');
@@ -113,7 +113,7 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     ]);
     assert.equal(csv.split('\n')[0], 'loss (batch) step,loss (batch) value,loss (epoch) step,loss (epoch) value,val_loss step,val_loss value');
     assert.equal(csv, expected);
-    const [png] = await Promise.all([d.page.waitForEvent('download'), d.page.locator('section[data-chart="loss"] button.export-png').click()]);
+    const [png] = await Promise.all([d.page.waitForEvent('download'), d.page.locator('section[data-chart="loss"] vscode-button.export-png').click()]);
     assert.equal(png.suggestedFilename(), 'Loss.png');
     const bytes = readFileSync(await png.path());
     assert.deepEqual([...bytes.subarray(1, 4)].map(b => String.fromCharCode(b)).join(''), 'PNG');
@@ -134,7 +134,7 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     const [z0, z1] = zoom.split(',').map(Number);
     const lastStep = batchLoss.at(-1)!.x;
     assert.ok(z1 - z0 < lastStep * 0.9, `narrower x range: ${zoom}`);
-    assert.ok(await section.locator('button.reset-zoom').isVisible());
+    assert.ok(await section.locator('vscode-button.reset-zoom').isVisible());
     await d.page.mouse.down();
     await d.page.mouse.move(box.x + (l + r) / 2 + 60, box.y + (t + b) / 2, { steps: 3 });
     await d.page.mouse.up();
@@ -150,17 +150,17 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     await d.page.keyboard.press('0');
     assert.equal(await section.getAttribute('data-zoom'), null);
     // epoch axis
-    await d.page.locator('#chart-toolbar button[data-axis="epoch"]').click();
+    await d.page.locator('#chart-toolbar vscode-button[data-axis="epoch"]').click();
     await frames(d.page);
-    assert.equal(await d.page.locator('#chart-toolbar button[data-axis="epoch"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await d.page.locator('#chart-toolbar vscode-button[data-axis="epoch"]').getAttribute('aria-pressed'), 'true');
     assert.equal((await d.page.evaluate(() => window.__state) as { xAxis?: string }).xAxis, 'epoch');
     await d.page.mouse.move(box.x + r - 2, box.y + (t + b) / 2);
     await d.page.mouse.wheel(0, -200);
     const [, e1] = (await section.getAttribute('data-zoom'))!.split(',').map(Number);
     const lastEpoch = events.filter(e => e.kind === 'epoch').length;
     assert.ok(e1 <= lastEpoch + 0.5, `x range is in epochs now (${e1} <= ${lastEpoch})`);
-    await d.page.locator('#chart-toolbar button[data-axis="time"]').click();
-    await d.page.locator('#chart-toolbar button[data-axis="step"]').click();
+    await d.page.locator('#chart-toolbar vscode-button[data-axis="time"]').click();
+    await d.page.locator('#chart-toolbar vscode-button[data-axis="step"]').click();
     await frames(d.page);
     assert.equal(await section.getAttribute('data-zoom'), null, 'changing the axis resets the zoom');
   });
@@ -236,6 +236,44 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     // text alternative: the latest histogram's bins
     await fig.locator('summary').click();
     assert.deepEqual(await fig.locator('.hist-table td.num').allInnerTexts(), ['0', '7']);
+  });
+
+  it('its buttons are @vscode-elements components painted from the theme (dark, light, high contrast); toggles keep aria-pressed and the keyboard', async () => {
+    const buttons = ['#stop-run', '#chart-toolbar [data-axis="step"]', '#chart-toolbar [data-axis="epoch"]', '#chart-toolbar [data-axis="time"]',
+      'section[data-chart="loss"] .toggle', 'section[data-chart="loss"] .export-csv', 'section[data-chart="loss"] .export-png', 'section[data-chart="loss"] .reset-zoom'];
+    for (const theme of ['dark', 'light', 'highContrast'] as const) {
+      const d = await open(undefined, theme);
+      await frames(d.page);
+      for (const sel of buttons) {
+        const b = await vscodeElement(d.page, sel);
+        assert.equal(b.tag, 'vscode-button', sel);
+        assert.ok(b.defined && b.adoptedSheets > 0 && b.styleElements === 0, `${sel}: an upgraded vscode-button styled without <style> elements`);
+      }
+      const vars = THEMES[theme].vars;
+      // the pressed axis is a primary button (high contrast defines no button background: the component's blue),
+      // the others secondary
+      const step = await vscodeElement(d.page, '#chart-toolbar [data-axis="step"]', '.base');
+      const epoch = await vscodeElement(d.page, '#chart-toolbar [data-axis="epoch"]', '.base');
+      assert.equal(step.background, cssRgb(vars['--vscode-button-background'] ?? '#0078d4'), `${theme}: the pressed toggle`);
+      assert.equal(epoch.background, cssRgb(vars['--vscode-button-secondaryBackground']), `${theme}: a toggle not pressed`);
+      for (const b of [step, epoch]) assert.ok(contrastRatio(b.color, b.background) >= 4.5, `${theme}: contrast ${contrastRatio(b.color, b.background).toFixed(2)}`);
+      if (theme !== 'dark') continue;
+
+      // keyboard: Enter on a focused axis button switches the axis; Tab moves to the next; Space toggles log y
+      await d.page.focus('#chart-toolbar [data-axis="epoch"]');
+      await d.page.keyboard.press('Enter');
+      await frames(d.page);
+      assert.deepEqual(await d.page.$$eval('#chart-toolbar [data-axis]', bs => bs.map(b => `${(b as HTMLElement).dataset.axis}:${b.getAttribute('aria-pressed')}:${b.getAttribute('role')}`)),
+        ['step:false:button', 'epoch:true:button', 'time:false:button']);
+      assert.equal((await d.page.evaluate(() => window.__state) as { xAxis?: string }).xAxis, 'epoch');
+      await d.page.keyboard.press('Tab');
+      assert.equal(await d.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.axis), 'time');
+      await d.page.focus('section[data-chart="loss"] .toggle');
+      await d.page.keyboard.press('Space');
+      await frames(d.page);
+      assert.equal(await d.page.getAttribute('section[data-chart="loss"] .toggle', 'aria-pressed'), 'true');
+      assert.equal((await d.page.evaluate(() => window.__state) as { logLoss?: boolean }).logLoss, true);
+    }
   });
 
   it('had no console errors, page errors or CSP violations', async () => {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { parseEvent, type HostToWebview, type RunEvent } from '../../src/protocol';
 import { makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
 import { repoRoot } from './build-webview';
@@ -99,8 +99,11 @@ export async function serveDashboard(distDir: string): Promise<Served> {
   };
 }
 
-/** VS Code "Dark Modern" / "Light Modern" values for the variables the dashboard reads. */
-export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<string, string> }> = {
+/**
+ * VS Code "Dark Modern" / "Light Modern" / "Dark High Contrast" values for the variables the webviews (and the
+ * @vscode-elements components they use) read. High contrast, like VS Code, sets no `--vscode-button-background`.
+ */
+export const THEMES: Record<'dark' | 'light' | 'highContrast', { bodyClass: string; vars: Record<string, string> }> = {
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
@@ -112,6 +115,14 @@ export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<
       '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace', '--vscode-textLink-foreground': '#4daafc',
       '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#cca700', '--vscode-focusBorder': '#0078d4',
       '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#026ec1',
+      '--vscode-button-border': '#ffffff12', '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+      '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc', '--vscode-input-border': '#3c3c3c',
+      '--vscode-checkbox-background': '#313131', '--vscode-checkbox-border': '#3c3c3c', '--vscode-checkbox-foreground': '#cccccc',
+      '--vscode-settings-checkboxBackground': '#313131', '--vscode-settings-checkboxBorder': '#3c3c3c', '--vscode-settings-checkboxForeground': '#cccccc',
+      '--vscode-dropdown-background': '#313131', '--vscode-dropdown-border': '#3c3c3c', '--vscode-dropdown-foreground': '#cccccc',
+      '--vscode-settings-textInputBackground': '#313131', '--vscode-settings-textInputForeground': '#cccccc', '--vscode-settings-textInputBorder': '#3c3c3c',
+      '--vscode-settings-dropdownBackground': '#313131', '--vscode-settings-dropdownForeground': '#cccccc', '--vscode-settings-dropdownBorder': '#3c3c3c',
     },
   },
   light: {
@@ -125,6 +136,34 @@ export const THEMES: Record<'dark' | 'light', { bodyClass: string; vars: Record<
       '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace', '--vscode-textLink-foreground': '#005fb8',
       '--vscode-errorForeground': '#f85149', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-focusBorder': '#005fb8',
       '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff', '--vscode-button-hoverBackground': '#0258a8',
+      '--vscode-button-border': '#0000001a', '--vscode-button-secondaryHoverBackground': '#cccccc',
+      '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b', '--vscode-input-border': '#cecece',
+      '--vscode-checkbox-background': '#f8f8f8', '--vscode-checkbox-border': '#cecece', '--vscode-checkbox-foreground': '#3b3b3b',
+      '--vscode-settings-checkboxBackground': '#f8f8f8', '--vscode-settings-checkboxBorder': '#cecece', '--vscode-settings-checkboxForeground': '#3b3b3b',
+      '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-border': '#cecece', '--vscode-dropdown-foreground': '#3b3b3b',
+      '--vscode-settings-textInputBackground': '#ffffff', '--vscode-settings-textInputForeground': '#3b3b3b', '--vscode-settings-textInputBorder': '#cecece',
+      '--vscode-settings-dropdownBackground': '#ffffff', '--vscode-settings-dropdownForeground': '#3b3b3b', '--vscode-settings-dropdownBorder': '#cecece',
+    },
+  },
+  highContrast: {
+    bodyClass: 'vscode-high-contrast',
+    vars: {
+      '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-editor-background': '#000000',
+      '--vscode-sideBar-background': '#000000', '--vscode-editorWidget-border': '#6fc3df', '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518', '--vscode-charts-foreground': '#ffffff', '--vscode-charts-lines': 'rgba(255, 255, 255, 0.5)',
+      '--vscode-charts-red': '#f48771', '--vscode-charts-blue': '#3794ff', '--vscode-charts-yellow': '#ffd370', '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-font-family': '"DejaVu Sans", system-ui, sans-serif',
+      '--vscode-font-size': '13px', '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace', '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-errorForeground': '#f48771', '--vscode-editorWarning-foreground': '#ff0000', '--vscode-focusBorder': '#f38518',
+      '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryForeground': '#ffffff', '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df',
+      '--vscode-checkbox-background': '#000000', '--vscode-checkbox-border': '#6fc3df', '--vscode-checkbox-foreground': '#ffffff',
+      '--vscode-settings-checkboxBackground': '#000000', '--vscode-settings-checkboxBorder': '#6fc3df', '--vscode-settings-checkboxForeground': '#ffffff',
+      '--vscode-dropdown-background': '#000000', '--vscode-dropdown-border': '#6fc3df', '--vscode-dropdown-foreground': '#ffffff',
+      '--vscode-settings-textInputBackground': '#000000', '--vscode-settings-textInputForeground': '#ffffff', '--vscode-settings-textInputBorder': '#6fc3df',
+      '--vscode-settings-dropdownBackground': '#000000', '--vscode-settings-dropdownForeground': '#ffffff', '--vscode-settings-dropdownBorder': '#6fc3df',
     },
   },
 };
@@ -163,6 +202,8 @@ function initScript(theme: { bodyClass: string; vars: Record<string, string> }, 
   // like VS Code: variables on <html>, theme kind as a class on <body>
   window.__setTheme = (t) => {
     const root = document.documentElement;
+    // VS Code replaces the whole set: a variable the new theme leaves undefined is gone
+    for (const k of [...root.style].filter(k => k.startsWith('--vscode-'))) root.style.removeProperty(k);
     for (const [k, v] of Object.entries(t.vars)) root.style.setProperty(k, v);
     document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light');
     document.body.classList.add(t.bodyClass);
@@ -283,4 +324,71 @@ export async function settled(page: Page, timeoutMs = 10_000): Promise<void> {
     const d = document.body.dataset;
     return (d.queued ?? '0') === '0' && (d.chartsPending ?? '0') === '0' && (d.histPending ?? '0') === '0';
   }, undefined, { timeout: timeoutMs, polling: 'raf' });
+}
+
+export interface VscodeElementInfo {
+  /** lower-case tag name, e.g. `vscode-button` */
+  tag: string;
+  /** the tag is registered and the element is an instance of the registered class (upgraded, not a bare unknown element) */
+  defined: boolean;
+  /** constructable stylesheets in its shadow root (Lit's way under a strict CSP: no <style> needed) */
+  adoptedSheets: number;
+  /** <style> elements in its shadow root (would need 'unsafe-inline' or a nonce) */
+  styleElements: number;
+  /** computed colours of `part` inside the shadow root (the element itself when `part` is omitted) */
+  color: string;
+  background: string;
+  borderColor: string;
+}
+
+/** What a @vscode-elements component at `selector` is and how it is painted (its shadow part `part`, e.g. `.base`). */
+export async function vscodeElement(page: Page | Frame, selector: string, part?: string): Promise<VscodeElementInfo> {
+  return page.$eval(selector, (e, part) => {
+    const tag = e.tagName.toLowerCase();
+    const ctor = customElements.get(tag);
+    const root = e.shadowRoot;
+    const target = (part ? root?.querySelector(part) : e) ?? e;
+    const cs = getComputedStyle(target);
+    return {
+      tag, defined: !!ctor && e instanceof ctor,
+      adoptedSheets: root?.adoptedStyleSheets.length ?? 0,
+      styleElements: root?.querySelectorAll('style').length ?? 0,
+      color: cs.color, background: cs.backgroundColor, borderColor: cs.borderTopColor,
+    };
+  }, part);
+}
+
+/** WCAG 2 contrast ratio of two CSS `rgb()`/`rgba()` colours (alpha ignored: both are opaque where it matters). */
+export function contrastRatio(a: string, b: string): number {
+  const lum = (c: string): number => {
+    const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(c);
+    if (!m) throw new Error(`contrastRatio: not an rgb() colour: ${c}`);
+    const [r, g, bl] = [m[1], m[2], m[3]].map(v => {
+      const s = Number(v) / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/**
+ * Picks `value` in the vscode-single-select at `selector` as a user does: click it open, click the option (the
+ * list is in the component's open shadow root; Playwright's CSS pierces it). `selectOption` needs a native <select>.
+ */
+export async function pickOption(page: Page | Frame, selector: string, value: string): Promise<void> {
+  const index = await page.$$eval(`${selector} vscode-option`, (opts, v) => opts.findIndex(o => (o as HTMLElement & { value: string }).value === v), value);
+  if (index < 0) throw new Error(`pickOption: no option ${JSON.stringify(value)} in ${selector}`);
+  await page.click(selector);
+  await page.click(`${selector} li.option[data-index="${index}"]`);
+}
+
+/** A theme's `#rrggbb` / `#rrggbbaa` as getComputedStyle writes it (`rgb(…)` / `rgba(…)`). */
+export function cssRgb(hex: string | undefined): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})?$/i.exec(hex ?? '');
+  if (!m) throw new Error(`cssRgb: not a #rrggbb(aa) colour: ${hex}`);
+  const [r, g, b] = [m[1], m[2], m[3]].map(x => parseInt(x, 16));
+  if (m[4] === undefined || m[4].toLowerCase() === 'ff') return `rgb(${r}, ${g}, ${b})`;
+  return `rgba(${r}, ${g}, ${b}, ${Math.round((parseInt(m[4], 16) / 255) * 1000) / 1000})`;
 }

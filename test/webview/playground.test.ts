@@ -17,7 +17,7 @@ import type { Tf } from '../../src/runner/tfTypes';
 import { computePlayground } from '../../src/playground/compute';
 import { OPTIMIZER_IDS, type PlaygroundRequest, type PlaygroundResult } from '../../src/protocol/playground';
 import { repoRoot, webviewBuildOptions } from './build-webview';
-import { launchChromium, openDashboard, serveDashboard, THEMES, type DashboardPage, type Served } from './harness';
+import { contrastRatio, cssRgb, launchChromium, openDashboard, pickOption, serveDashboard, THEMES, vscodeElement, type DashboardPage, type Served } from './harness';
 
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 
@@ -150,15 +150,17 @@ describe('Compare Optimizers webview (Chromium, production CSP)', () => {
     const d = await openDashboard(browser, served.origin, 'light');
     await d.host({ type: 'state', request: ravine.request, result: ravine });
     const first = await waitRenders(d, 1);
-    await d.page.selectOption('#surface', 'rosenbrock');
+    await pickOption(d.page, '#surface', 'rosenbrock');
     const requests = async (): Promise<PlaygroundRequest[]> => (await d.posted()).filter(m => m.type === 'request').map(m => m.request as PlaygroundRequest);
     assert.deepEqual((await requests()).at(-1), { surface: 'rosenbrock', steps: 60, lrScale: 1 });
     await d.page.focus('#steps');
     await d.page.keyboard.press('ArrowRight');
     await d.page.waitForFunction(() => (window.__posted as Array<{ type: string; request?: { steps: number } }>).some(m => m.type === 'request' && m.request?.steps === 70));
-    await d.page.fill('#lr-adam', '0.25');
-    await d.page.press('#lr-adam', 'Enter');
+    // #lr-adam is a vscode-textfield: type into its input (open shadow root); Enter commits
+    await d.page.fill('#lr-adam input', '0.25');
+    await d.page.press('#lr-adam input', 'Enter');
     await d.page.waitForFunction(() => (window.__posted as Array<{ request?: { lr?: Record<string, number> } }>).some(m => m.request?.lr?.adam === 0.25));
+    assert.equal(await d.page.$eval('#lr-adam', f => f.matches(':invalid') || f.hasAttribute('invalid')), false, 'any positive value is valid (step="any")');
     await d.host({ type: 'computing', request: (await requests()).at(-1)! });
     assert.equal(await d.page.evaluate(() => document.body.dataset.state), 'busy');
     await d.host({ type: 'state', request: rosenbrock.request, result: rosenbrock });
@@ -173,6 +175,67 @@ describe('Compare Optimizers webview (Chromium, production CSP)', () => {
     assert.deepEqual(d.pageErrors, []);
     assert.deepEqual(await d.cspViolations(), []);
     await d.page.close();
+  });
+
+  it('its controls are @vscode-elements components painted from the theme (dark, light, high contrast) and work from the keyboard', async () => {
+    for (const theme of ['dark', 'light', 'highContrast'] as const) {
+      const d = await openDashboard(browser, served.origin, theme);
+      await d.host({ type: 'state', request: ravine.request, result: ravine });
+      await waitRenders(d, 1);
+      const vars = THEMES[theme].vars;
+      const select = await vscodeElement(d.page, '#surface', '.select-face');
+      const option = await vscodeElement(d.page, '#surface vscode-option');
+      const toggle = await vscodeElement(d.page, '#show-adam', '.icon');
+      const reset = await vscodeElement(d.page, '#reset-lr', '.base');
+      const lr = await vscodeElement(d.page, '#lr-adam', 'input');
+      assert.deepEqual([select, option, toggle, reset, lr].map(c => c.tag), ['vscode-single-select', 'vscode-option', 'vscode-checkbox', 'vscode-button', 'vscode-textfield']);
+      for (const c of [select, option, toggle, reset, lr]) {
+        assert.ok(c.defined, `${c.tag} is a registered, upgraded custom element`);
+        assert.equal(c.styleElements, 0, `${c.tag}: no <style> element (CSP)`);
+      }
+      for (const c of [select, toggle, reset, lr]) assert.ok(c.adoptedSheets > 0, `${c.tag} is styled by constructable stylesheets`);
+      // VS Code derives settings.dropdown*/checkbox*/textInput* from dropdown.*/checkbox.*/input.*; the components read those
+      assert.equal(select.background, cssRgb(vars['--vscode-settings-dropdownBackground']), `${theme}: the select`);
+      assert.equal(select.color, cssRgb(vars['--vscode-settings-dropdownForeground']));
+      assert.equal(toggle.background, cssRgb(vars['--vscode-settings-checkboxBackground']), `${theme}: the checkbox`);
+      assert.equal(toggle.borderColor, cssRgb(vars['--vscode-settings-checkboxBorder']));
+      assert.equal(reset.background, cssRgb(vars['--vscode-button-secondaryBackground']), `${theme}: Reset is a secondary button`);
+      assert.equal(lr.background, cssRgb(vars['--vscode-settings-textInputBackground']), `${theme}: the learning-rate field`);
+      for (const c of [select, reset, lr]) assert.ok(contrastRatio(c.color, c.background) >= 4.5, `${theme}: ${c.tag} text contrast ${contrastRatio(c.color, c.background).toFixed(2)}`);
+      // the sliders stay native <input type=range>, drawn by the stylesheet (not the platform's default look)
+      assert.deepEqual(await d.page.$$eval('input[type="range"]', rs => rs.map(r => getComputedStyle(r).appearance)), ['none', 'none']);
+      assert.deepEqual(await d.cspViolations(), []);
+      assert.deepEqual(d.consoleErrors, []);
+      assert.deepEqual(d.pageErrors, []);
+      assert.deepEqual(d.foreignRequests, []);
+      if (theme !== 'dark') { await d.page.close(); continue; }
+
+      const requests = async (): Promise<PlaygroundRequest[]> => (await d.posted()).filter(m => m.type === 'request').map(m => m.request as PlaygroundRequest);
+      // keyboard: Space on a checkbox hides its path; the select opens with Space, ArrowDown moves, Enter picks
+      await d.page.focus('#show-adam');
+      await d.page.keyboard.press('Space');
+      await waitDrawn(d, OPTIMIZER_IDS.filter(i => i !== 'adam'));
+      assert.equal(await d.page.$eval('#show-adam', c => (c as HTMLElement & { checked: boolean }).checked), false);
+      assert.deepEqual((await d.page.evaluate(() => window.__state as { hidden: string[] })).hidden, ['adam']);
+      await d.page.focus('#surface');
+      await d.page.keyboard.press('Space');
+      await d.page.keyboard.press('ArrowDown');
+      await d.page.keyboard.press('Enter');
+      assert.equal((await requests()).at(-1)?.surface, 'saddle', 'the option after Ravine');
+      const n = (await requests()).length;
+      // re-picking the selected surface asks for nothing
+      await pickOption(d.page, '#surface', 'saddle');
+      assert.equal((await requests()).length, n);
+      // a bad learning rate is flagged on the field and not sent; Reset (Enter on the focused button) sends the defaults
+      await d.page.fill('#lr-adam input', '-1');
+      await d.page.press('#lr-adam input', 'Enter');
+      assert.equal(await d.page.$eval('#lr-adam', f => f.hasAttribute('invalid')), true);
+      assert.equal((await requests()).length, n);
+      await d.page.focus('#reset-lr');
+      await d.page.keyboard.press('Enter');
+      assert.deepEqual((await requests()).at(-1), { surface: 'saddle', steps: 60, lrScale: 1 });
+      await d.page.close();
+    }
   });
 
   it('rejects invalid host messages (reported to the host, nothing redrawn)', async () => {

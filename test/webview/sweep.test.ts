@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openDashboard, type DashboardPage } from './harness';
+import { contrastRatio, cssRgb, launchChromium, openDashboard, THEMES, vscodeElement, type DashboardPage } from './harness';
 import { repoRoot } from './build-webview';
 import { makeNonce } from '../../src/dashboard/html';
 import { renderSweepHtml } from '../../src/sweep/html';
@@ -69,8 +69,8 @@ after(async () => {
 const rowTrials = (page: Page) => page.$$eval('#best tbody tr', rows => rows.map(r => Number((r as HTMLElement).dataset.trial)));
 const columnText = (page: Page, col: string) => page.$$eval(`#best tbody td[data-col="${col}"]`, cells => cells.map(c => c.textContent ?? ''));
 
-async function open(): Promise<DashboardPage> {
-  const p = await openDashboard(browser, origin);
+async function open(theme: keyof typeof THEMES = 'dark'): Promise<DashboardPage> {
+  const p = await openDashboard(browser, origin, theme);
   await p.page.waitForFunction(() => window.__posted.some(m => (m as { type: string }).type === 'ready'));
   return p;
 }
@@ -134,8 +134,10 @@ test('a row opens its run; "Overlay top K" asks for the K best runs; Stop while 
   await page.click(`#best tr[data-trial="${best[1].trial}"]`);
   await page.focus(`#best tr[data-trial="${best[0].trial}"]`);
   await page.keyboard.press('Enter');
-  await page.fill('#top-k', '2');
-  await page.dispatchEvent('#top-k', 'change');
+  // #top-k is a vscode-textfield: type into its input (in its open shadow root); leaving the field commits it
+  await page.fill('#top-k input', '2');
+  await page.press('#top-k input', 'Tab');
+  assert.equal(await page.evaluate(() => (window.__state as { topK?: number }).topK), 2, 'the chosen K is saved');
   await page.click('#overlay');
   const posted = (await p.posted()).filter(m => m.type !== 'ready');
   assert.deepEqual(posted, [
@@ -162,4 +164,53 @@ test('a row opens its run; "Overlay top K" asks for the K best runs; Stop while 
   assert.deepEqual(await p.cspViolations(), []);
   assert.deepEqual(p.pageErrors, []);
   await page.close();
+});
+
+test('the controls are @vscode-elements components painted from the theme (dark, light, high contrast), keyboard included', async () => {
+  const record = loadRecord();
+  const running: SweepRecord = { ...record, status: 'running' };
+  for (const theme of ['dark', 'light', 'highContrast'] as const) {
+    const p = await open(theme);
+    const { page } = p;
+    await p.host({ type: 'sweep', sweep: running });
+    const vars = THEMES[theme].vars;
+    const overlay = await vscodeElement(page, '#overlay', '.base');
+    const stop = await vscodeElement(page, '#stop', '.base');
+    const k = await vscodeElement(page, '#top-k', 'input');
+    assert.deepEqual([overlay.tag, stop.tag, k.tag], ['vscode-button', 'vscode-button', 'vscode-textfield']);
+    for (const c of [overlay, stop, k]) {
+      assert.ok(c.defined, `${c.tag} is a registered, upgraded custom element`);
+      assert.ok(c.adoptedSheets > 0 && c.styleElements === 0, `${c.tag} is styled by constructable stylesheets (CSP-safe)`);
+    }
+    // the primary button takes the theme's button colours (high contrast defines none: the component's own blue)
+    assert.equal(overlay.background, cssRgb(vars['--vscode-button-background'] ?? '#0078d4'), `${theme}: Overlay button background`);
+    assert.equal(overlay.color, cssRgb(vars['--vscode-button-foreground']));
+    assert.equal(stop.background, cssRgb(vars['--vscode-button-secondaryBackground']), `${theme}: Stop is a secondary button`);
+    // (VS Code derives settings.textInput* from input.*; vscode-elements reads the settings ones)
+    assert.equal(k.background, cssRgb(vars['--vscode-settings-textInputBackground']), `${theme}: the K field is an input of the theme`);
+    assert.equal(k.color, cssRgb(vars['--vscode-settings-textInputForeground']));
+    for (const c of [overlay, stop, k]) assert.ok(contrastRatio(c.color, c.background) >= 4.5, `${theme}: ${c.tag} text contrast ${contrastRatio(c.color, c.background).toFixed(2)}`);
+    if (theme === 'highContrast') assert.equal(stop.borderColor, cssRgb(vars['--vscode-button-border']), 'high contrast: buttons have the contrast border');
+
+    // keyboard: Tab from the K field reaches Overlay; Enter and Space press it
+    await page.fill('#top-k input', '1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'overlay');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    const best = record.trials.filter(t => t.rank !== null).sort((a, b) => a.rank! - b.rank!)[0].runId;
+    assert.deepEqual((await p.posted()).filter(m => m.type === 'overlay'), [{ type: 'overlay', runIds: [best] }, { type: 'overlay', runIds: [best] }]);
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.consoleErrors, []);
+    assert.deepEqual(p.pageErrors, []);
+    assert.deepEqual(p.foreignRequests, []);
+    await page.close();
+  }
+  // no ranked trial yet: Overlay is disabled (not focusable, a click posts nothing)
+  const p = await open();
+  await p.host({ type: 'sweep', sweep: { ...running, trials: running.trials.map(t => ({ ...t, rank: null, status: 'pending' as const, runId: undefined, metric: undefined })) } });
+  assert.equal(await p.page.$eval('#overlay', e => (e as HTMLElement & { disabled: boolean }).disabled && e.tabIndex), -1);
+  await p.page.click('#overlay', { force: true });
+  assert.deepEqual((await p.posted()).filter(m => m.type === 'overlay'), []);
+  await p.page.close();
 });
