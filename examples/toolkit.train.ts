@@ -33,15 +33,15 @@ const model = tf.sequential({
 // Nadam (tfjs has none) with global-norm clipping: the dashboard's gradient chart shows the norm before and after.
 model.compile({ optimizer: nadam(hp.lr, { clipNorm: hp.clipNorm }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 
-const stepsPerEpoch = Math.ceil(train.xs.shape[0] / hp.batchSize);
 await model.fit(train.xs, train.ys, {
   epochs: hp.epochs,
   batchSize: hp.batchSize,
   shuffle: true,
   validationData: [test.xs, test.ys],
   callbacks: [
-    // up to 5x the base rate and back over the run; beta1 moves the other way (logged as momentum)
-    schedules.oneCycle({ maxLr: hp.lr * 5, startLr: hp.lr, epochs: hp.epochs, stepsPerEpoch }),
+    // up to 5x the base rate and back over this fit's steps (however many epochs it gets: a sweep's budget, the
+    // --epochs override); beta1 moves the other way (logged as momentum)
+    schedules.oneCycle({ maxLr: hp.lr * 5, startLr: hp.lr }),
     earlyStopping({ monitor: 'val_loss', patience: 3, restoreBestWeights: true }),
   ],
 });

@@ -49,7 +49,10 @@ export interface PerformanceOptions {
 }
 export interface OneCycleOptions {
   maxLr: number;
-  /** Total optimizer steps of the cycle; or give epochs and stepsPerEpoch. */
+  /**
+   * Total optimizer steps of the cycle; or give epochs and stepsPerEpoch; or neither: the cycle then spans the fit
+   * it is passed to (its epochs — after a Training Lens epoch override or a sweep's budget — × its steps per epoch).
+   */
   steps?: number;
   epochs?: number;
   stepsPerEpoch?: number;
@@ -129,6 +132,17 @@ function interpolate(t: number, knots: ReadonlyArray<readonly [number, number]>)
     if (t >= t0 && t < t1) return v0 + (v1 - v0) * (t - t0) / (t1 - t0);
   }
   return t < knots[0][0] ? knots[0][1] : knots[knots.length - 1][1];
+}
+
+/** Optimizer steps of a fit from its callback params: epochs × (steps per epoch, or ceil(samples / batchSize)). */
+export function stepsOfFit(params: unknown): number {
+  const p = (params ?? {}) as { epochs?: number; initialEpoch?: number; steps?: number | null; samples?: number | null; batchSize?: number };
+  const perEpoch = p.steps ?? (p.samples != null && p.batchSize ? Math.ceil(p.samples / p.batchSize) : undefined);
+  const epochs = p.epochs != null ? p.epochs - (p.initialEpoch ?? 0) : undefined;
+  if (!perEpoch || !epochs) {
+    throw new Error('training-lens schedules.oneCycle: cannot tell how many steps this fit takes (fitDataset without batchesPerEpoch?): give steps, or epochs and stepsPerEpoch');
+  }
+  return epochs * perEpoch;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -267,14 +281,20 @@ export function createSchedules(tf: Tf) {
   }
 
   class OneCycleSchedule extends LearningRateSchedule {
-    readonly plan: OneCyclePlan;
+    /** the cycle; made at the first fit when its length comes from that fit */
+    plan: OneCyclePlan;
+    private readonly fromFit: boolean;
     /** What the momentum values were written to on the last fit: 'momentum', 'beta1', or null (none). */
     moved: 'momentum' | 'beta1' | null = null;
-    constructor(o: OneCycleOptions) {
+    constructor(private readonly options: OneCycleOptions) {
       super('step');
-      this.plan = oneCyclePlan(o ?? ({} as OneCycleOptions));
+      const o = options ?? ({} as OneCycleOptions);
+      this.fromFit = o.steps == null && o.epochs == null && o.stepsPerEpoch == null;
+      // a cycle sized by its fit: check the other options now, with a stand-in length
+      this.plan = oneCyclePlan(this.fromFit ? { ...o, steps: 2 } : o);
     }
     override async onTrainBegin(): Promise<void> {
+      if (this.fromFit && this.step === 0) this.plan = oneCyclePlan({ ...this.options, steps: stepsOfFit(this.params) });
       this.moved = this.plan.momentum ? momentumKind(this.optimizer()) : null;
     }
     protected rateAt(t: number): number { return oneCycleAt(t, this.plan).lr; }

@@ -88,7 +88,7 @@ test('bad options are clear errors naming the option', () => {
   assert.throws(() => schedules.exponential({ s: 10, per: 'batch' as never }), /per must be 'step' or 'epoch'/);
   assert.throws(() => schedules.piecewise({ boundaries: [5, 15], values: [0.01, 0.005] }), /values needs one more entry than boundaries/);
   assert.throws(() => schedules.piecewise({ boundaries: [15, 5], values: [1, 2, 3] }), /boundaries must be increasing/);
-  assert.throws(() => schedules.oneCycle({ maxLr: 0.1 }), /give steps, or epochs and stepsPerEpoch/);
+  assert.throws(() => schedules.oneCycle({ maxLr: 0.1, epochs: 3 }), /give steps, or epochs and stepsPerEpoch/);
   assert.throws(() => schedules.oneCycle({ maxLr: 0.1, steps: 10, annihilationShare: 1 }), /annihilationShare must be between 0 and 1/);
   assert.throws(() => schedules.performance({ factor: 2 }), /factor must be below 1/);
 });
@@ -259,4 +259,19 @@ test('performance: improvements reset the wait; mode auto maximizes accuracy; mi
   await acc.onEpochEnd(2, { val_acc: 0.55 });
   assert.equal((m2.optimizer as unknown as { learningRate: number }).learningRate, 0.05);
   await assert.rejects(acc.onEpochEnd(3, { loss: 1 }), /monitor 'val_acc' is not in the epoch logs \(they have: loss\)/);
+});
+
+test('1cycle without a length spans the fit it is given: epochs × ceil(samples / batchSize), the last step annihilated', async () => {
+  const m = model(tf.train.sgd(0.1));
+  const cycle = schedules.oneCycle({ maxLr: 0.05 });
+  const { seen } = await fit(m, 4, [cycle]); // 20 samples, batch 5: 4 steps per epoch
+  assert.equal(seen.length, 16);
+  const plan = oneCyclePlan({ maxLr: 0.05, steps: 16 });
+  for (const s of seen) assert.ok(close(s.lr, oneCycleAt(s.step, plan).lr), `step ${s.step}`);
+  assert.ok(close(seen.at(-1)!.lr, plan.finalLr), 'the final rate is reached on the fit\'s last step');
+  await assert.rejects(
+    // a generator dataset has no known size: nothing tells how long an epoch is
+    model(tf.train.sgd(0.1)).fitDataset(tf.data.generator(function* () { yield { xs: xs.slice(0, 5), ys: ys.slice(0, 5) }; }), { epochs: 1, callbacks: [schedules.oneCycle({ maxLr: 0.05 })] }),
+    /cannot tell how many steps this fit takes/,
+  );
 });
