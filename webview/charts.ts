@@ -9,7 +9,7 @@ import {
 } from 'chart.js';
 import { chartMeta, stepMapper, type ChartId, type DashboardStore, type Point, type RunState, type Series, type XAxisMode } from './store';
 import { mixColors, seriesColor, withAlpha, type Theme } from './theme';
-import { formatNumber } from './format';
+import { formatNumber, logTickLabel } from './format';
 import { clampWeight, MinMaxLod, SmoothedSeries } from './smoothing';
 import { chartCsv, download, downloadText, safeFileName } from './export';
 import { setPressed, vscodeButton, type VscodeButton } from './vscode-controls';
@@ -744,15 +744,15 @@ export class ChartsView {
     const logGrid = {
       tickColor: t.grid,
       color: (ctx: { tick?: { value: number }; scale?: { ticks: unknown[] } }) =>
-        ctx.tick && logTick(ctx.tick.value, ctx.scale?.ticks.length ?? 0) ? t.grid : 'transparent',
+        ctx.tick && logTickLabel(ctx.tick.value, (ctx.scale?.ticks ?? []) as Array<{ value: number }>) ? t.grid : 'transparent',
     };
     switch (meta.kind) {
       case 'grad-ratio':
-        y = { type: 'logarithmic', title: { display: true, text: 'first / last (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
+        y = { type: 'logarithmic', title: { display: true, text: 'first / last (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: Array<{ value: number }>) => logTickLabel(Number(v), all) }, grid: logGrid, border };
         break;
       case 'grad-norms':
       case 'grad-clip':
-        y = { type: 'logarithmic', title: { display: true, text: meta.kind === 'grad-clip' ? 'global L2 norm (log)' : 'L2 norm (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border };
+        y = { type: 'logarithmic', title: { display: true, text: meta.kind === 'grad-clip' ? 'global L2 norm (log)' : 'L2 norm (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: Array<{ value: number }>) => logTickLabel(Number(v), all) }, grid: logGrid, border };
         break;
       case 'momentum':
         y = { type: 'linear', title: { display: true, text: 'momentum', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => formatNumber(Number(v), 3) }, grid, border };
@@ -765,7 +765,7 @@ export class ChartsView {
         break;
       case 'loss':
         y = this.prefs.logLoss
-          ? { type: 'logarithmic', title: { display: true, text: 'loss (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: unknown[]) => logTick(Number(v), all.length) }, grid: logGrid, border }
+          ? { type: 'logarithmic', title: { display: true, text: 'loss (log)', color: t.muted, font }, ticks: { ...logTicks, callback: (v: number | string, _i: number, all: Array<{ value: number }>) => logTickLabel(Number(v), all) }, grid: logGrid, border }
           : { type: 'linear', title: { display: true, text: 'loss', color: t.muted, font }, ticks: yTicks, grid, border };
         break;
       default:
@@ -824,10 +824,3 @@ export class ChartsView {
   }
 }
 
-/** Log-axis label: every tick when there are few, else only 1/2/5 x 10^k so the axis stays readable. */
-function logTick(v: number, count: number): string {
-  if (!(v > 0)) return '';
-  if (count <= 7) return formatNumber(v, 2);
-  const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-  return [1, 2, 5].some(k => Math.abs(m - k) < 1e-6) ? formatNumber(v, 1) : '';
-}

@@ -32,3 +32,22 @@ export function formatDuration(ms: number): string {
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
+
+/**
+ * Label of a tick on a log axis ('' hides it and its grid line). A short axis spans few decades, a long one many:
+ * 1-2-5 per decade up to 3 decades, powers of ten up to 9, every 2nd (3rd, …) power beyond: ten labels at most.
+ */
+export function logTickLabel(v: number, ticks: ReadonlyArray<{ value: number }>): string {
+  if (!(v > 0)) return '';
+  if (ticks.length <= 7) return formatNumber(v, 2);
+  let lo = Infinity, hi = -Infinity;
+  for (const t of ticks) if (t.value > 0) { lo = Math.min(lo, t.value); hi = Math.max(hi, t.value); }
+  const decades = Math.log10(hi / lo);
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const m = v / 10 ** e;
+  const mantissas = decades <= 3 ? [1, 2, 5] : [1];
+  if (!mantissas.some(k => Math.abs(m - k) < 1e-6)) return '';
+  const every = decades <= 9 ? 1 : Math.ceil(decades / 9);
+  if (((e % every) + every) % every !== 0) return '';
+  return formatNumber(v, 1);
+}

@@ -5,7 +5,7 @@ import type { EventBody, RunEvent, RunInfo } from '../../src/protocol';
 import { dashboardCsp, makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
 import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/store';
 import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
-import { formatInt, formatNumber } from '../../webview/format';
+import { formatInt, formatNumber, logTickLabel } from '../../webview/format';
 
 describe('renderDashboardHtml', () => {
   const opts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: makeNonce(), scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css' };
@@ -146,5 +146,31 @@ describe('theme and format helpers', () => {
     assert.equal(formatNumber(null), '–');
     assert.equal(formatNumber(2, 4), '2');
     assert.equal(formatInt(111146), '111,146');
+  });
+});
+
+describe('logTickLabel', () => {
+  // the ticks chart.js makes on a log axis: 1..9 × 10^k over the range
+  const ticksOver = (lo: number, hi: number) => {
+    const out: Array<{ value: number }> = [];
+    for (let e = lo; e < hi; e++) for (let m = 1; m <= 9; m++) out.push({ value: m * 10 ** e });
+    out.push({ value: 10 ** hi });
+    return out;
+  };
+  const labels = (ticks: Array<{ value: number }>) => ticks.map(t => logTickLabel(t.value, ticks)).filter(Boolean);
+
+  it('labels 1-2-5 on a short axis, powers of ten on a long one, every other power on a very long one', () => {
+    assert.deepEqual(labels(ticksOver(-1, 1)), ['0.1', '0.2', '0.5', '1', '2', '5', '10']);
+    assert.deepEqual(labels(ticksOver(-7, 2)), ['1e-7', '1e-6', '1e-5', '1e-4', '0.001', '0.01', '0.1', '1', '10', '100']);
+    assert.deepEqual(labels(ticksOver(-12, 0)), ['1e-12', '1e-10', '1e-8', '1e-6', '1e-4', '0.01', '1']);
+    for (const [lo, hi] of [[-1, 1], [-3, 0], [-7, 2], [-12, 0], [-20, 4]]) {
+      assert.ok(labels(ticksOver(lo, hi)).length <= 10, `at most 10 labels over ${lo}..${hi}`);
+    }
+  });
+
+  it('labels every tick when chart.js made few, nothing at or below zero', () => {
+    const few = [{ value: 0.3 }, { value: 0.4 }, { value: 0.6 }];
+    assert.deepEqual(few.map(t => logTickLabel(t.value, few)), ['0.3', '0.4', '0.6']);
+    assert.equal(logTickLabel(0, few), '');
   });
 });
