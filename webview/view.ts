@@ -92,7 +92,7 @@ export class DashboardView {
     this.findings.hidden = true;
     this.modelSummary = el('summary', { text: 'Model' });
     this.modelBody = el('tbody');
-    const head = el('thead', {}, el('tr', {}, ...['Layer', 'Class', 'Activation', 'Units', 'Params'].map(h => el('th', { text: h }))));
+    const head = el('thead', {}, el('tr', {}, ...['Layer', 'Class', 'Activation', 'Initializer', 'Units', 'Params', 'Initializer for the activation (G1)'].map(h => el('th', { text: h }))));
     this.model = el('details', { id: 'model', className: 'model' }, this.modelSummary, el('table', { id: 'model-table' }, head, this.modelBody));
     this.model.open = prefs.modelOpen;
     this.model.hidden = true;
@@ -246,9 +246,11 @@ export class DashboardView {
         name.title = `${loc.file}:${loc.line}`;
         name.addEventListener('click', () => this.post({ type: 'open-source', file: loc.file, line: loc.line }));
       }
-      const tr = el('tr', {}, name, el('td', { text: l.className }), el('td', { text: l.activation ?? '' }),
+      // the guideline table's verdict, inline: ✓ when the pair matches the table, ⚠ with what it recommends
+      const check = el('td', { className: l.guideline ? `check check-${l.guideline.ok ? 'ok' : 'warn'}` : 'check', text: l.guideline ? `${l.guideline.ok ? '' : '⚠ '}${l.guideline.text}` : '' });
+      const tr = el('tr', {}, name, el('td', { text: l.className }), el('td', { text: l.activation ?? '' }), el('td', { text: l.initializer ?? '' }),
         el('td', { className: 'num', text: l.units === undefined ? '' : formatInt(l.units) }),
-        el('td', { className: 'num', text: formatInt(l.params) }));
+        el('td', { className: 'num', text: formatInt(l.params) }), check);
       this.modelBody.append(tr);
     }
   }

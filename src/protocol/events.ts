@@ -17,6 +17,8 @@ const layerSummary = z.object({
   params: z.number().int().nonnegative(),
   outputShape: z.array(z.number().nullable()).optional(),
   location: sourceLocation.optional(),
+  /** the initializer-per-activation table's verdict on this layer (G1), when the table has a row for it */
+  guideline: z.object({ ok: z.boolean(), text: z.string() }).optional(),
 });
 export type LayerSummary = z.infer<typeof layerSummary>;
 

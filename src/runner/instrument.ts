@@ -14,6 +14,7 @@ import { readWeightHistograms } from '../probes/weights';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
+import { checkLayerInitializer } from '../guidelines/layerCheck';
 import { MOMENTUM_KEY } from '../toolkit/schedules';
 
 export interface ProbeSettings {
@@ -352,6 +353,7 @@ export function summarize(layers: Layer[]): LayerSummary[] {
       params: layer.countParams(),
       outputShape,
       location: layerLocation(layer),
+      guideline: checkLayerInitializer(configString(config.activation), configString(config.kernelInitializer ?? config.depthwiseInitializer)),
     };
   });
 }

@@ -38,6 +38,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.ok(fit?.kind === 'fit-start');
     assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units, l.initializer]),
       [['Dense', 'relu', 16, 'heNormal'], ['Dense', 'relu', 8, 'heNormal'], ['Dense', 'softmax', 3, 'glorotUniform']]);
+    assert.deepEqual(fit.layers.map(l => l.guideline), [
+      { ok: true, text: 'relu → He ✓' }, { ok: true, text: 'relu → He ✓' }, { ok: true, text: 'softmax → Glorot (Xavier) ✓' },
+    ], 'the initializer table checked on the model as it trains');
     assert.equal(fit.compileLocation?.line, 17, 'compile call site');
     const stats = events.filter(e => e.kind === 'activation-stats');
     assert.ok(stats.length >= 1);

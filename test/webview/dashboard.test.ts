@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import type { RunEndEvent, RunEvent, RunInfo } from '../../src/protocol';
 import { buildWebview, repoRoot } from './build-webview';
 import { fixtureLog, launchChromium, openDashboard, readSections, serveDashboard, THEMES, type DashboardPage, type SectionInfo, type Served } from './harness';
+import { checkLayerInitializer } from '../../src/guidelines/layerCheck';
 
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 /** saturated (data-line) pixels a chart's plot region must have to count as drawn: lines, or markers for a few points */
@@ -202,6 +203,35 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
       assert.equal(await p.locator('#model-table tbody tr').first().locator('td').first().innerText(), fitStart.layers[0].name);
     }
     assert.equal(await p.locator('#run-error').isVisible(), end?.error !== undefined);
+  });
+
+  it('the model table shows each layer\'s initializer and the guideline verdict inline (what the runner computes)', async () => {
+    const info = runInfo(events, 'guideline-check');
+    const start = events.find(e => e.kind === 'run-start')!;
+    const layers = [
+      { name: 'relu_he', className: 'Dense', activation: 'relu', initializer: 'heNormal', units: 8, params: 72 },
+      { name: 'relu_glorot', className: 'Dense', activation: 'relu', initializer: 'glorotUniform', units: 8, params: 72 },
+      { name: 'tanh_zeros', className: 'Dense', activation: 'tanh', initializer: 'Zeros', units: 8, params: 72 },
+      { name: 'out', className: 'Dense', activation: 'softmax', initializer: 'Orthogonal', units: 3, params: 27 },
+    ].map(l => ({ ...l, guideline: checkLayerInitializer(l.activation, l.initializer) }));
+    const fit = { runId: start.runId, seq: start.seq + 1, t: 1, kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: 1, stepsPerEpoch: 1, batchSize: 8, optimizer: 'SGD', loss: 'mse', layers, totalParams: 243 } as RunEvent;
+    const page = await openDashboard(browser, served.origin, 'dark');
+    try {
+      await page.host({ type: 'reset', runs: [info] });
+      await page.host({ type: 'events', runId: info.runId, events: [start, fit] });
+      const rows = page.page.locator('#model-table tbody tr');
+      await rows.nth(3).waitFor();
+      const cells = await rows.evaluateAll(trs => trs.map(tr => Array.from(tr.querySelectorAll('td')).map(td => [td.textContent, td.className])));
+      assert.deepEqual(cells.map(c => c[3][0]), ['heNormal', 'glorotUniform', 'Zeros', 'Orthogonal'], 'initializer column');
+      assert.deepEqual(cells.map(c => c[6]), [
+        ['relu → He ✓', 'check check-ok'],
+        ['⚠ relu → He (heNormal); glorotUniform is Glorot (Xavier)', 'check check-warn'],
+        ['⚠ zeros start: every unit stays a copy of the others; use glorotUniform', 'check check-warn'],
+        ['', 'check'], // orthogonal: the table has no row, nothing is claimed
+      ]);
+    } finally {
+      await page.page.close();
+    }
   });
 
   it('a selected finding shades the steps where it held and reveals its source line', async () => {
