@@ -117,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
       dashboard.show([...shown, { info: run.info, runDir: run.handle.runDir }]);
     }),
     runs.onRunInfo(info => {
-      if (info.status !== 'error') return;
+      if (info.status !== 'error' || runs.isSweepTrial(info.runId)) return; // a sweep's panel lists its failed trials
       const end = runs.eventsOf(info.runId).find(e => e.kind === 'run-end');
       const error = end?.kind === 'run-end' ? end.error : undefined;
       const loc = error?.location;

@@ -31,6 +31,8 @@ export interface LiveRun {
   events: RunEvent[];
   info: RunInfo;
   variant?: RunVariant;
+  /** set when the run is a sweep trial */
+  trial?: SweepTrialLaunch;
 }
 
 const KEEP_FINISHED = 8;
@@ -82,7 +84,7 @@ export class RunManager implements vscode.Disposable {
       runId: handle.runId, jobFile, startedAt, status: 'running',
       label: trial?.label ?? (variant ? `try: ${variant.title}` : labelOf(jobFile, startedAt)),
     };
-    const run: LiveRun = { handle, events: [], info, variant };
+    const run: LiveRun = { handle, events: [], info, variant, trial };
     this.live.set(handle.runId, run);
     this.output.info(`Run ${handle.runId} started: ${jobFile}`);
     handle.onProblem(reason => this.output.warn(`Run ${handle.runId}: ${reason}`));
@@ -118,6 +120,11 @@ export class RunManager implements vscode.Disposable {
 
   runDirOf(runId: string): string | undefined {
     return (this.live.get(runId) ?? this.finished.get(runId))?.handle.runDir;
+  }
+
+  /** A sweep trial: its failure is reported in the Sweep panel, not as a notification per trial. */
+  isSweepTrial(runId: string): boolean {
+    return !!(this.live.get(runId) ?? this.finished.get(runId))?.trial;
   }
 
   /** A run of a patched copy ("try the fix"). */

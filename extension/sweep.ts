@@ -132,5 +132,17 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
   void sweep.done.then(r => {
     const best = r.trials.find(t => t.rank === 1);
     deps.output.info(`Sweep ${r.id} ${r.status}: ${best && r.metric ? `Best-1 ${r.metric.name} ${best.metric?.value} (${names.map(n => `${n} ${best.hparams[n]}`).join(', ')})` : 'no trial finished with a score'}`);
+    // Failed trials raise no notification each (a bad range could fail most of them): one summary, here.
+    const failed = r.trials.filter(t => t.status === 'error');
+    if (failed.length === 0) return;
+    const first = failed[0].error;
+    const loc = first?.file && first.line ? { file: first.file, line: first.line } : undefined;
+    void vscode.window.showWarningMessage(
+      `Training Lens: ${failed.length} of ${r.trials.length} sweep trials failed${first ? ` (first: ${first.message}${loc ? ` — ${path.basename(loc.file)}:${loc.line}` : ''})` : ''}.`,
+      'Show Sweep', ...(loc ? ['Open File'] : []),
+    ).then(choice => {
+      if (choice === 'Show Sweep') panel.reveal();
+      if (choice === 'Open File' && loc) void openSource(loc.file, loc.line);
+    });
   });
 }

@@ -125,3 +125,37 @@ test('11b. Sweep is refused in Restricted Mode', async (t) => {
     assert.deepEqual(sweeps(env.restrictedWorkspace), [], 'no sweep started');
   });
 });
+
+test('11c. a sweep whose trials all fail: one summary notification naming the line, no notification per trial', async (t) => {
+  const job = 'jobs/sweep-fails.ts';
+  fs.writeFileSync(path.join(env.workspace, job), [
+    "import * as tf from '@tensorflow/tfjs';",
+    "import { hparams } from 'training-lens';",
+    'const hp = hparams({ lr: 1e-3 }, { lr: [1e-4, 1e-2] });',
+    "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });",
+    "model.compile({ optimizer: tf.train.sgd(hp.lr), loss: 'meanSquaredError' });",
+    '// three features into a two-input model: every trial fails in fit',
+    'await model.fit(tf.zeros([4, 3]), tf.zeros([4, 1]), { epochs: 1 });',
+    '',
+  ].join('\n'));
+  await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
+    try {
+      await wb.clearNotifications();
+      await wb.openFile(job);
+      const sweepsBefore = sweeps(env.workspace).map((s) => s.id);
+      await wb.runCommand(SWEEP);
+      await answerInputBox(wb, 'Training Lens: Sweep (1/2)', '3');
+      await answerInputBox(wb, 'Training Lens: Sweep (2/2)', '1');
+      const sweep = await waitUntil('the failing sweep to finish on disk', () => sweeps(env.workspace).find((s) => !sweepsBefore.includes(s.id) && s.status !== 'running') ?? null, 120_000, 500);
+      assert.deepEqual(sweep.trials.map((x) => x.status), ['error', 'error', 'error']);
+      const note = await wb.waitForNotification(/3 of 3 sweep trials failed/, 30_000);
+      t.diagnostic(`notification: ${note}`);
+      assert.match(note, /shape.* sweep-fails\.ts:7/, 'the first failure and its line (the fit call)');
+      await new Promise((r) => setTimeout(r, 1500)); // a per-trial notification would have shown by now
+      const perTrial = (await wb.notifications()).filter((n) => /^Training failed/.test(n));
+      assert.deepEqual(perTrial, [], 'no "Training failed" notification per trial');
+    } finally {
+      await stopQuietly(wb);
+    }
+  });
+});
