@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { renderDashboardHtml, makeNonce } from '../src/dashboard/html';
+import { webviewPageHtml } from './webviewPage';
 import { parseWebviewMessage, type HostToWebview, type RunEvent, type RunInfo } from '../src/protocol';
 import { encodeHistory } from '../src/protocol/history';
 import type { RunManager } from './runManager';
@@ -85,14 +85,7 @@ export class Dashboard implements vscode.Disposable {
     panel.title = this.title();
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
     const webview = panel.webview;
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    webview.html = renderDashboardHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      title: this.title(),
-    });
+    webview.html = webviewPageHtml(this.context.extensionUri, webview, { script: 'webview.js', style: 'webview.css', title: this.title() });
     this.panelDisposables.push(
       webview.onDidReceiveMessage(raw => this.onMessage(raw)),
       panel.onDidDispose(() => {

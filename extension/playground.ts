@@ -5,7 +5,7 @@
  * optimizers on tfjs, never on the extension host's thread. The child lives as long as the panel.
  */
 import * as vscode from 'vscode';
-import { renderDashboardHtml, makeNonce } from '../src/dashboard/html';
+import { webviewPageHtml } from './webviewPage';
 import {
   DEFAULT_PLAYGROUND_REQUEST, parsePlaygroundRequest, parsePlaygroundToHost,
   type HostToPlayground, type PlaygroundRequest, type PlaygroundResult,
@@ -58,13 +58,8 @@ export class Playground implements vscode.Disposable {
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
-    panel.webview.html = renderDashboardHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'playground-webview.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'playground.css')).toString(),
-      title: 'Compare Optimizers',
-      placeholder: 'Computing the optimizer paths\u2026',
+    panel.webview.html = webviewPageHtml(this.context.extensionUri, panel.webview, {
+      script: 'playground-webview.js', style: 'playground.css', title: 'Compare Optimizers', placeholder: 'Computing the optimizer paths\u2026',
     });
     this.worker = new PlaygroundWorker(playgroundEntry(dist.fsPath));
     this.panelDisposables.push(

@@ -6,8 +6,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { makeNonce } from '../src/dashboard/html';
-import { renderSweepHtml } from '../src/sweep/html';
+import { webviewPageHtml } from './webviewPage';
 import { readSweepRecord, settleInterrupted } from '../src/sweep/record';
 import { trialLabel } from '../src/sweep/table';
 import type { Sweep } from '../src/sweep/runner';
@@ -89,14 +88,7 @@ export class SweepPanel implements vscode.Disposable {
     panel.title = this.title();
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
     const webview = panel.webview;
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    webview.html = renderSweepHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sweep.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sweep.css')).toString(),
-      title: this.title(),
-    });
+    webview.html = webviewPageHtml(this.context.extensionUri, webview, { script: 'sweep.js', style: 'sweep.css', title: this.title(), placeholder: 'Waiting for the sweep\u2026' });
     this.panelDisposables.push(
       webview.onDidReceiveMessage(raw => this.onMessage(raw)),
       panel.onDidDispose(() => {

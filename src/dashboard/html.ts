@@ -1,18 +1,19 @@
 /**
- * The dashboard webview's HTML document. Pure (no `vscode` import): the extension host passes
- * `webview.cspSource` and the `asWebviewUri` URIs of dist/webview.js and dist/webview.css.
- * Strict CSP: scripts only with the nonce, styles only from the extension (or with the nonce), nothing remote.
+ * The HTML document of every Training Lens webview (dashboard, Sweep, Compare Optimizers). Pure (no `vscode`
+ * import): the extension host passes `webview.cspSource` and the `asWebviewUri` URIs of the page's script and
+ * stylesheet. Strict CSP: scripts only with the nonce, styles only from the extension (or with the nonce), nothing
+ * remote.
  */
 import { randomBytes } from 'node:crypto';
 
-export interface DashboardHtmlOptions {
+export interface WebviewHtmlOptions {
   /** `webview.cspSource` */
   cspSource: string;
   /** from `makeNonce()`, fresh for every render */
   nonce: string;
-  /** webview URI of dist/webview.js */
+  /** webview URI of the page's script (dist/webview.js, dist/sweep.js, …) */
   scriptUri: string;
-  /** webview URI of dist/webview.css */
+  /** webview URI of the page's stylesheet */
   styleUri: string;
   title?: string;
   /** text shown until the script has built the page (default: the dashboard's "Waiting for the first batch…") */
@@ -26,7 +27,7 @@ export function makeNonce(): string {
 
 const NONCE_RE = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -41,7 +42,7 @@ export function dashboardCsp(cspSource: string, nonce: string): string {
 }
 
 /** The CSP for a Training Lens webview page, after checking its inputs (`who` names the caller in errors). */
-export function checkedCsp(who: string, cspSource: string, nonce: string): string {
+function checkedCsp(who: string, cspSource: string, nonce: string): string {
   if (!NONCE_RE.test(nonce)) throw new Error(`${who}: nonce must be base64/base64url (use makeNonce())`);
   // A source list, e.g. code-server's `'self' https://*.vscode-cdn.net`: only what could end the directive is refused.
   if (/[;,"<>]/.test(cspSource) || cspSource.trim() === '') {
@@ -50,8 +51,8 @@ export function checkedCsp(who: string, cspSource: string, nonce: string): strin
   return dashboardCsp(cspSource.trim(), nonce);
 }
 
-export function renderDashboardHtml(opts: DashboardHtmlOptions): string {
-  const csp = checkedCsp('renderDashboardHtml', opts.cspSource, opts.nonce);
+export function renderWebviewHtml(opts: WebviewHtmlOptions): string {
+  const csp = checkedCsp('renderWebviewHtml', opts.cspSource, opts.nonce);
   const title = opts.title ?? 'Training Lens';
   return `<!DOCTYPE html>
 <html lang="en">

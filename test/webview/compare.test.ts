@@ -4,15 +4,11 @@
  * shared value range, in the run's colour) and a run can be hidden; clipping and momentum get their charts.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import type { RunEvent, RunInfo } from '../../src/protocol';
 import { encodeHistory } from '../../src/protocol/history';
-import { buildWebview } from './build-webview';
-import { fixtureLog, launchChromium, openDashboard, readSections, serveDashboard, settled, type DashboardPage, type Served } from './harness';
+import { dashboardSuite, fixtureLog, readSections, settled, type DashboardPage } from './harness';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts');
 
@@ -37,28 +33,14 @@ function histRun(runId: string, spread: number): RunEvent[] {
 }
 
 describe('replay in columns, compared runs, clipping and momentum (headless Chromium)', () => {
-  let browser: Browser;
-  let served: Served;
-  let outdir: string;
+  const suite = dashboardSuite('tl-webview-compare-');
   const pages: DashboardPage[] = [];
   const open = async (): Promise<DashboardPage> => {
-    const d = await openDashboard(browser, served.origin, 'dark');
+    const d = await suite.open();
     pages.push(d);
     return d;
   };
 
-  before(async () => {
-    outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-webview-compare-'));
-    await buildWebview(outdir);
-    served = await serveDashboard(outdir);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await served?.close();
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
-  });
 
   it('draws the same charts from a history message (columns) as from the events', async () => {
     const { events } = fixtureLog();

@@ -4,14 +4,12 @@
  * Run: node --import tsx --test test/webview/*.test.ts   (screenshots in test-artifacts/)
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { before, describe, it } from 'node:test';
 import type { RunEndEvent, RunEvent, RunInfo } from '../../src/protocol';
-import { buildWebview, repoRoot } from './build-webview';
-import { fixtureLog, launchChromium, openDashboard, readSections, serveDashboard, THEMES, type DashboardPage, type SectionInfo, type Served } from './harness';
+import { repoRoot } from './build-webview';
+import { dashboardSuite, fixtureLog, readSections, THEMES, type DashboardPage, type SectionInfo } from './harness';
 import { checkLayerInitializer } from '../../src/guidelines/layerCheck';
 
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
@@ -116,24 +114,12 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
   const end = lastOfKind(events, 'run-end');
   const runStart = events.find(e => e.kind === 'run-start');
   const fitStart = lastOfKind(events, 'fit-start');
-  let browser: Browser;
-  let served: Served;
-  let outdir: string;
+  const suite = dashboardSuite('tl-webview-');
   let dash: DashboardPage;
 
   before(async () => {
-    outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-webview-'));
     mkdirSync(ARTIFACTS, { recursive: true });
-    await buildWebview(outdir);
-    served = await serveDashboard(outdir);
-    browser = await launchChromium();
-    dash = await openDashboard(browser, served.origin, 'dark');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await served?.close();
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
+    dash = await suite.open('dark');
   });
 
   it('uses a fixture that exercises every chart', () => {
@@ -148,7 +134,7 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
     const emptyVisible = await dash.page.locator('#empty').isVisible();
     assert.ok(emptyVisible, 'empty state visible before data');
     assert.match(await dash.page.locator('#empty').innerText(), /Waiting for the first batch/);
-    assert.ok(served.requests.includes('/dist/webview.js') && served.requests.includes('/dist/webview.css'), `loaded bundle + css: ${served.requests.join(' ')}`);
+    assert.ok(suite.requests().includes('/dist/webview.js') && suite.requests().includes('/dist/webview.css'), `loaded bundle + css: ${suite.requests().join(' ')}`);
     const state = await dash.page.evaluate(() => window.__state);
     assert.ok(state && JSON.stringify(state).length < 256, `small view state saved: ${JSON.stringify(state)}`);
   });
@@ -215,7 +201,7 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
       { name: 'out', className: 'Dense', activation: 'softmax', initializer: 'Orthogonal', units: 3, params: 27 },
     ].map(l => ({ ...l, guideline: checkLayerInitializer(l.activation, l.initializer) }));
     const fit = { runId: start.runId, seq: start.seq + 1, t: 1, kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: 1, stepsPerEpoch: 1, batchSize: 8, optimizer: 'SGD', loss: 'mse', layers, totalParams: 243 } as RunEvent;
-    const page = await openDashboard(browser, served.origin, 'dark');
+    const page = await suite.open('dark');
     try {
       await page.host({ type: 'reset', runs: [info] });
       await page.host({ type: 'events', runId: info.runId, events: [start, fit] });

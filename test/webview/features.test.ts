@@ -4,14 +4,11 @@
  * gradient/activation histogram heatmaps.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { RunEvent, RunInfo } from '../../src/protocol';
-import { buildWebview } from './build-webview';
-import { contrastRatio, cssRgb, fixtureLog, launchChromium, openDashboard, serveDashboard, THEMES, vscodeElement, type DashboardPage, type Served } from './harness';
+import { dashboardSuite, contrastRatio, cssRgb, fixtureLog, THEMES, vscodeElement, type DashboardPage } from './harness';
 import { smoothValues } from '../../webview/smoothing';
 import { chartCsv } from '../../webview/export';
 import { formatNumber } from '../../webview/format';
@@ -28,31 +25,17 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
   const { events } = fixtureLog();
   const info = infoOf(events);
   const batchLoss = events.flatMap(e => (e.kind === 'batch' && e.loss !== null ? [{ x: e.step, y: e.loss }] : []));
-  let browser: Browser;
-  let served: Served;
-  let outdir: string;
+  const suite = dashboardSuite('tl-webview-features-');
   const pages: DashboardPage[] = [];
 
   const open = async (state?: unknown, theme: keyof typeof THEMES = 'dark'): Promise<DashboardPage> => {
-    const d = await openDashboard(browser, served.origin, theme, state);
+    const d = await suite.open(theme, state);
     pages.push(d);
     await d.host({ type: 'reset', runs: [info] });
     await d.host({ type: 'events', runId: info.runId, events });
     return d;
   };
 
-  before(async () => {
-    outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-webview-features-'));
-    await buildWebview(outdir);
-    served = await serveDashboard(outdir);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await served?.close();
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
-  });
 
   it('smooths per-batch series with TensorBoard\'s formula; the slider changes it; the raw line stays', async () => {
     const d = await open();

@@ -4,14 +4,16 @@
  * deliver host messages the way VS Code does (a `message` event on the webview's window).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { after, before } from 'node:test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { parseEvent, type HostToWebview, type RunEvent } from '../../src/protocol';
-import { makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
-import { repoRoot } from './build-webview';
+import { makeNonce, renderWebviewHtml } from '../../src/dashboard/html';
+import { buildWebview, repoRoot } from './build-webview';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -54,8 +56,36 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Serves `/` = the dashboard HTML (fresh nonce per request) and `/dist/webview.{js,css}` from `distDir`. */
-export async function serveDashboard(distDir: string): Promise<Served> {
+/**
+ * The hooks of a suite of dashboard pages: before it, the webview is built (as the VSIX build does), served and a
+ * Chromium started; after it, all is closed and removed. `open` opens a page in that browser.
+ */
+export function dashboardSuite(tmpPrefix: string): { open(theme?: keyof typeof THEMES, state?: unknown): Promise<DashboardPage>; requests(): string[] } {
+  let outdir = '';
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    outdir = mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+    await buildWebview(outdir);
+    served = await serveDashboard(outdir);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+  return { open: (theme = 'dark', state) => openDashboard(browser!, served!.origin, theme, state), requests: () => served!.requests };
+}
+
+/** Serves the dashboard: `/` = its HTML (fresh nonce per request), `/dist/webview.{js,css}` from `distDir`. */
+export function serveDashboard(distDir: string): Promise<Served> {
+  return serveWebview(distDir, { script: 'webview.js', style: 'webview.css', title: 'Training Lens — test' });
+}
+
+/** Serves one webview page as VS Code would: `/` = its HTML under the production CSP, `/dist/<script|style>[.map]`. */
+export async function serveWebview(distDir: string, page: { script: string; style: string; title: string }): Promise<Served> {
+  const files = new Set([page.script, page.style, `${page.script}.map`]);
   const requests: string[] = [];
   let origin = '';
   const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
@@ -63,17 +93,16 @@ export async function serveDashboard(distDir: string): Promise<Served> {
     const url = new URL(req.url ?? '/', origin);
     requests.push(url.pathname);
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      const html = renderDashboardHtml({
-        cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`,
-        title: 'Training Lens — test',
+      const html = renderWebviewHtml({
+        cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/${page.script}`, styleUri: `${origin}/dist/${page.style}`, title: page.title,
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);
       return;
     }
-    const m = /^\/dist\/(webview\.(?:js|css|js\.map))$/.exec(url.pathname);
-    if (m) {
-      const file = path.join(distDir, m[1]);
+    const name = url.pathname.startsWith('/dist/') ? url.pathname.slice('/dist/'.length) : '';
+    if (files.has(name)) {
+      const file = path.join(distDir, name);
       if (existsSync(file)) {
         res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
         res.end(readFileSync(file));

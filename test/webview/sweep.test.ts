@@ -7,15 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { contrastRatio, cssRgb, launchChromium, openDashboard, THEMES, vscodeElement, type DashboardPage } from './harness';
+import { contrastRatio, cssRgb, launchChromium, openDashboard, serveWebview, THEMES, vscodeElement, type DashboardPage, type Served } from './harness';
 import { repoRoot } from './build-webview';
-import { makeNonce } from '../../src/dashboard/html';
-import { renderSweepHtml } from '../../src/sweep/html';
 import { parseSweepRecord, type SweepRecord } from '../../src/protocol';
 
 const RECORD_FILE = path.join(repoRoot, 'test', 'fixtures', 'sweep', 'record.json');
@@ -28,7 +24,7 @@ function loadRecord(): SweepRecord {
 
 let browser: Browser;
 let origin: string;
-let server: http.Server;
+let served: Served;
 
 before(async () => {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-sweep-webview-'));
@@ -38,31 +34,14 @@ before(async () => {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: true, logLevel: 'silent',
   });
   assert.ok(existsSync(path.join(outdir, 'sweep.css')), 'the stylesheet is emitted next to the bundle');
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderSweepHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/sweep.js`, styleUri: `${origin}/dist/sweep.css` }));
-      return;
-    }
-    const m = /^\/dist\/(sweep\.(?:js|css|js\.map))$/.exec(url.pathname);
-    if (m) {
-      res.writeHead(200, { 'content-type': m[1].endsWith('.css') ? 'text/css' : m[1].endsWith('.js') ? 'text/javascript' : 'application/json' });
-      res.end(readFileSync(path.join(outdir, m[1])));
-      return;
-    }
-    res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404);
-    res.end();
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveWebview(outdir, { script: 'sweep.js', style: 'sweep.css', title: 'Training Lens: Sweep' });
+  origin = served.origin;
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>(resolve => server?.close(() => resolve()));
+  await served?.close();
 });
 
 /** Trial numbers (0-based) in the table's row order. */

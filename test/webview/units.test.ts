@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventBody, RunEvent, RunInfo } from '../../src/protocol';
-import { dashboardCsp, makeNonce, renderDashboardHtml } from '../../src/dashboard/html';
+import { dashboardCsp, makeNonce, renderWebviewHtml } from '../../src/dashboard/html';
 import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/store';
 import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
 import { formatInt, formatNumber, logTickLabel } from '../../webview/format';
 
-describe('renderDashboardHtml', () => {
+describe('renderWebviewHtml', () => {
   const opts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: makeNonce(), scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css' };
 
   it('makes 32-character nonces from a CSPRNG', () => {
@@ -21,7 +21,7 @@ describe('renderDashboardHtml', () => {
   });
 
   it('has the strict CSP, the nonce on the only script, nothing else remote', () => {
-    const html = renderDashboardHtml(opts);
+    const html = renderWebviewHtml(opts);
     const csp = `default-src 'none'; script-src 'nonce-${opts.nonce}'; style-src ${opts.cspSource} 'nonce-${opts.nonce}'; img-src ${opts.cspSource} data:; font-src ${opts.cspSource};`;
     assert.equal(dashboardCsp(opts.cspSource, opts.nonce), csp);
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}">`), html);
@@ -35,12 +35,12 @@ describe('renderDashboardHtml', () => {
   });
 
   it('escapes the title and rejects unsafe nonces / sources', () => {
-    const html = renderDashboardHtml({ ...opts, title: '<img src=x onerror=alert(1)> "q"' });
+    const html = renderWebviewHtml({ ...opts, title: '<img src=x onerror=alert(1)> "q"' });
     assert.ok(html.includes('<title>&lt;img src=x onerror=alert(1)&gt; &quot;q&quot;</title>'));
-    assert.throws(() => renderDashboardHtml({ ...opts, nonce: "abc' 'unsafe-inline" }));
-    assert.throws(() => renderDashboardHtml({ ...opts, cspSource: "https://a; script-src *" }));
+    assert.throws(() => renderWebviewHtml({ ...opts, nonce: "abc' 'unsafe-inline" }));
+    assert.throws(() => renderWebviewHtml({ ...opts, cspSource: "https://a; script-src *" }));
     // code-server's webview.cspSource is a source list
-    assert.match(renderDashboardHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }).replace(/&#39;/g, "'"), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.match(renderWebviewHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }).replace(/&#39;/g, "'"), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
   });
 });
 
