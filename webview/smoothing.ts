@@ -36,13 +36,19 @@ export function smoothValues(values: readonly number[], weight: number): number[
  * `out` arrays below are filled by index assignment, never push/splice: chart.js hooks those methods of the arrays
  * it is given and would build chart elements point by point (seconds for a long replay).
  */
+/** generations of every SmoothedSeries come from one counter (never -1: MinMaxLod's mark for raw points) */
+let nextGeneration = 0;
+
 export class SmoothedSeries {
   /** derived x and y, `length` of them (typed arrays: a 100k-step replay creates no point objects here) */
   xs = new Float64Array(0);
   ys = new Float64Array(0);
   length = 0;
-  /** bumped when the data restarts (a consumer, e.g. MinMaxLod, must start over) */
-  generation = 0;
+  /**
+   * changes when the data restarts (a consumer, e.g. MinMaxLod, must start over); unique across instances, so a
+   * consumer handed a new series (the smoothing weight or x axis changed) starts over even at the same length
+   */
+  generation = nextGeneration++;
   private points: Point[] = [];
   private n = 0;
   private lastX = NaN;
@@ -62,7 +68,7 @@ export class SmoothedSeries {
   private restart(): void {
     this.length = 0;
     this.points.length = 0;
-    this.generation++;
+    this.generation = nextGeneration++;
     this.n = 0;
     this.lastX = NaN;
     this.last = 0;

@@ -45,11 +45,18 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     assert.equal(await d.page.locator('#smoothing').inputValue(), '0.6', 'default 0.6');
     assert.equal((await cells())[3], expectAt(0.6), 'smoothed column = TensorBoard EMA of the batch losses');
     assert.equal((await cells())[2], formatNumber(batchLoss.at(-1)!.y, 4), 'raw value column');
+    // the plotted line, not only the table: the loss canvas changes with the weight and comes back with it
+    const lossPixels = (): Promise<string> => d.page.locator('section[data-chart="loss"] canvas').evaluate(c => (c as HTMLCanvasElement).toDataURL());
+    const at06 = await lossPixels();
     await d.page.locator('#smoothing').fill('0.95');
     await frames(d.page);
     assert.equal((await cells())[3], expectAt(0.95));
+    assert.notEqual(await lossPixels(), at06, 'the smoothed line is redrawn with the new weight');
     const state = await d.page.evaluate(() => window.__state) as { smoothing?: number };
     assert.equal(state.smoothing, 0.95, 'slider value saved');
+    await d.page.locator('#smoothing').fill('0.6');
+    await frames(d.page);
+    assert.equal(await lossPixels(), at06, 'the same weight draws the same line again');
     await d.page.locator('#smoothing').fill('0');
     await frames(d.page);
     assert.equal((await cells())[3], '', 'no smoothed column at 0');
