@@ -58,9 +58,10 @@ class SweepCodeLensProvider implements vscode.CodeLensProvider {
   }
 }
 
-async function textOf(uri: vscode.Uri): Promise<string> {
+/** The job's text as the editor has it; `save` first writes unsaved edits (the trials train the file on disk). */
+async function textOf(uri: vscode.Uri, save = false): Promise<string> {
   const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
-  if (open?.isDirty) await open.save();
+  if (save && open?.isDirty) await open.save();
   return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
 
@@ -104,7 +105,7 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
   const jobFile = uri.fsPath;
   let space: SweepSpace;
   try {
-    space = readSweepSpace(await textOf(uri), jobFile);
+    space = readSweepSpace(await textOf(uri, true), jobFile);
   } catch (e) {
     if (!(e instanceof SpaceError)) throw e;
     const choice = await vscode.window.showErrorMessage(`Training Lens: cannot sweep ${path.basename(jobFile)}:${e.line}: ${e.reason}`, 'Open File');
@@ -125,6 +126,10 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
     launch: t => deps.runs.start(jobFile, undefined, {
       ...t, label: trialLabel(t.sweep.trial, trials, t.hparams),
     }).handle,
+    onWriteError: message => {
+      deps.output.error(`Sweep: ${message}`);
+      void vscode.window.showErrorMessage(`Training Lens: ${message}. The trials go on; their runs are saved as usual.`);
+    },
   });
   deps.output.info(`Sweep ${sweep.id}: ${trials} trials of ${jobFile}, ${epochs} epochs each, ${sweep.snapshot.concurrency} at a time, seed ${sweep.snapshot.seed}`);
   panel.show(sweep);

@@ -5,9 +5,10 @@
 // `node scripts/toolkit-types.mjs [outDir]` (default dist/toolkit-types); esbuild.config.mjs runs it on build.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** @returns {Map<string, string>} relative path -> file text of the types package */
 export function toolkitDeclarations(root = ROOT) {

@@ -54,7 +54,8 @@ export class PlaygroundWorker {
     this.inFlight = { ...w, id };
     const child = this.ensureChild();
     const job: PlaygroundJob = { type: 'compute', id, request: w.request };
-    child.send(job);
+    // a channel that closed before 'exit' fails the request instead of throwing in the extension host
+    child.send(job, err => { if (err && this.inFlight?.id === id) this.fail(new Error(`the playground process is gone: ${err.message}`), true); });
     this.timer = setTimeout(() => this.fail(new Error(`the playground did not answer within ${this.timeoutMs / 1000} s`), true), this.timeoutMs);
   }
 
@@ -70,6 +71,7 @@ export class PlaygroundWorker {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-2000); });
     child.on('message', raw => this.onReply(raw));
+    child.on('error', err => { if (this.child === child) this.fail(new Error(`the playground process failed: ${err.message}`), true); });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;

@@ -12,12 +12,12 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../protocol';
+import { TOOLKIT_MODULE } from './config';
 
 export const TF_GLOBAL_KEY = '__trainingLensTf';
 export const NODE_GLOBAL_KEY = '__trainingLensTfNode';
 export const TOOLKIT_GLOBAL_KEY = '__trainingLensToolkit';
 /** the bare import a job uses for the toolkit (src/toolkit) */
-export const TOOLKIT_MODULE = 'training-lens';
 
 const TF_IMPORT = /^@tensorflow\/tfjs(-(core|layers|data|converter|backend-cpu|backend-wasm|backend-webgl|node|node-gpu))?(\/.*)?$/;
 
@@ -63,7 +63,7 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
         namespace: 'training-lens-shim',
       }));
       // Registered before the bare-package rule: the toolkit never comes from node_modules.
-      build.onResolve({ filter: /^training-lens$/ }, () => ({ path: 'toolkit', namespace: 'training-lens-shim' }));
+      build.onResolve({ filter: new RegExp(`^${TOOLKIT_MODULE}$`) }, () => ({ path: 'toolkit', namespace: 'training-lens-shim' }));
       build.onLoad({ filter: /.*/, namespace: 'training-lens-shim' }, args => ({
         contents: args.path === 'toolkit'
           ? shimSource(TOOLKIT_GLOBAL_KEY, opts.toolkitExportNames)

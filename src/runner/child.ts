@@ -103,7 +103,9 @@ async function main(cfg: RunConfig): Promise<void> {
     variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
     hparams: cfg.hparams, sweep: cfg.sweep,
   });
+  // what hparams() returns is exactly what run-start records: a variable inherited from the user's shell is dropped
   if (cfg.hparams) process.env[HPARAMS_ENV] = JSON.stringify(cfg.hparams);
+  else delete process.env[HPARAMS_ENV];
   instrumentation = new Instrumentation(tf, { emit, probes: cfg.probes, epochsOverride: cfg.epochs, isUserFile: isUser });
   instrumentation.install();
 

@@ -28,6 +28,9 @@ export interface RunConfig {
 /** Env var the child sets from RunConfig.hparams before the job loads (also usable outside Training Lens). */
 export const HPARAMS_ENV = 'TRAINING_LENS_HPARAMS';
 
+/** The bare import jobs use for the toolkit; the runner resolves it (bundle.ts), the Sweep reads its hparams() call. */
+export const TOOLKIT_MODULE = 'training-lens';
+
 export interface RunVariant {
   /** absolute path -> patched text, trained instead of the file's own (which is never written) */
   files: Record<string, string>;

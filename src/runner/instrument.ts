@@ -336,8 +336,30 @@ export function varianceScalingName(c: Record<string, unknown>): string {
   return `varianceScaling(scale=${c.scale}, mode=${c.mode}, distribution=${dist})`;
 }
 
+/** Layers that pass a value on unchanged in kind: a linear Dense before them still feeds the activation after. */
+const PASS_THROUGH = new Set(['BatchNormalization', 'LayerNormalization', 'Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'SpatialDropout1D']);
+/** Activation layers by class: the activation they apply (tfjs names) */
+const ACTIVATION_LAYERS: Record<string, string> = { ReLU: 'relu', LeakyReLU: 'leakyReLU', PReLU: 'prelu', ELU: 'elu', ThresholdedReLU: 'thresholdedReLU', Softmax: 'softmax' };
+
+/**
+ * The activation a layer's output goes through: its own, or for a linear layer the one of an Activation layer
+ * after it past normalization/dropout (dense → batchNormalization → activation('relu') is a ReLU layer). The lint
+ * rule reads the source the same way (src/guidelines/shape.ts effectiveActivation).
+ */
+function effectiveActivation(layers: Layer[], index: number): string | undefined {
+  const own = configString((layers[index].getConfig() as Record<string, unknown>).activation);
+  if (own !== 'linear') return own;
+  for (const next of layers.slice(index + 1)) {
+    const cls = next.getClassName();
+    if (cls === 'Activation') return configString((next.getConfig() as Record<string, unknown>).activation);
+    if (ACTIVATION_LAYERS[cls]) return ACTIVATION_LAYERS[cls];
+    if (!PASS_THROUGH.has(cls)) break;
+  }
+  return own;
+}
+
 export function summarize(layers: Layer[]): LayerSummary[] {
-  return layers.filter(l => l.getClassName() !== 'InputLayer').map(layer => {
+  return layers.filter(l => l.getClassName() !== 'InputLayer').map((layer, i, kept) => {
     const config = layer.getConfig() as Record<string, unknown>;
     let outputShape: (number | null)[] | undefined;
     try {
@@ -353,7 +375,7 @@ export function summarize(layers: Layer[]): LayerSummary[] {
       params: layer.countParams(),
       outputShape,
       location: layerLocation(layer),
-      guideline: checkLayerInitializer(configString(config.activation), configString(config.kernelInitializer ?? config.depthwiseInitializer)),
+      guideline: checkLayerInitializer(effectiveActivation(kept, i), configString(config.kernelInitializer ?? config.depthwiseInitializer)),
     };
   });
 }

@@ -25,6 +25,7 @@ class SweepUsage extends Error {}
 function wholeFlag(flags: Map<string, string | true>, name: string, min: number, fallback?: number): number | undefined {
   const raw = flags.get(name);
   if (raw === undefined) return fallback;
+  if (raw === true) throw new SweepUsage(`--${name} needs a value`);
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min) throw new SweepUsage(`--${name} must be a whole number ≥ ${min}`);
   return v;
@@ -47,12 +48,15 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
     const backend = (flags.get('backend') ?? 'auto') as BackendPreference;
     if (!BACKEND_PREFERENCES.includes(backend)) throw new SweepUsage(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
     const root = process.cwd();
-    const runsDir = path.resolve(String(flags.get('runs-dir') ?? runsDirOf(root)));
+    const runsDirFlag = flags.get('runs-dir');
+    if (runsDirFlag === true) throw new SweepUsage('--runs-dir needs a folder');
+    const runsDir = path.resolve(runsDirFlag ?? runsDirOf(root));
     const space = readSweepSpaceFile(path.resolve(job));
     sweep = new Sweep({
       jobFile: job, sweepsDir: flags.has('runs-dir') ? path.join(path.dirname(runsDir), 'sweeps') : sweepsDirOf(root),
       trials, epochs, concurrency, seed, metric, space,
       launch: launchTrialsWith({ jobFile: job, runsDir, backend, ...runner }),
+      onWriteError: message => io.err(message),
     });
   } catch (e) {
     if (e instanceof SweepUsage) { io.err(`training-lens: ${e.message}\nUsage:\n${SWEEP_USAGE}`); return 2; }

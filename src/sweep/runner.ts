@@ -45,6 +45,8 @@ export interface SweepOptions {
   /** already parsed (the extension parses before asking for trials); read from the job file otherwise */
   space?: SweepSpace;
   launch: TrialLauncher;
+  /** the sweep record could not be written (the sweep goes on; said once per failure streak) */
+  onWriteError?: (message: string) => void;
 }
 
 export const SWEEPS_DIR = path.join('.training-lens', 'sweeps');
@@ -71,6 +73,7 @@ export class Sweep {
   private readonly scores = new Map<number, Map<string, MetricValue>>();
   private readonly listeners: Array<(r: SweepRecord) => void> = [];
   private stopped = false;
+  private writeError: Error | undefined;
   private next = 0;
   private resolveDone!: (r: SweepRecord) => void;
 
@@ -206,7 +209,14 @@ export class Sweep {
   }
 
   private changed(): void {
-    writeSweepRecord(this.file, this.record);
+    try {
+      writeSweepRecord(this.file, this.record);
+      this.writeError = undefined;
+    } catch (e) {
+      // the sweep goes on (its trials are runs with their own logs); say it once per failure streak
+      if (!this.writeError) this.opts.onWriteError?.(`cannot write the sweep record ${this.file}: ${(e as Error).message}`);
+      this.writeError = e as Error;
+    }
     const snap = this.snapshot;
     for (const l of this.listeners) l(snap);
   }

@@ -6,9 +6,9 @@
 import ts from 'typescript';
 import * as fs from 'node:fs';
 import { parseSource } from '../analysis/lint';
+import { TOOLKIT_MODULE } from '../runner/config';
 import { Scopes, Resolver, unwrap, propertyNameText } from '../analysis/values';
 
-const TOOLKIT_MODULE = 'training-lens';
 
 export type HparamValue = number | string | boolean;
 

@@ -40,6 +40,16 @@ test("a job importing 'training-lens' trains with nadam + clipNorm; grad-norms e
   assert.ok(first?.kind === 'epoch' && last?.kind === 'epoch' && last.logs.loss! < first.logs.loss!, 'it learns');
 });
 
+test('an ordinary run ignores a TRAINING_LENS_HPARAMS inherited from the shell: hparams() gives what run-start records', async () => {
+  const { events, end } = await runJob(path.join(FIXTURES, 'clip.train.ts'), { backend: 'cpu', epochs: 1, env: { TRAINING_LENS_HPARAMS: '{"lr":0.5}' } });
+  assert.equal(end.status, 'ok', end.error?.message);
+  const start = events[0];
+  assert.ok(start.kind === 'run-start' && start.hparams === undefined);
+  const log = events.find(e => e.kind === 'log' && e.text.startsWith('hparams '));
+  assert.ok(log?.kind === 'log');
+  assert.deepEqual(JSON.parse(log.text.slice('hparams '.length)), { lr: 1e-3, clipNorm: 1, units: 16 }, 'the defaults, not the stray variable');
+});
+
 test('a sweep value of the wrong type fails the run with an error on the hparams() line', async () => {
   const { end } = await runJob(path.join(FIXTURES, 'bad-hparam.train.ts'), { backend: 'cpu', hparams: { units: 'many' } });
   assert.equal(end.status, 'error');
