@@ -40,9 +40,7 @@ export function formatDuration(ms: number): string {
 export function logTickLabel(v: number, ticks: ReadonlyArray<{ value: number }>): string {
   if (!(v > 0)) return '';
   if (ticks.length <= 7) return formatNumber(v, 2);
-  let lo = Infinity, hi = -Infinity;
-  for (const t of ticks) if (t.value > 0) { lo = Math.min(lo, t.value); hi = Math.max(hi, t.value); }
-  const decades = Math.log10(hi / lo);
+  const decades = decadesOf(ticks);
   const e = Math.floor(Math.log10(v) + 1e-9);
   const m = v / 10 ** e;
   const mantissas = decades <= 3 ? [1, 2, 5] : [1];
@@ -50,4 +48,17 @@ export function logTickLabel(v: number, ticks: ReadonlyArray<{ value: number }>)
   const every = decades <= 9 ? 1 : Math.ceil(decades / 9);
   if (((e % every) + every) % every !== 0) return '';
   return formatNumber(v, 1);
+}
+
+/** Decades a tick list spans; chart.js asks for every tick's label (and grid colour) with the same list: once per list. */
+const decadesCache = new WeakMap<object, number>();
+function decadesOf(ticks: ReadonlyArray<{ value: number }>): number {
+  let d = decadesCache.get(ticks);
+  if (d === undefined) {
+    let lo = Infinity, hi = -Infinity;
+    for (const t of ticks) if (t.value > 0) { lo = Math.min(lo, t.value); hi = Math.max(hi, t.value); }
+    d = Math.log10(hi / lo);
+    decadesCache.set(ticks, d);
+  }
+  return d;
 }

@@ -50,7 +50,8 @@ function formatMetric(v: number): string {
 }
 function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  const mmss = `${String(Math.floor(s / 60) % 60).padStart(s >= 3600 ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mmss}` : mmss; // like the CLI's table
 }
 
 interface Column {
@@ -143,7 +144,10 @@ function render(): void {
     controls.append(el('vscode-button', { secondary: true, id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
   }
   const kInput = el('vscode-textfield', { type: 'number', id: 'top-k', min: 1, max: Math.max(1, ranked.length), value: String(Math.max(1, Math.min(topK, ranked.length || topK))), label: 'K: how many of the best trials to overlay' });
-  kInput.addEventListener('change', () => { topK = Math.max(1, Math.floor(Number(kInput.value) || 1)); save(); });
+  // track what is typed, not only what is committed: a live update rebuilds the field from `topK`
+  const takeK = (): void => { topK = Math.max(1, Math.floor(Number(kInput.value) || 1)); save(); };
+  kInput.addEventListener('input', takeK);
+  kInput.addEventListener('change', takeK);
   const overlay = el('vscode-button', {
     id: 'overlay', disabled: ranked.length === 0,
     title: 'Open the dashboard with the curves of the best K trials overlaid',

@@ -119,7 +119,9 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     assert.equal(await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]').first().getAttribute('data-range'), '-0.2,0.2');
     // the last shown run cannot be hidden
     await toggles.nth(0).click();
+    await settled(d.page);
     assert.equal(await toggles.nth(0).getAttribute('aria-pressed'), 'true');
+    assert.equal(await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]:not([hidden])').count(), 2, 'its heatmaps stay');
   });
 
   it('charts gradient clipping (pre/post global norm, threshold) and momentum', async () => {

@@ -349,6 +349,8 @@ export async function readSections(page: Page): Promise<SectionInfo[]> {
  * per-frame budget (body[data-charts-pending] / [data-hist-pending]).
  */
 export async function settled(page: Page, timeoutMs = 10_000): Promise<void> {
+  // first let a render the last action scheduled (next animation frame) run: the counters below are the last render's
+  await page.evaluate(() => new Promise<void>(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
   await page.waitForFunction(() => {
     const d = document.body.dataset;
     return (d.queued ?? '0') === '0' && (d.chartsPending ?? '0') === '0' && (d.histPending ?? '0') === '0';
