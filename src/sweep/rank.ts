@@ -7,13 +7,10 @@
 import * as path from 'node:path';
 import type { RunEvent } from '../protocol';
 import { readRunLog, EVENTS_FILE } from '../runs/store';
+import { higherIsBetter } from '../runs/metrics';
 
 export interface MetricChoice { name: string; higherIsBetter: boolean }
 
-/** Accuracy-like metrics grow as training improves; losses and errors shrink. */
-export function higherIsBetter(metric: string): boolean {
-  return /acc|auc|precision|recall|f1/i.test(metric) && !/loss|error/i.test(metric);
-}
 
 export const AUTO_ORDER = ['val_loss', 'val_acc', 'val_accuracy', 'loss'];
 

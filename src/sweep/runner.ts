@@ -12,7 +12,8 @@ import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
 import { readSweepSpaceFile, type SweepSpace } from './space';
 import { sampleTrials, randomSeed } from './sample';
-import { bestMetric, chooseMetric, loggedMetrics, rankTrials, readTrialEvents, higherIsBetter, type MetricValue } from './rank';
+import { bestMetric, chooseMetric, loggedMetrics, rankTrials, readTrialEvents, type MetricValue } from './rank';
+import { higherIsBetter } from '../runs/metrics';
 import { writeSweepRecord } from './record';
 
 /** What one trial is launched with. */

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tf, Tensor, LayersModel } from '../runner/tfTypes';
+import { higherIsBetter } from '../runs/metrics';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 type Logs = Record<string, unknown> | undefined;
@@ -66,7 +67,7 @@ export async function resolveLogs(logs: Logs): Promise<void> {
 export function resolveMode(mode: MonitorMode, monitor: string): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
   if (mode !== 'auto') throw new Error(`mode must be 'auto', 'min' or 'max' (got ${JSON.stringify(mode)})`);
-  return /acc|auc|precision|recall|fmeasure/i.test(monitor) ? 'max' : 'min';
+  return higherIsBetter(monitor) ? 'max' : 'min';
 }
 
 export function isImprovement(mode: 'min' | 'max', current: number, best: number, minDelta: number): boolean {

@@ -74,7 +74,8 @@ export function createClip(tf: Tf) {
         }
         state.pending?.dispose();
         // keep: fit runs each step inside a tidy that would dispose it before the runner reads it
-        state.pending = tf.keep(tf.stack([pre, globalNorm(out)]));
+        // clipNorm scales the whole vector to min(norm, threshold): its new norm needs no second pass
+        state.pending = tf.keep(tf.stack([pre, mode === 'norm' ? tf.minimum(pre, threshold) : globalNorm(out)]));
         return out;
       });
       const byName = new Map(present.map(([name], i) => [name, clipped[i]]));

@@ -158,3 +158,14 @@ test('checkpoint outside Training Lens: `dir`/best, loss when there is no valida
   const missing = path.join(base, 'nothing-here');
   await assert.rejects(loadCheckpoint(missing), new RegExp(`no checkpoint at ${missing.replace(/[/\\]/g, '.')} \\(model.json not found\\)`));
 });
+
+test("monitors in mode 'auto' and the sweep's ranking agree on which way a metric improves", async () => {
+  const { resolveMode } = await import('../../src/toolkit/callbacks');
+  const { chooseMetric } = await import('../../src/sweep/rank');
+  for (const name of ['val_loss', 'loss', 'val_acc', 'val_accuracy', 'val_f1', 'val_fmeasure', 'val_auc', 'val_precision', 'val_recall', 'mean_squared_error']) {
+    const sweepUp = chooseMetric([name], name)!.higherIsBetter;
+    assert.equal(resolveMode('auto', name), sweepUp ? 'max' : 'min', name);
+  }
+  assert.equal(resolveMode('auto', 'val_f1'), 'max');
+  assert.equal(resolveMode('auto', 'val_error'), 'min');
+});
