@@ -4,22 +4,13 @@
  * val_acc / val_accuracy (higher is better), else the training loss when the job has no validation data.
  * Failed, cancelled and unscored trials come last; ties keep trial order.
  */
-import * as path from 'node:path';
 import type { RunEvent } from '../protocol';
-import { readRunLog, EVENTS_FILE } from '../runs/store';
 import { higherIsBetter } from '../runs/metrics';
 
 export interface MetricChoice { name: string; higherIsBetter: boolean }
 
 
 export const AUTO_ORDER = ['val_loss', 'val_acc', 'val_accuracy', 'loss'];
-
-/** Epoch-level metric names a run logged. */
-export function loggedMetrics(events: readonly RunEvent[]): Set<string> {
-  const names = new Set<string>();
-  for (const e of events) if (e.kind === 'epoch') for (const [k, v] of Object.entries(e.logs)) if (v != null) names.add(k);
-  return names;
-}
 
 /** The metric the trials are compared by: the requested one, else the first of AUTO_ORDER any trial logged. */
 export function chooseMetric(logged: Iterable<string>, requested?: string): MetricChoice | undefined {
@@ -31,22 +22,24 @@ export function chooseMetric(logged: Iterable<string>, requested?: string): Metr
 
 export interface MetricValue { value: number; /** 1-based */ epoch: number }
 
-/** The best finite value of the metric over the run's epochs (the first epoch reaching it). */
-export function bestMetric(events: readonly RunEvent[], metric: MetricChoice): MetricValue | undefined {
-  let best: MetricValue | undefined;
-  let epoch = 0;
-  for (const e of events) {
-    if (e.kind !== 'epoch') continue;
-    epoch++; // counts across fit calls too: a job may call fit twice
-    const v = e.logs[metric.name];
+/**
+ * Folds one epoch's logs into the best value of every metric so far, in the direction `higherIsBetter` gives
+ * (`epoch`: 1-based, counting across fit calls: a job may call fit twice). The sweep scores live trials with it.
+ */
+export function foldEpoch(best: Map<string, MetricValue>, logs: Readonly<Record<string, number | null>>, epoch: number): void {
+  for (const [name, v] of Object.entries(logs)) {
     if (v == null || !Number.isFinite(v)) continue;
-    if (!best || (metric.higherIsBetter ? v > best.value : v < best.value)) best = { value: v, epoch };
+    const prev = best.get(name);
+    if (!prev || (higherIsBetter(name) ? v > prev.value : v < prev.value)) best.set(name, { value: v, epoch });
   }
-  return best;
 }
 
-export function readTrialEvents(runDir: string): RunEvent[] {
-  return readRunLog(path.join(runDir, EVENTS_FILE)).events;
+/** The best finite value of the metric over a run's epochs (the first epoch reaching it), from its events. */
+export function bestMetric(events: readonly RunEvent[], metric: MetricChoice): MetricValue | undefined {
+  const best = new Map<string, MetricValue>();
+  let epoch = 0;
+  for (const e of events) if (e.kind === 'epoch') foldEpoch(best, { [metric.name]: e.logs[metric.name] ?? null }, ++epoch);
+  return best.get(metric.name);
 }
 
 export interface Rankable { trial: number; status: string; metric?: MetricValue }

@@ -12,8 +12,7 @@ import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
 import { readSweepSpaceFile, type SweepSpace } from './space';
 import { sampleTrials, randomSeed } from './sample';
-import { bestMetric, chooseMetric, loggedMetrics, rankTrials, readTrialEvents, type MetricValue } from './rank';
-import { higherIsBetter } from '../runs/metrics';
+import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
 
 /** What one trial is launched with. */
@@ -91,7 +90,7 @@ export class Sweep {
     this.record = {
       version: 1, id: this.id, jobFile, createdAt: new Date().toISOString(), status: 'running', seed,
       epochs: opts.epochs, concurrency: concurrencyFor(opts.trials, opts.concurrency),
-      metric: opts.metric ? { name: opts.metric, higherIsBetter: higherIsBetter(opts.metric) } : null,
+      metric: opts.metric ? chooseMetric([], opts.metric)! : null,
       ...(opts.metric ? { requestedMetric: opts.metric } : {}), defaults: space.defaults, space: space.space,
       trials: sampleTrials(space.space, opts.trials, seed).map((hparams, trial) => ({ trial, hparams, status: 'pending', epochsDone: 0, rank: null })),
     };
@@ -148,37 +147,19 @@ export class Sweep {
       trial.epochsDone++;
       const scores = this.scores.get(trial.trial) ?? new Map<string, MetricValue>();
       this.scores.set(trial.trial, scores);
-      for (const [name, v] of Object.entries(e.logs)) {
-        if (v == null || !Number.isFinite(v)) continue;
-        const prev = scores.get(name);
-        if (!prev || (higherIsBetter(name) ? v > prev.value : v < prev.value)) scores.set(name, { value: v, epoch: trial.epochsDone });
-      }
+      foldEpoch(scores, e.logs, trial.epochsDone);
       this.rescore();
       this.changed();
     });
-    void handle.done.then(end => this.finishTrial(trial, handle, end));
+    void handle.done.then(end => this.finishTrial(trial, end));
   }
 
-  private finishTrial(trial: SweepTrial, handle: RunHandle, end: RunEndEvent): void {
+  private finishTrial(trial: SweepTrial, end: RunEndEvent): void {
     this.handles.delete(trial.trial);
     trial.status = end.status;
     trial.durationMs = end.durationMs;
     if (end.error) trial.error = { message: end.error.message, file: end.error.location?.file, line: end.error.location?.line };
-    // The run log is the result: read the scores back from it (what the live stream said may have been cut short).
-    try {
-      const events = readTrialEvents(handle.runDir);
-      const names = new Set([...loggedMetrics(events), ...(this.opts.metric ? [this.opts.metric] : [])]);
-      const scores = new Map<string, MetricValue>();
-      for (const name of names) {
-        const best = bestMetric(events, { name, higherIsBetter: higherIsBetter(name) });
-        if (best) scores.set(name, best);
-      }
-      this.scores.set(trial.trial, scores);
-      trial.epochsDone = events.filter(e => e.kind === 'epoch').length;
-    } catch (e) {
-      trial.status = 'error';
-      trial.error = { message: `cannot read the trial's run log: ${(e as Error).message}` };
-    }
+    // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
     this.rescore();
     this.changed();
     // A trial stopped from outside (the Stop command, the status bar, Ctrl-C) means: stop the sweep.
