@@ -148,7 +148,8 @@ export class RunManager implements vscode.Disposable {
    * is glanced at, not parsed, and only again when it changed): the extension host never stalls on big logs.
    */
   async savedRuns(): Promise<RunRecord[]> {
-    const dirs = (vscode.workspace.workspaceFolders ?? []).map(f => runsDirOf(f.uri.fsPath));
+    // a virtual folder's fsPath is no local path: its runs are not on this disk
+    const dirs = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => runsDirOf(f.uri.fsPath));
     const lists = await Promise.all(dirs.map(d => this.lister.list(d).catch((e: Error) => {
       this.output.warn(`Runs: ${e.message}`);
       return [];
