@@ -134,13 +134,14 @@ export class RunLister {
   private async describe(dir: string, entry: fs.Dirent, now: number): Promise<RunRecord | undefined> {
     const runId = entry.name;
     const key = path.resolve(dir);
-    if (entry.isSymbolicLink()) return damaged(runId, dir, 'the run folder is a symbolic link (not followed)', (await fs.promises.lstat(dir)).mtimeMs);
+    const dirStat = await fs.promises.lstat(dir);
+    if (entry.isSymbolicLink()) return damaged(runId, dir, 'the run folder is a symbolic link (not followed)', dirStat.mtimeMs);
     const file = path.join(dir, EVENTS_FILE);
     let st: fs.Stats;
     try { st = await fs.promises.lstat(file); } catch (e) { if (isMissing(e)) return undefined; throw e; }
     const { meta, metaKey } = await this.meta(key, dir);
     const kind = kindOf(st);
-    if (kind) return { ...damaged(runId, dir, `${file}: ${kind}, not a regular file; Training Lens reads only regular files here`, st.mtimeMs), ...meta };
+    if (kind) return { ...damaged(runId, dir, `${file}: ${kind}, not a regular file; Training Lens reads only regular files here`, dirStat.mtimeMs), ...meta };
     const cached = this.cache.get(key);
     if (cached && cached.dev === st.dev && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs) {
       Object.assign(cached, { meta, metaKey });
