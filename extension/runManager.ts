@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { launchRun, type RunHandle } from '../src/runner/launch';
 import { runnerEntry } from '../src/runner/entry';
 import { runsDirOf, readRunLog, EVENTS_FILE, type RunRecord } from '../src/runs/store';
-import { RunLister } from '../src/runs/listing';
+import { RunLister, byNewest } from '../src/runs/listing';
 import type { RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
 import type { BackendPreference } from '../src/runner/backend';
 import { labelOf } from '../src/runs/label';
@@ -154,7 +154,7 @@ export class RunManager implements vscode.Disposable {
       this.output.warn(`Runs: ${e.message}`);
       return [];
     })));
-    return lists.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return lists.flat().sort(byNewest);
   }
 
   /** Finished runs of this session stay in memory: reopening the dashboard must not re-read a big log. */

@@ -16,6 +16,8 @@ export interface LogGlance {
   problem?: string;
 }
 
+/** the first read at each end is small (a run-start line, the last events); later reads grow to CHUNK */
+const FIRST_CHUNK = 16 * 1024;
 const CHUNK = 64 * 1024;
 /** the run-start is the first line; a log whose first megabyte holds none is not a run log */
 const HEAD_MAX = 1 << 20;
@@ -28,7 +30,7 @@ function* head(size: number): Generator<ReadRequest, LogGlance, Buffer> {
   let pending: Buffer = Buffer.alloc(0);
   let position = 0;
   while (position < size && position < HEAD_MAX) {
-    const chunk = yield { position, length: Math.min(CHUNK, size - position) };
+    const chunk = yield { position, length: Math.min(position === 0 ? FIRST_CHUNK : CHUNK, size - position) };
     if (chunk.length === 0) break;
     position += chunk.length;
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -50,7 +52,7 @@ function* tail(size: number): Generator<ReadRequest, Pick<LogGlance, 'end' | 'la
   let position = size;
   let first = true;
   while (position > 0 && size - position < TAIL_MAX) {
-    const from = Math.max(0, position - CHUNK);
+    const from = Math.max(0, position - (first ? FIRST_CHUNK : CHUNK));
     const chunk = yield { position: from, length: position - from };
     if (chunk.length !== position - from) break; // the file shrank under us: what we have is enough
     position = from;

@@ -79,7 +79,7 @@ export async function openRegular(file: string, maxBytes: number): Promise<{ han
 
 /** Reads at most `length` bytes at `position` (fewer at the end of the file). */
 export function readAtSync(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
+  const buf = Buffer.allocUnsafe(length); // only the bytes read are returned
   let got = 0;
   while (got < length) {
     const n = fs.readSync(fd, buf, got, length - got, position + got);
@@ -90,7 +90,7 @@ export function readAtSync(fd: number, position: number, length: number): Buffer
 }
 
 export async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
+  const buf = Buffer.allocUnsafe(length); // only the bytes read are returned
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(buf, got, length - got, position + got);

@@ -231,3 +231,22 @@ test('a log over the size limit is refused with its size, not read into memory',
   assert.throws(() => readRunLog(file), /events\.ndjson: 256\.0 MB, over the 256\.0 MB Training Lens reads/);
   assert.notEqual(listRuns(runsDir)[0].status, 'damaged', 'the list still glances at it (run-start at the head)');
 });
+
+test('a .gitignore of `*` goes only into a folder Training Lens created or owns, never over a file', async () => {
+  const { prepareArtefactDir } = await import('../../src/runs/ignore');
+  const project = tempDir('tl-project-');
+  fs.writeFileSync(path.join(project, 'train.ts'), '');
+  assert.equal(prepareArtefactDir(project), false, '`--runs-dir .`: the project folder existed and is not ours');
+  assert.ok(!fs.existsSync(path.join(project, '.gitignore')), 'no .gitignore hides the project from git');
+  const runs = path.join(project, '.training-lens', 'runs');
+  assert.equal(prepareArtefactDir(runs), true);
+  assert.equal(fs.readFileSync(path.join(runs, '.gitignore'), 'utf8'), '# Training Lens run logs\n*\n');
+  assert.equal(prepareArtefactDir(runs), false, 'written once');
+  const fresh = path.join(project, 'my-runs');
+  assert.equal(prepareArtefactDir(fresh), true, 'a folder created for the runs is ours');
+  const linked = path.join(project, '.training-lens', 'sweeps');
+  fs.mkdirSync(linked);
+  fs.symlinkSync(path.join(project, 'train.ts'), path.join(linked, '.gitignore'));
+  assert.equal(prepareArtefactDir(linked, 'Training Lens sweep records'), false, 'a .gitignore link is left alone');
+  assert.equal(fs.readFileSync(path.join(project, 'train.ts'), 'utf8'), '', 'and its target is not written');
+});
