@@ -4,7 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENTS_FILE, META_FILE, NAME_MAX_CHARS, RUNS_DIR, TOOL_DIR } from './layout';
+import { EVENTS_FILE, META_FILE, META_MAX_BYTES, NAME_MAX_CHARS, RUNS_DIR, TOOL_DIR } from './layout';
+import { parseMeta, serializeMeta } from './meta';
+import { readRegularFileSync } from './safeFile';
 
 function notRunFolder(dir: string, why: string): Error {
   return new Error(`${dir} is not a Training Lens run folder (${why})`);
@@ -65,12 +67,15 @@ export function renameRunFolder(dir: string, name: string, runsDir?: string): vo
   const entry = confineRunEntry(dir, runsDir);
   if (entry.link) throw notRunFolder(dir, 'a symbolic link');
   const meta = path.join(entry.path, META_FILE);
-  const trimmed = name.trim().slice(0, NAME_MAX_CHARS);
-  if (!trimmed) { fs.rmSync(meta, { recursive: true, force: true }); return; }
+  // keep what else run.json says (the writer's pid and host)
+  let kept = {};
+  try { kept = parseMeta(readRegularFileSync(meta, META_MAX_BYTES)); } catch { /* none, or not a regular file */ }
+  const text = serializeMeta({ ...kept, name: name.trim().slice(0, NAME_MAX_CHARS) || undefined });
+  if (text === undefined) { fs.rmSync(meta, { recursive: true, force: true }); return; }
   const tmp = path.join(entry.path, `.${META_FILE}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   // 'wx' (O_CREAT|O_EXCL) fails on anything already there, links included; the rename then replaces run.json
   // itself, whatever it was (a link is replaced, not followed)
-  fs.writeFileSync(tmp, JSON.stringify({ name: trimmed }, null, 2) + '\n', { flag: 'wx' });
+  fs.writeFileSync(tmp, text, { flag: 'wx' });
   try {
     const old = lstatOrUndefined(meta);
     if (old?.isDirectory()) fs.rmSync(meta, { recursive: true, force: true });

@@ -8,24 +8,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from './store';
-import { EVENTS_FILE, META_FILE, META_MAX_BYTES, NAME_MAX_CHARS, STALE_MS } from './layout';
+import { EVENTS_FILE, META_FILE, META_MAX_BYTES, STALE_MS } from './layout';
 import { glanceLog, runGlance, runGlanceSync, type LogGlance } from './logGlance';
 import { kindOf, openRegular, openRegularSync, readAt, readAtSync, readRegularFile, readRegularFileSync } from './safeFile';
 import { realRunsDir } from './confine';
+import { parseMeta, writerAlive, type RunMeta } from './meta';
 
-interface Meta { name?: string }
+type Meta = RunMeta;
+export { parseMeta };
 
-/** run.json is anyone's to edit: only an own string `name` counts. */
-export function parseMeta(text: string): Meta {
-  try {
-    const meta = JSON.parse(text) as unknown;
-    if (!meta || typeof meta !== 'object' || Array.isArray(meta) || !Object.hasOwn(meta, 'name')) return {};
-    const name = (meta as { name: unknown }).name;
-    return typeof name === 'string' && name.trim() ? { name: name.trim().slice(0, NAME_MAX_CHARS) } : {};
-  } catch {
-    return {};
-  }
-}
+/** the part of run.json a record shows */
+const shown = (meta: Meta): { name?: string } => (meta.name ? { name: meta.name } : {});
 
 function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -39,15 +32,18 @@ function damaged(runId: string, dir: string, problem: string, mtimeMs: number): 
 /** The record of a run folder from its log's glance (`damaged` when the glance found no run). */
 export function recordOf(runId: string, dir: string, glance: LogGlance, mtimeMs: number, meta: Meta, now = Date.now()): RunRecord {
   const { start, end, lastBatch } = glance;
-  if (!start) return { ...damaged(runId, dir, glance.problem ?? 'no run-start event in the log', mtimeMs), ...meta };
+  if (!start) return { ...damaged(runId, dir, glance.problem ?? 'no run-start event in the log', mtimeMs), ...shown(meta) };
+  // no run-end: the run goes on while the process writing its log lives (run.json's pid, when it has one), or else
+  // while its log keeps growing
+  const alive = end ? undefined : writerAlive(meta);
+  const running = alive ?? now - mtimeMs < STALE_MS;
   return {
     runId, dir, jobFile: start.jobFile, startedAt: start.startedAt,
-    // no run-end: still written by a process elsewhere (the CLI, another window), or that process is gone
-    status: end ? end.status : now - mtimeMs < STALE_MS ? 'running' : 'interrupted',
+    status: end ? end.status : running ? 'running' : 'interrupted',
     backend: start.backend, finalLoss: lastBatch?.loss, steps: end?.steps ?? (lastBatch ? lastBatch.step + 1 : 0),
     error: end?.error, variant: start.variant?.title,
     sweep: start.sweep ? { ...start.sweep, hparams: start.hparams ?? {} } : undefined,
-    ...meta,
+    ...shown(meta),
   };
 }
 
@@ -67,7 +63,7 @@ export function describeRunSync(dir: string, now = Date.now()): RunRecord | unde
   try {
     opened = openRegularSync(file, Number.MAX_SAFE_INTEGER);
   } catch (e) {
-    return isMissing(e) ? undefined : { ...damaged(runId, dir, (e as Error).message, dirStat.mtimeMs), ...readMetaSync(dir) };
+    return isMissing(e) ? undefined : { ...damaged(runId, dir, (e as Error).message, dirStat.mtimeMs), ...shown(readMetaSync(dir)) };
   }
   const { fd, stat } = opened;
   try {
@@ -143,7 +139,7 @@ export class RunLister {
     try { st = await fs.promises.lstat(file); } catch (e) { if (isMissing(e)) return undefined; throw e; }
     const { meta, metaKey } = await this.meta(key, dir);
     const kind = kindOf(st);
-    if (kind) return { ...damaged(runId, dir, `${file}: ${kind}, not a regular file; Training Lens reads only regular files here`, dirStat.mtimeMs), ...meta };
+    if (kind) return { ...damaged(runId, dir, `${file}: ${kind}, not a regular file; Training Lens reads only regular files here`, dirStat.mtimeMs), ...shown(meta) };
     const cached = this.cache.get(key);
     if (cached && cached.dev === st.dev && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs) {
       Object.assign(cached, { meta, metaKey });

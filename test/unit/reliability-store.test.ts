@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { ROOT, tempDir } from './helpers';
 import { parseEvent } from '../../src/protocol';
 import { listRuns, readRunLog, renameRun, deleteRun, parseRunLog, EVENTS_FILE, META_FILE } from '../../src/runs/store';
@@ -183,6 +184,27 @@ test('a run without run-end is running while its log grows, interrupted once it 
   [first] = await lister.list(runsDir);
   assert.equal(first.status, 'interrupted', 'no run-end and no growth for 10 minutes: its process is gone');
   assert.equal(listRuns(runsDir)[0].status, 'interrupted', 'the synchronous listing agrees');
+});
+
+test('run.json naming the writer\'s pid decides: alive is running, gone is interrupted at once; rename keeps it', async () => {
+  const { runsDir } = workspace();
+  const live = addRun(runsDir, 'live', start('live', 9) + batch('live', 0, 3));
+  const gone = addRun(runsDir, 'gone', start('gone', 8) + batch('gone', 0, 3));
+  const elsewhere = addRun(runsDir, 'elsewhere', start('elsewhere', 7));
+  const exited = spawnSync(process.execPath, ['-e', '0']).pid!;
+  fs.writeFileSync(path.join(live, META_FILE), JSON.stringify({ pid: process.pid, host: os.hostname() }));
+  fs.writeFileSync(path.join(gone, META_FILE), JSON.stringify({ pid: exited, host: os.hostname() }));
+  fs.writeFileSync(path.join(elsewhere, META_FILE), JSON.stringify({ pid: exited, host: 'another-machine' }));
+  const old = new Date(Date.now() - 10 * 60_000);
+  fs.utimesSync(path.join(live, EVENTS_FILE), old, old);
+  const status = async () => Object.fromEntries((await new RunLister().list(runsDir)).map(r => [r.runId, r.status]));
+  assert.deepEqual(await status(), { live: 'running', gone: 'interrupted', elsewhere: 'running', good: 'ok' },
+    'a live writer keeps a quiet log running; a dead one makes a fresh log interrupted; a pid from another host is not checked');
+  renameRun(live, 'mine', runsDir);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(live, META_FILE), 'utf8')), { name: 'mine', pid: process.pid, host: os.hostname() });
+  renameRun(live, '', runsDir);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(live, META_FILE), 'utf8')), { pid: process.pid, host: os.hostname() }, 'removing the name keeps the pid');
+  assert.equal((await new RunLister().list(runsDir)).find(r => r.runId === 'live')?.name, undefined);
 });
 
 test('the listing reads only what changed: unchanged logs are not reopened, a grown log is read at its end', async () => {
