@@ -272,3 +272,13 @@ test('a .gitignore of `*` goes only into a folder Training Lens created or owns,
   assert.equal(prepareArtefactDir(linked, 'Training Lens sweep records'), false, 'a .gitignore link is left alone');
   assert.equal(fs.readFileSync(path.join(project, 'train.ts'), 'utf8'), '', 'and its target is not written');
 });
+
+test('a job that sends prototype-named event kinds over IPC gets them rejected; the run still ends with run-end', async () => {
+  const { runJob } = await import('./helpers');
+  const { end, problems, handle } = await runJob('proto-kinds.train.ts', { backend: 'cpu' });
+  assert.equal(end.status, 'ok', `the run ends normally: ${end.error?.message}`);
+  assert.deepEqual(problems.filter(p => /unknown event kind/.test(p)).length, 3, `each bad message is reported: ${problems.join('; ')}`);
+  const log = readRunLog(handle.logFile);
+  assert.equal(log.events.at(-1)?.kind, 'run-end', 'the log ends with run-end');
+  assert.deepEqual(log.problems, []);
+});
