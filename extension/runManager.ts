@@ -142,6 +142,8 @@ export class RunManager implements vscode.Disposable {
   }
 
   private readonly lister = new RunLister();
+  /** why the last listing could not read a runs folder (e.g. a `.training-lens` that is a link) */
+  listingProblems: string[] = [];
 
   /**
    * Saved runs of every workspace folder, newest first, damaged ones included. Asynchronous and incremental (a log
@@ -150,10 +152,13 @@ export class RunManager implements vscode.Disposable {
   async savedRuns(): Promise<RunRecord[]> {
     // a virtual folder's fsPath is no local path: its runs are not on this disk
     const dirs = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => runsDirOf(f.uri.fsPath));
+    const problems: string[] = [];
     const lists = await Promise.all(dirs.map(d => this.lister.list(d).catch((e: Error) => {
       this.output.warn(`Runs: ${e.message}`);
+      problems.push(e.message);
       return [];
     })));
+    this.listingProblems = problems;
     return lists.flat().sort(byNewest);
   }
 

@@ -78,6 +78,7 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
   async getChildren(item?: RunItem): Promise<RunItem[]> {
     if (item) return [];
     const saved = await this.runs.savedRuns();
+    this.view.message = this.runs.listingProblems.length ? `Cannot list runs: ${this.runs.listingProblems.join('; ')}` : undefined;
     // live runs have no run-end yet: the manager knows they run
     const live = new Set(this.runs.liveRuns.map(r => r.handle.runId));
     return saved.map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r));

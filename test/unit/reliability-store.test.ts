@@ -282,3 +282,12 @@ test('a job that sends prototype-named event kinds over IPC gets them rejected; 
   assert.equal(log.events.at(-1)?.kind, 'run-end', 'the log ends with run-end');
   assert.deepEqual(log.problems, []);
 });
+
+test('a runs folder reached through a linked .training-lens is not listed; the reason names the link', { skip: process.platform === 'win32' }, async () => {
+  const { root } = workspace();
+  const ws2 = tempDir('tl-store-');
+  fs.symlinkSync(path.join(root, '.training-lens'), path.join(ws2, '.training-lens'));
+  const runsDir = path.join(ws2, '.training-lens', 'runs');
+  assert.throws(() => listRuns(runsDir), /\.training-lens is a symbolic link; Training Lens does not follow links in its runs folder/);
+  await assert.rejects(new RunLister().list(runsDir), /\.training-lens is a symbolic link/);
+});
