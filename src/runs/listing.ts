@@ -14,11 +14,8 @@ import { kindOf, openRegular, openRegularSync, readAt, readAtSync, readRegularFi
 import { realRunsDir } from './confine';
 import { parseMeta, writerAlive, type RunMeta } from './meta';
 
-type Meta = RunMeta;
-export { parseMeta };
-
 /** the part of run.json a record shows */
-const shown = (meta: Meta): { name?: string } => (meta.name ? { name: meta.name } : {});
+const shown = (meta: RunMeta): { name?: string } => (meta.name ? { name: meta.name } : {});
 
 function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -30,7 +27,7 @@ function damaged(runId: string, dir: string, problem: string, mtimeMs: number): 
 }
 
 /** The record of a run folder from its log's glance (`damaged` when the glance found no run). */
-export function recordOf(runId: string, dir: string, glance: LogGlance, mtimeMs: number, meta: Meta, now = Date.now()): RunRecord {
+export function recordOf(runId: string, dir: string, glance: LogGlance, mtimeMs: number, meta: RunMeta, now = Date.now()): RunRecord {
   const { start, end, lastBatch } = glance;
   if (!start) return { ...damaged(runId, dir, glance.problem ?? 'no run-start event in the log', mtimeMs), ...shown(meta) };
   // no run-end: the run goes on while the process writing its log lives (run.json's pid, when it has one), or else
@@ -47,7 +44,7 @@ export function recordOf(runId: string, dir: string, glance: LogGlance, mtimeMs:
   };
 }
 
-function readMetaSync(dir: string): Meta {
+function readMetaSync(dir: string): RunMeta {
   try { return parseMeta(readRegularFileSync(path.join(dir, META_FILE), META_MAX_BYTES)); } catch { return {}; }
 }
 
@@ -96,7 +93,7 @@ export function listRunsSync(runsDir: string): RunRecord[] {
 interface Cached {
   dev: number; ino: number; size: number; mtimeMs: number;
   glance: LogGlance;
-  metaKey?: string; meta: Meta;
+  metaKey?: string; meta: RunMeta;
 }
 
 /** Lists run folders asynchronously, reusing what it read before for logs that did not change. */
@@ -158,14 +155,14 @@ export class RunLister {
     }
   }
 
-  private async meta(key: string, dir: string): Promise<{ meta: Meta; metaKey?: string }> {
+  private async meta(key: string, dir: string): Promise<{ meta: RunMeta; metaKey?: string }> {
     const file = path.join(dir, META_FILE);
     let st: fs.Stats;
     try { st = await fs.promises.lstat(file); } catch { return { meta: {} }; }
     const metaKey = `${st.ino}:${st.size}:${st.mtimeMs}`;
     const cached = this.cache.get(key);
     if (cached?.metaKey === metaKey) return { meta: cached.meta, metaKey };
-    let meta: Meta;
+    let meta: RunMeta;
     try { meta = parseMeta(await readRegularFile(file, META_MAX_BYTES)); } catch { meta = {}; }
     return { meta, metaKey };
   }
