@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
         dashboard.show(live.map(r => ({ info: r.info, runDir: r.handle.runDir })));
         return;
       }
-      const saved = runs.savedRuns();
+      const saved = (await runs.savedRuns()).filter(r => r.status !== 'damaged');
       if (saved.length === 0) { void vscode.window.showInformationMessage('Training Lens: no saved runs in this workspace yet. Train a job first.'); return; }
       const picked = await vscode.window.showQuickPick(saved.map(r => {
         const info = infoFromRecord(r);

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { setupNative, readMarker, pythonCandidates, NativeSetupError, NATIVE_DIR_ENV, TENSORFLOW_PIP } from '../src/native/setup';
+import { workspaceFolderOf } from '../src/native/trust';
 
 export const SETUP_NATIVE_COMMAND = 'trainingLens.setupNativeBackend';
 
@@ -34,9 +35,24 @@ export function registerNativeBackend(context: vscode.ExtensionContext, output: 
 
   async function setUp(installTensorflow: boolean): Promise<void> {
     if (running) { void vscode.window.showInformationMessage('Training Lens: the native backend is already being set up.'); return; }
+    // The build is loaded by every later run in every workspace: only a trusted workspace may make it.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('Training Lens: Set Up Native Backend needs a trusted workspace: it runs a Python interpreter and builds a library that every later run loads.');
+      return;
+    }
     running = true;
     const configured = vscode.workspace.getConfiguration('trainingLens').get<string>('pythonPath') || undefined;
-    const pythons = pythonCandidates(configured, [await pythonExtensionInterpreter()]);
+    let pythons = pythonCandidates(configured, [await pythonExtensionInterpreter()]);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath);
+    const local = pythons.filter(p => workspaceFolderOf(p, folders));
+    if (local.length) {
+      const use = 'Build with It';
+      const choice = await vscode.window.showWarningMessage(
+        `Training Lens: the Python interpreter ${local[0]} lies inside this workspace. The native backend built with it is loaded by every later run in every workspace. Build with it?`,
+        { modal: true }, use, 'Skip It');
+      if (choice === undefined) { running = false; return; }
+      if (choice !== use) pythons = pythons.filter(p => !local.includes(p));
+    }
     output.info(`Set Up Native Backend: trying ${pythons.join(', ')}; building into ${dir}`);
     try {
       const result = await vscode.window.withProgress({

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { launchRun, type RunHandle } from '../src/runner/launch';
 import { runnerEntry } from '../src/runner/entry';
-import { runsDirOf, readRunLog, listRuns, EVENTS_FILE, type RunRecord } from '../src/runs/store';
+import { runsDirOf, readRunLog, EVENTS_FILE, type RunRecord } from '../src/runs/store';
+import { RunLister, byNewest } from '../src/runs/listing';
 import type { RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
 import type { BackendPreference } from '../src/runner/backend';
 import { labelOf } from '../src/runs/label';
@@ -109,7 +110,15 @@ export class RunManager implements vscode.Disposable {
     const live = this.live.get(runId) ?? this.finished.get(runId);
     if (live) return live.events;
     if (!runDir) return [];
-    const log = readRunLog(path.join(runDir, EVENTS_FILE));
+    let log: ReturnType<typeof readRunLog>;
+    try {
+      log = readRunLog(path.join(runDir, EVENTS_FILE));
+    } catch (e) {
+      // a link, FIFO, folder or oversized file in place of the log (run folders are untrusted input)
+      this.output.error(`Cannot show run ${runId}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`Training Lens: cannot show this run. ${(e as Error).message}`);
+      return [];
+    }
     for (const p of log.problems) this.output.warn(`${log.file}:${p.line}: skipped: ${p.reason}`);
     return log.events;
   }
@@ -132,10 +141,25 @@ export class RunManager implements vscode.Disposable {
     return !!(this.live.get(runId) ?? this.finished.get(runId))?.variant;
   }
 
-  /** Saved runs of every workspace folder, newest first. */
-  savedRuns(): RunRecord[] {
-    const dirs = (vscode.workspace.workspaceFolders ?? []).map(f => runsDirOf(f.uri.fsPath));
-    return dirs.flatMap(d => listRuns(d)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  private readonly lister = new RunLister();
+  /** why the last listing could not read a runs folder (e.g. a `.training-lens` that is a link) */
+  listingProblems: string[] = [];
+
+  /**
+   * Saved runs of every workspace folder, newest first, damaged ones included. Asynchronous and incremental (a log
+   * is glanced at, not parsed, and only again when it changed): the extension host never stalls on big logs.
+   */
+  async savedRuns(): Promise<RunRecord[]> {
+    // a virtual folder's fsPath is no local path: its runs are not on this disk
+    const dirs = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => runsDirOf(f.uri.fsPath));
+    const problems: string[] = [];
+    const lists = await Promise.all(dirs.map(d => this.lister.list(d).catch((e: Error) => {
+      this.output.warn(`Runs: ${e.message}`);
+      problems.push(e.message);
+      return [];
+    })));
+    this.listingProblems = problems;
+    return lists.flat().sort(byNewest);
   }
 
   /** Finished runs of this session stay in memory: reopening the dashboard must not re-read a big log. */
@@ -185,6 +209,6 @@ export class RunManager implements vscode.Disposable {
 export function infoFromRecord(r: RunRecord): RunInfo {
   return {
     runId: r.runId, jobFile: r.jobFile, label: labelOf(r.jobFile, r.startedAt), startedAt: r.startedAt,
-    status: r.status === 'interrupted' ? 'error' : r.status,
+    status: r.status === 'interrupted' || r.status === 'damaged' ? 'error' : r.status,
   };
 }

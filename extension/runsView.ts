@@ -8,6 +8,7 @@ import { renameRun, deleteRun, type RunRecord } from '../src/runs/store';
 import { infoFromRecord, type RunManager } from './runManager';
 import type { Dashboard } from './dashboard';
 import { formatHparam } from '../src/sweep/table';
+import { escapeMarkdown } from '../src/runs/markdown';
 
 const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('loading~spin'),
@@ -15,21 +16,36 @@ const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   cancelled: new vscode.ThemeIcon('circle-slash'),
   interrupted: new vscode.ThemeIcon('warning'),
+  damaged: new vscode.ThemeIcon('close', new vscode.ThemeColor('problemsWarningIcon.foreground')),
 };
+
+/**
+ * The tooltip: every text that comes from a run folder (job path, error message, names, ids, hyper-parameters) is
+ * escaped, and the Markdown is untrusted (no command links), so a log cannot inject links or markup.
+ */
+export function runTooltip(run: RunRecord): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  const lines = run.status === 'damaged'
+    ? [`**damaged run** — ${escapeMarkdown(run.problem ?? 'unreadable')}`, 'It cannot be shown; you can delete it.']
+    : [
+      `**${escapeMarkdown(path.basename(run.jobFile))}** — ${run.status}`,
+      escapeMarkdown(`started ${new Date(run.startedAt).toLocaleString()}, ${run.steps} steps${run.backend ? ` on ${run.backend}` : ''}`),
+      run.sweep ? escapeMarkdown(`sweep ${run.sweep.id}, trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}`) : '',
+      run.error ? `error: ${escapeMarkdown(run.error.message)}` : '',
+    ];
+  md.appendMarkdown([...lines, `run ${escapeMarkdown(run.runId)}`].filter(Boolean).join('\n\n'));
+  return md;
+}
 
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunRecord) {
-    super(run.name ?? infoFromRecord(run).label, vscode.TreeItemCollapsibleState.None);
+    super(run.name ?? (run.status === 'damaged' ? run.runId : infoFromRecord(run).label), vscode.TreeItemCollapsibleState.None);
     const loss = run.finalLoss != null ? ` · loss ${run.finalLoss.toPrecision(4)}` : '';
     const trial = run.sweep ? ` · trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}` : '';
-    this.description = `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
-    this.tooltip = new vscode.MarkdownString([
-      `**${path.basename(run.jobFile)}** — ${run.status}`,
-      `started ${new Date(run.startedAt).toLocaleString()}, ${run.steps} steps${run.backend ? ` on ${run.backend}` : ''}`,
-      run.sweep ? `sweep \`${run.sweep.id}\`, trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}` : '',
-      run.error ? `error: ${run.error.message}` : '',
-      `\`${run.runId}\``,
-    ].filter(Boolean).join('\n\n'));
+    this.description = run.status === 'damaged' ? `damaged: ${run.problem ?? ''}` : `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
+    this.tooltip = runTooltip(run);
     this.iconPath = STATUS_ICON[run.status];
     this.contextValue = run.status === 'running' ? 'trainingLens.run.live' : 'trainingLens.run';
     this.id = run.runId;
@@ -59,11 +75,13 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
 
   getTreeItem(item: RunItem): vscode.TreeItem { return item; }
 
-  getChildren(item?: RunItem): RunItem[] {
+  async getChildren(item?: RunItem): Promise<RunItem[]> {
     if (item) return [];
-    // live runs have no run-end yet: their saved record says "interrupted"; the manager knows better
+    const saved = await this.runs.savedRuns();
+    this.view.message = this.runs.listingProblems.length ? `Cannot list runs: ${this.runs.listingProblems.join('; ')}` : undefined;
+    // live runs have no run-end yet: the manager knows they run
     const live = new Set(this.runs.liveRuns.map(r => r.handle.runId));
-    return this.runs.savedRuns().map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r));
+    return saved.map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r));
   }
 
   private targets(item: RunItem | undefined, selected: RunItem[] | undefined): RunItem[] {
@@ -74,8 +92,14 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
 
   private async compare(item?: RunItem, selected?: RunItem[]): Promise<void> {
     let chosen = this.targets(item, selected).map(i => i.run);
+    const damaged = chosen.filter(r => r.status === 'damaged');
+    if (damaged.length) {
+      void vscode.window.showWarningMessage(`Training Lens: ${damaged[0].runId} is damaged and cannot be shown (${damaged[0].problem ?? 'unreadable'}). You can delete it.`);
+      chosen = chosen.filter(r => r.status !== 'damaged');
+      if (chosen.length === 0) return;
+    }
     if (chosen.length === 0) {
-      const picks = await vscode.window.showQuickPick(this.getChildren().map(i => ({ label: String(i.label), description: String(i.description ?? ''), run: i.run })), {
+      const picks = await vscode.window.showQuickPick((await this.getChildren()).filter(i => i.run.status !== 'damaged').map(i => ({ label: String(i.label), description: String(i.description ?? ''), run: i.run })), {
         title: 'Training Lens: Compare Runs', placeHolder: 'Pick the runs to overlay', canPickMany: true,
       });
       if (!picks?.length) return;
@@ -89,7 +113,11 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
     if (!target) return;
     const name = await vscode.window.showInputBox({ title: 'Rename Run', value: String(target.label), prompt: 'A name for this run (empty: back to the job and time)' });
     if (name === undefined) return;
-    renameRun(target.run.dir, name);
+    try {
+      renameRun(target.run.dir, name, path.dirname(target.run.dir));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Training Lens: cannot rename the run. ${(e as Error).message}`);
+    }
     this.refresh();
   }
 
@@ -99,7 +127,13 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
     const what = targets.length === 1 ? `run "${targets[0].label}"` : `${targets.length} runs`;
     const ok = await vscode.window.showWarningMessage(`Delete ${what} and its log? This cannot be undone.`, { modal: true }, 'Delete');
     if (ok !== 'Delete') return;
-    for (const t of targets) deleteRun(t.run.dir);
+    for (const t of targets) {
+      try {
+        deleteRun(t.run.dir, path.dirname(t.run.dir));
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Training Lens: cannot delete the run. ${(e as Error).message}`);
+      }
+    }
     this.refresh();
   }
 

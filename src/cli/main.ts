@@ -151,7 +151,14 @@ function reportCommand(argv: string[]): number {
   if (!target) throw new UsageError('report needs a run folder or an events.ndjson file');
   const file = fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, EVENTS_FILE) : target;
   if (!fs.existsSync(file)) throw new UsageError(`no run log at ${file}`);
-  const log = readRunLog(file);
+  let log: ReturnType<typeof readRunLog>;
+  try {
+    log = readRunLog(file);
+  } catch (e) {
+    // a link, FIFO, device, folder or oversized file in place of the log: a message, not a stack
+    process.stderr.write(`training-lens report: ${(e as Error).message}\n`);
+    return 1;
+  }
   for (const p of log.problems) process.stderr.write(`${file}:${p.line}: skipped: ${p.reason}\n`);
   const summary = summarizeRun(log.events, log.problems.length);
   if (!summary) { process.stderr.write(`${file}: no run-start event; not a Training Lens run log\n`); return 1; }

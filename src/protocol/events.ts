@@ -219,7 +219,8 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 export function validateEvent(value: unknown): ParseResult<RunEvent> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
   const kind = (value as { kind?: unknown }).kind;
-  if (typeof kind !== 'string' || !(kind in schemaByKind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
+  // own keys only: `kind in` would accept inherited names (constructor, __proto__, toString)
+  if (typeof kind !== 'string' || !Object.hasOwn(schemaByKind, kind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
   const result = schemaByKind[kind as RunEventKind].safeParse(value);
   if (result.success) return { ok: true, value: result.data as RunEvent };
   const issue = result.error.issues[0];

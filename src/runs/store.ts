@@ -1,18 +1,18 @@
 /**
  * Run store: `<root>/.training-lens/runs/<runId>/events.ndjson`, append-only. The reader survives corruption:
  * bad lines are reported with their line number and skipped, a truncated last line (a writer killed mid-line)
- * is dropped, and a log without run-end is reported as interrupted.
+ * is dropped, and a log without run-end is reported as interrupted. Run folders are untrusted input (a cloned
+ * repository can commit them): see src/runs/safeFile.ts, confine.ts and listing.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseEvent, type RunEvent, type RunStartEvent, type RunEndEvent } from '../protocol';
+import { EVENTS_FILE, LOG_MAX_BYTES } from './layout';
+import { readRegularFileSync } from './safeFile';
+import { describeRunSync, listRunsSync } from './listing';
+import { deleteRunFolder, renameRunFolder } from './confine';
 
-export const RUNS_DIR = path.join('.training-lens', 'runs');
-export const EVENTS_FILE = 'events.ndjson';
-
-export function runsDirOf(workspaceRoot: string): string {
-  return path.join(workspaceRoot, RUNS_DIR);
-}
+export { RUNS_DIR, EVENTS_FILE, META_FILE, runsDirOf } from './layout';
 
 /** Sortable, unique, readable: 2026-11-23T17-28-57-123Z-<job>-<rand> */
 export function newRunId(jobFile: string, now = new Date()): string {
@@ -45,8 +45,9 @@ export function parseRunLog(text: string, file = '<memory>'): RunLog {
   return { file, events, problems };
 }
 
+/** Reads a whole log: a regular file (no link, FIFO, device or folder) of at most 256 MB, else a clear error. */
 export function readRunLog(file: string): RunLog {
-  return parseRunLog(fs.readFileSync(file, 'utf8'), file);
+  return parseRunLog(readRegularFileSync(file, LOG_MAX_BYTES), file);
 }
 
 export interface RunRecord {
@@ -54,7 +55,10 @@ export interface RunRecord {
   dir: string;
   jobFile: string;
   startedAt: string;
-  status: 'running' | 'ok' | 'error' | 'cancelled' | 'interrupted';
+  /** damaged: the folder holds no readable run (see `problem`); it can still be deleted */
+  status: 'running' | 'ok' | 'error' | 'cancelled' | 'interrupted' | 'damaged';
+  /** why a damaged run cannot be read */
+  problem?: string;
   backend?: string;
   finalLoss?: number | null;
   steps: number;
@@ -67,44 +71,19 @@ export interface RunRecord {
   sweep?: { id: string; trial: number; hparams: Record<string, number | string | boolean> };
 }
 
-/** User metadata kept beside the log (the log itself stays append-only). */
-export const META_FILE = 'run.json';
-
-interface RunMeta { name?: string }
-
-function readMeta(dir: string): RunMeta {
-  try {
-    const meta = JSON.parse(fs.readFileSync(path.join(dir, META_FILE), 'utf8')) as unknown;
-    return meta && typeof meta === 'object' && typeof (meta as RunMeta).name === 'string' ? { name: (meta as RunMeta).name } : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Summary of one run folder (reads its log). */
+/** Summary of one run folder, from a glance at its log; undefined when the folder holds no events.ndjson. */
 export function describeRun(dir: string): RunRecord | undefined {
-  const file = path.join(dir, EVENTS_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  const { events } = readRunLog(file);
-  const record = summarizeEvents(path.basename(dir), dir, events);
-  const { name } = readMeta(dir);
-  return record && name ? { ...record, name } : record;
+  return describeRunSync(dir);
 }
 
-/** Names a run (an empty name removes it). */
-export function renameRun(dir: string, name: string): void {
-  const trimmed = name.trim();
-  if (trimmed) fs.writeFileSync(path.join(dir, META_FILE), JSON.stringify({ name: trimmed }, null, 2) + '\n');
-  else fs.rmSync(path.join(dir, META_FILE), { force: true });
+/** Names a run (an empty name removes it); confined to the runs folder, never writes through a link. */
+export function renameRun(dir: string, name: string, runsDir?: string): void {
+  renameRunFolder(dir, name, runsDir);
 }
 
-/** Deletes a run folder; refuses anything that is not a run folder directly under a runs folder. */
-export function deleteRun(dir: string): void {
-  const resolved = path.resolve(dir);
-  if (!fs.existsSync(path.join(resolved, EVENTS_FILE)) || path.basename(path.dirname(resolved)) !== path.basename(RUNS_DIR)) {
-    throw new Error(`${dir} is not a Training Lens run folder`);
-  }
-  fs.rmSync(resolved, { recursive: true, force: true });
+/** Deletes a run folder (a damaged one too); refuses anything that is not an entry of the runs folder. */
+export function deleteRun(dir: string, runsDir?: string): void {
+  deleteRunFolder(dir, runsDir);
 }
 
 export function summarizeEvents(runId: string, dir: string, events: RunEvent[], live = false): RunRecord | undefined {
@@ -124,14 +103,9 @@ export function summarizeEvents(runId: string, dir: string, events: RunEvent[], 
   };
 }
 
-/** Runs under a runs folder, newest first. */
+/** Runs under a runs folder, newest first (damaged ones included). */
 export function listRuns(runsDir: string): RunRecord[] {
-  if (!fs.existsSync(runsDir)) return [];
-  return fs.readdirSync(runsDir, { withFileTypes: true })
-    .filter(d => d.isDirectory())
-    .map(d => describeRun(path.join(runsDir, d.name)))
-    .filter((r): r is RunRecord => !!r)
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return listRunsSync(runsDir);
 }
 
 /** Append-only writer; one JSON line per event. */

@@ -2,6 +2,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseSweepRecord, type SweepRecord } from '../protocol';
+import { readRegularFileSync, UnsafeFileError } from '../runs/safeFile';
+
+/** far more than a record of thousands of trials; a bigger file is not one */
+export const SWEEP_RECORD_MAX_BYTES = 16 << 20;
 
 /** Whole-file replace (write, then rename): a reader never sees half a record. */
 export function writeSweepRecord(file: string, record: SweepRecord): void {
@@ -14,8 +18,10 @@ export function writeSweepRecord(file: string, record: SweepRecord): void {
 export function readSweepRecord(file: string): SweepRecord {
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // a regular file only (no link, FIFO, device or folder), of bounded size: the folder may come from a clone
+    value = JSON.parse(readRegularFileSync(file, SWEEP_RECORD_MAX_BYTES));
   } catch (e) {
+    if (e instanceof UnsafeFileError) throw e;
     throw new Error(`${file}: not a sweep record (${(e as Error).message})`);
   }
   const r = parseSweepRecord(value);

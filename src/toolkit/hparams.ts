@@ -18,7 +18,7 @@ function describe(v: unknown): string {
 /** Validates the declared search space against the defaults (a wrong space would only fail later, in a sweep). */
 function checkSpace(defaults: Hparams, space: Record<string, unknown>): void {
   for (const [key, range] of Object.entries(space)) {
-    if (!(key in defaults)) throw new Error(`training-lens hparams: the search space names '${key}', which has no default (defaults: ${Object.keys(defaults).join(', ')})`);
+    if (!Object.hasOwn(defaults, key)) throw new Error(`training-lens hparams: the search space names '${key}', which has no default (defaults: ${Object.keys(defaults).join(', ')})`);
     if (typeof defaults[key] !== 'number') throw new Error(`training-lens hparams: '${key}' has a ${describe(defaults[key])} default; only numeric hyper-parameters have a [min, max] range`);
     const ok = Array.isArray(range) && range.length === 2 && range.every(n => typeof n === 'number' && Number.isFinite(n) && n > 0) && range[0] < range[1];
     if (!ok) throw new Error(`training-lens hparams: the range of '${key}' must be [min, max] with 0 < min < max (searched log-uniformly), got ${JSON.stringify(range)}`);
@@ -57,11 +57,13 @@ export function hparams<const T extends Hparams>(defaults: T, space?: HparamSpac
   const overrides = readOverrides(env);
   const out: Hparams = { ...defaults };
   for (const [key, value] of Object.entries(overrides)) {
-    if (!(key in defaults)) throw new Error(`training-lens hparams: the sweep sets '${key}', which is not one of the defaults (${Object.keys(defaults).join(', ')})`);
+    // own keys only: `key in defaults` accepts inherited names (constructor, toString, __proto__)
+    if (!Object.hasOwn(defaults, key)) throw new Error(`training-lens hparams: the sweep sets '${key}', which is not one of the defaults (${Object.keys(defaults).join(', ')})`);
     if (typeof value !== typeof defaults[key] || (typeof value === 'number' && !Number.isFinite(value))) {
       throw new Error(`training-lens hparams: '${key}' must be a ${typeof defaults[key]} like its default ${JSON.stringify(defaults[key])}, but the sweep passed ${JSON.stringify(value)} (${describe(value)})`);
     }
-    out[key] = value;
+    // defineProperty: assigning to `__proto__` would swap the object's prototype
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out as ReturnType<typeof hparams<T>>;
 }

@@ -19,7 +19,7 @@ const logs: string[] = [];
 const vscodeStub = {
   ProgressLocation: { Notification: 15 },
   extensions: { getExtension: () => undefined },
-  workspace: { getConfiguration: () => ({ get: (key: string, fallback?: unknown) => (key in settings ? settings[key] : fallback) }), workspaceFolders: undefined },
+  workspace: { isTrusted: true, getConfiguration: () => ({ get: (key: string, fallback?: unknown) => (key in settings ? settings[key] : fallback) }), workspaceFolders: undefined },
   commands: { registerCommand: (id: string, fn: (...args: any[]) => unknown) => { commands.set(id, fn); return { dispose: () => commands.delete(id) }; } },
   window: {
     showInformationMessage: async () => undefined,
