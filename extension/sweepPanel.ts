@@ -21,8 +21,6 @@ const SHOWN_KEY = 'trainingLens.sweep.shownFile';
 export class SweepPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private record: SweepRecord | undefined;
-  /** where the shown record lives on disk (kept in workspace state: the panel survives a window reload) */
-  private file: string | undefined;
   private running: Sweep | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -36,7 +34,7 @@ export class SweepPanel implements vscode.Disposable {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         const file = context.workspaceState.get<string>(SHOWN_KEY);
         try {
-          if (file) { this.record = settleInterrupted(readSweepRecord(file)); this.file = file; }
+          if (file) this.record = settleInterrupted(readSweepRecord(file));
         } catch (e) {
           this.output.warn(`Cannot restore the Sweep panel: ${(e as Error).message}`);
         }
@@ -52,7 +50,6 @@ export class SweepPanel implements vscode.Disposable {
   show(sweep: Sweep): void {
     this.running = sweep;
     this.record = sweep.snapshot;
-    this.file = sweep.file;
     void this.context.workspaceState.update(SHOWN_KEY, sweep.file);
     sweep.onProgress(r => {
       if (this.running !== sweep) return;
