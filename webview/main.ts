@@ -25,7 +25,7 @@ interface SavedState {
   hidden?: string[];
 }
 
-const vscode = getVsCodeApi<SavedState>();
+const vscode = getVsCodeApi<WebviewToHost, SavedState>();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
 
 const saved = vscode.getState();
