@@ -18,7 +18,7 @@ const LAYERS = [
   ['probes', 'playground'],
   ['runner'],
   ['sweep'],
-  ['cli', 'dashboard'],
+  ['cli', 'webviewPage'],
 ];
 const layerOf = folder => LAYERS.findIndex(l => l.includes(folder));
 const higherThan = folder => LAYERS.slice(layerOf(folder) + 1).flat();

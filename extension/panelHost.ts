@@ -26,8 +26,6 @@ export abstract class PanelHost<HostMessage> implements vscode.Disposable {
   /** the panel was closed */
   protected onDetached(): void {}
 
-  get isOpen(): boolean { return !!this.panel; }
-
   protected webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
   }

@@ -10,7 +10,7 @@ import {
   DEFAULT_PLAYGROUND_REQUEST, parsePlaygroundRequest, parsePlaygroundToHost,
   type HostToPlayground, type PlaygroundRequest, type PlaygroundResult,
 } from '../src/protocol/playground';
-import { PlaygroundWorker, playgroundEntry } from '../src/playground/worker';
+import { PlaygroundProcess, playgroundEntry } from '../src/playground/process';
 
 export const PLAYGROUND_COMMAND = 'trainingLens.compareOptimizers';
 export const PLAYGROUND_VIEW_TYPE = 'trainingLens.playground';
@@ -19,7 +19,7 @@ const STATE_KEY = 'trainingLens.playground.request';
 const sameRequest = (a: PlaygroundRequest, b: PlaygroundRequest): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export class Playground extends PanelHost<HostToPlayground> {
-  private worker: PlaygroundWorker | undefined;
+  private child: PlaygroundProcess | undefined;
   private request: PlaygroundRequest;
   private result: PlaygroundResult | null = null;
 
@@ -52,13 +52,13 @@ export class Playground extends PanelHost<HostToPlayground> {
 
   /** The child that computes the paths lives as long as the panel. */
   protected onAttached(): void {
-    this.worker = new PlaygroundWorker(playgroundEntry(vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath));
+    this.child = new PlaygroundProcess(playgroundEntry(vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath));
     this.compute();
   }
 
   protected onDetached(): void {
-    this.worker?.dispose();
-    this.worker = undefined;
+    this.child?.dispose();
+    this.child = undefined;
   }
 
   protected onMessage(raw: unknown): void {
@@ -82,14 +82,14 @@ export class Playground extends PanelHost<HostToPlayground> {
   }
 
   private compute(): void {
-    const worker = this.worker;
-    if (!worker) return;
+    const child = this.child;
+    if (!child) return;
     const request = this.request;
     if (this.result && sameRequest(this.result.request, request)) {
       this.post({ type: 'state', request, result: this.result });
       return;
     }
-    worker.compute(request).then(outcome => {
+    child.compute(request).then(outcome => {
       if (outcome.kind !== 'result' || !sameRequest(request, this.request)) return;
       this.result = outcome.result;
       this.output.info(`Compare Optimizers: ${request.surface}, ${request.steps} steps, lr ×${request.lrScale}: ${Math.round(outcome.result.computeMs)} ms on ${outcome.result.backend}`);
@@ -103,7 +103,7 @@ export class Playground extends PanelHost<HostToPlayground> {
 
   dispose(): void {
     super.dispose();
-    this.worker?.dispose();
+    this.child?.dispose();
   }
 }
 

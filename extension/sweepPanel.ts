@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { PanelHost } from './panelHost';
 import { readSweepRecord, settleInterrupted } from '../src/sweep/record';
 import { trialLabel } from '../src/sweep/table';
-import type { Sweep } from '../src/sweep/runner';
+import type { Sweep } from '../src/sweep/sweep';
 import { describeRun } from '../src/runs/store';
 import { parseSweepWebviewMessage, type SweepHostToWebview, type SweepRecord, type RunInfo } from '../src/protocol';
 import { infoFromRecord, type RunManager } from './runManager';

@@ -3,7 +3,7 @@
  * run or layer, dashes, widths, markers). Pure functions of the theme and the view's preferences.
  */
 import type { ChartDataset, ChartOptions, ScaleOptionsByType, TooltipItem } from 'chart.js';
-import { chartMeta, type ChartId, type Point, type RunState, type Series, type XAxisMode } from './store';
+import { chartMeta, type ChartId, type Point, type RunState, type Series, type XAxisMode } from './dashboardState';
 import { mixColors, seriesColor, withAlpha, type Theme } from './theme';
 import { formatNumber, logTickLabel } from './format';
 import type { MinMaxLod, SmoothedSeries } from './smoothing';

@@ -3,13 +3,13 @@
  * that doubles as the legend), its chart.js instance (made on first use), the highlight shading, and its exports.
  */
 import { Chart, type ChartOptions } from 'chart.js';
-import { chartMeta, type ChartId } from './store';
+import { chartMeta, type ChartId } from './dashboardState';
 import { withAlpha } from './theme';
 import { formatNumber } from './format';
 import { chartCsv, download, downloadText, safeFileName } from './export';
 import { vscodeButton, type VscodeButton } from './vscode-controls';
 import { ROLE_RANK, type DatasetRef, type LineDataset } from './chart-options';
-import type { Point } from './store';
+import type { Point } from './dashboardState';
 
 export type LineChart = Chart<'line', Point[]>;
 

@@ -1,5 +1,5 @@
 /** The toolbar above the charts: TensorBoard's smoothing slider and the x-axis mode (step / epoch / relative time). */
-import type { XAxisMode } from './store';
+import type { XAxisMode } from './dashboardState';
 import { setPressed, vscodeButton, type VscodeButton } from './vscode-controls';
 
 export class ChartToolbar {

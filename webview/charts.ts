@@ -6,7 +6,7 @@
  * exports are in chart-panel.ts, its look in chart-options.ts, zoom and pan in chart-zoom.ts.
  */
 import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
-import { stepMapper, type ChartId, type DashboardStore } from './store';
+import { stepMapper, type ChartId, type DashboardStore } from './dashboardState';
 import type { Theme } from './theme';
 import { clampWeight, MinMaxLod, SmoothedSeries } from './smoothing';
 import { setPressed, vscodeButton } from './vscode-controls';

@@ -5,7 +5,7 @@
  * non-finite count and a small table of the latest histogram (the text alternative).
  * Drawn with ImageData (no per-cell fillRect): 10 layers x 500 histograms redraw in a few ms.
  */
-import type { DashboardStore, HistogramSample, HistogramSeries, RunState } from './store';
+import type { DashboardStore, HistogramSample, HistogramSeries, RunState } from './dashboardState';
 import { parseColor, seriesColor, type Theme } from './theme';
 import { formatNumber } from './format';
 import { setPressed, vscodeButton } from './vscode-controls';

@@ -3,7 +3,7 @@
  * findings, model table, empty state. Built with createElement/textContent only (no HTML injection).
  */
 import type { Finding, WebviewToHost } from '../src/protocol';
-import { displayStatus, type DashboardStore, type RunState } from './store';
+import { displayStatus, type DashboardStore, type RunState } from './dashboardState';
 import { seriesColor, type Theme } from './theme';
 import { basename, formatDuration, formatInt, formatNumber } from './format';
 import { vscodeButton, type VscodeButton } from './vscode-controls';

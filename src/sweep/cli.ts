@@ -12,7 +12,7 @@ import type { RunnerEntry } from '../runner/entry';
 import { runsDirOf } from '../runs/store';
 import { formatMetric } from '../protocol/format';
 import { readSweepSpaceFile, SpaceError } from './space';
-import { Sweep, launchTrialsWith, sweepsDirOf } from './runner';
+import { Sweep, launchTrialsWith, sweepsDirOf } from './sweep';
 import { bestTable } from './table';
 import { formatHparam } from '../protocol/format';
 

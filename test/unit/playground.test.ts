@@ -11,7 +11,7 @@ import { SURFACES, evalSurface, outOfBounds } from '../../src/playground/surface
 import { surfaceGrid } from '../../src/playground/contour';
 import { computePlayground } from '../../src/playground/compute';
 import { tensorOps } from '../../src/playground/paths';
-import { PlaygroundWorker, playgroundEntry } from '../../src/playground/worker';
+import { PlaygroundProcess, playgroundEntry } from '../../src/playground/process';
 import { createOptimizers } from '../../src/toolkit/optimizers';
 import {
   OPTIMIZER_IDS, SURFACE_IDS, parsePlaygroundRequest, playgroundResultSchema,
@@ -163,13 +163,13 @@ test('a diverging path is cut where it leaves the bound and marked; nothing non-
 });
 
 test('the child process computes the same result off the host thread; a newer request replaces a waiting one; bad requests are refused', async () => {
-  const worker = new PlaygroundWorker(playgroundEntry(path.resolve(import.meta.dirname, '../../src/playground')));
+  const child = new PlaygroundProcess(playgroundEntry(path.resolve(import.meta.dirname, '../../src/playground')));
   try {
-    const a = worker.compute({ surface: 'ravine', steps: 30, lrScale: 1 });
-    const b = worker.compute({ surface: 'saddle', steps: 30, lrScale: 1 });
-    const c = worker.compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
+    const a = child.compute({ surface: 'ravine', steps: 30, lrScale: 1 });
+    const b = child.compute({ surface: 'saddle', steps: 30, lrScale: 1 });
+    const c = child.compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
     const [ra, rb, rc] = await Promise.all([a, b, c]);
-    assert.ok(worker.pid && worker.pid !== process.pid, 'a separate process');
+    assert.ok(child.pid && child.pid !== process.pid, 'a separate process');
     assert.equal(rb.kind, 'superseded', 'the waiting saddle request was replaced by the rosenbrock one');
     assert.ok(ra.kind === 'result' && rc.kind === 'result');
     assert.equal(ra.result.backend, 'cpu');
@@ -178,10 +178,10 @@ test('the child process computes the same result off the host thread; a newer re
     assert.equal(rc.result.grid.values.length, here.grid.values.length);
     const bad = { surface: 'ravine', steps: 0, lrScale: 1 } as PlaygroundRequest;
     assert.equal(parsePlaygroundRequest(bad).ok, false);
-    await assert.rejects(worker.compute(bad), /invalid request: request\.steps/);
-    const again = await worker.compute({ surface: 'ravine', steps: 5, lrScale: 2 });
+    await assert.rejects(child.compute(bad), /invalid request: request\.steps/);
+    const again = await child.compute({ surface: 'ravine', steps: 5, lrScale: 2 });
     assert.equal(again.kind, 'result', 'the child keeps serving after a refused request');
   } finally {
-    worker.dispose();
+    child.dispose();
   }
 });
