@@ -155,7 +155,10 @@ test('a diverging path is cut where it leaves the bound and marked; nothing non-
   const sgd = pathOf(r, 'sgd'); // η = 9: y is multiplied by −17 per step: 2, −34 (out)
   assert.equal(sgd.divergedAt, 1, 'SGD leaves at its first step (y = −34)');
   assert.equal(sgd.points.length, sgd.divergedAt, 'points up to the step before it left the bound');
-  assert.ok(sgd.points.every(q => !outOfBounds(SURFACES.ravine, q.x, q.y) && Number.isFinite(q.f)));
+  for (const [t, q] of sgd.points.entries()) {
+    assert.ok(!outOfBounds(SURFACES.ravine, q.x, q.y), `step ${t}: (${q.x}, ${q.y}) inside the view`);
+    assert.ok(Number.isFinite(q.f), `step ${t}: f = ${q.f} finite`);
+  }
   assert.ok(sgd.points.every(q => Math.abs(q.y) <= 15), 'never further out than the view plus its height (ravine: |y| ≤ 5 + 10)');
   assert.equal(sgd.convergedAt, null);
   assert.equal(pathOf(r, 'adam').divergedAt, null, 'Adam\'s steps are bounded by its learning rate');
@@ -171,7 +174,8 @@ test('the child process computes the same result off the host thread; a newer re
     const [ra, rb, rc] = await Promise.all([a, b, c]);
     assert.ok(child.pid && child.pid !== process.pid, 'a separate process');
     assert.equal(rb.kind, 'superseded', 'the waiting saddle request was replaced by the rosenbrock one');
-    assert.ok(ra.kind === 'result' && rc.kind === 'result');
+    assert.equal(ra.kind, 'result', 'the first request is computed');
+    assert.equal(rc.kind, 'result', 'the last request is computed');
     assert.equal(ra.result.backend, 'cpu');
     const here = compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
     assert.deepEqual(rc.result.paths, here.paths, 'same paths as computed in this process');
