@@ -5,7 +5,7 @@
  */
 import type { EventBody, FitStartEvent, LayerSummary, SourceLocation } from '../protocol';
 import { finite } from '../protocol';
-import type { Tf, LayersModel, Layer, Tensor } from './tfTypes';
+import type { Tf, LayersModel, Layer, Tensor } from '../tf/types';
 import { GradientProbe, layerNorms } from '../probes/gradients';
 import { DeadReluProbe } from '../probes/deadRelu';
 import { ActivationProbe } from '../probes/activations';

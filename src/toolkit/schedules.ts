@@ -14,7 +14,7 @@
  *   multiplied by the current one after each step; `setOptimizerMomentum` rescales it so the correction equals
  *   1 - Π(beta1 actually used). RMSProp reads the number `momentum` (moved only when it was built with one).
  */
-import type { Tf, Tensor, Optimizer } from '../runner/tfTypes';
+import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { MonitorReader, resolveLogs, resolveMode, isImprovement, type MonitorMode } from './callbacks';
 
 /** Where the current momentum (or beta1) is kept as a number for the runner to log. */

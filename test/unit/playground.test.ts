@@ -6,7 +6,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { Tf } from '../../src/runner/tfTypes';
+import type { Tf } from '../../src/tf/types';
 import { SURFACES, evalSurface, outOfBounds } from '../../src/playground/surfaces';
 import { surfaceGrid } from '../../src/playground/contour';
 import { computePlayground } from '../../src/playground/compute';
