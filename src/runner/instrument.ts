@@ -15,7 +15,7 @@ import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
 import { checkLayerInitializer } from '../guidelines/layerCheck';
-import { MOMENTUM_KEY } from '../toolkit/schedules';
+import { MOMENTUM_KEY } from '../toolkit/optimizerState';
 
 export interface ProbeSettings {
   gradNorms: boolean;
