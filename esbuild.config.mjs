@@ -10,15 +10,18 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const outdir = 'dist';
 
+// tfjs is pure JS and is bundled (the .wasm binaries are copied to dist/wasm); esbuild has a native binary and
+// ships in node_modules; tfjs-node is optional, native, and is looked up at run time (workspace first).
+const NODE_EXTERNAL = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm/package.json', 'esbuild'];
+
+/** @type {import('esbuild').BuildOptions} */
 const nodeCommon = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true,
   minify: production, logLevel: 'info',
-  // tfjs is pure JS and is bundled (the .wasm binaries are copied to dist/wasm); esbuild has a native binary and
-  // ships in node_modules; tfjs-node is optional, native, and is looked up at run time (workspace first).
-  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm/package.json', 'esbuild'],
+  external: NODE_EXTERNAL,
 };
 
-/** The dashboard webview bundle (also used by test/webview). */
+/** The dashboard webview bundle (also used by test/webview). @type {import('esbuild').BuildOptions} */
 export const webviewOptions = {
   entryPoints: ['webview/main.ts'], outfile: path.join(outdir, 'webview.js'), bundle: true, platform: 'browser',
   format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'info',
@@ -28,7 +31,7 @@ export const webviewOptions = {
 export const sweepWebviewOptions = { ...webviewOptions, entryPoints: ['webview/sweep.ts'], outfile: path.join(outdir, 'sweep.js') };
 
 const builds = [
-  { ...nodeCommon, entryPoints: ['extension/extension.ts'], outfile: path.join(outdir, 'extension.js'), external: [...nodeCommon.external, 'vscode'] },
+  { ...nodeCommon, entryPoints: ['extension/extension.ts'], outfile: path.join(outdir, 'extension.js'), external: [...NODE_EXTERNAL, 'vscode'] },
   { ...nodeCommon, entryPoints: ['src/runner/child.ts'], outfile: path.join(outdir, 'runner.js') },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: path.join(outdir, 'cli.js') },
   // Compare Optimizers: the child that computes the paths, and its webview

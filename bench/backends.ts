@@ -18,7 +18,7 @@ import type { RunEvent } from '../src/protocol';
 import { selectBackend, NATIVE_DIR_ENV, type BackendPreference } from '../src/runner/backend';
 import { Instrumentation, DEFAULT_PROBES } from '../src/runner/instrument';
 import { defaultNativeDir, readMarker } from '../src/native/setup';
-import type { Tf } from '../src/runner/tfTypes';
+import type { Tf } from '../src/tf/types';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

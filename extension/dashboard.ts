@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { webviewPageHtml } from './webviewPage';
+import { PanelHost } from './panelHost';
 import { parseWebviewMessage, type HostToWebview, type RunEvent, type RunInfo } from '../src/protocol';
 import { encodeHistory } from '../src/protocol/history';
 import type { RunManager } from './runManager';
@@ -23,18 +23,13 @@ const CHUNK = 10_000;
 
 interface ShownRun { info: RunInfo; runDir?: string }
 
-export class Dashboard implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class Dashboard extends PanelHost<HostToWebview> {
   private shown: ShownRun[] = [];
   private readonly pending = new Map<string, RunEvent[]>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private panelDisposables: vscode.Disposable[] = [];
-  private readonly posted = new vscode.EventEmitter<HostToWebview>();
-  /** every message sent to the webview (the extension's test API exposes it) */
-  readonly onDidPostMessage = this.posted.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly runs: RunManager, private readonly output: vscode.LogOutputChannel) {
+  constructor(context: vscode.ExtensionContext, private readonly runs: RunManager, private readonly output: vscode.LogOutputChannel) {
+    super(context, DASHBOARD_VIEW_TYPE, { script: 'webview.js', style: 'webview.css' });
     this.shown = context.workspaceState.get<ShownRun[]>(SHOWN_KEY, []);
     this.disposables.push(
       runs.onEvent(({ runId, event }) => this.onLiveEvent(runId, event)),
@@ -46,10 +41,8 @@ export class Dashboard implements vscode.Disposable {
         this.flush();
         this.post({ type: 'run-info', run: info });
       }),
-      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => this.attach(panel),
-      }),
     );
+    this.registerSerializer(panel => this.attach(panel));
   }
 
   /** Shows these runs (replacing what was shown), creating or revealing the panel. */
@@ -62,42 +55,21 @@ export class Dashboard implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       this.replay();
     } else {
-      const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
-      this.attach(panel);
+      this.openPanel(vscode.ViewColumn.Beside, true);
     }
   }
 
-  get isOpen(): boolean { return !!this.panel; }
-
-  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
-  }
-
-  private title(): string {
+  protected title(): string {
     const first = this.shown[0]?.info;
     if (!first) return 'Training Lens';
     return `Training Lens: ${path.basename(first.jobFile)}${this.shown.length > 1 ? ` (+${this.shown.length - 1})` : ''}`;
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    panel.webview.options = this.options();
-    panel.title = this.title();
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
-    const webview = panel.webview;
-    webview.html = webviewPageHtml(this.context.extensionUri, webview, { script: 'webview.js', style: 'webview.css', title: this.title() });
-    this.panelDisposables.push(
-      webview.onDidReceiveMessage(raw => this.onMessage(raw)),
-      panel.onDidDispose(() => {
-        this.panel = undefined;
-        this.panelDisposables.forEach(d => d.dispose());
-        this.panelDisposables = [];
-        this.pending.clear();
-      }),
-    );
+  protected onDetached(): void {
+    this.pending.clear();
   }
 
-  private onMessage(raw: unknown): void {
+  protected onMessage(raw: unknown): void {
     const r = parseWebviewMessage(raw);
     if (!r.ok) { this.output.warn(`Dashboard sent an invalid message: ${r.reason}`); return; }
     const msg = r.value;
@@ -140,22 +112,13 @@ export class Dashboard implements vscode.Disposable {
     this.pending.clear();
   }
 
-  private post(msg: HostToWebview): void {
-    // A hidden webview drops messages; it asks for a replay (`ready`) when shown again.
-    if (!this.panel) return;
-    void this.panel.webview.postMessage(msg);
-    this.posted.fire(msg);
-  }
-
   private persist(): Thenable<void> {
     return this.context.workspaceState.update(SHOWN_KEY, this.shown);
   }
 
   dispose(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.panel?.dispose();
-    this.posted.dispose();
-    this.disposables.forEach(d => d.dispose());
+    super.dispose();
   }
 }
 

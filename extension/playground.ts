@@ -5,12 +5,12 @@
  * optimizers on tfjs, never on the extension host's thread. The child lives as long as the panel.
  */
 import * as vscode from 'vscode';
-import { webviewPageHtml } from './webviewPage';
+import { PanelHost } from './panelHost';
 import {
   DEFAULT_PLAYGROUND_REQUEST, parsePlaygroundRequest, parsePlaygroundToHost,
   type HostToPlayground, type PlaygroundRequest, type PlaygroundResult,
 } from '../src/protocol/playground';
-import { PlaygroundWorker, playgroundEntry } from '../src/playground/worker';
+import { PlaygroundProcess, playgroundEntry } from '../src/playground/process';
 
 export const PLAYGROUND_COMMAND = 'trainingLens.compareOptimizers';
 export const PLAYGROUND_VIEW_TYPE = 'trainingLens.playground';
@@ -18,20 +18,18 @@ const STATE_KEY = 'trainingLens.playground.request';
 
 const sameRequest = (a: PlaygroundRequest, b: PlaygroundRequest): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-export class Playground implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private worker: PlaygroundWorker | undefined;
+export class Playground extends PanelHost<HostToPlayground> {
+  private child: PlaygroundProcess | undefined;
   private request: PlaygroundRequest;
   private result: PlaygroundResult | null = null;
-  private panelDisposables: vscode.Disposable[] = [];
-  private readonly posted = new vscode.EventEmitter<HostToPlayground>();
-  /** every message sent to the webview (tests) */
-  readonly onDidPostMessage = this.posted.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
+  constructor(context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
+    super(context, PLAYGROUND_VIEW_TYPE, { script: 'playground-webview.js', style: 'playground.css', placeholder: 'Computing the optimizer paths\u2026' });
     // a request saved by an older version may not fit today's schema: start from the default then
     const saved = parsePlaygroundRequest(context.globalState.get(STATE_KEY));
     this.request = saved.ok ? saved.value : DEFAULT_PLAYGROUND_REQUEST;
+    // the panel comes back after Reload Window (no retainContextWhenHidden: the host replays on `ready`)
+    this.registerSerializer(panel => this.restore(panel));
   }
 
   show(): void {
@@ -39,43 +37,31 @@ export class Playground implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW_TYPE, 'Compare Optimizers', vscode.ViewColumn.Active, this.webviewOptions());
-    this.attach(panel);
+    this.openPanel(vscode.ViewColumn.Active, false);
   }
 
   /** A panel VS Code restored after a reload (the serializer): same content, recomputed from the saved controls. */
   restore(panel: vscode.WebviewPanel): void {
     if (this.panel) { panel.dispose(); this.panel.reveal(); return; } // one playground at a time
-    panel.webview.options = this.webviewOptions();
     this.attach(panel);
   }
 
-  private webviewOptions(): vscode.WebviewOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
+  protected title(): string {
+    return 'Compare Optimizers';
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    this.panel = panel;
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
-    panel.webview.html = webviewPageHtml(this.context.extensionUri, panel.webview, {
-      script: 'playground-webview.js', style: 'playground.css', title: 'Compare Optimizers', placeholder: 'Computing the optimizer paths\u2026',
-    });
-    this.worker = new PlaygroundWorker(playgroundEntry(dist.fsPath));
-    this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage(raw => this.onMessage(raw)),
-      panel.onDidDispose(() => {
-        this.panel = undefined;
-        this.worker?.dispose();
-        this.worker = undefined;
-        this.panelDisposables.forEach(d => d.dispose());
-        this.panelDisposables = [];
-      }),
-    );
+  /** The child that computes the paths lives as long as the panel. */
+  protected onAttached(): void {
+    this.child = new PlaygroundProcess(playgroundEntry(vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath));
     this.compute();
   }
 
-  private onMessage(raw: unknown): void {
+  protected onDetached(): void {
+    this.child?.dispose();
+    this.child = undefined;
+  }
+
+  protected onMessage(raw: unknown): void {
     const r = parsePlaygroundToHost(raw);
     if (!r.ok) { this.output.warn(`Compare Optimizers sent an invalid message: ${r.reason}`); return; }
     const msg = r.value;
@@ -96,14 +82,14 @@ export class Playground implements vscode.Disposable {
   }
 
   private compute(): void {
-    const worker = this.worker;
-    if (!worker) return;
+    const child = this.child;
+    if (!child) return;
     const request = this.request;
     if (this.result && sameRequest(this.result.request, request)) {
       this.post({ type: 'state', request, result: this.result });
       return;
     }
-    worker.compute(request).then(outcome => {
+    child.compute(request).then(outcome => {
       if (outcome.kind !== 'result' || !sameRequest(request, this.request)) return;
       this.result = outcome.result;
       this.output.info(`Compare Optimizers: ${request.surface}, ${request.steps} steps, lr ×${request.lrScale}: ${Math.round(outcome.result.computeMs)} ms on ${outcome.result.backend}`);
@@ -115,16 +101,9 @@ export class Playground implements vscode.Disposable {
     });
   }
 
-  private post(msg: HostToPlayground): void {
-    if (!this.panel) return;
-    void this.panel.webview.postMessage(msg);
-    this.posted.fire(msg);
-  }
-
   dispose(): void {
-    this.panel?.dispose();
-    this.worker?.dispose();
-    this.posted.dispose();
+    super.dispose();
+    this.child?.dispose();
   }
 }
 
@@ -133,10 +112,6 @@ export function registerPlayground(context: vscode.ExtensionContext, output: vsc
   context.subscriptions.push(
     playground,
     vscode.commands.registerCommand(PLAYGROUND_COMMAND, () => playground.show()),
-    // the panel comes back after Reload Window (no retainContextWhenHidden: the host replays on `ready`)
-    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => { playground.restore(panel); },
-    }),
   );
   return playground;
 }

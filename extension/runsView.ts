@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { renameRun, deleteRun, type RunRecord } from '../src/runs/store';
 import { infoFromRecord, type RunManager } from './runManager';
 import type { Dashboard } from './dashboard';
-import { formatHparam } from '../src/sweep/table';
+import { formatHparam } from '../src/protocol/format';
 import { escapeMarkdown } from '../src/runs/markdown';
 
 const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {

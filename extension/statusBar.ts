@@ -1,7 +1,7 @@
 /** Status-bar item of the live run: epoch/step, loss, ETA; click to stop. Hidden when nothing runs. */
 import * as vscode from 'vscode';
 import { ProgressTracker } from '../src/runs/progress';
-import { formatNumber, formatDuration } from '../src/runs/summary';
+import { formatClock, formatMetric } from '../src/protocol/format';
 import type { RunManager } from './runManager';
 
 export class RunStatusBar implements vscode.Disposable {
@@ -43,8 +43,8 @@ export class RunStatusBar implements vscode.Disposable {
     const parts: string[] = [];
     if (p && p.step > 0) {
       parts.push(`epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''}`, `step ${p.step}`);
-      parts.push(`loss ${p.loss == null ? 'NaN' : formatNumber(p.loss)}`);
-      if (p.etaMs != null) parts.push(`ETA ${formatDuration(p.etaMs)}`);
+      parts.push(`loss ${p.loss == null ? 'NaN' : formatMetric(p.loss)}`);
+      if (p.etaMs != null) parts.push(`ETA ${formatClock(p.etaMs)}`);
     } else parts.push('starting…');
     this.item.text = `$(pulse) ${parts.join(' · ')}${live.length > 1 ? ` (+${live.length - 1})` : ''}`;
     this.item.tooltip = new vscode.MarkdownString(`**Training Lens** — ${live.map(r => r.info.label).join(', ')}\n\nClick to stop training.`);

@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readSweepSpace, SpaceError, type SweepSpace } from '../src/sweep/space';
-import { Sweep } from '../src/sweep/runner';
-import { formatHparam, trialLabel } from '../src/sweep/table';
+import { Sweep } from '../src/sweep/sweep';
+import { trialLabel } from '../src/sweep/table';
+import { formatHparam } from '../src/protocol/format';
 import { isTrainingJob } from '../src/analysis/jobs';
 import { SweepPanel } from './sweepPanel';
 import { findJobFiles } from './jobs';
@@ -41,7 +42,7 @@ export function registerSweep(context: vscode.ExtensionContext, deps: SweepDeps)
 /** "▶ Sweep lr, weightDecay" above a usable `hparams(defaults, space)` call. Parse-only, like the Train lens. */
 class SweepCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('trainingLens', document.uri).get<boolean>('codeLens.train', true)) return [];
+    if (!vscode.workspace.getConfiguration('trainingLens', document.uri).get<boolean>('codeLens.sweep', true)) return [];
     const text = document.getText();
     if (!text.includes('training-lens') || !/\bhparams\s*\(/.test(text)) return [];
     let space: SweepSpace;

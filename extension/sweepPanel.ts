@@ -6,10 +6,10 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { webviewPageHtml } from './webviewPage';
+import { PanelHost } from './panelHost';
 import { readSweepRecord, settleInterrupted } from '../src/sweep/record';
 import { trialLabel } from '../src/sweep/table';
-import type { Sweep } from '../src/sweep/runner';
+import type { Sweep } from '../src/sweep/sweep';
 import { describeRun } from '../src/runs/store';
 import { parseSweepWebviewMessage, type SweepHostToWebview, type SweepRecord, type RunInfo } from '../src/protocol';
 import { infoFromRecord, type RunManager } from './runManager';
@@ -18,31 +18,23 @@ import type { Dashboard } from './dashboard';
 export const SWEEP_VIEW_TYPE = 'trainingLens.sweep';
 const SHOWN_KEY = 'trainingLens.sweep.shownFile';
 
-export class SweepPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class SweepPanel extends PanelHost<SweepHostToWebview> {
   private record: SweepRecord | undefined;
-  /** where the shown record lives on disk (kept in workspace state: the panel survives a window reload) */
-  private file: string | undefined;
   private running: Sweep | undefined;
-  private panelDisposables: vscode.Disposable[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly posted = new vscode.EventEmitter<SweepHostToWebview>();
-  /** every message sent to the webview (tests) */
-  readonly onDidPostMessage = this.posted.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly runs: RunManager,
+  constructor(context: vscode.ExtensionContext, private readonly runs: RunManager,
     private readonly dashboard: Dashboard, private readonly output: vscode.LogOutputChannel) {
-    this.disposables.push(vscode.window.registerWebviewPanelSerializer(SWEEP_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        const file = context.workspaceState.get<string>(SHOWN_KEY);
-        try {
-          if (file) { this.record = settleInterrupted(readSweepRecord(file)); this.file = file; }
-        } catch (e) {
-          this.output.warn(`Cannot restore the Sweep panel: ${(e as Error).message}`);
-        }
-        this.attach(panel);
-      },
-    }));
+    // closing the panel does not stop the sweep: its trials are ordinary runs and keep going
+    super(context, SWEEP_VIEW_TYPE, { script: 'sweep.js', style: 'sweep.css', placeholder: 'Waiting for the sweep\u2026' });
+    this.registerSerializer(panel => {
+      const file = context.workspaceState.get<string>(SHOWN_KEY);
+      try {
+        if (file) this.record = settleInterrupted(readSweepRecord(file));
+      } catch (e) {
+        this.output.warn(`Cannot restore the Sweep panel: ${(e as Error).message}`);
+      }
+      this.attach(panel);
+    });
   }
 
   /** The sweep being run now, if any. */
@@ -52,7 +44,6 @@ export class SweepPanel implements vscode.Disposable {
   show(sweep: Sweep): void {
     this.running = sweep;
     this.record = sweep.snapshot;
-    this.file = sweep.file;
     void this.context.workspaceState.update(SHOWN_KEY, sweep.file);
     sweep.onProgress(r => {
       if (this.running !== sweep) return;
@@ -70,37 +61,14 @@ export class SweepPanel implements vscode.Disposable {
       this.postRecord();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(SWEEP_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
-    this.attach(panel);
+    this.openPanel(vscode.ViewColumn.Beside, true);
   }
 
-  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist')] };
-  }
-
-  private title(): string {
+  protected title(): string {
     return this.record ? `Sweep: ${path.basename(this.record.jobFile)}` : 'Training Lens: Sweep';
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    this.panel = panel;
-    panel.webview.options = this.options();
-    panel.title = this.title();
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
-    const webview = panel.webview;
-    webview.html = webviewPageHtml(this.context.extensionUri, webview, { script: 'sweep.js', style: 'sweep.css', title: this.title(), placeholder: 'Waiting for the sweep\u2026' });
-    this.panelDisposables.push(
-      webview.onDidReceiveMessage(raw => this.onMessage(raw)),
-      panel.onDidDispose(() => {
-        // closing the panel does not stop the sweep: its trials are ordinary runs and keep going
-        this.panel = undefined;
-        this.panelDisposables.forEach(d => d.dispose());
-        this.panelDisposables = [];
-      }),
-    );
-  }
-
-  private onMessage(raw: unknown): void {
+  protected onMessage(raw: unknown): void {
     const r = parseSweepWebviewMessage(raw);
     if (!r.ok) { this.output.warn(`Sweep panel sent an invalid message: ${r.reason}`); return; }
     const msg = r.value;
@@ -132,15 +100,6 @@ export class SweepPanel implements vscode.Disposable {
   }
 
   private postRecord(): void {
-    if (!this.panel || !this.record) return;
-    const msg: SweepHostToWebview = { type: 'sweep', sweep: this.record };
-    void this.panel.webview.postMessage(msg);
-    this.posted.fire(msg);
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    this.posted.dispose();
-    this.disposables.forEach(d => d.dispose());
+    if (this.record) this.post({ type: 'sweep', sweep: this.record });
   }
 }

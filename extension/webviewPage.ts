@@ -1,6 +1,6 @@
 /** The HTML of a Training Lens webview panel: its script and stylesheet from dist/, a fresh nonce, the strict CSP. */
 import * as vscode from 'vscode';
-import { makeNonce, renderWebviewHtml } from '../src/dashboard/html';
+import { makeNonce, renderWebviewHtml } from '../src/webviewPage/html';
 
 export interface WebviewPage {
   /** file names in dist/ */

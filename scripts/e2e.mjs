@@ -167,7 +167,7 @@ function saveLogs() {
 
 try {
   await main();
-} catch (err) {
+} catch (/** @type {any} */ err) {
   console.error(`[e2e ${secs()}] ERROR: ${err?.stack ?? err}`);
   exitCode = 1;
   if (failed === 0) failed = 1;

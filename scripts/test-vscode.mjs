@@ -58,7 +58,7 @@ async function canDownload() {
   try {
     const res = await fetch(UPDATE_URL, { signal: AbortSignal.timeout(5000) });
     return res.ok ? null : `HTTP ${res.status} from ${new URL(UPDATE_URL).host}`;
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     const cause = err?.cause?.code ?? err?.cause?.message ?? err?.name ?? String(err);
     return `${new URL(UPDATE_URL).host} unreachable (${cause})`;
   }
@@ -244,7 +244,7 @@ z.close()`, host, hostVsix], { encoding: 'utf8' });
 
 try {
   process.exitCode = viaCodeServer ? await codeServer() : await desktop();
-} catch (err) {
+} catch (/** @type {any} */ err) {
   console.error(`[test:vscode] ERROR: ${err?.stack ?? err}`);
   console.log('0 passed, 1 failed');
   process.exitCode = 1;

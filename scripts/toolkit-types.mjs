@@ -44,7 +44,9 @@ export function toolkitDeclarations(root = ROOT) {
   // The module's named exports: the properties of createToolkit's result.
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
+  if (!source) throw new Error(`toolkit types: ${entry} is not part of the program`);
   const moduleSymbol = checker.getSymbolAtLocation(source);
+  if (!moduleSymbol) throw new Error(`toolkit types: ${entry} is not a module`);
   const create = checker.getExportsOfModule(moduleSymbol).find(s => s.name === 'createToolkit');
   if (!create) throw new Error('toolkit types: src/toolkit/index.ts has no createToolkit');
   const signature = checker.getTypeOfSymbolAtLocation(create, source).getCallSignatures()[0];
@@ -82,7 +84,7 @@ function publicClassesHost(options, toolkitDir) {
     const visit = node => {
       const inClass = ts.isClassElement(node) || (ts.isParameter(node) && ts.isConstructorDeclaration(node.parent));
       if (inClass) {
-        for (const m of ts.getModifiers(node) ?? []) {
+        for (const m of ts.getModifiers(/** @type {import('typescript').HasModifiers} */ (node)) ?? []) {
           if (m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword) cuts.push([m.getStart(file), m.getEnd()]);
         }
       }

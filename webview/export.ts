@@ -1,5 +1,5 @@
 /** Chart export: CSV of every series of a chart (a step,value column pair per series) and file download. */
-import type { Point } from './store';
+import type { Point } from './dashboardState';
 
 export interface CsvSeries { name: string; points: readonly Point[] }
 

@@ -1,19 +1,7 @@
-/** Small pure formatting helpers for the dashboard. */
+/** Formatting for the webviews: the shared number and duration formats (src/protocol/format.ts) and the dashboard's own. */
+import { formatNumber } from '../src/protocol/format';
 
-/** Compact number: `sig` significant digits, exponent form for very small/large magnitudes. */
-export function formatNumber(v: number | null | undefined, sig = 4): string {
-  if (v === null || v === undefined) return '–';
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a < 1e-3 || a >= 1e6) return trimExp(v.toExponential(Math.max(0, sig - 1)));
-  return String(Number(v.toPrecision(sig)));
-}
-
-function trimExp(s: string): string {
-  // 1.000e-4 -> 1e-4, 2.50e-3 -> 2.5e-3
-  return s.replace(/\.?0+e/, 'e').replace('e+', 'e');
-}
+export { formatClock, formatDuration, formatHparam, formatMetric, formatNumber } from '../src/protocol/format';
 
 /** 1234567 -> "1,234,567" (locale independent). */
 export function formatInt(n: number): string {
@@ -23,14 +11,6 @@ export function formatInt(n: number): string {
 export function basename(file: string): string {
   const parts = file.split(/[\\/]/);
   return parts[parts.length - 1] || file;
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 /**

@@ -6,7 +6,7 @@ import './zod-jitless'; // first: must run before zod loads
 // defines <vscode-button> (webview/vscode-controls.ts makes them); importing only this component keeps the bundle small
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { parseHostMessage, type Finding, type HostToWebview, type WebviewToHost } from '../src/protocol';
-import { DashboardStore, type XAxisMode } from './store';
+import { DashboardStore, type XAxisMode } from './dashboardState';
 import { ChartsView, MAX_HIDDEN } from './charts';
 import { HistogramsView } from './histograms';
 import { SMOOTHING_DEFAULT, clampWeight } from './smoothing';
@@ -25,7 +25,7 @@ interface SavedState {
   hidden?: string[];
 }
 
-const vscode = getVsCodeApi<SavedState>();
+const vscode = getVsCodeApi<WebviewToHost, SavedState>();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
 
 const saved = vscode.getState();

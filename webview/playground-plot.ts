@@ -7,6 +7,7 @@
 import { OPTIMIZER_IDS, type OptimizerId, type PlaygroundResult } from '../src/protocol/playground';
 import { mixColors, parseColor, seriesColor, withAlpha, type Theme } from './theme';
 import { contourSegments } from './playground-contour';
+import { formatNumber } from './format';
 
 const MARGIN = { left: 46, right: 12, top: 10, bottom: 30 };
 /** dots on every step while a path has at most this many points (more would merge into a thick line) */
@@ -215,4 +216,4 @@ function ticks(a: number, b: number): number[] {
   return out;
 }
 
-const fmt = (v: number): string => String(Number(v.toPrecision(3)));
+const fmt = (v: number): string => formatNumber(v, 3);

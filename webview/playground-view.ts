@@ -18,23 +18,11 @@ import {
 } from '../src/protocol/playground';
 import type { Theme } from './theme';
 import { pathStyle } from './playground-plot';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<'id' | 'className' | 'text' | 'title', string>> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.id) e.id = props.id;
-  if (props.className) e.className = props.className;
-  if (props.text) e.textContent = props.text;
-  if (props.title) e.title = props.title;
-  e.append(...children);
-  return e;
-}
+import { el } from './dom';
+import { formatNumber } from './format';
 
 /** 3 significant digits, plain or exponential */
-export function formatValue(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
+const formatValue = (v: number): string => formatNumber(v, 3);
 
 export interface ViewEvents {
   /** the controls changed: `immediate` for a select or a typed value, false while a slider is dragged */

@@ -11,14 +11,10 @@ import {
 import { readTheme, watchTheme, type Theme } from './theme';
 import { PlaygroundPlot, playgroundTheme } from './playground-plot';
 import { PlaygroundView } from './playground-view';
+import { getVsCodeApi } from './vscode-api';
 
 interface SavedState { v: 1; hidden: OptimizerId[] }
-interface PlaygroundApi { postMessage(m: PlaygroundToHost): void; getState(): unknown; setState(s: SavedState): unknown }
-
-declare function acquireVsCodeApi(): PlaygroundApi;
-const api: PlaygroundApi = typeof acquireVsCodeApi === 'function'
-  ? acquireVsCodeApi()
-  : { postMessage: m => console.info('[training-lens] would post', m), getState: () => undefined, setState: s => s };
+const api = getVsCodeApi<PlaygroundToHost, SavedState>();
 const post = (m: PlaygroundToHost): void => api.postMessage(m);
 
 /** slider drags: wait for a pause before asking the host (it also drops requests a newer one replaced) */

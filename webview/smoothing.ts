@@ -3,7 +3,7 @@
  * exponential moving average. last = last * w + (1 - w) * x; smoothed = last / (1 - w^n), n = finite values so far.
  * Non-finite values pass through unsmoothed; a constant series is returned as is. Pure (unit-tested under Node).
  */
-import type { Point } from './store';
+import type { Point } from './dashboardState';
 
 export const SMOOTHING_MAX = 0.999;
 export const SMOOTHING_DEFAULT = 0.6;

@@ -10,15 +10,14 @@ import './sweep.css';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWebviewToHost } from '../src/protocol';
+import { el } from './dom';
+import { formatClock, formatHparam, formatMetric } from './format';
+import { getVsCodeApi } from './vscode-api';
 
 interface SortState { column: string; descending: boolean }
 interface SavedState { v: 1; sort: SortState; topK?: number }
 
-interface Api { postMessage(m: SweepWebviewToHost): void; getState(): SavedState | undefined; setState(s: SavedState): void }
-declare const acquireVsCodeApi: (() => Api) | undefined;
-const api: Api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : {
-  postMessage: m => console.info('[training-lens] would post', m), getState: () => undefined, setState: () => undefined,
-};
+const api = getVsCodeApi<SweepWebviewToHost, SavedState>();
 const post = (m: SweepWebviewToHost): void => api.postMessage(m);
 
 const saved = api.getState();
@@ -28,31 +27,6 @@ let sweep: SweepRecord | undefined;
 const app = document.getElementById('app') ?? document.body;
 
 function save(): void { api.setState({ v: 1, sort, topK }); }
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  const { dataset, ...rest } = props;
-  Object.assign(e, rest);
-  if (dataset) Object.assign(e.dataset, dataset);
-  e.append(...children);
-  return e;
-}
-
-/** Hyper-parameters span decades: three significant digits, exponent form below 0.01. */
-function formatHparam(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  // 1.00e-4 reads better as 1e-4
-  return Math.abs(v) < 0.01 || Math.abs(v) >= 1e4 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(3)));
-}
-function formatMetric(v: number): string {
-  const a = Math.abs(v);
-  return v === 0 ? '0' : a >= 1e4 || a < 1e-3 ? v.toExponential(3) : v.toFixed(4);
-}
-function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const mmss = `${String(Math.floor(s / 60) % 60).padStart(s >= 3600 ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return s >= 3600 ? `${Math.floor(s / 3600)}:${mmss}` : mmss; // like the CLI's table
-}
 
 interface Column {
   id: string;
@@ -82,7 +56,7 @@ function columns(s: SweepRecord): Column[] {
       id: 'status', label: 'Status', numeric: false, key: t => STATUS_ORDER[t.status],
       cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs}` : t.status),
     },
-    { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatDuration(t.durationMs)) },
+    { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)) },
     { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
   ];
 }

@@ -3,26 +3,17 @@
  * findings, model table, empty state. Built with createElement/textContent only (no HTML injection).
  */
 import type { Finding, WebviewToHost } from '../src/protocol';
-import { displayStatus, type DashboardStore, type RunState } from './store';
+import { displayStatus, type DashboardStore, type RunState } from './dashboardState';
 import { seriesColor, type Theme } from './theme';
 import { basename, formatDuration, formatInt, formatNumber } from './format';
 import { vscodeButton, type VscodeButton } from './vscode-controls';
+import { el } from './dom';
 
 export interface ViewPrefs {
   modelOpen: boolean;
 }
 
 type Post = (m: WebviewToHost) => void;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; id?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.className) e.className = props.className;
-  if (props.id) e.id = props.id;
-  if (props.text !== undefined) e.textContent = props.text;
-  if (props.title) e.title = props.title;
-  e.append(...children);
-  return e;
-}
 
 function fact(label: string, id: string): { wrap: HTMLElement; value: HTMLElement } {
   const value = el('dd', { id, text: '–' });

@@ -8,7 +8,8 @@ import { launchRun } from '../runner/launch';
 import { runnerEntry } from '../runner/entry';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../runner/backend';
 import { runsDirOf, readRunLog, EVENTS_FILE } from '../runs/store';
-import { summarizeRun, formatLogs, formatNumber, formatDuration, type RunSummary } from '../runs/summary';
+import { summarizeRun, formatLogs, type RunSummary } from '../runs/summary';
+import { formatClock, formatMetric } from '../protocol/format';
 import { ProgressTracker } from '../runs/progress';
 import { withRuntimeFixes } from '../detectors/fixes';
 import type { RunEvent } from '../protocol';
@@ -85,8 +86,8 @@ class Reporter {
     const width = 30;
     const frac = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     const filled = Math.round(frac * width);
-    const loss = p.loss == null ? 'NaN' : formatNumber(p.loss);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatDuration(p.etaMs) : ''}  `);
+    const loss = p.loss == null ? 'NaN' : formatMetric(p.loss);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatClock(p.etaMs) : ''}  `);
     this.bar = true;
   }
 
@@ -97,7 +98,7 @@ class Reporter {
 }
 
 function printSummary(s: RunSummary): void {
-  write(`Run ${s.runId}: ${s.status} after ${s.steps} steps, ${s.epochs} epochs in ${formatDuration(s.durationMs)}` +
+  write(`Run ${s.runId}: ${s.status} after ${s.steps} steps, ${s.epochs} epochs in ${formatClock(s.durationMs)}` +
     `${s.msPerStep != null ? ` (${s.msPerStep.toFixed(1)} ms/step on ${s.backend})` : ''}`);
   if (Object.keys(s.final).length) write(`final: ${formatLogs(s.final)}`);
   if (s.error) write(`error: ${s.error.message}${s.error.location ? ` (${s.error.location.file}:${s.error.location.line})` : ''}`);

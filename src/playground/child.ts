@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parsePlaygroundJob, type PlaygroundReply } from '../protocol/playground';
 import { computePlayground } from './compute';
-import type { Tf } from '../runner/tfTypes';
+import type { Tf } from '../tf/types';
 
 if (!process.send) {
   console.error('training-lens playground: started without an IPC channel (the extension forks it)');

@@ -1,5 +1,5 @@
 /** A whole playground picture: the surface's grid and contour levels, and the eight optimizers' paths on it. */
-import type { Tf } from '../runner/tfTypes';
+import type { Tf } from '../tf/types';
 import { OPTIMIZER_IDS, type PlaygroundRequest, type PlaygroundResult } from '../protocol/playground';
 import { SURFACES, surfaceInfo } from './surfaces';
 import { surfaceGrid } from './contour';

@@ -3,7 +3,7 @@
  * use — so a path shows what that optimizer really does, not a re-implementation of its update rule.
  * Hyper-parameters other than the learning rate are the libraries' defaults (momentum 0.9 for the momentum family).
  */
-import type { Optimizer, Tf } from '../runner/tfTypes';
+import type { Optimizer, Tf } from '../tf/types';
 import { createOptimizers } from '../toolkit/optimizers';
 import type { OptimizerId } from '../protocol/playground';
 

@@ -3,7 +3,7 @@
  * a training loop would call it, and the point after each step is recorded with its f. A path that goes far out of
  * view (`outOfBounds`) or turns non-finite is cut at that step and marked, never drawn off to infinity.
  */
-import type { Tf, Tensor } from '../runner/tfTypes';
+import type { Tf, Tensor } from '../tf/types';
 import { OPTIMIZER_LABELS, type OptimizerId, type OptimizerPath, type PlaygroundRequest } from '../protocol/playground';
 import { evalSurface, outOfBounds, type Ops, type Surface } from './surfaces';
 import type { OptimizerFactory } from './optimizers';

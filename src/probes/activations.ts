@@ -4,7 +4,7 @@
  * sigmoid(5) = 0.99331, tanh(5) = 0.99991) and of exact zeros; plus the model's input range (unnormalized data),
  * and optionally the full output for histograms. Nothing runs on the other steps.
  */
-import type { Tf, Tensor, Layer } from '../runner/tfTypes';
+import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
 import { histogram, type Histogram } from './histogram';
 

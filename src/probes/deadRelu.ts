@@ -3,7 +3,7 @@
  * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), so it
  * only adds a per-unit maximum over the batch, kept as a running maximum on the backend over the window.
  */
-import type { Tf, Tensor, Layer } from '../runner/tfTypes';
+import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
 
 const RELU_ACTIVATIONS = new Set(['relu', 'relu6']);

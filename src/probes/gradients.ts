@@ -3,7 +3,7 @@
  * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
  * reduces them to L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
  */
-import type { Tf, Tensor, Optimizer } from '../runner/tfTypes';
+import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 import { readClip } from '../toolkit/clipping';
 

@@ -2,7 +2,7 @@
  * One wrapper around `call` per layer, shared by every probe that needs a layer's training-time output (dead
  * ReLUs, activation statistics). Observers see the tensors of the real forward pass; they must not change them.
  */
-import type { Tensor, Layer } from '../runner/tfTypes';
+import type { Tensor, Layer } from '../tf/types';
 
 export type LayerObserver = (layer: Layer, inputs: Tensor | Tensor[], output: Tensor) => void;
 

@@ -3,7 +3,7 @@
  * from). Taken every `histogramEvery` steps, like the gradient histograms, so the two line up on the step axis.
  * Reads asynchronously from the variables themselves: no copy, nothing computed on the backend.
  */
-import type { Layer } from '../runner/tfTypes';
+import type { Layer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 
 export interface WeightHistogram extends Histogram { layer: string; variable: string }

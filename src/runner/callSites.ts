@@ -4,7 +4,7 @@
  * call's stack (source-mapped) against the layer object. Findings can then point at the layer's own line.
  */
 import type { SourceLocation } from '../protocol';
-import type { Tf } from './tfTypes';
+import type { Tf } from '../tf/types';
 import { userLocation } from './stack';
 
 const locations = new WeakMap<object, SourceLocation>();

@@ -5,7 +5,7 @@
  */
 import type { EventBody, FitStartEvent, LayerSummary, SourceLocation } from '../protocol';
 import { finite } from '../protocol';
-import type { Tf, LayersModel, Layer, Tensor } from './tfTypes';
+import type { Tf, LayersModel, Layer, Tensor } from '../tf/types';
 import { GradientProbe, layerNorms } from '../probes/gradients';
 import { DeadReluProbe } from '../probes/deadRelu';
 import { ActivationProbe } from '../probes/activations';
@@ -15,7 +15,7 @@ import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
 import { checkLayerInitializer } from '../guidelines/layerCheck';
-import { MOMENTUM_KEY } from '../toolkit/schedules';
+import { MOMENTUM_KEY } from '../toolkit/optimizerState';
 
 export interface ProbeSettings {
   gradNorms: boolean;

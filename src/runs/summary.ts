@@ -1,5 +1,6 @@
 /** A run's outcome in numbers, from its events (the CLI's summary.json and end-of-run report). */
 import type { RunEvent, RunEndEvent, RunStartEvent, FitStartEvent, Finding } from '../protocol';
+import { formatMetric } from '../protocol/format';
 
 export interface RunSummary {
   runId: string;
@@ -59,17 +60,5 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
 /** "loss 0.4321 · acc 0.8750 · val_loss 0.5012" */
 export function formatLogs(logs: Record<string, number | null>): string {
   const rank = (k: string) => (k === 'loss' ? 0 : k.startsWith('val_') ? (k === 'val_loss' ? 2 : 3) : 1);
-  return Object.entries(logs).sort(([a], [b]) => rank(a) - rank(b)).map(([k, v]) => `${k} ${v == null ? 'NaN' : formatNumber(v)}`).join(' · ');
-}
-
-export function formatNumber(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e4 || a < 1e-3 ? v.toExponential(3) : v.toFixed(4);
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-  return h ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+  return Object.entries(logs).sort(([a], [b]) => rank(a) - rank(b)).map(([k, v]) => `${k} ${v == null ? 'NaN' : formatMetric(v)}`).join(' · ');
 }

@@ -10,10 +10,11 @@ import type { BackendPreference } from '../runner/backend';
 import { BACKEND_PREFERENCES } from '../runner/backend';
 import type { RunnerEntry } from '../runner/entry';
 import { runsDirOf } from '../runs/store';
-import { formatNumber } from '../runs/summary';
+import { formatMetric } from '../protocol/format';
 import { readSweepSpaceFile, SpaceError } from './space';
-import { Sweep, launchTrialsWith, sweepsDirOf } from './runner';
-import { bestTable, formatHparam } from './table';
+import { Sweep, launchTrialsWith, sweepsDirOf } from './sweep';
+import { bestTable } from './table';
+import { formatHparam } from '../protocol/format';
 
 export const SWEEP_USAGE = '  training-lens sweep <job.ts> --trials N --epochs E [--concurrency C] [--metric val_loss] [--seed S] [--backend auto|node|wasm|cpu] [--runs-dir <dir>]\n';
 export const SWEEP_FLAGS = ['trials', 'epochs', 'concurrency', 'metric', 'seed', 'backend', 'runs-dir'];
@@ -75,7 +76,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
       if (reported.has(t.trial) || t.status === 'pending' || t.status === 'running') continue;
       reported.add(t.trial);
       const hp = names.map(n => `${n} ${formatHparam(t.hparams[n])}`).join(', ');
-      const score = t.metric && r.metric ? ` ${r.metric.name} ${formatNumber(t.metric.value)} (epoch ${t.metric.epoch})` : '';
+      const score = t.metric && r.metric ? ` ${r.metric.name} ${formatMetric(t.metric.value)} (epoch ${t.metric.epoch})` : '';
       const why = t.error ? `: ${t.error.message}${t.error.file && !t.error.message.includes(t.error.file) ? ` (${t.error.file}:${t.error.line})` : ''}` : '';
       io.out(`trial ${t.trial + 1}/${r.trials.length} ${t.status}${score} · ${hp}${why}`);
     }

@@ -1,13 +1,6 @@
 /** The Best-N table as text (CLI): rank, metric, each hyper-parameter, status, duration, run. */
 import type { SweepRecord } from '../protocol';
-import { formatNumber, formatDuration } from '../runs/summary';
-
-/** Hyper-parameters span decades: three significant digits, exponent form below 0.01. */
-export function formatHparam(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  // 1.00e-4 reads better as 1e-4
-  return Math.abs(v) < 0.01 || Math.abs(v) >= 1e4 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(3)));
-}
+import { formatClock, formatHparam, formatMetric } from '../protocol/format';
 
 export function bestTable(record: SweepRecord): string[] {
   const names = Object.keys(record.space);
@@ -16,10 +9,10 @@ export function bestTable(record: SweepRecord): string[] {
   const header = ['rank', metric?.name ?? 'metric', ...names, 'status', 'time', 'trial', 'run'];
   const rows = ordered.map(t => [
     t.rank === null ? '-' : `Best-${t.rank}`,
-    t.metric ? formatNumber(t.metric.value) : '-',
+    t.metric ? formatMetric(t.metric.value) : '-',
     ...names.map(n => formatHparam(t.hparams[n])),
     t.status,
-    t.durationMs === undefined ? '-' : formatDuration(t.durationMs),
+    t.durationMs === undefined ? '-' : formatClock(t.durationMs),
     String(t.trial + 1),
     t.runId ?? '-',
   ]);

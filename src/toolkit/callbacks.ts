@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Tf, Tensor, LayersModel } from '../runner/tfTypes';
+import type { Tf, Tensor, LayersModel } from '../tf/types';
 import { higherIsBetter } from '../runs/metrics';
 
 export type MonitorMode = 'auto' | 'min' | 'max';

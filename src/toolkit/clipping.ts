@@ -8,7 +8,7 @@
  * The global norm before and after clipping is kept as one small tensor under CLIP_STATE for the runner, which
  * reads it asynchronously after the step (never a synchronous download on the training path).
  */
-import type { Tf, Tensor, Optimizer } from '../runner/tfTypes';
+import type { Tf, Tensor, Optimizer } from '../tf/types';
 
 export const CLIP_STATE = Symbol.for('training-lens.clip');
 

@@ -4,7 +4,7 @@
  * bundler resolves the import to it. Everything is plain tfjs underneath: a job using it still trains anywhere
  * the toolkit is created the same way.
  */
-import type { Tf } from '../runner/tfTypes';
+import type { Tf } from '../tf/types';
 import { createOptimizers } from './optimizers';
 import { createClip } from './clipping';
 import { createMcPredict } from './mc';

@@ -5,7 +5,7 @@
  * statistics, as the book's MCDropout subclass does. Running mean and variance (Welford) are updated one sample at
  * a time inside tidy, so memory stays at one prediction's size whatever `samples` is.
  */
-import type { Tf, Tensor, LayersModel, Layer } from '../runner/tfTypes';
+import type { Tf, Tensor, LayersModel, Layer } from '../tf/types';
 
 export interface McOptions {
   /** forward passes (default 100) */

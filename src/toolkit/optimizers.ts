@@ -4,7 +4,7 @@
  * real `tf.train.Optimizer` subclass (Keras' update rule) so `compile` accepts it and a saved model names it.
  * Every factory takes `{ clipValue }` or `{ clipNorm }` (see clipping.ts).
  */
-import type { Tf, Tensor, Optimizer } from '../runner/tfTypes';
+import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { clipMode, createClip } from './clipping';
 
 export interface ClipSettings {

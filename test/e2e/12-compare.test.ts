@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { waitUntil, withWorkbench, type Workbench } from './lib/workbench.ts';
-import { env, readRun, runIds, runListOf, trainViaPalette, trustedWindow, useBrowser, waitForNewRun, waitForRunEnd } from './lib/training.ts';
+import { env, readRun, runIds, trainViaPalette, trustedWindow, useBrowser, waitForNewRun, waitForRunEnd } from './lib/training.ts';
 
 const browser = useBrowser();
 

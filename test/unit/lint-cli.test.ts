@@ -40,8 +40,9 @@ test('--format json prints the findings array, the same as the editor gets', () 
   const r = run([file, '--format', 'json']);
   assert.equal(r.code, 1);
   const findings = JSON.parse(r.out) as unknown[];
-  assert.ok(Array.isArray(findings) && findings.length > 0);
-  for (const f of findings) assert.ok(findingSchema.safeParse(f).success);
+  assert.ok(Array.isArray(findings), 'a JSON array');
+  assert.ok(findings.length > 0, 'the bad fixture has findings');
+  for (const f of findings) assert.ok(findingSchema.safeParse(f).success, `a valid finding: ${JSON.stringify(f).slice(0, 200)}`);
   assert.deepEqual(findings, JSON.parse(JSON.stringify(analyzeText(fs.readFileSync(file, 'utf8'), file).findings)));
 });
 

@@ -6,12 +6,12 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { Tf } from '../../src/runner/tfTypes';
+import type { Tf } from '../../src/tf/types';
 import { SURFACES, evalSurface, outOfBounds } from '../../src/playground/surfaces';
 import { surfaceGrid } from '../../src/playground/contour';
 import { computePlayground } from '../../src/playground/compute';
 import { tensorOps } from '../../src/playground/paths';
-import { PlaygroundWorker, playgroundEntry } from '../../src/playground/worker';
+import { PlaygroundProcess, playgroundEntry } from '../../src/playground/process';
 import { createOptimizers } from '../../src/toolkit/optimizers';
 import {
   OPTIMIZER_IDS, SURFACE_IDS, parsePlaygroundRequest, playgroundResultSchema,
@@ -155,7 +155,10 @@ test('a diverging path is cut where it leaves the bound and marked; nothing non-
   const sgd = pathOf(r, 'sgd'); // η = 9: y is multiplied by −17 per step: 2, −34 (out)
   assert.equal(sgd.divergedAt, 1, 'SGD leaves at its first step (y = −34)');
   assert.equal(sgd.points.length, sgd.divergedAt, 'points up to the step before it left the bound');
-  assert.ok(sgd.points.every(q => !outOfBounds(SURFACES.ravine, q.x, q.y) && Number.isFinite(q.f)));
+  for (const [t, q] of sgd.points.entries()) {
+    assert.ok(!outOfBounds(SURFACES.ravine, q.x, q.y), `step ${t}: (${q.x}, ${q.y}) inside the view`);
+    assert.ok(Number.isFinite(q.f), `step ${t}: f = ${q.f} finite`);
+  }
   assert.ok(sgd.points.every(q => Math.abs(q.y) <= 15), 'never further out than the view plus its height (ravine: |y| ≤ 5 + 10)');
   assert.equal(sgd.convergedAt, null);
   assert.equal(pathOf(r, 'adam').divergedAt, null, 'Adam\'s steps are bounded by its learning rate');
@@ -163,25 +166,26 @@ test('a diverging path is cut where it leaves the bound and marked; nothing non-
 });
 
 test('the child process computes the same result off the host thread; a newer request replaces a waiting one; bad requests are refused', async () => {
-  const worker = new PlaygroundWorker(playgroundEntry(path.resolve(import.meta.dirname, '../../src/playground')));
+  const child = new PlaygroundProcess(playgroundEntry(path.resolve(import.meta.dirname, '../../src/playground')));
   try {
-    const a = worker.compute({ surface: 'ravine', steps: 30, lrScale: 1 });
-    const b = worker.compute({ surface: 'saddle', steps: 30, lrScale: 1 });
-    const c = worker.compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
+    const a = child.compute({ surface: 'ravine', steps: 30, lrScale: 1 });
+    const b = child.compute({ surface: 'saddle', steps: 30, lrScale: 1 });
+    const c = child.compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
     const [ra, rb, rc] = await Promise.all([a, b, c]);
-    assert.ok(worker.pid && worker.pid !== process.pid, 'a separate process');
+    assert.ok(child.pid && child.pid !== process.pid, 'a separate process');
     assert.equal(rb.kind, 'superseded', 'the waiting saddle request was replaced by the rosenbrock one');
-    assert.ok(ra.kind === 'result' && rc.kind === 'result');
+    assert.equal(ra.kind, 'result', 'the first request is computed');
+    assert.equal(rc.kind, 'result', 'the last request is computed');
     assert.equal(ra.result.backend, 'cpu');
     const here = compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
     assert.deepEqual(rc.result.paths, here.paths, 'same paths as computed in this process');
     assert.equal(rc.result.grid.values.length, here.grid.values.length);
     const bad = { surface: 'ravine', steps: 0, lrScale: 1 } as PlaygroundRequest;
     assert.equal(parsePlaygroundRequest(bad).ok, false);
-    await assert.rejects(worker.compute(bad), /invalid request: request\.steps/);
-    const again = await worker.compute({ surface: 'ravine', steps: 5, lrScale: 2 });
+    await assert.rejects(child.compute(bad), /invalid request: request\.steps/);
+    const again = await child.compute({ surface: 'ravine', steps: 5, lrScale: 2 });
     assert.equal(again.kind, 'result', 'the child keeps serving after a refused request');
   } finally {
-    worker.dispose();
+    child.dispose();
   }
 });

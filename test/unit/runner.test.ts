@@ -28,12 +28,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.equal(end.status, 'ok', end.error?.message);
     assertWellFormed(events, handle.logFile);
     const start = events[0];
-    assert.ok(start.kind === 'run-start' && start.backend === backend);
+    assert.equal(start.kind, 'run-start', 'the log starts with run-start');
+    assert.equal(start.kind === 'run-start' && start.backend, backend, 'the backend asked for');
     const k = kinds(events);
     assert.equal(k['batch'], 3 * 6, '3 epochs × ceil(192/32) steps');
     assert.equal(k['epoch'], 3);
     assert.equal(k['grad-norms'], 18);
-    assert.ok(k['dead-units'] >= 1);
+    assert.ok(k['dead-units'] >= 1, `dead-unit readings: ${k['dead-units']}`);
     const fit = events.find(e => e.kind === 'fit-start');
     assert.ok(fit?.kind === 'fit-start');
     assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units, l.initializer]),
@@ -43,19 +44,29 @@ for (const backend of ['cpu', 'wasm'] as const) {
     ], 'the initializer table checked on the model as it trains');
     assert.equal(fit.compileLocation?.line, 17, 'compile call site');
     const stats = events.filter(e => e.kind === 'activation-stats');
-    assert.ok(stats.length >= 1);
+    assert.ok(stats.length >= 1, 'activation statistics were taken');
     const s0 = stats[0];
-    assert.ok(s0.kind === 'activation-stats' && s0.input && s0.input.min! < 0 && s0.layers.length === 3);
+    assert.ok(s0.kind === 'activation-stats');
+    assert.ok(s0.input, 'the input batch is described');
+    assert.ok(s0.input.min! < 0, `input min ${s0.input.min} (the job's data is centred)`);
+    assert.equal(s0.layers.length, 3, 'one entry per layer');
     assert.equal(fit.location?.file, path.join(JOBS, 'tiny.train.ts'));
     assert.equal(fit.location?.line, 19);
     assert.deepEqual(fit.layers.map(l => l.location?.line), [12, 13, 14], 'each layer knows the line that built it');
     const norms = events.filter(e => e.kind === 'grad-norms');
-    for (const n of norms) assert.ok(n.kind === 'grad-norms' && Object.keys(n.layers).length === 3 && Object.values(n.layers).every(v => v! > 0));
+    for (const n of norms) {
+      assert.ok(n.kind === 'grad-norms');
+      assert.equal(Object.keys(n.layers).length, 3, `step ${n.step}: one norm per layer`);
+      for (const [layer, v] of Object.entries(n.layers)) assert.ok(v! > 0, `step ${n.step}: ${layer} norm ${v} > 0`);
+    }
     const log = events.find(e => e.kind === 'log' && e.stream === 'stdout');
-    assert.ok(log?.kind === 'log' && log.text === 'training on 256 samples' && log.stream === 'stdout', 'job output becomes log events');
+    assert.ok(log?.kind === 'log', 'job output becomes log events');
+    assert.equal(log.text, 'training on 256 samples', 'the line the job printed');
     const epochs = events.filter(e => e.kind === 'epoch');
     const last = epochs.at(-1);
-    assert.ok(last?.kind === 'epoch' && last.logs.val_loss! < 0.9 && last.logs.loss! < 1.0, 'it actually learns');
+    assert.ok(last?.kind === 'epoch', 'epochs were logged');
+    assert.ok(last.logs.loss! < 1.0, `it actually learns: final loss ${last.logs.loss}`);
+    assert.ok(last.logs.val_loss! < 0.9, `and generalizes: final val_loss ${last.logs.val_loss}`);
   });
 }
 

@@ -12,7 +12,7 @@ import { ROOT, tempDir } from './helpers';
 import { readSweepSpace, readSweepSpaceFile, SpaceError } from '../../src/sweep/space';
 import { sampleTrials, seededRandom } from '../../src/sweep/sample';
 import { rankTrials, bestMetric, chooseMetric } from '../../src/sweep/rank';
-import { Sweep, launchTrialsWith, concurrencyFor } from '../../src/sweep/runner';
+import { Sweep, launchTrialsWith, concurrencyFor } from '../../src/sweep/sweep';
 import { readSweepRecord, settleInterrupted } from '../../src/sweep/record';
 import { runnerEntry } from '../../src/runner/entry';
 import type { RunHandle } from '../../src/runner/launch';

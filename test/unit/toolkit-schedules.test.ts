@@ -7,10 +7,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import {
-  createSchedules, powerAt, exponentialAt, piecewiseAt, oneCycleAt, oneCyclePlan,
-  setOptimizerMomentum, setOptimizerLearningRate, MOMENTUM_KEY,
-} from '../../src/toolkit/schedules';
+import { createSchedules, powerAt, exponentialAt, piecewiseAt, oneCycleAt, oneCyclePlan } from '../../src/toolkit/schedules';
+import { setOptimizerMomentum, setOptimizerLearningRate, MOMENTUM_KEY } from '../../src/toolkit/optimizerState';
 
 before(async () => { await tf.setBackend('cpu'); });
 

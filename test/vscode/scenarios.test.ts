@@ -257,14 +257,19 @@ suite('Training Lens (API level)', function () {
     }
   });
 
-  test('diagnostics from Training Lens are well-formed', async () => {
-    for (const [uri, diags] of vscode.languages.getDiagnostics()) {
-      for (const d of diags.filter((x) => x.source?.toLowerCase().includes('training lens'))) {
-        const doc = await vscode.workspace.openTextDocument(uri);
-        assert.ok(d.range.end.line < doc.lineCount, `${uri.fsPath}: range inside the document`);
-        assert.ok(d.message.length > 0);
-        assert.ok(typeof d.code === 'string' || typeof d.code === 'object', 'a stable finding code');
-      }
-    }
+  test('lint: the relu layer without He initialization gets init-activation-mismatch on its line', async () => {
+    const uri = jobUri('jobs/lint.ts');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const line = lineOf('jobs/lint.ts', "activation: 'relu'");
+    const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source?.toLowerCase().includes('training lens'));
+    const diag = await waitFor('a Training Lens diagnostic on jobs/lint.ts', () => ours()[0] ?? null, 20_000);
+    const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
+    assert.equal(code, 'init-activation-mismatch', 'the finding code');
+    assert.equal(diag.range.start.line + 1, line, 'on the relu layer\'s line');
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning, 'a warning');
+    assert.match(diag.message, /relu/i, 'the message names the activation');
+    assert.match(diag.message, /He/, 'the message names the initializer the table recommends');
+    assert.equal(ours().length, 1, 'one finding: the softmax output layer is fine');
   });
 });

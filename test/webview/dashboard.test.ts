@@ -19,7 +19,7 @@ const minColoured = (points: number): number => Math.min(MIN_COLOURED_PIXELS, 12
 
 interface Expected { series: Set<string>; points: number; nonFinite: number }
 
-/** What the dashboard should show for one run log, computed independently of webview/store.ts. */
+/** What the dashboard should show for one run log, computed independently of webview/dashboardState.ts. */
 function expectedCharts(events: RunEvent[]): Map<string, Expected> {
   const charts = new Map<string, Expected>();
   const get = (id: string): Expected => {

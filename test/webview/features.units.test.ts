@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SmoothedSeries, smoothValues } from '../../webview/smoothing';
 import { chartCsv, safeFileName } from '../../webview/export';
-import { binRows, heatmapLayout, paintHeatmap, valueRange } from '../../webview/histograms';
-import { DashboardStore, stepMapper, type Point } from '../../webview/store';
+import { binRows, heatmapLayout, paintHeatmap, valueRange } from '../../webview/heatmap';
+import { DashboardStore, stepMapper, type Point } from '../../webview/dashboardState';
 import type { EventBody, RunEvent } from '../../src/protocol';
 
 const close = (a: number[], b: number[], eps = 1e-12): void => {

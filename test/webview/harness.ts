@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { parseEvent, type HostToWebview, type RunEvent } from '../../src/protocol';
-import { makeNonce, renderWebviewHtml } from '../../src/dashboard/html';
+import { makeNonce, renderWebviewHtml } from '../../src/webviewPage/html';
 import { buildWebview, repoRoot } from './build-webview';
 
 export const CHROMIUM = '/usr/bin/chromium';

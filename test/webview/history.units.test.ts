@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseHostMessage, type RunEvent } from '../../src/protocol';
 import { decodeHistory, encodeHistory } from '../../src/protocol/history';
-import { DashboardStore } from '../../webview/store';
+import { DashboardStore } from '../../webview/dashboardState';
 import { fixtureLog } from './harness';
 
 const runId = 'r';

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import * as tf from '@tensorflow/tfjs';
 import type { Browser } from 'playwright-core';
-import type { Tf } from '../../src/runner/tfTypes';
+import type { Tf } from '../../src/tf/types';
 import { computePlayground } from '../../src/playground/compute';
 import { OPTIMIZER_IDS, type PlaygroundRequest, type PlaygroundResult } from '../../src/protocol/playground';
 import { repoRoot, webviewBuildOptions } from './build-webview';

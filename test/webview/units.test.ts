@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventBody, RunEvent, RunInfo } from '../../src/protocol';
-import { dashboardCsp, makeNonce, renderWebviewHtml } from '../../src/dashboard/html';
-import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/store';
+import { dashboardCsp, makeNonce, renderWebviewHtml } from '../../src/webviewPage/html';
+import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/dashboardState';
 import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
 import { formatInt, formatNumber, logTickLabel } from '../../webview/format';
 

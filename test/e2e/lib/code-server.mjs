@@ -71,6 +71,7 @@ export function writeUserSettings(userDataDir, settings) {
 }
 
 function codeServerEnv(configHome) {
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, XDG_CONFIG_HOME: configHome };
   // code-server reads these; make sure nothing from the caller's environment leaks in
   delete env.PASSWORD;
@@ -149,7 +150,7 @@ export async function startCodeServer({ entry, folder, userDataDir, extensionsDi
 
 /** SIGTERM to the group, SIGKILL after 5 s. */
 export function stopProcessGroup(child) {
-  return new Promise((resolve) => {
+  return new Promise(/** @param {(v?: void) => void} resolve */ (resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) {
       // the leader is gone; its group may still hold children
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }

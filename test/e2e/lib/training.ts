@@ -1,6 +1,5 @@
 // Training Lens specifics shared by the e2e scenarios: run folders on disk, starting/stopping runs through the UI.
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before } from 'node:test';
 import type { Browser, Frame } from 'playwright-core';
 import { e2eEnv, launchBrowser, waitUntil, type Workbench } from './workbench.ts';

@@ -1,4 +1,4 @@
-/** The tfjs namespace as the runner uses it (the real one, loaded at run time from the runner's own copy). */
+/** The tfjs types the runner, the probes and the toolkit share: the real tfjs, loaded at run time from the runner's own copy. */
 export type Tf = typeof import('@tensorflow/tfjs');
 export type Tensor = import('@tensorflow/tfjs').Tensor;
 export type LayersModel = import('@tensorflow/tfjs').LayersModel;

@@ -22,7 +22,7 @@ export function playgroundEntry(fromDir: string = __dirname): PlaygroundEntry {
 
 interface Waiting { request: PlaygroundRequest; resolve(o: ComputeOutcome): void; reject(e: Error): void }
 
-export class PlaygroundWorker {
+export class PlaygroundProcess {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private inFlight: (Waiting & { id: number }) | undefined;
@@ -33,7 +33,7 @@ export class PlaygroundWorker {
   constructor(private readonly entry: PlaygroundEntry, private readonly timeoutMs = 60_000) {}
 
   compute(request: PlaygroundRequest): Promise<ComputeOutcome> {
-    if (this.disposed) return Promise.reject(new Error('the playground worker was disposed'));
+    if (this.disposed) return Promise.reject(new Error('the playground process was disposed'));
     return new Promise<ComputeOutcome>((resolve, reject) => {
       this.waiting?.resolve({ kind: 'superseded' });
       this.waiting = { request, resolve, reject };

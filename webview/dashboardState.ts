@@ -397,7 +397,7 @@ export function stepMapper(tl: Timeline, mode: XAxisMode): (step: number) => num
   const xs = tl.step;
   return step => {
     const n = xs.length;
-    if (n === 0) return mode === 'epoch' ? 0 : 0;
+    if (n === 0) return 0;
     if (step <= xs[0]) return ys[0];
     if (step >= xs[n - 1]) return ys[n - 1];
     let lo = 0;
@@ -415,10 +415,4 @@ export function stepMapper(tl: Timeline, mode: XAxisMode): (step: number) => num
 /** What the header shows: a run-end in the log is authoritative, else the host's status. */
 export function displayStatus(run: RunState): DisplayStatus {
   return run.end ? run.end.status : run.info.status;
-}
-
-export function countPoints(series: readonly Series[]): number {
-  let n = 0;
-  for (const s of series) n += s.points.length;
-  return n;
 }
