@@ -93,7 +93,8 @@ function toRunError(e: unknown): RunError {
   const err = e instanceof Error ? e : new Error(String(e));
   const location = userLocation(err.stack, isUser) ?? (err as Error & { fitLocation?: SourceLocation }).fitLocation
     ?? importFailureLocation(err, config!.jobFile);
-  const message = wasmAbortMessage(err, backendName, runTf) ?? `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`;
+  const message = wasmAbortMessage(err, backendName, runTf) ?? `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`
+    .split(path.join(config!.runDir, 'job.bundle.mjs')).join(config!.jobFile); // the runner's bundle is the job to the user
   return { message, stack: err.stack, location };
 }
 
