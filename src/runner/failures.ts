@@ -30,15 +30,18 @@ export function withoutNativeFrames(stderr: string): string {
 
 /** The wasm backend's abort (emscripten `Aborted()`) is almost always its heap failing to grow: say so, with the size. */
 export function wasmAbortMessage(err: Error, backend: string | undefined, tf: Tf | undefined): string | undefined {
-  if (!/\bAborted\(/.test(err.message)) return undefined;
+  const aborted = /\bAborted\(/.test(err.message);
+  // a failed malloc in the backend's C++ also shows as an out-of-bounds access, once the heap is near its limit
+  const outOfBounds = /memory access out of bounds/.test(err.message);
+  if (backend !== 'wasm' || (!aborted && !outOfBounds)) return undefined;
   let heapMb: number | undefined;
   try {
     const wasm = (tf?.findBackend?.('wasm') as unknown as { wasm?: { HEAPU8?: Uint8Array } } | undefined)?.wasm;
     if (wasm?.HEAPU8) heapMb = Math.round(wasm.HEAPU8.length / 2 ** 20);
   } catch { /* backend gone */ }
-  if (backend !== 'wasm' && heapMb === undefined) return undefined;
-  return `Out of memory in the wasm backend (${err.message.split('.')[0]}): WebAssembly memory is limited to 4 GB` +
-    `${heapMb !== undefined ? ` and the backend's heap was ${heapMb} MB when it aborted` : ''}. ` +
+  if (outOfBounds && !(heapMb !== undefined && heapMb >= 1536)) return undefined;
+  return `Out of memory in the wasm backend (${err.message.split('.')[0]}): its memory could not grow any further` +
+    `${heapMb !== undefined ? ` (${heapMb} MB in use; WebAssembly allows 4 GB at most)` : ' (WebAssembly allows 4 GB at most)'}. ` +
     'Use smaller batches or a smaller model, dispose tensors you no longer need (tf.tidy), or the tensorflow backend.';
 }
 

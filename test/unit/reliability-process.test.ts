@@ -11,6 +11,9 @@ import { runJob, tempDir, kinds, ROOT, JOBS } from './helpers';
 import { readRunLog, listRuns } from '../../src/runs/store';
 import { RUNNER_PID_FILE } from '../../src/runner/config';
 import { runnerEntry } from '../../src/runner/entry';
+import { selectBackend } from '../../src/runner/backend';
+import { wasmAbortMessage } from '../../src/runner/failures';
+import { summarizeRun } from '../../src/runs/summary';
 
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
 
@@ -125,4 +128,40 @@ await model.fit(tf.ones([32, 3]), tf.ones([32, 1]), { epochs: 1000, batchSize: 4
   assert.doesNotMatch(end.error!.message, /0x[0-9a-f]{6,}/, 'no native stack frames');
   assert.equal(end.error!.location?.line, 5, 'the fit call of the job');
   assert.equal(readRunLog(handle.logFile).events.at(-1)?.kind, 'run-end');
+});
+
+test('SIGTERM to the CLI while the job blocks: the run is stopped within 2 s, cancelled, exit code 130', async () => {
+  const jobFile = job(`console.log('spinning');\nwhile (true) { /* blocks the runner's thread */ }\n`);
+  const cwd = path.dirname(jobFile);
+  const cli = spawn(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu'], { cwd, stdio: 'ignore' });
+  const exited = new Promise<number | null>(r => cli.on('exit', c => r(c)));
+  const runsDir = path.join(cwd, '.training-lens', 'runs');
+  const runDir = await until('the run folder', () => fs.existsSync(runsDir) ? fs.readdirSync(runsDir).find(d => !d.startsWith('.')) : undefined, 30_000);
+  const logFile = path.join(runsDir, runDir, 'events.ndjson');
+  await until('the job to spin', () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('"spinning"'), 30_000);
+  const childPid = Number(fs.readFileSync(path.join(runsDir, runDir, RUNNER_PID_FILE), 'utf8'));
+  const t0 = Date.now();
+  cli.kill('SIGTERM');
+  assert.equal(await exited, 130, 'exit code of a stopped run');
+  assert.ok(Date.now() - t0 <= 3000, `stopping took ${Date.now() - t0} ms`);
+  assert.equal(alive(childPid), false, 'the runner is gone');
+  const end = readRunLog(logFile).events.at(-1);
+  assert.ok(end?.kind === 'run-end' && end.status === 'cancelled');
+});
+
+test('a fit stopped mid-epoch counts only the epochs it finished', async () => {
+  // long.train.ts: 16 steps per epoch; stopped at step 20, in its second epoch
+  const { events, end } = await runJob('long.train.ts', { backend: 'cpu', onEvent: (e, h) => { if (e.kind === 'batch' && e.step === 20) h.stop(); } });
+  assert.equal(end.status, 'cancelled');
+  assert.equal(events.filter(e => e.kind === 'epoch').length, 1, 'epoch events');
+  assert.equal(summarizeRun(events)?.epochs, 1, 'epochs in the summary');
+});
+
+test('the wasm backend\'s Aborted() is reported as out of memory with its heap size', async () => {
+  const { tf, name } = await selectBackend({ preference: 'wasm' });
+  assert.equal(name, 'wasm');
+  const message = wasmAbortMessage(new Error('Aborted(). Build with -sASSERTIONS for more info.'), 'wasm', tf);
+  assert.match(message ?? '', /^Out of memory in the wasm backend \(Aborted\(\)\): its memory could not grow any further \(\d+ MB in use; WebAssembly allows 4 GB at most\)/);
+  assert.equal(wasmAbortMessage(new Error('RuntimeError: memory access out of bounds'), 'wasm', tf), undefined, 'a small heap: not taken for OOM');
+  assert.equal(wasmAbortMessage(new Error('Aborted()'), 'cpu', undefined), undefined, 'only on wasm');
 });
