@@ -96,14 +96,14 @@ export function launchRun(opts: LaunchOptions): RunHandle {
       // The log cannot be written (disk full): end the run now with that reason rather than train unrecorded; what
       // listeners get stays what the log holds.
       child?.kill('SIGKILL');
-      return finish(writer.failure!.message, true);
+      return finish(writer.failure!.message, true, false);
     }
     for (const l of listeners) l(event);
   };
   const problem = (reason: string) => problemListeners.forEach(l => l(reason));
 
   /** The run-end nobody sent (a crash, a kill, a full disk, a spawn failure), and the run-start if none came. */
-  const synthesize = (message: string | undefined, status: RunEndEvent['status']) => {
+  const synthesize = (message: string | undefined, status: RunEndEvent['status'], located: boolean) => {
     const t = Date.now() - started;
     if (!sawStart) {
       sawStart = true;
@@ -111,17 +111,17 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     }
     endEvent = {
       kind: 'run-end', runId, seq: lastSeq + 1, t, status, steps, durationMs: t,
-      error: message ? { message, location: fitLocation } : undefined,
+      ...(message ? { error: located && fitLocation ? { message, location: fitLocation } : { message } } : {}),
     };
     return endEvent;
   };
 
   let settled = false;
   /** Ends the run once: the log gets its run-end (if the disk lets it), listeners too, `done` resolves. */
-  function finish(message: string | undefined, force = false): void {
+  function finish(message: string | undefined, force = false, located = true): void {
     if (settled) return;
     if (!endEvent || force) {
-      const end = synthesize(message, message ? 'error' : 'cancelled');
+      const end = synthesize(message, message ? 'error' : 'cancelled', located);
       writer.appendFinal(end);
       for (const l of listeners) l(end);
     }
@@ -147,7 +147,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     return handle();
   }
   if (child.pid) fs.writeFileSync(path.join(runDir, RUNNER_PID_FILE), `${child.pid}\n`);
-  const entry = { child, interrupt: () => finish(HOST_EXITED_MESSAGE) };
+  const entry = { child, interrupt: () => finish(HOST_EXITED_MESSAGE, false, false) };
   live.add(entry);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

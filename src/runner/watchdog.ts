@@ -64,7 +64,11 @@ function hostGone() {
 }
 
 parentPort.on('message', m => { if (m === 'host-gone') hostGone(); });
-setInterval(() => { if (process.ppid !== ppid) hostGone(); }, pollMs);
+// re-parented (POSIX), or the parent pid is no longer a live process (Windows keeps the old ppid)
+function parentAlive() {
+  try { process.kill(ppid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+setInterval(() => { if (process.ppid !== ppid || !parentAlive()) hostGone(); }, pollMs);
 `;
 
 export function startWatchdog(opts: { logFile: string; runId: string; started: number; pollMs?: number }): Watchdog {

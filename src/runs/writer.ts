@@ -1,7 +1,8 @@
 /**
  * The run log's writer (host side): one whole JSON line per event, appended synchronously. A write that fails
  * (disk full, I/O error, quota) never leaves a torn line: the file is cut back to the last whole line, the writer
- * stops, and the failure is kept for the host to end the run with.
+ * stops, and the failure is kept for the host to end the run with. A few kilobytes are held in reserve beside
+ * the log while it is written, so that a full disk still has room for the run-end saying so.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,9 @@ export class RunLogWriteError extends Error {
   }
 }
 
+/** what the final run-end needs on a full disk (a block or two) */
+const RESERVE_BYTES = 8192;
+
 export class SafeRunLogWriter {
   private fd: number | undefined;
   /** size of the file up to the last whole line written */
@@ -21,10 +25,14 @@ export class SafeRunLogWriter {
   /** set once a write failed; nothing more is written */
   failure: RunLogWriteError | undefined;
 
+  private readonly reserve: string;
+
   constructor(readonly file: string, private readonly io: Pick<typeof fs, 'writeSync'> = fs) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.fd = fs.openSync(file, 'a');
     this.size = fs.fstatSync(this.fd).size;
+    this.reserve = `${file}.reserve`;
+    try { fs.writeFileSync(this.reserve, Buffer.alloc(RESERVE_BYTES)); } catch { fs.rmSync(this.reserve, { force: true }); }
   }
 
   /** Appends the event as one line; false when the log can no longer be written (see `failure`). */
@@ -51,6 +59,7 @@ export class SafeRunLogWriter {
   appendFinal(event: RunEvent): boolean {
     if (this.fd === undefined) return false;
     const failure = this.failure;
+    if (failure) fs.rmSync(this.reserve, { force: true }); // room for this last line
     this.failure = undefined;
     const ok = this.append(event);
     this.failure = failure ?? this.failure;
@@ -58,6 +67,7 @@ export class SafeRunLogWriter {
   }
 
   close(): void {
+    fs.rmSync(this.reserve, { force: true });
     if (this.fd === undefined) return;
     try { fs.closeSync(this.fd); } catch { /* already closed */ }
     this.fd = undefined;
