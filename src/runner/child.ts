@@ -64,6 +64,13 @@ function send(event: RunEvent): void {
 }
 
 function emit(body: EventBody): void {
+  if (body.kind === 'run-end') {
+    // findings the end brings out go before it: nothing may follow a run-end
+    const probe = { ...body, runId: config!.runId, seq, t: Date.now() - started } as RunEvent;
+    for (const finding of diagnosis.observe(probe)) emit({ kind: 'finding', finding });
+    send({ ...body, runId: config!.runId, seq: seq++, t: Date.now() - started } as RunEvent);
+    return;
+  }
   const event = { ...body, runId: config!.runId, seq: seq++, t: Date.now() - started } as RunEvent;
   send(event);
   Atomics.store(watchdog.counters, NEXT_SEQ, seq);

@@ -169,18 +169,30 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     if (event.kind === 'batch') steps = event.step + 1;
     if (event.kind === 'run-end') endEvent = event;
     deliver(event);
+    if (endEvent) settle(); // after the child's exit: nothing follows a run-end
   }));
 
   let killTimer: NodeJS.Timeout | undefined;
   // 'close', not 'exit': the events the child wrote before it exited are still in the pipe.
-  child.on('close', (code, signal) => {
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const settle = () => {
+    if (settled || !exited) return;
     if (killTimer) clearTimeout(killTimer);
     if (endEvent) return finish(undefined);
     // The child died without saying how: a kill (Stop), a crash, an out-of-memory abort.
     if (stopRequested && !fatal) return finish(undefined);
+    const { code, signal } = exited;
     const tail = withoutNativeFrames(stderrTail).trim().split('\n').slice(-5).join('\n');
     finish(fatal ?? `The training process exited unexpectedly (${signal ? 'signal ' + signal : 'exit code ' + code})${tail ? ': ' + tail : ''}`);
+  };
+  // The events the child wrote before it exited are still in the pipe: settle at its run-end, or when the pipes
+  // close ('close'), or shortly after the exit if a process the job started holds them open.
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    if (endEvent) settle();
+    else setTimeout(settle, 1000);
   });
+  child.on('close', () => settle());
   child.on('error', err => {
     if (child.pid === undefined) finish(`The training process could not be started: ${err.message}`); // spawn failed
     else problem(`runner process error: ${err.message}`);

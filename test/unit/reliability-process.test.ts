@@ -166,3 +166,20 @@ test('the wasm backend\'s Aborted() is reported as out of memory with its heap s
   assert.equal(wasmAbortMessage(new Error('RuntimeError: memory access out of bounds'), 'wasm', tf), undefined, 'a small heap: not taken for OOM');
   assert.equal(wasmAbortMessage(new Error('Aborted()'), 'cpu', undefined), undefined, 'only on wasm');
 });
+
+test('a runner that dies while a process it started holds its pipes still ends promptly', async () => {
+  const jobFile = job(`import { spawn } from 'node:child_process';
+const sleeper = spawn('sleep', ['30'], { stdio: 'inherit' });
+console.log('sleeper ' + sleeper.pid);
+process.kill(process.pid, 'SIGKILL');
+`);
+  const t0 = Date.now();
+  const { end, events } = await runJob(jobFile, { backend: 'cpu' });
+  const took = Date.now() - t0;
+  const sleeper = events.find(e => e.kind === 'log' && e.text.startsWith('sleeper '));
+  if (sleeper?.kind === 'log') try { process.kill(Number(sleeper.text.split(' ')[1]), 'SIGKILL'); } catch { /* gone */ }
+  assert.ok(sleeper, 'the output before the kill arrived');
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /exited unexpectedly \(signal SIGKILL\)/);
+  assert.ok(took < 15_000, `the run ended ${took} ms after it started, not when the sleeper exits (30 s)`);
+});
