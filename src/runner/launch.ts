@@ -107,7 +107,8 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     const t = Date.now() - started;
     if (!sawStart) {
       sawStart = true;
-      deliver({ kind: 'run-start', runId, seq: ++lastSeq, t, jobFile, backend: 'none', backendNotes: [], startedAt: new Date(started).toISOString(), argv: {} });
+      const start: RunEvent = { kind: 'run-start', runId, seq: ++lastSeq, t, jobFile, backend: 'none', backendNotes: [], startedAt: new Date(started).toISOString(), argv: {} };
+      if (writer.appendFinal(start)) for (const l of listeners) l(start);
     }
     endEvent = {
       kind: 'run-end', runId, seq: lastSeq + 1, t, status, steps, durationMs: t,
@@ -133,6 +134,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   }
 
   let child: ChildProcess;
+  const entry = { child: undefined as ChildProcess | undefined, interrupt: () => finish(HOST_EXITED_MESSAGE, false, false) };
   try {
     child = fork(opts.runnerEntry, [], {
       cwd: path.dirname(jobFile),
@@ -147,7 +149,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     return handle();
   }
   if (child.pid) fs.writeFileSync(path.join(runDir, RUNNER_PID_FILE), `${child.pid}\n`);
-  const entry = { child, interrupt: () => finish(HOST_EXITED_MESSAGE, false, false) };
+  entry.child = child;
   live.add(entry);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
@@ -217,13 +219,13 @@ export function launchRun(opts: LaunchOptions): RunHandle {
 }
 
 /** Runs of this process that have not ended. */
-const live = new Set<{ child: ChildProcess; interrupt(): void }>();
+const live = new Set<{ child?: ChildProcess; interrupt(): void }>();
 
 // A host that exits (the CLI after an error, an extension host shutting down) ends its runs: the child is killed
 // and the log gets its run-end, synchronously, since nothing asynchronous runs after 'exit'.
 process.on('exit', () => {
   for (const run of [...live]) {
-    run.child.kill('SIGKILL');
+    run.child?.kill('SIGKILL');
     run.interrupt();
   }
 });

@@ -183,3 +183,11 @@ process.kill(process.pid, 'SIGKILL');
   assert.match(end.error!.message, /exited unexpectedly \(signal SIGKILL\)/);
   assert.ok(took < 15_000, `the run ended ${took} ms after it started, not when the sleeper exits (30 s)`);
 });
+
+test('a runner that cannot be started (spawn E2BIG) ends its run with the reason, and the run is listed', async () => {
+  const runsDir = tempDir();
+  const { end } = await runJob('tiny.train.ts', { backend: 'cpu', runsDir, env: { HUGE: 'x'.repeat(200_000) } });
+  assert.equal(end.status, 'error');
+  assert.match(end.error!.message, /^The training process could not be started: spawn E2BIG/);
+  assert.deepEqual(listRuns(runsDir).map(r => [r.status, r.error?.message]), [['error', end.error!.message]]);
+});
