@@ -43,7 +43,13 @@ function parseArgs(argv: string[], valued: string[]): Parsed {
   return { positional, flags };
 }
 
-function write(line: string): void { process.stdout.write(line + '\n'); }
+/** The reader of our output may go away (`training-lens train … | head`): stop printing, keep training. */
+const closed = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => { closed.add(stream); });
+function print(stream: NodeJS.WriteStream, text: string): void {
+  if (!closed.has(stream) && !stream.destroyed) stream.write(text);
+}
+function write(line: string): void { print(process.stdout, line + '\n'); }
 
 /** Text lines shared by live runs and replays. */
 class Reporter {
@@ -73,7 +79,7 @@ class Reporter {
       case 'log':
         this.clearBar();
         if (e.stream === 'runner') write(`[training-lens] ${e.text}`);
-        else (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.text + '\n'); // the job's own output
+        else print(e.stream === 'stderr' ? process.stderr : process.stdout, e.text + '\n'); // the job's own output
         break;
       case 'run-end':
         this.clearBar();
@@ -87,12 +93,12 @@ class Reporter {
     const frac = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     const filled = Math.round(frac * width);
     const loss = p.loss == null ? 'NaN' : formatMetric(p.loss);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatClock(p.etaMs) : ''}  `);
+    print(process.stderr, `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatClock(p.etaMs) : ''}  `);
     this.bar = true;
   }
 
   private clearBar(): void {
-    if (this.bar) process.stderr.write('\r\x1b[2K');
+    if (this.bar) print(process.stderr, '\r\x1b[2K');
     this.bar = false;
   }
 }
@@ -111,6 +117,7 @@ async function train(argv: string[]): Promise<number> {
   const job = positional[0];
   if (!job) throw new UsageError('train needs a job file');
   if (!fs.existsSync(job)) throw new UsageError(`no such job file: ${job}`);
+  if (fs.statSync(job).isDirectory()) throw new UsageError(`${job} is a directory; train takes one job file`);
   const epochsFlag = flags.get('epochs');
   const epochs = epochsFlag === undefined ? undefined : Number(epochsFlag);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) throw new UsageError('--epochs must be a positive whole number');
@@ -119,19 +126,27 @@ async function train(argv: string[]): Promise<number> {
   const runsDir = path.resolve(String(flags.get('runs-dir') ?? runsDirOf(process.cwd())));
   const reportFlag = flags.get('report');
   const report = reportFlag ? path.resolve(String(reportFlag)) : undefined;
+  if (report) checkWritable(report); // before training, not after it
+
 
   const run = launchRun({ jobFile: job, runsDir, backend, epochs, ...runnerEntry(__dirname), env: nativeRunEnv() });
   const reporter = new Reporter(true);
   const events: RunEvent[] = [];
   run.onEvent(e => { events.push(e); reporter.event(e); });
-  run.onProblem(r => process.stderr.write(`warning: ${r}\n`));
-  const onSignal = () => { process.stderr.write('\nStopping…\n'); run.stop(); };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  run.onProblem(r => print(process.stderr, `warning: ${r}\n`));
+  // Ctrl-C, kill, a closed terminal: stop the run (its log ends with run-end); a host killed outright is covered by
+  // the runner's own watchdog.
+  const onSignal = () => { print(process.stderr, '\nStopping…\n'); run.stop(); };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
   const end = await run.done;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  const summary = summarizeRun(events)!;
+  for (const s of signals) process.off(s, onSignal);
+  const summary = summarizeRun(events);
+  if (!summary) {
+    write(`error: ${end.error?.message ?? 'the run ended before it started'}`);
+    write(`run log: ${run.logFile}`);
+    return end.status === 'cancelled' ? 130 : 1;
+  }
   printSummary(summary);
   if (report) {
     fs.mkdirSync(report, { recursive: true });
@@ -146,6 +161,18 @@ async function train(argv: string[]): Promise<number> {
   return end.status === 'ok' ? 0 : end.status === 'cancelled' ? 130 : 1;
 }
 
+/** `--report <dir>`: created and writable now, so a long training is not lost to a typo. */
+function checkWritable(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.training-lens-write-check-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (e) {
+    throw new UsageError(`--report ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 function reportCommand(argv: string[]): number {
   const { positional, flags } = parseArgs(argv, []);
   const target = positional[0];
@@ -157,12 +184,12 @@ function reportCommand(argv: string[]): number {
     log = readRunLog(file);
   } catch (e) {
     // a link, FIFO, device, folder or oversized file in place of the log: a message, not a stack
-    process.stderr.write(`training-lens report: ${(e as Error).message}\n`);
+    print(process.stderr, `training-lens report: ${(e as Error).message}\n`);
     return 1;
   }
-  for (const p of log.problems) process.stderr.write(`${file}:${p.line}: skipped: ${p.reason}\n`);
+  for (const p of log.problems) print(process.stderr, `${file}:${p.line}: skipped: ${p.reason}\n`);
   const summary = summarizeRun(log.events, log.problems.length);
-  if (!summary) { process.stderr.write(`${file}: no run-start event; not a Training Lens run log\n`); return 1; }
+  if (!summary) { print(process.stderr, `${file}: no run-start event; not a Training Lens run log\n`); return 1; }
   if (flags.has('json')) { write(JSON.stringify(summary, null, 2)); return 0; }
   const reporter = new Reporter(false);
   log.events.forEach(e => reporter.event(e));
@@ -172,7 +199,7 @@ function reportCommand(argv: string[]): number {
 
 /** Guideline findings of model files, parse-only (src/analysis/lintFiles.ts); exit 1 on any error finding. */
 function lint(argv: string[]): number {
-  return lintCommand(argv, { out: write, err: line => process.stderr.write(line + '\n') });
+  return lintCommand(argv, { out: write, err: line => print(process.stderr, line + '\n') });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -184,14 +211,14 @@ export async function main(argv: string[]): Promise<number> {
       case 'lint': return lint(rest);
       case 'sweep': {
         const { positional, flags } = parseArgs(rest, SWEEP_FLAGS);
-        return await sweepCommand(positional, flags, { out: write, err: l => process.stderr.write(l + '\n') }, { ...runnerEntry(__dirname), env: nativeRunEnv() });
+        return await sweepCommand(positional, flags, { out: write, err: l => print(process.stderr, l + '\n') }, { ...runnerEntry(__dirname), env: nativeRunEnv() });
       }
-      case 'setup-native': return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, { out: write, err: l => process.stderr.write(l + '\n') });
+      case 'setup-native': return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, { out: write, err: l => print(process.stderr, l + '\n') });
       case undefined: case '-h': case '--help': case 'help': write(USAGE); return command ? 0 : 2;
       default: throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError) { process.stderr.write(`training-lens: ${e.message}\n${USAGE}`); return 2; }
+    if (e instanceof UsageError) { print(process.stderr, `training-lens: ${e.message}\n${USAGE}`); return 2; }
     throw e;
   }
 }

@@ -121,7 +121,10 @@ export async function selectBackend(opts: BackendOptions): Promise<BackendChoice
   if (pref === 'auto' || pref === 'node') {
     const node = await tryNode(opts, notes);
     if (node) return node;
-    if (pref === 'node') throw new Error(`The native backend (tfjs-node) is not available: ${notes.join('; ')}`);
+    if (pref === 'node') {
+      throw new Error(`--backend node: the native backend (tfjs-node) is not available: ${notes.join('; ')}. ` +
+        'Use the backend auto, wasm or cpu, or install it (README: Getting tfjs-node; or Set Up Native Backend).');
+    }
   }
   const tf = ownTf();
   if (pref === 'auto' || pref === 'wasm') {

@@ -1,21 +1,30 @@
 /**
  * Child-process entry of one run: pick the backend, instrument tfjs, bundle and import the job, stream events to
- * the host over IPC, end with exactly one run-end. Never runs inside the extension host.
+ * the host (synchronous writes to the events pipe: nothing queued is lost at exit, a slow host slows the job down
+ * instead), end with exactly one run-end and exit right there. Never runs inside the extension host.
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { EventBody, RunEvent, RunError, SourceLocation } from '../protocol';
-import { RUN_CONFIG_ENV, HPARAMS_ENV, type RunConfig, type HostCommand } from './config';
+import { RUN_CONFIG_ENV, HPARAMS_ENV, EVENTS_FD, type RunConfig, type HostCommand } from './config';
 import { selectBackend } from './backend';
 import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY, TOOLKIT_GLOBAL_KEY } from './bundle';
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
 import { userLocation, isUserFrame } from './stack';
 import { tfForJob } from './callSites';
+import type { Tf } from '../tf/types';
 import { DiagnosisEngine } from '../detectors/engine';
 import { createToolkit } from '../toolkit';
+import { startWatchdog, NEXT_SEQ, STEPS, ENDED } from './watchdog';
+import { wasmAbortMessage, importFailureLocation } from './failures';
+import { EVENTS_FILE } from '../runs/store';
 
-const config = JSON.parse(process.env[RUN_CONFIG_ENV] ?? 'null') as RunConfig | null;
+function readConfig(): RunConfig | null {
+  const file = process.env[RUN_CONFIG_ENV];
+  try { return file ? JSON.parse(fs.readFileSync(file, 'utf8')) as RunConfig : null; } catch { return null; }
+}
+const config = readConfig();
 if (!config || !process.send) {
   console.error('training-lens runner: started without a run configuration (it is launched by the extension or CLI)');
   process.exit(2);
@@ -27,12 +36,45 @@ const started = Date.now();
 let seq = 0;
 let ended = false;
 let instrumentation: Instrumentation | undefined;
+let backendName: string | undefined;
+let runTf: Tf | undefined;
+const realExit = process.exit.bind(process);
+const watchdog = startWatchdog({ logFile: path.join(config.runDir, EVENTS_FILE), runId: config.runId, started });
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 const diagnosis = new DiagnosisEngine(config.diagnosis);
 
+/** The host is gone (events pipe closed, IPC disconnected): the watchdog ends the log and kills this process. */
+function hostGone(): never {
+  watchdog.hostGone();
+  Atomics.wait(pause, 0, 0, 3000);
+  return realExit(1);
+}
+
+function send(event: RunEvent): void {
+  const line = Buffer.from(JSON.stringify(event) + '\n', 'utf8');
+  for (let off = 0; off < line.length;) {
+    try {
+      off += fs.writeSync(EVENTS_FD, line, off, line.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') hostGone();
+      Atomics.wait(pause, 0, 0, 2); // a non-blocking pipe is full: wait for the host to read
+    }
+  }
+}
+
 function emit(body: EventBody): void {
+  if (body.kind === 'run-end') {
+    // findings the end brings out go before it: nothing may follow a run-end
+    const probe = { ...body, runId: config!.runId, seq, t: Date.now() - started } as RunEvent;
+    for (const finding of diagnosis.observe(probe)) emit({ kind: 'finding', finding });
+    send({ ...body, runId: config!.runId, seq: seq++, t: Date.now() - started } as RunEvent);
+    return;
+  }
   const event = { ...body, runId: config!.runId, seq: seq++, t: Date.now() - started } as RunEvent;
-  process.send!({ type: 'event', event });
+  send(event);
+  Atomics.store(watchdog.counters, NEXT_SEQ, seq);
+  Atomics.store(watchdog.counters, STEPS, instrumentation?.steps ?? 0);
   // Findings are part of the run log, so the CLI, the extension and a replay all see the same ones.
   for (const finding of diagnosis.observe(event)) emit({ kind: 'finding', finding });
 }
@@ -56,27 +98,28 @@ function toRunError(e: unknown): RunError {
   if (e instanceof JobBuildError) return { message: e.message, location: e.location };
   if (e instanceof NonFiniteLossError) return { message: e.message, stack: e.stack, location: e.location };
   const err = e instanceof Error ? e : new Error(String(e));
-  const location = userLocation(err.stack, isUser) ?? (err as Error & { fitLocation?: SourceLocation }).fitLocation;
-  return { message: `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`, stack: err.stack, location };
+  const location = userLocation(err.stack, isUser) ?? (err as Error & { fitLocation?: SourceLocation }).fitLocation
+    ?? importFailureLocation(err, config!.jobFile);
+  const message = wasmAbortMessage(err, backendName, runTf) ?? `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`
+    .split(path.join(config!.runDir, 'job.bundle.mjs')).join(config!.jobFile); // the runner's bundle is the job to the user
+  return { message, stack: err.stack, location };
 }
 
-const realExit = process.exit.bind(process);
-
-function end(status: 'ok' | 'error' | 'cancelled', error?: RunError): void {
-  if (ended) return;
-  ended = true;
-  emit({ kind: 'run-end', status, error, steps: instrumentation?.steps ?? 0, durationMs: Date.now() - started });
-  // Exit once IPC has flushed everything (a disconnect after the last send waits for the queue).
-  process.send!({ type: 'flush' }, () => process.disconnect());
-  setTimeout(() => realExit(status === 'ok' ? 0 : 1), 2000).unref();
+/** Writes the one run-end and exits there: every event was written synchronously before it, nothing is pending. */
+function end(status: 'ok' | 'error' | 'cancelled', error?: RunError, exitCode = status === 'ok' ? 0 : 1): never {
+  if (!ended) {
+    ended = true;
+    emit({ kind: 'run-end', status, error, steps: instrumentation?.steps ?? 0, durationMs: Date.now() - started });
+    Atomics.store(watchdog.counters, ENDED, 1);
+  }
+  return realExit(exitCode);
 }
 
-// A job may end with process.exit(): finish the run properly instead of losing the events still queued.
+// process.exit() in a job ends the job right there (nothing after it runs), with a run-end saying so.
 process.exit = ((code?: number | string | null) => {
-  const n = Number(code ?? process.exitCode ?? 0);
-  if (n === 0) end(instrumentation?.stopping ? 'cancelled' : 'ok');
-  else end('error', { message: `The job called process.exit(${n})`, location: userLocation(new Error().stack, isUser) });
-  return undefined as never;
+  const n = Number(code ?? process.exitCode ?? 0) || 0;
+  if (n === 0) return end(instrumentation?.stopping ? 'cancelled' : 'ok', undefined, 0);
+  return end('error', { message: `The job called process.exit(${n})`, location: userLocation(new Error().stack, isUser) }, n);
 }) as typeof process.exit;
 
 function fail(e: unknown): void {
@@ -92,17 +135,27 @@ process.on('message', (msg: HostCommand) => {
     if (!instrumentation) end('cancelled');
   }
 });
-process.on('disconnect', () => { if (!ended) process.exit(1); }); // host went away
+process.on('disconnect', () => { if (!ended) hostGone(); });
 
 async function main(cfg: RunConfig): Promise<void> {
-  const backend = await selectBackend({ preference: cfg.backend, resolveFrom: path.dirname(cfg.jobFile), wasmDir: cfg.wasmDir });
-  const tf = backend.tf;
-  emit({
-    kind: 'run-start', jobFile: cfg.jobFile, backend: backend.name, backendNotes: backend.notes,
+  const runStart = (backend: string, notes: string[]) => emit({
+    kind: 'run-start', jobFile: cfg.jobFile, backend, backendNotes: notes,
     startedAt: new Date(started).toISOString(), argv: cfg.epochs ? { epochs: cfg.epochs } : {},
     variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
     hparams: cfg.hparams, sweep: cfg.sweep,
   });
+  let backend: Awaited<ReturnType<typeof selectBackend>>;
+  try {
+    backend = await selectBackend({ preference: cfg.backend, resolveFrom: path.dirname(cfg.jobFile), wasmDir: cfg.wasmDir });
+  } catch (e) {
+    // The run is still a run (listed, replayable): it started, on no backend, and says why it could not train.
+    runStart('none', []);
+    return end('error', { message: (e as Error).message });
+  }
+  const tf = backend.tf;
+  backendName = backend.name;
+  runTf = tf;
+  runStart(backend.name, backend.notes);
   // what hparams() returns is exactly what run-start records: a variable inherited from the user's shell is dropped
   if (cfg.hparams) process.env[HPARAMS_ENV] = JSON.stringify(cfg.hparams);
   else delete process.env[HPARAMS_ENV];
@@ -122,8 +175,7 @@ async function main(cfg: RunConfig): Promise<void> {
   (globalThis as Record<string, unknown>)[TOOLKIT_GLOBAL_KEY] = toolkit;
   await import(pathToFileURL(bundleFile).href);
   await instrumentation.idle(); // a job may start fit without awaiting it
-  if (instrumentation.stopping) end('cancelled');
-  else end('ok');
+  end(instrumentation.stopping ? 'cancelled' : 'ok');
 }
 
 main(config).catch(fail);

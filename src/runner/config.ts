@@ -1,10 +1,22 @@
-/** What the host passes to a run's child process (env TRAINING_LENS_RUN, JSON), and the child->host IPC shape. */
+/**
+ * What the host passes to a run's child process, and how they talk. The configuration travels in a file in the run
+ * folder (env TRAINING_LENS_RUN names it): a patched job source can be far bigger than an environment variable may
+ * be (E2BIG past 128 kB). Events go child -> host as NDJSON on their own pipe (fd EVENTS_FD), written
+ * synchronously: a full pipe blocks the job instead of dropping output, and whatever was written before the child
+ * exits is delivered. Host -> child commands (stop) go over IPC.
+ */
 import type { BackendPreference } from './backend';
 import type { ProbeSettings } from './instrument';
 import type { RunEvent } from '../protocol';
 import type { DiagnosisSettings } from '../detectors/settings';
 
 export const RUN_CONFIG_ENV = 'TRAINING_LENS_RUN';
+/** the run configuration's file in the run folder */
+export const RUN_CONFIG_FILE = 'run-config.json';
+/** the runner's pid, while it runs (a log without run-end whose runner is gone was interrupted) */
+export const RUNNER_PID_FILE = 'runner.pid';
+/** the child's file descriptor for events (stdio index in the host's fork) */
+export const EVENTS_FD = 4;
 
 export interface RunConfig {
   runId: string;
@@ -41,5 +53,5 @@ export interface RunVariant {
 
 /** host -> child */
 export type HostCommand = { type: 'stop' };
-/** child -> host: one event per message */
-export type ChildMessage = { type: 'event'; event: RunEvent };
+/** child -> host: one event per line on EVENTS_FD */
+export type ChildMessage = RunEvent;

@@ -132,6 +132,7 @@ export class Instrumentation {
     let nonFinite: { step: number; epoch: number; batch: number; value: string } | undefined;
     let stepsThisFit = 0;
     let epoch = 0;
+    let batchesThisEpoch = 0;
     let fitStarted = false;
 
     const stepsPerEpoch = method === 'fit' ? stepsOf(args[0], config) : (config.batchesPerEpoch ?? null);
@@ -151,6 +152,7 @@ export class Instrumentation {
         if (!fitStarted) emitFitStart();
         const step = this.steps++;
         stepsThisFit++;
+        batchesThisEpoch++;
         const loss = logs?.loss ?? NaN;
         const metrics: Record<string, number | null> = {};
         for (const [k, v] of Object.entries(logs ?? {})) if (k !== 'loss' && k !== 'batch' && k !== 'size') metrics[k] = finite(v);
@@ -203,10 +205,13 @@ export class Instrumentation {
         if (this.stopRequested) model.stopTraining = true;
       },
       onEpochEnd: async (ep: number, logs?: Record<string, number>) => {
+        // a fit stopped mid-epoch (Stop, a non-finite loss) still calls onEpochEnd: that epoch did not happen
+        const cut = stepsPerEpoch != null ? batchesThisEpoch < stepsPerEpoch : this.stopRequested || !!nonFinite;
+        if (model.stopTraining && cut) return;
         this.opts.emit({ kind: 'epoch', epoch: ep, step: Math.max(0, this.steps - 1), logs: mapValues(logs ?? {}, finite) });
         epoch = ep + 1;
       },
-      onEpochBegin: async (ep: number) => { epoch = ep; },
+      onEpochBegin: async (ep: number) => { epoch = ep; batchesThisEpoch = 0; },
     };
     // tfjs takes either plain callback objects or BaseCallback instances, never a mix: wrap the plain ones (ours too)
     // so a job's real callbacks (tf.callbacks.earlyStopping, the toolkit's schedules) keep working.

@@ -1,14 +1,20 @@
 /**
  * Host side of a run (used by the extension and the CLI alike): forks the runner child, validates every event it
  * sends, appends it to the run log, and guarantees the log ends with exactly one run-end even when the child is
- * killed, crashes, or sends garbage.
+ * killed, crashes, runs out of memory, sends garbage, or the disk fills up. A host that exits takes its runs with
+ * it (the child's own watchdog covers a host that is killed outright).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { validateEvent, type RunEvent, type RunEndEvent } from '../protocol';
-import { RunLogWriter, EVENTS_FILE, newRunId } from '../runs/store';
-import { RUN_CONFIG_ENV, type RunConfig, type RunVariant } from './config';
+import type { Readable } from 'node:stream';
+import { validateEvent, type RunEvent, type RunEndEvent, type SourceLocation } from '../protocol';
+import { EVENTS_FILE, newRunId } from '../runs/store';
+import { SafeRunLogWriter } from '../runs/writer';
+import { RUN_CONFIG_ENV, RUN_CONFIG_FILE, RUNNER_PID_FILE, EVENTS_FD, type RunConfig, type RunVariant } from './config';
+import { HOST_EXITED_MESSAGE } from './watchdog';
+import { fatalErrorMessage, withoutNativeFrames } from './failures';
+import { splitLines } from './lines';
 import type { BackendPreference } from './backend';
 import { DEFAULT_PROBES, type ProbeSettings } from './instrument';
 import type { DiagnosisSettings } from '../detectors/settings';
@@ -32,6 +38,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** how long a stop may take before the child is killed */
   stopGraceMs?: number;
+  /** the log's file writes (tests inject a failing one) */
+  logIo?: ConstructorParameters<typeof SafeRunLogWriter>[1];
 }
 
 export interface RunHandle {
@@ -56,7 +64,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const ignore = path.join(opts.runsDir, '.gitignore');
   if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Training Lens run logs\n*\n');
   const logFile = path.join(runDir, EVENTS_FILE);
-  const writer = new RunLogWriter(logFile);
+  const writer = new SafeRunLogWriter(logFile, opts.logIo);
   const config: RunConfig = {
     runId, jobFile, runDir, backend: opts.backend ?? 'auto', epochs: opts.epochs,
     probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis, variant: opts.variant,
@@ -66,78 +74,158 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   for (const [file, text] of Object.entries(opts.variant?.files ?? {})) {
     fs.writeFileSync(path.join(runDir, `patched-${path.basename(file)}`), text);
   }
+  const configFile = path.join(runDir, RUN_CONFIG_FILE);
+  fs.writeFileSync(configFile, JSON.stringify(config));
   const listeners: Array<(e: RunEvent) => void> = [];
   const problemListeners: Array<(r: string) => void> = [];
   const started = Date.now();
   let lastSeq = -1;
   let steps = 0;
+  let sawStart = false;
+  let fitLocation: SourceLocation | undefined;
   let endEvent: RunEndEvent | undefined;
   let stopRequested = false;
   let stderrTail = '';
+  let fatal: string | undefined;
   let resolveDone!: (e: RunEndEvent) => void;
   const done = new Promise<RunEndEvent>(r => { resolveDone = r; });
 
   const deliver = (event: RunEvent) => {
-    writer.append(event);
+    if (settled) return;
+    if (!writer.append(event)) {
+      // The log cannot be written (disk full): end the run now with that reason rather than train unrecorded; what
+      // listeners get stays what the log holds.
+      child?.kill('SIGKILL');
+      return finish(writer.failure!.message, true, false);
+    }
     for (const l of listeners) l(event);
   };
   const problem = (reason: string) => problemListeners.forEach(l => l(reason));
 
-  const child: ChildProcess = fork(opts.runnerEntry, [], {
-    cwd: path.dirname(jobFile),
-    env: { ...process.env, ...opts.env, [RUN_CONFIG_ENV]: JSON.stringify(config), ELECTRON_RUN_AS_NODE: '1' },
-    execArgv: ['--enable-source-maps', ...(opts.execArgv ?? [])],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    serialization: 'json',
-  });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => { stderrTail = (stderrTail + chunk).slice(-4000); });
+  /** The run-end nobody sent (a crash, a kill, a full disk, a spawn failure), and the run-start if none came. */
+  const synthesize = (message: string | undefined, status: RunEndEvent['status'], located: boolean) => {
+    const t = Date.now() - started;
+    if (!sawStart) {
+      sawStart = true;
+      const start: RunEvent = { kind: 'run-start', runId, seq: ++lastSeq, t, jobFile, backend: 'none', backendNotes: [], startedAt: new Date(started).toISOString(), argv: {} };
+      if (writer.appendFinal(start)) for (const l of listeners) l(start);
+    }
+    endEvent = {
+      kind: 'run-end', runId, seq: lastSeq + 1, t, status, steps, durationMs: t,
+      ...(message ? { error: located && fitLocation ? { message, location: fitLocation } : { message } } : {}),
+    };
+    return endEvent;
+  };
 
-  child.on('message', (msg: unknown) => {
-    const m = msg as { type?: string; event?: unknown };
-    if (m?.type === 'flush') return;
-    if (m?.type !== 'event') return problem(`unexpected message from runner: ${JSON.stringify(msg).slice(0, 200)}`);
-    const r = validateEvent(m.event);
+  let settled = false;
+  /** Ends the run once: the log gets its run-end (if the disk lets it), listeners too, `done` resolves. */
+  function finish(message: string | undefined, force = false, located = true): void {
+    if (settled) return;
+    if (!endEvent || force) {
+      const end = synthesize(message, message ? 'error' : 'cancelled', located);
+      writer.appendFinal(end);
+      for (const l of listeners) l(end);
+    }
+    settled = true;
+    live.delete(entry);
+    writer.close();
+    fs.rmSync(path.join(runDir, RUNNER_PID_FILE), { force: true });
+    resolveDone(endEvent!);
+  }
+
+  let child: ChildProcess;
+  const entry = { child: undefined as ChildProcess | undefined, interrupt: () => finish(HOST_EXITED_MESSAGE, false, false) };
+  try {
+    child = fork(opts.runnerEntry, [], {
+      cwd: path.dirname(jobFile),
+      env: { ...process.env, ...opts.env, [RUN_CONFIG_ENV]: configFile, ELECTRON_RUN_AS_NODE: '1' },
+      execArgv: ['--enable-source-maps', ...(opts.execArgv ?? [])],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'],
+      serialization: 'json',
+    });
+  } catch (e) {
+    child = undefined as unknown as ChildProcess;
+    queueMicrotask(() => finish(`The training process could not be started: ${(e as Error).message}`));
+    return handle();
+  }
+  if (child.pid) fs.writeFileSync(path.join(runDir, RUNNER_PID_FILE), `${child.pid}\n`);
+  entry.child = child;
+  live.add(entry);
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-64_000);
+    fatal ??= fatalErrorMessage(stderrTail);
+  });
+
+  const events = child.stdio[EVENTS_FD] as Readable;
+  events.on('data', splitLines(line => {
+    let raw: unknown;
+    try { raw = JSON.parse(line); } catch { return problem(`unreadable line from runner: ${line.slice(0, 200)}`); }
+    const r = validateEvent(raw);
     if (!r.ok) return problem(`invalid event from runner: ${r.reason}`);
     const event = r.value;
     if (event.runId !== runId || endEvent) return problem(`event out of place: ${event.kind} #${event.seq}`);
     lastSeq = event.seq;
+    if (event.kind === 'run-start') sawStart = true;
+    if (event.kind === 'fit-start') fitLocation = event.location;
     if (event.kind === 'batch') steps = event.step + 1;
     if (event.kind === 'run-end') endEvent = event;
     deliver(event);
-  });
+    if (endEvent) settle(); // after the child's exit: nothing follows a run-end
+  }));
 
   let killTimer: NodeJS.Timeout | undefined;
-  child.on('exit', (code, signal) => {
+  // 'close', not 'exit': the events the child wrote before it exited are still in the pipe.
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const settle = () => {
+    if (settled || !exited) return;
     if (killTimer) clearTimeout(killTimer);
-    if (!endEvent) {
-      // The child died without saying how: a kill (Stop), a crash, an out-of-memory abort.
-      const status = stopRequested ? 'cancelled' : 'error';
-      const tail = stderrTail.trim().split('\n').slice(-5).join('\n');
-      endEvent = {
-        kind: 'run-end', runId, seq: lastSeq + 1, t: Date.now() - started, status, steps, durationMs: Date.now() - started,
-        error: status === 'error'
-          ? { message: `The training process exited unexpectedly (${signal ? 'signal ' + signal : 'exit code ' + code})${tail ? ': ' + tail : ''}` }
-          : undefined,
-      };
-      deliver(endEvent);
-    }
-    writer.close();
-    resolveDone(endEvent);
-  });
-  child.on('error', err => problem(`runner process error: ${err.message}`));
-
-  return {
-    runId, runDir, logFile, jobFile,
-    onEvent: l => { listeners.push(l); },
-    onProblem: l => { problemListeners.push(l); },
-    stop: () => {
-      if (endEvent || stopRequested) return;
-      stopRequested = true;
-      if (child.connected) child.send({ type: 'stop' });
-      // A step can take long (big batch on cpu): do not wait more than the grace period.
-      killTimer = setTimeout(() => child.kill('SIGKILL'), opts.stopGraceMs ?? 1500);
-    },
-    done,
+    if (endEvent) return finish(undefined);
+    // The child died without saying how: a kill (Stop), a crash, an out-of-memory abort.
+    if (stopRequested && !fatal) return finish(undefined);
+    const { code, signal } = exited;
+    const tail = withoutNativeFrames(stderrTail).trim().split('\n').slice(-5).join('\n');
+    finish(fatal ?? `The training process exited unexpectedly (${signal ? 'signal ' + signal : 'exit code ' + code})${tail ? ': ' + tail : ''}`);
   };
+  // The events the child wrote before it exited are still in the pipe: settle at its run-end, or when the pipes
+  // close ('close'), or shortly after the exit if a process the job started holds them open.
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    if (endEvent) settle();
+    else setTimeout(settle, 1000);
+  });
+  child.on('close', () => settle());
+  child.on('error', err => {
+    if (child.pid === undefined) finish(`The training process could not be started: ${err.message}`); // spawn failed
+    else problem(`runner process error: ${err.message}`);
+  });
+
+  function handle(): RunHandle {
+    return {
+      runId, runDir, logFile, jobFile,
+      onEvent: l => { listeners.push(l); },
+      onProblem: l => { problemListeners.push(l); },
+      stop: () => {
+        if (endEvent || stopRequested || !child) return;
+        stopRequested = true;
+        if (child.connected) child.send({ type: 'stop' });
+        // A step can take long (big batch on cpu): do not wait more than the grace period.
+        killTimer = setTimeout(() => child.kill('SIGKILL'), opts.stopGraceMs ?? 1500);
+      },
+      done,
+    };
+  }
+  return handle();
 }
+
+/** Runs of this process that have not ended. */
+const live = new Set<{ child?: ChildProcess; interrupt(): void }>();
+
+// A host that exits (the CLI after an error, an extension host shutting down) ends its runs: the child is killed
+// and the log gets its run-end, synchronously, since nothing asynchronous runs after 'exit'.
+process.on('exit', () => {
+  for (const run of [...live]) {
+    run.child?.kill('SIGKILL');
+    run.interrupt();
+  }
+});
