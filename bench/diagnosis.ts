@@ -1,6 +1,6 @@
 /**
  * `npm run bench:diagnosis [-- --only a,b --jobs 2 --backend wasm --verbose --strict --keep --record]`: how well the runtime diagnosis
- * finds known problems. Every job in test/fixtures/diagnosis (expected.json says which problem each has, or that it is
+ * finds known problems. Every job in bench/diagnosis/jobs (expected.json says which problem each has, or that it is
  * healthy) is trained through the CLI exactly as a user would (`training-lens train <job> --report <dir>`); the
  * reported findings.json is compared with the manifest and each symptom is measured in the run's events.ndjson.
  *
@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { Finding } from '../src/protocol';
 import { readRunLog } from '../src/runs/store';
 import { DiagnosisEngine } from '../src/detectors/engine';
-import { loadManifest, score, measure, vitals, detectionEpoch, FIXTURES, type FixtureSpec, type Score } from '../test/fixtures/diagnosis/lib/manifest';
+import { loadManifest, score, measure, vitals, detectionEpoch, JOBS, DIAGNOSIS_DIR, type FixtureSpec, type Score } from './diagnosis/lib/manifest';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
@@ -63,7 +63,7 @@ function train(job: string, report: string, backend: string): Promise<{ code: nu
 
 async function runFixture(spec: FixtureSpec, tmp: string, backend: string): Promise<Result> {
   const report = path.join(tmp, spec.job.replace(/\.train\.ts$/, ''));
-  const { code, output, ms } = await train(path.join(FIXTURES, spec.job), report, backend);
+  const { code, output, ms } = await train(path.join(JOBS, spec.job), report, backend);
   const findingsFile = path.join(report, 'findings.json');
   if (!fs.existsSync(findingsFile)) throw new Error(`${spec.job}: no findings.json (exit ${code})\n${output}`);
   const findings = JSON.parse(fs.readFileSync(findingsFile, 'utf8')) as Finding[];
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   if (early.length) console.log(`early         ${early.length} finding(s) raised before the measured onset: ${early.map(x => `${x.r.spec.job.replace(/\.train\.ts$/, '')} ${x.e.code} (${x.l})`).join(', ')}`);
   if (flag('record')) {
     // write the measured onsets back into the manifest (codes, layers and lines stay as they are)
-    fs.writeFileSync(path.join(FIXTURES, 'expected.json'), JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(path.join(DIAGNOSIS_DIR, 'expected.json'), JSON.stringify(manifest, null, 2) + '\n');
     console.log('recorded the measured onsets in expected.json');
   }
   if (flag('json')) fs.writeFileSync(path.join(tmp, 'figures.json'), JSON.stringify(figures, null, 2));
