@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { blobs } from '../lib/data';
 
-// Problem: the ReLU layer's biases were initialized to -4 (meant as a "sparsity" trick) while the inputs are
+// Problem: the ReLU layer's biases were initialized to -6 (meant as a "sparsity" trick) while the inputs are
 // standardized. Every pre-activation is negative for every sample, so every unit outputs 0 from the first step on
 // and, receiving no gradient, never comes back (DeepDiagnosis' dead nodes).
 const { xs, ys } = blobs({ n: 480, dims: 8, classes: 3, spread: 1, noise: 1, seed: 1230 });
@@ -13,7 +13,7 @@ model.add(tf.layers.dense({
   units: 32,
   activation: 'relu',
   kernelInitializer: tf.initializers.heNormal({ seed: 3 }),
-  biasInitializer: tf.initializers.constant({ value: -4 }),
+  biasInitializer: tf.initializers.constant({ value: -6 }),
 }));
 model.add(tf.layers.dense({ name: 'readout', units: 3, activation: 'softmax' }));
 model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

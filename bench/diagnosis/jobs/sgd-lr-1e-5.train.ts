@@ -11,4 +11,4 @@ model.add(tf.layers.dense({ inputShape: [20], units: 40, activation: 'elu', kern
 model.add(tf.layers.dense({ units: 40, activation: 'elu', kernelInitializer: 'heNormal' }));
 model.add(tf.layers.dense({ units: 5, activation: 'softmax' }));
 model.compile({ optimizer: tf.train.sgd(lr), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-await model.fit(xs, ys, { epochs: 14, batchSize: 30, validationSplit: 0.2 });
+await model.fit(xs, ys, { epochs: 14, batchSize: 96, validationSplit: 0.2 });

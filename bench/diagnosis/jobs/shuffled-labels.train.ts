@@ -9,7 +9,7 @@ const perm = permutation(base.labels.length, 77);
 const ys = oneHot(perm.map(i => base.labels[i]), 4);
 
 const model = tf.sequential();
-model.add(tf.layers.dense({ name: 'small', inputShape: [8], units: 6, activation: 'relu', kernelInitializer: 'heNormal' }));
+model.add(tf.layers.dense({ name: 'small', inputShape: [8], units: 4, activation: 'relu', kernelInitializer: 'heNormal' }));
 model.add(tf.layers.dense({ name: 'cls', units: 4, activation: 'softmax' }));
-model.compile({ optimizer: tf.train.adam(0.003), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-await model.fit(base.xs, ys, { epochs: 15, batchSize: 50, validationSplit: 0.2 });
+model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+await model.fit(base.xs, ys, { epochs: 20, batchSize: 100, validationSplit: 0.2 });

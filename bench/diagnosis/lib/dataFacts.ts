@@ -27,6 +27,8 @@ export interface DataFacts {
   inputMax: number;
   labels: LabelKind;
   labelRange: [number, number];
+  /** variance of the (first column of the) validation targets, else the training targets: a regression's baseline MSE */
+  labelVariance: number;
   /** per class: training and validation counts (classification only) */
   trainCounts?: number[];
   valCounts?: number[];
@@ -72,6 +74,11 @@ function lossMismatch(loss: string, output: Captured['output'], kind: LabelKind,
   return undefined;
 }
 
+function variance(xs: number[]): number {
+  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length);
+}
+
 export function dataFacts(c: Captured): DataFacts {
   const all = [c.train, ...(c.val ? [c.val] : [])];
   let nx = 0, ny = 0, inputMax = 0;
@@ -88,7 +95,7 @@ export function dataFacts(c: Captured): DataFacts {
   const labelRange: [number, number] = [Math.min(...finiteLabels), Math.max(...finiteLabels)];
   const facts: DataFacts = {
     method: c.method, loss: c.loss, output: c.output, nTrain: trainY.length, nVal: valY.length,
-    nonFinite: { x: nx, y: ny }, inputMax, labels: kind, labelRange, leaked: 0,
+    nonFinite: { x: nx, y: ny }, inputMax, labels: kind, labelRange, labelVariance: variance((valY.length ? valY : trainY).map(r => r[0]).filter(Number.isFinite)), leaked: 0,
     lossMismatch: lossMismatch(c.loss, c.output, kind, labelRange, trainY[0]?.length ?? 0),
   };
   if (kind !== 'continuous') {
