@@ -194,9 +194,13 @@ async function main(): Promise<void> {
     tune: figures(results.filter(r => r.half === 'tune')),
     test: figures(results.filter(r => r.half === 'test')),
     all: figures(results),
+    // the original 23 were tuned on whatever their half: the jobs written after tuning, on their own
+    untuned: figures(results.filter(r => !r.spec.tunedOn)),
+    testUntuned: figures(results.filter(r => r.half === 'test' && !r.spec.tunedOn)),
   };
   console.log(`\n${results.length} jobs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  for (const h of ['tune', 'test', 'all'] as const) if (byHalf[h].jobs) printFigures(h, byHalf[h]);
+  const labels = { tune: 'tune', test: 'test', all: 'all', untuned: 'not tuned on (new jobs, both halves)', testUntuned: 'test, not tuned on' } as const;
+  for (const h of ['tune', 'test', 'all', 'untuned', 'testUntuned'] as const) if (byHalf[h].jobs) printFigures(labels[h], byHalf[h]);
   const early = results.flatMap(r => r.latencies.map((l, i) => ({ r, l, e: r.score.matches[i].expected }))).filter(x => x.l !== undefined && x.l < 0);
   if (early.length) console.log(`\nearly: ${early.length} finding(s) raised before the measured onset: ${early.map(x => `${name(x.r.spec.job)} ${x.e.code} (${x.l})`).join(', ')}`);
   const matrix = confusion(results);
@@ -209,7 +213,7 @@ async function main(): Promise<void> {
   if (flag('json')) {
     const file = arg('json') ?? path.join(tmp, 'figures.json');
     const perJob = results.map(r => ({
-      job: r.spec.job, half: r.half, healthy: r.spec.healthy, status: r.status, seconds: r.ms / 1000,
+      job: r.spec.job, half: r.half, tunedOn: !!r.spec.tunedOn, healthy: r.spec.healthy, status: r.status, seconds: r.ms / 1000,
       expected: r.spec.expected.length, found: r.score.matches.filter(m => m.found).length,
       localized: r.score.matches.filter(m => m.localized).length, falsePositives: r.score.falsePositives.map(where),
       info: r.info.map(where), trainsWell: r.healthy?.ok,
@@ -219,6 +223,8 @@ async function main(): Promise<void> {
       tune: { ...byHalf.tune, confusion: confusionObject(confusion(results.filter(r => r.half === 'tune'))) },
       test: { ...byHalf.test, confusion: confusionObject(confusion(results.filter(r => r.half === 'test'))) },
       all: { ...byHalf.all, confusion: confusionObject(matrix) },
+      untuned: byHalf.untuned,
+      testUntuned: byHalf.testUntuned,
       jobs: perJob,
     };
     fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
