@@ -7,6 +7,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { prepareArtefactDir } from '../runs/ignore';
+import { META_FILE } from '../runs/layout';
+import { serializeMeta } from '../runs/meta';
 import type { Readable } from 'node:stream';
 import { validateEvent, type RunEvent, type RunEndEvent, type SourceLocation } from '../protocol';
 import { EVENTS_FILE, newRunId } from '../runs/store';
@@ -59,10 +63,11 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const jobFile = path.resolve(opts.jobFile);
   const runId = newRunId(jobFile);
   const runDir = path.join(opts.runsDir, runId);
+  // Runs are local artefacts: kept out of the user's git (only in a folder Training Lens made itself)
+  prepareArtefactDir(opts.runsDir);
   fs.mkdirSync(runDir, { recursive: true });
-  // Runs are local artefacts: keep them out of the user's git without touching their .gitignore.
-  const ignore = path.join(opts.runsDir, '.gitignore');
-  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Training Lens run logs\n*\n');
+  // who writes the log: a run without run-end whose writer is gone is listed as interrupted at once
+  fs.writeFileSync(path.join(runDir, META_FILE), serializeMeta({ pid: process.pid, host: os.hostname() })!);
   const logFile = path.join(runDir, EVENTS_FILE);
   const writer = new SafeRunLogWriter(logFile, opts.logIo);
   const config: RunConfig = {

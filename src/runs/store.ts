@@ -107,18 +107,3 @@ export function summarizeEvents(runId: string, dir: string, events: RunEvent[], 
 export function listRuns(runsDir: string): RunRecord[] {
   return listRunsSync(runsDir);
 }
-
-/** Append-only writer; one JSON line per event. */
-export class RunLogWriter {
-  private readonly fd: number;
-  constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'a');
-  }
-  append(event: RunEvent): void {
-    fs.writeSync(this.fd, JSON.stringify(event) + '\n');
-  }
-  close(): void {
-    try { fs.closeSync(this.fd); } catch { /* already closed */ }
-  }
-}

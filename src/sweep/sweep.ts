@@ -14,6 +14,7 @@ import { readSweepSpaceFile, type SweepSpace } from './space';
 import { sampleTrials, randomSeed } from './sample';
 import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
+import { prepareArtefactDir } from '../runs/ignore';
 
 /** What one trial is launched with. */
 export interface TrialLaunch {
@@ -99,9 +100,7 @@ export class Sweep {
 
   /** Starts the first trials; call once. */
   start(): this {
-    fs.mkdirSync(this.opts.sweepsDir, { recursive: true });
-    const ignore = path.join(this.opts.sweepsDir, '.gitignore');
-    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Training Lens sweep records\n*\n');
+    prepareArtefactDir(this.opts.sweepsDir, 'Training Lens sweep records');
     this.changed();
     for (let i = 0; i < this.record.concurrency; i++) this.launchNext();
     return this;
