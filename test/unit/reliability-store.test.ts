@@ -273,7 +273,7 @@ test('a .gitignore of `*` goes only into a folder Training Lens created or owns,
   assert.equal(fs.readFileSync(path.join(project, 'train.ts'), 'utf8'), '', 'and its target is not written');
 });
 
-test('a job that sends prototype-named event kinds over IPC gets them rejected; the run still ends with run-end', async () => {
+test('a job that sends prototype-named event kinds on the event pipe gets them rejected; the run still ends with run-end', async () => {
   const { runJob } = await import('./helpers');
   const { end, problems, handle } = await runJob('proto-kinds.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'ok', `the run ends normally: ${end.error?.message}`);
