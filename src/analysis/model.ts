@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import { Scopes, Resolver, unwrap, type ObjectInfo } from './values';
 import { readImports, tfRef, type TfImports } from './tfjs';
+import { multiplicity } from './loops';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
@@ -65,7 +66,10 @@ export interface LayerSketch {
 /** One slot of a model: a layer (or unknown), present once, maybe (in a loop/branch), or n times (Array.from). */
 export interface ModelEntry {
   layer?: LayerSketch;
+  /** exactly this many copies (a loop with known bounds multiplies), or 'maybe' */
   count: 1 | 'maybe' | number;
+  /** with 'maybe': copies certain when every loop of unknown length runs once (a lower bound); else 0 */
+  atLeast?: number;
   /** what to insert next to: the array element or the `model.add(...)` statement */
   node: ts.Node;
   via: 'array' | 'add' | 'apply';
@@ -181,6 +185,7 @@ class Sketcher {
   private readonly passedAsArgument: ts.Identifier[] = [];
   private readonly pendingCompiles: CompileSketch[] = [];
   private readonly modelByCreation = new Map<ts.Node, ModelSketch>();
+  private readonly helperResults: { decl: ts.Node; call: ts.CallExpression }[] = [];
 
   constructor(private readonly sf: ts.SourceFile, private readonly imports: TfImports, private readonly out: FileSketch) {
     this.resolver = new Resolver(new Scopes(sf));
@@ -215,8 +220,26 @@ class Sketcher {
     const v = unwrap(value);
     const p = this.producerOf(v);
     if (p.kind !== 'unknown' || this.bindings.has(decl)) this.bindings.set(decl, p);
-    const model = this.modelByCreation.get(isAwaitExpression(v) ? unwrap(v.expression) : v);
+    const created = isAwaitExpression(v) ? unwrap(v.expression) : v;
+    const model = this.modelByCreation.get(created);
     if (model && isVariableDeclaration(decl)) { model.decl = decl; model.bindingText = decl.name.getText(this.sf); }
+    // `const model = makeModel()`: resolved once every model of the file is known (the helper may come later)
+    else if (!model && isCallExpression(created) && isIdentifier(created.expression)) this.helperResults.push({ decl, call: created });
+  }
+
+  /** Models by the variable that holds them: their own, and variables given the result of a helper returning one. */
+  private modelMaps(): { byDecl: Map<ts.Node, ModelSketch>; byText: Map<string, ModelSketch> } {
+    const byDecl = new Map<ts.Node, ModelSketch>();
+    const byText = new Map<string, ModelSketch>();
+    for (const m of this.models()) {
+      if (m.decl) byDecl.set(m.decl, m);
+      else if (m.bindingText) byText.set(m.bindingText, m);
+    }
+    for (const { decl, call } of this.helperResults) {
+      const model = this.modelByCreation.get(this.resolver.resolve(call));
+      if (model && !byDecl.has(decl)) byDecl.set(decl, model);
+    }
+    return { byDecl, byText };
   }
 
   private bindModel(model: ModelSketch, target: ts.Expression): void {
@@ -387,7 +410,13 @@ class Sketcher {
     }
     for (const n of consumers.values()) if (n > 1) chain = false;
     const applies = [...seen].filter((p): p is Extract<Producer, { kind: 'apply' }> => p.kind === 'apply').sort((a, b) => a.seq - b.seq);
-    model.entries = applies.map(p => ({ layer: p.layer, count: 1, node: p.call, via: 'apply' }));
+    const home = scopeOf(call);
+    model.entries = applies.map(p => {
+      // an apply in a loop of the model's own function is that many layers deep (outside it: once, as before)
+      const m = multiplicity(p.call, home, this.resolver);
+      return m.count === 'maybe' && m.atLeast === 0 ? { layer: p.layer, count: 1, node: p.call, via: 'apply' }
+        : { layer: p.layer, count: m.count, atLeast: m.atLeast, node: p.call, via: 'apply' };
+    });
     if (applies.some(a => a.layer?.kind === 'merge')) chain = false;
     model.complete = complete;
     model.chain = chain;
@@ -419,19 +448,15 @@ class Sketcher {
   }
 
   private finishSequentials(): void {
-    const byDecl = new Map<ts.Node, ModelSketch>();
-    const byText = new Map<string, ModelSketch>();
-    for (const m of this.models()) {
-      if (m.decl) byDecl.set(m.decl, m);
-      else if (m.bindingText) byText.set(m.bindingText, m);
-    }
+    const { byDecl, byText } = this.modelMaps();
     for (const add of this.adds) {
       const model = this.modelOf(add.receiver, byDecl, byText);
       if (!model || model.style !== 'sequential') continue;
       const layer = this.layerOf(add.arg);
       if (!layer) model.complete = false;
       const statement = isExpressionStatement(add.call.parent) ? add.call.parent : add.call;
-      model.entries.push({ layer, count: this.isCertain(add.call, model) ? 1 : 'maybe', node: statement, via: 'add' });
+      const m = multiplicity(add.call, scopeOf(model.creation), this.resolver);
+      model.entries.push({ layer, count: m.count, atLeast: m.atLeast, node: statement, via: 'add' });
     }
     // a model handed to other code may get layers we do not see (console.log is harmless)
     for (const id of this.passedAsArgument) {
@@ -452,22 +477,6 @@ class Sketcher {
     }
     if (isPropertyAccessExpression(r)) return byText.get(r.getText(this.sf));
     return undefined;
-  }
-
-  /**
-   * `model.add(...)` runs exactly once when it sits in the block that created the model (`const m = tf.sequential()`
-   * or `this.model = tf.sequential()`), with no loop, branch or callback in between.
-   */
-  private isCertain(call: ts.Node, model: ModelSketch): boolean {
-    const home = scopeOf(model.creation);
-    for (let n: ts.Node | undefined = call.parent; n; n = n.parent) {
-      if (n === home) return true;
-      if (isIterationStatement(n, false) || isIfStatement(n) || isConditionalExpression(n) || isSwitchStatement(n)
-        || isTryStatement(n) || isFunctionLike(n) || isCatchClause(n)) return false;
-      if (isBinaryExpression(n) && (n.operatorToken.kind === SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === SyntaxKind.BarBarToken
-        || n.operatorToken.kind === SyntaxKind.QuestionQuestionToken)) return false;
-    }
-    return false;
   }
 
   // ---- compile ----
@@ -554,12 +563,7 @@ class Sketcher {
   }
 
   private finishCompiles(): void {
-    const byDecl = new Map<ts.Node, ModelSketch>();
-    const byText = new Map<string, ModelSketch>();
-    for (const m of this.models()) {
-      if (m.decl) byDecl.set(m.decl, m);
-      else if (m.bindingText) byText.set(m.bindingText, m);
-    }
+    const { byDecl, byText } = this.modelMaps();
     for (const c of this.pendingCompiles) {
       const model = this.modelOf(c.receiver, byDecl, byText);
       if (!model) continue;

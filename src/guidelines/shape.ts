@@ -28,7 +28,7 @@ export interface ModelShape {
 }
 
 const isHiddenFamily = (l: LayerSketch | undefined) => !!l && l.kind === 'weight' && l.family !== 'embedding';
-const countOf = (e: ModelEntry) => e.count === 'maybe' ? 0 : e.count;
+const countOf = (e: ModelEntry) => e.count === 'maybe' ? e.atLeast ?? 0 : e.count;
 
 export function shapeOf(model: ModelSketch): ModelShape {
   const entries = model.entries;
@@ -103,6 +103,7 @@ export function placesOf(shapes: readonly ModelShape[]): Map<LayerSketch, Place>
 export function isHidden(shape: ModelShape, index: number): boolean {
   const entries = shape.model.entries;
   if (!isHiddenFamily(entries[index]?.layer)) return false;
+  if (countOf(entries[index]) >= 2) return true; // a loop's copies follow one another
   for (let j = index + 1; j < entries.length; j++) if (isHiddenFamily(entries[j].layer) && countOf(entries[j]) >= 1) return true;
   return false;
 }
