@@ -12,10 +12,10 @@ import { multiplicity } from './loops';
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
   SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isBlock,
-  isCallExpression, isCatchClause, isConditionalExpression, isExpressionStatement, isFunctionLike,
-  isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isModuleBlock,
-  isPropertyAccessExpression, isSourceFile, isSpreadElement, isStringLiteralLike, isSwitchStatement,
-  isTryStatement, isVariableDeclaration,
+  isCallExpression, isExpressionStatement, isFunctionLike,
+  isIdentifier, isImportDeclaration, isModuleBlock,
+  isPropertyAccessExpression, isSourceFile, isSpreadElement, isStringLiteralLike,
+  isVariableDeclaration,
 } = ts;
 import {
   layerInfo, canonicalActivation, canonicalInitializer, canonicalLoss, canonicalOptimizer,
