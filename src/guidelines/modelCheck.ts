@@ -79,21 +79,21 @@ export function checkFitModel(e: Pick<FitStartEvent, 'layers' | 'optimizer' | 'l
   if (opt) verdicts.push(opt);
 
   const compileSite = e.compileLocation ?? e.location;
-  const out: Finding[] = [];
-  const seen = new Set<string>();
+  // one finding per code and line: the copies a loop made (or layers with no call site of their own) share it
+  const byLine = new Map<string, { v: Verdict<RealLayer>; where: SourceLocation; labels: string[] }>();
   for (const v of verdicts) {
-    const override = settings.rules[v.code];
-    if (!FIT_START_CODES.has(v.code) || override === 'off') continue;
+    if (!FIT_START_CODES.has(v.code) || settings.rules[v.code] === 'off') continue;
     const where: SourceLocation | undefined = 'layer' in v.at ? v.at.layer.summary.location ?? compileSite : compileSite;
     if (!where) continue; // every finding says where: without a call site there is nothing to point at
-    const key = `${v.code}|${v.label ?? ''}|${where.file}:${where.line}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      code: v.code, severity: override ?? v.severity ?? DEFAULT_SEVERITY[v.code], source: 'static', message: v.message,
-      layer: v.label, file: where.file, range: { start: where },
-      evidence: { ...v.evidence, checked: 'model at fit start' }, rule: v.rule,
-    });
+    const key = `${v.code}|${where.file}:${where.line}`;
+    const same = byLine.get(key);
+    if (!same) byLine.set(key, { v, where, labels: v.label ? [v.label] : [] });
+    else if (v.label && !same.labels.includes(v.label)) same.labels.push(v.label);
   }
-  return out;
+  return [...byLine.values()].map(({ v, where, labels }) => ({
+    code: v.code, severity: settings.rules[v.code] as Finding['severity'] | undefined ?? v.severity ?? DEFAULT_SEVERITY[v.code], source: 'static' as const,
+    message: v.message, layer: v.label, file: where.file, range: { start: where },
+    evidence: { ...v.evidence, ...(labels.length > 1 ? { layers: labels.join(', '), copies: labels.length } : {}), checked: 'model at fit start' },
+    rule: v.rule,
+  }));
 }
