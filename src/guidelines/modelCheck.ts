@@ -66,7 +66,7 @@ export function checkFitModel(e: Pick<FitStartEvent, 'layers' | 'optimizer' | 'l
   };
   const shape = shapeOf(model);
   const places = placesOf([shape]);
-  const judge: JudgeOptions<RealLayer> = { settings, label: l => l.summary.name };
+  const judge: JudgeOptions<RealLayer> = { settings, label: l => l.summary.name, layerNamespace: () => 'tf.layers' };
   const verdicts: Verdict<RealLayer>[] = [];
   for (const layer of layers) {
     const place = places.get(layer)!;
