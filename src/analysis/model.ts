@@ -8,142 +8,22 @@ import ts from 'typescript';
 import { Scopes, Resolver, unwrap, type ObjectInfo } from './values';
 import { readImports, tfRef, type TfImports } from './tfjs';
 import { multiplicity } from './loops';
+import { readOptimizer, readLoss, readMetrics } from './compile';
+import { ABSENT, type Known, type InitializerRef, type LayerSketch, type ModelSketch, type CompileSketch, type FileSketch } from './sketch';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
   SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isBlock,
   isCallExpression, isExpressionStatement, isFunctionLike,
   isIdentifier, isImportDeclaration, isModuleBlock,
-  isPropertyAccessExpression, isSourceFile, isSpreadElement, isStringLiteralLike,
+  isPropertyAccessExpression, isSourceFile, isSpreadElement,
   isVariableDeclaration,
 } = ts;
-import {
-  layerInfo, canonicalActivation, canonicalInitializer, canonicalLoss, canonicalOptimizer,
-  type LayerKind, type WeightFamily,
-} from './catalog';
+import { layerInfo, canonicalActivation, canonicalInitializer } from './catalog';
 
-export type Known<T> =
-  | { state: 'known'; value: T; node: ts.Node }
-  | { state: 'absent' }
-  | { state: 'unknown'; node?: ts.Node };
+export type { Known, InitializerRef, LayerSketch, ModelEntry, ModelSketch, OptimizerRef, LossRef, CompileSketch, HoverTarget, FileSketch } from './sketch';
+export { hoverTargetsOf } from './hoverTargets';
 
-const ABSENT = { state: 'absent' } as const;
-
-export interface InitializerRef {
-  /** canonical tfjs name, e.g. 'heNormal' */
-  name: string;
-  form: 'string' | 'factory';
-  /** the factory's name (`heNormal` in `tf.initializers.heNormal({ seed })`), to rename it in place */
-  nameNode?: ts.Node;
-  /** varianceScaling's config, when known: it is He, LeCun or Glorot depending on scale and mode */
-  scale?: number;
-  mode?: string;
-}
-
-export interface LayerSketch {
-  /** position among all layer calls of the file */
-  id: number;
-  factory: string;
-  kind: LayerKind;
-  family?: WeightFamily;
-  call: ts.CallExpression;
-  /** the factory's name identifier (`dense` in `tf.layers.dense`) */
-  nameNode: ts.Node;
-  /** the config argument when it resolves to an object literal */
-  config?: ObjectInfo;
-  name: Known<string>;
-  /** own activation: config `activation` for weight/activation layers, implied for reLU/leakyReLU/...; absent = default */
-  activation: Known<string>;
-  /** tfjs's default activation when `activation` is absent */
-  defaultActivation?: string;
-  /** kernelInitializer; absent = tfjs default (glorotUniform); only for layers the G1 table applies to */
-  initializer?: Known<InitializerRef>;
-  units: Known<number>;
-  rate: Known<number>;
-  useBias: Known<boolean>;
-}
-
-/** One slot of a model: a layer (or unknown), present once, maybe (in a loop/branch), or n times (Array.from). */
-export interface ModelEntry {
-  layer?: LayerSketch;
-  /** exactly this many copies (a loop with known bounds multiplies), or 'maybe' */
-  count: 1 | 'maybe' | number;
-  /** with 'maybe': copies certain when every loop of unknown length runs once (a lower bound); else 0 */
-  atLeast?: number;
-  /** what to insert next to: the array element or the `model.add(...)` statement */
-  node: ts.Node;
-  via: 'array' | 'add' | 'apply';
-}
-
-export interface ModelSketch {
-  style: 'sequential' | 'functional';
-  creation: ts.CallExpression;
-  /** `sequential` / `model` name identifier */
-  nameNode: ts.Node;
-  /** the variable (declaration node) or property text the model is stored in */
-  decl?: ts.Node;
-  bindingText?: string;
-  entries: ModelEntry[];
-  /** false when layers may be missing: unknown spreads, the model handed to other code, unresolved graph inputs */
-  complete: boolean;
-  /** functional models: the graph is one chain (one input per layer, no merges, one output) */
-  chain: boolean;
-  /** the in-place `layers: [...]` array, when there is one */
-  layersArray?: ts.ArrayLiteralExpression;
-  compile?: CompileSketch;
-}
-
-export interface OptimizerRef {
-  /** canonical: sgd, momentum, adagrad, adadelta, rmsprop, adam, adamax, or what the code says */
-  name: string;
-  form: 'string' | 'factory';
-  /** the optimizer value (string literal or `tf.train.x(...)` call) */
-  node: ts.Node;
-  nameNode: ts.Node;
-  lr: Known<number>;
-  momentum?: Known<number>;
-  nesterov?: Known<boolean>;
-  /** the whole `optimizer` value is written in the compile call (so a fix may replace it) */
-  inline: boolean;
-}
-
-export interface LossRef {
-  name: string;
-  form: 'string' | 'function';
-  /** the string literal, or the function's name (`softmaxCrossEntropy` in `tf.losses.softmaxCrossEntropy`) */
-  nameNode: ts.Node;
-}
-
-export interface CompileSketch {
-  call: ts.CallExpression;
-  receiver: ts.Expression;
-  optimizer: Known<OptimizerRef>;
-  loss: Known<LossRef>;
-  /** metric names, when every entry is a string literal (or a const holding one) */
-  metrics: Known<string[]>;
-  model?: ModelSketch;
-}
-
-export interface HoverTarget {
-  start: number;
-  end: number;
-  kind: 'activation' | 'initializer' | 'optimizer' | 'loss';
-  name: string;
-  /** for optimizers: the learning rate and momentum values known at this spot */
-  optimizer?: OptimizerRef;
-}
-
-export interface FileSketch {
-  sourceFile: ts.SourceFile;
-  fileName: string;
-  importsTfjs: boolean;
-  imports: TfImports;
-  layers: LayerSketch[];
-  models: ModelSketch[];
-  compiles: CompileSketch[];
-  /** the quote character the file's imports use, for inserted string literals */
-  quote: "'" | '"';
-}
 
 type Producer =
   | { kind: 'input' }
@@ -489,78 +369,14 @@ class Sketcher {
     const metrics = cfg.props.get('metrics');
     const c: CompileSketch = {
       call, receiver,
-      optimizer: opt === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : opt === 'unknown' ? { state: 'unknown', node: call } : this.optimizer(opt.value, opt.inline),
-      loss: loss === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : loss === 'unknown' ? { state: 'unknown', node: call } : this.loss(loss.value),
-      metrics: metrics === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : metrics === 'unknown' ? { state: 'unknown', node: call } : this.metrics(metrics.value),
+      optimizer: opt === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : opt === 'unknown' ? { state: 'unknown', node: call } : readOptimizer(this.resolver, this.imports, opt.value, opt.inline),
+      loss: loss === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : loss === 'unknown' ? { state: 'unknown', node: call } : readLoss(this.resolver, this.imports, loss.value),
+      metrics: metrics === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : metrics === 'unknown' ? { state: 'unknown', node: call } : readMetrics(this.resolver, metrics.value),
     };
     this.pendingCompiles.push(c);
     this.out.compiles.push(c);
   }
 
-  private optimizer(value: ts.Expression, inline: boolean): Known<OptimizerRef> {
-    const v = this.resolver.evaluate(value);
-    const original = unwrap(value);
-    if (v.known && typeof v.value === 'string') {
-      const name = canonicalOptimizer(v.value);
-      const ref: OptimizerRef = { name, form: 'string', node: original, nameNode: original, lr: ABSENT, inline: inline && isStringLiteralLike(original) };
-      return { state: 'known', value: ref, node: original };
-    }
-    const e = this.resolver.resolve(value);
-    if (!isCallExpression(e)) return { state: 'unknown', node: original };
-    const ref = tfRef(e.expression, this.imports, this.resolver);
-    if (ref?.kind !== 'function' || ref.ns !== 'train') return { state: 'unknown', node: original };
-    const arg = (i: number): Known<number> => {
-      const a = e.arguments[i];
-      if (!a) return ABSENT;
-      const n = this.resolver.evaluate(a);
-      if (n.known && typeof n.value === 'number') return { state: 'known', value: n.value, node: a };
-      if (n.known && n.value === undefined) return ABSENT;
-      return { state: 'unknown', node: a };
-    };
-    const name = canonicalOptimizer(ref.name);
-    const out: OptimizerRef = { name, form: 'factory', node: e, nameNode: ref.nameNode, lr: arg(0), inline: inline && e === original };
-    if (e.arguments.some(a => isSpreadElement(a))) out.lr = { state: 'unknown', node: e };
-    if (name === 'momentum') {
-      out.momentum = arg(1);
-      const nest = e.arguments[2];
-      if (!nest) out.nesterov = ABSENT;
-      else {
-        const b = this.resolver.evaluate(nest);
-        out.nesterov = b.known && typeof b.value === 'boolean' ? { state: 'known', value: b.value, node: nest } : { state: 'unknown', node: nest };
-      }
-    }
-    return { state: 'known', value: out, node: original };
-  }
-
-  private loss(value: ts.Expression): Known<LossRef> {
-    const v = this.resolver.evaluate(value);
-    const original = unwrap(value);
-    if (v.known && typeof v.value === 'string') {
-      const name = canonicalLoss(v.value);
-      return { state: 'known', value: { name, form: 'string', nameNode: original }, node: original };
-    }
-    const e = this.resolver.resolve(value);
-    const ref = tfRef(e, this.imports, this.resolver);
-    if (ref?.kind === 'function' && (ref.ns === 'losses' || ref.ns === 'metrics')) {
-      const name = canonicalLoss(ref.name);
-      return { state: 'known', value: { name, form: 'function', nameNode: ref.nameNode }, node: original };
-    }
-    return { state: 'unknown', node: original };
-  }
-
-  private metrics(value: ts.Expression): Known<string[]> {
-    const arr = this.resolver.array(value);
-    const one = this.resolver.evaluate(value);
-    if (one.known && typeof one.value === 'string') return { state: 'known', value: [one.value], node: value };
-    if (!arr || arr.openEnded) return { state: 'unknown', node: value };
-    const names: string[] = [];
-    for (const el of arr.elements) {
-      const v = this.resolver.evaluate(el.expr);
-      if (!v.known || typeof v.value !== 'string' || el.repeat !== undefined) return { state: 'unknown', node: value };
-      names.push(v.value);
-    }
-    return { state: 'known', value: names, node: value };
-  }
 
   private finishCompiles(): void {
     const { byDecl, byText } = this.modelMaps();
@@ -578,44 +394,4 @@ function scopeOf(decl: ts.Node): ts.Node | undefined {
     if (isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isFunctionLike(n)) return n;
   }
   return undefined;
-}
-
-const hoverTargetCache = new WeakMap<FileSketch, HoverTarget[]>();
-
-/**
- * The names hovers explain (activations, initializers, optimizers, losses), sorted by position. Derived from the
- * sketch on the first hover rather than on every keystroke.
- */
-export function hoverTargetsOf(sketch: FileSketch): HoverTarget[] {
-  const cached = hoverTargetCache.get(sketch);
-  if (cached) return cached;
-  const sf = sketch.sourceFile;
-  const targets: HoverTarget[] = [];
-  const add = (node: ts.Node, kind: HoverTarget['kind'], name: string, optimizer?: OptimizerRef) =>
-    targets.push({ start: node.getStart(sf), end: node.getEnd(), kind, name, optimizer });
-  for (const l of sketch.layers) {
-    if (l.activation.state === 'known') {
-      const implied = layerInfo(l.factory).impliedActivation !== undefined;
-      const node = implied ? l.nameNode : l.activation.node;
-      if (implied || isStringLiteralLike(node)) add(node, 'activation', l.activation.value);
-    }
-    if (l.initializer?.state === 'known') {
-      const r = l.initializer.value;
-      const node = r.form === 'factory' ? r.nameNode! : l.initializer.node;
-      if (r.form === 'factory' || isStringLiteralLike(node)) add(node, 'initializer', r.name);
-    }
-  }
-  for (const c of sketch.compiles) {
-    if (c.optimizer.state === 'known') {
-      const o = c.optimizer.value;
-      if (o.form === 'factory' || isStringLiteralLike(o.nameNode)) add(o.nameNode, 'optimizer', o.name, o);
-    }
-    if (c.loss.state === 'known') {
-      const l = c.loss.value;
-      if (l.form === 'function' || isStringLiteralLike(l.nameNode)) add(l.nameNode, 'loss', l.name);
-    }
-  }
-  targets.sort((a, b) => a.start - b.start);
-  hoverTargetCache.set(sketch, targets);
-  return targets;
 }
