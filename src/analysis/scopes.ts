@@ -246,6 +246,7 @@ export function returnedExpression(f: ts.FunctionLikeDeclaration): ts.Expression
   const last = n ? body.statements[n - 1] : undefined;
   if (!last || !isReturnStatement(last) || !last.expression) return undefined;
   if (n === 1) return last.expression;
+  if (singleReturn.has(f)) return singleReturn.get(f) ? last.expression : undefined;
   let returns = 0;
   const visit = (x: ts.Node): void => {
     if (returns > 1 || isFunctionLike(x) || isClassLike(x)) return;
@@ -253,5 +254,9 @@ export function returnedExpression(f: ts.FunctionLikeDeclaration): ts.Expression
     forEachChild(x, visit);
   };
   body.statements.forEach(visit);
+  singleReturn.set(f, returns === 1);
   return returns === 1 ? last.expression : undefined;
 }
+
+/** functions with several statements whose body was searched for other returns: the walk is done once */
+const singleReturn = new WeakMap<ts.Node, boolean>();
