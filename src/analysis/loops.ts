@@ -12,7 +12,7 @@ const {
   isConditionalExpression, isDoStatement, isForInStatement, isForOfStatement, isForStatement, isFunctionExpression,
   isFunctionLike, isIdentifier, isIfStatement, isLabeledStatement, isPostfixUnaryExpression, isPrefixUnaryExpression,
   isPropertyAccessExpression, isReturnStatement, isSwitchStatement, isTryStatement, isVariableDeclarationList,
-  isWhileStatement, isClassLike,
+  isWhileStatement, isClassLike, isBlock, isSourceFile, isModuleBlock,
 } = ts;
 
 /**
@@ -173,4 +173,12 @@ function forEachTrips(f: ts.Node, resolver: Resolver): number | undefined {
   const callee = call.expression;
   if (!isPropertyAccessExpression(callee) || callee.name.text !== 'forEach') return undefined;
   return arrayLength(callee.expression, resolver);
+}
+
+/** The block or function a node sits in (where a model created there is "at home"). */
+export function scopeOf(decl: ts.Node): ts.Node | undefined {
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
+    if (isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isFunctionLike(n)) return n;
+  }
+  return undefined;
 }

@@ -6,18 +6,16 @@
  */
 import ts from 'typescript';
 import { Scopes, Resolver, unwrap, type ObjectInfo } from './values';
-import { readImports, tfRef, type TfImports } from './tfjs';
-import { multiplicity } from './loops';
+import { readImports, tfRef, detectQuote, type TfImports } from './tfjs';
+import { multiplicity, scopeOf, type Multiplicity } from './loops';
+import { helperAdds, times, type AddCall } from './builders';
 import { readOptimizer, readLoss, readMetrics } from './compile';
 import { ABSENT, type Known, type InitializerRef, type LayerSketch, type ModelSketch, type CompileSketch, type FileSketch } from './sketch';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isBlock,
-  isCallExpression, isExpressionStatement, isFunctionLike,
-  isIdentifier, isImportDeclaration, isModuleBlock,
-  isPropertyAccessExpression, isSourceFile, isSpreadElement,
-  isVariableDeclaration,
+  SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isCallExpression, isExpressionStatement,
+  isIdentifier, isPropertyAccessExpression, isSpreadElement, isVariableDeclaration,
 } = ts;
 import { layerInfo, canonicalActivation, canonicalInitializer } from './catalog';
 
@@ -45,15 +43,6 @@ export function sketchFile(sf: ts.SourceFile): FileSketch {
   return sketch;
 }
 
-function detectQuote(sf: ts.SourceFile): "'" | '"' {
-  for (const st of sf.statements) {
-    if (isImportDeclaration(st)) return sf.text[st.moduleSpecifier.getStart(sf)] === '"' ? '"' : "'";
-  }
-  return "'";
-}
-
-interface AddCall { call: ts.CallExpression; receiver: ts.Expression; arg?: ts.Expression }
-
 class Sketcher {
   private readonly resolver: Resolver;
   private readonly layerByCall = new Map<ts.Node, LayerSketch>();
@@ -62,6 +51,8 @@ class Sketcher {
   /** current symbolic tensor of each variable, updated in source order (post-order walk) */
   private readonly bindings = new Map<ts.Node, Producer>();
   private readonly adds: AddCall[] = [];
+  /** calls of a plain identifier: maybe a local helper that adds layers to the model it is given */
+  private readonly identifierCalls: ts.CallExpression[] = [];
   private readonly passedAsArgument: ts.Identifier[] = [];
   private readonly pendingCompiles: CompileSketch[] = [];
   private readonly modelByCreation = new Map<ts.Node, ModelSketch>();
@@ -134,6 +125,7 @@ class Sketcher {
       if (isIdentifier(u)) this.passedAsArgument.push(u);
     }
     const callee = call.expression;
+    if (isIdentifier(callee)) this.identifierCalls.push(call);
     const ref = tfRef(callee, this.imports, this.resolver);
     if (ref?.kind === 'function') {
       if (ref.ns === 'layers') { this.layer(call, ref.name, ref.nameNode); return; }
@@ -329,20 +321,30 @@ class Sketcher {
 
   private finishSequentials(): void {
     const { byDecl, byText } = this.modelMaps();
+    // in the order they run: a helper's adds where it is called
+    const added: { model: ModelSketch; key: [number, number]; add: AddCall; m: Multiplicity }[] = [];
     for (const add of this.adds) {
       const model = this.modelOf(add.receiver, byDecl, byText);
-      if (!model || model.style !== 'sequential') continue;
+      if (model?.style === 'sequential') added.push({ model, key: [add.call.pos, 0], add, m: multiplicity(add.call, scopeOf(model.creation), this.resolver) });
+    }
+    const helpers = helperAdds(this.adds, this.identifierCalls, this.resolver);
+    for (const h of helpers.found) {
+      const model = this.modelOf(h.model, byDecl, byText);
+      if (model?.style === 'sequential') added.push({ model, key: [h.site.pos, h.add.call.pos], add: h.add, m: times(h.perCall, multiplicity(h.site, scopeOf(model.creation), this.resolver)) });
+    }
+    added.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
+    for (const { model, add, m } of added) {
       const layer = this.layerOf(add.arg);
       if (!layer) model.complete = false;
       const statement = isExpressionStatement(add.call.parent) ? add.call.parent : add.call;
-      const m = multiplicity(add.call, scopeOf(model.creation), this.resolver);
       model.entries.push({ layer, count: m.count, atLeast: m.atLeast, node: statement, via: 'add' });
     }
-    // a model handed to other code may get layers we do not see (console.log is harmless)
+    // a model handed to other code may get layers we do not see (console.log and helpers that only add are harmless)
     for (const id of this.passedAsArgument) {
       const model = this.modelOf(id, byDecl, byText);
       if (!model) continue;
       const call = id.parent && isCallExpression(id.parent) ? id.parent : undefined;
+      if (call && helpers.safeSites.has(call)) continue;
       const callee = call?.expression;
       if (callee && isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && callee.expression.text === 'console') continue;
       model.complete = false;
@@ -387,11 +389,4 @@ class Sketcher {
       model.compile ??= c;
     }
   }
-}
-
-function scopeOf(decl: ts.Node): ts.Node | undefined {
-  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
-    if (isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isFunctionLike(n)) return n;
-  }
-  return undefined;
 }

@@ -77,7 +77,13 @@ export class Scopes {
     const visit = (n: ts.Node): void => {
       switch (n.kind) {
         case SyntaxKind.VariableDeclaration: this.addVariable(n as ts.VariableDeclaration); break;
-        case SyntaxKind.Parameter: this.addNames((n as ts.ParameterDeclaration).name, 'param', nearest(n, ts.isFunctionLike), false); break;
+        case SyntaxKind.Parameter: {
+          // a plain parameter is known by its declaration (helpers that add to the model they are given)
+          const p = n as ts.ParameterDeclaration;
+          if (isIdentifier(p.name)) this.add(p.name.text, { kind: 'param', isConst: false, node: p }, nearest(n, ts.isFunctionLike));
+          else this.addNames(p.name, 'param', nearest(n, ts.isFunctionLike), false);
+          break;
+        }
         case SyntaxKind.FunctionDeclaration: case SyntaxKind.ClassDeclaration: {
           const d = n as ts.FunctionDeclaration | ts.ClassDeclaration;
           if (d.name) this.add(d.name.text, { kind: isClassDeclaration(d) ? 'class' : 'function', isConst: false, node: d }, nearest(d, isBlockScope));
@@ -151,7 +157,8 @@ export class Scopes {
   }
 
   private addNames(name: ts.BindingName, kind: DeclKind, scope: ts.Node | undefined, isConst: boolean): void {
-    if (isIdentifier(name)) { this.add(name.text, { kind, isConst, node: name.parent }, scope); return; }
+    // (parent pointers are not set yet below the node being visited: the name itself identifies the binding)
+    if (isIdentifier(name)) { this.add(name.text, { kind, isConst, node: name }, scope); return; }
     for (const el of name.elements) if (!isOmittedExpression(el)) this.addNames(el.name, kind, scope, isConst);
   }
 

@@ -135,6 +135,29 @@ for (let i = 0; i < 8; i++) model.add(pick(true));`);
   assert.deepEqual(two.lines('saturating-hidden-activation'), []);
 });
 
+test('helpers that add layers to the model they are given: counted at each call, in the order they run', () => {
+  const r = lint(`function addBlock(model: tf.Sequential, units: number) {
+  model.add(tf.layers.dense({ units, activation: 'tanh' }));
+  model.add(tf.layers.dropout({ rate: 0.1 }));
+}
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [10] }));
+for (let i = 0; i < 6; i++) addBlock(model, 64);
+model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+model.compile({ optimizer: 'adagrad', loss: 'categoricalCrossentropy' });`);
+  assert.deepEqual(r.hidden, [7]);
+  assert.deepEqual(r.exact, [7], 'a helper that only adds hides nothing');
+  assert.deepEqual(r.lines('saturating-hidden-activation'), [3], 'on the tf.layers call in the helper');
+  assert.deepEqual(r.lines('adagrad-deep'), [10]);
+  assert.equal(r.findings.find(f => f.code === 'output-activation-loss'), undefined, 'the softmax added last is the output');
+  // a helper that also hands the model on may add layers we do not see
+  const leaky = lint(`function block(m: tf.Sequential) { m.add(tf.layers.dense({ units: 8, activation: 'tanh' })); register(m); }
+declare function register(m: unknown): void;
+const model = tf.sequential();
+for (let i = 0; i < 8; i++) block(model);`);
+  assert.equal(leaky.exact[0], undefined);
+});
+
 test('const values: const lr, object members, array elements, arithmetic, templates, Math; mutated objects are not read', () => {
   const lr = (decl: string, arg: string) => lint(`${decl}
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
