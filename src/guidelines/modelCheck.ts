@@ -23,7 +23,7 @@ const FACTORY_OF_CLASS: Readonly<Record<string, string>> = { ELU: 'elu', PReLU: 
 
 /** `Conv2DTranspose` -> `conv2dTranspose`, `ReLU` -> `reLU`: the `tf.layers` factory a class is built by. */
 export function factoryOfClass(className: string): string {
-  return FACTORY_OF_CLASS[className] ?? (className[0].toLowerCase() + className.slice(1)).replace(/(\d)D/g, '$1d');
+  return (Object.hasOwn(FACTORY_OF_CLASS, className) ? FACTORY_OF_CLASS[className] : undefined) ?? (className.slice(0, 1).toLowerCase() + className.slice(1)).replace(/(\d)D/g, '$1d');
 }
 
 const UNKNOWN = { state: 'unknown' } as const;
@@ -34,7 +34,7 @@ function initializerFact(name: string | undefined): Fact<{ name: string; scale?:
   if (!name) return UNKNOWN;
   const vs = /^varianceScaling\(scale=([^,]+), mode=([^,]+),/.exec(name);
   if (vs) return { state: 'known', value: { name: 'varianceScaling', scale: Number(vs[1]), mode: vs[2] } };
-  return { state: 'known', value: { name: canonicalInitializer(name[0].toLowerCase() + name.slice(1)) } };
+  return { state: 'known', value: { name: canonicalInitializer(name.slice(0, 1).toLowerCase() + name.slice(1)) } };
 }
 
 export function realLayer(summary: LayerSummary): RealLayer {

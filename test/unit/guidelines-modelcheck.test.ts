@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { ROOT, tempDir } from './helpers';
 import { checkFitModel, factoryOfClass } from '../../src/guidelines/modelCheck';
 import { withoutLintDuplicates, lintMarks } from '../../src/guidelines/dedupe';
@@ -74,6 +75,21 @@ test('initializers as the runner names them, activation layers after a linear la
   assert.deepEqual(checkFitModel({ ...fit([dense('a', undefined, 'relu')]), compileLocation: undefined, location: undefined }), [], 'nowhere to point: nothing');
   assert.deepEqual(checkFitModel(fit([dense('a', 3, 'relu', 'heNormal'), dense('out', 4, 'linear')], 'Adam', 'categoricalCrossentropy, meanSquaredError'))
     .map(x => x.code), [], 'several losses: the output rule stays silent');
+});
+
+test('any layer summary the protocol allows: the check never throws, and every finding says where', () => {
+  const name = fc.constantFrom('', 'constructor', 'Dense', 'Conv2D', 'LSTM', 'Activation', 'ReLU', 'BatchNormalization', 'Dropout', 'Concatenate', 'Custom');
+  const word = fc.constantFrom(undefined, '', 'relu', 'selu', 'sigmoid', 'tanh', 'softmax', 'linear', 'Zeros', 'heNormal', 'glorotUniform', 'varianceScaling(scale=2, mode=fanOut, distribution=normal)', 'toString');
+  const layer = fc.record({ name: fc.string(), className: name, activation: word, initializer: word, units: fc.option(fc.integer({ min: -1, max: 64 }), { nil: undefined }),
+    params: fc.nat(), location: fc.option(fc.record({ file: fc.constant(FILE), line: fc.integer({ min: 1, max: 99 }) }), { nil: undefined }) });
+  fc.assert(fc.property(fc.array(layer, { maxLength: 14 }), fc.constantFrom('Adagrad', 'SGD', 'Adam', ''), fc.constantFrom(null, 'categoricalCrossentropy', 'binaryCrossentropy', 'softmaxCrossEntropy', 'custom', 'a, b'), fc.boolean(),
+    (layers, optimizer, loss, compiled) => {
+      const e = { layers: layers as LayerSummary[], optimizer, loss, compileLocation: compiled ? at(30) : undefined };
+      for (const f of checkFitModel(e)) {
+        assert.ok(findingSchema.safeParse(f).success, JSON.stringify(f));
+        assert.ok(f.file && f.range?.start.line, `${f.code} has a file and line`);
+      }
+    }), { numRuns: 300, seed: 12 });
 });
 
 test('the engine raises them at fit start with source static (replays see them too), once per run', () => {
