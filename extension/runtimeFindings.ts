@@ -51,6 +51,9 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
       onDidChangeLintMarks(file => {
         for (const entry of this.byFile.values()) if (entry.uri.fsPath === file) this.publish(entry.uri);
       }),
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration('trainingLens.lint')) for (const entry of this.byFile.values()) this.publish(entry.uri);
+      }),
       vscode.languages.registerCodeActionsProvider([{ language: 'typescript' }, { language: 'javascript' }], this, {
         providedCodeActionKinds: RuntimeFindings.providedCodeActionKinds,
       }),
@@ -110,10 +113,12 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     files.add(uri.toString());
   }
 
-  /** Shows a file's findings, leaving out the static ones lint already shows on the same line. */
+  /** Shows a file's findings, leaving out the static ones lint already shows on the same line (or that are off). */
   private publish(uri: vscode.Uri): void {
     const items = this.byFile.get(uri.toString())?.items ?? [];
-    const shown = withoutLintDuplicates(items.map(i => i.finding), lintMarksOf);
+    // a guideline code the user switched off for lint (trainingLens.lint.rules) stays off for the run's check too
+    const rules = vscode.workspace.getConfiguration('trainingLens', uri).get<Record<string, string>>('lint.rules') ?? {};
+    const shown = withoutLintDuplicates(items.map(i => i.finding), lintMarksOf).filter(f => f.source !== 'static' || rules[f.code] !== 'off');
     const diags = items.filter(i => shown.includes(i.finding)).map(i => i.d);
     if (diags.length) this.collection.set(uri, diags); else this.collection.delete(uri);
   }

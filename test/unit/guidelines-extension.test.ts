@@ -242,5 +242,11 @@ test('a run\'s fit-start guideline finding that lint already shows on that line 
   delete settings['lint.enabled'];
   configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
   assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
+  settings['lint.rules'] = { 'saturating-hidden-activation': 'off' };
+  configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
+  assert.deepEqual(runtimeOf(), ['dead-relu'], 'a code switched off for lint is off for the run too');
+  delete settings['lint.rules'];
+  configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
+  assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
   runtime.dispose();
 });
