@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import type { Finding } from '../src/protocol';
 import { withRuntimeFixes } from '../src/detectors/fixes';
 import type { RunManager } from './runManager';
+import { withoutLintDuplicates } from '../src/guidelines/dedupe';
+import { lintMarksOf, onDidChangeLintMarks } from './guidelines/lintMarks';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -27,6 +29,8 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   /** job file -> the files its last run put diagnostics on */
   private readonly byJob = new Map<string, Set<string>>();
   private readonly refs = new WeakMap<vscode.Diagnostic, RuntimeFindingRef>();
+  /** every finding of the last run per file (uri string); the collection shows those lint does not already show */
+  private readonly byFile = new Map<string, { uri: vscode.Uri; items: { d: vscode.Diagnostic; finding: Finding }[] }>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly runs: RunManager) {
@@ -40,7 +44,15 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
         if (job) this.add(job, runId, event.finding);
       }),
       vscode.workspace.onDidChangeTextDocument(e => {
-        if (e.contentChanges.length && this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
+        if (!e.contentChanges.length) return;
+        this.byFile.delete(e.document.uri.toString());
+        if (this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
+      }),
+      onDidChangeLintMarks(file => {
+        for (const entry of this.byFile.values()) if (entry.uri.fsPath === file) this.publish(entry.uri);
+      }),
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration('trainingLens.lint')) for (const entry of this.byFile.values()) this.publish(entry.uri);
       }),
       vscode.languages.registerCodeActionsProvider([{ language: 'typescript' }, { language: 'javascript' }], this, {
         providedCodeActionKinds: RuntimeFindings.providedCodeActionKinds,
@@ -78,7 +90,8 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   }
 
   private add(jobFile: string, runId: string, raw: Finding): void {
-    const [f] = withRuntimeFixes([raw], file => readText(file), jobFile);
+    // the fit-start guideline findings are placed already and have no runtime fix: no need to parse the job for them
+    const [f] = raw.source === 'static' && raw.range ? [raw] : withRuntimeFixes([raw], file => readText(file), jobFile);
     const file = f.file ?? f.range?.start.file ?? jobFile;
     const uri = vscode.Uri.file(file);
     const line = Math.max(0, (f.range?.start.line ?? 1) - 1);
@@ -90,14 +103,28 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     d.source = 'Training Lens';
     d.code = f.code;
     this.refs.set(d, { finding: f, runId, jobFile });
-    this.collection.set(uri, [...(this.collection.get(uri) ?? []), d]);
+    const key = uri.toString();
+    let entry = this.byFile.get(key);
+    if (!entry) this.byFile.set(key, entry = { uri, items: [] });
+    entry.items.push({ d, finding: { ...f, file: uri.fsPath } });
+    this.publish(uri);
     let files = this.byJob.get(jobFile);
     if (!files) this.byJob.set(jobFile, files = new Set());
     files.add(uri.toString());
   }
 
+  /** Shows a file's findings, leaving out the static ones lint already shows on the same line (or that are off). */
+  private publish(uri: vscode.Uri): void {
+    const items = this.byFile.get(uri.toString())?.items ?? [];
+    // a guideline code the user switched off for lint (trainingLens.lint.rules) stays off for the run's check too
+    const rules = vscode.workspace.getConfiguration('trainingLens', uri).get<Record<string, string>>('lint.rules') ?? {};
+    const shown = withoutLintDuplicates(items.map(i => i.finding), lintMarksOf).filter(f => f.source !== 'static' || rules[f.code] !== 'off');
+    const diags = items.filter(i => shown.includes(i.finding)).map(i => i.d);
+    if (diags.length) this.collection.set(uri, diags); else this.collection.delete(uri);
+  }
+
   private clearJob(jobFile: string): void {
-    for (const u of this.byJob.get(jobFile) ?? []) this.collection.delete(vscode.Uri.parse(u));
+    for (const u of this.byJob.get(jobFile) ?? []) { this.byFile.delete(u); this.collection.delete(vscode.Uri.parse(u)); }
     this.byJob.delete(jobFile);
   }
 

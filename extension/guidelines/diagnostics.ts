@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../../src/protocol/events';
 import type { GuidelineAnalyses } from './analyses';
+import { setLintMarks } from './lintMarks';
 
 export const DIAGNOSTIC_SOURCE = 'Training Lens';
 const DEBOUNCE_MS = 200;
@@ -38,6 +39,7 @@ export class GuidelineDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument(doc => {
         this.cancel(doc.uri);
         this.collection.delete(doc.uri);
+        setLintMarks(doc.uri, undefined);
         this.analyses.forget(doc.uri);
       }),
     );
@@ -51,22 +53,21 @@ export class GuidelineDiagnostics implements vscode.Disposable {
   update(doc: vscode.TextDocument): void {
     this.cancel(doc.uri);
     if (doc.isClosed || !this.analyses.isCandidate(doc)) return;
-    if (!this.analyses.settingsFor(doc.uri).enabled) { this.collection.delete(doc.uri); return; }
+    if (!this.analyses.settingsFor(doc.uri).enabled) { this.setFor(doc.uri, []); return; }
     try {
-      const { findings } = this.analyses.of(doc);
-      if (findings.length) this.collection.set(doc.uri, findings.map(toDiagnostic));
-      else this.collection.delete(doc.uri);
+      this.setFor(doc.uri, this.analyses.of(doc).findings);
     } catch (e) {
       // the analyzer is parse-only and tested on mutated input; never let a surprise break the editor
       console.error('Training Lens lint failed', e);
-      this.collection.delete(doc.uri);
+      this.setFor(doc.uri, []);
     }
   }
 
-  /** Findings for a file that is not open (Lint Workspace). */
+  /** Publishes a file's findings (also for a file that is not open: Lint Workspace). */
   setFor(uri: vscode.Uri, findings: readonly Finding[]): void {
     if (findings.length) this.collection.set(uri, findings.map(toDiagnostic));
     else this.collection.delete(uri);
+    setLintMarks(uri, findings);
   }
 
   private schedule(doc: vscode.TextDocument): void {

@@ -6,140 +6,22 @@
  */
 import ts from 'typescript';
 import { Scopes, Resolver, unwrap, type ObjectInfo } from './values';
-import { readImports, tfRef, type TfImports } from './tfjs';
+import { readImports, tfRef, detectQuote, type TfImports } from './tfjs';
+import { multiplicity, scopeOf, type Multiplicity } from './loops';
+import { helperAdds, times, type AddCall } from './builders';
+import { readOptimizer, readLoss, readMetrics } from './compile';
+import { ABSENT, type Known, type InitializerRef, type LayerSketch, type ModelSketch, type CompileSketch, type FileSketch } from './sketch';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isBlock,
-  isCallExpression, isCatchClause, isConditionalExpression, isExpressionStatement, isFunctionLike,
-  isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isModuleBlock,
-  isPropertyAccessExpression, isSourceFile, isSpreadElement, isStringLiteralLike, isSwitchStatement,
-  isTryStatement, isVariableDeclaration,
+  SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isCallExpression, isExpressionStatement,
+  isIdentifier, isPropertyAccessExpression, isSpreadElement, isVariableDeclaration,
 } = ts;
-import {
-  layerInfo, canonicalActivation, canonicalInitializer, canonicalLoss, canonicalOptimizer,
-  type LayerKind, type WeightFamily,
-} from './catalog';
+import { layerInfo, canonicalActivation, canonicalInitializer } from './catalog';
 
-export type Known<T> =
-  | { state: 'known'; value: T; node: ts.Node }
-  | { state: 'absent' }
-  | { state: 'unknown'; node?: ts.Node };
+export type { Known, InitializerRef, LayerSketch, ModelEntry, ModelSketch, OptimizerRef, LossRef, CompileSketch, HoverTarget, FileSketch } from './sketch';
+export { hoverTargetsOf } from './hoverTargets';
 
-const ABSENT = { state: 'absent' } as const;
-
-export interface InitializerRef {
-  /** canonical tfjs name, e.g. 'heNormal' */
-  name: string;
-  form: 'string' | 'factory';
-  /** the factory's name (`heNormal` in `tf.initializers.heNormal({ seed })`), to rename it in place */
-  nameNode?: ts.Node;
-  /** varianceScaling's config, when known: it is He, LeCun or Glorot depending on scale and mode */
-  scale?: number;
-  mode?: string;
-}
-
-export interface LayerSketch {
-  /** position among all layer calls of the file */
-  id: number;
-  factory: string;
-  kind: LayerKind;
-  family?: WeightFamily;
-  call: ts.CallExpression;
-  /** the factory's name identifier (`dense` in `tf.layers.dense`) */
-  nameNode: ts.Node;
-  /** the config argument when it resolves to an object literal */
-  config?: ObjectInfo;
-  name: Known<string>;
-  /** own activation: config `activation` for weight/activation layers, implied for reLU/leakyReLU/...; absent = default */
-  activation: Known<string>;
-  /** tfjs's default activation when `activation` is absent */
-  defaultActivation?: string;
-  /** kernelInitializer; absent = tfjs default (glorotUniform); only for layers the G1 table applies to */
-  initializer?: Known<InitializerRef>;
-  units: Known<number>;
-  rate: Known<number>;
-  useBias: Known<boolean>;
-}
-
-/** One slot of a model: a layer (or unknown), present once, maybe (in a loop/branch), or n times (Array.from). */
-export interface ModelEntry {
-  layer?: LayerSketch;
-  count: 1 | 'maybe' | number;
-  /** what to insert next to: the array element or the `model.add(...)` statement */
-  node: ts.Node;
-  via: 'array' | 'add' | 'apply';
-}
-
-export interface ModelSketch {
-  style: 'sequential' | 'functional';
-  creation: ts.CallExpression;
-  /** `sequential` / `model` name identifier */
-  nameNode: ts.Node;
-  /** the variable (declaration node) or property text the model is stored in */
-  decl?: ts.Node;
-  bindingText?: string;
-  entries: ModelEntry[];
-  /** false when layers may be missing: unknown spreads, the model handed to other code, unresolved graph inputs */
-  complete: boolean;
-  /** functional models: the graph is one chain (one input per layer, no merges, one output) */
-  chain: boolean;
-  /** the in-place `layers: [...]` array, when there is one */
-  layersArray?: ts.ArrayLiteralExpression;
-  compile?: CompileSketch;
-}
-
-export interface OptimizerRef {
-  /** canonical: sgd, momentum, adagrad, adadelta, rmsprop, adam, adamax, or what the code says */
-  name: string;
-  form: 'string' | 'factory';
-  /** the optimizer value (string literal or `tf.train.x(...)` call) */
-  node: ts.Node;
-  nameNode: ts.Node;
-  lr: Known<number>;
-  momentum?: Known<number>;
-  nesterov?: Known<boolean>;
-  /** the whole `optimizer` value is written in the compile call (so a fix may replace it) */
-  inline: boolean;
-}
-
-export interface LossRef {
-  name: string;
-  form: 'string' | 'function';
-  /** the string literal, or the function's name (`softmaxCrossEntropy` in `tf.losses.softmaxCrossEntropy`) */
-  nameNode: ts.Node;
-}
-
-export interface CompileSketch {
-  call: ts.CallExpression;
-  receiver: ts.Expression;
-  optimizer: Known<OptimizerRef>;
-  loss: Known<LossRef>;
-  /** metric names, when every entry is a string literal (or a const holding one) */
-  metrics: Known<string[]>;
-  model?: ModelSketch;
-}
-
-export interface HoverTarget {
-  start: number;
-  end: number;
-  kind: 'activation' | 'initializer' | 'optimizer' | 'loss';
-  name: string;
-  /** for optimizers: the learning rate and momentum values known at this spot */
-  optimizer?: OptimizerRef;
-}
-
-export interface FileSketch {
-  sourceFile: ts.SourceFile;
-  fileName: string;
-  importsTfjs: boolean;
-  imports: TfImports;
-  layers: LayerSketch[];
-  models: ModelSketch[];
-  compiles: CompileSketch[];
-  /** the quote character the file's imports use, for inserted string literals */
-  quote: "'" | '"';
-}
 
 type Producer =
   | { kind: 'input' }
@@ -161,15 +43,6 @@ export function sketchFile(sf: ts.SourceFile): FileSketch {
   return sketch;
 }
 
-function detectQuote(sf: ts.SourceFile): "'" | '"' {
-  for (const st of sf.statements) {
-    if (isImportDeclaration(st)) return sf.text[st.moduleSpecifier.getStart(sf)] === '"' ? '"' : "'";
-  }
-  return "'";
-}
-
-interface AddCall { call: ts.CallExpression; receiver: ts.Expression; arg?: ts.Expression }
-
 class Sketcher {
   private readonly resolver: Resolver;
   private readonly layerByCall = new Map<ts.Node, LayerSketch>();
@@ -178,9 +51,12 @@ class Sketcher {
   /** current symbolic tensor of each variable, updated in source order (post-order walk) */
   private readonly bindings = new Map<ts.Node, Producer>();
   private readonly adds: AddCall[] = [];
+  /** calls of a plain identifier: maybe a local helper that adds layers to the model it is given */
+  private readonly identifierCalls: ts.CallExpression[] = [];
   private readonly passedAsArgument: ts.Identifier[] = [];
   private readonly pendingCompiles: CompileSketch[] = [];
   private readonly modelByCreation = new Map<ts.Node, ModelSketch>();
+  private readonly helperResults: { decl: ts.Node; call: ts.CallExpression }[] = [];
 
   constructor(private readonly sf: ts.SourceFile, private readonly imports: TfImports, private readonly out: FileSketch) {
     this.resolver = new Resolver(new Scopes(sf));
@@ -215,8 +91,26 @@ class Sketcher {
     const v = unwrap(value);
     const p = this.producerOf(v);
     if (p.kind !== 'unknown' || this.bindings.has(decl)) this.bindings.set(decl, p);
-    const model = this.modelByCreation.get(isAwaitExpression(v) ? unwrap(v.expression) : v);
+    const created = isAwaitExpression(v) ? unwrap(v.expression) : v;
+    const model = this.modelByCreation.get(created);
     if (model && isVariableDeclaration(decl)) { model.decl = decl; model.bindingText = decl.name.getText(this.sf); }
+    // `const model = makeModel()`: resolved once every model of the file is known (the helper may come later)
+    else if (!model && isCallExpression(created) && isIdentifier(created.expression)) this.helperResults.push({ decl, call: created });
+  }
+
+  /** Models by the variable that holds them: their own, and variables given the result of a helper returning one. */
+  private modelMaps(): { byDecl: Map<ts.Node, ModelSketch>; byText: Map<string, ModelSketch> } {
+    const byDecl = new Map<ts.Node, ModelSketch>();
+    const byText = new Map<string, ModelSketch>();
+    for (const m of this.models()) {
+      if (m.decl) byDecl.set(m.decl, m);
+      else if (m.bindingText) byText.set(m.bindingText, m);
+    }
+    for (const { decl, call } of this.helperResults) {
+      const model = this.modelByCreation.get(this.resolver.resolve(call));
+      if (model && !byDecl.has(decl)) byDecl.set(decl, model);
+    }
+    return { byDecl, byText };
   }
 
   private bindModel(model: ModelSketch, target: ts.Expression): void {
@@ -231,6 +125,7 @@ class Sketcher {
       if (isIdentifier(u)) this.passedAsArgument.push(u);
     }
     const callee = call.expression;
+    if (isIdentifier(callee)) this.identifierCalls.push(call);
     const ref = tfRef(callee, this.imports, this.resolver);
     if (ref?.kind === 'function') {
       if (ref.ns === 'layers') { this.layer(call, ref.name, ref.nameNode); return; }
@@ -387,7 +282,13 @@ class Sketcher {
     }
     for (const n of consumers.values()) if (n > 1) chain = false;
     const applies = [...seen].filter((p): p is Extract<Producer, { kind: 'apply' }> => p.kind === 'apply').sort((a, b) => a.seq - b.seq);
-    model.entries = applies.map(p => ({ layer: p.layer, count: 1, node: p.call, via: 'apply' }));
+    const home = scopeOf(call);
+    model.entries = applies.map(p => {
+      // an apply in a loop of the model's own function is that many layers deep (outside it: once, as before)
+      const m = multiplicity(p.call, home, this.resolver);
+      return m.count === 'maybe' && m.atLeast === 0 ? { layer: p.layer, count: 1, node: p.call, via: 'apply' }
+        : { layer: p.layer, count: m.count, atLeast: m.atLeast, node: p.call, via: 'apply' };
+    });
     if (applies.some(a => a.layer?.kind === 'merge')) chain = false;
     model.complete = complete;
     model.chain = chain;
@@ -419,25 +320,31 @@ class Sketcher {
   }
 
   private finishSequentials(): void {
-    const byDecl = new Map<ts.Node, ModelSketch>();
-    const byText = new Map<string, ModelSketch>();
-    for (const m of this.models()) {
-      if (m.decl) byDecl.set(m.decl, m);
-      else if (m.bindingText) byText.set(m.bindingText, m);
-    }
+    const { byDecl, byText } = this.modelMaps();
+    // in the order they run: a helper's adds where it is called
+    const added: { model: ModelSketch; key: [number, number]; add: AddCall; m: Multiplicity }[] = [];
     for (const add of this.adds) {
       const model = this.modelOf(add.receiver, byDecl, byText);
-      if (!model || model.style !== 'sequential') continue;
+      if (model?.style === 'sequential') added.push({ model, key: [add.call.pos, 0], add, m: multiplicity(add.call, scopeOf(model.creation), this.resolver) });
+    }
+    const helpers = helperAdds(this.adds, this.identifierCalls, this.resolver);
+    for (const h of helpers.found) {
+      const model = this.modelOf(h.model, byDecl, byText);
+      if (model?.style === 'sequential') added.push({ model, key: [h.site.pos, h.add.call.pos], add: h.add, m: times(h.perCall, multiplicity(h.site, scopeOf(model.creation), this.resolver)) });
+    }
+    added.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
+    for (const { model, add, m } of added) {
       const layer = this.layerOf(add.arg);
       if (!layer) model.complete = false;
       const statement = isExpressionStatement(add.call.parent) ? add.call.parent : add.call;
-      model.entries.push({ layer, count: this.isCertain(add.call, model) ? 1 : 'maybe', node: statement, via: 'add' });
+      model.entries.push({ layer, count: m.count, atLeast: m.atLeast, node: statement, via: 'add' });
     }
-    // a model handed to other code may get layers we do not see (console.log is harmless)
+    // a model handed to other code may get layers we do not see (console.log and helpers that only add are harmless)
     for (const id of this.passedAsArgument) {
       const model = this.modelOf(id, byDecl, byText);
       if (!model) continue;
       const call = id.parent && isCallExpression(id.parent) ? id.parent : undefined;
+      if (call && helpers.safeSites.has(call)) continue;
       const callee = call?.expression;
       if (callee && isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && callee.expression.text === 'console') continue;
       model.complete = false;
@@ -454,22 +361,6 @@ class Sketcher {
     return undefined;
   }
 
-  /**
-   * `model.add(...)` runs exactly once when it sits in the block that created the model (`const m = tf.sequential()`
-   * or `this.model = tf.sequential()`), with no loop, branch or callback in between.
-   */
-  private isCertain(call: ts.Node, model: ModelSketch): boolean {
-    const home = scopeOf(model.creation);
-    for (let n: ts.Node | undefined = call.parent; n; n = n.parent) {
-      if (n === home) return true;
-      if (isIterationStatement(n, false) || isIfStatement(n) || isConditionalExpression(n) || isSwitchStatement(n)
-        || isTryStatement(n) || isFunctionLike(n) || isCatchClause(n)) return false;
-      if (isBinaryExpression(n) && (n.operatorToken.kind === SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === SyntaxKind.BarBarToken
-        || n.operatorToken.kind === SyntaxKind.QuestionQuestionToken)) return false;
-    }
-    return false;
-  }
-
   // ---- compile ----
 
   private compile(call: ts.CallExpression, receiver: ts.Expression): void {
@@ -480,86 +371,17 @@ class Sketcher {
     const metrics = cfg.props.get('metrics');
     const c: CompileSketch = {
       call, receiver,
-      optimizer: opt === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : opt === 'unknown' ? { state: 'unknown', node: call } : this.optimizer(opt.value, opt.inline),
-      loss: loss === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : loss === 'unknown' ? { state: 'unknown', node: call } : this.loss(loss.value),
-      metrics: metrics === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : metrics === 'unknown' ? { state: 'unknown', node: call } : this.metrics(metrics.value),
+      optimizer: opt === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : opt === 'unknown' ? { state: 'unknown', node: call } : readOptimizer(this.resolver, this.imports, opt.value, opt.inline),
+      loss: loss === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : loss === 'unknown' ? { state: 'unknown', node: call } : readLoss(this.resolver, this.imports, loss.value),
+      metrics: metrics === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : metrics === 'unknown' ? { state: 'unknown', node: call } : readMetrics(this.resolver, metrics.value),
     };
     this.pendingCompiles.push(c);
     this.out.compiles.push(c);
   }
 
-  private optimizer(value: ts.Expression, inline: boolean): Known<OptimizerRef> {
-    const v = this.resolver.evaluate(value);
-    const original = unwrap(value);
-    if (v.known && typeof v.value === 'string') {
-      const name = canonicalOptimizer(v.value);
-      const ref: OptimizerRef = { name, form: 'string', node: original, nameNode: original, lr: ABSENT, inline: inline && isStringLiteralLike(original) };
-      return { state: 'known', value: ref, node: original };
-    }
-    const e = this.resolver.resolve(value);
-    if (!isCallExpression(e)) return { state: 'unknown', node: original };
-    const ref = tfRef(e.expression, this.imports, this.resolver);
-    if (ref?.kind !== 'function' || ref.ns !== 'train') return { state: 'unknown', node: original };
-    const arg = (i: number): Known<number> => {
-      const a = e.arguments[i];
-      if (!a) return ABSENT;
-      const n = this.resolver.evaluate(a);
-      if (n.known && typeof n.value === 'number') return { state: 'known', value: n.value, node: a };
-      if (n.known && n.value === undefined) return ABSENT;
-      return { state: 'unknown', node: a };
-    };
-    const name = canonicalOptimizer(ref.name);
-    const out: OptimizerRef = { name, form: 'factory', node: e, nameNode: ref.nameNode, lr: arg(0), inline: inline && e === original };
-    if (e.arguments.some(a => isSpreadElement(a))) out.lr = { state: 'unknown', node: e };
-    if (name === 'momentum') {
-      out.momentum = arg(1);
-      const nest = e.arguments[2];
-      if (!nest) out.nesterov = ABSENT;
-      else {
-        const b = this.resolver.evaluate(nest);
-        out.nesterov = b.known && typeof b.value === 'boolean' ? { state: 'known', value: b.value, node: nest } : { state: 'unknown', node: nest };
-      }
-    }
-    return { state: 'known', value: out, node: original };
-  }
-
-  private loss(value: ts.Expression): Known<LossRef> {
-    const v = this.resolver.evaluate(value);
-    const original = unwrap(value);
-    if (v.known && typeof v.value === 'string') {
-      const name = canonicalLoss(v.value);
-      return { state: 'known', value: { name, form: 'string', nameNode: original }, node: original };
-    }
-    const e = this.resolver.resolve(value);
-    const ref = tfRef(e, this.imports, this.resolver);
-    if (ref?.kind === 'function' && (ref.ns === 'losses' || ref.ns === 'metrics')) {
-      const name = canonicalLoss(ref.name);
-      return { state: 'known', value: { name, form: 'function', nameNode: ref.nameNode }, node: original };
-    }
-    return { state: 'unknown', node: original };
-  }
-
-  private metrics(value: ts.Expression): Known<string[]> {
-    const arr = this.resolver.array(value);
-    const one = this.resolver.evaluate(value);
-    if (one.known && typeof one.value === 'string') return { state: 'known', value: [one.value], node: value };
-    if (!arr || arr.openEnded) return { state: 'unknown', node: value };
-    const names: string[] = [];
-    for (const el of arr.elements) {
-      const v = this.resolver.evaluate(el.expr);
-      if (!v.known || typeof v.value !== 'string' || el.repeat !== undefined) return { state: 'unknown', node: value };
-      names.push(v.value);
-    }
-    return { state: 'known', value: names, node: value };
-  }
 
   private finishCompiles(): void {
-    const byDecl = new Map<ts.Node, ModelSketch>();
-    const byText = new Map<string, ModelSketch>();
-    for (const m of this.models()) {
-      if (m.decl) byDecl.set(m.decl, m);
-      else if (m.bindingText) byText.set(m.bindingText, m);
-    }
+    const { byDecl, byText } = this.modelMaps();
     for (const c of this.pendingCompiles) {
       const model = this.modelOf(c.receiver, byDecl, byText);
       if (!model) continue;
@@ -567,51 +389,4 @@ class Sketcher {
       model.compile ??= c;
     }
   }
-}
-
-function scopeOf(decl: ts.Node): ts.Node | undefined {
-  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
-    if (isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isFunctionLike(n)) return n;
-  }
-  return undefined;
-}
-
-const hoverTargetCache = new WeakMap<FileSketch, HoverTarget[]>();
-
-/**
- * The names hovers explain (activations, initializers, optimizers, losses), sorted by position. Derived from the
- * sketch on the first hover rather than on every keystroke.
- */
-export function hoverTargetsOf(sketch: FileSketch): HoverTarget[] {
-  const cached = hoverTargetCache.get(sketch);
-  if (cached) return cached;
-  const sf = sketch.sourceFile;
-  const targets: HoverTarget[] = [];
-  const add = (node: ts.Node, kind: HoverTarget['kind'], name: string, optimizer?: OptimizerRef) =>
-    targets.push({ start: node.getStart(sf), end: node.getEnd(), kind, name, optimizer });
-  for (const l of sketch.layers) {
-    if (l.activation.state === 'known') {
-      const implied = layerInfo(l.factory).impliedActivation !== undefined;
-      const node = implied ? l.nameNode : l.activation.node;
-      if (implied || isStringLiteralLike(node)) add(node, 'activation', l.activation.value);
-    }
-    if (l.initializer?.state === 'known') {
-      const r = l.initializer.value;
-      const node = r.form === 'factory' ? r.nameNode! : l.initializer.node;
-      if (r.form === 'factory' || isStringLiteralLike(node)) add(node, 'initializer', r.name);
-    }
-  }
-  for (const c of sketch.compiles) {
-    if (c.optimizer.state === 'known') {
-      const o = c.optimizer.value;
-      if (o.form === 'factory' || isStringLiteralLike(o.nameNode)) add(o.nameNode, 'optimizer', o.name, o);
-    }
-    if (c.loss.state === 'known') {
-      const l = c.loss.value;
-      if (l.form === 'function' || isStringLiteralLike(l.nameNode)) add(l.nameNode, 'loss', l.name);
-    }
-  }
-  targets.sort((a, b) => a.start - b.start);
-  hoverTargetCache.set(sketch, targets);
-  return targets;
 }

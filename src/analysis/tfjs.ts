@@ -133,3 +133,11 @@ export function namespaceText(imports: TfImports, ns: TfNamespace): string | und
   }
   return root === undefined ? undefined : `${root}.${ns}`;
 }
+
+/** The quote character the file's imports use, for inserted string literals. */
+export function detectQuote(sf: ts.SourceFile): "'" | '"' {
+  for (const st of sf.statements) {
+    if (isImportDeclaration(st)) return sf.text[st.moduleSpecifier.getStart(sf)] === '"' ? '"' : "'";
+  }
+  return "'";
+}

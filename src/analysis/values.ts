@@ -4,230 +4,21 @@
  * the linter reports only what the source states, never a guess.
  */
 import ts from 'typescript';
+import { Scopes, unwrap, returnedExpression } from './scopes';
+
+export { Scopes, unwrap, returnedExpression, type Decl } from './scopes';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  NodeFlags, SyntaxKind, forEachChild, isAccessor, isArrayLiteralExpression, isArrowFunction, isAsExpression,
-  isBinaryExpression, isBlock, isCallExpression, isCaseBlock, isCatchClause, isClassDeclaration, isClassLike,
-  isConditionalExpression, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration,
-  isFunctionExpression, isFunctionLike, isIdentifier, isMethodDeclaration, isModuleBlock,
-  isNoSubstitutionTemplateLiteral, isNonNullExpression, isNumericLiteral, isObjectBindingPattern,
-  isObjectLiteralExpression, isOmittedExpression, isParenthesizedExpression, isPrefixUnaryExpression,
-  isPropertyAccessExpression, isPropertyAssignment, isReturnStatement, isSatisfiesExpression,
-  isShorthandPropertyAssignment, isSourceFile, isSpreadAssignment, isSpreadElement, isStringLiteral,
-  isTypeAssertionExpression, isVariableDeclarationList,
+  SyntaxKind, isAccessor, isArrayLiteralExpression, isArrowFunction,
+  isCallExpression, isConditionalExpression,
+  isFunctionExpression, isIdentifier, isMethodDeclaration,
+  isNoSubstitutionTemplateLiteral, isNumericLiteral,
+  isObjectLiteralExpression, isOmittedExpression, isPrefixUnaryExpression,
+  isPropertyAccessExpression, isPropertyAssignment,
+  isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral,
+  isBinaryExpression, isElementAccessExpression, isTemplateExpression,
 } = ts;
-
-type DeclKind = 'binding' | 'param' | 'function' | 'class' | 'import' | 'other';
-
-export interface Decl {
-  kind: DeclKind;
-  /** `const x = init` / never-reassigned `let x = init`; for `const { a } = obj`, `obj` with `property` 'a' */
-  init?: ts.Expression;
-  property?: string;
-  isConst: boolean;
-  node: ts.Node;
-  scope?: ts.Node;
-}
-
-/** Where a declaration is visible from: blocks for let/const/class, functions for var and parameters. */
-function isBlockScope(n: ts.Node): boolean {
-  return isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isCaseBlock(n) || isCatchClause(n)
-    || isForStatement(n) || isForInStatement(n) || isForOfStatement(n) || isFunctionLike(n) || isClassLike(n);
-}
-function isFunctionScope(n: ts.Node): boolean { return isFunctionLike(n) || isSourceFile(n); }
-
-function nearest(node: ts.Node, pred: (n: ts.Node) => boolean): ts.Node | undefined {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (pred(n)) return n;
-  return undefined;
-}
-
-export function unwrap(e: ts.Expression): ts.Expression {
-  for (;;) {
-    if (isParenthesizedExpression(e) || isAsExpression(e) || isNonNullExpression(e) || isTypeAssertionExpression(e) || isSatisfiesExpression(e)) e = e.expression;
-    else return e;
-  }
-}
-
-/** One index per source file: declarations by scope, and which of them are ever reassigned. */
-export class Scopes {
-  /** declarations by name (with their scope): most names have one, so resolving is a walk up parent pointers */
-  private readonly byName = new Map<string, Decl[]>();
-  private readonly byNameAndScope = new Map<string, Map<ts.Node, Decl | null>>();
-  private readonly reassigned = new Set<ts.Node>();
-  /**
-   * Calls, variable declarations and `=` assignments in post-order (children first: inner calls, then the call;
-   * the right-hand side, then the binding), collected on the same pass so the sketch needs no second tree walk.
-   */
-  readonly postOrder: ts.Node[] = [];
-
-  /**
-   * One pass over the file: indexes declarations and reassignments, and sets `parent` pointers on the way (the
-   * file is parsed without them: setting them here saves the parser a second full walk).
-   */
-  constructor(sf: ts.SourceFile) {
-    const assigned: ts.Identifier[] = [];
-    let parent: ts.Node = sf;
-    const visitChild = (c: ts.Node): void => {
-      (c as { parent: ts.Node }).parent = parent;
-      visit(c);
-    };
-    const visit = (n: ts.Node): void => {
-      switch (n.kind) {
-        case SyntaxKind.VariableDeclaration: this.addVariable(n as ts.VariableDeclaration); break;
-        case SyntaxKind.Parameter: this.addNames((n as ts.ParameterDeclaration).name, 'param', nearest(n, ts.isFunctionLike), false); break;
-        case SyntaxKind.FunctionDeclaration: case SyntaxKind.ClassDeclaration: {
-          const d = n as ts.FunctionDeclaration | ts.ClassDeclaration;
-          if (d.name) this.add(d.name.text, { kind: isClassDeclaration(d) ? 'class' : 'function', isConst: false, node: d }, nearest(d, isBlockScope));
-          break;
-        }
-        case SyntaxKind.ImportClause: case SyntaxKind.ImportSpecifier: case SyntaxKind.NamespaceImport: case SyntaxKind.ImportEqualsDeclaration: {
-          const name = (n as ts.ImportClause | ts.ImportSpecifier | ts.NamespaceImport | ts.ImportEqualsDeclaration).name;
-          if (name) this.add(name.text, { kind: 'import', isConst: true, node: n }, sf);
-          break;
-        }
-        case SyntaxKind.BinaryExpression: {
-          const b = n as ts.BinaryExpression;
-          if (b.operatorToken.kind >= SyntaxKind.FirstAssignment && b.operatorToken.kind <= SyntaxKind.LastAssignment) collectTargets(b.left, assigned);
-          break;
-        }
-        case SyntaxKind.PrefixUnaryExpression: case SyntaxKind.PostfixUnaryExpression: {
-          const u = n as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
-          if (u.operator === SyntaxKind.PlusPlusToken || u.operator === SyntaxKind.MinusMinusToken) collectTargets(u.operand, assigned);
-          break;
-        }
-        case SyntaxKind.ForOfStatement: case SyntaxKind.ForInStatement: {
-          const f = n as ts.ForOfStatement | ts.ForInStatement;
-          if (!isVariableDeclarationList(f.initializer)) collectTargets(f.initializer, assigned);
-          break;
-        }
-      }
-      const saved = parent;
-      parent = n;
-      forEachChild(n, visitChild);
-      parent = saved;
-      const k = n.kind;
-      if (k === SyntaxKind.CallExpression || (k === SyntaxKind.VariableDeclaration && (n as ts.VariableDeclaration).initializer)
-        || (k === SyntaxKind.BinaryExpression && (n as ts.BinaryExpression).operatorToken.kind === SyntaxKind.EqualsToken)) this.postOrder.push(n);
-    };
-    visit(sf);
-    for (const id of assigned) {
-      const d = this.declOf(id);
-      if (d) this.reassigned.add(d.node);
-    }
-  }
-
-  private add(name: string, decl: Decl, scope: ts.Node | undefined): void {
-    if (!scope) return;
-    decl.scope = scope;
-    const list = this.byName.get(name);
-    if (list) list.push(decl); else this.byName.set(name, [decl]);
-  }
-
-  private addVariable(v: ts.VariableDeclaration): void {
-    const list = v.parent;
-    const isConst = isVariableDeclarationList(list) && (list.flags & NodeFlags.Const) !== 0;
-    const blockScoped = isVariableDeclarationList(list) && (list.flags & NodeFlags.BlockScoped) !== 0;
-    const scope = blockScoped ? nearest(v, isBlockScope) : nearest(v, isFunctionScope);
-    // a for-of/for-in variable takes a new value every iteration: never a single known value
-    const loopVar = isVariableDeclarationList(list) && (isForOfStatement(list.parent) || isForInStatement(list.parent));
-    if (isIdentifier(v.name)) {
-      this.add(v.name.text, { kind: loopVar ? 'other' : 'binding', init: loopVar ? undefined : v.initializer, isConst, node: v }, scope);
-    } else if (isObjectBindingPattern(v.name) && v.initializer && !loopVar) {
-      for (const el of v.name.elements) {
-        if (!isIdentifier(el.name) || el.dotDotDotToken) { this.addNames(el.name, 'other', scope, isConst); continue; }
-        const prop = el.propertyName ? (isIdentifier(el.propertyName) || isStringLiteral(el.propertyName) ? el.propertyName.text : undefined) : el.name.text;
-        this.add(el.name.text, { kind: 'binding', init: prop !== undefined && !el.initializer ? v.initializer : undefined, property: prop, isConst, node: el }, scope);
-      }
-    } else {
-      this.addNames(v.name, 'other', scope, isConst);
-    }
-  }
-
-  private addNames(name: ts.BindingName, kind: DeclKind, scope: ts.Node | undefined, isConst: boolean): void {
-    if (isIdentifier(name)) { this.add(name.text, { kind, isConst, node: name.parent }, scope); return; }
-    for (const el of name.elements) if (!isOmittedExpression(el)) this.addNames(el.name, kind, scope, isConst);
-  }
-
-  /** The declaration an identifier refers to, if exactly one is visible in its nearest declaring scope. */
-  declOf(id: ts.Identifier): Decl | undefined {
-    const list = this.byName.get(id.text);
-    if (!list) return undefined;
-    if (list.length === 1) {
-      const only = list[0];
-      for (let n: ts.Node | undefined = id.parent; n; n = n.parent) if (n === only.scope) return only;
-      return undefined;
-    }
-    // a name declared in many scopes (`model` in every builder function): index its declarations by scope once
-    let byScope = this.byNameAndScope.get(id.text);
-    if (!byScope) {
-      byScope = new Map();
-      for (const d of list) byScope.set(d.scope!, byScope.has(d.scope!) ? null : d);
-      this.byNameAndScope.set(id.text, byScope);
-    }
-    for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
-      const d = byScope.get(n);
-      if (d !== undefined) return d ?? undefined; // null: declared twice in that scope, ambiguous
-    }
-    return undefined;
-  }
-
-  /** The declaration node (for identity comparisons: "is this the same `model` variable?"). */
-  declNodeOf(id: ts.Identifier): ts.Node | undefined {
-    return this.declOf(id)?.node;
-  }
-
-  /** What a single-assignment identifier was initialized with (following `const { a } = obj` through obj.a). */
-  initializerOf(id: ts.Identifier): { init: ts.Expression; property?: string } | undefined {
-    return this.initializerOfDecl(this.declOf(id));
-  }
-
-  initializerOfDecl(d: Decl | undefined): { init: ts.Expression; property?: string } | undefined {
-    if (!d || d.kind !== 'binding' || !d.init) return undefined;
-    if (!d.isConst && this.reassigned.has(d.node)) return undefined;
-    return { init: d.init, property: d.property };
-  }
-
-  /** A function bound once to this name: `function f() {}`, or `const f = () => ...` never reassigned. */
-  functionOf(id: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
-    const d = this.declOf(id);
-    if (!d) return undefined;
-    if (d.kind === 'function' && isFunctionDeclaration(d.node)) return d.node;
-    if (d.kind === 'binding' && d.init && d.property === undefined && (d.isConst || !this.reassigned.has(d.node))) {
-      const f = unwrap(d.init);
-      if (isArrowFunction(f) || isFunctionExpression(f)) return f;
-    }
-    return undefined;
-  }
-
-  isImport(id: ts.Identifier): boolean { return this.declOf(id)?.kind === 'import'; }
-  isDeclared(id: ts.Identifier): boolean { return this.declOf(id) !== undefined; }
-}
-
-function collectTargets(e: ts.Expression, out: ts.Identifier[]): void {
-  e = unwrap(e);
-  if (isIdentifier(e)) out.push(e);
-  else if (isArrayLiteralExpression(e)) e.elements.forEach(x => collectTargets(isSpreadElement(x) ? x.expression : x, out));
-  else if (isObjectLiteralExpression(e)) {
-    for (const p of e.properties) {
-      if (isShorthandPropertyAssignment(p)) out.push(p.name);
-      else if (isPropertyAssignment(p)) collectTargets(p.initializer, out);
-      else if (isSpreadAssignment(p)) collectTargets(p.expression, out);
-    }
-  }
-}
-
-/** The expression a function returns when its body is just that (`() => x`, `{ return x; }`). */
-export function returnedExpression(f: ts.FunctionLikeDeclaration): ts.Expression | undefined {
-  const body = f.body;
-  if (!body) return undefined;
-  if (!isBlock(body)) return body;
-  if (body.statements.length === 1) {
-    const st = body.statements[0];
-    if (isReturnStatement(st) && st.expression) return st.expression;
-  }
-  return undefined;
-}
 
 /** Only `key: value` and shorthand properties with static names. */
 function isPlainLiteral(lit: ts.ObjectLiteralExpression): boolean {
@@ -245,6 +36,9 @@ export const NOT_KNOWN: unique symbol = Symbol('not known');
 export type Evaluated = { known: true; value: Literal } | { known: false };
 
 const UNKNOWN: Evaluated = { known: false };
+const MATH: Readonly<Record<string, (...xs: number[]) => number>> = {
+  pow: (a, b) => a ** b, sqrt: Math.sqrt, min: Math.min, max: Math.max, round: Math.round, floor: Math.floor, ceil: Math.ceil, abs: Math.abs,
+};
 const MAX_DEPTH = 12;
 
 /** Reads an object property name that is statically known. */
@@ -353,7 +147,38 @@ export class Resolver {
       const ret = f && returnedExpression(f);
       if (ret) return this.resolve(ret, depth + 1);
     }
+    // `CONFIG.lr`, `UNITS[1]`: a member of a const object/array literal that is never written to in place
+    if (isPropertyAccessExpression(e) || isElementAccessExpression(e)) {
+      const member = this.member(e, depth);
+      if (member) return this.resolve(member, depth + 1);
+    }
     return e;
+  }
+
+  private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): ts.Expression | undefined {
+    let root: ts.Expression = e.expression;
+    while (isPropertyAccessExpression(root) || isElementAccessExpression(root)) root = unwrap(root.expression);
+    if (!isIdentifier(root) || this.scopes.isMutated(root)) return undefined;
+    if (isPropertyAccessExpression(e)) {
+      if (!isIdentifier(e.name)) return undefined;
+      const p = this.object(e.expression, depth + 1)?.props.get(e.name.text);
+      return p && p !== 'unknown' ? p.value : undefined;
+    }
+    const key = this.value(e.argumentExpression, depth + 1);
+    if (typeof key === 'string') {
+      const p = this.object(e.expression, depth + 1)?.props.get(key);
+      return p && p !== 'unknown' ? p.value : undefined;
+    }
+    if (typeof key !== 'number' || !Number.isInteger(key) || key < 0) return undefined;
+    const arr = this.array(e.expression, depth + 1);
+    if (!arr) return undefined;
+    // an element is known only when nothing before it has an unknown length
+    for (let i = 0; i < arr.elements.length && i <= key; i++) {
+      const el = arr.elements[i];
+      if (el.repeat !== undefined || isSpreadElement(el.expr)) return undefined;
+      if (i === key) return el.expr;
+    }
+    return undefined;
   }
 
   evaluate(e: ts.Expression): Evaluated {
@@ -384,6 +209,16 @@ export class Resolver {
       }
       return NOT_KNOWN;
     }
+    if (isTemplateExpression(e)) {
+      let text = e.head.text;
+      for (const span of e.templateSpans) {
+        const v = this.value(span.expression, depth + 1);
+        if (v === NOT_KNOWN) return NOT_KNOWN;
+        text += String(v) + span.literal.text;
+      }
+      return text;
+    }
+    if (isCallExpression(e)) return this.mathCall(e, depth);
     if (isPrefixUnaryExpression(e)) {
       const v = this.value(e.operand, depth + 1);
       if (typeof v !== 'number') return NOT_KNOWN;
@@ -408,6 +243,21 @@ export class Resolver {
       return NOT_KNOWN;
     }
     return NOT_KNOWN;
+  }
+
+  /** `Math.pow(10, -3)`, `Math.min(a, b)`...: on known numbers only */
+  private mathCall(e: ts.CallExpression, depth: number): Literal | typeof NOT_KNOWN {
+    const callee = e.expression;
+    if (!isPropertyAccessExpression(callee) || !isIdentifier(callee.expression) || callee.expression.text !== 'Math' || this.scopes.isDeclared(callee.expression)) return NOT_KNOWN;
+    const f = MATH[callee.name.text];
+    if (!f) return NOT_KNOWN;
+    const args: number[] = [];
+    for (const a of e.arguments) {
+      const v = this.value(a, depth + 1);
+      if (typeof v !== 'number') return NOT_KNOWN;
+      args.push(v);
+    }
+    return f(...args);
   }
 
   number(e: ts.Expression): number | undefined {

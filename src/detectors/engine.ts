@@ -10,6 +10,7 @@ import type { RunEvent, Finding, LayerSummary, SourceLocation } from '../protoco
 import { RunContext, accuracyOf, valAccuracyOf } from './context';
 import { DEFAULT_DIAGNOSIS, RULE_SOURCES, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
+import { checkFitModel } from '../guidelines/modelCheck';
 
 type Severity = Finding['severity'];
 type Evidence = Finding['evidence'];
@@ -86,6 +87,7 @@ export class DiagnosisEngine {
         this.deadFraction.clear();
         this.zeroSinceStart.clear();
         this.firstGradStep = undefined;
+        for (const f of checkFitModel(e)) raise(f); // the lint rules on the real model (source: 'static')
         break;
       case 'batch':
         this.flushInitialLoss(raise);

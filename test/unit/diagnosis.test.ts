@@ -65,7 +65,8 @@ class Run {
     for (const l of logs) this.train({ d1: 0.5, d2: 0.5, out: 0.5 }, l.loss ?? 1, (l.acc as number | undefined) ?? 0.25).endEpoch(l);
     return this;
   }
-  diagnose(settings = {}): Finding[] { return diagnose(this.events, settings); }
+  /** the runtime findings (the guideline check of the model at fit start adds static ones: guidelines-modelcheck.test.ts) */
+  diagnose(settings = {}): Finding[] { return diagnose(this.events, settings).filter(f => f.source === 'runtime'); }
   engine(settings = {}): DiagnosisEngine { const e = new DiagnosisEngine(settings); this.events.forEach(x => e.observe(x)); return e; }
 }
 
@@ -370,7 +371,8 @@ function runFixture(spec: FixtureSpec): Promise<Finished> {
   return p;
 }
 
-const findingsOf = (events: RunEvent[]) => events.flatMap(e => (e.kind === 'finding' ? [e.finding] : []));
+// runtime findings: the guideline check of the model at fit start adds static ones (guidelines-modelcheck.test.ts)
+const findingsOf = (events: RunEvent[]) => events.flatMap(e => (e.kind === 'finding' && e.finding.source === 'runtime' ? [e.finding] : []));
 const key = (x: { code: string; layer?: string; line?: number }) => `${x.code}${x.layer ? '@' + x.layer : ''}:${x.line}`;
 
 // TL_DIAGNOSIS_FIXTURES=0 skips these (quick runs of the engine tests while editing)

@@ -84,7 +84,7 @@ const vscodeStub = {
     createDiagnosticCollection: () => {
       const m = new Map<string, unknown[]>();
       collections.push(m);
-      return { set: (u: Uri, d: unknown[]) => m.set(u.toString(), d), delete: (u: Uri) => m.delete(u.toString()), get: (u: Uri) => m.get(u.toString()), dispose: () => m.clear() };
+      return { set: (u: Uri, d: unknown[]) => m.set(u.toString(), d), delete: (u: Uri) => m.delete(u.toString()), get: (u: Uri) => m.get(u.toString()), has: (u: Uri) => m.has(u.toString()), dispose: () => m.clear() };
     },
     registerCodeLensProvider: (_s: unknown, p: unknown) => { providers.lens = p; return { dispose() {} }; },
     registerHoverProvider: (_s: unknown, p: unknown) => { providers.hover = p; return { dispose() {} }; },
@@ -216,4 +216,37 @@ test('settings: lint.enabled off clears the Problems panel; closing a document c
   doc.isClosed = true;
   closed.fire(doc);
   assert.equal(collections[0].has(doc.uri.toString()), false);
+});
+
+test('a run\'s fit-start guideline finding that lint already shows on that line is listed once; it shows again when lint no longer does', async () => {
+  const saved = providers.actions;
+  const { RuntimeFindings } = await import('../../extension/runtimeFindings');
+  const deep = new Doc(Uri.file('/ws/deep.ts'), MODEL);
+  docs.push(deep);
+  opened.fire(deep);
+  assert.deepEqual(diagnosticsOf(deep).map(d => `${d.code}@${d.range.start.line + 1}`), ['init-activation-mismatch@4', 'output-activation-loss@5']);
+  const events = new EventEmitter<{ runId: string; event: unknown }>();
+  const runs = { onRunInfo: new EventEmitter<unknown>().event, onEvent: events.event, isVariant: () => false, infoOf: () => ({ jobFile: deep.uri.fsPath }) };
+  const runtime = new RuntimeFindings(runs as never);
+  providers.actions = saved;
+  const finding = (code: string, line: number, layer: string | undefined, source: 'static' | 'runtime') => ({ kind: 'finding', finding: {
+    code, severity: 'warning', source, message: code, layer, file: deep.uri.fsPath, range: { start: { file: deep.uri.fsPath, line } }, evidence: {}, rule: 'a source' } });
+  events.fire({ runId: 'r1', event: finding('init-activation-mismatch', 4, 'dense_Dense1', 'static') }); // lint shows it
+  events.fire({ runId: 'r1', event: finding('saturating-hidden-activation', 4, 'dense_Dense1', 'static') }); // lint does not
+  events.fire({ runId: 'r1', event: finding('dead-relu', 4, 'dense_Dense1', 'runtime') });
+  const runtimeOf = () => ((collections.at(-1)!.get(deep.uri.toString()) ?? []) as { code: string }[]).map(d => d.code).sort();
+  assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
+  settings['lint.enabled'] = false;
+  configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
+  assert.deepEqual(runtimeOf(), ['dead-relu', 'init-activation-mismatch', 'saturating-hidden-activation'], 'lint off: the run\'s finding is the only one left');
+  delete settings['lint.enabled'];
+  configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
+  assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
+  settings['lint.rules'] = { 'saturating-hidden-activation': 'off' };
+  configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
+  assert.deepEqual(runtimeOf(), ['dead-relu'], 'a code switched off for lint is off for the run too');
+  delete settings['lint.rules'];
+  configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
+  assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
+  runtime.dispose();
 });
