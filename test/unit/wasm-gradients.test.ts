@@ -69,7 +69,7 @@ function gradOf(op: (x: tf.Tensor) => tf.Tensor) {
 
 /** The grid every conv/pool test covers: stride × padding × batch, each with random odd/even sizes. */
 const GRID: Array<{ stride: 1 | 2; pad: 'same' | 'valid'; batch: 1 | 32 }> = [];
-for (const stride of [1, 2] as const) for (const pad of ['same', 'valid'] as const) for (const batch of [1, 32] as const) GRID.push({ stride, pad, batch });
+for (const stride of [1, 2] as const) for (const pad of ["valid", "same"] as const) for (const batch of [1, 32] as const) GRID.push({ stride, pad, batch });
 
 const outSize = (n: number, k: number, s: number, pad: 'same' | 'valid') => pad === 'same' ? Math.ceil(n / s) : Math.ceil((n - k + 1) / s);
 const outShape = (f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: Data[]) => {
@@ -116,6 +116,34 @@ test('conv2d with explicit asymmetric padding: the filter kernel equals cpu', as
     const op = (xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, stride, pad);
     const r = data(outShape(op as never, [x, f]));
     await compare(`conv2d explicit pad stride ${stride}`, [x, f, r], gradsOf(op) as never);
+  }
+});
+
+test('conv2d kernels with channels-first data (NCHW) equal cpu', async () => {
+  for (const stride of [1, 2]) for (const pad of ['same', 'valid'] as const) {
+    const x = data([2, 3, 9, 8]), f = data([3, 3, 3, 4]);
+    const outH = outSize(9, 3, stride, pad), outW = outSize(8, 3, stride, pad);
+    const dy = data([2, 4, outH, outW]);
+    const attrs = { strides: stride, pad, dataFormat: 'NCHW', dilations: 1 };
+    await compare(`conv2d NCHW kernels stride ${stride} ${pad}`, [x, f, dy], ((xx: tf.Tensor, ff: tf.Tensor, g: tf.Tensor) => [
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: ff }, { ...attrs, inputShape: xx.shape } as never) as tf.Tensor,
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: xx, dy: g }, { ...attrs, filterShape: ff.shape } as never) as tf.Tensor,
+    ]) as never);
+  }
+});
+
+test('matMul with transposed operands (every Dense backward pass) equals cpu', async () => {
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    const batch = pick([1, 3]), m = int(1, 40), k = int(1, 40), n = int(1, 40);
+    const a = data(ta ? [batch, k, m] : [batch, m, k]), b = data(tb ? [batch, n, k] : [batch, k, n]), bias = data([n]);
+    await compare(`matMul transposeA=${ta} transposeB=${tb} [${a.shape}]·[${b.shape}]`, [a, b], ((x: tf.Tensor, y: tf.Tensor) => [
+      tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb),
+    ]) as never);
+    // the fused kernel as Dense layers call it: rank 2 (wasm's own _FusedMatMul adds the bias wrongly when batch > 1)
+    const a2 = data(ta ? [k, m] : [m, k]), b2 = data(tb ? [n, k] : [k, n]);
+    await compare(`fused matMul + bias + relu transposeA=${ta} transposeB=${tb} [${a2.shape}]·[${b2.shape}]`, [a2, b2, bias], ((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => [
+      tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: z, activation: 'relu' }),
+    ]) as never);
   }
 });
 
@@ -215,6 +243,16 @@ test('maxPool and avgPool: gradients (MaxPoolGrad, AvgPoolGrad) equal cpu', asyn
       const r = data(outShape(op as never, [x]));
       await compare(`${kind}Pool x[${x.shape}] size ${k} stride ${stride} ${pad}`, [x, r], gradOf(op) as never);
     }
+  }
+});
+
+test('maxPool gradient with ties (ReLU zeros) routes each window to its first maximum, as cpu', async () => {
+  for (const { stride, pad, batch } of GRID) {
+    const k = pick([2, 3]), h = int(k + 1, 12), c = int(1, 4);
+    const x: Data = { shape: [batch, h, h, c], values: Float32Array.from({ length: batch * h * h * c }, () => Math.max(0, Math.round(random() * 4 - 3))) };
+    const op = (xx: tf.Tensor) => tf.maxPool(xx as tf.Tensor4D, k, stride, pad);
+    const r = data(outShape(op as never, [x]));
+    await compare(`maxPool ties x[${x.shape}] size ${k} stride ${stride} ${pad}`, [x, r], gradOf(op) as never);
   }
 });
 

@@ -1,14 +1,14 @@
 /**
  * The two gradients of DepthwiseConv2dNative for wasm (tfjs-backend-wasm 4.22 has only the forward kernel).
- * Input: the transposed depthwise convolution — dy spread out by the strides, padded, convolved with the spatially
- * flipped filter (multiplier 1 per output channel), then the channel multiplier summed out.
+ * Input: the transposed depthwise convolution (patches.ts spreadForInputGrad) with the spatially flipped filter,
+ * multiplier 1 per output channel, then the channel multiplier summed out.
  * Filter: dF[i,j,c,m] = Σ_{n,y,x} x_pad[n, y·s + i·d, x·s + j·d, c] · dy[n,y,x,c·M+m]: im2col windows times dy,
  * one matrix product per channel (BatchMatMul batched over channels).
  */
 import type { KernelConfig, TensorInfo, KernelBackend, backend_util } from '@tensorflow/tfjs-core';
 import type { Tf } from '../../runner/tfTypes';
 import { WasmComposer, batchChunks } from './compose';
-import { paddedInput, windows } from './patches';
+import { paddedInput, windows, spreadForInputGrad } from './patches';
 
 interface Attrs {
   strides: number | [number, number];
@@ -50,22 +50,8 @@ export function depthwiseBackpropInputConfig(tf: Tf): KernelConfig {
 function backpropInput(tf: Tf, c: WasmComposer, dy: TensorInfo, filter: TensorInfo, attrs: Attrs): TensorInfo {
   const info = convInfo(tf, attrs.inputShape!, filter.shape as Shape4, attrs);
   const [kh, kw, channels, multiplier] = filter.shape;
-  const [n, outH, outW, outC] = dy.shape;
-  const { strideHeight: sh, strideWidth: sw } = info;
-  // dy with (stride - 1) zeros between its rows and columns: the forward pass's sample grid
-  let spread = dy;
-  if (sh > 1 || sw > 1) {
-    const cells = c.padOrCrop(c.reshape(dy, [n, outH, 1, outW, 1, outC]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-    spread = c.padOrCrop(c.reshape(cells, [n, outH * sh, outW * sw, outC]), [[0, 0], [0, 1 - sh], [0, 1 - sw], [0, 0]]);
-  }
-  // dx[r] = Σ_i spread[r + top - i·d] f[i]: a valid correlation with the flipped filter over spread padded by
-  // (effective filter - 1 - top) before and whatever reaches the input's end after.
-  const before = [info.effectiveFilterHeight - 1 - info.padInfo.top, info.effectiveFilterWidth - 1 - info.padInfo.left];
-  const after = [
-    info.inHeight + info.effectiveFilterHeight - 1 - before[0] - spread.shape[1],
-    info.inWidth + info.effectiveFilterWidth - 1 - before[1] - spread.shape[2],
-  ];
-  const padded = c.padOrCrop(spread, [[0, 0], [before[0], after[0]], [before[1], after[1]], [0, 0]]);
+  const n = dy.shape[0];
+  const padded = spreadForInputGrad(c, dy, info);
   const flipped = c.reshape(c.run('Reverse', { x: filter }, { dims: [0, 1] }), [kh, kw, channels * multiplier, 1]);
   const perChannel = c.run('DepthwiseConv2dNative', { x: padded, filter: flipped }, {
     strides: [1, 1], pad: 'valid', dilations: [info.dilationHeight, info.dilationWidth],
