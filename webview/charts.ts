@@ -92,6 +92,7 @@ const ROLE_RANK: Record<Series['role'], number> = { batch: 0, epoch: 1, val: 2, 
 export function chartForFinding(code: string): ChartId | 'metric' {
   if (/gradient|non-finite|unchanged-weights/.test(code)) return 'grad-norms';
   if (code === 'dead-relu') return 'dead-relu';
+  if (code === 'tensor-leak') return 'memory';
   if (code === 'slow-convergence' || code === 'oscillating-loss') return 'metric';
   return 'loss';
 }
@@ -296,7 +297,7 @@ export class ChartsView {
 
   /** Sets the data of a dataset (and its faint raw line) from the smoothing weight, x axis and hidden state. */
   private configure(panel: Panel, ref: DatasetRef, bind = true): void {
-    const smoothable = ref.series.role === 'batch' && panel.id !== 'lr' && panel.id !== 'momentum';
+    const smoothable = ref.series.role === 'batch' && panel.id !== 'lr' && panel.id !== 'momentum' && panel.id !== 'memory';
     const w = smoothable ? this.prefs.smoothing : 0;
     const mode = this.prefs.xAxis;
     const xf = stepMapper(ref.run.timeline, mode);
@@ -703,6 +704,8 @@ export class ChartsView {
     // markers at 0% / 100% sit on the chart edge: let them show whole
     if (chartId === 'dead-relu') ds.clip = 4;
     ds.tension = 0;
+    // a memory sample is sent only when the count changed: it holds until the next one
+    if (chartId === 'memory') ds.stepped = 'after';
     ds.fill = false;
     // per-epoch values on top of the per-step noise (chart.js draws lower `order` last)
     ds.order = perEpoch ? 0 : 1;
@@ -756,6 +759,9 @@ export class ChartsView {
         break;
       case 'momentum':
         y = { type: 'linear', title: { display: true, text: 'momentum', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => formatNumber(Number(v), 3) }, grid, border };
+        break;
+      case 'memory':
+        y = { type: 'linear', title: { display: true, text: 'live tensors', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => formatNumber(Number(v), 3) }, grid, border };
         break;
       case 'dead-relu':
         y = { type: 'linear', min: 0, max: 1, title: { display: true, text: 'dead units', color: t.muted, font }, ticks: { ...yTicks, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` }, grid, border };

@@ -10,6 +10,7 @@ import type { RunEvent, Finding, LayerSummary, SourceLocation } from '../protoco
 import { RunContext, accuracyOf, valAccuracyOf } from './context';
 import { DEFAULT_DIAGNOSIS, RULE_SOURCES, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
+import { LeakWatch } from './leak';
 
 type Severity = Finding['severity'];
 type Evidence = Finding['evidence'];
@@ -54,6 +55,7 @@ export class DiagnosisEngine {
   private lossNonFinite = false;
   readonly findings: Finding[] = [];
   readonly suppressed: Suppressed[] = [];
+  private readonly leaks = new LeakWatch();
 
   constructor(settings: Partial<DiagnosisSettings> = {}) {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
@@ -78,6 +80,7 @@ export class DiagnosisEngine {
       this.findings.push(f);
       out.push(f);
     };
+    raise(this.leaks.observe(e));
     const c = this.ctx;
     switch (e.kind) {
       case 'fit-start':

@@ -118,6 +118,23 @@ export function ownTf(): Tf {
 }
 
 export async function selectBackend(opts: BackendOptions): Promise<BackendChoice> {
+  const choice = await pickBackend(opts);
+  quietCpuBanner(choice.tf);
+  return choice;
+}
+
+/**
+ * tfjs' cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js…" on its first use (a cpu run, a
+ * move to cpu): the run header already names the backend and why, so the banner is marked as shown.
+ */
+function quietCpuBanner(tf: Tf): void {
+  try {
+    const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+    if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
+  } catch { /* no cpu backend in this tfjs: nothing to quiet */ }
+}
+
+async function pickBackend(opts: BackendOptions): Promise<BackendChoice> {
   const notes: string[] = [];
   const pref = opts.preference;
   if (pref === 'auto' || pref === 'node') {
