@@ -1,5 +1,8 @@
 /**
- * `npm run bench:backends [-- --rounds 5 --samples 640]`: the reference MLP (784-300-100-10, Adam, batch 32) on every
+ * `npm run bench:backends [-- --rounds 5 --samples 640 --models mlp,cnn,separable,embedding]`: reference models —
+ * the MLP 784-300-100-10, the MNIST CNN of examples/mnist-cnn (conv 16 → pool → conv 32 → pool → dense 10), the
+ * separable/depthwise net of examples/fashion-separable and the Embedding + Conv1D net of examples/embedding-reviews,
+ * all Adam, batch 32, synthetic data of their shapes — on every
  * backend available here — tfjs-node (the workspace's, or the native build of "Set Up Native Backend": the
  * TRAINING_LENS_NATIVE_DIR variable, else ${XDG_CACHE_HOME:-~/.cache}/training-lens/native), wasm, cpu — plain `fit`
  * and `fit` with Training Lens's default probes. One worker process per backend (each holds its own tf instance and
@@ -28,46 +31,90 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 const batchSize = 32;
 
 type Measure = { plain: number; probed: number };
-type WorkerMsg = { type: 'ready'; backend: string; notes: string[] } | { type: 'measure'; result: Measure } | { type: 'error'; message: string };
+type WorkerMsg = { type: 'ready'; backend: string; notes: string[] } | { type: 'measure'; results: Record<string, Measure> } | { type: 'error'; message: string };
+type Tfjs = typeof import('@tensorflow/tfjs');
 
-/** Worker: one backend, two identical models (plain and instrumented), synthetic data of the reference shape. */
-async function worker(preference: BackendPreference, samples: number): Promise<void> {
+const MODEL_TITLES: Record<string, string> = {
+  mlp: 'MLP 784-300-100-10', cnn: 'CNN conv16-pool-conv32-pool-dense10 (examples/mnist-cnn)',
+  separable: 'separable + depthwise conv (examples/fashion-separable)', embedding: 'Embedding(500,16) + Conv1D (examples/embedding-reviews)',
+};
+
+/** A reference model and synthetic data of its shape (same seeds on every backend). */
+function referenceModel(tf: Tfjs, kind: string, samples: number, seed: number) {
+  const init = (s: number) => tf.initializers.glorotUniform({ seed: seed + s });
+  const labels = (classes: number) => tf.oneHot(tf.randomUniform([samples], 0, classes, 'int32', 2) as import('@tensorflow/tfjs').Tensor1D, classes);
+  let layers: import('@tensorflow/tfjs').layers.Layer[];
+  let xs: import('@tensorflow/tfjs').Tensor, ys: import('@tensorflow/tfjs').Tensor;
+  if (kind === 'mlp') {
+    layers = [
+      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', kernelInitializer: init(0) }),
+      tf.layers.dense({ units: 100, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
+    ];
+    xs = tf.randomUniform([samples, 784], 0, 1, 'float32', 1); ys = labels(10);
+  } else if (kind === 'cnn') {
+    layers = [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
+    ];
+    xs = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1); ys = labels(10);
+  } else if (kind === 'separable') {
+    layers = [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(0) }),
+      tf.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: init(1), pointwiseInitializer: init(2) }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: 'relu', depthwiseInitializer: init(3) }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(4) }),
+    ];
+    xs = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1); ys = labels(10);
+  } else if (kind === 'embedding') {
+    layers = [
+      tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 24, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }) }),
+      tf.layers.conv1d({ filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.globalAveragePooling1d({}),
+      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init(2) }),
+    ];
+    xs = tf.randomUniform([samples, 24], 1, 500, 'int32', 1); ys = labels(2);
+  } else throw new Error(`unknown model ${kind} (mlp, cnn, separable, embedding)`);
+  const model = tf.sequential({ layers });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return { model, xs, ys };
+}
+
+/** Worker: one backend; per reference model two identical copies (plain and instrumented). */
+async function worker(preference: BackendPreference, samples: number, kinds: string[]): Promise<void> {
   const send = (m: WorkerMsg) => process.send!(m);
   try {
     const choice = await selectBackend({ preference });
-    const tf = choice.tf as Tf & typeof import('@tensorflow/tfjs');
-    const build = (seed: number) => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-          tf.layers.dense({ units: 100, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
-          tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
-        ],
-      });
-      model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-      return model;
-    };
-    const xs = tf.randomUniform([samples, 784], 0, 1, 'float32', 1);
-    const ys = tf.oneHot(tf.randomUniform([samples], 0, 10, 'int32', 2) as import('@tensorflow/tfjs').Tensor1D, 10);
+    const tf = choice.tf as Tf & Tfjs;
     const steps = Math.ceil(samples / batchSize);
-    const plainModel = build(1), probedModel = build(1);
     const inst = new Instrumentation(tf, { emit: () => undefined, probes: DEFAULT_PROBES });
-    const timeFit = async (model: ReturnType<typeof build>, instrumented: boolean) => {
+    const timeFit = async (m: ReturnType<typeof referenceModel>, instrumented: boolean) => {
       if (instrumented) inst.install();
       const t0 = performance.now();
-      await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+      await m.model.fit(m.xs, m.ys, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
       const ms = (performance.now() - t0) / steps;
       if (instrumented) inst.uninstall();
       return ms;
     };
-    await timeFit(plainModel, false); await timeFit(probedModel, true); // warm-up: kernels, optimizer state
+    const pairs = kinds.map(kind => ({ kind, plain: referenceModel(tf, kind, samples, 1), probed: referenceModel(tf, kind, samples, 1) }));
+    for (const p of pairs) { await timeFit(p.plain, false); await timeFit(p.probed, true); } // warm-up: kernels, optimizer state
     let flip = false;
     process.on('message', async () => {
       flip = !flip; // alternate which goes first so drift does not favour one side
-      let plain: number, probed: number;
-      if (flip) { plain = await timeFit(plainModel, false); probed = await timeFit(probedModel, true); }
-      else { probed = await timeFit(probedModel, true); plain = await timeFit(plainModel, false); }
-      send({ type: 'measure', result: { plain, probed } });
+      const results: Record<string, Measure> = {};
+      for (const p of pairs) {
+        let plain: number, probed: number;
+        if (flip) { plain = await timeFit(p.plain, false); probed = await timeFit(p.probed, true); }
+        else { probed = await timeFit(p.probed, true); plain = await timeFit(p.plain, false); }
+        results[p.kind] = { plain, probed };
+      }
+      send({ type: 'measure', results });
     });
     send({ type: 'ready', backend: choice.name, notes: choice.notes });
   } catch (e) {
@@ -76,7 +123,7 @@ async function worker(preference: BackendPreference, samples: number): Promise<v
   }
 }
 
-interface Bench { preference: BackendPreference; child: ChildProcess; backend?: string; notes: string[]; error?: string; plain: number[]; probed: number[] }
+interface Bench { preference: BackendPreference; child: ChildProcess; backend?: string; notes: string[]; error?: string; plain: Record<string, number[]>; probed: Record<string, number[]> }
 
 function next(child: ChildProcess): Promise<WorkerMsg> {
   return new Promise((resolve) => {
@@ -89,13 +136,14 @@ function next(child: ChildProcess): Promise<WorkerMsg> {
 async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '5'));
   const samples = Number(arg('samples', '640'));
+  const kinds = arg('models', 'mlp,cnn,separable,embedding').split(',').filter(Boolean);
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
   if (!env[NATIVE_DIR_ENV] && readMarker(defaultNativeDir())) env[NATIVE_DIR_ENV] = defaultNativeDir();
-  console.log(`Training Lens backends — reference MLP 784-300-100-10, Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`);
+  console.log(`Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`);
   console.log(`native build: ${env[NATIVE_DIR_ENV] ?? 'none (run `training-lens setup-native`)'}`);
   const benches: Bench[] = (['node', 'wasm', 'cpu'] as const).map(preference => ({
-    preference, notes: [], plain: [], probed: [],
-    child: fork(__filename, ['--worker', preference, '--samples', String(samples)], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }),
+    preference, notes: [], plain: {}, probed: {},
+    child: fork(__filename, ['--worker', preference, '--samples', String(samples), '--models', kinds.join(',')], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }),
   }));
   for (const b of benches) {
     const m = await next(b.child);
@@ -109,14 +157,26 @@ async function main(): Promise<void> {
       b.child.send('measure');
       const m = await next(b.child);
       if (m.type !== 'measure') throw new Error(`${b.preference}: ${m.type === 'error' ? m.message : 'no measurement'}`);
-      b.plain.push(m.result.plain); b.probed.push(m.result.probed);
+      for (const [kind, res] of Object.entries(m.results)) {
+        (b.plain[kind] ??= []).push(res.plain);
+        (b.probed[kind] ??= []).push(res.probed);
+      }
     }
-    console.log(`  round ${r + 1}: ${live.map(b => `${b.backend} ${b.plain.at(-1)!.toFixed(2)}/${b.probed.at(-1)!.toFixed(2)}`).join('  ')} ms/step (plain/instrumented)`);
+    console.log(`  round ${r + 1}: ${kinds.map(k => `${k} ` + live.map(b => `${b.backend} ${b.plain[k].at(-1)!.toFixed(1)}/${b.probed[k].at(-1)!.toFixed(1)}`).join(' ')).join(' | ')} ms/step (plain/instrumented)`);
   }
-  console.log('\nbackend      plain ms/step   instrumented ms/step   overhead');
-  for (const b of live) {
-    const mp = median(b.plain), mi = median(b.probed);
-    console.log(`${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}`);
+  for (const kind of kinds) {
+    console.log(`\n${MODEL_TITLES[kind] ?? kind}`);
+    console.log('backend      plain ms/step   instrumented ms/step   overhead');
+    for (const b of live) {
+      const mp = median(b.plain[kind]), mi = median(b.probed[kind]);
+      console.log(`${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}`);
+    }
+    const wasm = live.find(b => b.backend === 'wasm'), native = live.find(b => b.backend === 'tensorflow');
+    if (wasm && native) {
+      console.log(`wasm / tensorflow (plain): x${(median(wasm.plain[kind]) / median(native.plain[kind])).toFixed(2)}`);
+    } else {
+      console.log(`wasm / tensorflow: not measured (${native ? 'wasm' : 'tensorflow'} backend unavailable here)`);
+    }
   }
   for (const b of benches) b.child.kill();
   await benchExamples(env);
@@ -133,9 +193,10 @@ async function benchExamples(env: NodeJS.ProcessEnv): Promise<void> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-backends-'));
   const entry = runnerEntry(path.join(root, 'src', 'runner'));
   console.log(`\nexamples, 1 epoch each through the runner (median ms/step from batch events, first step excluded)`);
-  console.log(`${'example'.padEnd(22)} ${['node', 'wasm', 'cpu'].map(b => b.padStart(16)).join('')}   auto picks`);
+  console.log(`${'example'.padEnd(22)} ${['node', 'wasm', 'cpu'].map(b => b.padStart(16)).join('')}   auto picks   wasm/tensorflow`);
   for (const job of jobs) {
     const cells: string[] = [];
+    const ms: Record<string, number> = {};
     let auto = '';
     for (const preference of ['node', 'wasm', 'cpu'] as const) {
       const events: RunEvent[] = [];
@@ -152,13 +213,15 @@ async function benchExamples(env: NodeJS.ProcessEnv): Promise<void> {
       }
       const fellBack = backend && backend !== (preference === 'node' ? 'tensorflow' : preference) ? ` (${backend})` : '';
       cells.push(`${median(steps).toFixed(1)}${fellBack}`.padStart(16));
+      if (!fellBack) ms[backend] = median(steps);
       if (!auto) auto = backend; // auto tries node, then wasm, then cpu: the first that trains is its pick
     }
-    console.log(`${job.replace(/\.train\.ts$/, '').padEnd(22)} ${cells.join('')}   ${auto || 'none'}`);
+    const ratio = ms.wasm && ms.tensorflow ? `x${(ms.wasm / ms.tensorflow).toFixed(2)}` : 'n/a';
+    console.log(`${job.replace(/\.train\.ts$/, '').padEnd(22)} ${cells.join('')}   ${(auto || 'none').padEnd(10)}   ${ratio}`);
   }
   fs.rmSync(runsDir, { recursive: true, force: true });
 }
 
 const wi = process.argv.indexOf('--worker');
-if (wi >= 0) void worker(process.argv[wi + 1] as BackendPreference, Number(arg('samples', '640')));
+if (wi >= 0) void worker(process.argv[wi + 1] as BackendPreference, Number(arg('samples', '640')), arg('models', 'mlp,cnn,separable,embedding').split(',').filter(Boolean));
 else main().catch(e => { console.error(e); process.exit(1); });

@@ -47,9 +47,9 @@ function legendKey(ds: unknown): [number, number] {
   return [t.tlRun ?? 0, t.tlRole ?? 0];
 }
 
-/** Per-batch series of these charts are smoothed (a schedule's rate or momentum is exact: never smoothed). */
+/** Per-batch series of these charts are smoothed (a schedule's rate, momentum or a tensor count is exact: never smoothed). */
 export function isSmoothable(series: Series, chartId: ChartId): boolean {
-  return series.role === 'batch' && chartId !== 'lr' && chartId !== 'momentum';
+  return series.role === 'batch' && chartId !== 'lr' && chartId !== 'momentum' && chartId !== 'memory';
 }
 
 /**
@@ -88,6 +88,8 @@ export function styleDataset(ref: DatasetRef, theme: Theme, smoothing: number, m
   // markers at 0% / 100% sit on the chart edge: let them show whole
   if (chartId === 'dead-relu') ds.clip = 4;
   ds.tension = 0;
+  // a memory sample is sent only when the count changed: it holds until the next one
+  if (chartId === 'memory') ds.stepped = 'after';
   ds.fill = false;
   // per-epoch values on top of the per-step noise (chart.js draws lower `order` last)
   ds.order = perEpoch ? 0 : 1;
@@ -136,6 +138,7 @@ function yAxis(id: ChartId, t: Theme, logLoss: boolean): Record<string, unknown>
     case 'momentum': return linear('momentum', v => formatNumber(Number(v), 3));
     case 'dead-relu': return linear('dead units', v => `${Math.round(Number(v) * 100)}%`, { min: 0, max: 1 });
     case 'lr': return linear('learning rate', v => formatNumber(Number(v), 2));
+    case 'memory': return linear('live tensors', v => formatNumber(Number(v), 3));
     case 'loss': return logLoss ? log('loss (log)') : linear('loss');
     default: return linear(id.slice('metric:'.length));
   }

@@ -31,6 +31,7 @@ const FRAME_BUDGET_MS = 6;
 export function chartForFinding(code: string): ChartId | 'metric' {
   if (/gradient|non-finite|unchanged-weights/.test(code)) return 'grad-norms';
   if (code === 'dead-relu') return 'dead-relu';
+  if (code === 'tensor-leak') return 'memory';
   if (code === 'slow-convergence' || code === 'oscillating-loss') return 'metric';
   return 'loss';
 }

@@ -68,7 +68,7 @@ export interface RunState {
 
 interface Target { chart: RunChart; series: Series }
 
-export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'momentum' | 'grad-norms' | 'grad-clip' | 'grad-ratio' | 'dead-relu' }
+export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'momentum' | 'grad-norms' | 'grad-clip' | 'grad-ratio' | 'dead-relu' | 'memory' }
 
 export function chartMeta(id: ChartId): ChartMeta {
   if (id === 'loss') return { id, title: 'Loss', kind: 'loss' };
@@ -78,6 +78,7 @@ export function chartMeta(id: ChartId): ChartMeta {
   if (id === 'grad-clip') return { id, title: 'Global gradient norm, before / after clipping', kind: 'grad-clip' };
   if (id === 'grad-ratio') return { id, title: 'Gradient norm ratio, first / last layer', kind: 'grad-ratio' };
   if (id === 'dead-relu') return { id, title: 'Dead ReLU units per layer', kind: 'dead-relu' };
+  if (id === 'memory') return { id, title: 'Live tensors (tf.memory)', kind: 'memory' };
   const name = id.startsWith('metric:') ? id.slice('metric:'.length) : id;
   return { id, title: `Metric: ${name}`, kind: 'metric' };
 }
@@ -100,7 +101,7 @@ export function insertSorted(points: Point[], p: Point): void {
 }
 
 const FIXED_ORDER_HEAD = ['loss'];
-const FIXED_ORDER_TAIL = ['lr', 'momentum', 'grad-norms', 'grad-clip', 'grad-ratio', 'dead-relu'];
+const FIXED_ORDER_TAIL = ['lr', 'momentum', 'grad-norms', 'grad-clip', 'grad-ratio', 'dead-relu', 'memory'];
 
 export class DashboardStore {
   readonly runs = new Map<string, RunState>();
@@ -289,6 +290,9 @@ export class DashboardStore {
         this.onHistogram(run, e);
         break;
       case 'log':
+        break;
+      case 'memory':
+        this.add(run, 'memory', 'tensors', 'tensors', 'batch', e.step, e.tensors);
         break;
     }
   }

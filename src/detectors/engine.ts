@@ -11,6 +11,7 @@ import { RunContext, accuracyOf, valAccuracyOf } from './context';
 import { DEFAULT_DIAGNOSIS, RULE_SOURCES, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
 import { checkFitModel } from '../guidelines/modelCheck';
+import { LeakWatch } from './leak';
 
 type Severity = Finding['severity'];
 type Evidence = Finding['evidence'];
@@ -55,6 +56,7 @@ export class DiagnosisEngine {
   private lossNonFinite = false;
   readonly findings: Finding[] = [];
   readonly suppressed: Suppressed[] = [];
+  private readonly leaks = new LeakWatch();
 
   constructor(settings: Partial<DiagnosisSettings> = {}) {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
@@ -79,6 +81,7 @@ export class DiagnosisEngine {
       this.findings.push(f);
       out.push(f);
     };
+    raise(this.leaks.observe(e));
     const c = this.ctx;
     switch (e.kind) {
       case 'fit-start':

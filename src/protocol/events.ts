@@ -183,9 +183,22 @@ export const runEndEvent = z.object({
   durationMs: z.number().nonnegative(),
 });
 
+/**
+ * tf.memory() after a step: sent when it changed (and every few steps), so a healthy run writes few. `site` is where
+ * the tensors that outlived a step were created, once the runner has caught one (the tensor-leak finding's line).
+ */
+export const memoryEvent = z.object({
+  ...base,
+  kind: z.literal('memory'),
+  step: z.number().int().nonnegative(),
+  tensors: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  site: sourceLocation.extend({ count: z.number().int().positive() }).optional(),
+});
+
 export const runEventSchema = z.union([
   runStartEvent, fitStartEvent, batchEvent, epochEvent, gradNormsEvent, histogramEvent, deadUnitsEvent,
-  activationStatsEvent, findingEvent, logEvent, runEndEvent,
+  activationStatsEvent, findingEvent, logEvent, runEndEvent, memoryEvent,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartEvent>;
@@ -199,6 +212,7 @@ export type ActivationStatsEvent = z.infer<typeof activationStatsEvent>;
 export type FindingEvent = z.infer<typeof findingEvent>;
 export type LogEvent = z.infer<typeof logEvent>;
 export type RunEndEvent = z.infer<typeof runEndEvent>;
+export type MemoryEvent = z.infer<typeof memoryEvent>;
 export type RunEvent = z.infer<typeof runEventSchema>;
 export type RunEventKind = RunEvent['kind'];
 export type RunStatus = RunEndEvent['status'];
@@ -210,7 +224,7 @@ const schemaByKind: Record<RunEventKind, z.ZodType> = {
   'run-start': runStartEvent, 'fit-start': fitStartEvent, batch: batchEvent, epoch: epochEvent,
   'grad-norms': gradNormsEvent, histogram: histogramEvent, 'dead-units': deadUnitsEvent,
   'activation-stats': activationStatsEvent, finding: findingEvent,
-  log: logEvent, 'run-end': runEndEvent,
+  log: logEvent, 'run-end': runEndEvent, memory: memoryEvent,
 };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { Tf } from '../tf/types';
+import { registerWasmGradients } from '../backends/wasm/register';
 
 export type BackendPreference = 'auto' | 'node' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'node', 'wasm', 'cpu'];
@@ -102,6 +103,7 @@ async function tryWasm(tf: Tf, opts: BackendOptions, notes: string[]): Promise<B
     const dir = opts.wasmDir && fs.existsSync(path.join(opts.wasmDir, 'tfjs-backend-wasm-simd.wasm')) ? opts.wasmDir : defaultWasmDir();
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     if (!(await tf.setBackend('wasm'))) throw new Error('setBackend("wasm") returned false');
+    registerWasmGradients(tf); // conv, depthwise and embedding gradients, else such models move to cpu
     return { tf, name: 'wasm', notes };
   } catch (e) {
     notes.push(`wasm: ${firstLine(e)}`);
@@ -116,6 +118,23 @@ export function ownTf(): Tf {
 }
 
 export async function selectBackend(opts: BackendOptions): Promise<BackendChoice> {
+  const choice = await pickBackend(opts);
+  quietCpuBanner(choice.tf);
+  return choice;
+}
+
+/**
+ * tfjs' cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js…" on its first use (a cpu run, a
+ * move to cpu): the run header already names the backend and why, so the banner is marked as shown.
+ */
+function quietCpuBanner(tf: Tf): void {
+  try {
+    const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+    if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
+  } catch { /* no cpu backend in this tfjs: nothing to quiet */ }
+}
+
+async function pickBackend(opts: BackendOptions): Promise<BackendChoice> {
   const notes: string[] = [];
   const pref = opts.preference;
   if (pref === 'auto' || pref === 'node') {
@@ -136,7 +155,7 @@ export async function selectBackend(opts: BackendOptions): Promise<BackendChoice
   return { tf, name: 'cpu', notes };
 }
 
-/** The wasm backend lacks some gradient kernels (conv2d, depthwise conv, embedding): tfjs names the kernel. */
+/** A kernel the wasm backend still lacks (src/backends/wasm adds the conv/embedding gradients): tfjs names it. */
 export function missingWasmKernel(error: unknown): string | undefined {
   const m = /Kernel '([^']+)' not registered for backend 'wasm'/.exec(String((error as Error)?.message ?? error));
   return m?.[1];

@@ -16,6 +16,7 @@ import { userLocation, stackFrames } from './stack';
 import { layerLocation } from './callSites';
 import { checkLayerInitializer } from '../guidelines/layerCheck';
 import { MOMENTUM_KEY } from '../toolkit/optimizerState';
+import { MemoryProbe } from '../probes/memory';
 
 export interface ProbeSettings {
   gradNorms: boolean;
@@ -114,11 +115,13 @@ export class Instrumentation {
     const configIndex = method === 'fit' ? 2 : 1;
     const config: FitArgs = { ...((args[configIndex] as FitArgs | undefined) ?? {}) };
     if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
+    (config as { verbose?: number }).verbose = 0; // tfjs-node's Keras-style progress lines: the run's epoch events say it
     const fitIndex = this.fitCount++;
     const grads = new GradientProbe(tf);
     const taps = new LayerTaps();
     const dead = new DeadReluProbe(tf);
     const acts = new ActivationProbe(tf);
+    const memory = new MemoryProbe(tf, this.opts.isUserFile);
     const probes = this.opts.probes;
     const varToLayer = new Map<string, string>();
     const variableSizes: Record<string, number> = {};
@@ -158,6 +161,7 @@ export class Instrumentation {
         for (const [k, v] of Object.entries(logs ?? {})) if (k !== 'loss' && k !== 'batch' && k !== 'size') metrics[k] = finite(v);
         const momentum = momentumOf(model);
         this.opts.emit({ kind: 'batch', step, epoch, batch, loss: finite(loss), metrics, lr: learningRate(model), ...(momentum == null ? {} : { momentum }) });
+        memory.report(step, this.opts.emit);
         if (probes.gradNorms) {
           const reading = await grads.read(probes.histogramBins);
           if (reading) {
@@ -265,6 +269,7 @@ export class Instrumentation {
         if (reading) this.opts.emit({ kind: 'dead-units', step: Math.max(0, this.steps - 1), window: reading.window, layers: reading.layers });
       }
       this.active.delete(model);
+      memory.report(Math.max(0, this.steps - 1), this.opts.emit, true); // what the run holds once fit is done
       grads.uninstall();
       taps.uninstall();
       dead.dispose();

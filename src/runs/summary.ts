@@ -18,6 +18,8 @@ export interface RunSummary {
   model?: { layers: number; params: number; optimizer: string; loss: string | null };
   findings: Finding[];
   logProblems: number;
+  /** tf.memory() when the last fit ended (the runner's last memory sample): what the run still held */
+  memory?: { tensors: number; bytes: number; step: number };
 }
 
 export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | undefined {
@@ -29,7 +31,9 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
   const best: RunSummary['best'] = {};
   let epochs = 0, steps = 0, firstBatchT: number | undefined, lastBatchT = 0;
   const findings: Finding[] = [];
+  let memory: RunSummary['memory'];
   for (const e of events) {
+    if (e.kind === 'memory') memory = { tensors: e.tensors, bytes: e.bytes, step: e.step };
     if (e.kind === 'batch') {
       steps = e.step + 1;
       firstBatchT ??= e.t;
@@ -53,7 +57,7 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
     msPerStep: steps > 1 && firstBatchT !== undefined ? (lastBatchT - firstBatchT) / (steps - 1) : null,
     final, best,
     model: fit ? { layers: fit.layers.length, params: fit.totalParams, optimizer: fit.optimizer, loss: fit.loss } : undefined,
-    findings, logProblems,
+    findings, logProblems, ...(memory ? { memory } : {}),
   };
 }
 

@@ -45,3 +45,17 @@ test('the wasm missing-kernel error is recognised', () => {
   assert.equal(missingWasmKernel(new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")), 'Conv2DBackpropFilter');
   assert.equal(missingWasmKernel(new Error('shape mismatch')), undefined);
 });
+
+test('tfjs\' "looks like you are running TensorFlow.js in Node.js" banner stays out of the job output', async () => {
+  const cpu = await selectBackend({ preference: 'cpu' });
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => { warned.push(args.join(' ')); };
+  try {
+    const t = cpu.tf.tensor([1, 2, 3]); // the cpu backend's first write is where tfjs prints it
+    t.dispose();
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warned.filter(w => /running TensorFlow\.js in Node\.js/.test(w)), [], 'the banner was printed');
+});

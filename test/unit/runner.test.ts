@@ -88,11 +88,21 @@ test('a job\'s own tfjs callbacks (BaseCallback instances) work alongside the ru
   assert.ok(log, 'the job finished both fits with its own callbacks called');
 });
 
-test('a model wasm cannot train moves to cpu and still trains', async () => {
+test('a CNN trains on wasm: the conv gradients Training Lens adds mean no move to cpu', async () => {
   const { events, end } = await runJob('conv.train.ts', { backend: 'wasm' });
   assert.equal(end.status, 'ok', end.error?.message);
+  const note = events.find(e => e.kind === 'log' && e.stream === 'runner' && /switching to the cpu backend/.test(e.text));
+  assert.equal(note, undefined, 'no move to cpu is announced');
+  const fit = events.find(e => e.kind === 'fit-start');
+  assert.ok(fit?.kind === 'fit-start' && fit.backend === 'wasm', `fit ran on ${fit?.kind === 'fit-start' ? fit.backend : '?'}`);
+  assert.equal(kinds(events)['batch'], 4);
+});
+
+test('a model wasm cannot train (a kernel it lacks) moves to cpu and still trains', async () => {
+  const { events, end } = await runJob('wasm-missing-kernel.train.ts', { backend: 'wasm' });
+  assert.equal(end.status, 'ok', end.error?.message);
   const note = events.find(e => e.kind === 'log' && e.stream === 'runner');
-  assert.ok(note?.kind === 'log' && /Conv2DBackpropFilter.*cpu/.test(note.text), 'the switch is said');
+  assert.ok(note?.kind === 'log' && /Einsum.*cpu/.test(note.text), 'the switch is said');
   const fit = events.find(e => e.kind === 'fit-start');
   assert.ok(fit?.kind === 'fit-start' && fit.backend === 'cpu');
   assert.equal(kinds(events)['batch'], 4);

@@ -54,6 +54,8 @@ function expectedCharts(events: RunEvent[]): Map<string, Expected> {
       }
     } else if (e.kind === 'dead-units') {
       for (const l of e.layers) add('dead-relu', l.layer, l.dead / l.total);
+    } else if (e.kind === 'memory') {
+      add('memory', 'tensors', e.tensors);
     }
   }
   return charts;
