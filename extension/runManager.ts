@@ -24,7 +24,7 @@ function diagnosisSettings(config: vscode.WorkspaceConfiguration): Partial<Diagn
 }
 
 /** A sweep trial's part of a run (extension/sweep.ts). */
-export interface SweepTrialLaunch { hparams: Record<string, number>; sweep: { id: string; trial: number }; epochs: number; label: string }
+export interface SweepTrialLaunch { hparams: Record<string, number | string | boolean>; sweep: { id: string; trial: number }; epochs: number; label: string }
 
 export interface LiveRun {
   handle: RunHandle;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { readSweepSpace, SpaceError, type SweepSpace } from '../src/sweep/space';
 import { Sweep } from '../src/sweep/sweep';
 import { trialLabel } from '../src/sweep/table';
-import { formatHparam } from '../src/protocol/format';
+import { formatDimension } from '../src/protocol/format';
 import { isTrainingJob } from '../src/analysis/jobs';
 import { SweepPanel } from './sweepPanel';
 import { findJobFiles } from './jobs';
@@ -114,8 +114,8 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
     return;
   }
   const names = Object.keys(space.space);
-  const ranges = names.map(n => `${n} ${formatHparam(space.space[n].min)}..${formatHparam(space.space[n].max)}`).join(', ');
-  const trialsText = await askWhole('Training Lens: Sweep (1/2)', `How many trials? Each samples ${ranges} log-uniformly.`, DEFAULT_TRIALS, 1000);
+  const ranges = names.map(n => `${n} ${formatDimension(space.space[n])}`).join(', ');
+  const trialsText = await askWhole('Training Lens: Sweep (1/2)', `How many trials? Each samples ${ranges}.`, DEFAULT_TRIALS, 1000);
   if (trialsText === undefined) return;
   const epochsText = await askWhole('Training Lens: Sweep (2/2)', 'Epochs per trial (a short budget ranks the candidates quickly).', DEFAULT_EPOCHS, 100000);
   if (epochsText === undefined) return;

@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWebviewToHost } from '../src/protocol';
 import { el } from './dom';
-import { formatClock, formatHparam, formatMetric } from './format';
+import { formatClock, formatDimension, formatHparam, formatMetric } from './format';
 import { getVsCodeApi } from './vscode-api';
 
 interface SortState { column: string; descending: boolean }
@@ -37,7 +37,7 @@ interface Column {
   numeric: boolean;
 }
 
-const STATUS_ORDER: Record<SweepTrial['status'], number> = { ok: 0, running: 1, pending: 2, error: 3, cancelled: 4 };
+const STATUS_ORDER: Record<SweepTrial['status'], number> = { ok: 0, pruned: 1, running: 2, pending: 3, error: 4, cancelled: 5 };
 
 function columns(s: SweepRecord): Column[] {
   const metric = s.metric;
@@ -50,11 +50,13 @@ function columns(s: SweepRecord): Column[] {
       cell: t => (t.metric ? formatMetric(t.metric.value) : '–'),
     },
     ...Object.keys(s.space).map((name): Column => ({
-      id: `hp:${name}`, label: name, numeric: true, key: t => t.hparams[name], cell: t => formatHparam(t.hparams[name]),
+      id: `hp:${name}`, label: name, numeric: s.space[name].scale !== 'choice',
+      key: t => { const v = t.hparams[name]; return typeof v === 'boolean' ? String(v) : v; },
+      cell: t => (t.hparams[name] === undefined ? '–' : formatHparam(t.hparams[name])),
     })),
     {
       id: 'status', label: 'Status', numeric: false, key: t => STATUS_ORDER[t.status],
-      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs}` : t.status),
+      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs}` : t.pruned ? `pruned at epoch ${t.pruned.epoch}` : t.status),
     },
     { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)) },
     { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
@@ -106,8 +108,10 @@ function render(): void {
   const heading = el('header', { className: 'header' },
     el('h1', {}, `Sweep · ${job}`),
     el('p', { className: 'meta' },
-      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each, ${s.concurrency} at a time · seed ${s.seed} · log-uniform over `,
-      Object.entries(s.space).map(([n, d]) => `${n} ${formatHparam(d.min)}..${formatHparam(d.max)}`).join(', '),
+      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each, ${s.concurrency} at a time · seed ${s.seed}`,
+      s.scheduler && s.scheduler.kind !== 'none' ? ` · ${s.scheduler.kind} (η ${s.scheduler.eta}, from ${s.scheduler.minEpochs} epoch${s.scheduler.minEpochs > 1 ? 's' : ''})` : '',
+      s.budget ? ` · budget ${s.budget} epochs, spent ${s.trials.reduce((n, t) => n + t.epochsDone, 0)}` : '',
+      ' · ', Object.entries(s.space).map(([n, d]) => `${n} ${formatDimension(d)}`).join(', '),
       s.metric ? ` · ranked by the best ${s.metric.name} of each trial (${s.metric.higherIsBetter ? 'higher' : 'lower'} is better)` : ''));
 
   const progress = el('progress', { max: s.trials.length, value: finished });

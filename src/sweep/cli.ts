@@ -14,7 +14,7 @@ import { formatMetric } from '../protocol/format';
 import { readSweepSpaceFile, SpaceError } from './space';
 import { Sweep, launchTrialsWith, sweepsDirOf } from './sweep';
 import { bestTable } from './table';
-import { formatHparam } from '../protocol/format';
+import { formatDimension, formatHparam } from '../protocol/format';
 
 export const SWEEP_USAGE = '  training-lens sweep <job.ts> --trials N --epochs E [--concurrency C] [--metric val_loss] [--seed S] [--backend auto|node|wasm|cpu] [--runs-dir <dir>]\n';
 export const SWEEP_FLAGS = ['trials', 'epochs', 'concurrency', 'metric', 'seed', 'backend', 'runs-dir'];
@@ -69,7 +69,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
   const names = Object.keys(planned.space);
   io.out(`Sweep ${planned.id}: ${planned.trials.length} trials of ${path.relative(process.cwd(), planned.jobFile) || planned.jobFile}, ` +
     `${planned.epochs} epoch${planned.epochs > 1 ? 's' : ''} each, ${planned.concurrency} at a time, seed ${planned.seed}`);
-  io.out(`space (log-uniform): ${names.map(n => `${n} ${formatHparam(planned.space[n].min)}..${formatHparam(planned.space[n].max)}`).join(', ')}`);
+  io.out(`space: ${names.map(n => `${n} ${formatDimension(planned.space[n])}`).join(', ')}`);
   const reported = new Set<number>();
   sweep.onProgress(r => {
     for (const t of r.trials) {

@@ -17,7 +17,7 @@ import { writeSweepRecord } from './record';
 
 /** What one trial is launched with. */
 export interface TrialLaunch {
-  hparams: Record<string, number>;
+  hparams: Record<string, number | string | boolean>;
   sweep: { id: string; trial: number };
   epochs: number;
 }

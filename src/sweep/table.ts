@@ -23,6 +23,6 @@ export function bestTable(record: SweepRecord): string[] {
 }
 
 /** How a trial's run is named in the Runs view, the dashboard and pickers: "sweep 2/8 · lr 6.18e-3, weightDecay 4.6e-8". */
-export function trialLabel(trial: number, trials: number, hparams: Record<string, number>): string {
+export function trialLabel(trial: number, trials: number, hparams: Record<string, number | string | boolean>): string {
   return `sweep ${trial + 1}/${trials} · ${Object.keys(hparams).map(n => `${n} ${formatHparam(hparams[n])}`).join(', ')}`;
 }
