@@ -34,7 +34,7 @@ export const sweepTrialSchema = z.object({
   rank: z.number().int().positive().nullable(),
   durationMs: z.number().nonnegative().optional(),
   /** the epoch after which the scheduler stopped this trial, and the rung (epochs) it was compared at */
-  pruned: z.object({ epoch: z.number().int().positive(), rung: z.number().int().positive() }).optional(),
+  pruned: z.object({ epoch: z.number().int().positive(), rung: z.number().int().positive(), reason: z.enum(['rung', 'diverged']) }).optional(),
   /** the Hyperband bracket the trial was assigned to (0: most aggressive) */
   bracket: z.number().int().nonnegative().optional(),
   error: z.object({ message: z.string(), file: z.string().optional(), line: z.number().int().positive().optional() }).optional(),

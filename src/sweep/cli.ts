@@ -1,7 +1,7 @@
 /**
- * `training-lens sweep <job> --trials N --epochs E [--concurrency C] [--metric val_loss] [--seed S]`: log-uniform
- * random search over the space the job declares with `hparams()`; one line per finished trial, then the Best-N
- * table. Exit codes: 0 at least one trial trained, 1 none did (or the job's space is unusable), 2 bad usage,
+ * `training-lens sweep <job> --trials N --epochs E [--budget B] [--scheduler hyperband|asha|none] [--concurrency C]
+ * [--metric val_loss] [--seed S]`: random search over the space the job declares with `hparams()`, optionally with
+ * early stopping of trials; one line per finished trial, then the Best-N table. Exit codes: 0 at least one trial trained, 1 none did (or the job's space is unusable), 2 bad usage,
  * 130 stopped with Ctrl-C.
  */
 import * as fs from 'node:fs';
@@ -14,10 +14,12 @@ import { formatMetric } from '../protocol/format';
 import { readSweepSpaceFile, SpaceError } from './space';
 import { Sweep, launchTrialsWith, sweepsDirOf } from './sweep';
 import { bestTable } from './table';
+import type { SchedulerKind } from './scheduler';
 import { formatDimension, formatHparam } from '../protocol/format';
 
-export const SWEEP_USAGE = '  training-lens sweep <job.ts> --trials N --epochs E [--concurrency C] [--metric val_loss] [--seed S] [--backend auto|node|wasm|cpu] [--runs-dir <dir>]\n';
-export const SWEEP_FLAGS = ['trials', 'epochs', 'concurrency', 'metric', 'seed', 'backend', 'runs-dir'];
+export const SWEEP_USAGE = '  training-lens sweep <job.ts> --epochs E (--trials N | --budget B) [--scheduler none|asha|hyperband] [--eta 3] [--min-epochs 1] [--concurrency C] [--metric val_loss] [--seed S] [--backend auto|node|wasm|cpu] [--runs-dir <dir>]\n';
+export const SWEEP_FLAGS = ['trials', 'epochs', 'budget', 'scheduler', 'eta', 'min-epochs', 'concurrency', 'metric', 'seed', 'backend', 'runs-dir'];
+const SCHEDULERS: SchedulerKind[] = ['none', 'asha', 'hyperband'];
 
 export interface SweepIo { out: (line: string) => void; err: (line: string) => void }
 
@@ -41,7 +43,15 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
     if (!fs.existsSync(job)) throw new SweepUsage(`no such job file: ${job}`);
     const trials = wholeFlag(flags, 'trials', 1);
     const epochs = wholeFlag(flags, 'epochs', 1);
-    if (trials === undefined || epochs === undefined) throw new SweepUsage('sweep needs --trials N and --epochs E (the budget of each trial)');
+    const budget = wholeFlag(flags, 'budget', 1);
+    if (epochs === undefined || (trials === undefined && budget === undefined)) {
+      throw new SweepUsage('sweep needs --epochs E (the most one trial trains) and --trials N or --budget B (epochs over all trials)');
+    }
+    const scheduler = (flags.get('scheduler') ?? 'none') as SchedulerKind;
+    if (!SCHEDULERS.includes(scheduler)) throw new SweepUsage(`--scheduler must be one of ${SCHEDULERS.join(', ')}`);
+    const eta = wholeFlag(flags, 'eta', 2, 3)!;
+    const minEpochs = wholeFlag(flags, 'min-epochs', 1, 1)!;
+    if (scheduler !== 'none' && minEpochs >= epochs) throw new SweepUsage(`--min-epochs (${minEpochs}) must be below --epochs (${epochs}) for a scheduler to stop anything`);
     const concurrency = wholeFlag(flags, 'concurrency', 1);
     const seed = wholeFlag(flags, 'seed', 0);
     const metric = flags.get('metric');
@@ -55,7 +65,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
     const space = readSweepSpaceFile(path.resolve(job));
     sweep = new Sweep({
       jobFile: job, sweepsDir: flags.has('runs-dir') ? path.join(path.dirname(runsDir), 'sweeps') : sweepsDirOf(root),
-      trials, epochs, concurrency, seed, metric, space,
+      trials, epochs, budget, scheduler: { kind: scheduler, eta, minEpochs }, concurrency, seed, metric, space,
       launch: launchTrialsWith({ jobFile: job, runsDir, backend, ...runner }),
       onWriteError: message => io.err(message),
     });
@@ -67,8 +77,14 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
 
   const planned = sweep.snapshot;
   const names = Object.keys(planned.space);
-  io.out(`Sweep ${planned.id}: ${planned.trials.length} trials of ${path.relative(process.cwd(), planned.jobFile) || planned.jobFile}, ` +
-    `${planned.epochs} epoch${planned.epochs > 1 ? 's' : ''} each, ${planned.concurrency} at a time, seed ${planned.seed}`);
+  const jobName = path.relative(process.cwd(), planned.jobFile) || planned.jobFile;
+  if (planned.scheduler) {
+    io.out(`Sweep ${planned.id}: ${planned.scheduler.kind} over ${jobName}, budget ${planned.budget} epochs, up to ${planned.epochs} per trial ` +
+      `(η ${planned.scheduler.eta}, from ${planned.scheduler.minEpochs}), ${planned.concurrency} at a time, seed ${planned.seed}`);
+  } else {
+    io.out(`Sweep ${planned.id}: ${planned.trials.length} trials of ${jobName}, ` +
+      `${planned.epochs} epoch${planned.epochs > 1 ? 's' : ''} each, ${planned.concurrency} at a time, seed ${planned.seed}`);
+  }
   io.out(`space: ${names.map(n => `${n} ${formatDimension(planned.space[n])}`).join(', ')}`);
   const reported = new Set<number>();
   sweep.onProgress(r => {
@@ -78,7 +94,9 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
       const hp = names.map(n => `${n} ${formatHparam(t.hparams[n])}`).join(', ');
       const score = t.metric && r.metric ? ` ${r.metric.name} ${formatMetric(t.metric.value)} (epoch ${t.metric.epoch})` : '';
       const why = t.error ? `: ${t.error.message}${t.error.file && !t.error.message.includes(t.error.file) ? ` (${t.error.file}:${t.error.line})` : ''}` : '';
-      io.out(`trial ${t.trial + 1}/${r.trials.length} ${t.status}${score} · ${hp}${why}`);
+      const of = r.scheduler ? '' : `/${r.trials.length}`;
+      const status = t.pruned ? `pruned after epoch ${t.pruned.epoch} (${t.pruned.reason === 'diverged' ? 'diverged' : `lost at rung ${t.pruned.rung}`})` : t.status;
+      io.out(`trial ${t.trial + 1}${of} ${status}${score} · ${hp}${why}`);
     }
   });
   const onSignal = () => { io.err('Stopping the sweep…'); sweep.stop(); };
@@ -90,6 +108,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
   process.off('SIGTERM', onSignal);
   io.out('');
   for (const line of bestTable(record)) io.out(line);
+  io.out(`epochs spent: ${record.trials.reduce((n, t) => n + t.epochsDone, 0)} of ${record.budget ?? '-'} over ${record.trials.length} trials`);
   if (record.metric && record.trials.some(t => t.status === 'ok') && !record.trials.some(t => t.metric)) {
     io.err(`warning: no trial logged '${record.metric.name}' in its epoch logs: check --metric against what the job's fit reports (e.g. val_loss, val_acc)`);
   }

@@ -2,7 +2,8 @@
  * Runs a sweep: N trials of one job, each a normal run (its own log under .training-lens/runs, visible in the Runs
  * view and the dashboard) with sampled hyper-parameters and a per-trial epoch budget, a few at a time. A failed
  * trial is recorded and the sweep goes on; stop cancels what runs and what waits. The record is rewritten on every
- * change to `.training-lens/sweeps/<id>.json`, so an interrupted sweep still says what it found.
+ * change to `.training-lens/sweeps/<id>.json`, so an interrupted sweep still says what it found. With a scheduler
+ * (scheduler.ts: ASHA, Hyperband) trials are drawn until the epoch budget is spent and the worst are stopped at rungs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,8 @@ import { launchRun, type LaunchOptions, type RunHandle } from '../runner/launch'
 import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
 import { readSweepSpaceFile, type SweepSpace } from './space';
-import { sampleTrials, randomSeed } from './sample';
+import { sampleTrials, randomSeed, trialSampler, type HparamValue } from './sample';
+import { RungBook, bracketOf, reservedEpochs, type SchedulerKind, type SchedulerPlan } from './scheduler';
 import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
 
@@ -33,9 +35,14 @@ export interface SweepOptions {
   jobFile: string;
   /** the sweep record goes here: `<workspace>/.training-lens/sweeps` */
   sweepsDir: string;
-  trials: number;
+  /** how many trials (random search); with a scheduler, the most it may start (none: until the budget is spent) */
+  trials?: number;
   /** per-trial epoch budget (overrides the job's own `epochs`) */
   epochs: number;
+  /** total epochs over all trials; default trials × epochs */
+  budget?: number;
+  /** early stopping of trials; default none (every trial trains `epochs`) */
+  scheduler?: { kind: SchedulerKind; eta?: number; minEpochs?: number };
   /** at most this many trials at once (never more than the machine's cores) */
   concurrency?: number;
   /** PRNG seed; a fresh one (kept in the record) when omitted */
@@ -76,23 +83,42 @@ export class Sweep {
   private writeError: Error | undefined;
   private next = 0;
   private resolveDone!: (r: SweepRecord) => void;
+  private readonly plan: SchedulerPlan | undefined;
+  private readonly rungBook: RungBook | undefined;
+  private readonly draw: () => Record<string, HparamValue>;
 
   constructor(private readonly opts: SweepOptions) {
-    positiveInteger('trials', opts.trials);
+    if (opts.trials !== undefined) positiveInteger('trials', opts.trials);
     positiveInteger('epochs', opts.epochs);
+    if (opts.budget !== undefined) positiveInteger('budget', opts.budget);
     if (opts.concurrency !== undefined) positiveInteger('concurrency', opts.concurrency);
+    const scheduled = opts.scheduler && opts.scheduler.kind !== 'none';
+    if (opts.trials === undefined && opts.budget === undefined) throw new RangeError('a sweep needs a number of trials or an epoch budget');
+    const eta = opts.scheduler?.eta ?? 3, minEpochs = opts.scheduler?.minEpochs ?? 1;
+    if (scheduled) {
+      if (!Number.isInteger(eta) || eta < 2) throw new RangeError(`eta must be a whole number ≥ 2 (got ${eta})`);
+      positiveInteger('minEpochs', minEpochs);
+      this.plan = { kind: opts.scheduler!.kind, eta, minEpochs, maxEpochs: opts.epochs };
+      this.rungBook = new RungBook(this.plan);
+    }
     const jobFile = path.resolve(opts.jobFile);
     const space = opts.space ?? readSweepSpaceFile(jobFile);
     const seed = opts.seed ?? randomSeed();
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff} (got ${seed})`);
     this.id = newRunId(jobFile);
     this.file = path.join(opts.sweepsDir, `${this.id}.json`);
+    // random search: the trials the budget pays for, all drawn up front; a scheduler draws them as it goes
+    const trials = opts.trials ?? Math.max(1, Math.floor(opts.budget! / opts.epochs));
+    const budget = opts.budget ?? trials * opts.epochs;
+    this.draw = trialSampler(space.space, seed);
     this.record = {
       version: 1, id: this.id, jobFile, createdAt: new Date().toISOString(), status: 'running', seed,
-      epochs: opts.epochs, concurrency: concurrencyFor(opts.trials, opts.concurrency),
+      epochs: opts.epochs, concurrency: concurrencyFor(this.plan ? opts.trials ?? Infinity : trials, opts.concurrency),
       metric: opts.metric ? chooseMetric([], opts.metric)! : null,
-      ...(opts.metric ? { requestedMetric: opts.metric } : {}), defaults: space.defaults, space: space.space,
-      trials: sampleTrials(space.space, opts.trials, seed).map((hparams, trial) => ({ trial, hparams, status: 'pending', epochsDone: 0, rank: null })),
+      ...(opts.metric ? { requestedMetric: opts.metric } : {}),
+      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}), budget,
+      defaults: space.defaults, space: space.space,
+      trials: this.plan ? [] : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({ trial, hparams, status: 'pending', epochsDone: 0, rank: null })),
     };
     this.done = new Promise(r => { this.resolveDone = r; });
   }
@@ -103,7 +129,8 @@ export class Sweep {
     const ignore = path.join(this.opts.sweepsDir, '.gitignore');
     if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# Training Lens sweep records\n*\n');
     this.changed();
-    for (let i = 0; i < this.record.concurrency; i++) this.launchNext();
+    this.fillSlots();
+    this.maybeFinish();
     return this;
   }
 
@@ -123,10 +150,31 @@ export class Sweep {
     this.maybeFinish();
   }
 
-  private launchNext(): void {
-    if (this.stopped) return;
-    const trial = this.record.trials[this.next];
-    if (!trial) return;
+  /** Epochs trained so far over all trials. */
+  get spent(): number { return this.record.trials.reduce((n, t) => n + t.epochsDone, 0); }
+
+  private fillSlots(): void {
+    while (!this.stopped && this.handles.size < this.record.concurrency && this.launchNext()) { /* next slot */ }
+  }
+
+  /** A scheduler's next trial, if the budget (less what running trials may still need) and the cap allow one. */
+  private drawTrial(): SweepTrial | undefined {
+    if (!this.plan) return undefined;
+    const index = this.record.trials.length;
+    if (this.opts.trials !== undefined && index >= this.opts.trials) return undefined;
+    const running = this.record.trials.filter(t => t.status === 'running').map(t => ({ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }));
+    const first = Math.min(this.plan.maxEpochs, reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]));
+    if (this.spent + reservedEpochs(this.plan, running) + first > this.record.budget!) return undefined;
+    const trial: SweepTrial = { trial: index, hparams: this.draw(), status: 'pending', epochsDone: 0, rank: null, bracket: bracketOf(this.plan, index) };
+    this.record.trials.push(trial);
+    return trial;
+  }
+
+  /** Starts the next trial; false when there is none to start. */
+  private launchNext(): boolean {
+    if (this.stopped) return false;
+    const trial = this.record.trials[this.next] ?? this.drawTrial();
+    if (!trial) return false;
     this.next++;
     let handle: RunHandle;
     try {
@@ -135,9 +183,7 @@ export class Sweep {
       trial.status = 'error';
       trial.error = { message: `could not start the trial: ${(e as Error).message}` };
       this.changed();
-      this.launchNext();
-      this.maybeFinish();
-      return;
+      return true;
     }
     this.handles.set(trial.trial, handle);
     Object.assign(trial, { status: 'running', runId: handle.runId, runDir: handle.runDir });
@@ -149,22 +195,37 @@ export class Sweep {
       this.scores.set(trial.trial, scores);
       foldEpoch(scores, e.logs, trial.epochsDone);
       this.rescore();
+      this.schedule(trial, e.logs);
       this.changed();
     });
     void handle.done.then(end => this.finishTrial(trial, end));
+    return true;
+  }
+
+  /** The scheduler's word after an epoch: stop the trial at a rung it lost (or when it diverged). */
+  private schedule(trial: SweepTrial, logs: Readonly<Record<string, number | null>>): void {
+    const metric = this.record.metric;
+    if (!this.rungBook || !metric || trial.pruned || this.stopped) return;
+    const raw = logs[metric.name];
+    const latest = raw === null ? NaN : raw;
+    const best = trial.metric ? (metric.higherIsBetter ? -trial.metric.value : trial.metric.value) : undefined;
+    const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, trial.epochsDone, latest, best);
+    if (!verdict || trial.epochsDone >= this.record.epochs) return;
+    trial.pruned = { epoch: trial.epochsDone, rung: verdict.rung, reason: verdict.why };
+    this.handles.get(trial.trial)?.stop();
   }
 
   private finishTrial(trial: SweepTrial, end: RunEndEvent): void {
     this.handles.delete(trial.trial);
-    trial.status = end.status;
+    trial.status = trial.pruned && end.status !== 'error' ? 'pruned' : end.status;
     trial.durationMs = end.durationMs;
     if (end.error) trial.error = { message: end.error.message, file: end.error.location?.file, line: end.error.location?.line };
     // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
     this.rescore();
     this.changed();
     // A trial stopped from outside (the Stop command, the status bar, Ctrl-C) means: stop the sweep.
-    if (end.status === 'cancelled' && !this.stopped) this.stop();
-    this.launchNext();
+    if (trial.status === 'cancelled' && !this.stopped) this.stop();
+    this.fillSlots();
     this.maybeFinish();
   }
 

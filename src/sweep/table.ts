@@ -11,7 +11,7 @@ export function bestTable(record: SweepRecord): string[] {
     t.rank === null ? '-' : `Best-${t.rank}`,
     t.metric ? formatMetric(t.metric.value) : '-',
     ...names.map(n => formatHparam(t.hparams[n])),
-    t.status,
+    t.pruned ? `pruned@${t.pruned.epoch}${t.pruned.reason === 'diverged' ? ' diverged' : ''}` : t.status,
     t.durationMs === undefined ? '-' : formatClock(t.durationMs),
     String(t.trial + 1),
     t.runId ?? '-',

@@ -43,7 +43,7 @@ test("the chapter's RandomizedSearchCV space is written one-to-one and read from
   assert.deepEqual(t.space, { units: { scale: 'int', min: 16, max: 256, step: 16 }, lr: { scale: 'log', min: 1e-5, max: 0.1, integer: false } });
   // the record schema accepts every kind (what the Sweep panel is sent)
   const record = { version: 1, id: 'x', jobFile: '/w/job.ts', createdAt: 'now', status: 'done', seed: 1, epochs: 2, concurrency: 1, metric: null, defaults: s.defaults, space: s.space,
-    trials: [{ trial: 0, hparams: { n_hidden: 2, act: 'elu', bn: true }, status: 'pruned', epochsDone: 1, rank: null, pruned: { epoch: 1, rung: 1 } }] };
+    trials: [{ trial: 0, hparams: { n_hidden: 2, act: 'elu', bn: true }, status: 'pruned', epochsDone: 1, rank: null, pruned: { epoch: 1, rung: 1, reason: 'rung' } }] };
   assert.ok(parseSweepRecord(record).ok, 'a record with choice/int/uniform spaces and a pruned trial is valid');
 });
 
