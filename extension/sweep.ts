@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readSweepSpace, SpaceError, type SweepSpace } from '../src/sweep/space';
 import { Sweep } from '../src/sweep/sweep';
+import type { SchedulerKind } from '../src/sweep/scheduler';
 import { trialLabel } from '../src/sweep/table';
 import { formatDimension } from '../src/protocol/format';
 import { isTrainingJob } from '../src/analysis/jobs';
@@ -18,6 +19,11 @@ import type { RunManager } from './runManager';
 export const SWEEP_COMMAND = 'trainingLens.sweep';
 const DEFAULT_TRIALS = 8;
 const DEFAULT_EPOCHS = 3;
+const SCHEDULER_ITEMS: Array<{ label: string; scheduler: SchedulerKind; description: (budget: number) => string; detail: string }> = [
+  { label: 'Random search', scheduler: 'none', description: () => 'every trial trains all its epochs', detail: 'optionally cross-validated (next step)' },
+  { label: 'Hyperband', scheduler: 'hyperband', description: b => `stop the worst trials early; ${b} epochs in all`, detail: 'successive halving in brackets from 1 epoch (η 3): more trials for the same epochs' },
+  { label: 'ASHA', scheduler: 'asha', description: b => `stop the worst trials from epoch 1; ${b} epochs in all`, detail: 'asynchronous successive halving, the most aggressive bracket only' },
+];
 
 export interface SweepDeps {
   runs: RunManager;
@@ -115,17 +121,26 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
   }
   const names = Object.keys(space.space);
   const ranges = names.map(n => `${n} ${formatDimension(space.space[n])}`).join(', ');
-  const trialsText = await askWhole('Training Lens: Sweep (1/2)', `How many trials? Each samples ${ranges}.`, DEFAULT_TRIALS, 1000);
+  const trialsText = await askWhole('Training Lens: Sweep (1/4)', `How many trials? Each samples ${ranges}.`, DEFAULT_TRIALS, 1000);
   if (trialsText === undefined) return;
-  const epochsText = await askWhole('Training Lens: Sweep (2/2)', 'Epochs per trial (a short budget ranks the candidates quickly).', DEFAULT_EPOCHS, 100000);
+  const epochsText = await askWhole('Training Lens: Sweep (2/4)', 'Epochs per trial (a short budget ranks the candidates quickly).', DEFAULT_EPOCHS, 100000);
   if (epochsText === undefined) return;
   const trials = Number(trialsText), epochs = Number(epochsText);
+  const picked = await vscode.window.showQuickPick(SCHEDULER_ITEMS.map(i => ({ ...i, description: i.description(trials * epochs) })), { title: 'Training Lens: Sweep (3/4)', placeHolder: 'Early stopping of trials' });
+  if (!picked) return;
+  let cv: number | undefined;
+  if (picked.scheduler === 'none') {
+    const cvText = await askWhole('Training Lens: Sweep (4/4)', 'Cross-validation folds K (1: none; K: each trial trains K runs, the job takes its fold with cvSplit()).', 1, 20);
+    if (cvText === undefined) return;
+    cv = Number(cvText) > 1 ? Number(cvText) : undefined;
+  }
 
   const runsDir = deps.runs.runsDirFor(jobFile);
   const sweep = new Sweep({
-    jobFile, sweepsDir: path.join(path.dirname(runsDir), 'sweeps'), trials, epochs, space,
+    jobFile, sweepsDir: path.join(path.dirname(runsDir), 'sweeps'), epochs, space, cv,
+    ...(picked.scheduler === 'none' ? { trials } : { budget: trials * epochs, scheduler: { kind: picked.scheduler } }),
     launch: t => deps.runs.start(jobFile, undefined, {
-      ...t, label: trialLabel(t.sweep.trial, trials, t.hparams),
+      ...t, label: trialLabel(t.sweep.trial, picked.scheduler === 'none' ? trials : undefined, t.hparams),
     }).handle,
     onWriteError: message => {
       deps.output.error(`Sweep: ${message}`);

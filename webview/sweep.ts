@@ -47,7 +47,7 @@ function columns(s: SweepRecord): Column[] {
       id: 'metric', label: metric ? `${metric.name} ${metric.higherIsBetter ? '↑' : '↓'}` : 'metric', numeric: true,
       // "ascending" on the metric column means best first, whichever way the metric improves
       key: t => (t.metric ? (metric?.higherIsBetter ? -t.metric.value : t.metric.value) : undefined),
-      cell: t => (t.metric ? formatMetric(t.metric.value) : '–'),
+      cell: t => (t.metric ? `${formatMetric(t.metric.value)}${t.spread !== undefined ? ` ± ${formatMetric(t.spread)}` : ''}` : '–'),
     },
     ...Object.keys(s.space).map((name): Column => ({
       id: `hp:${name}`, label: name, numeric: s.space[name].scale !== 'choice',
@@ -56,7 +56,7 @@ function columns(s: SweepRecord): Column[] {
     })),
     {
       id: 'status', label: 'Status', numeric: false, key: t => STATUS_ORDER[t.status],
-      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs}` : t.pruned ? `pruned at epoch ${t.pruned.epoch}` : t.status),
+      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs * (s.cv ?? 1)}` : t.pruned ? `pruned at epoch ${t.pruned.epoch}` : t.status),
     },
     { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)) },
     { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
@@ -108,7 +108,7 @@ function render(): void {
   const heading = el('header', { className: 'header' },
     el('h1', {}, `Sweep · ${job}`),
     el('p', { className: 'meta' },
-      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each, ${s.concurrency} at a time · seed ${s.seed}`,
+      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each${s.cv ? `, ${s.cv}-fold cross-validation (mean ± std)` : ''}, ${s.concurrency} at a time · seed ${s.seed}`,
       s.scheduler && s.scheduler.kind !== 'none' ? ` · ${s.scheduler.kind} (η ${s.scheduler.eta}, from ${s.scheduler.minEpochs} epoch${s.scheduler.minEpochs > 1 ? 's' : ''})` : '',
       s.budget ? ` · budget ${s.budget} epochs, spent ${s.trials.reduce((n, t) => n + t.epochsDone, 0)}` : '',
       ' · ', Object.entries(s.space).map(([n, d]) => `${n} ${formatDimension(d)}`).join(', '),

@@ -35,7 +35,18 @@ export const sweepTrialSchema = z.object({
   durationMs: z.number().nonnegative().optional(),
   /** the epoch after which the scheduler stopped this trial, and the rung (epochs) it was compared at */
   pruned: z.object({ epoch: z.number().int().positive(), rung: z.number().int().positive(), reason: z.enum(['rung', 'diverged']) }).optional(),
-  /** the Hyperband bracket the trial was assigned to (0: most aggressive) */
+  /** cross-validation (`cv` folds): one run per fold; the trial's metric is the mean of the folds' scores */
+  folds: z.array(z.object({
+    fold: z.number().int().nonnegative(),
+    status: z.enum(['pending', 'running', 'ok', 'error', 'cancelled']),
+    runId: z.string().optional(),
+    runDir: z.string().optional(),
+    epochsDone: z.number().int().nonnegative(),
+    metric: sweepScoreSchema.optional(),
+  })).optional(),
+  /** standard deviation of the folds' scores (population, over the folds that scored) */
+  spread: z.number().nonnegative().optional(),
+  /** the Hyperband bracket the trial was assigned to (the highest: most aggressive) */
   bracket: z.number().int().nonnegative().optional(),
   error: z.object({ message: z.string(), file: z.string().optional(), line: z.number().int().positive().optional() }).optional(),
 });
@@ -62,6 +73,8 @@ export const sweepRecordSchema = z.object({
   requestedMetric: z.string().optional(),
   /** early stopping of trials; absent: plain random search (every trial trains all its epochs) */
   scheduler: sweepSchedulerSchema.optional(),
+  /** K of K-fold cross-validation: each trial trains K runs */
+  cv: z.number().int().min(2).optional(),
   /** total epochs the sweep may spend over all trials (a scheduler launches trials until it is spent) */
   budget: z.number().int().positive().optional(),
   defaults: z.record(z.string(), hparamValue),

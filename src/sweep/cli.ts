@@ -17,8 +17,8 @@ import { bestTable } from './table';
 import type { SchedulerKind } from './scheduler';
 import { formatDimension, formatHparam } from '../protocol/format';
 
-export const SWEEP_USAGE = '  training-lens sweep <job.ts> --epochs E (--trials N | --budget B) [--scheduler none|asha|hyperband] [--eta 3] [--min-epochs 1] [--concurrency C] [--metric val_loss] [--seed S] [--backend auto|node|wasm|cpu] [--runs-dir <dir>]\n';
-export const SWEEP_FLAGS = ['trials', 'epochs', 'budget', 'scheduler', 'eta', 'min-epochs', 'concurrency', 'metric', 'seed', 'backend', 'runs-dir'];
+export const SWEEP_USAGE = '  training-lens sweep <job.ts> --epochs E (--trials N | --budget B) [--cv K] [--scheduler none|asha|hyperband] [--eta 3] [--min-epochs 1] [--concurrency C] [--metric val_loss] [--seed S] [--backend auto|node|wasm|cpu] [--runs-dir <dir>]\n';
+export const SWEEP_FLAGS = ['trials', 'epochs', 'cv', 'budget', 'scheduler', 'eta', 'min-epochs', 'concurrency', 'metric', 'seed', 'backend', 'runs-dir'];
 const SCHEDULERS: SchedulerKind[] = ['none', 'asha', 'hyperband'];
 
 export interface SweepIo { out: (line: string) => void; err: (line: string) => void }
@@ -50,6 +50,8 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
     const scheduler = (flags.get('scheduler') ?? 'none') as SchedulerKind;
     if (!SCHEDULERS.includes(scheduler)) throw new SweepUsage(`--scheduler must be one of ${SCHEDULERS.join(', ')}`);
     const eta = wholeFlag(flags, 'eta', 2, 3)!;
+    const cv = wholeFlag(flags, 'cv', 2);
+    if (cv !== undefined && scheduler !== 'none') throw new SweepUsage('--cv and --scheduler cannot be combined yet: cross-validate with random search');
     const minEpochs = wholeFlag(flags, 'min-epochs', 1, 1)!;
     if (scheduler !== 'none' && minEpochs >= epochs) throw new SweepUsage(`--min-epochs (${minEpochs}) must be below --epochs (${epochs}) for a scheduler to stop anything`);
     const concurrency = wholeFlag(flags, 'concurrency', 1);
@@ -65,7 +67,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
     const space = readSweepSpaceFile(path.resolve(job));
     sweep = new Sweep({
       jobFile: job, sweepsDir: flags.has('runs-dir') ? path.join(path.dirname(runsDir), 'sweeps') : sweepsDirOf(root),
-      trials, epochs, budget, scheduler: { kind: scheduler, eta, minEpochs }, concurrency, seed, metric, space,
+      trials, epochs, budget, cv, scheduler: { kind: scheduler, eta, minEpochs }, concurrency, seed, metric, space,
       launch: launchTrialsWith({ jobFile: job, runsDir, backend, ...runner }),
       onWriteError: message => io.err(message),
     });
@@ -83,7 +85,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
       `(η ${planned.scheduler.eta}, from ${planned.scheduler.minEpochs}), ${planned.concurrency} at a time, seed ${planned.seed}`);
   } else {
     io.out(`Sweep ${planned.id}: ${planned.trials.length} trials of ${jobName}, ` +
-      `${planned.epochs} epoch${planned.epochs > 1 ? 's' : ''} each, ${planned.concurrency} at a time, seed ${planned.seed}`);
+      `${planned.epochs} epoch${planned.epochs > 1 ? 's' : ''} each, ${planned.cv ? `${planned.cv}-fold cross-validation, ` : ''}${planned.concurrency} at a time, seed ${planned.seed}`);
   }
   io.out(`space: ${names.map(n => `${n} ${formatDimension(planned.space[n])}`).join(', ')}`);
   const reported = new Set<number>();
@@ -92,7 +94,8 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
       if (reported.has(t.trial) || t.status === 'pending' || t.status === 'running') continue;
       reported.add(t.trial);
       const hp = names.map(n => `${n} ${formatHparam(t.hparams[n])}`).join(', ');
-      const score = t.metric && r.metric ? ` ${r.metric.name} ${formatMetric(t.metric.value)} (epoch ${t.metric.epoch})` : '';
+      const score = t.metric && r.metric
+        ? ` ${r.metric.name} ${formatMetric(t.metric.value)}${t.spread !== undefined ? ` ± ${formatMetric(t.spread)} over ${t.folds!.filter(f => f.metric).length} folds` : ` (epoch ${t.metric.epoch})`}` : '';
       const why = t.error ? `: ${t.error.message}${t.error.file && !t.error.message.includes(t.error.file) ? ` (${t.error.file}:${t.error.line})` : ''}` : '';
       const of = r.scheduler ? '' : `/${r.trials.length}`;
       const status = t.pruned ? `pruned after epoch ${t.pruned.epoch} (${t.pruned.reason === 'diverged' ? 'diverged' : `lost at rung ${t.pruned.rung}`})` : t.status;

@@ -16,19 +16,22 @@ import { sampleTrials, randomSeed, trialSampler, type HparamValue } from './samp
 import { RungBook, bracketOf, reservedEpochs, type SchedulerKind, type SchedulerPlan } from './scheduler';
 import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
+import { CV_ENV } from '../toolkit/folds';
 
 /** What one trial is launched with. */
 export interface TrialLaunch {
   hparams: Record<string, number | string | boolean>;
   sweep: { id: string; trial: number };
   epochs: number;
+  /** cross-validation: the env that tells the job's cvSplit() its fold (TRAINING_LENS_CV) */
+  env?: Record<string, string>;
 }
 
 export type TrialLauncher = (trial: TrialLaunch) => RunHandle;
 
 /** The plain launcher (CLI, tests): `launchRun` with these options plus the trial's. */
 export function launchTrialsWith(base: Omit<LaunchOptions, 'hparams' | 'sweep' | 'epochs'>): TrialLauncher {
-  return t => launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs });
+  return t => launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs, env: { ...base.env, ...t.env } });
 }
 
 export interface SweepOptions {
@@ -41,6 +44,8 @@ export interface SweepOptions {
   epochs: number;
   /** total epochs over all trials; default trials × epochs */
   budget?: number;
+  /** K-fold cross-validation: each trial trains K runs, one per fold (not with a scheduler) */
+  cv?: number;
   /** early stopping of trials; default none (every trial trains `epochs`) */
   scheduler?: { kind: SchedulerKind; eta?: number; minEpochs?: number };
   /** at most this many trials at once (never more than the machine's cores) */
@@ -75,9 +80,10 @@ export class Sweep {
   readonly file: string;
   readonly done: Promise<SweepRecord>;
   private readonly record: SweepRecord;
-  private readonly handles = new Map<number, RunHandle>();
+  /** running runs by trial (and fold): workKey */
+  private readonly handles = new Map<string, RunHandle>();
   /** per trial: best value of every metric it logged (the sweep's metric is chosen over all trials) */
-  private readonly scores = new Map<number, Map<string, MetricValue>>();
+  private readonly scores = new Map<string, Map<string, MetricValue>>();
   private readonly listeners: Array<(r: SweepRecord) => void> = [];
   private stopped = false;
   private writeError: Error | undefined;
@@ -93,6 +99,8 @@ export class Sweep {
     if (opts.budget !== undefined) positiveInteger('budget', opts.budget);
     if (opts.concurrency !== undefined) positiveInteger('concurrency', opts.concurrency);
     const scheduled = opts.scheduler && opts.scheduler.kind !== 'none';
+    if (opts.cv !== undefined && (!Number.isInteger(opts.cv) || opts.cv < 2)) throw new RangeError(`cv must be a whole number ≥ 2 (got ${opts.cv})`);
+    if (opts.cv !== undefined && scheduled) throw new RangeError('cross-validation and a scheduler cannot be combined yet: use --cv with random search');
     if (opts.trials === undefined && opts.budget === undefined) throw new RangeError('a sweep needs a number of trials or an epoch budget');
     const eta = opts.scheduler?.eta ?? 3, minEpochs = opts.scheduler?.minEpochs ?? 1;
     if (scheduled) {
@@ -109,16 +117,19 @@ export class Sweep {
     this.file = path.join(opts.sweepsDir, `${this.id}.json`);
     // random search: the trials the budget pays for, all drawn up front; a scheduler draws them as it goes
     const trials = opts.trials ?? Math.max(1, Math.floor(opts.budget! / opts.epochs));
-    const budget = opts.budget ?? trials * opts.epochs;
+    const budget = opts.budget ?? trials * opts.epochs * (opts.cv ?? 1);
     this.draw = trialSampler(space.space, seed);
     this.record = {
       version: 1, id: this.id, jobFile, createdAt: new Date().toISOString(), status: 'running', seed,
       epochs: opts.epochs, concurrency: concurrencyFor(this.plan ? opts.trials ?? Infinity : trials, opts.concurrency),
       metric: opts.metric ? chooseMetric([], opts.metric)! : null,
       ...(opts.metric ? { requestedMetric: opts.metric } : {}),
-      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}), budget,
+      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}), budget, ...(opts.cv ? { cv: opts.cv } : {}),
       defaults: space.defaults, space: space.space,
-      trials: this.plan ? [] : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({ trial, hparams, status: 'pending', epochsDone: 0, rank: null })),
+      trials: this.plan ? [] : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({
+        trial, hparams, status: 'pending', epochsDone: 0, rank: null,
+        ...(opts.cv ? { folds: Array.from({ length: opts.cv }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
+      })),
     };
     this.done = new Promise(r => { this.resolveDone = r; });
   }
@@ -144,7 +155,10 @@ export class Sweep {
   stop(): void {
     if (this.stopped || this.record.status !== 'running') return;
     this.stopped = true;
-    for (const t of this.record.trials) if (t.status === 'pending') t.status = 'cancelled';
+    for (const t of this.record.trials) {
+      if (t.status === 'pending') t.status = 'cancelled';
+      for (const f of t.folds ?? []) if (f.status === 'pending') f.status = 'cancelled';
+    }
     for (const h of this.handles.values()) h.stop();
     this.changed();
     this.maybeFinish();
@@ -170,35 +184,63 @@ export class Sweep {
     return trial;
   }
 
-  /** Starts the next trial; false when there is none to start. */
+  /** The next (trial, fold) to run: trials in order, each one's folds in order (no fold without cross-validation). */
+  private nextWork(): { trial: SweepTrial; fold?: number } | undefined {
+    const k = this.record.cv;
+    if (!k) {
+      const trial = this.record.trials[this.next] ?? this.drawTrial();
+      if (trial) this.next++;
+      return trial && { trial };
+    }
+    for (;;) {
+      const trial = this.record.trials[Math.floor(this.next / k)];
+      if (!trial) return undefined;
+      const fold = this.next++ % k;
+      // a trial whose fold failed is not worth its other folds
+      if (trial.status !== 'error') return { trial, fold };
+      trial.folds![fold].status = 'cancelled';
+    }
+  }
+
+  /** Starts the next trial (or fold of one); false when there is none to start. */
   private launchNext(): boolean {
     if (this.stopped) return false;
-    const trial = this.record.trials[this.next] ?? this.drawTrial();
-    if (!trial) return false;
-    this.next++;
+    const work = this.nextWork();
+    if (!work) return false;
+    const { trial, fold } = work;
+    const key = workKey(trial.trial, fold);
+    const foldState = fold === undefined ? undefined : trial.folds![fold];
     let handle: RunHandle;
     try {
-      handle = this.opts.launch({ hparams: trial.hparams, sweep: { id: this.id, trial: trial.trial }, epochs: this.record.epochs });
+      handle = this.opts.launch({
+        hparams: trial.hparams, sweep: { id: this.id, trial: trial.trial }, epochs: this.record.epochs,
+        ...(fold === undefined ? {} : { env: { [CV_ENV]: JSON.stringify({ k: this.record.cv, fold, seed: this.record.seed }) } }),
+      });
     } catch (e) {
       trial.status = 'error';
+      if (foldState) foldState.status = 'error';
       trial.error = { message: `could not start the trial: ${(e as Error).message}` };
       this.changed();
       return true;
     }
-    this.handles.set(trial.trial, handle);
-    Object.assign(trial, { status: 'running', runId: handle.runId, runDir: handle.runDir });
+    this.handles.set(key, handle);
+    // the trial's run is its first fold's (the panel opens and overlays it)
+    if (!trial.runId) Object.assign(trial, { runId: handle.runId, runDir: handle.runDir });
+    trial.status = 'running';
+    if (foldState) Object.assign(foldState, { status: 'running', runId: handle.runId, runDir: handle.runDir });
     this.changed();
     handle.onEvent(e => {
       if (e.kind !== 'epoch') return;
       trial.epochsDone++;
-      const scores = this.scores.get(trial.trial) ?? new Map<string, MetricValue>();
-      this.scores.set(trial.trial, scores);
-      foldEpoch(scores, e.logs, trial.epochsDone);
+      if (foldState) foldState.epochsDone++;
+      const scores = this.scores.get(key) ?? new Map<string, MetricValue>();
+      this.scores.set(key, scores);
+      foldEpoch(scores, e.logs, foldState ? foldState.epochsDone : trial.epochsDone);
       this.rescore();
       this.schedule(trial, e.logs);
       this.changed();
     });
-    void handle.done.then(end => this.finishTrial(trial, end));
+    void handle.done.then(end => this.finishWork(trial, fold, end));
     return true;
   }
 
@@ -212,32 +254,49 @@ export class Sweep {
     const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, trial.epochsDone, latest, best);
     if (!verdict || trial.epochsDone >= this.record.epochs) return;
     trial.pruned = { epoch: trial.epochsDone, rung: verdict.rung, reason: verdict.why };
-    this.handles.get(trial.trial)?.stop();
+    this.handles.get(workKey(trial.trial, undefined))?.stop();
   }
 
-  private finishTrial(trial: SweepTrial, end: RunEndEvent): void {
-    this.handles.delete(trial.trial);
-    trial.status = trial.pruned && end.status !== 'error' ? 'pruned' : end.status;
-    trial.durationMs = end.durationMs;
+  private finishWork(trial: SweepTrial, fold: number | undefined, end: RunEndEvent): void {
+    this.handles.delete(workKey(trial.trial, fold));
+    const status = trial.pruned && end.status !== 'error' ? 'pruned' : end.status;
+    trial.durationMs = (trial.durationMs ?? 0) + end.durationMs;
     if (end.error) trial.error = { message: end.error.message, file: end.error.location?.file, line: end.error.location?.line };
+    if (fold === undefined) trial.status = status;
+    else {
+      trial.folds![fold].status = end.status;
+      const states = trial.folds!.map(f => f.status);
+      trial.status = states.includes('error') ? 'error' : states.includes('cancelled') ? 'cancelled'
+        : states.every(st => st === 'ok') ? 'ok' : states.includes('running') ? 'running' : 'pending';
+    }
     // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
     this.rescore();
     this.changed();
     // A trial stopped from outside (the Stop command, the status bar, Ctrl-C) means: stop the sweep.
-    if (trial.status === 'cancelled' && !this.stopped) this.stop();
+    if (end.status === 'cancelled' && !trial.pruned && !this.stopped) this.stop();
     this.fillSlots();
     this.maybeFinish();
   }
 
-  /** Picks the metric (over every trial's logs) and ranks. */
+  /** Picks the metric (over every trial's logs) and ranks; a cross-validated trial scores the mean of its folds. */
   private rescore(): void {
     if (!this.opts.metric) {
       this.record.metric = chooseMetric([...this.scores.values()].flatMap(s => [...s.keys()])) ?? null;
     }
     const metric = this.record.metric ?? undefined;
     for (const t of this.record.trials) {
-      const s = metric && this.scores.get(t.trial)?.get(metric.name);
-      if (s) t.metric = s; else delete t.metric;
+      if (!t.folds) {
+        const s = metric && this.scores.get(workKey(t.trial, undefined))?.get(metric.name);
+        if (s) t.metric = s; else delete t.metric;
+        continue;
+      }
+      const scored: MetricValue[] = [];
+      for (const f of t.folds) {
+        const s = metric && this.scores.get(workKey(t.trial, f.fold))?.get(metric.name);
+        if (s) { f.metric = s; scored.push(s); } else delete f.metric;
+      }
+      const summary = meanAndSpread(scored);
+      if (summary) { t.metric = summary.metric; t.spread = summary.spread; } else { delete t.metric; delete t.spread; }
     }
     const ranked = rankTrials(this.record.trials, metric);
     for (const r of ranked) this.record.trials[r.trial].rank = r.rank;
@@ -263,6 +322,19 @@ export class Sweep {
     const snap = this.snapshot;
     for (const l of this.listeners) l(snap);
   }
+}
+
+function workKey(trial: number, fold: number | undefined): string {
+  return fold === undefined ? String(trial) : `${trial}/${fold}`;
+}
+
+/** The folds' mean score (at the mean best epoch) and their population standard deviation. */
+export function meanAndSpread(scores: readonly MetricValue[]): { metric: MetricValue; spread: number } | undefined {
+  if (scores.length === 0) return undefined;
+  const mean = scores.reduce((a, s) => a + s.value, 0) / scores.length;
+  const spread = Math.sqrt(scores.reduce((a, s) => a + (s.value - mean) ** 2, 0) / scores.length);
+  const epoch = Math.max(1, Math.round(scores.reduce((a, s) => a + s.epoch, 0) / scores.length));
+  return { metric: { value: mean, epoch }, spread };
 }
 
 /** Convenience: plan and start a sweep. */

@@ -1,5 +1,5 @@
 // Scenario 11 (hyper-parameter sweep): the job declares `hparams(defaults, { lr: [..], weightDecay: [..] })` ->
-// "Training Lens: Sweep" from the palette on the open job -> input boxes: 4 trials, 2 epochs each ->
+// "Training Lens: Sweep" from the palette on the open job -> input boxes: 4 trials, 2 epochs each, random search, no cross-validation ->
 // - every trial is an ordinary run on disk (run-start carries its hparams and the sweep id);
 // - the Sweep panel shows the Best-N table in the record's rank order and sorts by a header click;
 // - "Overlay top K" (K = 2) opens the dashboard with the two best runs overlaid;
@@ -61,8 +61,10 @@ test('11. Sweep: 4 trials from the palette, each a run; the Best-N panel sorts a
       const runsBefore = runIds(env.workspace);
       const sweepsBefore = sweeps(env.workspace).map((s) => s.id);
       await wb.runCommand(SWEEP);
-      await answerInputBox(wb, 'Training Lens: Sweep (1/2)', '4');
-      await answerInputBox(wb, 'Training Lens: Sweep (2/2)', '2');
+      await answerInputBox(wb, 'Training Lens: Sweep (1/4)', '4');
+      await answerInputBox(wb, 'Training Lens: Sweep (2/4)', '2');
+      await answerInputBox(wb, 'Training Lens: Sweep (3/4)', 'Random search');
+      await answerInputBox(wb, 'Training Lens: Sweep (4/4)', '1');
 
       const sweep = await waitUntil('the sweep to finish on disk', () => sweeps(env.workspace).find((s) => !sweepsBefore.includes(s.id) && s.status !== 'running') ?? null, 240_000, 500);
       t.diagnostic(`sweep ${sweep.id}: ${JSON.stringify(sweep.trials.map((x) => [x.rank, x.hparams.lr, x.metric?.value, x.status]))}`);
