@@ -2,3 +2,4 @@ export * from './events';
 export * from './messages';
 export * from './playground';
 export * from './sweep';
+export * from './sweepImportance';

@@ -13,7 +13,7 @@ import { runsDirOf } from '../runs/store';
 import { formatMetric } from '../protocol/format';
 import { readSweepSpaceFile, SpaceError } from './space';
 import { Sweep, launchTrialsWith, sweepsDirOf } from './sweep';
-import { bestTable } from './table';
+import { bestTable, importanceText } from './table';
 import type { SchedulerKind } from './scheduler';
 import { formatDimension, formatHparam } from '../protocol/format';
 
@@ -111,6 +111,7 @@ export async function sweepCommand(positional: string[], flags: Map<string, stri
   process.off('SIGTERM', onSignal);
   io.out('');
   for (const line of bestTable(record)) io.out(line);
+  for (const line of importanceText(record)) io.out(line);
   io.out(`epochs spent: ${record.trials.reduce((n, t) => n + t.epochsDone, 0)} of ${record.budget ?? '-'} over ${record.trials.length} trials`);
   if (record.metric && record.trials.some(t => t.status === 'ok') && !record.trials.some(t => t.metric)) {
     io.err(`warning: no trial logged '${record.metric.name}' in its epoch logs: check --metric against what the job's fit reports (e.g. val_loss, val_acc)`);

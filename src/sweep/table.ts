@@ -1,5 +1,5 @@
 /** The Best-N table as text (CLI): rank, metric, each hyper-parameter, status, duration, run. */
-import type { SweepRecord } from '../protocol';
+import { paramImportance, type SweepRecord } from '../protocol';
 import { formatClock, formatHparam, formatMetric } from '../protocol/format';
 
 export function bestTable(record: SweepRecord): string[] {
@@ -25,4 +25,17 @@ export function bestTable(record: SweepRecord): string[] {
 /** How a trial's run is named in the Runs view, the dashboard and pickers: "sweep 2/8 · lr 6.18e-3, weightDecay 4.6e-8". */
 export function trialLabel(trial: number, trials: number | undefined, hparams: Record<string, number | string | boolean>): string {
   return `sweep ${trial + 1}${trials === undefined ? '' : `/${trials}`} · ${Object.keys(hparams).map(n => `${n} ${formatHparam(hparams[n])}`).join(', ')}`;
+}
+
+/** Which hyper-parameters the score follows (src/protocol/sweepImportance.ts), strongest first, with a bar. */
+export function importanceText(record: SweepRecord): string[] {
+  const ranked = paramImportance(record);
+  if (ranked.length === 0 || !record.metric) return [];
+  const width = Math.max(...ranked.map(p => p.name.length));
+  return [
+    '',
+    `Why: how strongly ${record.metric.name} follows each hyper-parameter over ${ranked[0].n} finished trials ` +
+      '(ρ: Spearman rank correlation, for numbers; η: correlation ratio, for choices)',
+    ...ranked.map(p => `  ${p.name.padEnd(width)}  ${p.kind === 'spearman' ? 'ρ' : 'η'} ${(p.value >= 0 ? ' ' : '') + p.value.toFixed(2)}  ${'█'.repeat(Math.round(p.strength * 20))}`),
+  ];
 }
