@@ -13,6 +13,8 @@ import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWeb
 import { el } from './dom';
 import { formatClock, formatDimension, formatHparam, formatMetric } from './format';
 import { getVsCodeApi } from './vscode-api';
+import { axesOf, insideBrushes, parcoords, type Brushes } from './sweep-parcoords';
+import { importanceFigure } from './sweep-importance';
 
 interface SortState { column: string; descending: boolean }
 interface SavedState { v: 1; sort: SortState; topK?: number }
@@ -24,6 +26,11 @@ const saved = api.getState();
 let sort: SortState = saved?.v === 1 && typeof saved.sort?.column === 'string' ? saved.sort : { column: 'rank', descending: false };
 let topK = saved?.v === 1 && typeof saved.topK === 'number' ? saved.topK : 3;
 let sweep: SweepRecord | undefined;
+/** parallel-coordinates brushes: they filter the table and what "Overlay top K" overlays */
+const brushes: Brushes = new Map();
+/** a brush is being dragged: live updates wait (a re-render would drop the drag) */
+let dragging = false;
+let renderPending = false;
 const app = document.getElementById('app') ?? document.body;
 
 function save(): void { api.setState({ v: 1, sort, topK }); }
@@ -92,8 +99,8 @@ function focusedSelector(): string | undefined {
   return undefined;
 }
 
-function rankedRunIds(s: SweepRecord): string[] {
-  return s.trials.filter(t => t.rank !== null && t.runId).sort((a, b) => a.rank! - b.rank!).map(t => t.runId!);
+function rankedRunIds(s: SweepRecord, keep: (t: SweepTrial) => boolean): string[] {
+  return s.trials.filter(t => t.rank !== null && t.runId && keep(t)).sort((a, b) => a.rank! - b.rank!).map(t => t.runId!);
 }
 
 function render(): void {
@@ -103,7 +110,9 @@ function render(): void {
   const cols = columns(s);
   const finished = s.trials.filter(t => t.status !== 'pending' && t.status !== 'running').length;
   const job = s.jobFile.split(/[\\/]/).pop() ?? s.jobFile;
-  const ranked = rankedRunIds(s);
+  const axes = axesOf(s);
+  const keep = (t: SweepTrial) => insideBrushes(t, axes, brushes);
+  const ranked = rankedRunIds(s, keep);
 
   const heading = el('header', { className: 'header' },
     el('h1', {}, `Sweep · ${job}`),
@@ -143,7 +152,8 @@ function render(): void {
     th.setAttribute('aria-sort', sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none');
     return th;
   }));
-  const rows = sortedTrials(s, cols).map(t => {
+  const shown = sortedTrials(s, cols).filter(keep);
+  const rows = shown.map(t => {
     const tr = el('tr', { dataset: { trial: String(t.trial), status: t.status, ...(t.runId ? { runId: t.runId } : {}) } },
       ...cols.map(c => el('td', { className: c.numeric ? 'num' : '', dataset: { col: c.id } }, c.cell(t))));
     if (t.error) tr.title = t.error.message;
@@ -157,21 +167,43 @@ function render(): void {
     }
     return tr;
   });
-  const table = el('table', { id: 'best' }, el('caption', {}, 'Best-N: every trial; click a row to open its run'), el('thead', {}, head), el('tbody', {}, ...rows));
-  app.replaceChildren(heading, controls, table);
+  const caption = brushes.size ? `Best-N: ${shown.length} of ${s.trials.length} trials inside the brushed ranges; click a row to open its run` : 'Best-N: every trial; click a row to open its run';
+  const table = el('table', { id: 'best' }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...rows));
+  app.replaceChildren(heading, controls, figures(s), table);
   if (focused) app.querySelector<HTMLElement>(focused)?.focus();
   document.body.dataset.sort = `${sort.column} ${sort.descending ? 'desc' : 'asc'}`;
+}
+
+/** Parallel coordinates (brushable) and the per-parameter importance, side by side. */
+function figures(s: SweepRecord): HTMLElement {
+  const plot = parcoords(s, brushes, {
+    onBrush: (axis, range) => { if (range) brushes.set(axis, range); else brushes.delete(axis); safeRender(); },
+    onDragging: d => { dragging = d; if (!d && renderPending) safeRender(); },
+  });
+  const clear = el('vscode-button', { secondary: true, id: 'clear-brushes', disabled: brushes.size === 0, onclick: () => { brushes.clear(); safeRender(); } }, 'Clear brushes');
+  const pc = el('figure', { className: 'parcoords' }, plot,
+    el('figcaption', {}, 'Every scored trial across its hyper-parameters and score (best at the top; bold: Best-1..3; dashed: pruned). Drag along an axis to keep a range; click an axis to clear it. ', clear));
+  const why = importanceFigure(s);
+  const imp = el('figure', { className: 'importance' }, ...(why ? [why] : []),
+    el('figcaption', {}, why ? `Why: how strongly ${s.metric?.name ?? 'the score'} follows each hyper-parameter over the finished trials (ρ: Spearman rank correlation, for numbers; η: correlation ratio, for choices).` : 'Why: shown once three trials have finished with a score.'));
+  return el('section', { className: 'figures' }, pc, imp);
+}
+
+function safeRender(): void {
+  if (dragging) { renderPending = true; return; }
+  renderPending = false;
+  try {
+    render();
+  } catch (e) {
+    post({ type: 'error', message: `render failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
   const r = parseSweepHostMessage(ev.data);
   if (!r.ok) { post({ type: 'error', message: `invalid host message: ${r.reason}` }); return; }
   sweep = r.value.sweep;
-  try {
-    render();
-  } catch (e) {
-    post({ type: 'error', message: `render failed: ${e instanceof Error ? e.message : String(e)}` });
-  }
+  safeRender();
 });
 window.addEventListener('error', ev => post({ type: 'error', message: `webview error: ${ev.message}` }));
 
