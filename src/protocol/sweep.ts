@@ -46,6 +46,8 @@ export const sweepTrialSchema = z.object({
   })).optional(),
   /** standard deviation of the folds' scores (population, over the folds that scored) */
   spread: z.number().nonnegative().optional(),
+  /** its score (lower is better) at each rung it reached, by epoch: what a resumed scheduler compares against */
+  rungs: z.record(z.string(), z.number().nullable()).optional(),
   /** the Hyperband bracket the trial was assigned to (the highest: most aggressive) */
   bracket: z.number().int().nonnegative().optional(),
   error: z.object({ message: z.string(), file: z.string().optional(), line: z.number().int().positive().optional() }).optional(),
@@ -94,6 +96,8 @@ export const sweepWebviewToHostSchema = z.discriminatedUnion('type', [
   /** overlay these runs (the top K in the panel's current order) in the dashboard */
   z.object({ type: z.literal('overlay'), runIds: z.array(z.string()).min(1) }),
   z.object({ type: z.literal('stop') }),
+  /** continue a stopped or interrupted sweep from its record (the same seed gives the remaining trials) */
+  z.object({ type: z.literal('continue') }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type SweepWebviewToHost = z.infer<typeof sweepWebviewToHostSchema>;

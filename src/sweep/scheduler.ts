@@ -102,10 +102,16 @@ export class RungBook {
     if (this.plan.kind === 'none') return undefined;
     if (latest !== undefined && !Number.isFinite(latest)) return { stop: true, rung: epoch, why: 'diverged' };
     if (!rungsOf(this.plan, bracket).includes(epoch)) return undefined;
-    const key = `${bracket}:${epoch}`;
+    const scores = this.enter(trial, bracket, epoch, best);
+    return promotes(best, scores, this.plan.eta) ? undefined : { stop: true, rung: epoch, why: 'rung' };
+  }
+
+  /** Records a trial's score at a rung (also: replaying a resumed sweep's record); returns the rung's scores. */
+  enter(trial: number, bracket: number, rung: number, best: number | undefined): Array<number | undefined> {
+    const key = `${bracket}:${rung}`;
     const scores = this.rungs.get(key) ?? new Map<number, number | undefined>();
     this.rungs.set(key, scores);
     scores.set(trial, best);
-    return promotes(best, [...scores.values()], this.plan.eta) ? undefined : { stop: true, rung: epoch, why: 'rung' };
+    return [...scores.values()];
   }
 }

@@ -13,9 +13,9 @@ import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
 import { readSweepSpaceFile, type SweepSpace } from './space';
 import { sampleTrials, randomSeed, trialSampler, type HparamValue } from './sample';
-import { RungBook, bracketOf, reservedEpochs, type SchedulerKind, type SchedulerPlan } from './scheduler';
+import { RungBook, bracketOf, reservedEpochs, rungsOf, type SchedulerKind, type SchedulerPlan } from './scheduler';
 import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
-import { writeSweepRecord } from './record';
+import { writeSweepRecord, settleInterrupted } from './record';
 import { CV_ENV } from '../toolkit/folds';
 
 /** What one trial is launched with. */
@@ -46,6 +46,8 @@ export interface SweepOptions {
   budget?: number;
   /** K-fold cross-validation: each trial trains K runs, one per fold (not with a scheduler) */
   cv?: number;
+  /** continue this (stopped or interrupted) sweep: its id, file, trials and seed; what it did is kept */
+  resumeFrom?: SweepRecord;
   /** early stopping of trials; default none (every trial trains `epochs`) */
   scheduler?: { kind: SchedulerKind; eta?: number; minEpochs?: number };
   /** at most this many trials at once (never more than the machine's cores) */
@@ -113,7 +115,7 @@ export class Sweep {
     const space = opts.space ?? readSweepSpaceFile(jobFile);
     const seed = opts.seed ?? randomSeed();
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff} (got ${seed})`);
-    this.id = newRunId(jobFile);
+    this.id = opts.resumeFrom?.id ?? newRunId(jobFile);
     this.file = path.join(opts.sweepsDir, `${this.id}.json`);
     // random search: the trials the budget pays for, all drawn up front; a scheduler draws them as it goes
     const trials = opts.trials ?? Math.max(1, Math.floor(opts.budget! / opts.epochs));
@@ -131,7 +133,38 @@ export class Sweep {
         ...(opts.cv ? { folds: Array.from({ length: opts.cv }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
       })),
     };
+    if (opts.resumeFrom) this.reopen(opts.resumeFrom);
     this.done = new Promise(r => { this.resolveDone = r; });
+  }
+
+  /**
+   * Takes up a record: finished trials stay as they are (their scores, their rung entries), interrupted ones (and
+   * interrupted folds) start again from scratch, the sampler skips the trials already drawn.
+   */
+  private reopen(from: SweepRecord): void {
+    const rec = structuredClone(settleInterrupted(from));
+    const key = (t: SweepTrial, f?: number) => workKey(t.trial, f);
+    for (const t of rec.trials) {
+      this.draw();
+      if (t.folds) {
+        for (const f of t.folds) {
+          if (f.status === 'cancelled') Object.assign(f, { status: 'pending', epochsDone: 0, runId: undefined, runDir: undefined, metric: undefined });
+          if (f.status === 'ok' && f.metric && rec.metric) this.scores.set(key(t, f.fold), new Map([[rec.metric.name, f.metric]]));
+        }
+        if (t.status === 'cancelled') {
+          t.status = 'pending';
+          t.epochsDone = t.folds.reduce((n, f) => n + f.epochsDone, 0);
+          if (t.folds[0].status !== 'ok') { delete t.runId; delete t.runDir; }
+        }
+        continue;
+      }
+      if (t.status === 'cancelled') {
+        Object.assign(t, { status: 'pending', epochsDone: 0, rank: null });
+        for (const k of ['runId', 'runDir', 'metric', 'durationMs', 'error', 'rungs'] as const) delete t[k];
+      } else if (t.metric && rec.metric) this.scores.set(key(t), new Map([[rec.metric.name, t.metric]]));
+      for (const [rung, score] of Object.entries(t.rungs ?? {})) this.rungBook?.enter(t.trial, t.bracket ?? 0, Number(rung), score ?? undefined);
+    }
+    Object.assign(this.record, { ...rec, status: 'running', concurrency: this.record.concurrency });
   }
 
   /** Starts the first trials; call once. */
@@ -188,6 +221,7 @@ export class Sweep {
   private nextWork(): { trial: SweepTrial; fold?: number } | undefined {
     const k = this.record.cv;
     if (!k) {
+      while (this.record.trials[this.next] && this.record.trials[this.next].status !== 'pending') this.next++;
       const trial = this.record.trials[this.next] ?? this.drawTrial();
       if (trial) this.next++;
       return trial && { trial };
@@ -196,6 +230,7 @@ export class Sweep {
       const trial = this.record.trials[Math.floor(this.next / k)];
       if (!trial) return undefined;
       const fold = this.next++ % k;
+      if (trial.folds![fold].status !== 'pending') continue;
       // a trial whose fold failed is not worth its other folds
       if (trial.status !== 'error') return { trial, fold };
       trial.folds![fold].status = 'cancelled';
@@ -252,6 +287,7 @@ export class Sweep {
     const latest = raw === null ? NaN : raw;
     const best = trial.metric ? (metric.higherIsBetter ? -trial.metric.value : trial.metric.value) : undefined;
     const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, trial.epochsDone, latest, best);
+    if (rungsOf(this.plan!, trial.bracket ?? 0).includes(trial.epochsDone)) trial.rungs = { ...trial.rungs, [trial.epochsDone]: best ?? null };
     if (!verdict || trial.epochsDone >= this.record.epochs) return;
     trial.pruned = { epoch: trial.epochsDone, rung: verdict.rung, reason: verdict.why };
     this.handles.get(workKey(trial.trial, undefined))?.stop();
