@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readSweepSpace, SpaceError, type SweepSpace } from '../src/sweep/space';
 import { Sweep } from '../src/sweep/sweep';
+import { readSweepRecord } from '../src/sweep/record';
+import type { SweepRecord } from '../src/protocol';
 import type { SchedulerKind } from '../src/sweep/scheduler';
 import { trialLabel } from '../src/sweep/table';
 import { formatDimension } from '../src/protocol/format';
@@ -37,6 +39,7 @@ export const SWEEP_LENS_PREFIX = '▶ Sweep';
 
 export function registerSweep(context: vscode.ExtensionContext, deps: SweepDeps): SweepPanel {
   const panel = new SweepPanel(context, deps.runs, deps.dashboard, deps.output);
+  panel.onContinue = file => continueSweep(file, panel, deps);
   context.subscriptions.push(
     panel,
     vscode.commands.registerCommand(SWEEP_COMMAND, (uri?: unknown) => runSweepCommand(uri instanceof vscode.Uri ? uri : undefined, panel, deps)),
@@ -148,6 +151,12 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
     },
   });
   deps.output.info(`Sweep ${sweep.id}: ${trials} trials of ${jobFile}, ${epochs} epochs each, ${sweep.snapshot.concurrency} at a time, seed ${sweep.snapshot.seed}`);
+  follow(sweep, panel, deps);
+}
+
+/** Shows a sweep in the panel, starts it, and reports its end (one notification for all failed trials). */
+function follow(sweep: Sweep, panel: SweepPanel, deps: SweepDeps): void {
+  const names = Object.keys(sweep.snapshot.space);
   panel.show(sweep);
   sweep.start();
   void sweep.done.then(r => {
@@ -166,4 +175,28 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
       if (choice === 'Open File' && loc) void openSource(loc.file, loc.line);
     });
   });
+}
+
+/** The panel's Continue: the same sweep from its record; the same seed gives the trials it had not finished. */
+function continueSweep(file: string, panel: SweepPanel, deps: SweepDeps): void {
+  if (panel.active) { void vscode.window.showInformationMessage('Training Lens: a sweep is already running.'); return; }
+  let record: SweepRecord;
+  try {
+    record = readSweepRecord(file);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Training Lens: cannot continue the sweep: ${(e as Error).message}`);
+    return;
+  }
+  if (record.status === 'done') { void vscode.window.showInformationMessage('Training Lens: this sweep is done; nothing to continue.'); return; }
+  const jobFile = record.jobFile;
+  const trials = record.scheduler ? undefined : record.trials.length;
+  const sweep = new Sweep({
+    jobFile, sweepsDir: path.dirname(file), epochs: record.epochs, seed: record.seed, cv: record.cv, metric: record.requestedMetric,
+    ...(record.scheduler ? { budget: record.budget, scheduler: record.scheduler } : { trials }),
+    space: { file: jobFile, line: 1, defaults: record.defaults, space: record.space }, resumeFrom: record,
+    launch: t => deps.runs.start(jobFile, undefined, { ...t, label: trialLabel(t.sweep.trial, trials, t.hparams) }).handle,
+    onWriteError: message => deps.output.error(`Sweep: ${message}`),
+  });
+  deps.output.info(`Sweep ${sweep.id}: continuing from ${file} (seed ${record.seed})`);
+  follow(sweep, panel, deps);
 }

@@ -130,6 +130,12 @@ function render(): void {
   if (s.status === 'running') {
     controls.append(el('vscode-button', { secondary: true, id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
   }
+  if (s.status === 'cancelled') {
+    controls.append(el('vscode-button', {
+      secondary: true, id: 'continue', title: 'Run the trials this sweep did not finish (the same seed gives the same trials)',
+      onclick: () => post({ type: 'continue' }),
+    }, 'Continue'));
+  }
   const kInput = el('vscode-textfield', { type: 'number', id: 'top-k', min: 1, max: Math.max(1, ranked.length), value: String(Math.max(1, Math.min(topK, ranked.length || topK))), label: 'K: how many of the best trials to overlay' });
   // track what is typed, not only what is committed: a live update rebuilds the field from `topK`
   const takeK = (): void => { topK = Math.max(1, Math.floor(Number(kInput.value) || 1)); save(); };

@@ -16,7 +16,7 @@ export function readSweepRecord(file: string): SweepRecord {
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: not a sweep record (${(e as Error).message})`);
+    throw new Error(`${file}: not a sweep record (${(e as Error).message})`, { cause: e });
   }
   const r = parseSweepRecord(value);
   if (!r.ok) throw new Error(`${file}: not a valid sweep record: ${r.reason}`);

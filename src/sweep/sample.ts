@@ -5,20 +5,10 @@
  * is seeded and the seed is kept in the sweep record: the same seed gives the same trials, in the same order.
  */
 import type { SearchDimension } from '../protocol';
+import { seededRandom } from '../toolkit/random';
 
+export { seededRandom };
 export type HparamValue = number | string | boolean;
-
-/** mulberry32: a small, fast 32-bit PRNG; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A fresh seed when none is given (32 bits, so it fits the record and a CLI flag). */
 export function randomSeed(): number {

@@ -7,7 +7,7 @@
  */
 import type { Tf } from '../tf/types';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { seededRandom } from '../sweep/sample';
+import { seededRandom } from './random';
 
 export const CV_ENV = 'TRAINING_LENS_CV';
 
@@ -18,7 +18,7 @@ export function readFoldChoice(env: Record<string, string | undefined> = process
   const text = env[CV_ENV];
   if (text == null || text.trim() === '') return undefined;
   let v: unknown;
-  try { v = JSON.parse(text); } catch (e) { throw new Error(`training-lens cvSplit: ${CV_ENV} is not valid JSON (${(e as Error).message})`); }
+  try { v = JSON.parse(text); } catch (e) { throw new Error(`training-lens cvSplit: ${CV_ENV} is not valid JSON (${(e as Error).message})`, { cause: e }); }
   const c = v as Partial<FoldChoice>;
   const whole = (n: unknown, min: number) => typeof n === 'number' && Number.isInteger(n) && n >= min;
   if (!whole(c?.k, 2) || !whole(c.fold, 0) || c.fold! >= c.k! || !whole(c.seed, 0)) {

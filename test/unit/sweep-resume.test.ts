@@ -98,7 +98,7 @@ test('training-lens sweep --resume: usage errors and a done sweep', async () => 
   const work = tempDir('tl-resume-cli-');
   const out: string[] = [], err: string[] = [];
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
-  const runner = { runnerEntry: '/nonexistent.js' };
+  const runner = { runnerEntry: '/nonexistent.js', execArgv: [] };
   assert.equal(await sweepCommand([], new Map([['resume', true]]), io, runner), 2);
   assert.match(err.join('\n'), /--resume needs a sweep record/);
   assert.equal(await sweepCommand([], new Map<string, string | true>([['resume', path.join(work, 'x.json')], ['trials', '3']]), io, runner), 2);

@@ -1,7 +1,8 @@
 /**
  * The Sweep panel's "why" figures in headless Chromium under the production CSP: parallel coordinates with a log
  * axis, a categorical axis and the score axis; brushing the lr axis with the mouse filters the Best-N table and
- * what "Overlay top K" overlays; a click clears the brush; the importance bars rank the parameters.
+ * what "Overlay top K" overlays; a click clears the brush; the importance bars rank the parameters; a stopped
+ * sweep offers Continue.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,6 +110,11 @@ test('parallel coordinates: typed axes, one line per scored trial; brushing filt
   const bars = await page.$$eval('#importance g.param', gs => gs.map(g => `${g.getAttribute('data-param')} ${g.getAttribute('class')}`));
   assert.equal(bars[0], 'lr param spearman neg', `lr ranks first: ${bars}`);
   assert.ok(bars.includes('n_hidden param eta pos'), `a choice gets η: ${bars}`);
+  // a stopped sweep offers Continue (the host resumes it from its record)
+  assert.equal(await page.$('#continue'), null, 'no Continue on a finished sweep');
+  await p.host({ type: 'sweep', sweep: { ...r, status: 'cancelled' } });
+  await page.click('#continue');
+  assert.deepEqual((await p.posted()).filter(m => m.type === 'continue'), [{ type: 'continue' }]);
   const errors = (await p.posted()).filter(m => m.type === 'error');
   assert.deepEqual(errors, [], 'no render or CSP errors');
   await page.close();
