@@ -30,7 +30,7 @@ function sweeps(workspace: string): SweepOnDisk[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as SweepOnDisk);
 }
 
-/** Answers an extension's input box: waits for its title, replaces the value, Enter. */
+/** Answers an extension's input box (or quick pick: the value filters its items): waits for its title, replaces the value, Enter. */
 async function answerInputBox(wb: Workbench, title: string, value: string): Promise<void> {
   await waitUntil(`the input box "${title}"`, async () => ((await wb.quickInput().locator('.quick-input-title').innerText().catch(() => '')).includes(title) ? true : null), 30_000);
   const input = wb.quickInput().locator('input');
@@ -146,8 +146,10 @@ test('11c. a sweep whose trials all fail: one summary notification naming the li
       await wb.openFile(job);
       const sweepsBefore = sweeps(env.workspace).map((s) => s.id);
       await wb.runCommand(SWEEP);
-      await answerInputBox(wb, 'Training Lens: Sweep (1/2)', '3');
-      await answerInputBox(wb, 'Training Lens: Sweep (2/2)', '1');
+      await answerInputBox(wb, 'Training Lens: Sweep (1/4)', '3');
+      await answerInputBox(wb, 'Training Lens: Sweep (2/4)', '1');
+      await answerInputBox(wb, 'Training Lens: Sweep (3/4)', 'Random search');
+      await answerInputBox(wb, 'Training Lens: Sweep (4/4)', '1');
       const sweep = await waitUntil('the failing sweep to finish on disk', () => sweeps(env.workspace).find((s) => !sweepsBefore.includes(s.id) && s.status !== 'running') ?? null, 120_000, 500);
       assert.deepEqual(sweep.trials.map((x) => x.status), ['error', 'error', 'error']);
       const note = await wb.waitForNotification(/3 of 3 sweep trials failed/, 30_000);
