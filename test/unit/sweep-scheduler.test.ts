@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { tempDir } from './helpers';
+import { sweepCommand } from '../../src/sweep/cli';
 import { maxBracket, rungsOf, bracketShares, bracketOf, promotes, reservedEpochs, RungBook, type SchedulerPlan } from '../../src/sweep/scheduler';
 import { Sweep, type TrialLaunch } from '../../src/sweep/sweep';
 import { readSweepSpace } from '../../src/sweep/space';
@@ -102,4 +104,23 @@ test('a Hyperband sweep stops losers at their rungs and diverged trials at once,
   assert.equal(best.status, 'ok');
   assert.equal(best.hparams.lr, Math.max(...stable), 'the promising trial got the epochs');
   assert.ok(launched.every(l => l.epochs === 9), 'each trial may train up to --epochs');
+});
+
+test('training-lens sweep: the scheduler flags are checked before anything runs', async () => {
+  const job = `${tempDir('tl-sched-cli-')}/job.ts`;
+  fs.writeFileSync(job, "import { hparams } from 'training-lens';\nhparams({ lr: 1e-3 }, { lr: [1e-4, 1e-1] });\n");
+  const err: string[] = [];
+  const io = { out: () => {}, err: (l: string) => err.push(l) };
+  const runner = { runnerEntry: '/nonexistent.js', execArgv: [] };
+  const run = (flags: Array<[string, string]>) => sweepCommand([job], new Map<string, string | true>(flags), io, runner);
+  assert.equal(await run([['epochs', '9'], ['budget', '50'], ['scheduler', 'bohb']]), 2);
+  assert.match(err.at(-1)!, /--scheduler must be one of none, asha, hyperband/);
+  assert.equal(await run([['epochs', '9'], ['trials', '4'], ['scheduler', 'hyperband'], ['cv', '3']]), 2);
+  assert.match(err.at(-1)!, /--cv and --scheduler cannot be combined yet/);
+  assert.equal(await run([['epochs', '3'], ['budget', '30'], ['scheduler', 'asha'], ['min-epochs', '3']]), 2);
+  assert.match(err.at(-1)!, /--min-epochs \(3\) must be below --epochs \(3\)/);
+  assert.equal(await run([['epochs', '3']]), 2);
+  assert.match(err.at(-1)!, /--trials N or --budget B/);
+  assert.equal(await run([['epochs', '3'], ['trials', '2'], ['eta', '1']]), 2);
+  assert.match(err.at(-1)!, /--eta must be a whole number ≥ 2/);
 });
