@@ -123,8 +123,12 @@ function render(): void {
       ' · ', Object.entries(s.space).map(([n, d]) => `${n} ${formatDimension(d)}`).join(', '),
       s.metric ? ` · ranked by the best ${s.metric.name} of each trial (${s.metric.higherIsBetter ? 'higher' : 'lower'} is better)` : ''));
 
-  const progress = el('progress', { max: s.trials.length, value: finished });
-  progress.setAttribute('aria-label', 'trials finished');
+  // a scheduler draws trials until its epoch budget is spent: the budget is the measure of progress
+  const spent = s.trials.reduce((n, t) => n + t.epochsDone, 0);
+  const progress = s.scheduler && s.budget
+    ? el('progress', { max: s.budget, value: s.status === 'done' ? s.budget : Math.min(spent, s.budget) })
+    : el('progress', { max: s.trials.length, value: finished });
+  progress.setAttribute('aria-label', s.scheduler ? 'epoch budget spent' : 'trials finished');
   const statusText = s.status === 'running' ? `${finished}/${s.trials.length} trials finished` : s.status === 'done' ? `done: ${finished} trials` : `stopped after ${s.trials.filter(t => t.status === 'ok').length} finished trials`;
   const controls = el('div', { className: 'controls' }, progress, el('span', { className: 'status', dataset: { status: s.status } }, statusText));
   if (s.status === 'running') {
