@@ -3,7 +3,8 @@
  * spaces, evenly spaced categories for choices, linear otherwise — and the score last (best at the top). Each
  * scored trial is a line across the axes. Dragging along an axis brushes a range; only the trials inside every
  * brush stay bright, and the panel filters its table and "Overlay top K" by the same test. A click on an axis
- * without a drag clears its brush.
+ * without a drag clears its brush. From the keyboard: Tab to an axis, ↑/↓ move a band (the first press makes one at
+ * the top quarter), Shift+↑/↓ grow or shrink it, Escape clears it.
  */
 import type { SearchDimension, SweepRecord, SweepTrial } from '../src/protocol';
 import { formatHparam, formatMetric } from './format';
@@ -115,9 +116,13 @@ export function parcoords(s: SweepRecord, brushes: Brushes, h: ParcoordsHandlers
     const band = svg('rect', { class: 'brush', x: x(i) - 7, width: 14, y: brush ? y(brush[1]) : 0, height: brush ? y(brush[0]) - y(brush[1]) : 0 });
     if (!brush) band.setAttribute('visibility', 'hidden');
     g.append(band);
-    const hit = svg('rect', { class: 'hit', x: x(i) - 14, width: 28, y: y(1) - 4, height: y(0) - y(1) + 8, 'data-axis': a.id });
+    const hit = svg('rect', {
+      class: 'hit', x: x(i) - 14, width: 28, y: y(1) - 4, height: y(0) - y(1) + 8, 'data-axis': a.id, tabindex: 0, role: 'button',
+      'aria-label': `${a.label} axis: drag, or ↑/↓ with Shift to brush a range, Escape to clear${brush ? ` (brushed ${Math.round(brush[0] * 100)}–${Math.round(brush[1] * 100)}% of the axis)` : ''}`,
+    });
     g.append(hit);
     attachBrushing(hit, band, root, a.id, y, h);
+    attachKeyboardBrushing(hit, a.id, brush, h);
     root.append(g);
   });
   return root;
@@ -155,4 +160,24 @@ function attachBrushing(hit: SVGRectElement, band: SVGRectElement, root: SVGSVGE
   };
   hit.addEventListener('pointerup', end);
   hit.addEventListener('pointercancel', end);
+}
+
+const STEP = 0.05;
+
+/** ↑/↓ move the band, Shift+↑/↓ grow/shrink it from the top, Escape clears; the first arrow makes the top quarter. */
+function attachKeyboardBrushing(hit: SVGRectElement, axisId: string, current: readonly [number, number] | undefined, h: ParcoordsHandlers): void {
+  hit.addEventListener('keydown', ev => {
+    if (ev.key === 'Escape' || ev.key === 'Delete') { if (current) { ev.preventDefault(); h.onBrush(axisId, undefined); } return; }
+    if (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown') return;
+    ev.preventDefault();
+    if (!current) { h.onBrush(axisId, [0.75, 1]); return; }
+    const [lo, hi] = current;
+    const up = ev.key === 'ArrowUp' ? STEP : -STEP;
+    if (ev.shiftKey) {
+      h.onBrush(axisId, [lo, Math.min(1, Math.max(lo + STEP, hi + up))]);
+    } else {
+      const d = Math.max(-lo, Math.min(1 - hi, up));
+      h.onBrush(axisId, [lo + d, hi + d]);
+    }
+  });
 }

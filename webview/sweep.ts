@@ -90,6 +90,7 @@ function onSort(column: string): void {
 /** What has the keyboard focus, as a selector that finds its re-rendered twin (the table is rebuilt on every update). */
 function focusedSelector(): string | undefined {
   const a = document.activeElement;
+  if (a instanceof SVGElement && a.dataset.axis && app.contains(a)) return `#parcoords rect.hit[data-axis="${CSS.escape(a.dataset.axis)}"]`;
   if (!(a instanceof HTMLElement) || !app.contains(a)) return undefined;
   if (a.id) return `#${CSS.escape(a.id)}`;
   const th = a.closest<HTMLElement>('th[data-col]');
@@ -180,7 +181,7 @@ function render(): void {
   const caption = brushes.size ? `Best-N: ${shown.length} of ${s.trials.length} trials inside the brushed ranges; click a row to open its run` : 'Best-N: every trial; click a row to open its run';
   const table = el('table', { id: 'best' }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...rows));
   app.replaceChildren(heading, controls, figures(s), table);
-  if (focused) app.querySelector<HTMLElement>(focused)?.focus();
+  if (focused) app.querySelector<HTMLElement | SVGElement>(focused)?.focus();
   document.body.dataset.sort = `${sort.column} ${sort.descending ? 'desc' : 'asc'}`;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The Sweep panel's "why" figures in headless Chromium under the production CSP: parallel coordinates with a log
  * axis, a categorical axis and the score axis; brushing the lr axis with the mouse filters the Best-N table and
- * what "Overlay top K" overlays; a click clears the brush; the importance bars rank the parameters; a stopped
+ * what "Overlay top K" overlays; a click clears the brush; the keyboard brushes too; the importance bars rank the parameters; a stopped
  * sweep offers Continue.
  */
 import { test, before, after } from 'node:test';
@@ -105,6 +105,15 @@ test('parallel coordinates: typed axes, one line per scored trial; brushing filt
   assert.deepEqual(await rowTrials(page), [0, 1, 4, 5], 'the lr brush is gone, the n_hidden one stays');
   await page.click('#clear-brushes');
   assert.deepEqual(await rowTrials(page), [0, 1, 2, 3, 4, 5, 6, 7]);
+
+  // from the keyboard: Tab to the lr axis; ↓ makes the top-quarter band, ↓ again moves it down a step; Escape clears
+  await page.focus('#parcoords rect.hit[data-axis="hp:lr"]');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await rowTrials(page), [5, 6, 7], 'the band 0.70..0.95 of the lr axis: lr 0.1, 0.3, 0.6');
+  assert.equal(await page.evaluate(() => (document.activeElement as SVGElement | null)?.dataset?.axis), 'hp:lr', 'the axis keeps the focus across re-renders');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#best tbody tr').count(), 8, 'Escape clears the brush');
 
   // the importance bars: lr first (the loss falls with it: ρ < 0), n_hidden as a choice (η)
   const bars = await page.$$eval('#importance g.param', gs => gs.map(g => `${g.getAttribute('data-param')} ${g.getAttribute('class')}`));
