@@ -15,7 +15,10 @@ import { readSweepSpaceFile, type SweepSpace } from './space';
 import { sampleTrials, randomSeed, trialSampler, type HparamValue } from './sample';
 import { RungBook, bracketOf, reservedEpochs, rungsOf, type SchedulerKind, type SchedulerPlan } from './scheduler';
 import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
-import { writeSweepRecord, settleInterrupted } from './record';
+import { writeSweepRecord } from './record';
+import { workKey, meanAndSpread, reopenRecord } from './work';
+
+export { meanAndSpread };
 import { CV_ENV } from '../toolkit/folds';
 
 /** What one trial is launched with. */
@@ -137,34 +140,13 @@ export class Sweep {
     this.done = new Promise(r => { this.resolveDone = r; });
   }
 
-  /**
-   * Takes up a record: finished trials stay as they are (their scores, their rung entries), interrupted ones (and
-   * interrupted folds) start again from scratch, the sampler skips the trials already drawn.
-   */
+  /** Takes up a record (work.ts): the sampler skips the trials already drawn, scores and rungs are replayed. */
   private reopen(from: SweepRecord): void {
-    const rec = structuredClone(settleInterrupted(from));
-    const key = (t: SweepTrial, f?: number) => workKey(t.trial, f);
-    for (const t of rec.trials) {
-      this.draw();
-      if (t.folds) {
-        for (const f of t.folds) {
-          if (f.status === 'cancelled') Object.assign(f, { status: 'pending', epochsDone: 0, runId: undefined, runDir: undefined, metric: undefined });
-          if (f.status === 'ok' && f.metric && rec.metric) this.scores.set(key(t, f.fold), new Map([[rec.metric.name, f.metric]]));
-        }
-        if (t.status === 'cancelled') {
-          t.status = 'pending';
-          t.epochsDone = t.folds.reduce((n, f) => n + f.epochsDone, 0);
-          if (t.folds[0].status !== 'ok') { delete t.runId; delete t.runDir; }
-        }
-        continue;
-      }
-      if (t.status === 'cancelled') {
-        Object.assign(t, { status: 'pending', epochsDone: 0, rank: null });
-        for (const k of ['runId', 'runDir', 'metric', 'durationMs', 'error', 'rungs'] as const) delete t[k];
-      } else if (t.metric && rec.metric) this.scores.set(key(t), new Map([[rec.metric.name, t.metric]]));
-      for (const [rung, score] of Object.entries(t.rungs ?? {})) this.rungBook?.enter(t.trial, t.bracket ?? 0, Number(rung), score ?? undefined);
-    }
-    Object.assign(this.record, { ...rec, status: 'running', concurrency: this.record.concurrency });
+    const { record, scores, rungs } = reopenRecord(from);
+    for (let i = 0; i < record.trials.length; i++) this.draw();
+    for (const [key, value] of scores) this.scores.set(key, new Map([[record.metric!.name, value]]));
+    for (const r of rungs) this.rungBook?.enter(r.trial, r.bracket, r.rung, r.score);
+    Object.assign(this.record, { ...record, status: 'running', concurrency: this.record.concurrency });
   }
 
   /** Starts the first trials; call once. */
@@ -358,19 +340,6 @@ export class Sweep {
     const snap = this.snapshot;
     for (const l of this.listeners) l(snap);
   }
-}
-
-function workKey(trial: number, fold: number | undefined): string {
-  return fold === undefined ? String(trial) : `${trial}/${fold}`;
-}
-
-/** The folds' mean score (at the mean best epoch) and their population standard deviation. */
-export function meanAndSpread(scores: readonly MetricValue[]): { metric: MetricValue; spread: number } | undefined {
-  if (scores.length === 0) return undefined;
-  const mean = scores.reduce((a, s) => a + s.value, 0) / scores.length;
-  const spread = Math.sqrt(scores.reduce((a, s) => a + (s.value - mean) ** 2, 0) / scores.length);
-  const epoch = Math.max(1, Math.round(scores.reduce((a, s) => a + s.epoch, 0) / scores.length));
-  return { metric: { value: mean, epoch }, spread };
 }
 
 /** Convenience: plan and start a sweep. */
