@@ -22,7 +22,7 @@ export const SWEEP_COMMAND = 'trainingLens.sweep';
 const DEFAULT_TRIALS = 8;
 const DEFAULT_EPOCHS = 3;
 const SCHEDULER_ITEMS: Array<{ label: string; scheduler: SchedulerKind; description: (budget: number) => string; detail: string }> = [
-  { label: 'Random search', scheduler: 'none', description: () => 'every trial trains all its epochs', detail: 'optionally cross-validated (next step)' },
+  { label: 'Random search', scheduler: 'none', description: () => 'every trial trains all its epochs', detail: 'every trial trains all its epochs (and folds)' },
   { label: 'Hyperband', scheduler: 'hyperband', description: b => `stop the worst trials early; ${b} epochs in all`, detail: 'successive halving in brackets from 1 epoch (η 3): more trials for the same epochs' },
   { label: 'ASHA', scheduler: 'asha', description: b => `stop the worst trials from epoch 1; ${b} epochs in all`, detail: 'asynchronous successive halving, the most aggressive bracket only' },
 ];
@@ -131,17 +131,14 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
   const trials = Number(trialsText), epochs = Number(epochsText);
   const picked = await vscode.window.showQuickPick(SCHEDULER_ITEMS.map(i => ({ ...i, description: i.description(trials * epochs) })), { title: 'Training Lens: Sweep (3/4)', placeHolder: 'Early stopping of trials' });
   if (!picked) return;
-  let cv: number | undefined;
-  if (picked.scheduler === 'none') {
-    const cvText = await askWhole('Training Lens: Sweep (4/4)', 'Cross-validation folds K (1: none; K: each trial trains K runs, the job takes its fold with cvSplit()).', 1, 20);
-    if (cvText === undefined) return;
-    cv = Number(cvText) > 1 ? Number(cvText) : undefined;
-  }
+  const cvText = await askWhole('Training Lens: Sweep (4/4)', 'Cross-validation folds K (1: none; K: each trial trains K runs, the job takes its fold with cvSplit()).', 1, 20);
+  if (cvText === undefined) return;
+  const cv = Number(cvText) > 1 ? Number(cvText) : undefined;
 
   const runsDir = deps.runs.runsDirFor(jobFile);
   const sweep = new Sweep({
     jobFile, sweepsDir: path.join(path.dirname(runsDir), 'sweeps'), epochs, space, cv,
-    ...(picked.scheduler === 'none' ? { trials } : { budget: trials * epochs, scheduler: { kind: picked.scheduler } }),
+    ...(picked.scheduler === 'none' ? { trials } : { budget: trials * epochs * (cv ?? 1), scheduler: { kind: picked.scheduler } }),
     launch: t => deps.runs.start(jobFile, undefined, {
       ...t, label: trialLabel(t.sweep.trial, picked.scheduler === 'none' ? trials : undefined, t.hparams),
     }).handle,

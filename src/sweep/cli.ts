@@ -48,7 +48,6 @@ function newSweep(positional: string[], flags: Map<string, string | true>, io: S
   if (!SCHEDULERS.includes(scheduler)) throw new SweepUsage(`--scheduler must be one of ${SCHEDULERS.join(', ')}`);
   const eta = wholeFlag(flags, 'eta', 2, 3)!;
   const cv = wholeFlag(flags, 'cv', 2);
-  if (cv !== undefined && scheduler !== 'none') throw new SweepUsage('--cv and --scheduler cannot be combined yet: cross-validate with random search');
   const minEpochs = wholeFlag(flags, 'min-epochs', 1, 1)!;
   if (scheduler !== 'none' && minEpochs >= epochs) throw new SweepUsage(`--min-epochs (${minEpochs}) must be below --epochs (${epochs}) for a scheduler to stop anything`);
   const concurrency = wholeFlag(flags, 'concurrency', 1);

@@ -47,7 +47,7 @@ export interface SweepOptions {
   epochs: number;
   /** total epochs over all trials; default trials × epochs */
   budget?: number;
-  /** K-fold cross-validation: each trial trains K runs, one per fold (not with a scheduler) */
+  /** K-fold cross-validation: each trial trains K runs, one per fold (with a scheduler: the others once fold 0 has gone the distance) */
   cv?: number;
   /** continue this (stopped or interrupted) sweep: its id, file, trials and seed; what it did is kept */
   resumeFrom?: SweepRecord;
@@ -105,7 +105,6 @@ export class Sweep {
     if (opts.concurrency !== undefined) positiveInteger('concurrency', opts.concurrency);
     const scheduled = opts.scheduler && opts.scheduler.kind !== 'none';
     if (opts.cv !== undefined && (!Number.isInteger(opts.cv) || opts.cv < 2)) throw new RangeError(`cv must be a whole number ≥ 2 (got ${opts.cv})`);
-    if (opts.cv !== undefined && scheduled) throw new RangeError('cross-validation and a scheduler cannot be combined yet: use --cv with random search');
     if (opts.trials === undefined && opts.budget === undefined) throw new RangeError('a sweep needs a number of trials or an epoch budget');
     const eta = opts.scheduler?.eta ?? 3, minEpochs = opts.scheduler?.minEpochs ?? 1;
     if (scheduled) {
@@ -186,15 +185,35 @@ export class Sweep {
     while (!this.stopped && this.handles.size < this.record.concurrency && this.launchNext()) { /* next slot */ }
   }
 
+  /**
+   * Epochs running work may still take: a scheduled run up to its next rung (to R past the last); under
+   * cross-validation the scheduler judges fold 0, and a trial it kept owes its other folds all their epochs.
+   */
+  private reserved(): number {
+    const plan = this.plan!;
+    let sum = 0;
+    for (const t of this.record.trials) {
+      if (!t.folds) { if (t.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }]); continue; }
+      if (t.status === 'pruned' || t.status === 'error' || t.status === 'cancelled') continue;
+      const [first, ...rest] = t.folds;
+      if (first.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: first.epochsDone }]) + rest.length * plan.maxEpochs;
+      if (first.status === 'ok') for (const f of rest) if (f.status === 'pending' || f.status === 'running') sum += plan.maxEpochs - f.epochsDone;
+    }
+    return sum;
+  }
+
   /** A scheduler's next trial, if the budget (less what running trials may still need) and the cap allow one. */
   private drawTrial(): SweepTrial | undefined {
     if (!this.plan) return undefined;
     const index = this.record.trials.length;
     if (this.opts.trials !== undefined && index >= this.opts.trials) return undefined;
-    const running = this.record.trials.filter(t => t.status === 'running').map(t => ({ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }));
     const first = Math.min(this.plan.maxEpochs, reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]));
-    if (this.spent + reservedEpochs(this.plan, running) + first > this.record.budget!) return undefined;
-    const trial: SweepTrial = { trial: index, hparams: this.draw(), status: 'pending', epochsDone: 0, rank: null, bracket: bracketOf(this.plan, index) };
+    if (this.spent + this.reserved() + first > this.record.budget!) return undefined;
+    const k = this.record.cv;
+    const trial: SweepTrial = {
+      trial: index, hparams: this.draw(), status: 'pending', epochsDone: 0, rank: null, bracket: bracketOf(this.plan, index),
+      ...(k ? { folds: Array.from({ length: k }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
+    };
     this.record.trials.push(trial);
     return trial;
   }
@@ -207,6 +226,13 @@ export class Sweep {
       const trial = this.record.trials[this.next] ?? this.drawTrial();
       if (trial) this.next++;
       return trial && { trial };
+    }
+    if (this.plan) {
+      // fold 0 runs under the scheduler; the other folds of a trial it kept come first, then new trials
+      const kept = this.record.trials.find(t => t.status !== 'error' && t.status !== 'pruned' && t.folds![0].status === 'ok' && t.folds!.some(f => f.status === 'pending'));
+      if (kept) return { trial: kept, fold: kept.folds!.findIndex(f => f.status === 'pending') };
+      const waiting = this.record.trials.find(t => t.status === 'pending' && t.folds![0].status === 'pending') ?? this.drawTrial();
+      return waiting && { trial: waiting, fold: 0 };
     }
     for (;;) {
       const trial = this.record.trials[Math.floor(this.next / k)];
@@ -254,7 +280,7 @@ export class Sweep {
       this.scores.set(key, scores);
       foldEpoch(scores, e.logs, foldState ? foldState.epochsDone : trial.epochsDone);
       this.rescore();
-      this.schedule(trial, e.logs);
+      if (fold === undefined || fold === 0) this.schedule(trial, e.logs, foldState);
       this.changed();
     });
     void handle.done.then(end => this.finishWork(trial, fold, end));
@@ -262,17 +288,20 @@ export class Sweep {
   }
 
   /** The scheduler's word after an epoch: stop the trial at a rung it lost (or when it diverged). */
-  private schedule(trial: SweepTrial, logs: Readonly<Record<string, number | null>>): void {
+  private schedule(trial: SweepTrial, logs: Readonly<Record<string, number | null>>, fold0?: { epochsDone: number; metric?: MetricValue }): void {
     const metric = this.record.metric;
     if (!this.rungBook || !metric || trial.pruned || this.stopped) return;
     const raw = logs[metric.name];
     const latest = raw === null ? NaN : raw;
-    const best = trial.metric ? (metric.higherIsBetter ? -trial.metric.value : trial.metric.value) : undefined;
-    const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, trial.epochsDone, latest, best);
-    if (rungsOf(this.plan!, trial.bracket ?? 0).includes(trial.epochsDone)) trial.rungs = { ...trial.rungs, [trial.epochsDone]: best ?? null };
-    if (!verdict || trial.epochsDone >= this.record.epochs) return;
-    trial.pruned = { epoch: trial.epochsDone, rung: verdict.rung, reason: verdict.why };
-    this.handles.get(workKey(trial.trial, undefined))?.stop();
+    // under cross-validation the scheduler judges the trial by its first fold
+    const epoch = fold0 ? fold0.epochsDone : trial.epochsDone;
+    const score = fold0 ? fold0.metric : trial.metric;
+    const best = score ? (metric.higherIsBetter ? -score.value : score.value) : undefined;
+    const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, epoch, latest, best);
+    if (rungsOf(this.plan!, trial.bracket ?? 0).includes(epoch)) trial.rungs = { ...trial.rungs, [epoch]: best ?? null };
+    if (!verdict || epoch >= this.record.epochs) return;
+    trial.pruned = { epoch, rung: verdict.rung, reason: verdict.why };
+    this.handles.get(workKey(trial.trial, fold0 ? 0 : undefined))?.stop();
   }
 
   private finishWork(trial: SweepTrial, fold: number | undefined, end: RunEndEvent): void {
@@ -283,8 +312,10 @@ export class Sweep {
     if (fold === undefined) trial.status = status;
     else {
       trial.folds![fold].status = end.status;
+      // a trial the scheduler stopped on its first fold never trains the others
+      if (status === 'pruned') for (const f of trial.folds!) if (f.status === 'pending') f.status = 'cancelled';
       const states = trial.folds!.map(f => f.status);
-      trial.status = states.includes('error') ? 'error' : states.includes('cancelled') ? 'cancelled'
+      trial.status = status === 'pruned' ? 'pruned' : states.includes('error') ? 'error' : states.includes('cancelled') ? 'cancelled'
         : states.every(st => st === 'ok') ? 'ok' : states.includes('running') ? 'running' : 'pending';
     }
     // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
@@ -314,7 +345,9 @@ export class Sweep {
         if (s) { f.metric = s; scored.push(s); } else delete f.metric;
       }
       const summary = meanAndSpread(scored);
-      if (summary) { t.metric = summary.metric; t.spread = summary.spread; } else { delete t.metric; delete t.spread; }
+      if (summary) t.metric = summary.metric; else delete t.metric;
+      // a spread needs two folds (a pruned trial has one)
+      if (summary && scored.length > 1) t.spread = summary.spread; else delete t.spread;
     }
     const ranked = rankTrials(this.record.trials, metric);
     for (const r of ranked) this.record.trials[r.trial].rank = r.rank;

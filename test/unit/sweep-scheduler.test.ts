@@ -115,12 +115,41 @@ test('training-lens sweep: the scheduler flags are checked before anything runs'
   const run = (flags: Array<[string, string]>) => sweepCommand([job], new Map<string, string | true>(flags), io, runner);
   assert.equal(await run([['epochs', '9'], ['budget', '50'], ['scheduler', 'bohb']]), 2);
   assert.match(err.at(-1)!, /--scheduler must be one of none, asha, hyperband/);
-  assert.equal(await run([['epochs', '9'], ['trials', '4'], ['scheduler', 'hyperband'], ['cv', '3']]), 2);
-  assert.match(err.at(-1)!, /--cv and --scheduler cannot be combined yet/);
+  assert.equal(await run([['epochs', '9'], ['budget', '30'], ['scheduler', 'hyperband'], ['cv', '1']]), 2);
+  assert.match(err.at(-1)!, /--cv must be a whole number ≥ 2/);
   assert.equal(await run([['epochs', '3'], ['budget', '30'], ['scheduler', 'asha'], ['min-epochs', '3']]), 2);
   assert.match(err.at(-1)!, /--min-epochs \(3\) must be below --epochs \(3\)/);
   assert.equal(await run([['epochs', '3']]), 2);
   assert.match(err.at(-1)!, /--trials N or --budget B/);
   assert.equal(await run([['epochs', '3'], ['trials', '2'], ['eta', '1']]), 2);
   assert.match(err.at(-1)!, /--eta must be a whole number ≥ 2/);
+});
+
+test('cross-validation with Hyperband: fold 0 is judged at the rungs, a kept trial then trains its other folds', async () => {
+  const work = tempDir('tl-sched-cv-');
+  const space = readSweepSpace("import { hparams, logUniform } from 'training-lens';\nhparams({ lr: 1e-3 }, { lr: logUniform(1e-4, 1) });\n", `${work}/job.ts`);
+  const curve = (lr: number, epoch: number) => (lr > 0.03 ? Infinity : 1 / (1 + lr * 100 * epoch));
+  const launched: TrialLaunch[] = [];
+  const sweep = new Sweep({ jobFile: `${work}/job.ts`, sweepsDir: `${work}/sweeps`, epochs: 9, budget: 150, cv: 3, seed: 7, concurrency: 2, metric: 'val_loss', space,
+    scheduler: { kind: 'hyperband', eta: 3, minEpochs: 1 }, launch: scriptedLauncher(curve, launched) });
+  const r = await sweep.start().done;
+  assert.equal(r.status, 'done');
+  assert.equal(r.cv, 3);
+  const spent = r.trials.reduce((n, t) => n + t.epochsDone, 0);
+  assert.ok(spent <= 150 + 3 * 9 && spent >= 150 - 3 * 9, `spent ${spent} of the budget of 150`);
+  const foldsOf = (trial: number) => launched.filter(l => l.sweep.trial === trial).map(l => JSON.parse(l.env!.TRAINING_LENS_CV).fold as number);
+  for (const t of r.trials) {
+    if (t.status === 'pruned') {
+      assert.deepEqual(foldsOf(t.trial), [0], `pruned trial ${t.trial} trained its first fold only`);
+      assert.deepEqual(t.folds!.map(f => f.status), ['cancelled', 'cancelled', 'cancelled']);
+      assert.equal(t.spread, undefined, 'no spread from one fold');
+    } else {
+      assert.equal(t.status, 'ok', `trial ${t.trial}: ${t.status}`);
+      assert.deepEqual(foldsOf(t.trial), [0, 1, 2], `kept trial ${t.trial} trained every fold`);
+      assert.equal(t.epochsDone, 27);
+      assert.ok(t.spread !== undefined && t.spread < 1e-12, `the scripted folds agree: ${t.spread}`);
+    }
+  }
+  assert.ok(r.trials.some(t => t.status === 'pruned') && r.trials.some(t => t.status === 'ok'), 'some trials stopped, some kept');
+  assert.ok(r.trials.filter(t => (t.hparams.lr as number) > 0.03).every(t => t.pruned?.reason === 'diverged'), 'diverged first folds are stopped');
 });
