@@ -25,7 +25,7 @@ function diagnosisSettings(config: vscode.WorkspaceConfiguration): Partial<Diagn
 }
 
 /** A sweep trial's part of a run (extension/sweep.ts). */
-export interface SweepTrialLaunch { hparams: Record<string, number>; sweep: { id: string; trial: number }; epochs: number; label: string }
+export interface SweepTrialLaunch { hparams: Record<string, number | string | boolean>; sweep: { id: string; trial: number }; epochs: number; label: string; env?: Record<string, string> }
 
 export interface LiveRun {
   handle: RunHandle;
@@ -77,7 +77,7 @@ export class RunManager implements vscode.Disposable {
       },
       diagnosis: diagnosisSettings(config),
       variant,
-      hparams: trial?.hparams, sweep: trial?.sweep,
+      hparams: trial?.hparams, sweep: trial?.sweep, env: trial?.env,
       ...runnerEntry(path.join(this.extensionPath, 'dist')),
     });
     const startedAt = new Date().toISOString();

@@ -7,8 +7,11 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readSweepSpace, SpaceError, type SweepSpace } from '../src/sweep/space';
 import { Sweep } from '../src/sweep/sweep';
+import { readSweepRecord } from '../src/sweep/record';
+import type { SweepRecord } from '../src/protocol';
+import type { SchedulerKind } from '../src/sweep/scheduler';
 import { trialLabel } from '../src/sweep/table';
-import { formatHparam } from '../src/protocol/format';
+import { formatDimension } from '../src/protocol/format';
 import { isTrainingJob } from '../src/analysis/jobs';
 import { SweepPanel } from './sweepPanel';
 import { findJobFiles } from './jobs';
@@ -18,6 +21,11 @@ import type { RunManager } from './runManager';
 export const SWEEP_COMMAND = 'trainingLens.sweep';
 const DEFAULT_TRIALS = 8;
 const DEFAULT_EPOCHS = 3;
+const SCHEDULER_ITEMS: Array<{ label: string; scheduler: SchedulerKind; description: (budget: number) => string; detail: string }> = [
+  { label: 'Random search', scheduler: 'none', description: () => 'every trial trains all its epochs', detail: 'every trial trains all its epochs (and folds)' },
+  { label: 'Hyperband', scheduler: 'hyperband', description: b => `stop the worst trials early; ${b} epochs in all`, detail: 'successive halving in brackets from 1 epoch (η 3): more trials for the same epochs' },
+  { label: 'ASHA', scheduler: 'asha', description: b => `stop the worst trials from epoch 1; ${b} epochs in all`, detail: 'asynchronous successive halving, the most aggressive bracket only' },
+];
 
 export interface SweepDeps {
   runs: RunManager;
@@ -31,6 +39,7 @@ export const SWEEP_LENS_PREFIX = '▶ Sweep';
 
 export function registerSweep(context: vscode.ExtensionContext, deps: SweepDeps): SweepPanel {
   const panel = new SweepPanel(context, deps.runs, deps.dashboard, deps.output);
+  panel.onContinue = file => continueSweep(file, panel, deps);
   context.subscriptions.push(
     panel,
     vscode.commands.registerCommand(SWEEP_COMMAND, (uri?: unknown) => runSweepCommand(uri instanceof vscode.Uri ? uri : undefined, panel, deps)),
@@ -114,18 +123,24 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
     return;
   }
   const names = Object.keys(space.space);
-  const ranges = names.map(n => `${n} ${formatHparam(space.space[n].min)}..${formatHparam(space.space[n].max)}`).join(', ');
-  const trialsText = await askWhole('Training Lens: Sweep (1/2)', `How many trials? Each samples ${ranges} log-uniformly.`, DEFAULT_TRIALS, 1000);
+  const ranges = names.map(n => `${n} ${formatDimension(space.space[n])}`).join(', ');
+  const trialsText = await askWhole('Training Lens: Sweep (1/4)', `How many trials? Each samples ${ranges}.`, DEFAULT_TRIALS, 1000);
   if (trialsText === undefined) return;
-  const epochsText = await askWhole('Training Lens: Sweep (2/2)', 'Epochs per trial (a short budget ranks the candidates quickly).', DEFAULT_EPOCHS, 100000);
+  const epochsText = await askWhole('Training Lens: Sweep (2/4)', 'Epochs per trial (a short budget ranks the candidates quickly).', DEFAULT_EPOCHS, 100000);
   if (epochsText === undefined) return;
   const trials = Number(trialsText), epochs = Number(epochsText);
+  const picked = await vscode.window.showQuickPick(SCHEDULER_ITEMS.map(i => ({ ...i, description: i.description(trials * epochs) })), { title: 'Training Lens: Sweep (3/4)', placeHolder: 'Early stopping of trials' });
+  if (!picked) return;
+  const cvText = await askWhole('Training Lens: Sweep (4/4)', 'Cross-validation folds K (1: none; K: each trial trains K runs, the job takes its fold with cvSplit()).', 1, 20);
+  if (cvText === undefined) return;
+  const cv = Number(cvText) > 1 ? Number(cvText) : undefined;
 
   const runsDir = deps.runs.runsDirFor(jobFile);
   const sweep = new Sweep({
-    jobFile, sweepsDir: path.join(path.dirname(runsDir), 'sweeps'), trials, epochs, space,
+    jobFile, sweepsDir: path.join(path.dirname(runsDir), 'sweeps'), epochs, space, cv,
+    ...(picked.scheduler === 'none' ? { trials } : { budget: trials * epochs * (cv ?? 1), scheduler: { kind: picked.scheduler } }),
     launch: t => deps.runs.start(jobFile, undefined, {
-      ...t, label: trialLabel(t.sweep.trial, trials, t.hparams),
+      ...t, label: trialLabel(t.sweep.trial, picked.scheduler === 'none' ? trials : undefined, t.hparams),
     }).handle,
     onWriteError: message => {
       deps.output.error(`Sweep: ${message}`);
@@ -133,6 +148,12 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
     },
   });
   deps.output.info(`Sweep ${sweep.id}: ${trials} trials of ${jobFile}, ${epochs} epochs each, ${sweep.snapshot.concurrency} at a time, seed ${sweep.snapshot.seed}`);
+  follow(sweep, panel, deps);
+}
+
+/** Shows a sweep in the panel, starts it, and reports its end (one notification for all failed trials). */
+function follow(sweep: Sweep, panel: SweepPanel, deps: SweepDeps): void {
+  const names = Object.keys(sweep.snapshot.space);
   panel.show(sweep);
   sweep.start();
   void sweep.done.then(r => {
@@ -151,4 +172,28 @@ async function runSweepCommand(given: vscode.Uri | undefined, panel: SweepPanel,
       if (choice === 'Open File' && loc) void openSource(loc.file, loc.line);
     });
   });
+}
+
+/** The panel's Continue: the same sweep from its record; the same seed gives the trials it had not finished. */
+function continueSweep(file: string, panel: SweepPanel, deps: SweepDeps): void {
+  if (panel.active) { void vscode.window.showInformationMessage('Training Lens: a sweep is already running.'); return; }
+  let record: SweepRecord;
+  try {
+    record = readSweepRecord(file);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Training Lens: cannot continue the sweep: ${(e as Error).message}`);
+    return;
+  }
+  if (record.status === 'done') { void vscode.window.showInformationMessage('Training Lens: this sweep is done; nothing to continue.'); return; }
+  const jobFile = record.jobFile;
+  const trials = record.scheduler ? undefined : record.trials.length;
+  const sweep = new Sweep({
+    jobFile, sweepsDir: path.dirname(file), epochs: record.epochs, seed: record.seed, cv: record.cv, metric: record.requestedMetric,
+    ...(record.scheduler ? { budget: record.budget, scheduler: record.scheduler } : { trials }),
+    space: { file: jobFile, line: 1, defaults: record.defaults, space: record.space }, resumeFrom: record,
+    launch: t => deps.runs.start(jobFile, undefined, { ...t, label: trialLabel(t.sweep.trial, trials, t.hparams) }).handle,
+    onWriteError: message => deps.output.error(`Sweep: ${message}`),
+  });
+  deps.output.info(`Sweep ${sweep.id}: continuing from ${file} (seed ${record.seed})`);
+  follow(sweep, panel, deps);
 }

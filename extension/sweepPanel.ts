@@ -21,6 +21,10 @@ const SHOWN_KEY = 'trainingLens.sweep.shownFile';
 export class SweepPanel extends PanelHost<SweepHostToWebview> {
   private record: SweepRecord | undefined;
   private running: Sweep | undefined;
+  /** the record file of what is shown (Continue resumes it) */
+  private file: string | undefined;
+  /** set by extension/sweep.ts: continue the sweep kept in this record file */
+  onContinue: ((file: string) => void) | undefined;
 
   constructor(context: vscode.ExtensionContext, private readonly runs: RunManager,
     private readonly dashboard: Dashboard, private readonly output: vscode.LogOutputChannel) {
@@ -29,7 +33,7 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
     this.registerSerializer(panel => {
       const file = context.workspaceState.get<string>(SHOWN_KEY);
       try {
-        if (file) this.record = settleInterrupted(readSweepRecord(file));
+        if (file) { this.record = settleInterrupted(readSweepRecord(file)); this.file = file; }
       } catch (e) {
         this.output.warn(`Cannot restore the Sweep panel: ${(e as Error).message}`);
       }
@@ -44,6 +48,7 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
   show(sweep: Sweep): void {
     this.running = sweep;
     this.record = sweep.snapshot;
+    this.file = sweep.file;
     void this.context.workspaceState.update(SHOWN_KEY, sweep.file);
     sweep.onProgress(r => {
       if (this.running !== sweep) return;
@@ -77,6 +82,7 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
       case 'open-run': this.openRuns([msg.runId]); break;
       case 'overlay': this.openRuns(msg.runIds); break;
       case 'stop': this.running?.stop(); break;
+      case 'continue': if (this.file && !this.running) this.onContinue?.(this.file); break;
       case 'error': this.output.error(`Sweep panel: ${msg.message}`); break;
     }
   }

@@ -1,7 +1,7 @@
 /** Formatting for the webviews: the shared number and duration formats (src/protocol/format.ts) and the dashboard's own. */
 import { formatNumber } from '../src/protocol/format';
 
-export { formatClock, formatDuration, formatHparam, formatMetric, formatNumber } from '../src/protocol/format';
+export { formatClock, formatDimension, formatDuration, formatHparam, formatMetric, formatNumber } from '../src/protocol/format';
 
 /** 1234567 -> "1,234,567" (locale independent). */
 export function formatInt(n: number): string {

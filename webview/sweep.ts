@@ -11,8 +11,10 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWebviewToHost } from '../src/protocol';
 import { el } from './dom';
-import { formatClock, formatHparam, formatMetric } from './format';
+import { formatClock, formatDimension, formatHparam, formatMetric } from './format';
 import { getVsCodeApi } from './vscode-api';
+import { axesOf, insideBrushes, parcoords, type Brushes } from './sweep-parcoords';
+import { importanceFigure } from './sweep-importance';
 
 interface SortState { column: string; descending: boolean }
 interface SavedState { v: 1; sort: SortState; topK?: number }
@@ -24,6 +26,11 @@ const saved = api.getState();
 let sort: SortState = saved?.v === 1 && typeof saved.sort?.column === 'string' ? saved.sort : { column: 'rank', descending: false };
 let topK = saved?.v === 1 && typeof saved.topK === 'number' ? saved.topK : 3;
 let sweep: SweepRecord | undefined;
+/** parallel-coordinates brushes: they filter the table and what "Overlay top K" overlays */
+const brushes: Brushes = new Map();
+/** a brush is being dragged: live updates wait (a re-render would drop the drag) */
+let dragging = false;
+let renderPending = false;
 const app = document.getElementById('app') ?? document.body;
 
 function save(): void { api.setState({ v: 1, sort, topK }); }
@@ -37,7 +44,7 @@ interface Column {
   numeric: boolean;
 }
 
-const STATUS_ORDER: Record<SweepTrial['status'], number> = { ok: 0, running: 1, pending: 2, error: 3, cancelled: 4 };
+const STATUS_ORDER: Record<SweepTrial['status'], number> = { ok: 0, pruned: 1, running: 2, pending: 3, error: 4, cancelled: 5 };
 
 function columns(s: SweepRecord): Column[] {
   const metric = s.metric;
@@ -47,14 +54,16 @@ function columns(s: SweepRecord): Column[] {
       id: 'metric', label: metric ? `${metric.name} ${metric.higherIsBetter ? '↑' : '↓'}` : 'metric', numeric: true,
       // "ascending" on the metric column means best first, whichever way the metric improves
       key: t => (t.metric ? (metric?.higherIsBetter ? -t.metric.value : t.metric.value) : undefined),
-      cell: t => (t.metric ? formatMetric(t.metric.value) : '–'),
+      cell: t => (t.metric ? `${formatMetric(t.metric.value)}${t.spread !== undefined ? ` ± ${formatMetric(t.spread)}` : ''}` : '–'),
     },
     ...Object.keys(s.space).map((name): Column => ({
-      id: `hp:${name}`, label: name, numeric: true, key: t => t.hparams[name], cell: t => formatHparam(t.hparams[name]),
+      id: `hp:${name}`, label: name, numeric: s.space[name].scale !== 'choice',
+      key: t => { const v = t.hparams[name]; return typeof v === 'boolean' ? String(v) : v; },
+      cell: t => (t.hparams[name] === undefined ? '–' : formatHparam(t.hparams[name])),
     })),
     {
       id: 'status', label: 'Status', numeric: false, key: t => STATUS_ORDER[t.status],
-      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs}` : t.status),
+      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs * (s.cv ?? 1)}` : t.pruned ? `pruned at epoch ${t.pruned.epoch}` : t.status),
     },
     { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)) },
     { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
@@ -81,6 +90,7 @@ function onSort(column: string): void {
 /** What has the keyboard focus, as a selector that finds its re-rendered twin (the table is rebuilt on every update). */
 function focusedSelector(): string | undefined {
   const a = document.activeElement;
+  if (a instanceof SVGElement && a.dataset.axis && app.contains(a)) return `#parcoords rect.hit[data-axis="${CSS.escape(a.dataset.axis)}"]`;
   if (!(a instanceof HTMLElement) || !app.contains(a)) return undefined;
   if (a.id) return `#${CSS.escape(a.id)}`;
   const th = a.closest<HTMLElement>('th[data-col]');
@@ -90,8 +100,8 @@ function focusedSelector(): string | undefined {
   return undefined;
 }
 
-function rankedRunIds(s: SweepRecord): string[] {
-  return s.trials.filter(t => t.rank !== null && t.runId).sort((a, b) => a.rank! - b.rank!).map(t => t.runId!);
+function rankedRunIds(s: SweepRecord, keep: (t: SweepTrial) => boolean): string[] {
+  return s.trials.filter(t => t.rank !== null && t.runId && keep(t)).sort((a, b) => a.rank! - b.rank!).map(t => t.runId!);
 }
 
 function render(): void {
@@ -101,21 +111,35 @@ function render(): void {
   const cols = columns(s);
   const finished = s.trials.filter(t => t.status !== 'pending' && t.status !== 'running').length;
   const job = s.jobFile.split(/[\\/]/).pop() ?? s.jobFile;
-  const ranked = rankedRunIds(s);
+  const axes = axesOf(s);
+  const keep = (t: SweepTrial) => insideBrushes(t, axes, brushes);
+  const ranked = rankedRunIds(s, keep);
 
   const heading = el('header', { className: 'header' },
     el('h1', {}, `Sweep · ${job}`),
     el('p', { className: 'meta' },
-      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each, ${s.concurrency} at a time · seed ${s.seed} · log-uniform over `,
-      Object.entries(s.space).map(([n, d]) => `${n} ${formatHparam(d.min)}..${formatHparam(d.max)}`).join(', '),
+      `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each${s.cv ? `, ${s.cv}-fold cross-validation (mean ± std)` : ''}, ${s.concurrency} at a time · seed ${s.seed}`,
+      s.scheduler && s.scheduler.kind !== 'none' ? ` · ${s.scheduler.kind} (η ${s.scheduler.eta}, from ${s.scheduler.minEpochs} epoch${s.scheduler.minEpochs > 1 ? 's' : ''})` : '',
+      s.budget ? ` · budget ${s.budget} epochs, spent ${s.trials.reduce((n, t) => n + t.epochsDone, 0)}` : '',
+      ' · ', Object.entries(s.space).map(([n, d]) => `${n} ${formatDimension(d)}`).join(', '),
       s.metric ? ` · ranked by the best ${s.metric.name} of each trial (${s.metric.higherIsBetter ? 'higher' : 'lower'} is better)` : ''));
 
-  const progress = el('progress', { max: s.trials.length, value: finished });
-  progress.setAttribute('aria-label', 'trials finished');
+  // a scheduler draws trials until its epoch budget is spent: the budget is the measure of progress
+  const spent = s.trials.reduce((n, t) => n + t.epochsDone, 0);
+  const progress = s.scheduler && s.budget
+    ? el('progress', { max: s.budget, value: s.status === 'done' ? s.budget : Math.min(spent, s.budget) })
+    : el('progress', { max: s.trials.length, value: finished });
+  progress.setAttribute('aria-label', s.scheduler ? 'epoch budget spent' : 'trials finished');
   const statusText = s.status === 'running' ? `${finished}/${s.trials.length} trials finished` : s.status === 'done' ? `done: ${finished} trials` : `stopped after ${s.trials.filter(t => t.status === 'ok').length} finished trials`;
   const controls = el('div', { className: 'controls' }, progress, el('span', { className: 'status', dataset: { status: s.status } }, statusText));
   if (s.status === 'running') {
     controls.append(el('vscode-button', { secondary: true, id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
+  }
+  if (s.status === 'cancelled') {
+    controls.append(el('vscode-button', {
+      secondary: true, id: 'continue', title: 'Run the trials this sweep did not finish (the same seed gives the same trials)',
+      onclick: () => post({ type: 'continue' }),
+    }, 'Continue'));
   }
   const kInput = el('vscode-textfield', { type: 'number', id: 'top-k', min: 1, max: Math.max(1, ranked.length), value: String(Math.max(1, Math.min(topK, ranked.length || topK))), label: 'K: how many of the best trials to overlay' });
   // track what is typed, not only what is committed: a live update rebuilds the field from `topK`
@@ -139,7 +163,8 @@ function render(): void {
     th.setAttribute('aria-sort', sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none');
     return th;
   }));
-  const rows = sortedTrials(s, cols).map(t => {
+  const shown = sortedTrials(s, cols).filter(keep);
+  const rows = shown.map(t => {
     const tr = el('tr', { dataset: { trial: String(t.trial), status: t.status, ...(t.runId ? { runId: t.runId } : {}) } },
       ...cols.map(c => el('td', { className: c.numeric ? 'num' : '', dataset: { col: c.id } }, c.cell(t))));
     if (t.error) tr.title = t.error.message;
@@ -153,21 +178,43 @@ function render(): void {
     }
     return tr;
   });
-  const table = el('table', { id: 'best' }, el('caption', {}, 'Best-N: every trial; click a row to open its run'), el('thead', {}, head), el('tbody', {}, ...rows));
-  app.replaceChildren(heading, controls, table);
-  if (focused) app.querySelector<HTMLElement>(focused)?.focus();
+  const caption = brushes.size ? `Best-N: ${shown.length} of ${s.trials.length} trials inside the brushed ranges; click a row to open its run` : 'Best-N: every trial; click a row to open its run';
+  const table = el('table', { id: 'best' }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...rows));
+  app.replaceChildren(heading, controls, figures(s), table);
+  if (focused) app.querySelector<HTMLElement | SVGElement>(focused)?.focus();
   document.body.dataset.sort = `${sort.column} ${sort.descending ? 'desc' : 'asc'}`;
+}
+
+/** Parallel coordinates (brushable) and the per-parameter importance, side by side. */
+function figures(s: SweepRecord): HTMLElement {
+  const plot = parcoords(s, brushes, {
+    onBrush: (axis, range) => { if (range) brushes.set(axis, range); else brushes.delete(axis); safeRender(); },
+    onDragging: d => { dragging = d; if (!d && renderPending) safeRender(); },
+  });
+  const clear = el('vscode-button', { secondary: true, id: 'clear-brushes', disabled: brushes.size === 0, onclick: () => { brushes.clear(); safeRender(); } }, 'Clear brushes');
+  const pc = el('figure', { className: 'parcoords' }, plot,
+    el('figcaption', {}, 'Every scored trial across its hyper-parameters and score (best at the top; bold: Best-1..3; dashed: pruned). Drag along an axis to keep a range; click an axis to clear it. ', clear));
+  const why = importanceFigure(s);
+  const imp = el('figure', { className: 'importance' }, ...(why ? [why] : []),
+    el('figcaption', {}, why ? `Why: how strongly ${s.metric?.name ?? 'the score'} follows each hyper-parameter over the finished trials (ρ: Spearman rank correlation, for numbers; η: correlation ratio, for choices).` : 'Why: shown once three trials have finished with a score.'));
+  return el('section', { className: 'figures' }, pc, imp);
+}
+
+function safeRender(): void {
+  if (dragging) { renderPending = true; return; }
+  renderPending = false;
+  try {
+    render();
+  } catch (e) {
+    post({ type: 'error', message: `render failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
   const r = parseSweepHostMessage(ev.data);
   if (!r.ok) { post({ type: 'error', message: `invalid host message: ${r.reason}` }); return; }
   sweep = r.value.sweep;
-  try {
-    render();
-  } catch (e) {
-    post({ type: 'error', message: `render failed: ${e instanceof Error ? e.message : String(e)}` });
-  }
+  safeRender();
 });
 window.addEventListener('error', ev => post({ type: 'error', message: `webview error: ${ev.message}` }));
 

@@ -21,7 +21,8 @@ export function formatMetric(v: number): string {
 }
 
 /** Hyper-parameters span decades: integers as they are, else three significant digits, exponent form below 0.01. */
-export function formatHparam(v: number): string {
+export function formatHparam(v: number | string | boolean): string {
+  if (typeof v !== 'number') return String(v);
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) < 0.01 || Math.abs(v) >= 1e4 ? trimExponent(v.toExponential(2)) : String(Number(v.toPrecision(3)));
 }
@@ -45,4 +46,11 @@ export function formatDuration(ms: number): string {
 /** 1.000e-4 -> 1e-4, 2.50e-3 -> 2.5e-3 */
 function trimExponent(s: string): string {
   return s.replace(/\.?0+e/, 'e').replace('e+', 'e');
+}
+
+/** A searched dimension as the job writes it: `logUniform(1e-4..1e-2)`, `intRange(1..99)`, `choice(0, 1, 2)`. */
+export function formatDimension(dim: { scale: 'log' | 'uniform' | 'int'; min: number; max: number; step?: number } | { scale: 'choice'; values: Array<number | string | boolean> }): string {
+  if (dim.scale === 'choice') return `choice(${dim.values.map(formatHparam).join(', ')})`;
+  const name = dim.scale === 'log' ? 'logUniform' : dim.scale === 'int' ? 'intRange' : 'uniform';
+  return `${name}(${formatHparam(dim.min)}..${formatHparam(dim.max)}${dim.step && dim.step !== 1 ? ` step ${dim.step}` : ''})`;
 }

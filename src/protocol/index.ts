@@ -1,3 +1,5 @@
 export * from './events';
 export * from './messages';
 export * from './playground';
+export * from './sweep';
+export * from './sweepImportance';

@@ -4,10 +4,9 @@
  * is dropped, and a log without run-end is reported as interrupted. Run folders are untrusted input (a cloned
  * repository can commit them): see src/runs/safeFile.ts, confine.ts and listing.ts.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseEvent, type RunEvent, type RunStartEvent, type RunEndEvent } from '../protocol';
-import { EVENTS_FILE, LOG_MAX_BYTES } from './layout';
+import { LOG_MAX_BYTES } from './layout';
 import { readRegularFileSync } from './safeFile';
 import { describeRunSync, listRunsSync } from './listing';
 import { deleteRunFolder, renameRunFolder } from './confine';

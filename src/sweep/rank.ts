@@ -45,11 +45,12 @@ export function bestMetric(events: readonly RunEvent[], metric: MetricChoice): M
 export interface Rankable { trial: number; status: string; metric?: MetricValue }
 
 /**
- * 1-based ranks in table order: scored ok trials by metric (ties by trial number), then everything else by trial
+ * 1-based ranks in table order: scored ok (and pruned) trials by metric (ties by trial number), then everything else by trial
  * number with rank null.
  */
 export function rankTrials<T extends Rankable>(trials: readonly T[], metric: MetricChoice | undefined): Array<T & { rank: number | null }> {
-  const scored = trials.filter(t => t.status === 'ok' && t.metric !== undefined && metric);
+  // a trial the scheduler stopped is ranked by what it reached before it was stopped
+  const scored = trials.filter(t => (t.status === 'ok' || t.status === 'pruned') && t.metric !== undefined && metric);
   const rest = trials.filter(t => !scored.includes(t));
   const dir = metric?.higherIsBetter ? -1 : 1;
   scored.sort((a, b) => (a.metric!.value - b.metric!.value) * dir || a.trial - b.trial);

@@ -22,7 +22,7 @@ export function readSweepRecord(file: string): SweepRecord {
     value = JSON.parse(readRegularFileSync(file, SWEEP_RECORD_MAX_BYTES));
   } catch (e) {
     if (e instanceof UnsafeFileError) throw e;
-    throw new Error(`${file}: not a sweep record (${(e as Error).message})`);
+    throw new Error(`${file}: not a sweep record (${(e as Error).message})`, { cause: e });
   }
   const r = parseSweepRecord(value);
   if (!r.ok) throw new Error(`${file}: not a valid sweep record: ${r.reason}`);

@@ -2,7 +2,8 @@
  * Runs a sweep: N trials of one job, each a normal run (its own log under .training-lens/runs, visible in the Runs
  * view and the dashboard) with sampled hyper-parameters and a per-trial epoch budget, a few at a time. A failed
  * trial is recorded and the sweep goes on; stop cancels what runs and what waits. The record is rewritten on every
- * change to `.training-lens/sweeps/<id>.json`, so an interrupted sweep still says what it found.
+ * change to `.training-lens/sweeps/<id>.json`, so an interrupted sweep still says what it found. With a scheduler
+ * (scheduler.ts: ASHA, Hyperband) trials are drawn until the epoch budget is spent and the worst are stopped at rungs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,32 +12,48 @@ import { launchRun, type LaunchOptions, type RunHandle } from '../runner/launch'
 import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
 import { readSweepSpaceFile, type SweepSpace } from './space';
-import { sampleTrials, randomSeed } from './sample';
+import { sampleTrials, randomSeed, trialSampler, type HparamValue } from './sample';
+import { RungBook, bracketOf, reservedEpochs, rungsOf, type SchedulerKind, type SchedulerPlan } from './scheduler';
 import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
 import { prepareArtefactDir } from '../runs/ignore';
+import { workKey, meanAndSpread, reopenRecord } from './work';
+
+export { meanAndSpread };
+import { CV_ENV } from '../toolkit/folds';
 
 /** What one trial is launched with. */
 export interface TrialLaunch {
-  hparams: Record<string, number>;
+  hparams: Record<string, number | string | boolean>;
   sweep: { id: string; trial: number };
   epochs: number;
+  /** cross-validation: the env that tells the job's cvSplit() its fold (TRAINING_LENS_CV) */
+  env?: Record<string, string>;
 }
 
 export type TrialLauncher = (trial: TrialLaunch) => RunHandle;
 
 /** The plain launcher (CLI, tests): `launchRun` with these options plus the trial's. */
 export function launchTrialsWith(base: Omit<LaunchOptions, 'hparams' | 'sweep' | 'epochs'>): TrialLauncher {
-  return t => launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs });
+  return t => launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs, env: { ...base.env, ...t.env } });
 }
 
 export interface SweepOptions {
   jobFile: string;
   /** the sweep record goes here: `<workspace>/.training-lens/sweeps` */
   sweepsDir: string;
-  trials: number;
+  /** how many trials (random search); with a scheduler, the most it may start (none: until the budget is spent) */
+  trials?: number;
   /** per-trial epoch budget (overrides the job's own `epochs`) */
   epochs: number;
+  /** total epochs over all trials; default trials × epochs */
+  budget?: number;
+  /** K-fold cross-validation: each trial trains K runs, one per fold (with a scheduler: the others once fold 0 has gone the distance) */
+  cv?: number;
+  /** continue this (stopped or interrupted) sweep: its id, file, trials and seed; what it did is kept */
+  resumeFrom?: SweepRecord;
+  /** early stopping of trials; default none (every trial trains `epochs`) */
+  scheduler?: { kind: SchedulerKind; eta?: number; minEpochs?: number };
   /** at most this many trials at once (never more than the machine's cores) */
   concurrency?: number;
   /** PRNG seed; a fresh one (kept in the record) when omitted */
@@ -69,40 +86,75 @@ export class Sweep {
   readonly file: string;
   readonly done: Promise<SweepRecord>;
   private readonly record: SweepRecord;
-  private readonly handles = new Map<number, RunHandle>();
+  /** running runs by trial (and fold): workKey */
+  private readonly handles = new Map<string, RunHandle>();
   /** per trial: best value of every metric it logged (the sweep's metric is chosen over all trials) */
-  private readonly scores = new Map<number, Map<string, MetricValue>>();
+  private readonly scores = new Map<string, Map<string, MetricValue>>();
   private readonly listeners: Array<(r: SweepRecord) => void> = [];
   private stopped = false;
   private writeError: Error | undefined;
   private next = 0;
   private resolveDone!: (r: SweepRecord) => void;
+  private readonly plan: SchedulerPlan | undefined;
+  private readonly rungBook: RungBook | undefined;
+  private readonly draw: () => Record<string, HparamValue>;
 
   constructor(private readonly opts: SweepOptions) {
-    positiveInteger('trials', opts.trials);
+    if (opts.trials !== undefined) positiveInteger('trials', opts.trials);
     positiveInteger('epochs', opts.epochs);
+    if (opts.budget !== undefined) positiveInteger('budget', opts.budget);
     if (opts.concurrency !== undefined) positiveInteger('concurrency', opts.concurrency);
+    const scheduled = opts.scheduler && opts.scheduler.kind !== 'none';
+    if (opts.cv !== undefined && (!Number.isInteger(opts.cv) || opts.cv < 2)) throw new RangeError(`cv must be a whole number ≥ 2 (got ${opts.cv})`);
+    if (opts.trials === undefined && opts.budget === undefined) throw new RangeError('a sweep needs a number of trials or an epoch budget');
+    const eta = opts.scheduler?.eta ?? 3, minEpochs = opts.scheduler?.minEpochs ?? 1;
+    if (scheduled) {
+      if (!Number.isInteger(eta) || eta < 2) throw new RangeError(`eta must be a whole number ≥ 2 (got ${eta})`);
+      positiveInteger('minEpochs', minEpochs);
+      this.plan = { kind: opts.scheduler!.kind, eta, minEpochs, maxEpochs: opts.epochs };
+      this.rungBook = new RungBook(this.plan);
+    }
     const jobFile = path.resolve(opts.jobFile);
     const space = opts.space ?? readSweepSpaceFile(jobFile);
     const seed = opts.seed ?? randomSeed();
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff} (got ${seed})`);
-    this.id = newRunId(jobFile);
+    this.id = opts.resumeFrom?.id ?? newRunId(jobFile);
     this.file = path.join(opts.sweepsDir, `${this.id}.json`);
+    // random search: the trials the budget pays for, all drawn up front; a scheduler draws them as it goes
+    const trials = opts.trials ?? Math.max(1, Math.floor(opts.budget! / opts.epochs));
+    const budget = opts.budget ?? trials * opts.epochs * (opts.cv ?? 1);
+    this.draw = trialSampler(space.space, seed);
     this.record = {
       version: 1, id: this.id, jobFile, createdAt: new Date().toISOString(), status: 'running', seed,
-      epochs: opts.epochs, concurrency: concurrencyFor(opts.trials, opts.concurrency),
+      epochs: opts.epochs, concurrency: concurrencyFor(this.plan ? opts.trials ?? Infinity : trials, opts.concurrency),
       metric: opts.metric ? chooseMetric([], opts.metric)! : null,
-      ...(opts.metric ? { requestedMetric: opts.metric } : {}), defaults: space.defaults, space: space.space,
-      trials: sampleTrials(space.space, opts.trials, seed).map((hparams, trial) => ({ trial, hparams, status: 'pending', epochsDone: 0, rank: null })),
+      ...(opts.metric ? { requestedMetric: opts.metric } : {}),
+      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}), budget, ...(opts.cv ? { cv: opts.cv } : {}),
+      defaults: space.defaults, space: space.space,
+      trials: this.plan ? [] : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({
+        trial, hparams, status: 'pending', epochsDone: 0, rank: null,
+        ...(opts.cv ? { folds: Array.from({ length: opts.cv }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
+      })),
     };
+    if (opts.resumeFrom) this.reopen(opts.resumeFrom);
     this.done = new Promise(r => { this.resolveDone = r; });
+  }
+
+  /** Takes up a record (work.ts): the sampler skips the trials already drawn, scores and rungs are replayed. */
+  private reopen(from: SweepRecord): void {
+    const { record, scores, rungs } = reopenRecord(from);
+    for (let i = 0; i < record.trials.length; i++) this.draw();
+    for (const [key, value] of scores) this.scores.set(key, new Map([[record.metric!.name, value]]));
+    for (const r of rungs) this.rungBook?.enter(r.trial, r.bracket, r.rung, r.score);
+    Object.assign(this.record, { ...record, status: 'running', concurrency: this.record.concurrency });
   }
 
   /** Starts the first trials; call once. */
   start(): this {
     prepareArtefactDir(this.opts.sweepsDir, 'Training Lens sweep records');
     this.changed();
-    for (let i = 0; i < this.record.concurrency; i++) this.launchNext();
+    this.fillSlots();
+    this.maybeFinish();
     return this;
   }
 
@@ -116,66 +168,185 @@ export class Sweep {
   stop(): void {
     if (this.stopped || this.record.status !== 'running') return;
     this.stopped = true;
-    for (const t of this.record.trials) if (t.status === 'pending') t.status = 'cancelled';
+    for (const t of this.record.trials) {
+      if (t.status === 'pending') t.status = 'cancelled';
+      for (const f of t.folds ?? []) if (f.status === 'pending') f.status = 'cancelled';
+    }
     for (const h of this.handles.values()) h.stop();
     this.changed();
     this.maybeFinish();
   }
 
-  private launchNext(): void {
-    if (this.stopped) return;
-    const trial = this.record.trials[this.next];
-    if (!trial) return;
-    this.next++;
+  /** Epochs trained so far over all trials. */
+  get spent(): number { return this.record.trials.reduce((n, t) => n + t.epochsDone, 0); }
+
+  private fillSlots(): void {
+    while (!this.stopped && this.handles.size < this.record.concurrency && this.launchNext()) { /* next slot */ }
+  }
+
+  /**
+   * Epochs running work may still take: a scheduled run up to its next rung (to R past the last); under
+   * cross-validation the scheduler judges fold 0, and a trial it kept owes its other folds all their epochs.
+   */
+  private reserved(): number {
+    const plan = this.plan!;
+    let sum = 0;
+    for (const t of this.record.trials) {
+      if (!t.folds) { if (t.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }]); continue; }
+      if (t.status === 'pruned' || t.status === 'error' || t.status === 'cancelled') continue;
+      const [first, ...rest] = t.folds;
+      if (first.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: first.epochsDone }]) + rest.length * plan.maxEpochs;
+      if (first.status === 'ok') for (const f of rest) if (f.status === 'pending' || f.status === 'running') sum += plan.maxEpochs - f.epochsDone;
+    }
+    return sum;
+  }
+
+  /** A scheduler's next trial, if the budget (less what running trials may still need) and the cap allow one. */
+  private drawTrial(): SweepTrial | undefined {
+    if (!this.plan) return undefined;
+    const index = this.record.trials.length;
+    if (this.opts.trials !== undefined && index >= this.opts.trials) return undefined;
+    const first = Math.min(this.plan.maxEpochs, reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]));
+    if (this.spent + this.reserved() + first > this.record.budget!) return undefined;
+    const k = this.record.cv;
+    const trial: SweepTrial = {
+      trial: index, hparams: this.draw(), status: 'pending', epochsDone: 0, rank: null, bracket: bracketOf(this.plan, index),
+      ...(k ? { folds: Array.from({ length: k }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
+    };
+    this.record.trials.push(trial);
+    return trial;
+  }
+
+  /** The next (trial, fold) to run: trials in order, each one's folds in order (no fold without cross-validation). */
+  private nextWork(): { trial: SweepTrial; fold?: number } | undefined {
+    const k = this.record.cv;
+    if (!k) {
+      while (this.record.trials[this.next] && this.record.trials[this.next].status !== 'pending') this.next++;
+      const trial = this.record.trials[this.next] ?? this.drawTrial();
+      if (trial) this.next++;
+      return trial && { trial };
+    }
+    if (this.plan) {
+      // fold 0 runs under the scheduler; the other folds of a trial it kept come first, then new trials
+      const kept = this.record.trials.find(t => t.status !== 'error' && t.status !== 'pruned' && t.folds![0].status === 'ok' && t.folds!.some(f => f.status === 'pending'));
+      if (kept) return { trial: kept, fold: kept.folds!.findIndex(f => f.status === 'pending') };
+      const waiting = this.record.trials.find(t => t.status === 'pending' && t.folds![0].status === 'pending') ?? this.drawTrial();
+      return waiting && { trial: waiting, fold: 0 };
+    }
+    for (;;) {
+      const trial = this.record.trials[Math.floor(this.next / k)];
+      if (!trial) return undefined;
+      const fold = this.next++ % k;
+      if (trial.folds![fold].status !== 'pending') continue;
+      // a trial whose fold failed is not worth its other folds
+      if (trial.status !== 'error') return { trial, fold };
+      trial.folds![fold].status = 'cancelled';
+    }
+  }
+
+  /** Starts the next trial (or fold of one); false when there is none to start. */
+  private launchNext(): boolean {
+    if (this.stopped) return false;
+    const work = this.nextWork();
+    if (!work) return false;
+    const { trial, fold } = work;
+    const key = workKey(trial.trial, fold);
+    const foldState = fold === undefined ? undefined : trial.folds![fold];
     let handle: RunHandle;
     try {
-      handle = this.opts.launch({ hparams: trial.hparams, sweep: { id: this.id, trial: trial.trial }, epochs: this.record.epochs });
+      handle = this.opts.launch({
+        hparams: trial.hparams, sweep: { id: this.id, trial: trial.trial }, epochs: this.record.epochs,
+        ...(fold === undefined ? {} : { env: { [CV_ENV]: JSON.stringify({ k: this.record.cv, fold, seed: this.record.seed }) } }),
+      });
     } catch (e) {
       trial.status = 'error';
+      if (foldState) foldState.status = 'error';
       trial.error = { message: `could not start the trial: ${(e as Error).message}` };
       this.changed();
-      this.launchNext();
-      this.maybeFinish();
-      return;
+      return true;
     }
-    this.handles.set(trial.trial, handle);
-    Object.assign(trial, { status: 'running', runId: handle.runId, runDir: handle.runDir });
+    this.handles.set(key, handle);
+    // the trial's run is its first fold's (the panel opens and overlays it)
+    if (!trial.runId) Object.assign(trial, { runId: handle.runId, runDir: handle.runDir });
+    trial.status = 'running';
+    if (foldState) Object.assign(foldState, { status: 'running', runId: handle.runId, runDir: handle.runDir });
     this.changed();
     handle.onEvent(e => {
       if (e.kind !== 'epoch') return;
       trial.epochsDone++;
-      const scores = this.scores.get(trial.trial) ?? new Map<string, MetricValue>();
-      this.scores.set(trial.trial, scores);
-      foldEpoch(scores, e.logs, trial.epochsDone);
+      if (foldState) foldState.epochsDone++;
+      const scores = this.scores.get(key) ?? new Map<string, MetricValue>();
+      this.scores.set(key, scores);
+      foldEpoch(scores, e.logs, foldState ? foldState.epochsDone : trial.epochsDone);
       this.rescore();
+      if (fold === undefined || fold === 0) this.schedule(trial, e.logs, foldState);
       this.changed();
     });
-    void handle.done.then(end => this.finishTrial(trial, end));
+    void handle.done.then(end => this.finishWork(trial, fold, end));
+    return true;
   }
 
-  private finishTrial(trial: SweepTrial, end: RunEndEvent): void {
-    this.handles.delete(trial.trial);
-    trial.status = end.status;
-    trial.durationMs = end.durationMs;
+  /** The scheduler's word after an epoch: stop the trial at a rung it lost (or when it diverged). */
+  private schedule(trial: SweepTrial, logs: Readonly<Record<string, number | null>>, fold0?: { epochsDone: number; metric?: MetricValue }): void {
+    const metric = this.record.metric;
+    if (!this.rungBook || !metric || trial.pruned || this.stopped) return;
+    const raw = logs[metric.name];
+    const latest = raw === null ? NaN : raw;
+    // under cross-validation the scheduler judges the trial by its first fold
+    const epoch = fold0 ? fold0.epochsDone : trial.epochsDone;
+    const score = fold0 ? fold0.metric : trial.metric;
+    const best = score ? (metric.higherIsBetter ? -score.value : score.value) : undefined;
+    const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, epoch, latest, best);
+    if (rungsOf(this.plan!, trial.bracket ?? 0).includes(epoch)) trial.rungs = { ...trial.rungs, [epoch]: best ?? null };
+    if (!verdict || epoch >= this.record.epochs) return;
+    trial.pruned = { epoch, rung: verdict.rung, reason: verdict.why };
+    this.handles.get(workKey(trial.trial, fold0 ? 0 : undefined))?.stop();
+  }
+
+  private finishWork(trial: SweepTrial, fold: number | undefined, end: RunEndEvent): void {
+    this.handles.delete(workKey(trial.trial, fold));
+    const status = trial.pruned && end.status !== 'error' ? 'pruned' : end.status;
+    trial.durationMs = (trial.durationMs ?? 0) + end.durationMs;
     if (end.error) trial.error = { message: end.error.message, file: end.error.location?.file, line: end.error.location?.line };
+    if (fold === undefined) trial.status = status;
+    else {
+      trial.folds![fold].status = end.status;
+      // a trial the scheduler stopped on its first fold never trains the others
+      if (status === 'pruned') for (const f of trial.folds!) if (f.status === 'pending') f.status = 'cancelled';
+      const states = trial.folds!.map(f => f.status);
+      trial.status = status === 'pruned' ? 'pruned' : states.includes('error') ? 'error' : states.includes('cancelled') ? 'cancelled'
+        : states.every(st => st === 'ok') ? 'ok' : states.includes('running') ? 'running' : 'pending';
+    }
     // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
     this.rescore();
     this.changed();
     // A trial stopped from outside (the Stop command, the status bar, Ctrl-C) means: stop the sweep.
-    if (end.status === 'cancelled' && !this.stopped) this.stop();
-    this.launchNext();
+    if (end.status === 'cancelled' && !trial.pruned && !this.stopped) this.stop();
+    this.fillSlots();
     this.maybeFinish();
   }
 
-  /** Picks the metric (over every trial's logs) and ranks. */
+  /** Picks the metric (over every trial's logs) and ranks; a cross-validated trial scores the mean of its folds. */
   private rescore(): void {
     if (!this.opts.metric) {
       this.record.metric = chooseMetric([...this.scores.values()].flatMap(s => [...s.keys()])) ?? null;
     }
     const metric = this.record.metric ?? undefined;
     for (const t of this.record.trials) {
-      const s = metric && this.scores.get(t.trial)?.get(metric.name);
-      if (s) t.metric = s; else delete t.metric;
+      if (!t.folds) {
+        const s = metric && this.scores.get(workKey(t.trial, undefined))?.get(metric.name);
+        if (s) t.metric = s; else delete t.metric;
+        continue;
+      }
+      const scored: MetricValue[] = [];
+      for (const f of t.folds) {
+        const s = metric && this.scores.get(workKey(t.trial, f.fold))?.get(metric.name);
+        if (s) { f.metric = s; scored.push(s); } else delete f.metric;
+      }
+      const summary = meanAndSpread(scored);
+      if (summary) t.metric = summary.metric; else delete t.metric;
+      // a spread needs two folds (a pruned trial has one)
+      if (summary && scored.length > 1) t.spread = summary.spread; else delete t.spread;
     }
     const ranked = rankTrials(this.record.trials, metric);
     for (const r of ranked) this.record.trials[r.trial].rank = r.rank;

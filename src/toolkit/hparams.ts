@@ -5,11 +5,13 @@
  * 1e-8..1e-4). The sweep reads it from the source text, so write it as an object literal of [min, max] pairs.
  */
 import { HPARAMS_ENV } from '../runner/config';
+import { isSpaceSpec, specAccepts, describeSpec, type SpaceSpec } from './search';
 
 export type HparamValue = number | string | boolean;
 export type Hparams = Record<string, HparamValue>;
 /** [min, max] per numeric hyper-parameter, searched log-uniformly (min > 0) */
-export type HparamSpace<T extends Hparams> = { [K in keyof T]?: T[K] extends number ? readonly [number, number] : never };
+/** or a search space of src/toolkit/search.ts: choice(...), intRange(lo, hi), uniform(lo, hi), logUniform(lo, hi) */
+export type HparamSpace<T extends Hparams> = { [K in keyof T]?: T[K] extends number ? readonly [number, number] | SpaceSpec : SpaceSpec };
 
 function describe(v: unknown): string {
   return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
@@ -19,6 +21,10 @@ function describe(v: unknown): string {
 function checkSpace(defaults: Hparams, space: Record<string, unknown>): void {
   for (const [key, range] of Object.entries(space)) {
     if (!Object.hasOwn(defaults, key)) throw new Error(`training-lens hparams: the search space names '${key}', which has no default (defaults: ${Object.keys(defaults).join(', ')})`);
+    if (isSpaceSpec(range)) {
+      if (!specAccepts(range, defaults[key])) throw new Error(`training-lens hparams: '${key}' has a ${describe(defaults[key])} default ${JSON.stringify(defaults[key])} but is searched over ${describeSpec(range)}`);
+      continue;
+    }
     if (typeof defaults[key] !== 'number') throw new Error(`training-lens hparams: '${key}' has a ${describe(defaults[key])} default; only numeric hyper-parameters have a [min, max] range`);
     const ok = Array.isArray(range) && range.length === 2 && range.every(n => typeof n === 'number' && Number.isFinite(n) && n > 0) && range[0] < range[1];
     if (!ok) throw new Error(`training-lens hparams: the range of '${key}' must be [min, max] with 0 < min < max (searched log-uniformly), got ${JSON.stringify(range)}`);

@@ -9,6 +9,8 @@ import { createOptimizers } from './optimizers';
 import { createClip } from './clipping';
 import { createMcPredict } from './mc';
 import { hparams } from './hparams';
+import { choice, intRange, uniform, logUniform } from './search';
+import { createCvSplit } from './folds';
 import { createSchedules } from './schedules';
 import { createCallbacks } from './callbacks';
 
@@ -34,6 +36,10 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
     mcPredict: createMcPredict(tf),
     /** the job's hyper-parameters, overridden by a sweep trial's values */
     hparams,
+    /** search spaces for hparams(): choice(0, 1, 2), intRange(1, 99), uniform(0, 0.5), logUniform(3e-4, 3e-2) */
+    choice, intRange, uniform, logUniform,
+    /** this run's training/validation split: fold j of K under a cross-validated sweep (`--cv K`), else as given */
+    cvSplit: createCvSplit(tf),
     ...regularizers,
     regularizers,
     /** max-norm: rescales each unit's incoming weights to norm ≤ maxValue after every step (kernelConstraint) */

@@ -1,5 +1,5 @@
 // Scenario 11 (hyper-parameter sweep): the job declares `hparams(defaults, { lr: [..], weightDecay: [..] })` ->
-// "Training Lens: Sweep" from the palette on the open job -> input boxes: 4 trials, 2 epochs each ->
+// "Training Lens: Sweep" from the palette on the open job -> input boxes: 4 trials, 2 epochs each, random search, no cross-validation ->
 // - every trial is an ordinary run on disk (run-start carries its hparams and the sweep id);
 // - the Sweep panel shows the Best-N table in the record's rank order and sorts by a header click;
 // - "Overlay top K" (K = 2) opens the dashboard with the two best runs overlaid;
@@ -30,7 +30,7 @@ function sweeps(workspace: string): SweepOnDisk[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as SweepOnDisk);
 }
 
-/** Answers an extension's input box: waits for its title, replaces the value, Enter. */
+/** Answers an extension's input box (or quick pick: the value filters its items): waits for its title, replaces the value, Enter. */
 async function answerInputBox(wb: Workbench, title: string, value: string): Promise<void> {
   await waitUntil(`the input box "${title}"`, async () => ((await wb.quickInput().locator('.quick-input-title').innerText().catch(() => '')).includes(title) ? true : null), 30_000);
   const input = wb.quickInput().locator('input');
@@ -61,8 +61,10 @@ test('11. Sweep: 4 trials from the palette, each a run; the Best-N panel sorts a
       const runsBefore = runIds(env.workspace);
       const sweepsBefore = sweeps(env.workspace).map((s) => s.id);
       await wb.runCommand(SWEEP);
-      await answerInputBox(wb, 'Training Lens: Sweep (1/2)', '4');
-      await answerInputBox(wb, 'Training Lens: Sweep (2/2)', '2');
+      await answerInputBox(wb, 'Training Lens: Sweep (1/4)', '4');
+      await answerInputBox(wb, 'Training Lens: Sweep (2/4)', '2');
+      await answerInputBox(wb, 'Training Lens: Sweep (3/4)', 'Random search');
+      await answerInputBox(wb, 'Training Lens: Sweep (4/4)', '1');
 
       const sweep = await waitUntil('the sweep to finish on disk', () => sweeps(env.workspace).find((s) => !sweepsBefore.includes(s.id) && s.status !== 'running') ?? null, 240_000, 500);
       t.diagnostic(`sweep ${sweep.id}: ${JSON.stringify(sweep.trials.map((x) => [x.rank, x.hparams.lr, x.metric?.value, x.status]))}`);
@@ -144,8 +146,10 @@ test('11c. a sweep whose trials all fail: one summary notification naming the li
       await wb.openFile(job);
       const sweepsBefore = sweeps(env.workspace).map((s) => s.id);
       await wb.runCommand(SWEEP);
-      await answerInputBox(wb, 'Training Lens: Sweep (1/2)', '3');
-      await answerInputBox(wb, 'Training Lens: Sweep (2/2)', '1');
+      await answerInputBox(wb, 'Training Lens: Sweep (1/4)', '3');
+      await answerInputBox(wb, 'Training Lens: Sweep (2/4)', '1');
+      await answerInputBox(wb, 'Training Lens: Sweep (3/4)', 'Random search');
+      await answerInputBox(wb, 'Training Lens: Sweep (4/4)', '1');
       const sweep = await waitUntil('the failing sweep to finish on disk', () => sweeps(env.workspace).find((s) => !sweepsBefore.includes(s.id) && s.status !== 'running') ?? null, 120_000, 500);
       assert.deepEqual(sweep.trials.map((x) => x.status), ['error', 'error', 'error']);
       const note = await wb.waitForNotification(/3 of 3 sweep trials failed/, 30_000);

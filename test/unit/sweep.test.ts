@@ -86,9 +86,9 @@ test('sampling is seeded, stays inside the bounds and is log-uniform', () => {
   const a = sampleTrials(space, 4001, 1234);
   assert.deepEqual(sampleTrials(space, 4001, 1234), a, 'the same seed gives the same trials');
   assert.notDeepEqual(sampleTrials(space, 20, 1235), a.slice(0, 20), 'another seed gives other trials');
-  const lrs = a.map(t => t.lr);
+  const lrs = a.map(t => t.lr as number);
   assert.ok(lrs.every(v => v >= 1e-6 && v <= 1e-2), 'inside the bounds');
-  assert.ok(a.every(t => Number.isInteger(t.units) && t.units >= 16 && t.units <= 256), 'integer dimensions are whole numbers in range');
+  assert.ok(a.every(t => Number.isInteger(t.units) && (t.units as number) >= 16 && (t.units as number) <= 256), 'integer dimensions are whole numbers in range');
   // log-uniform: the median sits at the geometric mean (1e-4), and each decade holds a quarter of the samples
   const sorted = [...lrs].sort((x, y) => x - y);
   const median = sorted[2000];
@@ -179,7 +179,7 @@ test('a sweep of 4 trials (CLI) completes; every trial is a run with its hparams
   const byLog = [...record.trials].sort((a, b) => bestFromLog(path.join(runsDir, a.runId!), 'val_loss', false)! - bestFromLog(path.join(runsDir, b.runId!), 'val_loss', false)!);
   assert.deepEqual(byLog.map(t => t.rank), [1, 2, 3, 4]);
   // and it is meaningful: over this range a higher learning rate trains further in 3 epochs
-  assert.deepEqual(byLog.map(t => t.hparams.lr), [...byLog.map(t => t.hparams.lr)].sort((a, b) => b - a), 'Best-1 has the highest lr');
+  assert.deepEqual(byLog.map(t => t.hparams.lr as number), [...byLog.map(t => t.hparams.lr as number)].sort((a, b) => b - a), 'Best-1 has the highest lr');
   const lossSpread = byLog.at(-1)!.metric!.value - byLog[0].metric!.value;
   assert.ok(lossSpread > 0.2, `lr matters: val_loss spread ${lossSpread}`);
   // never more than 2 trials at once
@@ -197,7 +197,7 @@ test('a failing trial is recorded and ranked last; the sweep goes on; stop cance
   const job = path.join(FIXTURES, 'fails-high-lr.train.ts');
   const launch = launchTrialsWith({ jobFile: job, runsDir, backend: 'cpu', ...runnerEntry(path.join(ROOT, 'src', 'runner')) });
   // seed 3 samples lr on both sides of the job's 1e-2 limit
-  const planned = sampleTrials(readSweepSpaceFile(job).space, 4, 3).map(h => h.lr);
+  const planned = sampleTrials(readSweepSpaceFile(job).space, 4, 3).map(h => h.lr as number);
   assert.ok(planned.some(lr => lr > 1e-2) && planned.some(lr => lr <= 1e-2), `seed 3 gives both kinds: ${planned}`);
   const sweep = new Sweep({ jobFile: job, sweepsDir: path.join(work, 'sweeps'), trials: 4, epochs: 1, concurrency: 2, seed: 3, launch });
   const seen: string[] = [];
@@ -205,7 +205,7 @@ test('a failing trial is recorded and ranked last; the sweep goes on; stop cance
   const record = await sweep.start().done;
   assert.equal(record.status, 'done');
   for (const t of record.trials) {
-    if (t.hparams.lr > 1e-2) {
+    if ((t.hparams.lr as number) > 1e-2) {
       assert.equal(t.status, 'error');
       assert.match(t.error!.message, /learning rate .* is too high for this job/);
       assert.equal(t.error!.file, job);

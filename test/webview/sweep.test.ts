@@ -69,7 +69,7 @@ test('the Best-N table sorts by a column click, from the keyboard, and keeps its
   assert.deepEqual(headers, ['rank', 'metric', ...names.map(n => `hp:${n}`), 'status', 'duration', 'trial']);
 
   // click the lr header: ascending lr; again: descending
-  const lrAsc = [...record.trials].sort((a, b) => a.hparams.lr - b.hparams.lr).map(t => t.trial);
+  const lrAsc = [...record.trials].sort((a, b) => (a.hparams.lr as number) - (b.hparams.lr as number)).map(t => t.trial);
   await page.click('th[data-col="hp:lr"] button');
   assert.deepEqual(await rowTrials(page), lrAsc);
   assert.equal(await page.getAttribute('th[data-col="hp:lr"]', 'aria-sort'), 'ascending');
