@@ -12,10 +12,10 @@ import globals from 'globals';
  */
 const LAYERS = [
   ['protocol', 'native'],
-  ['tf', 'runs', 'analysis'],
+  ['tf', 'stack', 'runs', 'analysis'],
   ['guidelines'],
   ['detectors', 'toolkit'],
-  ['probes', 'playground'],
+  ['probes', 'playground', 'backends'],
   ['runner'],
   ['sweep'],
   ['cli', 'webviewPage'],
@@ -62,6 +62,8 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],
       eqeqeq: ['error', 'smart'],
+      // a method patched onto tfjs' prototypes has tfjs' `this`; the probe or instrumentation is reached by name
+      '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['self', 'probe'] }],
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -9,7 +9,7 @@
  * oversubscribed machine the wall time mostly measures waiting for a core (the load average is printed too).
  */
 import * as os from 'node:os';
-import { analyzeText, DocumentAnalyses } from '../src/analysis/lint';
+import { analyzeText, DocumentAnalyses } from '../src/guidelines/lint';
 import { lensesFor } from '../src/guidelines/lenses';
 import { DEFAULT_LINT_SETTINGS } from '../src/guidelines/settings';
 

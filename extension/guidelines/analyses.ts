@@ -1,6 +1,6 @@
 /** One cached analysis per open document (incremental reparse), and the `trainingLens.lint.*` settings it uses. */
 import * as vscode from 'vscode';
-import { DocumentAnalyses, type Analysis } from '../../src/analysis/lint';
+import { DocumentAnalyses, type Analysis } from '../../src/guidelines/lint';
 import { lintSettingsFrom, type LintSettings } from '../../src/guidelines/settings';
 import type { Finding } from '../../src/protocol/events';
 

@@ -1,6 +1,7 @@
 /** "Lint Workspace": the guideline findings of every tfjs file in the workspace, open or not, in the Problems panel. */
 import * as vscode from 'vscode';
-import { analyzeText, mentionsTfjs } from '../../src/analysis/lint';
+import { analyzeText } from '../../src/guidelines/lint';
+import { mentionsTfjs } from '../../src/analysis/parse';
 import type { GuidelineAnalyses } from './analyses';
 import type { GuidelineDiagnostics } from './diagnostics';
 

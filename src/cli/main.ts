@@ -13,7 +13,7 @@ import { formatClock, formatMetric } from '../protocol/format';
 import { ProgressTracker } from '../runs/progress';
 import { withRuntimeFixes } from '../detectors/fixes';
 import type { RunEvent } from '../protocol';
-import { lintCommand } from '../analysis/lintFiles';
+import { lintCommand } from '../guidelines/lintFiles';
 import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
 import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
 
@@ -197,7 +197,7 @@ function reportCommand(argv: string[]): number {
   return 0;
 }
 
-/** Guideline findings of model files, parse-only (src/analysis/lintFiles.ts); exit 1 on any error finding. */
+/** Guideline findings of model files, parse-only (src/guidelines/lintFiles.ts); exit 1 on any error finding. */
 function lint(argv: string[]): number {
   return lintCommand(argv, { out: write, err: line => print(process.stderr, line + '\n') });
 }

@@ -5,7 +5,7 @@
  */
 import type ts from 'typescript';
 import type { Finding } from '../protocol';
-import { parseSource } from '../analysis/lint';
+import { parseSource } from '../analysis/parse';
 import { sketchFile, type FileSketch, type LayerSketch, type CompileSketch } from '../analysis/model';
 import { namespaceText } from '../analysis/tfjs';
 import { replaceNode, setConfigProperty, stringLiteral, type Fix, type TextEdit } from '../guidelines/edits';

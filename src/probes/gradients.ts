@@ -35,7 +35,7 @@ export class GradientProbe {
     const tf = this.tf;
     const hadOwn = Object.prototype.hasOwnProperty.call(optimizer, 'computeGradients');
     const original = optimizer.computeGradients as ComputeGradients;
-    const probe = this;
+    const probe = this; // the wrapper's own `this` is the optimizer
     const wrapped: ComputeGradients = function (this: Optimizer, f, varList) {
       const result = original.call(this, f, varList);
       probe.calls++;

@@ -6,7 +6,7 @@
  */
 import type { EventBody, SourceLocation } from '../protocol';
 import type { Tf, Tensor } from '../tf/types';
-import { userLocation } from '../runner/stack';
+import { userLocation } from '../stack/frames';
 
 type MemoryBody = Extract<EventBody, { kind: 'memory' }>;
 

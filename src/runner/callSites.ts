@@ -5,7 +5,7 @@
  */
 import type { SourceLocation } from '../protocol';
 import type { Tf } from '../tf/types';
-import { userLocation } from './stack';
+import { userLocation } from '../stack/frames';
 
 const locations = new WeakMap<object, SourceLocation>();
 

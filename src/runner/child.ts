@@ -11,7 +11,7 @@ import { RUN_CONFIG_ENV, HPARAMS_ENV, EVENTS_FD, type RunConfig, type HostComman
 import { selectBackend } from './backend';
 import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY, TOOLKIT_GLOBAL_KEY } from './bundle';
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
-import { userLocation, isUserFrame } from './stack';
+import { userLocation, isUserFrame } from '../stack/frames';
 import { tfForJob } from './callSites';
 import type { Tf } from '../tf/types';
 import { DiagnosisEngine } from '../detectors/engine';

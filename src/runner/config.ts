@@ -37,8 +37,7 @@ export interface RunConfig {
   sweep?: { id: string; trial: number };
 }
 
-/** Env var the child sets from RunConfig.hparams before the job loads (also usable outside Training Lens). */
-export const HPARAMS_ENV = 'TRAINING_LENS_HPARAMS';
+export { HPARAMS_ENV } from '../toolkit/hparams';
 
 /** The bare import jobs use for the toolkit; the runner resolves it (bundle.ts), the Sweep reads its hparams() call. */
 export const TOOLKIT_MODULE = 'training-lens';

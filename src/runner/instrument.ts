@@ -12,7 +12,7 @@ import { ActivationProbe } from '../probes/activations';
 import { LayerTaps } from '../probes/layerTaps';
 import { readWeightHistograms } from '../probes/weights';
 import { missingWasmKernel } from './backend';
-import { userLocation, stackFrames } from './stack';
+import { userLocation, stackFrames } from '../stack/frames';
 import { layerLocation } from './callSites';
 import { checkLayerInitializer } from '../guidelines/layerCheck';
 import { MOMENTUM_KEY } from '../toolkit/optimizerState';

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunRecord } from './store';
+import type { RunRecord } from './layout';
 import { EVENTS_FILE, META_FILE, META_MAX_BYTES, STALE_MS } from './layout';
 import { glanceLog, runGlance, runGlanceSync, type LogGlance } from './logGlance';
 import { kindOf, openRegular, openRegularSync, readAt, readAtSync, readRegularFile, readRegularFileSync } from './safeFile';

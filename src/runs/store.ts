@@ -6,12 +6,12 @@
  */
 import * as path from 'node:path';
 import { parseEvent, type RunEvent, type RunStartEvent, type RunEndEvent } from '../protocol';
-import { LOG_MAX_BYTES } from './layout';
+import { LOG_MAX_BYTES, type RunRecord } from './layout';
 import { readRegularFileSync } from './safeFile';
 import { describeRunSync, listRunsSync } from './listing';
 import { deleteRunFolder, renameRunFolder } from './confine';
 
-export { RUNS_DIR, EVENTS_FILE, META_FILE, runsDirOf } from './layout';
+export { RUNS_DIR, EVENTS_FILE, META_FILE, runsDirOf, type RunRecord } from './layout';
 
 /** Sortable, unique, readable: 2026-11-23T17-28-57-123Z-<job>-<rand> */
 export function newRunId(jobFile: string, now = new Date()): string {
@@ -47,27 +47,6 @@ export function parseRunLog(text: string, file = '<memory>'): RunLog {
 /** Reads a whole log: a regular file (no link, FIFO, device or folder) of at most 256 MB, else a clear error. */
 export function readRunLog(file: string): RunLog {
   return parseRunLog(readRegularFileSync(file, LOG_MAX_BYTES), file);
-}
-
-export interface RunRecord {
-  runId: string;
-  dir: string;
-  jobFile: string;
-  startedAt: string;
-  /** damaged: the folder holds no readable run (see `problem`); it can still be deleted */
-  status: 'running' | 'ok' | 'error' | 'cancelled' | 'interrupted' | 'damaged';
-  /** why a damaged run cannot be read */
-  problem?: string;
-  backend?: string;
-  finalLoss?: number | null;
-  steps: number;
-  error?: RunEndEvent['error'];
-  /** the name the user gave the run (Runs view: Rename) */
-  name?: string;
-  /** what a "try the fix" run tried */
-  variant?: string;
-  /** a sweep trial: its sweep, number and hyper-parameter values */
-  sweep?: { id: string; trial: number; hparams: Record<string, number | string | boolean> };
 }
 
 /** Summary of one run folder, from a glance at its log; undefined when the folder holds no events.ndjson. */

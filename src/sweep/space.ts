@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import * as fs from 'node:fs';
-import { parseSource } from '../analysis/lint';
+import { parseSource } from '../analysis/parse';
 import { TOOLKIT_MODULE } from '../runner/config';
 import { Scopes, Resolver, unwrap, propertyNameText } from '../analysis/values';
 import type { SearchDimension } from '../protocol';

@@ -5,7 +5,6 @@
  * change to `.training-lens/sweeps/<id>.json`, so an interrupted sweep still says what it found. With a scheduler
  * (scheduler.ts: ASHA, Hyperband) trials are drawn until the epoch budget is spent and the worst are stopped at rungs.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchRun, type LaunchOptions, type RunHandle } from '../runner/launch';

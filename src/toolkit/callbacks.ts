@@ -147,7 +147,7 @@ export function fileLoadHandler(tf: Tf, where: string) {
       try {
         modelJson = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
       } catch (e) {
-        throw new Error(`training-lens loadCheckpoint: ${modelPath} is not valid JSON: ${(e as Error).message}`);
+        throw new Error(`training-lens loadCheckpoint: ${modelPath} is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async manifest => {
         const buffers = manifest.flatMap(group => group.paths.map(p => {

@@ -1,13 +1,15 @@
 /**
  * Hyper-parameters of a job: `hparams(defaults, space?)` returns the defaults, overridden by the values a sweep
  * trial passes (JSON in TRAINING_LENS_HPARAMS, set by the runner; also usable by hand outside Training Lens).
- * `space` declares the ranges the Sweep command searches, log-uniformly (seed 002: lr 1e-6..1e-2, weight decay
- * 1e-8..1e-4). The sweep reads it from the source text, so write it as an object literal of [min, max] pairs.
+ * `space` declares what the Sweep command searches (e.g. lr 1e-6..1e-2 and weight decay 1e-8..1e-4, log-uniformly,
+ * as Deep Learning from Scratch §6.5 does). The sweep reads it from the source text, so write it as an object literal.
  */
-import { HPARAMS_ENV } from '../runner/config';
-import { isSpaceSpec, specAccepts, describeSpec, type SpaceSpec } from './search';
+import { isSpaceSpec, specAccepts, describeSpec, type HparamValue, type SpaceSpec } from './search';
 
-export type HparamValue = number | string | boolean;
+export type { HparamValue } from './search';
+
+/** Env var the runner sets from a sweep trial's values before the job loads (also usable outside Training Lens). */
+export const HPARAMS_ENV = 'TRAINING_LENS_HPARAMS';
 export type Hparams = Record<string, HparamValue>;
 /** [min, max] per numeric hyper-parameter, searched log-uniformly (min > 0) */
 /** or a search space of src/toolkit/search.ts: choice(...), intRange(lo, hi), uniform(lo, hi), logUniform(lo, hi) */
@@ -39,7 +41,7 @@ export function readOverrides(env: Record<string, string | undefined> = process.
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`training-lens hparams: ${HPARAMS_ENV} is not valid JSON (${(e as Error).message}): ${text.slice(0, 200)}`);
+    throw new Error(`training-lens hparams: ${HPARAMS_ENV} is not valid JSON (${(e as Error).message}): ${text.slice(0, 200)}`, { cause: e });
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`training-lens hparams: ${HPARAMS_ENV} must be a JSON object such as {"lr": 0.001}, got ${describe(parsed)}`);

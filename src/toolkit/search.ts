@@ -4,7 +4,8 @@
  * (a list, `arange`, `uniform`, `reciprocal`). A bare `[lo, hi]` still means `logUniform(lo, hi)`. The sweep reads
  * these calls from the source (parse-only); at run time they only describe and check the space.
  */
-import type { HparamValue } from './hparams';
+/** What a hyper-parameter can be. */
+export type HparamValue = number | string | boolean;
 
 export type SpaceSpec =
   | { readonly kind: 'choice'; readonly values: readonly HparamValue[] }

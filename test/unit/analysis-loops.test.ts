@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText } from '../../src/analysis/lint';
+import { analyzeText } from '../../src/guidelines/lint';
 import { shapeOf } from '../../src/guidelines/shape';
 import type { Finding } from '../../src/protocol/events';
 

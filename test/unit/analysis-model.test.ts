@@ -1,7 +1,8 @@
 /** The model sketch: imports, layer configs, value resolution (known / absent / unknown), model shapes, compile. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSource, analyzeText, DocumentAnalyses, changeRange } from '../../src/analysis/lint';
+import { analyzeText, DocumentAnalyses } from '../../src/guidelines/lint';
+import { parseSource, changeRange } from '../../src/analysis/parse';
 import { sketchFile, hoverTargetsOf, type FileSketch, type Known, type ModelSketch } from '../../src/analysis/model';
 import { shapeOf } from '../../src/guidelines/shape';
 import { DEFAULT_LINT_SETTINGS } from '../../src/guidelines/settings';

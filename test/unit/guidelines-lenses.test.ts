@@ -1,7 +1,7 @@
 /** Code lens titles (deterministic text), hovers, and the tables they read. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSource } from '../../src/analysis/lint';
+import { parseSource } from '../../src/analysis/parse';
 import { sketchFile } from '../../src/analysis/model';
 import { lensesFor } from '../../src/guidelines/lenses';
 import { hoverAt, hoverMarkdown } from '../../src/guidelines/hovers';

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { ROOT, tempDir } from './helpers';
 import { checkFitModel, factoryOfClass } from '../../src/guidelines/modelCheck';
 import { withoutLintDuplicates, lintMarks } from '../../src/guidelines/dedupe';
-import { analyzeText } from '../../src/analysis/lint';
+import { analyzeText } from '../../src/guidelines/lint';
 import { DiagnosisEngine } from '../../src/detectors/engine';
 import { findingSchema, type Finding, type LayerSummary, type RunEvent } from '../../src/protocol';
 

@@ -1,7 +1,7 @@
 /** Thresholds are settings: defaults from the tables, validation, and their effect on the rules. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText } from '../../src/analysis/lint';
+import { analyzeText } from '../../src/guidelines/lint';
 import { lintSettingsFrom, DEFAULT_LINT_SETTINGS, type LintSettings } from '../../src/guidelines/settings';
 
 const from = (o: Record<string, unknown>) => lintSettingsFrom(k => o[k]);

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lintCommand } from '../../src/analysis/lintFiles';
-import { analyzeText } from '../../src/analysis/lint';
+import { lintCommand } from '../../src/guidelines/lintFiles';
+import { analyzeText } from '../../src/guidelines/lint';
 import { findingSchema } from '../../src/protocol/events';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { analyzeText } from '../../src/analysis/lint';
+import { analyzeText } from '../../src/guidelines/lint';
 import { applyEdits } from '../../src/guidelines/edits';
 import { isPreferredFix } from '../../src/guidelines/rules';
 
@@ -80,7 +80,7 @@ test('the after fixtures type-check against the tfjs typings (strict)', () => {
 });
 
 test('fix edits on demand: the editor lints without them and builds them for the current version when asked', async () => {
-  const { DocumentAnalyses } = await import('../../src/analysis/lint');
+  const { DocumentAnalyses } = await import('../../src/guidelines/lint');
   const { DEFAULT_LINT_SETTINGS } = await import('../../src/guidelines/settings');
   for (const file of befores) {
     const text = fs.readFileSync(path.join(DIR, file), 'utf8');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText } from '../../src/analysis/lint';
+import { analyzeText } from '../../src/guidelines/lint';
 import { STATIC_CODES } from '../../src/guidelines/settings';
 import { findingSchema } from '../../src/protocol/events';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { runJob, ROOT } from './helpers';
 import { runtimeFixes } from '../../src/detectors/fixes';
 import { applyEdits } from '../../src/guidelines/edits';
-import { parseSource } from '../../src/analysis/lint';
+import { parseSource } from '../../src/analysis/parse';
 import type { Finding } from '../../src/protocol';
 
 const DIAG = path.join(ROOT, 'bench', 'diagnosis', 'jobs');

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { analyzeText } from '../../../src/analysis/lint';
+import { analyzeText } from '../../../src/guidelines/lint';
 import { findingSchema } from '../../../src/protocol/events';
 import type { FuzzTargetSpec } from './spec';
 

@@ -4,33 +4,18 @@
  */
 import ts from 'typescript';
 import type { Finding } from '../protocol/events';
-import { scriptKindOf } from './jobs';
-import { sketchFile, type FileSketch } from './model';
-import { lintSketch, type LintOptions } from '../guidelines/rules';
-import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../guidelines/settings';
+import { sketchFile, type FileSketch } from '../analysis/model';
+import { changeRange, mentionsTfjs, parseSource } from '../analysis/parse';
+import { lintSketch, type LintOptions } from './rules';
+import { DEFAULT_LINT_SETTINGS, type LintSettings } from './settings';
 
-// TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
-const {
-  ScriptTarget, JSDocParsingMode, createSourceFile, createTextChangeRange, createTextSpan, updateSourceFile,
-} = ts;
+// TypeScript 5's CommonJS exports are getters: bind what the hot path calls once
+const { updateSourceFile } = ts;
 
 export interface Analysis {
   /** undefined when the file does not mention tfjs (not parsed at all) */
   sketch?: FileSketch;
   findings: Finding[];
-}
-
-/**
- * Parent pointers are set by the sketch's first pass (Scopes), not by the parser: one full walk less. JSDoc is
- * never read by the linter, so it is not parsed.
- */
-export function parseSource(text: string, fileName: string): ts.SourceFile {
-  return createSourceFile(fileName, text, { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone }, false, scriptKindOf(fileName));
-}
-
-/** Cheap pre-filter: most files of a workspace never mention tfjs. */
-export function mentionsTfjs(text: string): boolean {
-  return text.includes('@tensorflow/tfjs');
 }
 
 export function analyzeSourceFile(sf: ts.SourceFile, settings: LintSettings = DEFAULT_LINT_SETTINGS, options: LintOptions = {}): Analysis {
@@ -42,16 +27,6 @@ export function analyzeSourceFile(sf: ts.SourceFile, settings: LintSettings = DE
 export function analyzeText(text: string, fileName: string, settings: LintSettings = DEFAULT_LINT_SETTINGS, options: LintOptions = {}): Analysis {
   if (!mentionsTfjs(text)) return { findings: [] };
   return analyzeSourceFile(parseSource(text, fileName), settings, options);
-}
-
-/** The changed span between two texts (common prefix and suffix), for the incremental parser. */
-export function changeRange(oldText: string, newText: string): ts.TextChangeRange {
-  const max = Math.min(oldText.length, newText.length);
-  let start = 0;
-  while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  let end = 0;
-  while (end < max - start && oldText.charCodeAt(oldText.length - 1 - end) === newText.charCodeAt(newText.length - 1 - end)) end++;
-  return createTextChangeRange(createTextSpan(start, oldText.length - end - start), newText.length - end - start);
 }
 
 interface Entry { version: number; text: string; sf?: ts.SourceFile; analysis: Analysis; settings: LintSettings; withFixes?: Finding[] }

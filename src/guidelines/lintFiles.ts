@@ -1,13 +1,13 @@
 /**
  * `training-lens lint <files or folders...> [--format text|json]`: the editor's guideline findings, headless.
- * Text: one `file:line:col severity code message` line per finding. JSON: the findings array (the DESIGN schema).
+ * Text: one `file:line:col severity code message` line per finding. JSON: the findings array (the finding schema of src/protocol/events.ts).
  * Exit code 1 when any finding is an error, 2 on bad usage, else 0.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../protocol/events';
 import { analyzeText } from './lint';
-import { DEFAULT_LINT_SETTINGS, type LintSettings } from '../guidelines/settings';
+import { DEFAULT_LINT_SETTINGS, type LintSettings } from './settings';
 
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.training-lens']);
