@@ -60,6 +60,8 @@ export const fitStartEvent = z.object({
   compileLocation: sourceLocation.optional(),
   /** element count of each trainable variable (for per-element gradient magnitudes) */
   variables: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** samples the validation loss is computed on (validationSplit or validationData), when fit has them */
+  validationSamples: z.number().int().nonnegative().optional(),
 });
 
 export const batchEvent = z.object({

@@ -51,7 +51,7 @@ export class NonFiniteLossError extends Error {
   constructor(message: string, readonly location?: SourceLocation) { super(message); this.name = 'NonFiniteLossError'; }
 }
 
-type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; batchesPerEpoch?: number; callbacks?: unknown };
+type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; validationData?: unknown; batchesPerEpoch?: number; callbacks?: unknown };
 type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
 
 export class Instrumentation {
@@ -143,6 +143,7 @@ export class Instrumentation {
         optimizer: model.optimizer?.getClassName?.() ?? 'unknown',
         loss: lossName(model), layers: summarize(model.layers), totalParams: model.countParams(),
         location, backend: tf.getBackend(), compileLocation: compileSites.get(model), variables: variableSizes,
+        ...validationSamplesOf(method === 'fit' ? args[0] : undefined, config),
       } as Omit<FitStartEvent, 'runId' | 'seq' | 't'>);
     };
 
@@ -288,6 +289,16 @@ function firstTensor(x: unknown): Tensor | undefined {
   if (typeof x === 'object' && 'shape' in (x as object)) return x as Tensor;
   if (typeof x === 'object') return firstTensor(Object.values(x as object)[0]);
   return undefined;
+}
+
+/** Samples in the validation set (validationData, or the validationSplit share of x); {} when unknown. */
+function validationSamplesOf(x: unknown, config: FitArgs): { validationSamples?: number } {
+  const data = config.validationData;
+  const n = Array.isArray(data) ? firstTensor(data[0])?.shape[0] : undefined;
+  if (n != null) return { validationSamples: n };
+  const total = firstTensor(x)?.shape[0];
+  if (config.validationSplit && total != null) return { validationSamples: total - Math.floor(total * (1 - config.validationSplit)) };
+  return {};
 }
 
 function stepsOf(x: unknown, config: FitArgs): number | null {
