@@ -204,7 +204,8 @@ export const RULE_SOURCES = {
  *  3.5 weights that stopped changing (every gradient exactly 0): the consequence of dead units or saturation when
  *    those are found (the stall is held back until their probes have been read)
  *  4 curve symptoms (loss not decreasing, slow convergence, oscillation)
- * Overfitting and noisy validation stand apart: they are about the validation signal, not optimization.
+ *  4.5 a noisy validation loss (an oscillating training, or any problem above, makes it jump too)
+ * Overfitting stands apart: it is about generalization, not optimization.
  */
 export const ROOT_LEVEL: Record<string, number> = {
   'non-finite': 0,
@@ -218,4 +219,5 @@ export const ROOT_LEVEL: Record<string, number> = {
   'loss-not-decreasing': 4,
   'slow-convergence': 4,
   'oscillating-loss': 4,
+  'noisy-validation': 4.5, // a training that oscillates, or any layer symptom, explains a jumping validation loss
 };

@@ -17,15 +17,18 @@ export class Run {
   readonly events: RunEvent[] = [];
   step = 0;
   epoch = 0;
-  constructor(readonly layers: LayerSummary[] = MLP, opts: { epochs?: number; stepsPerEpoch?: number; loss?: string } = {}) {
+  readonly lr: number;
+  constructor(readonly layers: LayerSummary[] = MLP, opts: { epochs?: number; stepsPerEpoch?: number; loss?: string; optimizer?: string; lr?: number; batchSize?: number; validationSamples?: number } = {}) {
+    this.lr = opts.lr ?? 0.01;
     this.push({
-      kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: opts.epochs ?? 20, stepsPerEpoch: opts.stepsPerEpoch ?? 10, batchSize: 32,
-      optimizer: 'SGD', loss: opts.loss ?? 'categoricalCrossentropy', layers, totalParams: 1000,
+      kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: opts.epochs ?? 20, stepsPerEpoch: opts.stepsPerEpoch ?? 10, batchSize: opts.batchSize ?? 32,
+      ...(opts.validationSamples ? { validationSamples: opts.validationSamples } : {}),
+      optimizer: opts.optimizer ?? 'SGD', loss: opts.loss ?? 'categoricalCrossentropy', layers, totalParams: 1000,
       location: loc(8), compileLocation: loc(7), variables: Object.fromEntries(layers.flatMap(l => [[`${l.name}/kernel`, 64], [`${l.name}/bias`, 8]])),
     });
   }
   push(body: EventBody): this { this.events.push({ ...body, runId: 'r', seq: this.events.length, t: this.events.length } as RunEvent); return this; }
-  batch(loss: number | null, acc = 0.25): this { return this.push({ kind: 'batch', step: this.step, epoch: this.epoch, batch: 0, loss, metrics: { acc }, lr: 0.01 }); }
+  batch(loss: number | null, acc = 0.25): this { return this.push({ kind: 'batch', step: this.step, epoch: this.epoch, batch: 0, loss, metrics: { acc }, lr: this.lr }); }
   /** kernel gradient norms by layer name (biases get the same) */
   grads(norms: Record<string, number | null>): this {
     const variables = Object.fromEntries(Object.entries(norms).flatMap(([l, v]) => [[`${l}/kernel`, v], [`${l}/bias`, v]]));

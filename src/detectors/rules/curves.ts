@@ -51,7 +51,7 @@ export class CurveRules implements RuleFamily {
    * Overfitting (UMLAUT; Prechelt's GL_α; SageMaker's gap; AUTOTRAINER's accuracy gap), on a sustained rise only: the
    * validation loss has stayed at least GL_α above its best in every one of the last k epochs, the latest still
    * holds at least half of the largest rise since the best (a spike falling back is noise), and after a spike that
-   * came back (the validation loss is noisy) one more epoch is required. Meanwhile the training loss reaches a new
+   * came back around the best epoch (the validation loss is noisy there) one more epoch is required. Meanwhile the training loss reaches a new
    * low and the gaps between training and validation are large.
    */
   private overfitting(api: RuleApi, step: number): Finding | undefined {
@@ -59,8 +59,12 @@ export class CurveRules implements RuleFamily {
     const ep = c.epochs, n = ep.length;
     const v = ep.map(e => e.logs.val_loss), t = ep.map(e => e.logs.loss);
     if (!numbers(v) || !numbers(t)) return undefined;
-    const noisyBefore = spikes(v, s.noisyValidationSwing).length > 0;
-    const k = s.overfitRisingEpochs + (noisyBefore ? 1 : 0);
+    // a spike that came back around the best epoch (from two epochs before it on): this stretch is noisy
+    const k0 = s.overfitRisingEpochs;
+    if (n <= k0) return undefined;
+    const around = Math.max(0, v.indexOf(Math.min(...v.slice(0, n - k0))) - 2);
+    const noisyBefore = spikes(v.slice(around), s.noisyValidationSwing).length > 0;
+    const k = k0 + (noisyBefore ? 1 : 0);
     if (n <= k) return undefined;
     const best = Math.min(...v.slice(0, n - k));
     const bestEpoch = v.indexOf(best);

@@ -44,7 +44,7 @@ export class UnitRules implements RuleFamily {
     if (!stalledDead && windows < s.deadReluWindows) return undefined;
     const layer = ctx.layer(layerName);
     const lr = learningRateVerdict(ctx, s);
-    const diedAt = stall ? Math.min(stall.fromStep, streak.from(key)) : streak.from(key);
+    const diedAt = stalledDead ? stall!.fromStep : streak.from(key);
     const threshold = stalledDead ? s.stallDeadReluFraction : s.deadReluFraction;
     const cause = lr.high
       ? ` The learning rate ${fmt(lr.lr)} of ${lr.optimizer}${lr.factor != null ? ` (${fmt(lr.factor)}× its default ${fmt(lr.defaultLr)})` : ''} is the likely cause: updates that large push a unit's inputs below zero for every sample, and a dead unit gets no gradient to come back.`
