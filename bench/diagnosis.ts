@@ -1,12 +1,19 @@
 /**
- * `npm run bench:diagnosis [-- --only a,b --jobs 2 --backend wasm --verbose --strict --keep --record]`: how well the runtime diagnosis
- * finds known problems. Every job in test/fixtures/diagnosis (expected.json says which problem each has, or that it is
- * healthy) is trained through the CLI exactly as a user would (`training-lens train <job> --report <dir>`); the
- * reported findings.json is compared with the manifest and each symptom is measured in the run's events.ndjson.
+ * `npm run bench:diagnosis [-- --half tune|test --only a,b --jobs 2 --backend wasm --verbose --json <file> --strict --keep --record]`:
+ * how well the runtime diagnosis finds known problems on jobs it was not tuned on.
  *
- * Figures: recall (expected findings found), precision (reported findings that were expected; any finding on a healthy
- * fixture is a false positive), localization (found findings whose layer and line match), detection latency in epochs
- * after the symptom's onset (median, max). Targets: recall, precision >= 0.9, localization >= 0.8, latency <= 2.
+ * Every job in bench/diagnosis/jobs (expected.json says which problem each has, or that it is healthy) is trained
+ * through the CLI exactly as a user would (`training-lens train <job> --report <dir>`), and the reported findings.json
+ * is compared with the manifest. Independently of the detectors, each symptom is measured in the run's events.ndjson
+ * with the published thresholds, and the data the job trains on is measured by lib/probeData.ts (class counts of the
+ * training and validation parts, non-finite values, duplicates, loss vs labels); healthy jobs must really train well.
+ *
+ * Jobs are split into a `tune` and a `test` half by a fixed hash of the file name (lib/figures.ts halfOf); detectors
+ * may be tuned on the tune half only. Scoring: runtime findings of severity warning/error count (recall, precision;
+ * any on a healthy job is a false positive); info findings are counted apart; static findings are printed only.
+ * Figures per half and for all: recall, precision, localization (layer and line match), detection latency in epochs
+ * after the measured onset (median, max), and a confusion matrix of expected x raised codes.
+ * Targets: recall, precision >= 0.9, localization >= 0.8, latency <= 2.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,25 +22,28 @@ import * as path from 'node:path';
 import type { Finding } from '../src/protocol';
 import { readRunLog } from '../src/runs/store';
 import { DiagnosisEngine } from '../src/detectors/engine';
-import { loadManifest, score, measure, vitals, detectionEpoch, FIXTURES, type FixtureSpec, type Score } from '../test/fixtures/diagnosis/lib/manifest';
+import { loadManifest, score, measure, vitals, trainsWell, detectionEpoch, JOBS, DIAGNOSIS_DIR, type FixtureSpec } from './diagnosis/lib/manifest';
+import { describeData, type DataFacts } from './diagnosis/lib/dataFacts';
+import { halfOf, figures, confusion, formatConfusion, confusionObject, type Scored, type Figures, type Half } from './diagnosis/lib/figures';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
+const PROBE = path.join(DIAGNOSIS_DIR, 'lib', 'probeData.ts');
 const TARGETS = { recall: 0.9, precision: 0.9, localization: 0.8, latency: 2 };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+  const v = i >= 0 ? process.argv[i + 1] : undefined;
+  return v === undefined || v.startsWith('--') ? undefined : v;
 }
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
-interface Result {
-  spec: FixtureSpec;
+interface Result extends Scored {
   ms: number;
   status: string;
-  findings: Finding[];
-  score: Score;
-  latencies: Array<number | undefined>;
+  statics: Finding[];
+  data?: DataFacts;
+  healthy?: { ok: boolean; text: string };
   lines: string[];
 }
 
@@ -50,10 +60,10 @@ function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('build failed');
 }
 
-function train(job: string, report: string, backend: string): Promise<{ code: number | null; output: string; ms: number }> {
+function run(args: string[]): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [BIN, 'train', job, '--backend', backend, '--report', report, '--runs-dir', path.join(report, 'runs')], { cwd: ROOT });
+    const child = spawn(process.execPath, args, { cwd: ROOT });
     let output = '';
     child.stdout.on('data', d => { output += d; });
     child.stderr.on('data', d => { output += d; });
@@ -61,46 +71,67 @@ function train(job: string, report: string, backend: string): Promise<{ code: nu
   });
 }
 
-async function runFixture(spec: FixtureSpec, tmp: string, backend: string): Promise<Result> {
+/** The job's data, measured by lib/probeData.ts in its own process (it stops at the first fit). */
+async function probeData(job: string, out: string): Promise<DataFacts | string> {
+  const { code, output } = await run(['--import', 'tsx', PROBE, job, out]);
+  if (code !== 0 || !fs.existsSync(out)) return output.trim().split('\n').at(-1) ?? `exit ${code}`;
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as DataFacts;
+}
+
+const where = (f: Finding) => `${f.code}${f.layer ? ' @' + f.layer : ''}:${f.range?.start.line ?? '?'}`;
+
+async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<Result> {
   const report = path.join(tmp, spec.job.replace(/\.train\.ts$/, ''));
-  const { code, output, ms } = await train(path.join(FIXTURES, spec.job), report, backend);
+  fs.mkdirSync(report, { recursive: true });
+  const job = path.join(JOBS, spec.job);
+  const probed = await probeData(job, path.join(report, 'data.json'));
+  const data = typeof probed === 'string' ? undefined : probed;
+  const { code, output, ms } = await run([BIN, 'train', job, '--backend', backend, '--report', report, '--runs-dir', path.join(report, 'runs')]);
   const findingsFile = path.join(report, 'findings.json');
   if (!fs.existsSync(findingsFile)) throw new Error(`${spec.job}: no findings.json (exit ${code})\n${output}`);
-  const findings = JSON.parse(fs.readFileSync(findingsFile, 'utf8')) as Finding[];
+  const all = JSON.parse(fs.readFileSync(findingsFile, 'utf8')) as Finding[];
+  const runtime = all.filter(f => f.source === 'runtime' && f.severity !== 'info');
+  const info = all.filter(f => f.source === 'runtime' && f.severity === 'info');
+  const statics = all.filter(f => f.source !== 'runtime');
   const { events } = readRunLog(path.join(report, 'events.ndjson'));
   const end = events.find(e => e.kind === 'run-end');
-  const sc = score(spec.expected, findings);
+  const sc = score(spec.expected, runtime);
   const latencies: Array<number | undefined> = [];
-  const lines: string[] = [`  vitals: ${vitals(events)}`];
-  if (flag('record')) spec.measured = vitals(events);
+  const lines: string[] = [`  data: ${data ? describeData(data) : `probe failed: ${probed}`}`, `  vitals: ${vitals(events)}`];
+  const healthy = spec.healthy ? trainsWell(events, data) : undefined;
+  if (healthy) lines.push(`  trains well: ${healthy.ok ? 'yes' : 'NO'}, ${healthy.text}`);
+  const record = flag('record');
+  if (record) spec.measured = vitals(events);
   for (const m of sc.matches) {
     const e = m.expected;
-    const measured = measure(events, e.code, e.layer);
-    if (flag('record') && measured.onset !== undefined) { e.onset = measured.onset; e.measured = measured.text; }
+    const measured = measure(events, e.code, e.layer, data);
+    // the measured onset documents the original jobs; the new jobs' ground truth stays as written before their first run
+    if (record) { e.measured = measured.text; if (spec.tunedOn && measured.onset !== undefined) e.onset = measured.onset; }
     const onset = measured.onset ?? e.onset;
+    const shows = measured.onset !== undefined ? '' : ' SYMPTOM NOT MEASURED';
     const drift = measured.onset !== undefined && measured.onset !== e.onset ? ` (manifest says ${e.onset})` : '';
     const at = `${e.code}${e.layer ? ' @' + e.layer : ''}:${e.line}`;
     if (!m.found) {
       latencies.push(undefined);
-      lines.push(`  MISS ${at}  onset ep ${onset}${drift}  | ${measured.text}`);
+      const asInfo = info.find(f => f.code === e.code);
+      lines.push(`  MISS ${at}  onset ep ${onset}${drift}${shows}${asInfo ? ' (raised as info)' : ''}  | ${measured.text}`);
       continue;
     }
     const detected = detectionEpoch(events, m.found);
     const latency = detected === undefined ? undefined : detected - onset;
     latencies.push(latency);
-    const where = `${m.found.layer ? '@' + m.found.layer : ''}:${m.found.range?.start.line ?? '?'}`;
-    lines.push(`  ${m.localized ? 'ok  ' : 'LOC '} ${at}  onset ep ${onset}${drift}, found ep ${detected ?? '?'} (${latency === undefined ? '?' : (latency >= 0 ? '+' : '') + latency})${m.localized ? '' : ` at ${where}`} ${m.found.severity}  | ${measured.text}`);
+    lines.push(`  ${m.localized ? 'ok  ' : 'LOC '} ${at}  onset ep ${onset}${drift}${shows}, found ep ${detected ?? '?'} (${latency === undefined ? '?' : (latency >= 0 ? '+' : '') + latency})${m.localized ? '' : ` at ${where(m.found)}`} ${m.found.severity}  | ${measured.text}`);
   }
+  for (const f of sc.falsePositives) lines.push(`  FP   ${where(f)} ${f.severity} ep ${detectionEpoch(events, f) ?? '?'}: ${f.message}`);
+  for (const f of info) lines.push(`  info ${where(f)} ep ${detectionEpoch(events, f) ?? '?'}: ${f.message}`);
+  for (const f of statics) lines.push(`  static ${where(f)} ${f.severity}: ${f.message}`);
   if (flag('verbose')) {
     // what the engine held back as explained by another finding (replayed from the log with the same settings)
     const engine = new DiagnosisEngine();
     for (const e of events) if (e.kind !== 'finding') engine.observe(e);
     for (const x of engine.suppressed) lines.push(`  (held back) ${x.finding.code}${x.finding.layer ? ' @' + x.finding.layer : ''}: ${x.reason}`);
   }
-  for (const f of sc.falsePositives) {
-    lines.push(`  FP   ${f.code}${f.layer ? ' @' + f.layer : ''}:${f.range?.start.line ?? '?'} ${f.severity} ep ${detectionEpoch(events, f) ?? '?'}: ${f.message}`);
-  }
-  return { spec, ms, status: end?.kind === 'run-end' ? end.status : 'no run-end', findings, score: sc, latencies, lines };
+  return { spec, half: halfOf(spec.job), ms, status: end?.kind === 'run-end' ? end.status : 'no run-end', runtime, info, statics, score: sc, latencies, lines, data, healthy };
 }
 
 async function pool<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
@@ -115,63 +146,88 @@ async function pool<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promi
   return out;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const name = (job: string) => job.replace(/\.train\.ts$/, '');
+const ok = (x: boolean) => (x ? 'ok' : 'MISSED');
+
+function printFigures(label: string, f: Figures): void {
+  const lat = f.latencyMax === null ? 'none measured' : `median ${f.latencyMedian}, max ${f.latencyMax} epochs after onset  (target <= ${TARGETS.latency}: ${ok(f.latencyMax <= TARGETS.latency)})`;
+  console.log(`\n[${label}] ${f.jobs} jobs (${f.healthyJobs} healthy, ${f.healthyClean} of them without a runtime warning/error), ${f.expected} expected findings, ${f.reported} runtime warnings/errors, ${f.info} info`);
+  console.log(`  recall        ${f.found}/${f.expected} = ${f.recall.toFixed(3)}  (target >= ${TARGETS.recall}: ${ok(f.recall >= TARGETS.recall)})`);
+  console.log(`  precision     ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}  (target >= ${TARGETS.precision}: ${ok(f.precision >= TARGETS.precision)})`);
+  console.log(`  localization  ${f.localized}/${f.found} = ${f.localization.toFixed(3)}  (target >= ${TARGETS.localization}: ${ok(f.localization >= TARGETS.localization)})`);
+  console.log(`  latency       ${lat}`);
+}
 
 async function main(): Promise<void> {
   ensureBuilt();
   const manifest = loadManifest();
   const only = arg('only')?.split(',');
-  const specs = manifest.fixtures.filter(f => !only || only.some(o => f.job.startsWith(o)));
+  const half = arg('half') as Half | undefined;
+  if (half && half !== 'tune' && half !== 'test') throw new Error(`--half must be tune or test, not ${half}`);
+  const specs = manifest.fixtures.filter(f => (!only || only.some(o => f.job.startsWith(o))) && (!half || halfOf(f.job) === half));
   const backend = arg('backend') ?? 'wasm';
   const jobs = Number(arg('jobs') ?? Math.max(1, Math.min(2, os.cpus().length)));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-diagnosis-'));
-  console.log(`${specs.length} fixtures (${specs.filter(s => s.healthy).length} healthy) on ${backend}, ${jobs} at a time; reports in ${tmp}\n`);
+  console.log(`${specs.length} jobs (${specs.filter(s => s.healthy).length} healthy; ${specs.filter(s => halfOf(s.job) === 'tune').length} tune, ${specs.filter(s => halfOf(s.job) === 'test').length} test) on ${backend}, ${jobs} at a time; reports in ${tmp}\n`);
   const started = Date.now();
-  const results = await pool(specs, jobs, s => runFixture(s, tmp, backend));
+  const results = await pool(specs, jobs, s => runJob(s, tmp, backend));
 
   for (const r of results) {
     const found = r.score.matches.filter(m => m.found).length;
-    console.log(`${r.spec.job.replace(/\.train\.ts$/, '')}${r.spec.healthy ? ' [healthy]' : ''}: ${r.spec.problem}`);
+    console.log(`${name(r.spec.job)} [${r.half}]${r.spec.healthy ? ' [healthy]' : ''}: ${r.spec.problem}`);
     console.log(`  ${found}/${r.spec.expected.length} found, ${r.score.falsePositives.length} false positive(s), run ${r.status} in ${(r.ms / 1000).toFixed(1)} s`);
     for (const l of r.lines) console.log(l);
   }
 
-  const expected = results.reduce((n, r) => n + r.spec.expected.length, 0);
-  const found = results.reduce((n, r) => n + r.score.matches.filter(m => m.found).length, 0);
-  const localized = results.reduce((n, r) => n + r.score.matches.filter(m => m.localized).length, 0);
-  const reported = results.reduce((n, r) => n + r.findings.length, 0);
-  const truePositive = reported - results.reduce((n, r) => n + r.score.falsePositives.length, 0);
-  const healthyFp = results.filter(r => r.spec.healthy).reduce((n, r) => n + r.findings.length, 0);
-  const lat = results.flatMap(r => r.latencies).filter((x): x is number => x !== undefined);
-  const figures = {
-    recall: expected ? found / expected : 1,
-    precision: reported ? truePositive / reported : 1,
-    localization: found ? localized / found : 1,
-    latencyMedian: lat.length ? median(lat) : 0,
-    latencyMax: lat.length ? Math.max(...lat) : 0,
-  };
-  const ok = (x: boolean) => (x ? 'ok' : 'MISSED');
-  console.log('\nfixture                          exp found  loc   FP  latency (epochs)');
+  console.log('\njob                                      half  exp found  loc   FP info  latency (epochs)');
   for (const r of results) {
     const l = r.latencies.filter((x): x is number => x !== undefined);
-    console.log(`${r.spec.job.replace(/\.train\.ts$/, '').padEnd(32)} ${String(r.spec.expected.length).padStart(3)} ${String(r.score.matches.filter(m => m.found).length).padStart(5)} ${String(r.score.matches.filter(m => m.localized).length).padStart(4)} ${String(r.score.falsePositives.length).padStart(4)}  ${l.join(' ')}`);
+    const count = (n: number, w: number) => String(n).padStart(w);
+    console.log(`${name(r.spec.job).padEnd(40)} ${r.half.padEnd(5)} ${count(r.spec.expected.length, 3)} ${count(r.score.matches.filter(m => m.found).length, 5)} ${count(r.score.matches.filter(m => m.localized).length, 4)} ${count(r.score.falsePositives.length, 4)} ${count(r.info.length, 4)}  ${l.join(' ')}${r.healthy && !r.healthy.ok ? '  (healthy job did not train well)' : ''}`);
   }
-  console.log(`\n${results.length} fixtures, ${expected} expected findings, ${reported} reported (${healthyFp} on healthy fixtures), ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  console.log(`recall        ${found}/${expected} = ${figures.recall.toFixed(3)}  (target >= ${TARGETS.recall}: ${ok(figures.recall >= TARGETS.recall)})`);
-  console.log(`precision     ${truePositive}/${reported} = ${figures.precision.toFixed(3)}  (target >= ${TARGETS.precision}: ${ok(figures.precision >= TARGETS.precision)})`);
-  console.log(`localization  ${localized}/${found} = ${figures.localization.toFixed(3)}  (target >= ${TARGETS.localization}: ${ok(figures.localization >= TARGETS.localization)})`);
-  console.log(`latency       median ${figures.latencyMedian} epochs, max ${figures.latencyMax} after onset  (target <= ${TARGETS.latency}: ${ok(figures.latencyMax <= TARGETS.latency)})`);
+  const notShown = results.flatMap(r => r.lines.filter(l => l.includes('SYMPTOM NOT MEASURED')).map(() => name(r.spec.job)));
+  const unwell = results.filter(r => r.healthy && !r.healthy.ok).map(r => name(r.spec.job));
+  if (notShown.length) console.log(`\nsymptom not measured in the log/data (fix or drop the job): ${[...new Set(notShown)].join(', ')}`);
+  if (unwell.length) console.log(`healthy jobs that did not train well (fix or drop): ${unwell.join(', ')}`);
+
+  const byHalf = {
+    tune: figures(results.filter(r => r.half === 'tune')),
+    test: figures(results.filter(r => r.half === 'test')),
+    all: figures(results),
+  };
+  console.log(`\n${results.length} jobs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  for (const h of ['tune', 'test', 'all'] as const) if (byHalf[h].jobs) printFigures(h, byHalf[h]);
   const early = results.flatMap(r => r.latencies.map((l, i) => ({ r, l, e: r.score.matches[i].expected }))).filter(x => x.l !== undefined && x.l < 0);
-  if (early.length) console.log(`early         ${early.length} finding(s) raised before the measured onset: ${early.map(x => `${x.r.spec.job.replace(/\.train\.ts$/, '')} ${x.e.code} (${x.l})`).join(', ')}`);
+  if (early.length) console.log(`\nearly: ${early.length} finding(s) raised before the measured onset: ${early.map(x => `${name(x.r.spec.job)} ${x.e.code} (${x.l})`).join(', ')}`);
+  const matrix = confusion(results);
+  console.log(`\nconfusion (expected code x raised runtime warning/error; "none": missed / false positive)\n${formatConfusion(matrix)}`);
+
   if (flag('record')) {
-    // write the measured onsets back into the manifest (codes, layers and lines stay as they are)
-    fs.writeFileSync(path.join(FIXTURES, 'expected.json'), JSON.stringify(manifest, null, 2) + '\n');
-    console.log('recorded the measured onsets in expected.json');
+    fs.writeFileSync(path.join(DIAGNOSIS_DIR, 'expected.json'), JSON.stringify(manifest, null, 2) + '\n');
+    console.log('recorded the measurements in expected.json (onsets of the tuned-on jobs only)');
   }
-  if (flag('json')) fs.writeFileSync(path.join(tmp, 'figures.json'), JSON.stringify(figures, null, 2));
-  const met = figures.recall >= TARGETS.recall && figures.precision >= TARGETS.precision && figures.localization >= TARGETS.localization && figures.latencyMax <= TARGETS.latency;
+  if (flag('json')) {
+    const file = arg('json') ?? path.join(tmp, 'figures.json');
+    const perJob = results.map(r => ({
+      job: r.spec.job, half: r.half, healthy: r.spec.healthy, status: r.status, seconds: r.ms / 1000,
+      expected: r.spec.expected.length, found: r.score.matches.filter(m => m.found).length,
+      localized: r.score.matches.filter(m => m.localized).length, falsePositives: r.score.falsePositives.map(where),
+      info: r.info.map(where), trainsWell: r.healthy?.ok,
+    }));
+    const json = {
+      split: 'sha256(job file name), first byte even: tune, odd: test',
+      tune: { ...byHalf.tune, confusion: confusionObject(confusion(results.filter(r => r.half === 'tune'))) },
+      test: { ...byHalf.test, confusion: confusionObject(confusion(results.filter(r => r.half === 'test'))) },
+      all: { ...byHalf.all, confusion: confusionObject(matrix) },
+      jobs: perJob,
+    };
+    fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+    console.log(`figures written to ${file}`);
+  }
+  const f = byHalf.all;
+  const met = f.recall >= TARGETS.recall && f.precision >= TARGETS.precision && f.localization >= TARGETS.localization && (f.latencyMax ?? 0) <= TARGETS.latency;
   if (flag('strict') && !met) process.exitCode = 1;
-  if (!flag('keep')) fs.rmSync(tmp, { recursive: true, force: true });
+  if (!flag('keep') && !(flag('json') && !arg('json'))) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 main().catch(e => { console.error(e); process.exitCode = 1; });

@@ -47,12 +47,12 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** The dead-ReLU job of the diagnosis fixtures, used as is (09-diagnosis): jobs/dead-relu.ts + jobs/lib/data.ts. */
+/** The dead-ReLU job of the diagnosis benchmark, used as is (09-diagnosis): jobs/dead-relu.ts + lib/data.ts. */
 function addDiagnosisJob(workspace) {
-  const diagnosis = path.join(REPO_ROOT, 'test/fixtures/diagnosis');
-  fs.mkdirSync(path.join(workspace, 'jobs/lib'), { recursive: true });
-  fs.copyFileSync(path.join(diagnosis, 'dead-relu.train.ts'), path.join(workspace, 'jobs/dead-relu.ts'));
-  fs.copyFileSync(path.join(diagnosis, 'lib/data.ts'), path.join(workspace, 'jobs/lib/data.ts'));
+  const diagnosis = path.join(REPO_ROOT, 'bench/diagnosis');
+  fs.mkdirSync(path.join(workspace, 'lib'), { recursive: true });
+  fs.copyFileSync(path.join(diagnosis, 'jobs/dead-relu.train.ts'), path.join(workspace, 'jobs/dead-relu.ts'));
+  fs.copyFileSync(path.join(diagnosis, 'lib/data.ts'), path.join(workspace, 'lib/data.ts'));
 }
 
 function copyDir(src, dst) {

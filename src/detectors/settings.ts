@@ -2,7 +2,7 @@
  * Thresholds of the runtime rules, each with the published source it comes from (AUTOTRAINER, DeepDiagnosis,
  * UMLAUT, TheDeepChecker, SageMaker Debugger, Prechelt). All are settings (`trainingLens.diagnosis.*`); the defaults are the published
  * values. Where the product had to choose (a window, a persistence count, which of two published values), the
- * comment says so and why; test/fixtures/diagnosis + `npm run bench:diagnosis` measure the effect.
+ * comment says so and why; bench/diagnosis + `npm run bench:diagnosis` measure the effect.
  */
 export interface DiagnosisSettings {
   /**

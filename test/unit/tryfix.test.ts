@@ -12,7 +12,7 @@ import { applyEdits } from '../../src/guidelines/edits';
 import { parseSource } from '../../src/analysis/lint';
 import type { Finding } from '../../src/protocol';
 
-const DIAG = path.join(ROOT, 'test', 'fixtures', 'diagnosis');
+const DIAG = path.join(ROOT, 'bench', 'diagnosis', 'jobs');
 
 function findingsOf(events: Awaited<ReturnType<typeof runJob>>['events']): Finding[] {
   return events.flatMap(e => (e.kind === 'finding' ? [e.finding] : []));
