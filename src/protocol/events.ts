@@ -13,6 +13,8 @@ const layerSummary = z.object({
   className: z.string(),
   activation: z.string().optional(),
   initializer: z.string().optional(),
+  /** the kernel regularizer (e.g. L1L2): its penalty is part of the reported loss */
+  regularizer: z.string().optional(),
   units: z.number().int().optional(),
   params: z.number().int().nonnegative(),
   outputShape: z.array(z.number().nullable()).optional(),

@@ -382,6 +382,7 @@ export function summarize(layers: Layer[]): LayerSummary[] {
       className: layer.getClassName(),
       activation: configString(config.activation),
       initializer: configString(config.kernelInitializer ?? config.depthwiseInitializer),
+      ...(config.kernelRegularizer ? { regularizer: configString(config.kernelRegularizer) ?? 'regularized' } : {}),
       units: typeof config.units === 'number' ? config.units : (typeof config.filters === 'number' ? config.filters : undefined),
       params: layer.countParams(),
       outputShape,

@@ -39,12 +39,13 @@ export class CurveRules implements RuleFamily {
   observe(e: RunEvent, api: RuleApi): void {
     if (e.kind !== 'epoch') return;
     const raised = (code: string) => api.findings.some(f => f.code === code);
-    const noisy = this.noisyValidation(api, e.step);
-    if (noisy && !raised('overfitting')) api.raise(noisy);
-    api.raise(this.overfitting(api, e.step));
+    // the training's own symptoms first: an oscillating training explains a jumping validation loss
     const flat = this.lossNotDecreasing(api, e.step);
     api.raise(flat);
     for (const f of this.accuracyHistory(api, e.step, !!flat)) api.raise(f);
+    api.raise(this.overfitting(api, e.step));
+    const noisy = this.noisyValidation(api, e.step);
+    if (noisy && !raised('overfitting')) api.raise(noisy);
   }
 
   /**
@@ -169,9 +170,11 @@ export class CurveRules implements RuleFamily {
         { location: c.compileSite, evidence: { maxGain, threshold: s.slowConvergenceDelta, accuracy: acc[n - 1], epochs: n, lr: c.lr }, rule: RULE_SOURCES.slow, fromStep: 0, toStep: step }));
     }
     // Oscillation: share of neighbouring peak/trough pairs of the training accuracy that differ by at least ζ.
+    // a flat loss explains a stuck model's accuracy wobble (as it explains slow convergence)
     const swings = peakTroughSwings(acc);
     const big = swings.filter(x => x >= s.oscillationSwing).length;
-    if (big / n >= s.oscillationShare && big >= 2) {
+    const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
+    if (!flatBefore && big / n >= s.oscillationShare && big >= 2) {
       out.push(api.make('oscillating-loss', 'warning',
         `Training oscillates: ${big} swings of at least ${s.oscillationSwing} in training accuracy between neighbouring peaks and troughs over ${n} epochs (${pct(big / n)}, threshold ${pct(s.oscillationShare)}); the largest is ${fmt(Math.max(...swings))}.`,
         { location: c.compileSite, evidence: { swings: big, epochs: n, share: big / n, largest: Math.max(...swings), swingThreshold: s.oscillationSwing, shareThreshold: s.oscillationShare, lr: c.lr }, rule: RULE_SOURCES.oscillating, fromStep: 0, toStep: step }));

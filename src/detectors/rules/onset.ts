@@ -68,6 +68,8 @@ export class OnsetRules implements RuleFamily {
     const out = api.ctx.outputLayer;
     const lossName = api.ctx.fit?.loss ?? '';
     if (!out || !/crossentropy/i.test(lossName)) return undefined;
+    // tfjs reports the loss with the regularizers' penalty added: ln(C) is then no reference
+    if (api.ctx.layers.some(l => l.regularizer)) return undefined;
     const classes = /binary/i.test(lossName) ? 2 : out.units ?? 0;
     if (classes < 2) return undefined;
     const expected = Math.log(classes);
