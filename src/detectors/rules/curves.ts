@@ -33,6 +33,10 @@ export function spikes(xs: number[], relative: number): Array<{ epoch: number; s
   return out;
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const numbers = (xs: Array<number | null | undefined>): xs is number[] => xs.every(v => typeof v === 'number');
 
 export class CurveRules implements RuleFamily {
@@ -52,21 +56,21 @@ export class CurveRules implements RuleFamily {
    * Overfitting (UMLAUT; Prechelt's GL_α; SageMaker's gap; AUTOTRAINER's accuracy gap), on a sustained rise only: the
    * validation loss has stayed at least GL_α above its best in every one of the last k epochs, the latest still
    * holds at least half of the largest rise since the best (a spike falling back is noise), and after a spike that
-   * came back around the best epoch (the validation loss is noisy there) one more epoch is required. Meanwhile the training loss reaches a new
+   * came back around the best epoch, or noisy-validation was found, the rule reads the running median of 3 epochs. Meanwhile the training loss reaches a new
    * low and the gaps between training and validation are large.
    */
   private overfitting(api: RuleApi, step: number): Finding | undefined {
     const { ctx: c, s } = api;
     const ep = c.epochs, n = ep.length;
-    const v = ep.map(e => e.logs.val_loss), t = ep.map(e => e.logs.loss);
-    if (!numbers(v) || !numbers(t)) return undefined;
-    // a spike that came back around the best epoch (from two epochs before it on): this stretch is noisy
-    const k0 = s.overfitRisingEpochs;
-    if (n <= k0) return undefined;
-    const around = Math.max(0, v.indexOf(Math.min(...v.slice(0, n - k0))) - 2);
-    const noisyBefore = spikes(v.slice(around), s.noisyValidationSwing).length > 0;
-    const k = k0 + (noisyBefore ? 1 : 0);
+    const raw = ep.map(e => e.logs.val_loss), t = ep.map(e => e.logs.loss);
+    if (!numbers(raw) || !numbers(t)) return undefined;
+    const k = s.overfitRisingEpochs;
     if (n <= k) return undefined;
+    // a validation loss that spiked and came back around its best, or was found noisy, is judged on its running
+    // median of 3 (Tukey's smoother: a single spike, up or down, vanishes; the best of a noisy curve is a low outlier)
+    const around = Math.max(0, raw.indexOf(Math.min(...raw.slice(0, n - k))) - 2);
+    const noisyBefore = spikes(raw.slice(around), s.noisyValidationSwing).length > 0 || api.findings.some(f => f.code === 'noisy-validation');
+    const v = noisyBefore ? raw.map((_, i) => median(raw.slice(Math.max(0, i - 2), i + 1))) : raw;
     const best = Math.min(...v.slice(0, n - k));
     const bestEpoch = v.indexOf(best);
     if (!(best > 0)) return undefined;
@@ -81,7 +85,7 @@ export class CurveRules implements RuleFamily {
     const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
     if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
     return api.make('overfitting', 'warning',
-      `Overfitting: the validation loss has stayed at least ${pct(s.overfitGeneralizationLoss)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noisyBefore ? ' (one more than usual: it has spiked before)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
+      `Overfitting: the validation loss has stayed at least ${pct(s.overfitGeneralizationLoss)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
       (accGap !== null ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).` : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
       { location: c.fitSite, evidence: { valLoss: v[n - 1], bestValLoss: best, bestEpoch: bestEpoch + 1, generalizationLoss: gl, glThreshold: s.overfitGeneralizationLoss, trainLoss: t[n - 1], gapRatio: gap, gapThreshold: s.overfitGapRatio, accuracyGap: accGap, accuracyGapThreshold: accGap === null ? null : accGapThreshold, epochs: k, noisyBefore }, rule: RULE_SOURCES.overfitting, fromStep: stepOfEpochStart(api, bestEpoch + 1), toStep: step });
   }
