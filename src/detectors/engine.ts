@@ -25,8 +25,8 @@ import { CurveRules } from './rules/curves';
 export { peakTroughSwings } from './rules/curves';
 export type { RuleFamily, RuleApi } from './rules/types';
 
-/** The rule families every engine runs, in this order for each event. */
-export const RULE_FAMILIES: Array<() => RuleFamily> = [
+/** The rule families every engine runs, in this order for each event (each built with the engine's settings). */
+export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> = [
   () => new OnsetRules(),
   () => new GradientRules(),
   () => new UnitRules(),
@@ -52,9 +52,9 @@ export class DiagnosisEngine {
   readonly findings: Finding[] = [];
   readonly suppressed: Suppressed[] = [];
 
-  constructor(settings: Partial<DiagnosisSettings> = {}, families: RuleFamily[] = RULE_FAMILIES.map(f => f())) {
+  constructor(settings: Partial<DiagnosisSettings> = {}, families?: RuleFamily[]) {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
-    this.families = [...families];
+    this.families = families ? [...families] : RULE_FAMILIES.map(f => f(this.s));
     const engine = this;
     this.api = {
       ctx: this.ctx, s: this.s, signals: this.signals, streak: this.streak, findings: this.findings,
