@@ -105,7 +105,7 @@ export class CurveRules implements RuleFamily {
     if (found.length < s.noisyValidationSpikes) return undefined;
     const largest = Math.max(...found.map(x => x.size));
     const best = Math.min(...v);
-    const improvement = (v[0] - best) / Math.max(1e-12, best);
+    const improvement = (v[0] - best) / Math.max(1e-12, v[0]);
     const m = c.fit?.validationSamples;
     // sampling error of a mean loss over m samples, with a per-sample spread about the size of the mean (σ/√m)
     const samplingError = m ? 1 / Math.sqrt(m) : null;
