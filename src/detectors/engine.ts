@@ -97,7 +97,9 @@ export class DiagnosisEngine {
         break;
     }
     for (const family of this.families) family.observe(e, this.api);
-    this.release(e.kind === 'run-end');
+    // the fit's last epoch ends: nothing more will be measured, so the held symptoms go out before run-end
+    const lastEpoch = e.kind === 'epoch' && c.plannedEpochs > 0 && c.epochs.length >= c.plannedEpochs;
+    this.release(e.kind === 'run-end' || lastEpoch);
     return this.out;
   }
 

@@ -49,6 +49,19 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
     assert.equal(e.findings[0].range?.start.line, 7);
     assert.match(e.findings[0].advice![0], /Lower the learning rate/);
   });
+  test('a symptom still held when the last planned epoch ends is raised then (before run-end)', () => {
+    const r = new Run(MLP, { epochs: 3, stepsPerEpoch: 10 });
+    for (let i = 0; i < 3; i++) r.train(healthy);
+    for (let i = 0; i < 7; i++) r.train(zeros);
+    r.endEpoch({ loss: 1.4, acc: 0.25 });
+    for (let i = 0; i < 20; i++) r.train(zeros);
+    r.endEpoch({ loss: 1.4, acc: 0.25 });
+    const engine = new DiagnosisEngine();
+    r.events.forEach(e => engine.observe(e));
+    assert.deepEqual(engine.findings, [], 'held: the stall was found 3 steps ago');
+    const raised = engine.observe({ kind: 'epoch', epoch: 2, step: r.step, logs: { loss: 1.4, acc: 0.25 }, runId: 'r', seq: r.events.length, t: 0 });
+    assert.deepEqual(codes(raised), ['unchanged-weights']);
+  });
   test('dead units under a usual learning rate: no learning-rate cause, and lowering it comes last', () => {
     const r = new Run(MLP, { optimizer: 'Adam', lr: 0.001 }).train(healthy).dead('d2', 80).train(healthy).dead('d2', 80);
     const [f] = r.diagnose();
