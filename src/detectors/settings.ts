@@ -202,7 +202,8 @@ export const RULE_SOURCES = {
  *  1 unnormalized input: every downstream symptom follows from it
  *  2 weights that never received a gradient since the start (constant initialization); exploding gradients (the
  *    oversized updates then saturate or silence units downstream)
- *  3 layer symptoms (dead ReLU, vanishing gradient, saturation) and a bad initial loss
+ *  2.5 saturation (a saturated layer passes almost no gradient back, so gradients vanish before it)
+ *  3 layer symptoms (dead ReLU, vanishing gradient) and a bad initial loss
  *  3.5 weights that stopped changing (every gradient exactly 0): the consequence of dead units or saturation when
  *    those are found (the stall is held back until their probes have been read)
  *  4 curve symptoms (loss not decreasing, slow convergence, oscillation)
@@ -217,7 +218,7 @@ export const ROOT_LEVEL: Record<string, number> = {
   'dead-relu': 3,
   'exploding-gradient': 2, // the weights it blows up then saturate or silence downstream units
   'vanishing-gradient': 3,
-  'saturated-activation': 3,
+  'saturated-activation': 2.5, // saturated units pass < 0.7% of the gradient back: vanishing gradients before them follow
   'loss-not-decreasing': 4,
   'slow-convergence': 4,
   'oscillating-loss': 4,

@@ -99,6 +99,16 @@ describe('saturation caused by the initializer (not slow-convergence)', () => {
     assert.deepEqual(run('glorotUniform', 0.33, [0.2, 0.22]).diagnose(), [], 'Glorot: not the initializer');
     assert.deepEqual(run('RandomNormal', D.saturatedFractionInit, [0.2, 0.22]).diagnose(), []);
   });
+  test('a saturated layer explains the vanishing gradient before it', () => {
+    const layers = [dense('t1', 3, 'tanh'), dense('t2', 4, 'tanh'), dense('out', 5, 'softmax', { units: 4 })];
+    const r = new Run(layers);
+    r.train({ t1: 1e-6, t2: 1e-3, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.9 }]);
+    r.train({ t1: 1e-6, t2: 1e-3, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.9 }]);
+    for (let i = 0; i < 3; i++) r.train({ t1: 1e-6, t2: 1e-3, out: 1 });
+    const e = r.engine();
+    assert.deepEqual(codes(e.findings), ['saturated-activation@t2']);
+    assert.ok(e.suppressed.some(x => x.finding.code === 'vanishing-gradient'));
+  });
   test('slow-convergence that follows is kept as evidence', () => {
     const e = run('RandomNormal', 0.4, [0.2, 0.201, 0.202, 0.203, 0.204, 0.205, 0.206]).engine();
     assert.deepEqual(codes(e.findings), ['saturated-activation@s1', 'saturated-activation@s2']);
