@@ -27,6 +27,12 @@ export interface DiagnosisSettings {
   persistence: number;
   /** share of a ReLU layer's units dead over a probe window (AUTOTRAINER γ = 70%, its RQ3 range 60-90%; DeepDiagnosis 70%; SageMaker/TheDeepChecker 50%) */
   deadReluFraction: number;
+  /**
+   * at or above this share dead, a ReLU layer is reported even once the model reaches Θ (a product choice, the
+   * boundary where dead-relu is an error: a layer with nine in ten units dead has lost its capacity; on the tune half
+   * an Adam lr 0.1 job reached 0.93 accuracy with 96% of a layer dead, past AUTOTRAINER's gate)
+   */
+  deadReluUngatedFraction: number;
   /** consecutive dead-unit windows (of trainingLens.probes.deadReluWindow steps each) at or above the fraction */
   deadReluWindows: number;
   /** share of sigmoid/tanh outputs whose pre-activation is beyond ±5 (DeepDiagnosis: > 50%) */
@@ -146,6 +152,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   persistence: 3,
   deadReluFraction: 0.7,
   deadReluWindows: 2,
+  deadReluUngatedFraction: 0.9,
   saturatedFraction: 0.5,
   saturationProbes: 2,
   unchangedEpochs: 2,

@@ -62,6 +62,11 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
     const raised = engine.observe({ kind: 'epoch', epoch: 2, step: r.step, logs: { loss: 1.4, acc: 0.25 }, runId: 'r', seq: r.events.length, t: 0 });
     assert.deepEqual(codes(raised), ['unchanged-weights']);
   });
+  test('a layer 90% dead is reported even once accuracy passed Θ; 89% is held back by the gate', () => {
+    const run = (dead: number) => new Run(MLP, { optimizer: 'Adam', lr: 0.1 }).train(healthy, 0.3, 0.9).dead('d1', dead).train(healthy, 0.3, 0.9).dead('d1', dead).diagnose();
+    assert.deepEqual(codes(run(90)), ['dead-relu@d1']);
+    assert.deepEqual(run(89), []);
+  });
   test('dead units under a usual learning rate: no learning-rate cause, and lowering it comes last', () => {
     const r = new Run(MLP, { optimizer: 'Adam', lr: 0.001 }).train(healthy).dead('d2', 80).train(healthy).dead('d2', 80);
     const [f] = r.diagnose();

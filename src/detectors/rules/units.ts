@@ -29,7 +29,7 @@ export class UnitRules implements RuleFamily {
 
   /**
    * Dead ReLUs: at least deadReluFraction of a layer's units dead in deadReluWindows windows in a row while the model
-   * is not learning well; or, while every gradient is exactly zero (a stall: nothing can revive them), at least
+   * is not learning well (or at least deadReluUngatedFraction whatever the accuracy); or, while every gradient is exactly zero (a stall: nothing can revive them), at least
    * stallDeadReluFraction in one window. The learning rate is named as the cause when it is far above the usual range.
    */
   private deadRelu(api: RuleApi, step: number, window: number, layerName: string, dead: number, total: number): Finding | undefined {
@@ -39,7 +39,10 @@ export class UnitRules implements RuleFamily {
     signals.deadFraction.set(layerName, fraction);
     const stall = signals.stall && signals.stall.steps >= s.persistence ? signals.stall : undefined;
     const stalledDead = stall !== undefined && fraction >= s.stallDeadReluFraction;
-    if (!stalledDead && (fraction < s.deadReluFraction || !ctx.notLearningWell(s.targetAccuracy))) { streak.miss(key); return undefined; }
+    // the accuracy gate (AUTOTRAINER) holds back a partly dead layer of a model that learns; a layer almost entirely
+    // dead has lost its capacity whatever the accuracy
+    const gated = fraction < s.deadReluUngatedFraction && !ctx.notLearningWell(s.targetAccuracy);
+    if (!stalledDead && (fraction < s.deadReluFraction || gated)) { streak.miss(key); return undefined; }
     const windows = streak.hit(key, Math.max(0, step - window + 1));
     if (!stalledDead && windows < s.deadReluWindows) return undefined;
     const layer = ctx.layer(layerName);
