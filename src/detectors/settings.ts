@@ -194,7 +194,7 @@ export const RULE_SOURCES = {
   lossFlat: 'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing (5 epochs); SageMaker Debugger LossNotDecreasing (0.1%)',
   oscillating: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL (ζ = 0.03, η = 20%)',
   slow: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: SC (δ = 0.01)',
-  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07); Guo et al. 2017 (loss overfits before accuracy)',
+  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
   noisyValidation: 'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
   initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',
   input: 'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized; AUTOTRAINER (extended): abnormal data (ω1 = 10)',

@@ -57,8 +57,7 @@ export class CurveRules implements RuleFamily {
    * validation loss has stayed at least GL_α above its best in every one of the last k epochs, the latest still
    * holds at least half of the largest rise since the best (a spike falling back is noise), and after a spike that
    * came back around the best epoch, or noisy-validation was found, the rule reads the running median of 3 epochs. Meanwhile the training loss reaches a new
-   * low, the validation accuracy (when logged) is no better than at the best epoch, and the gaps between training
-   * and validation are large.
+   * low and the gaps between training and validation are large.
    */
   private overfitting(api: RuleApi, step: number): Finding | undefined {
     const { ctx: c, s } = api;
@@ -84,15 +83,11 @@ export class CurveRules implements RuleFamily {
     const trainAcc = accuracyOf(ep[n - 1].logs), valAcc = valAccuracyOf(ep[n - 1].logs);
     const accGap = trainAcc != null && valAcc != null ? trainAcc - valAcc : null;
     const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
-    // a validation loss that rises while the validation accuracy still improves is the model growing overconfident on
-    // a few samples (Guo et al. 2017: the loss overfits before the accuracy does), not yet lost generalization
-    const valAccAtBest = valAccuracyOf(ep[bestEpoch].logs);
-    const accuracyHarmed = valAcc === null || valAccAtBest === null || valAcc <= valAccAtBest;
-    if (!(risen && holding && trainNewLow && accuracyHarmed && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
+    if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
     return api.make('overfitting', 'warning',
       `Overfitting: the validation loss has stayed at least ${pct(s.overfitGeneralizationLoss)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
       (accGap !== null ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).` : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
-      { location: c.fitSite, evidence: { valLoss: v[n - 1], bestValLoss: best, bestEpoch: bestEpoch + 1, generalizationLoss: gl, glThreshold: s.overfitGeneralizationLoss, trainLoss: t[n - 1], gapRatio: gap, gapThreshold: s.overfitGapRatio, accuracyGap: accGap, accuracyGapThreshold: accGap === null ? null : accGapThreshold, valAccuracy: valAcc, valAccuracyAtBest: valAccAtBest, epochs: k, noisyBefore }, rule: RULE_SOURCES.overfitting, fromStep: stepOfEpochStart(api, bestEpoch + 1), toStep: step });
+      { location: c.fitSite, evidence: { valLoss: v[n - 1], bestValLoss: best, bestEpoch: bestEpoch + 1, generalizationLoss: gl, glThreshold: s.overfitGeneralizationLoss, trainLoss: t[n - 1], gapRatio: gap, gapThreshold: s.overfitGapRatio, accuracyGap: accGap, accuracyGapThreshold: accGap === null ? null : accGapThreshold, epochs: k, noisyBefore }, rule: RULE_SOURCES.overfitting, fromStep: stepOfEpochStart(api, bestEpoch + 1), toStep: step });
   }
 
   /**
