@@ -4,7 +4,7 @@
  * a remedy the model already follows is left out (batch norm that is there, He init that is already used), and the
  * initializer named is the guideline table's (G1: He for the ReLU family, LeCun for SELU, Glorot for tanh/sigmoid).
  */
-import type { LayerSummary } from '../protocol';
+import type { LayerSummary, Finding } from '../protocol';
 import type { RunContext } from './context';
 
 const fmt = (x: number) => (x >= 0.01 && x < 100 ? String(+x.toPrecision(3)) : x.toExponential(1));
@@ -59,7 +59,8 @@ function outputFix(ctx: RunContext): string[] {
   return [];
 }
 
-export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary): string[] {
+/** Remedies for a finding, its cause's first: `evidence.cause` says what the rule found to blame. */
+export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, evidence: Finding['evidence'] = {}): string[] {
   const name = layer?.name ?? 'the hidden layers';
   const bs = ctx.fit?.batchSize;
   const deep = hidden(ctx).length >= 3;
@@ -87,19 +88,36 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary): 
         lrChange(ctx, 0.1),
       ];
     }
-    case 'dead-relu':
-      return [
+    case 'dead-relu': {
+      const others = [
         ...batchNorm(ctx, `before the activation of ${name}`),
         `Use leakyReLU (alpha 0.2) or elu instead of relu in ${name}, with heNormal initialization (or selu with leCunNormal)`,
         ...(layer ? mismatchedInit(ctx, layer) : []),
-        lrChange(ctx, 0.1),
       ];
-    case 'saturated-activation':
-      return [
+      // the learning rate that killed the units first: the other remedies only make units harder to kill
+      return evidence.cause === 'learning-rate' ? [lrChange(ctx, 0.1), ...others] : [...others, lrChange(ctx, 0.1)];
+    }
+    case 'saturated-activation': {
+      const wide = hidden(ctx).filter(l => (l.activation === 'sigmoid' || l.activation === 'tanh') && !initMatches(l));
+      const init = evidence.cause === 'initializer' && wide.length
+        ? [`Initialize ${names(wide)} with glorotUniform (scaled to fan-in and fan-out) instead of ${wide[0].initializer ?? 'a fixed-width distribution'}`]
+        : layer && !initMatches(layer) ? [`Initialize ${name} with glorotUniform (scaled to its fan-in and fan-out) instead of ${layer.initializer ?? 'a wide fixed distribution'}`] : [];
+      const rest = [
         ...batchNorm(ctx, `before the activation of ${name}`),
         `Replace ${layer?.activation ?? 'sigmoid/tanh'} in ${name} by relu with heNormal initialization (or selu with leCunNormal)`,
-        ...(layer && !initMatches(layer) ? [`Initialize ${name} with glorotUniform (scaled to its fan-in and fan-out) instead of ${layer.initializer ?? 'a wide fixed distribution'}`] : []),
       ];
+      return evidence.cause === 'initializer' ? [...init, ...rest] : [...rest, ...init];
+    }
+    case 'noisy-validation': {
+      const m = typeof evidence.validationSamples === 'number' ? evidence.validationSamples : undefined;
+      const moreVal = `Validate on more samples${m ? ` than ${m}` : ''} (1,000 or more keeps the sampling error near 3%)`;
+      const biggerBatch = `Use larger batches${bs ? ` than ${bs}` : ''} (e.g. 64), keeping the learning rate`;
+      const lower = lrChange(ctx, 0.1);
+      const byCause = evidence.cause === 'validation-set' ? [moreVal, lower, biggerBatch]
+        : evidence.cause === 'batch-size' ? [biggerBatch, lower, moreVal]
+          : [lower, biggerBatch, moreVal];
+      return [...byCause, 'Judge by the best epoch: keep its weights (early stopping with patience 3 or more, restoring the best), not the last epoch\'s'];
+    }
     case 'unchanged-weights':
       return layer
         ? [

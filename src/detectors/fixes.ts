@@ -111,6 +111,10 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
     case 'oscillating-loss':
       fixes.push(learningRateFix(sketch, compile, 0.1));
       break;
+    case 'noisy-validation':
+      // only the learning rate is an edit of the source; a validation set or a batch size is the user's to choose
+      if (finding.evidence.cause === 'learning-rate') fixes.push(learningRateFix(sketch, compile, 0.1));
+      break;
     case 'loss-not-decreasing':
     case 'slow-convergence':
       fixes.push(learningRateFix(sketch, compile, 10));
@@ -123,7 +127,7 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
       const activationFix = targets.length ? layerConfigFix(sketch, targets, { activation: 'elu', kernelInitializer: 'heNormal' }, `Use elu with heNormal in ${targets.length > 1 ? `the ${targets.length} ReLU layers` : label(targets[0])}`) : undefined;
       // A learning rate above the usual range (UMLAUT: 0.01) is the likeliest killer: lower it first.
       const lr = knownLearningRate(compile);
-      if (lr !== undefined && lr > HIGH_LEARNING_RATE) fixes.push(learningRateFix(sketch, compile, 0.1), activationFix);
+      if (finding.evidence.lrHigh === true || (lr !== undefined && lr > HIGH_LEARNING_RATE)) fixes.push(learningRateFix(sketch, compile, 0.1), activationFix);
       else fixes.push(activationFix, learningRateFix(sketch, compile, 0.1));
       break;
     }
@@ -132,6 +136,8 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
       const model = sketch.models.find(m => layer && m.entries.some(e => e.layer === layer)) ?? sketch.models[0];
       const entries = model?.entries.map(e => e.layer).filter((l): l is LayerSketch => !!l) ?? [];
       const hidden = entries.slice(0, -1).filter(l => SATURATING.has(activation(l) ?? ''));
+      // the initializer caused it: scale it to the fan-in first (Glorot), keeping the activation
+      if (finding.evidence.cause === 'initializer' && hidden.length) fixes.push(layerConfigFix(sketch, hidden, { kernelInitializer: 'glorotUniform' }, `Initialize the ${hidden.length} hidden ${activation(hidden[0])} layer${hidden.length > 1 ? 's' : ''} with glorotUniform`));
       if (hidden.length) fixes.push(layerConfigFix(sketch, hidden, { activation: 'relu', kernelInitializer: 'heNormal' }, `Use relu with heNormal in the ${hidden.length} hidden ${activation(hidden[0])} layer${hidden.length > 1 ? 's' : ''}`));
       break;
     }
@@ -180,10 +186,14 @@ export function withRuntimeFixes(findings: Finding[], read: (file: string) => st
   const texts = new Map<string, string | undefined>();
   return findings.map(original => {
     let f = original;
-    if (!f.range && f.layer && jobFile) {
+    // a layer finding the runtime could only place on fit( (evidence.placedAt) is moved to the layer's line
+    if ((!f.range || f.evidence.placedAt !== undefined) && f.layer && jobFile) {
       const text = read(jobFile);
       const range = text === undefined ? undefined : locateLayer(text, jobFile, f.layer);
-      if (range) f = { ...f, file: jobFile, range };
+      if (range) {
+        const { placedAt: _placed, ...evidence } = f.evidence;
+        f = { ...f, file: jobFile, range, evidence };
+      }
     }
     if (f.fixes?.length || !f.file) return f;
     if (!texts.has(f.file)) texts.set(f.file, read(f.file));

@@ -1,6 +1,6 @@
 /**
- * Thresholds of the runtime rules, each with the published source it comes from (GUIDELINES.md G7,
- * shared/research/diagnostics.md). All are settings (`trainingLens.diagnosis.*`); the defaults are the published
+ * Thresholds of the runtime rules, each with the published source it comes from (AUTOTRAINER, DeepDiagnosis,
+ * UMLAUT, TheDeepChecker, SageMaker Debugger, Prechelt). All are settings (`trainingLens.diagnosis.*`); the defaults are the published
  * values. Where the product had to choose (a window, a persistence count, which of two published values), the
  * comment says so and why; bench/diagnosis + `npm run bench:diagnosis` measure the effect.
  */
@@ -27,6 +27,12 @@ export interface DiagnosisSettings {
   persistence: number;
   /** share of a ReLU layer's units dead over a probe window (AUTOTRAINER γ = 70%, its RQ3 range 60-90%; DeepDiagnosis 70%; SageMaker/TheDeepChecker 50%) */
   deadReluFraction: number;
+  /**
+   * at or above this share dead, a ReLU layer is reported even once the model reaches Θ (a product choice, the
+   * boundary where dead-relu is an error: a layer with nine in ten units dead has lost its capacity; on the tune half
+   * an Adam lr 0.1 job reached 0.93 accuracy with 96% of a layer dead, past AUTOTRAINER's gate)
+   */
+  deadReluUngatedFraction: number;
   /** consecutive dead-unit windows (of trainingLens.probes.deadReluWindow steps each) at or above the fraction */
   deadReluWindows: number;
   /** share of sigmoid/tanh outputs whose pre-activation is beyond ±5 (DeepDiagnosis: > 50%) */
@@ -56,8 +62,10 @@ export interface DiagnosisSettings {
   /**
    * overfitting: the validation loss has stayed above its best for `overfitRisingEpochs` epochs (UMLAUT compares
    * epoch to epoch; 2 for persistence) and its generalization loss GL = val_loss / best - 1 is now at least this
-   * (Prechelt, "Early stopping - but when?", 1998: criterion GL_α; α = 2 -> 0.02), while the training loss reaches a
-   * new low. A validation loss a percent or two above its best is noise, not overfitting.
+   * (Prechelt, "Early stopping - but when?", 1998: criterion GL_α, evaluated there for α = 1, 2, 3, 5; GL_5 -> 0.05,
+   * the most conservative), in every one of those epochs, while the training loss reaches a new low. Chosen on the
+   * benchmark's tune half: healthy jobs' validation losses wander 3-7% above their best in the last epochs (GL_2
+   * called that overfitting), while every sustained rise there passes 5% within 2 epochs.
    */
   overfitGeneralizationLoss: number;
   overfitRisingEpochs: number;
@@ -78,6 +86,61 @@ export interface DiagnosisSettings {
   inputMagnitude: number;
   /** first loss off ln(C) by at least this many times ln(C) (TheDeepChecker: |L0 - ln C| ≥ ln C) */
   initialLossFactor: number;
+  /**
+   * a learning rate above this is outside the usual range (UMLAUT's "learning rate too high" check: > 0.01); it is
+   * then named as the likely cause of dead ReLUs
+   */
+  highLearningRate: number;
+  /**
+   * ...or at least this many times the optimizer's default (Keras/tfjs: Adam 0.001, SGD 0.01): one step of
+   * AUTOTRAINER's learning-rate repair (S6 changes it ×10 / ÷10)
+   */
+  highLearningRateFactor: number;
+  /**
+   * while every kernel's gradient is exactly zero (a stall, nothing can revive a unit), a ReLU layer with at least
+   * this share dead is reported as dead-relu, the stall's cause, after one window (SageMaker Debugger's and
+   * TheDeepChecker's dead-ReLU threshold: 50%)
+   */
+  stallDeadReluFraction: number;
+  /**
+   * steps a symptom whose cause a later probe may reveal (weights that stopped changing) is held back before it is
+   * raised: a product choice, one activation-probe period (25 steps; the dead-unit window is 20), so that the cause
+   * is raised instead of its consequence
+   */
+  holdSymptomSteps: number;
+  /**
+   * saturation the initializer caused: share of a hidden sigmoid/tanh layer's outputs beyond ±5 (derivative below
+   * 0.7%) above which, when the layer's initializer is not scaled to its fan-in and the accuracy would not reach Θ
+   * within the planned epochs at its pace so far, the layer is reported. A product choice below DeepDiagnosis's 50%,
+   * because the learning progress is measured as well: Glorot-initialized twins of such nets measure 0-1%, N(0, 1)
+   * ones 25-50%.
+   */
+  saturatedFractionInit: number;
+  /**
+   * overfitting: the latest validation loss must still hold this share of the largest rise above its best since
+   * then (a product choice: a spike that has fallen back by more than half is noise, not a trend)
+   */
+  overfitRiseRetained: number;
+  /**
+   * noisy validation: a spike is a validation loss at least this much above both neighbouring epochs (relative to
+   * the lower one). A product choice: twice the ~5% standard error of a mean loss over 1,000 validation samples
+   * (σ/√n with a per-sample spread about the size of the mean), the size of a typical Keras validation split
+   */
+  noisyValidationSwing: number;
+  /** ...and at least this many spikes (a single one-epoch spike is not a finding) */
+  noisyValidationSpikes: number;
+  /**
+   * ...the validation set is named as the cause when the largest spike is within this many standard errors (1/√n of
+   * the level) of a mean over its n samples (three standard errors: the usual bound for sampling noise)
+   */
+  noisyValidationSamplingFactor: number;
+  /**
+   * ...a warning (not info) once the best validation loss is this many epochs old: the noise then hides whether the
+   * model still improves (a product choice: the patience of a typical Keras EarlyStopping, 3)
+   */
+  noisyValidationStaleEpochs: number;
+  /** ...a batch size below this is named as the cause when the learning rate is not high for it (half tfjs's default batch of 32) */
+  smallBatchSize: number;
 }
 
 export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
@@ -89,6 +152,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   persistence: 3,
   deadReluFraction: 0.7,
   deadReluWindows: 2,
+  deadReluUngatedFraction: 0.9,
   saturatedFraction: 0.5,
   saturationProbes: 2,
   unchangedEpochs: 2,
@@ -99,26 +163,39 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   slowConvergenceDelta: 0.01,
   judgmentPoint: 0.3,
   historyEpochs: 5,
-  overfitGeneralizationLoss: 0.02,
+  overfitGeneralizationLoss: 0.05,
   overfitRisingEpochs: 2,
   overfitGapRatio: 0.1,
   overfitAccuracyGap: 0.1,
   overfitAccuracyGapHigh: 0.07,
   inputMagnitude: 10,
   initialLossFactor: 1,
+  highLearningRate: 0.01,
+  highLearningRateFactor: 10,
+  stallDeadReluFraction: 0.5,
+  holdSymptomSteps: 25,
+  saturatedFractionInit: 0.25,
+  overfitRiseRetained: 0.5,
+  noisyValidationSwing: 0.1,
+  noisyValidationSpikes: 2,
+  noisyValidationSamplingFactor: 3,
+  noisyValidationStaleEpochs: 3,
+  smallBatchSize: 16,
 };
 
 export const RULE_SOURCES = {
   vanishing: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: VG (β1 = 1e-3, β2 = 1e-4); SageMaker Debugger VanishingGradient (1e-7)',
   exploding: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: EG (β3 = 70)',
   nonFinite: 'DeepLocalize (Wardat et al., ICSE 2021): NaN/Inf; AUTOTRAINER EG; SageMaker Debugger ExplodingTensor',
-  deadRelu: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: DR (γ = 70%); DeepDiagnosis (Wardat et al., ICSE 2022): dead node',
+  deadRelu: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: DR (γ = 70%); DeepDiagnosis (Wardat et al., ICSE 2022): dead node; SageMaker Debugger / TheDeepChecker 50% during a stall; UMLAUT: learning rate > 0.01',
   saturated: 'DeepDiagnosis (Wardat et al., ICSE 2022): saturated activation (> 50% beyond ±5)',
+  saturatedInit: 'Glorot & Bengio (AISTATS 2010): saturation from unscaled initialization; DeepDiagnosis saturated activation (±5); AUTOTRAINER Θ = 0.6 as the learning target',
   unchanged: 'DeepDiagnosis (Wardat et al., ICSE 2022): unchanged weight; TheDeepChecker: constant initialization (unbroken symmetry)',
   lossFlat: 'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing (5 epochs); SageMaker Debugger LossNotDecreasing (0.1%)',
   oscillating: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL (ζ = 0.03, η = 20%)',
   slow: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: SC (δ = 0.01)',
-  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_2; SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
+  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
+  noisyValidation: 'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
   initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',
   input: 'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized; AUTOTRAINER (extended): abnormal data (ω1 = 10)',
 } as const;
@@ -132,20 +209,25 @@ export const RULE_SOURCES = {
  *  1 unnormalized input: every downstream symptom follows from it
  *  2 weights that never received a gradient since the start (constant initialization); exploding gradients (the
  *    oversized updates then saturate or silence units downstream)
- *  3 layer symptoms (dead ReLU, vanishing gradient, saturation, weights that stopped changing) and a bad initial loss
+ *  2.5 saturation (a saturated layer passes almost no gradient back, so gradients vanish before it)
+ *  3 layer symptoms (dead ReLU, vanishing gradient) and a bad initial loss
+ *  3.5 weights that stopped changing (every gradient exactly 0): the consequence of dead units or saturation when
+ *    those are found (the stall is held back until their probes have been read)
  *  4 curve symptoms (loss not decreasing, slow convergence, oscillation)
+ *  4.5 a noisy validation loss (an oscillating training, or any problem above, makes it jump too)
  * Overfitting stands apart: it is about generalization, not optimization.
  */
 export const ROOT_LEVEL: Record<string, number> = {
   'non-finite': 0,
   'unnormalized-input': 1,
-  'unchanged-weights': 3, // 2 when the gradient has been zero since the first step
+  'unchanged-weights': 3.5, // 2 when the gradient has been zero since the first step
   'bad-initial-loss': 3,
   'dead-relu': 3,
   'exploding-gradient': 2, // the weights it blows up then saturate or silence downstream units
   'vanishing-gradient': 3,
-  'saturated-activation': 3,
+  'saturated-activation': 2.5, // saturated units pass < 0.7% of the gradient back: vanishing gradients before them follow
   'loss-not-decreasing': 4,
   'slow-convergence': 4,
   'oscillating-loss': 4,
+  'noisy-validation': 4.5, // a training that oscillates, or any layer symptom, explains a jumping validation loss
 };

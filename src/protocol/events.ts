@@ -13,6 +13,8 @@ const layerSummary = z.object({
   className: z.string(),
   activation: z.string().optional(),
   initializer: z.string().optional(),
+  /** the kernel regularizer (e.g. L1L2): its penalty is part of the reported loss */
+  regularizer: z.string().optional(),
   units: z.number().int().optional(),
   params: z.number().int().nonnegative(),
   outputShape: z.array(z.number().nullable()).optional(),
@@ -60,6 +62,8 @@ export const fitStartEvent = z.object({
   compileLocation: sourceLocation.optional(),
   /** element count of each trainable variable (for per-element gradient magnitudes) */
   variables: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** samples the validation loss is computed on (validationSplit or validationData), when fit has them */
+  validationSamples: z.number().int().nonnegative().optional(),
 });
 
 export const batchEvent = z.object({

@@ -52,7 +52,7 @@ export class NonFiniteLossError extends Error {
   constructor(message: string, readonly location?: SourceLocation) { super(message); this.name = 'NonFiniteLossError'; }
 }
 
-type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; batchesPerEpoch?: number; callbacks?: unknown };
+type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; validationData?: unknown; batchesPerEpoch?: number; callbacks?: unknown };
 type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
 
 export class Instrumentation {
@@ -147,6 +147,7 @@ export class Instrumentation {
         optimizer: model.optimizer?.getClassName?.() ?? 'unknown',
         loss: lossName(model), layers: summarize(model.layers), totalParams: model.countParams(),
         location, backend: tf.getBackend(), compileLocation: compileSites.get(model), variables: variableSizes,
+        ...validationSamplesOf(method === 'fit' ? args[0] : undefined, config),
       } as Omit<FitStartEvent, 'runId' | 'seq' | 't'>);
     };
 
@@ -300,6 +301,16 @@ function firstTensor(x: unknown): Tensor | undefined {
   return undefined;
 }
 
+/** Samples in the validation set (validationData, or the validationSplit share of x); {} when unknown. */
+function validationSamplesOf(x: unknown, config: FitArgs): { validationSamples?: number } {
+  const data = config.validationData;
+  const n = Array.isArray(data) ? firstTensor(data[0])?.shape[0] : undefined;
+  if (n != null) return { validationSamples: n };
+  const total = firstTensor(x)?.shape[0];
+  if (config.validationSplit && total != null) return { validationSamples: total - Math.floor(total * (1 - config.validationSplit)) };
+  return {};
+}
+
 function stepsOf(x: unknown, config: FitArgs): number | null {
   const t = firstTensor(x);
   const n = t?.shape[0];
@@ -381,6 +392,7 @@ export function summarize(layers: Layer[]): LayerSummary[] {
       className: layer.getClassName(),
       activation: configString(config.activation),
       initializer: configString(config.kernelInitializer ?? config.depthwiseInitializer),
+      ...(config.kernelRegularizer ? { regularizer: configString(config.kernelRegularizer) ?? 'regularized' } : {}),
       units: typeof config.units === 'number' ? config.units : (typeof config.filters === 'number' ? config.filters : undefined),
       params: layer.countParams(),
       outputShape,

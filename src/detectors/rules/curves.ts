@@ -1,0 +1,193 @@
+/**
+ * Rules over the epoch curves: overfitting (a sustained rise of the validation loss), a validation loss that only
+ * jumps up and down (noisy validation), a flat training loss, slow convergence and oscillation (AUTOTRAINER's
+ * accuracy-history rules, after its judgment point).
+ */
+import type { RunEvent, Finding } from '../../protocol';
+import { accuracyOf, valAccuracyOf } from '../context';
+import { RULE_SOURCES } from '../settings';
+import { fmt, pct } from '../format';
+import { learningRateForBatch } from '../causes';
+import type { RuleApi, RuleFamily } from './types';
+
+/** |peak - trough| for each neighbouring local maximum/minimum pair of a curve. */
+export function peakTroughSwings(xs: number[]): number[] {
+  const extrema: number[] = [];
+  for (let i = 1; i < xs.length - 1; i++) {
+    if ((xs[i] > xs[i - 1] && xs[i] >= xs[i + 1]) || (xs[i] < xs[i - 1] && xs[i] <= xs[i + 1])) extrema.push(xs[i]);
+  }
+  return extrema.slice(1).map((x, i) => Math.abs(x - extrema[i]));
+}
+
+/**
+ * Spikes of a curve that came back: epochs i whose value exceeds both neighbours by at least `relative` of the
+ * lower neighbour. A rise that has not come back yet is not a spike (it may be the start of a trend).
+ */
+export function spikes(xs: number[], relative: number): Array<{ epoch: number; size: number }> {
+  const out: Array<{ epoch: number; size: number }> = [];
+  for (let i = 1; i < xs.length - 1; i++) {
+    const low = Math.min(xs[i - 1], xs[i + 1]);
+    const size = Math.min(xs[i] - xs[i - 1], xs[i] - xs[i + 1]);
+    if (low > 0 && size >= relative * low) out.push({ epoch: i, size: size / low });
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const numbers = (xs: Array<number | null | undefined>): xs is number[] => xs.every(v => typeof v === 'number');
+
+export class CurveRules implements RuleFamily {
+  observe(e: RunEvent, api: RuleApi): void {
+    if (e.kind !== 'epoch') return;
+    const raised = (code: string) => api.findings.some(f => f.code === code);
+    // the training's own symptoms first: an oscillating training explains a jumping validation loss
+    const flat = this.lossNotDecreasing(api, e.step);
+    api.raise(flat);
+    for (const f of this.accuracyHistory(api, e.step, !!flat)) api.raise(f);
+    api.raise(this.overfitting(api, e.step));
+    const noisy = this.noisyValidation(api, e.step);
+    if (noisy && !raised('overfitting')) api.raise(noisy);
+  }
+
+  /**
+   * Overfitting (UMLAUT; Prechelt's GL_α; SageMaker's gap; AUTOTRAINER's accuracy gap), on a sustained rise only: the
+   * validation loss has stayed at least GL_α above its best in every one of the last k epochs, the latest still
+   * holds at least half of the largest rise since the best (a spike falling back is noise), and after a spike that
+   * came back around the best epoch, or noisy-validation was found, the rule reads the running median of 3 epochs. Meanwhile the training loss reaches a new
+   * low and the gaps between training and validation are large.
+   */
+  private overfitting(api: RuleApi, step: number): Finding | undefined {
+    const { ctx: c, s } = api;
+    const ep = c.epochs, n = ep.length;
+    const raw = ep.map(e => e.logs.val_loss), t = ep.map(e => e.logs.loss);
+    if (!numbers(raw) || !numbers(t)) return undefined;
+    const k = s.overfitRisingEpochs;
+    if (n <= k) return undefined;
+    // a validation loss that spiked and came back around its best, or was found noisy, is judged on its running
+    // median of 3 (Tukey's smoother: a single spike, up or down, vanishes; the best of a noisy curve is a low outlier)
+    const around = Math.max(0, raw.indexOf(Math.min(...raw.slice(0, n - k))) - 2);
+    const noisyBefore = spikes(raw.slice(around), s.noisyValidationSwing).length > 0 || api.findings.some(f => f.code === 'noisy-validation');
+    const v = noisyBefore ? raw.map((_, i) => median(raw.slice(Math.max(0, i - 2), i + 1))) : raw;
+    const best = Math.min(...v.slice(0, n - k));
+    const bestEpoch = v.indexOf(best);
+    if (!(best > 0)) return undefined;
+    const gl = v[n - 1] / best - 1;
+    const risen = v.slice(n - k).every(x => x / best - 1 >= s.overfitGeneralizationLoss);
+    const peak = Math.max(...v.slice(bestEpoch + 1));
+    const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
+    const trainNewLow = t[n - 1] <= Math.min(...t.slice(0, n - 1));
+    const gap = (v[n - 1] - t[n - 1]) / Math.max(1e-12, t[n - 1]);
+    const trainAcc = accuracyOf(ep[n - 1].logs), valAcc = valAccuracyOf(ep[n - 1].logs);
+    const accGap = trainAcc != null && valAcc != null ? trainAcc - valAcc : null;
+    const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
+    if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
+    return api.make('overfitting', 'warning',
+      `Overfitting: the validation loss has stayed at least ${pct(s.overfitGeneralizationLoss)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
+      (accGap !== null ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).` : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
+      { location: c.fitSite, evidence: { valLoss: v[n - 1], bestValLoss: best, bestEpoch: bestEpoch + 1, generalizationLoss: gl, glThreshold: s.overfitGeneralizationLoss, trainLoss: t[n - 1], gapRatio: gap, gapThreshold: s.overfitGapRatio, accuracyGap: accGap, accuracyGapThreshold: accGap === null ? null : accGapThreshold, epochs: k, noisyBefore }, rule: RULE_SOURCES.overfitting, fromStep: stepOfEpochStart(api, bestEpoch + 1), toStep: step });
+  }
+
+  /**
+   * Noisy validation: the validation loss spiked (rose by noisyValidationSwing of its level and came back) at least
+   * noisyValidationSpikes times. Says which cause the evidence points at: a validation set so small that its
+   * sampling error alone explains the spikes, else a learning rate high for the batch size (or too small a batch).
+   * A warning when the best validation loss is noisyValidationStaleEpochs or more epochs old (the noise hides whether
+   * the model still improves), else info (the job trains; the user should judge by the trend, not the last epoch).
+   */
+  private noisyValidation(api: RuleApi, step: number): Finding | undefined {
+    const { ctx: c, s } = api;
+    const v = c.epochs.map(e => e.logs.val_loss);
+    if (!numbers(v)) return undefined;
+    const found = spikes(v, s.noisyValidationSwing);
+    if (found.length < s.noisyValidationSpikes) return undefined;
+    const largest = Math.max(...found.map(x => x.size));
+    const best = Math.min(...v);
+    const improvement = (v[0] - best) / Math.max(1e-12, v[0]);
+    const m = c.fit?.validationSamples;
+    // sampling error of a mean loss over m samples, with a per-sample spread about the size of the mean (σ/√m)
+    const samplingError = m ? 1 / Math.sqrt(m) : null;
+    const smallSet = samplingError !== null && largest <= s.noisyValidationSamplingFactor * samplingError;
+    const lr = c.lr, bs = c.fit?.batchSize ?? null;
+    const supported = learningRateForBatch(c);
+    const lrFactor = lr != null && supported ? lr / supported : null;
+    const cause = smallSet ? 'validation-set' : bs !== null && bs < s.smallBatchSize && (lrFactor === null || lrFactor < s.highLearningRateFactor) ? 'batch-size' : 'learning-rate';
+    const because = {
+      'validation-set': `the validation set has only ${m} samples: a mean over so few moves by about ${pct(samplingError!)} from sampling alone, which explains spikes of ${pct(largest)}`,
+      'batch-size': `batches of ${bs} samples make every step noisy, so each epoch ends somewhere else`,
+      'learning-rate': `the learning rate ${fmt(lr)} of ${c.fit?.optimizer ?? 'the optimizer'} is ${lrFactor != null ? `${fmt(lrFactor)}× the ${fmt(supported)} a batch of ${bs} supports (scaled from its default at batch 32)` : 'high for the batch size'}, so each epoch ends wherever the last large steps left the weights`,
+    }[cause];
+    // still improving between the spikes (the best epoch is recent): the trend is visible; else the noise hides it
+    const stale = v.length - 1 - v.indexOf(best);
+    const severity = stale >= s.noisyValidationStaleEpochs ? 'warning' : 'info';
+    return api.make('noisy-validation', severity,
+      `The validation loss jumps up and down: ${found.length} spikes of ${pct(s.noisyValidationSwing)} or more that came back (at epochs ${found.map(x => x.epoch + 1).join(', ')}; the largest ${pct(largest)}). Likely cause: ${because}.` +
+      (severity === 'warning'
+        ? ` Its best (${fmt(best)}) is ${stale} epochs old (threshold ${s.noisyValidationStaleEpochs}): the noise hides whether the model still improves.`
+        : ` It still reaches new bests (${fmt(best)}, ${pct(Math.max(0, improvement))} below the first epoch): judge by the trend or the best epoch, not by the last one.`),
+      {
+        location: c.fitSite,
+        evidence: {
+          spikes: found.length, spikesThreshold: s.noisyValidationSpikes, largestSpike: largest, swingThreshold: s.noisyValidationSwing,
+          improvement, bestAge: stale, staleThreshold: s.noisyValidationStaleEpochs, validationSamples: m ?? null, samplingError, batchSize: bs, lr, supportedLr: supported, lrFactor, cause,
+        },
+        rule: RULE_SOURCES.noisyValidation, fromStep: stepOfEpochStart(api, found[0].epoch), toStep: step,
+      });
+  }
+
+  /**
+   * Loss not decreasing: over the last W epochs the best loss improved by less than the threshold, while far from
+   * converged (loss above half its first value, accuracy below Θ).
+   */
+  private lossNotDecreasing(api: RuleApi, step: number): Finding | undefined {
+    const { ctx: c, s } = api;
+    const W = s.lossPlateauEpochs, n = c.epochs.length;
+    const t = c.epochs.map(e => e.logs.loss);
+    if (n < W || !numbers(t)) return undefined;
+    const ref = Math.min(...t.slice(0, n - W + 1));
+    const recent = Math.min(...t.slice(n - W + 1));
+    const improvement = (ref - recent) / Math.max(1e-12, Math.abs(ref));
+    const unconverged = recent > 0.5 * t[0] && c.notLearningWell(s.targetAccuracy);
+    if (!(improvement < s.lossPlateauRelative && unconverged)) return undefined;
+    return api.make('loss-not-decreasing', 'warning',
+      `The training loss has not decreased for ${W} epochs (best ${fmt(ref)} before, ${fmt(recent)} since: ${(improvement * 100).toFixed(3)}% better, threshold ${pct(s.lossPlateauRelative)}) and is still ${pct(recent / t[0])} of its first value.`,
+      { location: c.compileSite, evidence: { before: ref, recent, improvement, threshold: s.lossPlateauRelative, epochs: W, firstLoss: t[0], lr: c.lr }, rule: RULE_SOURCES.lossFlat, fromStep: stepOfEpochStart(api, n - W + 1), toStep: step });
+  }
+
+  /** Accuracy-history rules (AUTOTRAINER): only after the judgment point. */
+  private accuracyHistory(api: RuleApi, step: number, flat: boolean): Finding[] {
+    const { ctx: c, s } = api;
+    const n = c.epochs.length;
+    const acc = c.epochs.map(e => accuracyOf(e.logs));
+    const judged = n >= Math.max(s.historyEpochs, Math.ceil(s.judgmentPoint * c.plannedEpochs));
+    if (!judged || !numbers(acc)) return [];
+    const out: Finding[] = [];
+    const gains = acc.slice(1).map((x, i) => x - acc[i]);
+    // Slow convergence: no epoch raised the training accuracy by more than δ — while the loss is still moving (a flat
+    // loss is reported as loss-not-decreasing instead).
+    const maxGain = Math.max(...gains);
+    if (!flat && maxGain <= s.slowConvergenceDelta && c.notLearningWell(s.targetAccuracy)) {
+      out.push(api.make('slow-convergence', 'warning',
+        `Accuracy is creeping: over ${n} epochs no epoch raised the training accuracy by more than ${fmt(Math.max(0, maxGain))} (threshold ${s.slowConvergenceDelta}), and it is ${fmt(acc[n - 1])}.`,
+        { location: c.compileSite, evidence: { maxGain, threshold: s.slowConvergenceDelta, accuracy: acc[n - 1], epochs: n, lr: c.lr }, rule: RULE_SOURCES.slow, fromStep: 0, toStep: step }));
+    }
+    // Oscillation: share of neighbouring peak/trough pairs of the training accuracy that differ by at least ζ.
+    // a flat loss explains a stuck model's accuracy wobble (as it explains slow convergence)
+    const swings = peakTroughSwings(acc);
+    const big = swings.filter(x => x >= s.oscillationSwing).length;
+    const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
+    if (!flatBefore && big / n >= s.oscillationShare && big >= 2) {
+      out.push(api.make('oscillating-loss', 'warning',
+        `Training oscillates: ${big} swings of at least ${s.oscillationSwing} in training accuracy between neighbouring peaks and troughs over ${n} epochs (${pct(big / n)}, threshold ${pct(s.oscillationShare)}); the largest is ${fmt(Math.max(...swings))}.`,
+        { location: c.compileSite, evidence: { swings: big, epochs: n, share: big / n, largest: Math.max(...swings), swingThreshold: s.oscillationSwing, shareThreshold: s.oscillationShare, lr: c.lr }, rule: RULE_SOURCES.oscillating, fromStep: 0, toStep: step }));
+    }
+    return out;
+  }
+}
+
+function stepOfEpochStart(api: RuleApi, i: number): number {
+  const ep = api.ctx.epochs;
+  return i > 0 && ep[i - 1] ? ep[i - 1].step + 1 : 0;
+}

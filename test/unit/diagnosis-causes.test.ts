@@ -1,0 +1,195 @@
+/**
+ * Root cause over symptom, on hand-made event sequences: the diagnosis names what caused a symptom (the learning
+ * rate that killed ReLUs, the initializer that saturated a sigmoid net), holds a symptom back until the probe that
+ * reveals its cause is read, tells a sustained rise of the validation loss (overfitting) from noise
+ * (noisy-validation), and gives every finding a place. Each behaviour has a sequence that shows it and one that
+ * must stay silent.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { DiagnosisEngine } from '../../src/detectors/engine';
+import type { RuleFamily } from '../../src/detectors/engine';
+import { DEFAULT_DIAGNOSIS as D } from '../../src/detectors/settings';
+import { MLP, Run, dense, codes, assertComplete, FILE } from './diagnosisRun';
+
+const zeros = { d1: 0, d2: 0, out: 0 };
+const healthy = { d1: 0.5, d2: 0.5, out: 0.5 };
+
+describe('dead ReLUs under a stall name the learning rate (not unchanged-weights)', () => {
+  const stalled = (deadShare: number, opts: { lr?: number; optimizer?: string; deadAfter?: number } = {}) => {
+    const r = new Run(MLP, { optimizer: opts.optimizer ?? 'Adam', lr: opts.lr ?? 0.1 });
+    for (let i = 0; i < 3; i++) r.train(healthy);
+    for (let i = 0; i < (opts.deadAfter ?? 10); i++) r.train(zeros);
+    r.dead('d1', deadShare);
+    for (let i = 0; i < 30; i++) r.train(zeros);
+    return r;
+  };
+  test('>= 50% dead while every gradient is exactly 0: dead-relu on the layer, lr and the step they died as evidence, "lower the learning rate" first', () => {
+    const e = stalled(55).engine();
+    assert.deepEqual(codes(e.findings), ['dead-relu@d1']);
+    const f = e.findings[0];
+    assertComplete(f);
+    assert.equal(f.severity, 'error');
+    assert.equal(f.range?.start.line, 3, 'on the layer');
+    assert.deepEqual([f.evidence.lr, f.evidence.lrHigh, f.evidence.diedAtStep, f.evidence.fraction, f.evidence.cause], [0.1, true, 3, 0.55, 'learning-rate']);
+    assert.match(f.message, /learning rate 0\.1 of Adam \(100× its default 0\.001\)/);
+    assert.match(f.advice![0], /Lower the learning rate of Adam from 0\.1 to 0\.01/);
+    assert.deepEqual(e.suppressed.map(x => x.finding.code), ['unchanged-weights'], 'the stall is kept as evidence');
+  });
+  test('the stall is held back until the dead-unit probe is read (the cause measured after the symptom)', () => {
+    // 22 zero steps: the stall criterion (2 epochs = 20 steps) holds before the dead-unit window ends
+    const e = stalled(60, { deadAfter: 22 }).engine();
+    assert.deepEqual(codes(e.findings), ['dead-relu@d1']);
+    assert.equal(e.suppressed[0]?.finding.code, 'unchanged-weights');
+  });
+  test('...below 50% dead the stall stays a model-level unchanged-weights at compile, raised after the hold', () => {
+    const r = stalled(45);
+    const e = r.engine();
+    assert.deepEqual(codes(e.findings), ['unchanged-weights']);
+    assert.equal(e.findings[0].range?.start.line, 7);
+    assert.match(e.findings[0].advice![0], /Lower the learning rate/);
+  });
+  test('a symptom still held when the last planned epoch ends is raised then (before run-end)', () => {
+    const r = new Run(MLP, { epochs: 3, stepsPerEpoch: 10 });
+    for (let i = 0; i < 3; i++) r.train(healthy);
+    for (let i = 0; i < 7; i++) r.train(zeros);
+    r.endEpoch({ loss: 1.4, acc: 0.25 });
+    for (let i = 0; i < 20; i++) r.train(zeros);
+    r.endEpoch({ loss: 1.4, acc: 0.25 });
+    const engine = new DiagnosisEngine();
+    r.events.forEach(e => engine.observe(e));
+    assert.deepEqual(engine.findings, [], 'held: the stall was found 3 steps ago');
+    const raised = engine.observe({ kind: 'epoch', epoch: 2, step: r.step, logs: { loss: 1.4, acc: 0.25 }, runId: 'r', seq: r.events.length, t: 0 });
+    assert.deepEqual(codes(raised), ['unchanged-weights']);
+  });
+  test('a layer 90% dead is reported even once accuracy passed Θ; 89% is held back by the gate', () => {
+    const run = (dead: number) => new Run(MLP, { optimizer: 'Adam', lr: 0.1 }).train(healthy, 0.3, 0.9).dead('d1', dead).train(healthy, 0.3, 0.9).dead('d1', dead).diagnose();
+    assert.deepEqual(codes(run(90)), ['dead-relu@d1']);
+    assert.deepEqual(run(89), []);
+  });
+  test('dead units under a usual learning rate: no learning-rate cause, and lowering it comes last', () => {
+    const r = new Run(MLP, { optimizer: 'Adam', lr: 0.001 }).train(healthy).dead('d2', 80).train(healthy).dead('d2', 80);
+    const [f] = r.diagnose();
+    assert.equal(f.code, 'dead-relu');
+    assert.equal(f.evidence.lrHigh, false);
+    assert.doesNotMatch(f.message, /likely cause/);
+    assert.match(f.advice!.at(-1)!, /Lower the learning rate/);
+    assert.match(f.advice![0], /batch normalization/);
+  });
+});
+
+describe('saturation caused by the initializer (not slow-convergence)', () => {
+  const sig = (init: string) => [dense('s1', 3, 'sigmoid', { initializer: init }), dense('s2', 4, 'sigmoid', { initializer: init }), dense('out', 5, 'softmax', { units: 4 })];
+  const run = (init: string, share: number, accs: number[]) => {
+    const r = new Run(sig(init), { epochs: 10 });
+    for (const acc of accs) {
+      const loss = 1.5 - 0.05 * r.epoch;
+      r.train({ s1: 0.1, s2: 0.3, out: 1 }, loss, acc).acts([{ layer: 's1', activation: 'sigmoid', saturated: share }, { layer: 's2', activation: 'sigmoid', saturated: share }]);
+      r.endEpoch({ loss, acc });
+    }
+    return r;
+  };
+  test('> 25% pinned, a RandomNormal kernel, and accuracy that would not reach Θ in the planned epochs: saturated-activation per layer, the initializer first in the advice', () => {
+    const e = run('RandomNormal', 0.33, [0.2, 0.22]).engine();
+    assert.deepEqual(codes(e.findings), ['saturated-activation@s1', 'saturated-activation@s2']);
+    const f = e.findings[0];
+    assertComplete(f);
+    assert.deepEqual([f.evidence.initializer, f.evidence.cause, f.evidence.saturated, f.evidence.gradientRatio], ['RandomNormal', 'initializer', 0.33, 0.1]);
+    assert.equal(f.epoch, 0);
+    assert.match(f.message, /initializer RandomNormal/);
+    assert.match(f.advice![0], /Initialize s1, s2 with glorotUniform/);
+  });
+  test('...silent when the net learns well despite it, with a fan-scaled initializer, or at exactly 25%', () => {
+    assert.deepEqual(run('RandomNormal', 0.33, [0.2, 0.35]).diagnose(), [], 'at 0.15 per epoch Θ is 2 epochs away');
+    assert.deepEqual(run('glorotUniform', 0.33, [0.2, 0.22]).diagnose(), [], 'Glorot: not the initializer');
+    assert.deepEqual(run('RandomNormal', D.saturatedFractionInit, [0.2, 0.22]).diagnose(), []);
+  });
+  test('a saturated layer explains the vanishing gradient before it', () => {
+    const layers = [dense('t1', 3, 'tanh'), dense('t2', 4, 'tanh'), dense('out', 5, 'softmax', { units: 4 })];
+    const r = new Run(layers);
+    r.train({ t1: 1e-6, t2: 1e-3, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.9 }]);
+    r.train({ t1: 1e-6, t2: 1e-3, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.9 }]);
+    for (let i = 0; i < 3; i++) r.train({ t1: 1e-6, t2: 1e-3, out: 1 });
+    const e = r.engine();
+    assert.deepEqual(codes(e.findings), ['saturated-activation@t2']);
+    assert.ok(e.suppressed.some(x => x.finding.code === 'vanishing-gradient'));
+  });
+  test('slow-convergence that follows is kept as evidence', () => {
+    const e = run('RandomNormal', 0.4, [0.2, 0.201, 0.202, 0.203, 0.204, 0.205, 0.206]).engine();
+    assert.deepEqual(codes(e.findings), ['saturated-activation@s1', 'saturated-activation@s2']);
+    assert.ok(e.suppressed.some(x => x.finding.code === 'slow-convergence'));
+  });
+});
+
+describe('overfitting needs a sustained rise; a jumping validation loss is noisy-validation', () => {
+  const logs = (val: number[], acc = 0.95, valAcc = 0.8) => val.map((v, i) => ({ loss: 0.5 - 0.04 * i, val_loss: v, acc, val_acc: valAcc }));
+  test('a one-epoch spike that falls back is not overfitting (fired at epoch 7 before)', () => {
+    const spike = [0.9, 0.77, 0.65, 0.66, 0.518, 0.82, 0.654];
+    assert.deepEqual(new Run().epochs(logs(spike)).diagnose(), []);
+    assert.deepEqual(new Run().epochs(logs([...spike, 0.472])).diagnose(), []);
+  });
+  test('a sustained rise is overfitting one epoch after the rise is established (the second epoch above)', () => {
+    const f = new Run().epochs(logs([0.9, 0.7, 0.6, 0.65, 0.7])).diagnose();
+    assert.deepEqual(codes(f), ['overfitting']);
+    assert.equal(f[0].epoch, 3, 'held from the epoch after the best');
+    assert.equal(new Run().epochs(logs([0.9, 0.7, 0.6, 0.65])).diagnose().length, 0, 'one epoch up is not yet a trend');
+  });
+  test('after a spike around the best, the rise is judged on the running median of 3 epochs', () => {
+    const noisyRise = [0.9, 0.7, 0.85, 0.6, 0.7, 0.8, 0.9];
+    assert.deepEqual(new Run().epochs(logs(noisyRise)).diagnose(), [], 'the median has only just left its best');
+    const f = new Run().epochs(logs([...noisyRise, 0.95])).diagnose();
+    assert.deepEqual(codes(f), ['overfitting']);
+    assert.equal(f[0].evidence.noisyBefore, true);
+  });
+  const noisy = [1.0, 0.8, 0.95, 0.7, 0.85, 0.6, 0.62];
+  test('two spikes that came back: noisy-validation at fit, info while the validation loss still reaches new bests', () => {
+    const f = new Run(MLP, { validationSamples: 5000 }).epochs(logs(noisy, 0.7, 0.7)).diagnose();
+    assert.deepEqual(codes(f), ['noisy-validation']);
+    assertComplete(f[0]);
+    assert.equal(f[0].severity, 'info');
+    assert.equal(f[0].range?.start.line, 8, 'at fit');
+    assert.equal(f[0].evidence.spikes, 2);
+    assert.equal(f[0].evidence.cause, 'learning-rate');
+  });
+  test('...its cause: a validation set whose sampling error explains the spikes, or a small batch', () => {
+    const small = new Run(MLP, { validationSamples: 100 }).epochs(logs(noisy, 0.7, 0.7)).diagnose();
+    assert.equal(small[0].evidence.cause, 'validation-set');
+    assert.match(small[0].advice![0], /Validate on more samples than 100/);
+    const batch = new Run(MLP, { validationSamples: 5000, batchSize: 4 }).epochs(logs(noisy, 0.7, 0.7)).diagnose();
+    assert.equal(batch[0].evidence.cause, 'batch-size');
+    assert.match(batch[0].advice![0], /larger batches than 4/);
+  });
+  test('...a warning once its best is 3 epochs old; a single spike is not a finding', () => {
+    const stale = new Run().epochs(logs([0.6, 0.8, 0.65, 0.85, 0.66, 0.9, 0.7], 0.7, 0.7)).diagnose();
+    assert.deepEqual(codes(stale), ['noisy-validation']);
+    assert.equal(stale[0].severity, 'warning');
+    assert.deepEqual(new Run().epochs(logs([1.0, 0.8, 0.95, 0.7, 0.65, 0.6], 0.7, 0.7)).diagnose(), []);
+  });
+});
+
+describe('every finding has a place, and the engine takes more rule families', () => {
+  test('a layer finding whose layer has no recorded line sits on fit(, saying so', () => {
+    const layers = [dense('d1', 3, 'relu', { location: undefined }), dense('d2', 4, 'relu'), dense('out', 5, 'softmax', { units: 4 })];
+    const [f] = new Run(layers).train({ d1: 1, d2: 1, out: 1 }).dead('d1', 80).train({ d1: 1, d2: 1, out: 1 }).dead('d1', 80).diagnose();
+    assert.deepEqual([f.code, f.file, f.range?.start.line, f.evidence.placedAt], ['dead-relu', FILE, 8, 'fit']);
+  });
+  test('a NaN loss on the first step says there was no finite loss before it', () => {
+    const [f] = new Run().train({ d1: null, d2: null, out: null }, null).diagnose();
+    assert.match(f.message, /no finite loss before it/);
+    assert.doesNotMatch(f.message, /last finite loss NaN/);
+  });
+  test('engine.use(family): a family sees every event and raises through the same root-cause rules', () => {
+    const seen: string[] = [];
+    const family: RuleFamily = {
+      observe(e, api) {
+        seen.push(e.kind);
+        if (e.kind === 'fit-start') api.raise(api.make('custom-check', 'warning', 'A check that runs at fit start on the real model.', { location: api.ctx.fitSite, evidence: { value: 1, threshold: 0 }, rule: 'a test rule', fromStep: 0, toStep: 0 }));
+      },
+    };
+    const engine = new DiagnosisEngine().use(family);
+    new Run().train(healthy).events.forEach(e => engine.observe(e));
+    assert.deepEqual(seen, ['fit-start', 'batch', 'grad-norms']);
+    assert.deepEqual(codes(engine.findings), ['custom-check']);
+    assert.equal(engine.findings[0].range?.start.line, 8);
+  });
+});
