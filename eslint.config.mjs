@@ -66,7 +66,13 @@ export default tseslint.config(
       '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['self', 'probe'] }],
     },
   },
-  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // files no tsconfig of ESLint's project service covers (checked by their own tsc config, test/webview)
+  { files: ['**/*.mjs', '**/*.js', 'bench/webview.ts', 'scripts/render-dashboard.ts'], ...tseslint.configs.disableTypeChecked },
+  {
+    // stand-ins for the vscode module in unit tests mirror its loosely typed API
+    files: ['test/unit/*-extension.test.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
   {
     files: ['bin/*.js'],

@@ -64,12 +64,11 @@ export class DiagnosisEngine {
   constructor(settings: Partial<DiagnosisSettings> = {}, families?: RuleFamily[]) {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
     this.families = families ? [...families] : RULE_FAMILIES.map(f => f(this.s));
-    const engine = this;
     this.api = {
       ctx: this.ctx, s: this.s, signals: this.signals, streak: this.streak, findings: this.findings,
       make: (code, severity, message, spec) => this.make(code, severity, message, spec),
-      raise: f => engine.raise(f),
-      hold: (f, steps) => engine.hold(f, steps),
+      raise: f => this.raise(f),
+      hold: (f, steps) => this.hold(f, steps),
     };
   }
 

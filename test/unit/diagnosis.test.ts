@@ -43,7 +43,6 @@ describe('vanishing / exploding gradient (AUTOTRAINER)', () => {
   });
   test('vanishing also fires when the first layer\'s RMS gradient is below 1e-7 (SageMaker), not at it', () => {
     // 64 kernel elements: RMS = norm / 8
-    const r = new Run();
     const rms = new Run();
     for (let i = 0; i < 3; i++) rms.train({ d1: 7.9e-7, d2: 1, out: 1e-4 }); // ratio 7.9e-3 (not AUTOTRAINER), RMS 9.9e-8 < 1e-7
     assert.deepEqual(codes(rms.diagnose()), ['vanishing-gradient@d1']);

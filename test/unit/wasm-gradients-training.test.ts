@@ -14,7 +14,7 @@ import { mnistCnn, asImages } from '../../examples/models/mnist-cnn';
 async function train(backend: 'wasm' | 'cpu') {
   const choice = await selectBackend({ preference: backend });
   assert.equal(choice.name, backend, `the ${backend} backend must load`);
-  tf.setBackend(backend);
+  await tf.setBackend(backend);
   const { train: tr, test: te } = loadMnist(32, 20); // 320 training digits = 10 steps of 32, 200 validation
   const model = mnistCnn(7);
   const history = await model.fit(asImages(tr.xs), tr.ys, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
