@@ -10,6 +10,7 @@ import type { RunEvent, Finding, LayerSummary, SourceLocation } from '../protoco
 import { RunContext, accuracyOf, valAccuracyOf } from './context';
 import { DEFAULT_DIAGNOSIS, RULE_SOURCES, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
+import { DataDiagnosis } from './data';
 
 type Severity = Finding['severity'];
 type Evidence = Finding['evidence'];
@@ -54,9 +55,11 @@ export class DiagnosisEngine {
   private lossNonFinite = false;
   readonly findings: Finding[] = [];
   readonly suppressed: Suppressed[] = [];
+  private readonly data: DataDiagnosis;
 
   constructor(settings: Partial<DiagnosisSettings> = {}) {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
+    this.data = new DataDiagnosis(this.s);
   }
 
   get settings(): Readonly<DiagnosisSettings> { return this.s; }
@@ -79,6 +82,7 @@ export class DiagnosisEngine {
       out.push(f);
     };
     const c = this.ctx;
+    for (const f of this.data.observe(e, c)) raise(f); // data pitfalls (src/detectors/data.ts)
     switch (e.kind) {
       case 'fit-start':
         c.startFit(e);
