@@ -95,7 +95,7 @@ export class ClassesView {
     this.key = key;
     this.title.textContent = `Per-class results · ${shown.of} · epoch ${shown.epoch + 1}`;
     const correct = shown.matrix.reduce((s, r, i) => s + r[i], 0);
-    this.note.textContent = `${formatInt(shown.samples)} ${shown.of} samples${shown.of === 'training' ? ' (no validation data)' : ''}, accuracy ${pct(correct / shown.samples)}. Recall: the share of a class's samples predicted as that class. Matrix rows: true class; columns: predicted class; colour: share of the row.`;
+    this.note.textContent = `${formatInt(shown.samples)} ${shown.of} samples${shown.of === 'training' ? ' (no validation data)' : ''}, accuracy ${pct(correct / shown.samples)}. Recall: the share of a class's samples predicted as that class. Matrix rows: true class; columns: predicted class; colour: share of the row (green: correct, red: errors).`;
     this.renderBars(shown);
     this.renderMatrix(shown);
   }
@@ -158,7 +158,8 @@ export class ClassesView {
         const td = el('td', i === j ? 'cell diag' : 'cell');
         td.append(el('span', 'n', formatInt(count))); // positioned: drawn above the cell's heat
         const share = total > 0 ? count / total : 0;
-        td.style.setProperty('--share', share.toFixed(3));
+        // sqrt: a few errors in a large class stay visible next to the diagonal
+        td.style.setProperty('--heat', Math.sqrt(share).toFixed(3));
         td.title = `true ${e.classes[i]}, predicted ${e.classes[j]}: ${formatInt(count)}${total > 0 ? ` (${pct(share)} of class ${e.classes[i]})` : ''}`;
         tr.append(td);
       });
