@@ -65,7 +65,7 @@ export class DataDiagnosis {
     if (leak && leak.valRows > 0) {
       const share = leak.duplicated / leak.valRows;
       if (share >= this.s.leakageShare && leak.duplicated > 0) {
-        const source = e.validation === 'split' ? `the last ${pct(e.validationSplit ?? 0)} of x (validationSplit)` : 'validationData';
+        const source = e.validation === 'split' ? `the last ${pct(e.validationSplit ?? 0)} of x (validationSplit)` : e.validation === 'dataset' ? 'the validation dataset' : 'validationData';
         out.push(this.make('train-validation-leakage', 'warning',
           `${leak.duplicated} of ${leak.valRows} validation samples (${pct(share)}, threshold ${pct(this.s.leakageShare)}) have an input identical to a training sample (${source} vs the ${leak.trainRows} training samples): the validation scores partly measure memorization, not generalization.`,
           fitSite, { duplicated: leak.duplicated, valRows: leak.valRows, trainRows: leak.trainRows, share, threshold: this.s.leakageShare, validation: e.validation },

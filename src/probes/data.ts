@@ -9,6 +9,7 @@
 import type { DataCheckEvent, EventBody, SourceLocation } from '../protocol';
 import type { Tf, Tensor, LayersModel } from '../runner/tfTypes';
 import { classCount, classesOf, confusion, countClasses, countShared, hashRows, scanNonFinite, summarizeLabels, type TensorCheck } from './dataStats';
+import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
 
 export interface DataProbeLimits {
   /** validation samples predicted per epoch for the per-class panel */
@@ -36,17 +37,22 @@ export interface FitData {
 type DataCheckBody = Omit<DataCheckEvent, 'runId' | 'seq' | 't'>;
 type Emit = (body: EventBody) => void;
 
-const isTensor = (x: unknown): x is Tensor => typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x && typeof (x as Tensor).data === 'function';
+/** One side of the split: its input rows and target rows (views into what was read). */
+interface Side { x?: Rows; y?: Rows }
 
-/** The tensors of fit's x or y (a tensor, an array of them, or a name -> tensor map), in order. */
-function tensorsOf(x: unknown): Tensor[] {
-  if (isTensor(x)) return [x];
-  if (Array.isArray(x)) return x.filter(isTensor);
-  if (x && typeof x === 'object') return Object.values(x as object).filter(isTensor);
-  return [];
+const rowsOf = (values: Float32Array, t: { shape: readonly (number | null)[] }): Rows => {
+  const rowShape = t.shape.slice(1) as number[];
+  const size = Math.max(1, rowShape.reduce((a, b) => a * b, 1));
+  return { values, rowShape, rows: Math.floor(values.length / size) };
+};
+
+function slice(r: Rows, from: number, to: number): Rows {
+  const size = Math.max(1, r.rowShape.reduce((a, b) => a * b, 1));
+  const a = Math.min(from, r.rows), b = Math.min(to, r.rows);
+  return { values: r.values.subarray(a * size, b * size), rowShape: r.rowShape, rows: b - a };
 }
 
-const rowSizeOf = (t: Tensor) => t.shape.slice(1).reduce((a: number, b) => a * b, 1);
+const rowSize = (r: Rows) => Math.max(1, r.rowShape.reduce((a, b) => a * b, 1));
 
 export class DataProbe {
   private evalX: Tensor[] = [];
@@ -54,15 +60,26 @@ export class DataProbe {
   private classes = 0;
   private of: 'validation' | 'training' = 'validation';
   private readonly notChecked: string[] = [];
+  private readonly taps: DatasetTap[] = [];
+  private trainTap: DatasetTap | undefined;
+  private valTap: DatasetTap | undefined;
+  /** fitDataset's validationData given as tensors, as read at start */
+  private valTensors: Side | undefined;
+  private fit!: FitData;
 
-  private constructor(private readonly tf: Tf, private readonly model: LayersModel, private readonly limits: DataProbeLimits) {}
+  private constructor(private readonly tf: Tf, private readonly model: LayersModel, private readonly limits: DataProbeLimits, private readonly emit: Emit) {}
 
-  /** Measures the data of a fit that is about to start; never throws (a failed check is reported as not checked). */
-  static async start(tf: Tf, model: LayersModel, fit: FitData, limits: DataProbeLimits = DEFAULT_DATA_LIMITS): Promise<{ probe: DataProbe; report: DataCheckBody }> {
-    const probe = new DataProbe(tf, model, limits);
+  /**
+   * Measures the data of a fit that is about to start; never throws (a failed check is reported as not checked).
+   * For fitDataset the batches are read as tfjs pulls them: a data-check follows the first training batch (before its
+   * step) and the end of the first epoch (training and validation samples seen by then).
+   */
+  static async start(tf: Tf, model: LayersModel, fit: FitData, emit: Emit, limits: DataProbeLimits = DEFAULT_DATA_LIMITS): Promise<{ probe: DataProbe; report: DataCheckBody }> {
+    const probe = new DataProbe(tf, model, limits, emit);
+    probe.fit = fit;
     let report: DataCheckBody;
     try {
-      report = await probe.measure(fit);
+      report = fit.method === 'fit' ? await probe.measureFit(fit) : await probe.measureDataset(fit);
     } catch (e) {
       probe.dispose();
       probe.notChecked.push(`the data could not be read (${e instanceof Error ? e.message : String(e)})`);
@@ -77,11 +94,11 @@ export class DataProbe {
     return typeof u === 'number' && u > 0 ? u : null;
   }
 
-  private empty(fit: FitData, validation: DataCheckEvent['validation']): DataCheckBody {
+  private empty(fit: FitData, validation: DataCheckEvent['validation'], notChecked = this.notChecked): DataCheckBody {
     return {
       kind: 'data-check', fitIndex: fit.fitIndex, method: fit.method, location: fit.location, compileLocation: fit.compileLocation,
       loss: fit.loss, outputActivation: fit.outputActivation, outputUnits: this.outputUnits(), validation,
-      tensors: [], labels: null, leakage: null, notChecked: this.notChecked,
+      tensors: [], labels: null, leakage: null, notChecked,
     };
   }
 
@@ -105,120 +122,161 @@ export class DataProbe {
     return rows;
   }
 
-  private async measure(fit: FitData): Promise<DataCheckBody> {
-    const tf = this.tf;
-    const units = this.outputUnits();
-    let xs: Tensor[], ys: Tensor[], vxs: Tensor[] = [], vys: Tensor[] = [];
+  /** Reads each tensor (within the budget) and scans it for NaN/Inf. */
+  private async scanAll(named: Array<[Tensor, string]>, tensors: TensorCheck[]): Promise<Map<Tensor, Float32Array>> {
+    const read = new Map<Tensor, Float32Array>();
+    for (const [t, name] of named) {
+      const values = await this.read(t, this.budgetRows(t, name));
+      read.set(t, values);
+      tensors.push(scanNonFinite(name, values, t.shape as number[]));
+    }
+    return read;
+  }
+
+  private async measureFit(fit: FitData): Promise<DataCheckBody> {
+    const xs = tensorsOf(fit.args[0]), ys = tensorsOf(fit.args[1]);
+    let vxs: Tensor[] = [], vys: Tensor[] = [];
     let validation: DataCheckEvent['validation'] = 'none';
     const vd = fit.config.validationData;
-    if (fit.method === 'fitDataset') {
-      this.notChecked.push('fitDataset: the training dataset is not read (that would consume its iterator or its shuffle\'s random numbers): no NaN/Inf scan of its batches, no comparison of its labels with the validation labels, no leakage check');
-      if (Array.isArray(vd) && vd.length >= 2 && isTensor(vd[0])) {
-        validation = 'data';
-        vxs = tensorsOf(vd[0]);
-        vys = tensorsOf(vd[1]);
-      } else if (vd != null) {
-        validation = 'dataset';
-        this.notChecked.push('fitDataset: the validation dataset is not read: no per-class results');
-      }
-      xs = [];
-      ys = [];
-    } else {
-      xs = tensorsOf(fit.args[0]);
-      ys = tensorsOf(fit.args[1]);
-      if (Array.isArray(vd) && vd.length >= 2) {
-        validation = 'data';
-        vxs = tensorsOf(vd[0]);
-        vys = tensorsOf(vd[1]);
-      } else if (fit.config.validationSplit != null && fit.config.validationSplit > 0 && fit.config.validationSplit < 1) {
-        validation = 'split';
-      }
+    if (Array.isArray(vd) && vd.length >= 2) {
+      validation = 'data';
+      vxs = tensorsOf(vd[0]);
+      vys = tensorsOf(vd[1]);
+    } else if (fit.config.validationSplit != null && fit.config.validationSplit > 0 && fit.config.validationSplit < 1) {
+      validation = 'split';
     }
     if (xs.length > 1 || ys.length > 1 || vxs.length > 1 || vys.length > 1) this.notChecked.push('several inputs or outputs: labels, leakage and per-class results use the first of each');
     const report = this.empty(fit, validation);
     if (validation === 'split') report.validationSplit = fit.config.validationSplit;
+    const name = (list: Tensor[], base: string) => list.map((t, i): [Tensor, string] => [t, list.length > 1 ? `${base}[${i}]` : base]);
+    const read = await this.scanAll([...name(xs, 'x'), ...name(ys, 'y'), ...name(vxs, 'validation x'), ...name(vys, 'validation y')], report.tensors);
 
-    // NaN/Inf: every tensor fit will feed (the split shares x and y)
-    const tensors: TensorCheck[] = [];
-    const read = new Map<Tensor, Float32Array>();
-    const scan = async (t: Tensor, name: string) => {
-      const values = await this.read(t, this.budgetRows(t, name));
-      read.set(t, values);
-      tensors.push(scanNonFinite(name, values, t.shape as number[]));
-    };
-    for (const [i, t] of xs.entries()) await scan(t, xs.length > 1 ? `x[${i}]` : 'x');
-    for (const [i, t] of ys.entries()) await scan(t, ys.length > 1 ? `y[${i}]` : 'y');
-    for (const [i, t] of vxs.entries()) await scan(t, vxs.length > 1 ? `validation x[${i}]` : 'validation x');
-    for (const [i, t] of vys.entries()) await scan(t, vys.length > 1 ? `validation y[${i}]` : 'validation y');
-    report.tensors = tensors;
-
-    // Labels: the training side and the validation side as tfjs splits them
+    // the two sides as tfjs splits them: validationSplit takes the LAST fraction of x and y
     const x = xs[0], y = ys[0], vx = vxs[0], vy = vys[0];
-    const yValues = y && read.get(y), vyValues = vy && read.get(vy);
-    const labelSource = y ?? vy;
-    const labelValues = yValues ?? vyValues;
-    if (!labelSource || !labelValues) return report;
-    const width = Math.max(1, rowSizeOf(labelSource));
-    const n = y ? Math.floor((yValues?.length ?? 0) / width) : 0;
-    const splitAt = validation === 'split' && x ? Math.floor((x.shape[0] ?? 0) * (1 - fit.config.validationSplit!)) : n;
-    const all = vyValues && yValues ? concat(yValues, vyValues) : labelValues;
-    const summary = summarizeLabels(all, width);
-    const k = classCount(summary, units);
-    let train: number[] | null = null, val: number[] | null = null;
-    let truth: Int32Array | undefined;
-    if (k !== null) {
-      const threshold = width === 1 && units === 1;
-      if (yValues) {
-        const cls = classesOf(yValues, width, threshold);
-        train = countClasses(cls, k, 0, Math.min(splitAt, cls.length));
-        if (validation === 'split') {
-          val = countClasses(cls, k, Math.min(splitAt, cls.length), cls.length);
-          truth = cls.subarray(splitAt, Math.min(cls.length, splitAt + this.limits.maxEvalSamples));
-        }
-      }
-      if (vyValues) {
-        const cls = classesOf(vyValues, width, threshold);
-        val = countClasses(cls, k, 0, cls.length);
-        truth = cls.subarray(0, Math.min(cls.length, this.limits.maxEvalSamples));
-      }
+    const xr = x && read.has(x) ? rowsOf(read.get(x)!, x) : undefined;
+    const yr = y && read.has(y) ? rowsOf(read.get(y)!, y) : undefined;
+    let train: Side = { x: xr, y: yr }, val: Side | undefined;
+    let evalSource: Tensor[] = [], evalFrom = 0;
+    if (validation === 'split' && x) {
+      const splitAt = Math.floor((x.shape[0] ?? 0) * (1 - fit.config.validationSplit!));
+      train = { x: xr && slice(xr, 0, splitAt), y: yr && slice(yr, 0, splitAt) };
+      val = { x: xr && slice(xr, splitAt, Infinity), y: yr && slice(yr, splitAt, Infinity) };
+      evalSource = xs;
+      evalFrom = splitAt;
+    } else if (validation === 'data') {
+      val = { x: vx && read.has(vx) ? rowsOf(read.get(vx)!, vx) : undefined, y: vy && read.has(vy) ? rowsOf(read.get(vy)!, vy) : undefined };
+      evalSource = vxs;
+    } else {
+      evalSource = xs;
     }
-    report.labels = { ...summary, classes: k, train, val };
-
-    // Leakage: input rows present on both sides (hashes of the first input's rows)
-    const xValues = x && read.get(x), vxValues = vx && read.get(vx);
-    if (x && xValues && validation === 'split') {
-      const size = Math.max(1, rowSizeOf(x)), rows = Math.floor(xValues.length / size);
-      const trainRows = Math.min(splitAt, rows);
-      const shared = countShared(hashRows(xValues, size, 0, trainRows), hashRows(xValues, size, trainRows, rows));
-      report.leakage = { trainRows, valRows: Math.max(0, rows - trainRows), duplicated: shared };
-    } else if (x && xValues && vx && vxValues) {
-      const size = Math.max(1, rowSizeOf(x));
-      if (size === Math.max(1, rowSizeOf(vx))) {
-        report.leakage = { trainRows: Math.floor(xValues.length / size), valRows: Math.floor(vxValues.length / size), duplicated: countShared(hashRows(xValues, size), hashRows(vxValues, size)) };
-      }
-    }
-
-    // What the epoch-end evaluation predicts: the first validation samples (the training ones without validation)
-    if (k !== null && k <= this.limits.maxClasses && units !== null) {
-      if (!truth && yValues && validation === 'none' && xs.length > 0) {
-        this.of = 'training';
-        truth = classesOf(yValues, width, width === 1 && units === 1).subarray(0, this.limits.maxEvalSamples);
-      }
-      const source = validation === 'data' ? vxs : xs;
-      const from = validation === 'split' ? splitAt : 0;
-      if (truth && truth.length > 0 && source.length > 0) {
-        this.evalX = source.map(t => tf.slice(t, from, truth!.length));
-        this.truth = truth;
-        this.classes = k;
-      }
-    } else if (k !== null && k > this.limits.maxClasses) {
-      this.notChecked.push(`per-class results: ${k} classes (more than ${this.limits.maxClasses})`);
+    const truth = this.analyze(report, train, val);
+    if (truth && evalSource.length > 0) {
+      this.evalX = evalSource.map(t => this.tf.slice(t, evalFrom, truth.length));
+      this.truth = truth;
     }
     return report;
   }
 
+  private async measureDataset(fit: FitData): Promise<DataCheckBody> {
+    const vd = fit.config.validationData;
+    let validation: DataCheckEvent['validation'] = 'none';
+    const report = this.empty(fit, validation);
+    if (Array.isArray(vd) && vd.length >= 2 && isTensor(vd[0])) {
+      validation = 'data';
+      const vx = tensorsOf(vd[0])[0], vy = tensorsOf(vd[1])[0];
+      const read = await this.scanAll([[vx, 'validation x'], ...(vy ? [[vy, 'validation y'] as [Tensor, string]] : [])], report.tensors);
+      this.valTensors = { x: rowsOf(read.get(vx)!, vx), y: vy ? rowsOf(read.get(vy)!, vy) : undefined };
+    } else if (vd != null) {
+      validation = 'dataset';
+      this.valTap = DatasetTap.install(vd, this.limits.maxEvalSamples);
+      if (this.valTap) this.taps.push(this.valTap);
+      else this.notChecked.push('fitDataset: the validation data is neither tensors nor a Dataset');
+    }
+    report.validation = validation;
+    this.trainTap = DatasetTap.install(fit.args[0], this.limits.maxEvalSamples, tap => {
+      if (tap.batches === 1) this.emit(this.datasetReport(true));
+    });
+    if (this.trainTap) this.taps.push(this.trainTap);
+    report.notChecked = [...this.notChecked, 'fitDataset: the datasets are read as fitDataset pulls their batches (nothing extra is drawn from them): see the data checks after the first training batch and at the end of the first epoch'];
+    return report;
+  }
+
+  /** What the taps read: after the first training batch (`first`), or at the end of the first epoch. */
+  private datasetReport(first: boolean): DataCheckBody {
+    const fit = this.fit, max = this.limits.maxEvalSamples;
+    const tapped = this.trainTap!;
+    const report = this.empty(fit, this.valTap ? 'dataset' : this.valTensors ? 'data' : 'none', [...this.notChecked]);
+    const scan = (name: string, r: Rows | undefined) => r && report.tensors.push(scanNonFinite(name, r.values, [r.rows, ...r.rowShape]));
+    const train: Side = { x: tapped.x, y: tapped.y };
+    scan(first ? 'x (first batch)' : `x (first ${train.x!.rows} samples)`, train.x);
+    scan(first ? 'y (first batch)' : `y (first ${train.x!.rows} samples)`, train.y);
+    let val: Side | undefined;
+    if (!first && this.valTap) {
+      val = { x: this.valTap.x, y: this.valTap.y };
+      scan(`validation x (first ${val.x!.rows} samples)`, val.x);
+      scan(`validation y (first ${val.x!.rows} samples)`, val.y);
+    } else if (!first) val = this.valTensors;
+    if (first) report.notChecked.push('fitDataset: the first training batch only (label distributions and leakage at the end of the first epoch)');
+    else if (!tapped.complete) report.notChecked.push(`fitDataset: the first ${tapped.rows} training samples only (of more than ${max}); label shift not compared`);
+    const truth = this.analyze(report, train, first ? undefined : val, { compare: first ? false : tapped.complete });
+    if (!first && truth) {
+      const source = val?.x ?? train.x;
+      if (source && this.model.inputs.length === 1) {
+        const size = rowSize(source);
+        this.evalX = [this.tf.tensor(source.values.slice(0, truth.length * size), [truth.length, ...source.rowShape])];
+        this.truth = truth;
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Labels of both sides (encoding, samples per class), leakage between them; returns the true classes of the samples
+   * the epoch-end evaluation predicts (the first validation samples, the training ones without validation).
+   */
+  private analyze(report: DataCheckBody, train: Side, val: Side | undefined, opts: { compare?: boolean } = {}): Int32Array | undefined {
+    const units = this.outputUnits(), max = this.limits.maxEvalSamples;
+    const compare = opts.compare !== false;
+    let truth: Int32Array | undefined;
+    const yr = train.y ?? val?.y;
+    if (yr) {
+      const width = rowSize(yr);
+      const both = train.y && val?.y ? concat(train.y.values, val.y.values) : yr.values;
+      const summary = summarizeLabels(both, width);
+      const k = classCount(summary, units);
+      const threshold = width === 1 && units === 1;
+      const classesOfSide = (r: Rows | undefined) => (r ? classesOf(r.values, width, threshold) : undefined);
+      const trainCls = k !== null ? classesOfSide(train.y) : undefined, valCls = k !== null ? classesOfSide(val?.y) : undefined;
+      report.labels = {
+        ...summary, classes: k,
+        train: k !== null && trainCls ? countClasses(trainCls, k) : null,
+        val: k !== null && valCls && compare ? countClasses(valCls, k) : null,
+      };
+      if (k !== null && k > this.limits.maxClasses) report.notChecked.push(`per-class results: ${k} classes (more than ${this.limits.maxClasses})`);
+      else if (k !== null && units !== null) {
+        this.classes = k;
+        if (val?.x && valCls) {
+          this.of = 'validation';
+          truth = valCls.subarray(0, Math.min(valCls.length, val.x.rows, max));
+        } else if (!val && trainCls && train.x) {
+          this.of = 'training';
+          truth = trainCls.subarray(0, Math.min(trainCls.length, train.x.rows, max));
+        }
+      }
+    }
+    if (train.x && val?.x && rowSize(train.x) === rowSize(val.x) && compare) {
+      const size = rowSize(train.x);
+      report.leakage = { trainRows: train.x.rows, valRows: val.x.rows, duplicated: countShared(hashRows(train.x.values, size), hashRows(val.x.values, size)) };
+    }
+    return truth;
+  }
+
   /** Predicts the evaluation samples and emits their confusion matrix (nothing when there are none). */
   async epochEnd(epoch: number, step: number, fitIndex: number, emit: Emit): Promise<void> {
+    if (epoch === 0 && this.trainTap) {
+      this.taps.forEach(t => t.stop());
+      emit(this.datasetReport(false));
+    }
     if (!this.truth || this.evalX.length === 0) return;
     const tf = this.tf, model = this.model, k = this.classes;
     const predicted = tf.tidy(() => {
@@ -241,6 +299,8 @@ export class DataProbe {
   dispose(): void {
     for (const t of this.evalX) t.dispose();
     this.evalX = [];
+    for (const t of this.taps) t.uninstall();
+    this.taps.length = 0;
   }
 }
 

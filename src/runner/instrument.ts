@@ -229,7 +229,7 @@ export class Instrumentation {
       acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
     }
     // the data as tfjs will split it, before the first step (src/probes/data.ts)
-    const data = await DataProbe.start(tf, model, { method, args, config, fitIndex, location, compileLocation: compileSites.get(model), loss: lossName(model), outputActivation: summarize(model.layers).at(-1)?.activation ?? null });
+    const data = await DataProbe.start(tf, model, { method, args, config, fitIndex, location, compileLocation: compileSites.get(model), loss: lossName(model), outputActivation: summarize(model.layers).at(-1)?.activation ?? null }, this.opts.emit);
     this.opts.emit(data.report);
     this.active.add(model);
     try {

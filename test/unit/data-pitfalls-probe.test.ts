@@ -77,6 +77,28 @@ test('the data probe changes nothing: same weights bit for bit, same random numb
   assert.equal(last.samples, 30);
 });
 
+test('fitDataset: the dataset taps change nothing either (seeded shuffle, same weights bit for bit)', async () => {
+  const train = async (instrumented: boolean) => {
+    const m = model(6);
+    m.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const events: EventBody[] = [];
+    const inst = instrumented ? new Instrumentation(tf, { emit: e => events.push(e), probes: DEFAULT_PROBES }) : undefined;
+    inst?.install();
+    const rows = tf.unstack(xs), targets = tf.unstack(ys);
+    const ds = tf.data.zip({ xs: tf.data.array(rows), ys: tf.data.array(targets) }).shuffle(120, 'seed').batch(16);
+    const val = tf.data.zip({ xs: tf.data.array(rows.slice(0, 30)), ys: tf.data.array(targets.slice(0, 30)) }).batch(16);
+    try {
+      await m.fitDataset(ds, { epochs: 3, validationData: val });
+    } finally { inst?.uninstall(); }
+    assert.ok(!Object.prototype.hasOwnProperty.call(ds, 'iterator'), 'the tap is removed');
+    return { weights: m.getWeights().map(w => w.dataSync() as Float32Array), events };
+  };
+  const plain = await train(false);
+  const inst = await train(true);
+  assert.equal(inst.events.filter(e => e.kind === 'class-metrics').length, 3, 'per-class results each epoch');
+  plain.weights.forEach((w, i) => assert.deepEqual(inst.weights[i], w, `weight tensor ${i} differs`));
+});
+
 test('a job\'s bad fit arguments still reach tfjs\'s own error (the probe never throws)', async () => {
   const m = model(1);
   m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });

@@ -20,6 +20,8 @@ const JOBS = {
   nan: path.join(DATA, 'nan-input.train.ts'),
   bce: path.join(DATA, 'bce-class-indices.train.ts'),
   leakage: path.join(DATA, 'leakage.train.ts'),
+  datasetLeakage: path.join(DATA, 'dataset-leakage.train.ts'),
+  datasetNan: path.join(DATA, 'dataset-nan.train.ts'),
   binary: path.join(DIAGNOSIS, 'healthy-binary.train.ts'),
   dataset: path.join(DIAGNOSIS, 'healthy-fit-dataset.train.ts'),
 };
@@ -116,14 +118,36 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.equal(f.evidence.share, 1);
   });
 
-  test('fitDataset: the datasets are left alone and the report says what was not checked', async () => {
+  test('fitDataset: the batches tfjs pulls are checked (first batch before its step, both sides after epoch 1); a healthy pipeline raises nothing', async () => {
     const { events, end } = await runs.get('dataset')!;
     assert.equal(end.status, 'ok');
-    const check = dataCheck(events);
-    assert.ok(check, 'a data-check event');
-    assert.equal(check.validation, 'dataset');
-    assert.ok(check.notChecked.some(s => /training dataset is not read/.test(s)), check.notChecked.join('; '));
+    const checks = events.filter((e): e is DataCheckEvent => e.kind === 'data-check');
+    assert.equal(checks.length, 3, 'at start, after the first batch, after the first epoch');
+    const firstBatch = events.findIndex(e => e.kind === 'data-check' && e.tensors.some(t => t.name === 'x (first batch)'));
+    assert.ok(firstBatch >= 0 && firstBatch < events.findIndex(e => e.kind === 'batch'), 'the first batch is checked before its step is reported');
+    const full = checks[2];
+    assert.equal(full.validation, 'dataset');
+    assert.deepEqual(full.labels?.train, [128, 128, 128], 'every training sample of the first epoch');
+    assert.deepEqual(full.labels?.val, [32, 32, 32], 'every validation sample');
+    assert.deepEqual(full.leakage, { trainRows: 384, valRows: 96, duplicated: 0 });
+    const metrics = events.filter(e => e.kind === 'class-metrics');
+    assert.equal(metrics.length, events.filter(e => e.kind === 'epoch').length, 'per-class results every epoch');
     assert.deepEqual(findingsOf(events).filter(x => dataCodes.has(x.code)).map(x => x.code), []);
+  });
+
+  test('fitDataset: a validation dataset cut from the training samples is leakage', async () => {
+    const { f } = await finding('datasetLeakage', 'train-validation-leakage');
+    assert.equal(line(f), 13, 'on the fitDataset( line');
+    assert.equal(f.evidence.duplicated, 64);
+    assert.match(f.message, /the validation dataset/);
+  });
+
+  test('fitDataset: Infinity in a generator\'s first batch is found before the step it spoils', async () => {
+    const { f, all } = await finding('datasetNan', 'non-finite-input');
+    assert.equal(line(f), 13);
+    assert.equal(f.evidence.tensor, 'x (first batch)');
+    assert.equal(f.evidence.firstIndex, '2,7');
+    assert.ok(!all.some(x => x.code === 'non-finite'), 'the NaN loss is explained by it');
   });
 
   test('per-class results: one confusion matrix per epoch over the capped validation samples', async () => {
