@@ -97,10 +97,9 @@ export class DataDiagnosis {
       } else if ((l.min ?? 0) < 0 || (l.max ?? 0) > 1 || (l.rowSumError ?? 0) > this.s.labelRowSumTolerance) {
         problem = `${loss} expects each label row to be a probability distribution (values in [0, 1] summing to 1), but the labels range over ${range} and rows sum to 1 only within ${fmt(l.rowSumError)}`;
         fix = 'Pass one-hot (or probability) rows: tf.oneHot(classIndices, classes)';
-      } else if (act !== 'softmax') {
-        problem = `the labels are ${l.encoding} rows (one class per sample), but the output layer has ${act} activation: ${loss} expects its outputs to be probabilities that sum to 1`;
-        fix = `Give the output layer activation 'softmax'`;
       }
+      // a non-softmax output under a categorical loss is the output layer's finding (bad-initial-loss / non-finite
+      // there, with the activation quick fix), not the labels'
     } else if (/binary/i.test(loss)) {
       if ((l.min ?? 0) < 0 || (l.max ?? 0) > 1) {
         problem = `${loss} expects targets in [0, 1], but the labels range over ${range}`;

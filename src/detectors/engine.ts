@@ -8,7 +8,7 @@
  */
 import type { RunEvent, Finding, LayerSummary, SourceLocation } from '../protocol';
 import { RunContext, accuracyOf, valAccuracyOf } from './context';
-import { DEFAULT_DIAGNOSIS, RULE_SOURCES, ROOT_LEVEL, type DiagnosisSettings } from './settings';
+import { DEFAULT_DIAGNOSIS, EXPLAINED_BY, RULE_SOURCES, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
 import { DataDiagnosis } from './data';
 
@@ -126,6 +126,8 @@ export class DiagnosisEngine {
 
   /** Why a finding is explained by a more fundamental one (undefined: report it). */
   private explained(f: Finding, level: number | undefined): string | undefined {
+    const cause = this.findings.find(g => EXPLAINED_BY[f.code]?.includes(g.code));
+    if (cause) return `explained by ${cause.code}`;
     if (level === undefined) return undefined;
     const higher = this.findings.find(g => (levelOf(g) ?? Infinity) < level);
     if (higher) return `explained by ${higher.code}${higher.layer ? ` in ${higher.layer}` : ''}`;

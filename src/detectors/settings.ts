@@ -179,6 +179,14 @@ export const RULE_SOURCES = {
  *  4 curve symptoms (loss not decreasing, slow convergence, oscillation)
  * Overfitting stands apart: it is about generalization, not optimization.
  */
+/**
+ * Findings that stand apart from ROOT_LEVEL but are explained by a specific other finding: a validation set with
+ * other classes than training makes the validation loss rise while the training loss falls, which is not overfitting.
+ */
+export const EXPLAINED_BY: Record<string, string[]> = {
+  overfitting: ['label-distribution-shift'],
+};
+
 export const ROOT_LEVEL: Record<string, number> = {
   // data that cannot be learned from as given (src/detectors/data.ts): every symptom of the optimization follows
   'non-finite-input': -1,

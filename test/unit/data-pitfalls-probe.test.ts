@@ -195,3 +195,19 @@ test('label-loss-mismatch: each pairing of labels, loss and output', () => {
   assert.deepEqual(l({ encoding: 'probabilities', rowSumError: 5e-4 }, {}), [], 'soft labels within the tolerance');
   assert.deepEqual(l({ encoding: 'continuous', min: -3, max: 7, width: 1 }, { loss: 'meanSquaredError', outputUnits: 1, outputActivation: 'linear' }), [], 'regression');
 });
+
+test('overfitting is explained by a label-distribution-shift (the validation set has other classes)', () => {
+  const layers = [
+    { name: 'd1', className: 'Dense', activation: 'relu', initializer: 'heNormal', units: 8, params: 72 },
+    { name: 'out', className: 'Dense', activation: 'softmax', initializer: 'glorotUniform', units: 2, params: 18 },
+  ];
+  const fitStart = () => stamp({ kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: 10, stepsPerEpoch: 1, batchSize: 32, optimizer: 'Adam', loss: 'categoricalCrossentropy', layers, totalParams: 90, location: { file: FILE, line: 9 }, compileLocation: { file: FILE, line: 8 }, variables: { 'd1/kernel': 64, 'out/kernel': 16 } } as EventBody);
+  const curve = [[1.2, 1.1], [0.8, 1], [0.6, 1.01], [0.4, 1.02]].flatMap(([loss, val], epoch) => [
+    stamp({ kind: 'batch', step: epoch, epoch, batch: 0, loss, metrics: { acc: 0.95 }, lr: 0.001 }),
+    stamp({ kind: 'epoch', epoch, step: epoch, logs: { loss, val_loss: val, acc: 0.95, val_acc: 0.8 } }),
+  ]);
+  assert.deepEqual(codes([fitStart(), ...curve]), ['overfitting'], 'the curve alone is overfitting');
+  const shifted = check({ train: [400, 400], val: [0, 200] });
+  const events = [shifted, fitStart(), ...curve];
+  assert.deepEqual(codes(events), ['label-distribution-shift']);
+});

@@ -20,6 +20,7 @@ const JOBS = {
   nan: path.join(DATA, 'nan-input.train.ts'),
   bce: path.join(DATA, 'bce-class-indices.train.ts'),
   leakage: path.join(DATA, 'leakage.train.ts'),
+  sortedE2e: path.join(ROOT, 'test', 'fixtures', 'e2e-workspace', 'jobs', 'class-sorted.ts'),
   datasetLeakage: path.join(DATA, 'dataset-leakage.train.ts'),
   datasetNan: path.join(DATA, 'dataset-nan.train.ts'),
   binary: path.join(DIAGNOSIS, 'healthy-binary.train.ts'),
@@ -66,6 +67,14 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.match(f.message, /classes 0, 1 are missing from the validation data/);
     assert.match(f.advice![0], /Shuffle the samples before splitting/);
     assert.ok(!findingsOf(events).some(x => x.code === 'overfitting'), 'not reported as overfitting');
+  });
+
+  test('the rising validation loss a shifted split causes is not reported as overfitting', async (t) => {
+    const { f, all, events } = await finding('sortedE2e', 'label-distribution-shift');
+    const valLoss = events.flatMap(e => (e.kind === 'epoch' && typeof e.logs.val_loss === 'number' ? [e.logs.val_loss] : []));
+    t.diagnostic(`validation loss by epoch: ${valLoss.map(v => v.toFixed(3)).join(', ')}`);
+    assert.ok(!all.some(x => x.code === 'overfitting'), `explained, not overfitting: [${all.map(x => x.code).join(', ')}]`);
+    assert.equal(f.evidence.valCounts, '0,0,72');
   });
 
   test('no shift, leakage or imbalance when the same data is shuffled before the split', async () => {
