@@ -8,19 +8,21 @@
  */
 import type { DataCheckEvent, EventBody, SourceLocation } from '../protocol';
 import type { Tf, Tensor, LayersModel } from '../runner/tfTypes';
-import { classCount, classesOf, confusion, countClasses, countShared, hashRows, scanNonFinite, summarizeLabels, type TensorCheck } from './dataStats';
+import { classCount, classesOf, confusion, countClasses, countShared, hashRows, scanNonFinite, summarizeLabels, unravel, type TensorCheck } from './dataStats';
 import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
 
 export interface DataProbeLimits {
   /** validation samples predicted per epoch for the per-class panel */
   maxEvalSamples: number;
-  /** values read per tensor for the NaN/Inf scan and hashing (beyond: the first rows only, and said so) */
+  /** training samples predicted per epoch instead, when there is no validation data (they are not held out: fewer) */
+  maxTrainEvalSamples: number;
+  /** values read back per tensor for labels and hashing (beyond: the first rows only, and said so; NaN/Inf are counted over all) */
   maxValues: number;
   /** classes up to which the confusion matrix is reported */
   maxClasses: number;
 }
 
-export const DEFAULT_DATA_LIMITS: DataProbeLimits = { maxEvalSamples: 2000, maxValues: 20_000_000, maxClasses: 50 };
+export const DEFAULT_DATA_LIMITS: DataProbeLimits = { maxEvalSamples: 2000, maxTrainEvalSamples: 500, maxValues: 8_000_000, maxClasses: 50 };
 
 export interface FitData {
   method: 'fit' | 'fitDataset';
@@ -114,21 +116,40 @@ export class DataProbe {
     }
   }
 
-  /** Rows of t that fit the value budget. */
+  /** Rows of t that fit the value budget (what is read back for labels and hashing). */
   private budgetRows(t: Tensor, what: string): number {
     const n = t.shape[0] ?? 0, size = Math.max(1, rowSizeOf(t));
     const rows = Math.min(n, Math.floor(this.limits.maxValues / size));
-    if (rows < n) this.notChecked.push(`${what}: only the first ${rows} of ${n} samples were read`);
+    if (rows < n) this.notChecked.push(`${what}: labels and leakage use the first ${rows} of ${n} samples`);
     return rows;
   }
 
-  /** Reads each tensor (within the budget) and scans it for NaN/Inf. */
+  /**
+   * NaN/Inf in every value of t, counted on the backend (no copy); the first one's position by argMax over the
+   * non-finite mask (argMax returns the first maximum).
+   */
+  private async countNonFinite(t: Tensor, name: string): Promise<TensorCheck> {
+    const tf = this.tf;
+    if (t.dtype !== 'float32') return { name, values: t.size, nonFinite: 0, nan: 0, firstIndex: null };
+    const counts = tf.tidy(() => {
+      const nan = tf.isNaN(t), bad = tf.logicalOr(nan, tf.isInf(t));
+      const flat = tf.reshape(tf.cast(bad, 'int32'), [-1]);
+      return tf.stack([tf.sum(flat), tf.sum(tf.cast(nan, 'int32')), tf.argMax(flat)]);
+    });
+    try {
+      const [nonFinite, nan, first] = Array.from(await counts.data());
+      return { name, values: t.size, nonFinite, nan, firstIndex: nonFinite > 0 ? unravel(first, t.shape as number[]) : null };
+    } finally {
+      counts.dispose();
+    }
+  }
+
+  /** Scans each tensor for NaN/Inf and reads it back (within the budget). */
   private async scanAll(named: Array<[Tensor, string]>, tensors: TensorCheck[]): Promise<Map<Tensor, Float32Array>> {
     const read = new Map<Tensor, Float32Array>();
     for (const [t, name] of named) {
-      const values = await this.read(t, this.budgetRows(t, name));
-      read.set(t, values);
-      tensors.push(scanNonFinite(name, values, t.shape as number[]));
+      tensors.push(await this.countNonFinite(t, name));
+      read.set(t, await this.read(t, this.budgetRows(t, name)));
     }
     return read;
   }
@@ -260,7 +281,7 @@ export class DataProbe {
           truth = valCls.subarray(0, Math.min(valCls.length, val.x.rows, max));
         } else if (!val && trainCls && train.x) {
           this.of = 'training';
-          truth = trainCls.subarray(0, Math.min(trainCls.length, train.x.rows, max));
+          truth = trainCls.subarray(0, Math.min(trainCls.length, train.x.rows, this.limits.maxTrainEvalSamples));
         }
       }
     }

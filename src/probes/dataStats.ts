@@ -19,7 +19,8 @@ export function scanNonFinite(name: string, values: ArrayLike<number>, shape: re
   return { name, values: values.length, nonFinite, nan, firstIndex: first < 0 ? null : unravel(first, shape) };
 }
 
-function unravel(flat: number, shape: readonly number[]): number[] {
+/** The index per dimension of a row-major flat index. */
+export function unravel(flat: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {
     const size = Math.max(1, shape[d]);

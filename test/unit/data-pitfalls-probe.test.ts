@@ -8,6 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Instrumentation, DEFAULT_PROBES } from '../../src/runner/instrument';
+import { DataProbe, DEFAULT_DATA_LIMITS } from '../../src/probes/data';
 import type { ClassMetricsEvent, DataCheckEvent, EventBody, RunEvent } from '../../src/protocol';
 import { classCount, hashRows, countShared, scanNonFinite, summarizeLabels } from '../../src/probes/dataStats';
 import { chiSquareHomogeneity, gammaQ } from '../../src/detectors/chiSquare';
@@ -108,6 +109,18 @@ test('a job\'s bad fit arguments still reach tfjs\'s own error (the probe never 
   try {
     await assert.rejects(m.fit('not a tensor' as unknown as tf.Tensor, ys, { epochs: 1 }));
   } finally { inst.uninstall(); }
+});
+
+test('NaN/Inf are counted over the whole tensor, even past the part read back for labels and hashing', async () => {
+  const values = Array.from({ length: 400 }, (_, i) => (i === 90 * 4 + 3 ? NaN : i === 95 * 4 ? -Infinity : i / 400));
+  const m = model(2);
+  m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const x = tf.tensor2d(values, [100, 4]).concat(tf.zeros([100, 2]), 1), y = tf.oneHot(tf.tensor1d(labels.slice(0, 100), 'int32'), 3);
+  const { probe, report } = await DataProbe.start(tf, m as unknown as Parameters<typeof DataProbe.start>[1], { method: 'fit', args: [x, y], config: { validationSplit: 0.2 }, fitIndex: 0, loss: 'categoricalCrossentropy', outputActivation: 'softmax' }, () => undefined, { ...DEFAULT_DATA_LIMITS, maxValues: 60 });
+  probe.dispose();
+  const xCheck = report.tensors.find(t => t.name === 'x')!;
+  assert.deepEqual({ n: xCheck.nonFinite, nan: xCheck.nan, at: xCheck.firstIndex, values: xCheck.values }, { n: 2, nan: 1, at: [90, 3], values: 600 });
+  assert.ok(report.notChecked.some(s => /first 10 of 100 samples/.test(s)), report.notChecked.join('; '));
 });
 
 test('label encodings, class counts and NaN positions', () => {
