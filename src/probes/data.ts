@@ -14,7 +14,10 @@ import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap
 export interface DataProbeLimits {
   /** validation samples predicted per epoch for the per-class panel */
   maxEvalSamples: number;
-  /** training samples predicted per epoch instead, when there is no validation data (they are not held out: fewer) */
+  /**
+   * training samples predicted per epoch instead when there is no validation data (0: none, the default: a forward
+   * pass per epoch over samples the model trains on costs more than it tells)
+   */
   maxTrainEvalSamples: number;
   /** values read back per tensor for labels and hashing (beyond: the first rows only, and said so; NaN/Inf are counted over all) */
   maxValues: number;
@@ -22,7 +25,7 @@ export interface DataProbeLimits {
   maxClasses: number;
 }
 
-export const DEFAULT_DATA_LIMITS: DataProbeLimits = { maxEvalSamples: 2000, maxTrainEvalSamples: 500, maxValues: 8_000_000, maxClasses: 50 };
+export const DEFAULT_DATA_LIMITS: DataProbeLimits = { maxEvalSamples: 2000, maxTrainEvalSamples: 0, maxValues: 8_000_000, maxClasses: 50 };
 
 export interface FitData {
   method: 'fit' | 'fitDataset';
@@ -279,7 +282,7 @@ export class DataProbe {
         if (val?.x && valCls) {
           this.of = 'validation';
           truth = valCls.subarray(0, Math.min(valCls.length, val.x.rows, max));
-        } else if (!val && trainCls && train.x) {
+        } else if (!val && trainCls && train.x && this.limits.maxTrainEvalSamples > 0) {
           this.of = 'training';
           truth = trainCls.subarray(0, Math.min(trainCls.length, train.x.rows, this.limits.maxTrainEvalSamples));
         }
