@@ -148,11 +148,11 @@ export class DataProbe {
   }
 
   /** Scans each tensor for NaN/Inf and reads it back (within the budget). */
-  private async scanAll(named: Array<[Tensor, string]>, tensors: TensorCheck[]): Promise<Map<Tensor, Float32Array>> {
+  private async scanAll(named: Array<[Tensor, string]>, tensors: TensorCheck[], readBack: (t: Tensor) => boolean = () => true): Promise<Map<Tensor, Float32Array>> {
     const read = new Map<Tensor, Float32Array>();
     for (const [t, name] of named) {
       tensors.push(await this.countNonFinite(t, name));
-      read.set(t, await this.read(t, this.budgetRows(t, name)));
+      if (readBack(t)) read.set(t, await this.read(t, this.budgetRows(t, name)));
     }
     return read;
   }
@@ -173,7 +173,9 @@ export class DataProbe {
     const report = this.empty(fit, validation);
     if (validation === 'split') report.validationSplit = fit.config.validationSplit;
     const name = (list: Tensor[], base: string) => list.map((t, i): [Tensor, string] => [t, list.length > 1 ? `${base}[${i}]` : base]);
-    const read = await this.scanAll([...name(xs, 'x'), ...name(ys, 'y'), ...name(vxs, 'validation x'), ...name(vys, 'validation y')], report.tensors);
+    // inputs are read back only to compare them with validation inputs (leakage); targets always (labels)
+    const read = await this.scanAll([...name(xs, 'x'), ...name(ys, 'y'), ...name(vxs, 'validation x'), ...name(vys, 'validation y')], report.tensors,
+      t => validation !== 'none' || this.limits.maxTrainEvalSamples > 0 || !xs.includes(t));
 
     // the two sides as tfjs splits them: validationSplit takes the LAST fraction of x and y
     const x = xs[0], y = ys[0], vx = vxs[0], vy = vys[0];
