@@ -123,6 +123,7 @@ export class ClassesView {
       li.dataset.class = e.classes[i];
       const name = el('span', 'class-name', `class ${e.classes[i]}`);
       const track = el('span', 'bar-track');
+      track.setAttribute('aria-hidden', 'true'); // the text value next to it says the same
       const fill = el('span', 'bar-fill');
       fill.style.setProperty('--share', String(r.recall ?? 0));
       track.append(fill);
