@@ -6,7 +6,7 @@
  * there). Thresholds and their sources: settings.ts.
  */
 import type { ClassMetricsEvent, DataCheckEvent, Finding, RunEvent, SourceLocation } from '../protocol';
-import type { RunContext } from './context';
+import { accuracyOf, type RunContext } from './context';
 import { RULE_SOURCES, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
 import { chiSquareHomogeneity } from './chiSquare';
@@ -17,6 +17,10 @@ export class DataDiagnosis {
   private check: DataCheckEvent | undefined;
   private collapsedEpochs = 0;
   private collapseFrom = 0;
+  /** the current fit has per-class results (then they decide class-imbalance, not the accuracy) */
+  private predictions = false;
+  private stuckEpochs = 0;
+  private stuckFrom = 0;
 
   constructor(private readonly s: Readonly<DiagnosisSettings>) {}
 
@@ -25,13 +29,37 @@ export class DataDiagnosis {
     if (e.kind === 'data-check') {
       this.check = e;
       this.collapsedEpochs = 0;
+      this.stuckEpochs = 0;
       return this.atStart(e, ctx);
     }
     if (e.kind === 'class-metrics' && this.check?.fitIndex === e.fitIndex) {
+      this.predictions = true;
       const f = this.imbalance(e, this.check, ctx);
       return f ? [f] : [];
     }
+    if (e.kind === 'epoch' && this.check?.validation === 'none' && !this.predictions) {
+      const f = this.majorityRate(e.epoch, e.step, accuracyOf(e.logs), this.check, ctx);
+      return f ? [f] : [];
+    }
+    if (e.kind === 'fit-start') this.predictions = false;
     return [];
+  }
+
+  /** Without per-class results (no validation data): training accuracy stuck at the majority class's share. */
+  private majorityRate(epoch: number, step: number, accuracy: number | null, check: DataCheckEvent, ctx: RunContext): Finding | undefined {
+    const counts = check.labels?.train;
+    const present = counts?.filter(c => c > 0) ?? [];
+    if (!counts || present.length < 2 || accuracy === null) return undefined;
+    const total = sum(counts), largest = Math.max(...present), ratio = largest / Math.min(...present);
+    const majorityShare = largest / total, majority = counts.indexOf(largest);
+    if (ratio < this.s.imbalanceRatio || Math.abs(accuracy - majorityShare) > this.s.imbalanceAccuracyMargin) { this.stuckEpochs = 0; return undefined; }
+    if (this.stuckEpochs++ === 0) this.stuckFrom = step;
+    if (this.stuckEpochs < this.s.imbalanceEpochs) return undefined;
+    return this.make('class-imbalance', 'warning',
+      `Class ${majority} makes up ${pct(majorityShare)} of the training labels (${fmt(ratio)} times the smallest class, threshold ${this.s.imbalanceRatio}), and the training accuracy has stayed at that rate (${fmt(accuracy)}, within ${this.s.imbalanceAccuracyMargin}) for ${this.stuckEpochs} epochs: predicting class ${majority} for everything scores the same. Accuracy cannot tell whether the model finds the other classes.`,
+      check.location ?? check.compileLocation,
+      { majorityClass: majority, majorityShare, ratio, ratioThreshold: this.s.imbalanceRatio, accuracy, accuracyMargin: this.s.imbalanceAccuracyMargin, epochs: this.stuckEpochs, minorityRecall: null, of: 'training accuracy' },
+      RULE_SOURCES.imbalance, ctx, { fromStep: this.stuckFrom, toStep: step, epoch });
   }
 
   private make(code: string, severity: Finding['severity'], message: string, location: SourceLocation | undefined, evidence: Evidence, rule: string, ctx: RunContext, opts: { fromStep?: number; toStep?: number; epoch?: number; advice?: string[] } = {}): Finding {

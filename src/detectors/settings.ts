@@ -101,6 +101,11 @@ export interface DiagnosisSettings {
   /** ...at this many epoch ends in a row (persistence, as for the other curve rules) */
   imbalanceEpochs: number;
   /**
+   * ...or, without per-class results (no validation data), the training accuracy within this of the majority class's
+   * share (a product choice: one sample in a hundred; the majority rate is what predicting one class scores)
+   */
+  imbalanceAccuracyMargin: number;
+  /**
    * train-validation-leakage: share of validation samples whose input also occurs in the training data at or above
    * this (Barz & Denzler, "Do we train on test data? Purging CIFAR of near-duplicates", 2020: 3.3% of the CIFAR-10
    * test images have a duplicate in training and it inflates the scores; 1% keeps the rare natural duplicate out)
@@ -141,6 +146,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   imbalanceRatio: 4,
   imbalanceMinorityRecall: 0.2,
   imbalanceEpochs: 2,
+  imbalanceAccuracyMargin: 0.01,
   leakageShare: 0.01,
   labelRowSumTolerance: 1e-3,
 };

@@ -190,6 +190,19 @@ test('class-imbalance: minority recall at most 20% at 2 epoch ends in a row, on 
   assert.deepEqual(codes([mild, matrix(0, [[158, 0], [42, 0]]), matrix(1, [[158, 0], [42, 0]])]), [], 'ratio below the threshold');
 });
 
+test('class-imbalance without validation data: training accuracy at the majority rate (within 0.01) for 2 epochs', () => {
+  const noVal = check({ train: [970, 30], val: null }, { validation: 'none', validationSplit: undefined });
+  const epochs = (accs: number[]) => accs.map((acc, epoch) => stamp({ kind: 'epoch', epoch, step: epoch * 10, logs: { loss: 0.2, acc } }));
+  const f = diagnose([noVal, ...epochs([0.971, 0.9695])]);
+  assert.deepEqual(f.map(x => x.code), ['class-imbalance']);
+  assert.equal(f[0].range?.start.line, 9, 'on the fit line');
+  assert.equal(f[0].evidence.majorityShare, 0.97);
+  assert.deepEqual(codes([noVal, ...epochs([0.971])]), [], 'one epoch');
+  assert.deepEqual(codes([noVal, ...epochs([0.971, 0.981])]), [], 'above the majority rate by more than 0.01');
+  const balanced = check({ train: [500, 500], val: null }, { validation: 'none', validationSplit: undefined });
+  assert.deepEqual(codes([balanced, ...epochs([0.5, 0.5, 0.5])]), [], 'balanced labels');
+});
+
 test('train-validation-leakage at 1% of the validation samples', () => {
   assert.deepEqual(codes([check({}, { leakage: { trainRows: 800, valRows: 200, duplicated: 2 } })]), ['train-validation-leakage']);
   assert.deepEqual(codes([check({}, { leakage: { trainRows: 800, valRows: 200, duplicated: 1 } })]), [], '0.5%');
