@@ -141,7 +141,7 @@ export class DataDiagnosis {
     }
     if (!problem) return undefined;
     return this.make('label-loss-mismatch', 'error',
-      `The labels do not fit the loss: ${problem}. Training optimizes a meaningless objective (downstream symptoms such as a bad initial loss or NaN follow from it).`,
+      `The labels do not fit the loss: ${problem}. tfjs either rejects such targets or trains on a meaningless objective (a bad initial loss or NaN that follow are symptoms of this).`,
       e.compileLocation ?? e.location,
       { loss, encoding: l.encoding, labelWidth: l.width, labelMin: l.min, labelMax: l.max, integer: l.integer, rowSumError: l.rowSumError, rowSumTolerance: this.s.labelRowSumTolerance, outputUnits: units, outputActivation: act, threshold: 'exact' },
       RULE_SOURCES.labelLoss, ctx, { advice: fix ? [fix] : [] });

@@ -20,6 +20,7 @@ const JOBS = {
   nan: path.join(DATA, 'nan-input.train.ts'),
   bce: path.join(DATA, 'bce-class-indices.train.ts'),
   leakage: path.join(DATA, 'leakage.train.ts'),
+  sparseOneHot: path.join(DATA, 'sparse-one-hot.train.ts'),
   sortedE2e: path.join(ROOT, 'test', 'fixtures', 'e2e-workspace', 'jobs', 'class-sorted.ts'),
   datasetLeakage: path.join(DATA, 'dataset-leakage.train.ts'),
   datasetNan: path.join(DATA, 'dataset-nan.train.ts'),
@@ -118,6 +119,15 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.equal(f.evidence.loss, 'binaryCrossentropy');
     assert.match(f.advice![0], /sparseCategoricalCrossentropy/);
     assert.ok(!all.some(x => x.code === 'bad-initial-loss' || x.code === 'non-finite'), 'downstream symptoms are explained by it');
+  });
+
+  test('label-loss-mismatch: one-hot labels with sparseCategoricalCrossentropy, raised although tfjs rejects the fit', async () => {
+    const { f } = await finding('sparseOneHot', 'label-loss-mismatch');
+    const { end } = await runs.get('sparseOneHot')!;
+    assert.equal(end.status, 'error', 'tfjs rejects the targets');
+    assert.equal(line(f), 9, 'on the compile( line');
+    assert.equal(f.evidence.encoding, 'one-hot');
+    assert.match(f.advice![0], /categoricalCrossentropy.*tf\.argMax/);
   });
 
   test('train-validation-leakage: validationData sliced from x, count and share', async () => {
