@@ -86,12 +86,26 @@ describe('per-class results panel (headless Chromium, production CSP)', () => {
       assert.ok(p.bars[i].text.startsWith(`${(recall * 100).toFixed(recall === 1 ? 0 : 1)}%`), `class ${i} recall: ${p.bars[i].text}`);
       row.forEach((c, j) => assert.ok(Math.abs(p.heat[i][j] - Math.sqrt(c / total) * 0.8) < 0.01, `cell ${i},${j}: heat ${p.heat[i][j]} for share ${c / total}`));
     });
-    assert.notEqual(p.diagColour, p.offColour, 'the diagonal has its own colour');
-    assert.match(p.diagColour, /rgb/, 'the heat colour comes from the theme');
+    assert.equal(p.diagColour, 'rgb(137, 209, 133)', 'correct predictions: the theme\'s --vscode-charts-green');
+    assert.equal(p.offColour, 'rgb(241, 76, 76)', 'errors: the theme\'s --vscode-charts-red');
     assert.deepEqual(await dash.cspViolations(), [], 'no CSP violation');
     assert.deepEqual(dash.pageErrors, []);
     mkdirSync(ARTIFACTS, { recursive: true });
     await dash.page.locator('#classes').screenshot({ path: path.join(ARTIFACTS, 'webview-classes.png') });
+  });
+
+  it('takes its colours from a light theme too', async () => {
+    const light = await suite.open('light');
+    try {
+      await light.host({ type: 'reset', runs: [info] });
+      await light.host({ type: 'history', runId: info.runId, history: encodeHistory(events) });
+      const p = await readPanel(light);
+      assert.ok(p.visible);
+      assert.equal(p.diagColour, 'rgb(56, 138, 52)', 'Light theme --vscode-charts-green');
+      assert.equal(p.offColour, 'rgb(229, 20, 0)', 'Light theme --vscode-charts-red');
+    } finally {
+      await light.page.close();
+    }
   });
 
   it('shows the epoch picked, and the latest again', async () => {
