@@ -135,16 +135,21 @@ export class DataProbe {
     const tf = this.tf;
     if (t.dtype !== 'float32') return { name, values: t.size, nonFinite: 0, nan: 0, firstIndex: null };
     const counts = tf.tidy(() => {
-      const nan = tf.isNaN(t), bad = tf.logicalOr(nan, tf.isInf(t));
-      const flat = tf.reshape(tf.cast(bad, 'int32'), [-1]);
-      return tf.stack([tf.sum(flat), tf.sum(tf.cast(nan, 'int32')), tf.argMax(flat)]);
+      const flat = tf.reshape(tf.cast(tf.logicalNot(tf.isFinite(t)), 'int32'), [-1]);
+      return tf.stack([tf.sum(flat), tf.argMax(flat)]);
     });
+    let nonFinite: number, first: number;
     try {
-      const [nonFinite, nan, first] = Array.from(await counts.data());
-      return { name, values: t.size, nonFinite, nan, firstIndex: nonFinite > 0 ? unravel(first, t.shape as number[]) : null };
+      [nonFinite, first] = Array.from(await counts.data());
     } finally {
       counts.dispose();
     }
+    if (nonFinite === 0) return { name, values: t.size, nonFinite: 0, nan: 0, firstIndex: null };
+    // rare: the NaN share of them
+    const nanCount = tf.tidy(() => tf.sum(tf.cast(tf.isNaN(t), 'int32')));
+    const nan = (await nanCount.data())[0];
+    nanCount.dispose();
+    return { name, values: t.size, nonFinite, nan, firstIndex: unravel(first, t.shape as number[]) };
   }
 
   /** Scans each tensor for NaN/Inf and reads it back (within the budget). */
