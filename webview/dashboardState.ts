@@ -3,7 +3,7 @@
  * Each chart's series keep `{x, y}` points sorted by x (what chart.js's decimation needs with `parsing: false`).
  */
 import type {
-  BatchEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, HistogramEvent, RunEndEvent, RunEvent,
+  BatchEvent, ClassMetricsEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, HistogramEvent, RunEndEvent, RunEvent,
   RunInfo, RunStartEvent,
 } from '../src/protocol';
 import { batchAt, forEachHistoryRow, nullableValue, type BatchColumns, type HistoryChunk } from '../src/protocol/history';
@@ -64,6 +64,8 @@ export interface RunState {
   events: number;
   /** per-step series by a short key (metric name): a long replay adds millions of points through these */
   targets: Map<string, Target>;
+  /** per-class results at epoch ends (webview/classes.ts) */
+  classMetrics: ClassMetricsEvent[];
 }
 
 interface Target { chart: RunChart; series: Series }
@@ -289,6 +291,9 @@ export class DashboardStore {
       case 'histogram':
         this.onHistogram(run, e);
         break;
+      case 'class-metrics':
+        run.classMetrics.push(e);
+        break;
       case 'log':
         break;
       case 'memory':
@@ -390,7 +395,7 @@ export class DashboardStore {
 }
 
 function newRun(info: RunInfo): RunState {
-  return { info, findings: [], charts: new Map(), histograms: new Map(), timeline: { step: [], epoch: [], seconds: [] }, lastSeq: -1, events: 0, targets: new Map() };
+  return { info, findings: [], charts: new Map(), histograms: new Map(), timeline: { step: [], epoch: [], seconds: [] }, lastSeq: -1, events: 0, targets: new Map(), classMetrics: [] };
 }
 
 /** Maps a step to the x shown: itself, the fractional epoch, or seconds since the run started (interpolated). */

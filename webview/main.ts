@@ -9,6 +9,7 @@ import { parseHostMessage, type Finding, type HostToWebview, type WebviewToHost 
 import { DashboardStore, type XAxisMode } from './dashboardState';
 import { ChartsView, MAX_HIDDEN } from './charts';
 import { HistogramsView } from './histograms';
+import { ClassesView } from './classes';
 import { SMOOTHING_DEFAULT, clampWeight } from './smoothing';
 import { DashboardView } from './view';
 import { readTheme, watchTheme, type Theme } from './theme';
@@ -47,6 +48,8 @@ const store = new DashboardStore();
 const view = new DashboardView(document.getElementById('app') ?? document.body, post, prefs, save);
 const charts = new ChartsView(view.charts, theme, prefs, save);
 const histograms = new HistogramsView(view.charts, theme);
+const classes = new ClassesView(view.charts); // after the line charts, before the histograms
+classes.onNeedsDraw = () => scheduleRender();
 charts.onNeedsDraw = () => scheduleRender();
 histograms.onNeedsDraw = () => scheduleRender();
 
@@ -64,6 +67,7 @@ function render(): void {
   try {
     view.render(store, theme);
     charts.render(store);
+    classes.render(store);
     // line charts first: heatmaps wait for a frame with time left (charts still pending means another frame comes)
     if (charts.pending === 0 || performance.now() - t0 < FRAME_MS / 2) histograms.render(store);
   } catch (e) {

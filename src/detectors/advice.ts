@@ -165,6 +165,35 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, e
         'Scale the inputs to [0, 1] (e.g. pixels / 255) or standardize them (subtract the mean, divide by the standard deviation)',
         'Add batch normalization as the first layer if the data cannot be rescaled',
       ];
+    case 'label-distribution-shift':
+      return [
+        'Shuffle the samples before splitting: fit\'s validationSplit takes the LAST part of x and y before any shuffling (shuffle: true only shuffles the training part), so data sorted by class puts whole classes on one side; e.g. shuffle an index list with tf.util.shuffle and tf.gather x and y with it',
+        'With tf.data, shuffle the whole dataset (dataset.shuffle with a buffer as large as the data) before splitting it with take/skip',
+        'Use a stratified split: the same share of every class for validation',
+        'If the validation data comes from another source, check that it has the same classes in similar proportions',
+      ];
+    case 'class-imbalance':
+      return [
+        'Weight the classes in fit: classWeight with each class\'s weight inverse to its frequency (e.g. { 0: 1, 1: majority / minority count })',
+        'Watch a metric that sees the minority class: precision and recall (tf.metrics.precision, tf.metrics.recall) or AUC, not accuracy',
+        'Resample the training data: oversample the minority class or undersample the majority',
+      ];
+    case 'non-finite-input':
+      return [
+        'Find where the NaN/Inf values come from (a missing value parsed as NaN, a division by zero, the log of 0) and drop or impute those samples before building the tensor',
+        'Check the data once before training: tf.any(tf.isNaN(x)) and tf.any(tf.isInf(x)) should be false',
+      ];
+    case 'label-loss-mismatch':
+      return [
+        'Match the labels to the loss: one-hot rows for categoricalCrossentropy (tf.oneHot(labels, classes)), class indices for sparseCategoricalCrossentropy, 0/1 targets for binaryCrossentropy',
+        'Match the output layer to the loss: softmax with one unit per class for the categorical losses, sigmoid for binaryCrossentropy',
+      ];
+    case 'train-validation-leakage':
+      return [
+        'Remove the validation samples that also occur in the training data: deduplicate the data set first, then split it',
+        'Split by the source of the samples (a patient, a user, the augmented copies of one image), not sample by sample',
+        'Build validationData from samples the training data does not contain (not a slice of x)',
+      ];
     default:
       return [];
   }

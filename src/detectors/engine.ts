@@ -13,7 +13,7 @@
  */
 import type { RunEvent, Finding } from '../protocol';
 import { RunContext } from './context';
-import { DEFAULT_DIAGNOSIS, ROOT_LEVEL, type DiagnosisSettings } from './settings';
+import { DEFAULT_DIAGNOSIS, EXPLAINED_BY, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
 import { Streak } from './streak';
 import { Signals, type RuleApi, type RuleFamily, type FindingSpec, type Severity } from './rules/types';
@@ -22,6 +22,7 @@ import { GradientRules } from './rules/gradients';
 import { UnitRules } from './rules/units';
 import { CurveRules } from './rules/curves';
 import { LeakWatch } from './leak';
+import { DataDiagnosis } from './data';
 import { checkFitModel } from '../guidelines/modelCheck';
 
 export { peakTroughSwings } from './rules/curves';
@@ -29,6 +30,11 @@ export type { RuleFamily, RuleApi } from './rules/types';
 
 /** The rule families every engine runs, in this order for each event (each built with the engine's settings). */
 export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> = [
+  // data pitfalls first: they explain what the optimization then shows
+  s => {
+    const data = new DataDiagnosis(s);
+    return { observe: (e, api) => { for (const f of data.observe(e, api.ctx)) api.raise(f); } };
+  },
   () => new OnsetRules(),
   () => new GradientRules(),
   () => new UnitRules(),
@@ -142,6 +148,8 @@ export class DiagnosisEngine {
 
   /** Why a finding is explained by a more fundamental one (undefined: report it). */
   private explained(f: Finding, level: number | undefined): string | undefined {
+    const cause = this.findings.find(g => EXPLAINED_BY[f.code]?.includes(g.code));
+    if (cause) return `explained by ${cause.code}`;
     if (level === undefined) return undefined;
     const higher = this.findings.find(g => (levelOf(g) ?? Infinity) < level);
     if (higher) return `explained by ${higher.code}${higher.layer ? ` in ${higher.layer}` : ''}`;

@@ -141,6 +141,41 @@ export interface DiagnosisSettings {
   noisyValidationStaleEpochs: number;
   /** ...a batch size below this is named as the cause when the learning rate is not high for it (half tfjs's default batch of 32) */
   smallBatchSize: number;
+  /**
+   * label-distribution-shift: total variation distance between the training and the validation label distributions
+   * (half the sum of |share difference| over the classes) at or above this (a product choice: 0.1 moves a tenth of
+   * the samples to other classes, far beyond what a random split of a few hundred samples gives) ...
+   */
+  labelShiftDistance: number;
+  /**
+   * ...and Pearson's chi-squared homogeneity test rejects "same distribution" at this p-value (Rabanser, Günnemann &
+   * Lipton, "Failing Loudly", NeurIPS 2019, test label shift with a chi-squared test; they use 0.05, this stricter
+   * level keeps the finding for splits that are clearly wrong, not unlucky).
+   */
+  labelShiftPValue: number;
+  /**
+   * class-imbalance: the largest class has at least this many times the samples of the smallest (Google's Machine
+   * Learning Crash Course, "Imbalanced datasets": a minority of 20-40% is mild imbalance, below 20% moderate; 4:1 is
+   * that 20% for two classes) ...
+   */
+  imbalanceRatio: number;
+  /** ...and the model finds at most this share of the minority classes' samples (mean recall; a product choice: fewer than 1 in 5) ... */
+  imbalanceMinorityRecall: number;
+  /** ...at this many epoch ends in a row (persistence, as for the other curve rules) */
+  imbalanceEpochs: number;
+  /**
+   * ...or, without per-class results (no validation data), the training accuracy within this of the majority class's
+   * share (a product choice: one sample in a hundred; the majority rate is what predicting one class scores)
+   */
+  imbalanceAccuracyMargin: number;
+  /**
+   * train-validation-leakage: share of validation samples whose input also occurs in the training data at or above
+   * this (Barz & Denzler, "Do we train on test data? Purging CIFAR of near-duplicates", 2020: 3.3% of the CIFAR-10
+   * test images have a duplicate in training and it inflates the scores; 1% keeps the rare natural duplicate out)
+   */
+  leakageShare: number;
+  /** label-loss-mismatch: a one-hot or probability row may sum to 1 within this (float32 rounding of soft labels) */
+  labelRowSumTolerance: number;
 }
 
 export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
@@ -181,6 +216,14 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   noisyValidationSamplingFactor: 3,
   noisyValidationStaleEpochs: 3,
   smallBatchSize: 16,
+  labelShiftDistance: 0.1,
+  labelShiftPValue: 0.001,
+  imbalanceRatio: 4,
+  imbalanceMinorityRecall: 0.2,
+  imbalanceEpochs: 2,
+  imbalanceAccuracyMargin: 0.01,
+  leakageShare: 0.01,
+  labelRowSumTolerance: 1e-3,
 };
 
 export const RULE_SOURCES = {
@@ -197,6 +240,11 @@ export const RULE_SOURCES = {
   overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
   noisyValidation: 'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
   initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',
+  labelShift: 'Rabanser, Günnemann & Lipton, "Failing Loudly" (NeurIPS 2019): label shift by a chi-squared test; tfjs-layers fit: validationSplit takes the last fraction before shuffling',
+  imbalance: 'Google Machine Learning Crash Course, "Imbalanced datasets"; He & Garcia, "Learning from Imbalanced Data" (IEEE TKDE 2009): accuracy hides the minority class',
+  nonFiniteInput: 'DeepDiagnosis (Wardat et al., ICSE 2022) and UMLAUT (Schoop et al., CHI 2021): invalid (NaN) input data',
+  labelLoss: 'tfjs-layers losses: categoricalCrossentropy expects one-hot rows, sparseCategoricalCrossentropy class indices, binaryCrossentropy targets in [0, 1]; UMLAUT: output activation and loss mismatch',
+  leakage: 'Barz & Denzler, "Do we train on test data? Purging CIFAR of near-duplicates" (J. Imaging 2020); Kaufman et al., "Leakage in data mining" (TKDD 2012)',
   input: 'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized; AUTOTRAINER (extended): abnormal data (ω1 = 10)',
 } as const;
 
@@ -205,6 +253,7 @@ export const RULE_SOURCES = {
  * then slow convergence — and DeepDiagnosis's fix decision tree, which checks the data range before any symptom).
  * A finding is not raised while one of a more fundamental level has been raised, or (for the curve rules) while a
  * layer symptom is holding but not yet persistent: one root cause, one finding, one remedy.
+ * -1 data that cannot be learned from as given: NaN/Inf inputs, labels the loss cannot read
  *  0 non-finite values: training is over
  *  1 unnormalized input: every downstream symptom follows from it
  *  2 weights that never received a gradient since the start (constant initialization); exploding gradients (the
@@ -217,7 +266,18 @@ export const RULE_SOURCES = {
  *  4.5 a noisy validation loss (an oscillating training, or any problem above, makes it jump too)
  * Overfitting stands apart: it is about generalization, not optimization.
  */
+/**
+ * Findings that stand apart from ROOT_LEVEL but are explained by a specific other finding: a validation set with
+ * other classes than training makes the validation loss rise while the training loss falls, which is not overfitting.
+ */
+export const EXPLAINED_BY: Record<string, string[]> = {
+  overfitting: ['label-distribution-shift'],
+};
+
 export const ROOT_LEVEL: Record<string, number> = {
+  // data that cannot be learned from as given (src/detectors/data.ts): every symptom of the optimization follows
+  'non-finite-input': -1,
+  'label-loss-mismatch': -1,
   'non-finite': 0,
   'unnormalized-input': 1,
   'unchanged-weights': 3.5, // 2 when the gradient has been zero since the first step

@@ -17,6 +17,7 @@ import { layerLocation } from './callSites';
 import { checkLayerInitializer } from '../guidelines/layerCheck';
 import { MOMENTUM_KEY } from '../toolkit/optimizerState';
 import { MemoryProbe } from '../probes/memory';
+import { DataProbe } from '../probes/data';
 
 export interface ProbeSettings {
   gradNorms: boolean;
@@ -214,6 +215,7 @@ export class Instrumentation {
         const cut = stepsPerEpoch != null ? batchesThisEpoch < stepsPerEpoch : this.stopRequested || !!nonFinite;
         if (model.stopTraining && cut) return;
         this.opts.emit({ kind: 'epoch', epoch: ep, step: Math.max(0, this.steps - 1), logs: mapValues(logs ?? {}, finite) });
+        await data.probe.epochEnd(ep, Math.max(0, this.steps - 1), fitIndex, this.opts.emit);
         epoch = ep + 1;
       },
       onEpochBegin: async (ep: number) => { epoch = ep; batchesThisEpoch = 0; },
@@ -236,6 +238,9 @@ export class Instrumentation {
       acts.capture = this.steps % probes.activationEvery === 0;
       acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
     }
+    // the data as tfjs will split it, before the first step (src/probes/data.ts)
+    const data = await DataProbe.start(tf, model, { method, args, config, fitIndex, location, compileLocation: compileSites.get(model), loss: lossName(model), outputActivation: summarize(model.layers).at(-1)?.activation ?? null }, this.opts.emit);
+    this.opts.emit(data.report);
     this.active.add(model);
     try {
       let result: unknown;
@@ -275,6 +280,7 @@ export class Instrumentation {
       taps.uninstall();
       dead.dispose();
       acts.dispose();
+      data.probe.dispose();
     }
   }
 }
