@@ -187,7 +187,7 @@ export class DataProbe {
     const xr = x && read.has(x) ? rowsOf(read.get(x)!, x) : undefined;
     const yr = y && read.has(y) ? rowsOf(read.get(y)!, y) : undefined;
     let train: Side = { x: xr, y: yr }, val: Side | undefined;
-    let evalSource: Tensor[] = [], evalFrom = 0;
+    let evalSource: Tensor[], evalFrom = 0;
     if (validation === 'split' && x) {
       const splitAt = Math.floor((x.shape[0] ?? 0) * (1 - fit.config.validationSplit!));
       train = { x: xr && slice(xr, 0, splitAt), y: yr && slice(yr, 0, splitAt) };

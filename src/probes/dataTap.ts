@@ -47,7 +47,7 @@ export class DatasetTap {
   private constructor(ds: DatasetLike, private readonly maxRows: number, private readonly onBatch: (tap: DatasetTap) => Promise<void> | void) {
     const hadOwn = Object.prototype.hasOwnProperty.call(ds, 'iterator');
     const original = ds.iterator;
-    const tap = this;
+    const tap = this; // the patched iterator's own `this` is the dataset
     ds.iterator = async function (this: DatasetLike) {
       const it = await original.call(this);
       if (!tap.done) tap.wrap(it);
