@@ -9,7 +9,7 @@
  * models); the parent interleaves their measurements round by round (the machine's load drifts) and prints medians.
  * Then every example job (examples/*.train.ts, one epoch) trains through the real runner on each backend, as a user's
  * run would: the median ms/step comes from its batch events, and `auto` names the backend a run would pick.
- * `--examples none` skips that part; `--examples fashion-mlp,toolkit` picks some.
+ * `--examples none` skips that part; `--examples fashion-mlp,toolkit` picks some. `--backends node,wasm` leaves cpu out.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,6 +27,9 @@ function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
+
+/** `--backends node,wasm` leaves cpu out (a CNN step there takes seconds) */
+const BACKENDS = arg('backends', 'node,wasm,cpu').split(',').filter((b): b is 'node' | 'wasm' | 'cpu' => b === 'node' || b === 'wasm' || b === 'cpu');
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const batchSize = 32;
 
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
   if (!env[NATIVE_DIR_ENV] && readMarker(defaultNativeDir())) env[NATIVE_DIR_ENV] = defaultNativeDir();
   console.log(`Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`);
   console.log(`native build: ${env[NATIVE_DIR_ENV] ?? 'none (run `training-lens setup-native`)'}`);
-  const benches: Bench[] = (['node', 'wasm', 'cpu'] as const).map(preference => ({
+  const benches: Bench[] = BACKENDS.map(preference => ({
     preference, notes: [], plain: {}, probed: {},
     child: fork(__filename, ['--worker', preference, '--samples', String(samples), '--models', kinds.join(',')], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }),
   }));
@@ -193,12 +196,12 @@ async function benchExamples(env: NodeJS.ProcessEnv): Promise<void> {
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-backends-'));
   const entry = runnerEntry(path.join(root, 'src', 'runner'));
   console.log(`\nexamples, 1 epoch each through the runner (median ms/step from batch events, first step excluded)`);
-  console.log(`${'example'.padEnd(22)} ${['node', 'wasm', 'cpu'].map(b => b.padStart(16)).join('')}   auto picks   wasm/tensorflow`);
+  console.log(`${'example'.padEnd(22)} ${BACKENDS.map(b => b.padStart(16)).join('')}   auto picks   wasm/tensorflow`);
   for (const job of jobs) {
     const cells: string[] = [];
     const ms: Record<string, number> = {};
     let auto = '';
-    for (const preference of ['node', 'wasm', 'cpu'] as const) {
+    for (const preference of BACKENDS) {
       const events: RunEvent[] = [];
       const handle = launchRun({ jobFile: path.join(dir, job), runsDir, backend: preference, epochs: 1, env, ...entry });
       handle.onEvent(e => events.push(e));

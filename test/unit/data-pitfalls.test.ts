@@ -11,7 +11,7 @@ import { runJob, ROOT, type Finished } from './helpers';
 import type { ClassMetricsEvent, DataCheckEvent, Finding, RunEvent } from '../../src/protocol';
 
 const DATA = path.join(ROOT, 'test', 'fixtures', 'data-pitfalls');
-const DIAGNOSIS = path.join(ROOT, 'test', 'fixtures', 'diagnosis');
+const DIAGNOSIS = path.join(ROOT, 'bench', 'diagnosis', 'jobs');
 
 const JOBS = {
   sorted: path.join(DATA, 'sorted-split.train.ts'),
