@@ -33,7 +33,7 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   private readonly byFile = new Map<string, { uri: vscode.Uri; items: { d: vscode.Diagnostic; finding: Finding }[] }>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly runs: RunManager) {
+  constructor(runs: RunManager) {
     this.disposables.push(
       this.collection,
       runs.onRunInfo(info => { if (info.status === 'running' && !runs.isVariant(info.runId)) this.clearJob(info.jobFile); }),

@@ -2,105 +2,11 @@
  * Pure accumulation of run events into chart series (no DOM, no chart.js): unit-testable under Node.
  * Each chart's series keep `{x, y}` points sorted by x (what chart.js's decimation needs with `parsing: false`).
  */
-import type {
-  BatchEvent, ClassMetricsEvent, DeadUnitsEvent, EpochEvent, Finding, FitStartEvent, GradNormsEvent, HistogramEvent, RunEndEvent, RunEvent,
-  RunInfo, RunStartEvent,
-} from '../src/protocol';
+import type { BatchEvent, DeadUnitsEvent, EpochEvent, GradNormsEvent, HistogramEvent, RunEvent, RunInfo, RunStartEvent } from '../src/protocol';
 import { batchAt, forEachHistoryRow, nullableValue, type BatchColumns, type HistoryChunk } from '../src/protocol/history';
+import { insertSorted, type ChartId, type HistogramSample, type RunChart, type RunState, type Series, type SeriesRole } from './series';
 
-export interface Point { x: number; y: number }
-
-/** 'loss' | `metric:${name}` | 'lr' | 'grad-norms' | 'dead-relu' */
-export type ChartId = string;
-
-/** How a series is drawn: per-step noise, per-epoch train value, per-epoch validation value, or one layer. */
-export type SeriesRole = 'batch' | 'epoch' | 'val' | 'layer';
-
-export interface Series {
-  key: string;
-  name: string;
-  role: SeriesRole;
-  points: Point[];
-}
-
-export interface RunChart {
-  id: ChartId;
-  series: Series[];
-  /** non-finite (null) values seen for this chart, not plotted */
-  nonFinite: number;
-  /** bumped on every change */
-  version: number;
-}
-
-export type DisplayStatus = RunInfo['status'];
-
-/** One histogram over time: a layer's (or variable's) gradients or activations, one sample per recorded step. */
-export interface HistogramSample { step: number; edges: ArrayLike<number>; counts: ArrayLike<number>; nonFinite: number }
-export interface HistogramSeries {
-  key: string;
-  of: HistogramEvent['of'];
-  layer: string;
-  variable?: string;
-  samples: HistogramSample[];
-  nonFinite: number;
-  version: number;
-}
-
-/** step -> epoch (fractional) and seconds since start, from batch events (for the epoch / relative-time x axes). */
-export interface Timeline { step: number[]; epoch: number[]; seconds: number[] }
-
-export interface RunState {
-  info: RunInfo;
-  runStart?: RunStartEvent;
-  fitStart?: FitStartEvent;
-  lastBatch?: BatchEvent;
-  lastEpoch?: EpochEvent;
-  end?: RunEndEvent;
-  findings: Finding[];
-  charts: Map<ChartId, RunChart>;
-  histograms: Map<string, HistogramSeries>;
-  timeline: Timeline;
-  lastSeq: number;
-  events: number;
-  /** per-step series by a short key (metric name): a long replay adds millions of points through these */
-  targets: Map<string, Target>;
-  /** per-class results at epoch ends (webview/classes.ts) */
-  classMetrics: ClassMetricsEvent[];
-}
-
-interface Target { chart: RunChart; series: Series }
-
-export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'momentum' | 'grad-norms' | 'grad-clip' | 'grad-ratio' | 'dead-relu' | 'memory' }
-
-export function chartMeta(id: ChartId): ChartMeta {
-  if (id === 'loss') return { id, title: 'Loss', kind: 'loss' };
-  if (id === 'lr') return { id, title: 'Learning rate', kind: 'lr' };
-  if (id === 'momentum') return { id, title: 'Momentum (β1)', kind: 'momentum' };
-  if (id === 'grad-norms') return { id, title: 'Gradient norm per layer', kind: 'grad-norms' };
-  if (id === 'grad-clip') return { id, title: 'Global gradient norm, before / after clipping', kind: 'grad-clip' };
-  if (id === 'grad-ratio') return { id, title: 'Gradient norm ratio, first / last layer', kind: 'grad-ratio' };
-  if (id === 'dead-relu') return { id, title: 'Dead ReLU units per layer', kind: 'dead-relu' };
-  if (id === 'memory') return { id, title: 'Live tensors (tf.memory)', kind: 'memory' };
-  const name = id.startsWith('metric:') ? id.slice('metric:'.length) : id;
-  return { id, title: `Metric: ${name}`, kind: 'metric' };
-}
-
-/** Inserts keeping x sorted; appending (the normal case) is O(1). */
-export function insertSorted(points: Point[], p: Point): void {
-  const n = points.length;
-  if (n === 0 || points[n - 1].x <= p.x) {
-    points.push(p);
-    return;
-  }
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid].x <= p.x) lo = mid + 1;
-    else hi = mid;
-  }
-  points.splice(lo, 0, p);
-}
+export * from './series';
 
 const FIXED_ORDER_HEAD = ['loss'];
 const FIXED_ORDER_TAIL = ['lr', 'momentum', 'grad-norms', 'grad-clip', 'grad-ratio', 'dead-relu', 'memory'];
@@ -399,29 +305,3 @@ function newRun(info: RunInfo): RunState {
 }
 
 /** Maps a step to the x shown: itself, the fractional epoch, or seconds since the run started (interpolated). */
-export type XAxisMode = 'step' | 'epoch' | 'time';
-export function stepMapper(tl: Timeline, mode: XAxisMode): (step: number) => number {
-  if (mode === 'step') return s => s;
-  const ys = mode === 'epoch' ? tl.epoch : tl.seconds;
-  const xs = tl.step;
-  return step => {
-    const n = xs.length;
-    if (n === 0) return 0;
-    if (step <= xs[0]) return ys[0];
-    if (step >= xs[n - 1]) return ys[n - 1];
-    let lo = 0;
-    let hi = n - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (xs[mid] <= step) lo = mid;
-      else hi = mid;
-    }
-    const f = (step - xs[lo]) / (xs[hi] - xs[lo]);
-    return ys[lo] + f * (ys[hi] - ys[lo]);
-  };
-}
-
-/** What the header shows: a run-end in the log is authoritative, else the host's status. */
-export function displayStatus(run: RunState): DisplayStatus {
-  return run.end ? run.end.status : run.info.status;
-}

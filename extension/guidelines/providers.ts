@@ -76,7 +76,7 @@ export class GuidelineQuickFixes implements vscode.CodeActionProvider {
     for (const diag of ours) {
       const finding = findings.find(f => f.code === diag.code && f.range && toRange(f.range).isEqual(diag.range));
       if (!finding?.fixes) continue;
-      finding.fixes.forEach((fix, i) => actions.push(this.action(doc, diag, finding, i)));
+      finding.fixes.forEach((_fix, i) => actions.push(this.action(doc, diag, finding, i)));
     }
     return actions;
   }

@@ -3,9 +3,9 @@
  * catches every model) without changing what they compute: one appended callback for batch/epoch events, the
  * gradient probe on the compiled optimizer, the dead-ReLU probe on ReLU layers. Probes are removed when fit ends.
  */
-import type { EventBody, FitStartEvent, LayerSummary, SourceLocation } from '../protocol';
+import type { EventBody, FitStartEvent, SourceLocation } from '../protocol';
 import { finite } from '../protocol';
-import type { Tf, LayersModel, Layer, Tensor } from '../tf/types';
+import type { Tf, LayersModel, Layer } from '../tf/types';
 import { GradientProbe, layerNorms } from '../probes/gradients';
 import { DeadReluProbe } from '../probes/deadRelu';
 import { ActivationProbe } from '../probes/activations';
@@ -13,11 +13,9 @@ import { LayerTaps } from '../probes/layerTaps';
 import { readWeightHistograms } from '../probes/weights';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from '../stack/frames';
-import { layerLocation } from './callSites';
-import { checkLayerInitializer } from '../guidelines/layerCheck';
-import { MOMENTUM_KEY } from '../toolkit/optimizerState';
 import { MemoryProbe } from '../probes/memory';
 import { DataProbe } from '../probes/data';
+import { validationSamplesOf, stepsOf, learningRate, momentumOf, lossName, summarize, type FitArgs } from './modelFacts';
 
 export interface ProbeSettings {
   gradNorms: boolean;
@@ -53,7 +51,6 @@ export class NonFiniteLossError extends Error {
   constructor(message: string, readonly location?: SourceLocation) { super(message); this.name = 'NonFiniteLossError'; }
 }
 
-type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; validationData?: unknown; batchesPerEpoch?: number; callbacks?: unknown };
 type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
 
 export class Instrumentation {
@@ -297,113 +294,4 @@ function toArray(callbacks: unknown): unknown[] {
 
 function mapValues<T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
-}
-
-function firstTensor(x: unknown): Tensor | undefined {
-  if (x == null) return undefined;
-  if (Array.isArray(x)) return firstTensor(x[0]);
-  if (typeof x === 'object' && 'shape' in (x as object)) return x as Tensor;
-  if (typeof x === 'object') return firstTensor(Object.values(x as object)[0]);
-  return undefined;
-}
-
-/** Samples in the validation set (validationData, or the validationSplit share of x); {} when unknown. */
-function validationSamplesOf(x: unknown, config: FitArgs): { validationSamples?: number } {
-  const data = config.validationData;
-  const n = Array.isArray(data) ? firstTensor(data[0])?.shape[0] : undefined;
-  if (n != null) return { validationSamples: n };
-  const total = firstTensor(x)?.shape[0];
-  if (config.validationSplit && total != null) return { validationSamples: total - Math.floor(total * (1 - config.validationSplit)) };
-  return {};
-}
-
-function stepsOf(x: unknown, config: FitArgs): number | null {
-  const t = firstTensor(x);
-  const n = t?.shape[0];
-  if (n == null) return null;
-  const train = config.validationSplit ? Math.floor(n * (1 - config.validationSplit)) : n;
-  return Math.max(1, Math.ceil(train / (config.batchSize ?? 32)));
-}
-
-function learningRate(model: LayersModel): number | null {
-  const lr = (model.optimizer as unknown as { learningRate?: unknown })?.learningRate;
-  return typeof lr === 'number' && Number.isFinite(lr) ? lr : null;
-}
-
-/** Set on the optimizer by a toolkit schedule that moves momentum (1cycle). */
-function momentumOf(model: LayersModel): number | null {
-  const m = (model.optimizer as unknown as Record<symbol, unknown> | undefined)?.[MOMENTUM_KEY];
-  return typeof m === 'number' && Number.isFinite(m) ? m : null;
-}
-
-function lossName(model: LayersModel): string | null {
-  const loss = (model as unknown as { loss?: unknown }).loss;
-  if (typeof loss === 'string') return loss;
-  if (Array.isArray(loss)) return loss.map(l => (typeof l === 'string' ? l : (l as { name?: string })?.name ?? 'custom')).join(', ');
-  if (typeof loss === 'function') return loss.name || 'custom';
-  return null;
-}
-
-function configString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && 'className' in v) {
-    const { className, config } = v as { className: unknown; config?: Record<string, unknown> };
-    return className === 'VarianceScaling' && config ? varianceScalingName(config) : String(className);
-  }
-  return undefined;
-}
-
-/** tfjs serializes glorot/he/leCun initializers as VarianceScaling: name them the way the user wrote them. */
-export function varianceScalingName(c: Record<string, unknown>): string {
-  const dist = String(c.distribution ?? '');
-  const kind = dist === 'uniform' ? 'Uniform' : 'Normal';
-  if (c.scale === 1 && c.mode === 'fanAvg') return `glorot${kind}`;
-  if (c.scale === 2 && c.mode === 'fanIn') return `he${kind}`;
-  if (c.scale === 1 && c.mode === 'fanIn') return `leCun${kind}`;
-  return `varianceScaling(scale=${c.scale}, mode=${c.mode}, distribution=${dist})`;
-}
-
-/** Layers that pass a value on unchanged in kind: a linear Dense before them still feeds the activation after. */
-const PASS_THROUGH = new Set(['BatchNormalization', 'LayerNormalization', 'Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'SpatialDropout1D']);
-/** Activation layers by class: the activation they apply (tfjs names) */
-const ACTIVATION_LAYERS: Record<string, string> = { ReLU: 'relu', LeakyReLU: 'leakyReLU', PReLU: 'prelu', ELU: 'elu', ThresholdedReLU: 'thresholdedReLU', Softmax: 'softmax' };
-
-/**
- * The activation a layer's output goes through: its own, or for a linear layer the one of an Activation layer
- * after it past normalization/dropout (dense → batchNormalization → activation('relu') is a ReLU layer). The lint
- * rule reads the source the same way (src/guidelines/shape.ts effectiveActivation).
- */
-function effectiveActivation(layers: Layer[], index: number): string | undefined {
-  const own = configString((layers[index].getConfig() as Record<string, unknown>).activation);
-  if (own !== 'linear') return own;
-  for (const next of layers.slice(index + 1)) {
-    const cls = next.getClassName();
-    if (cls === 'Activation') return configString((next.getConfig() as Record<string, unknown>).activation);
-    if (ACTIVATION_LAYERS[cls]) return ACTIVATION_LAYERS[cls];
-    if (!PASS_THROUGH.has(cls)) break;
-  }
-  return own;
-}
-
-export function summarize(layers: Layer[]): LayerSummary[] {
-  return layers.filter(l => l.getClassName() !== 'InputLayer').map((layer, i, kept) => {
-    const config = layer.getConfig() as Record<string, unknown>;
-    let outputShape: (number | null)[] | undefined;
-    try {
-      const s = layer.outputShape;
-      if (Array.isArray(s) && (s.length === 0 || !Array.isArray(s[0]))) outputShape = s as (number | null)[];
-    } catch { /* not built */ }
-    return {
-      name: layer.name,
-      className: layer.getClassName(),
-      activation: configString(config.activation),
-      initializer: configString(config.kernelInitializer ?? config.depthwiseInitializer),
-      ...(config.kernelRegularizer ? { regularizer: configString(config.kernelRegularizer) ?? 'regularized' } : {}),
-      units: typeof config.units === 'number' ? config.units : (typeof config.filters === 'number' ? config.filters : undefined),
-      params: layer.countParams(),
-      outputShape,
-      location: layerLocation(layer),
-      guideline: checkLayerInitializer(effectiveActivation(kept, i), configString(config.kernelInitializer ?? config.depthwiseInitializer)),
-    };
-  });
 }

@@ -18,7 +18,7 @@ test('matching pairs pass, mismatches say what the table recommends, unknown pai
 
 test('on a real model: a linear Dense followed by batch norm and an Activation layer is checked against that activation', async () => {
   const tf = await import('@tensorflow/tfjs');
-  const { summarize } = await import('../../src/runner/instrument');
+  const { summarize } = await import('../../src/runner/modelFacts');
   const model = tf.sequential({
     layers: [
       tf.layers.dense({ units: 8, inputShape: [4], kernelInitializer: 'heNormal' }),
