@@ -126,8 +126,10 @@ export class DataDiagnosis {
         problem = `${loss} expects each label row to be a probability distribution (values in [0, 1] summing to 1), but the labels range over ${range} and rows sum to 1 only within ${fmt(l.rowSumError)}`;
         fix = 'Pass one-hot (or probability) rows: tf.oneHot(classIndices, classes)';
       }
-      // a non-softmax output under a categorical loss is the output layer's finding (bad-initial-loss / non-finite
-      // there, with the activation quick fix), not the labels'
+      if (!problem && act !== 'softmax') {
+        problem = `the output layer has ${act} activation, so its outputs are not a probability distribution over the classes, which ${loss} expects`;
+        fix = `Give the output layer activation 'softmax'`;
+      }
     } else if (/binary/i.test(loss)) {
       if ((l.min ?? 0) < 0 || (l.max ?? 0) > 1) {
         problem = `${loss} expects targets in [0, 1], but the labels range over ${range}`;
@@ -137,11 +139,14 @@ export class DataDiagnosis {
       } else if (act === 'softmax' && units === 1) {
         problem = `the output layer is a softmax over a single unit, which is always 1: ${loss} cannot learn the 0/1 labels from it`;
         fix = `Give the output layer activation 'sigmoid'`;
+      } else if (act !== 'sigmoid' && act !== 'softmax') {
+        problem = `the output layer has ${act} activation, so its outputs are not probabilities in (0, 1), which ${loss} expects`;
+        fix = `Give the output layer activation 'sigmoid'`;
       }
     }
     if (!problem) return undefined;
     return this.make('label-loss-mismatch', 'error',
-      `The labels do not fit the loss: ${problem}. tfjs either rejects such targets or trains on a meaningless objective (a bad initial loss or NaN that follow are symptoms of this).`,
+      `The loss does not fit the labels or the output: ${problem}. tfjs either rejects such targets or trains on a meaningless objective (a bad initial loss or NaN that follow are symptoms of this).`,
       e.compileLocation ?? e.location,
       { loss, encoding: l.encoding, labelWidth: l.width, labelMin: l.min, labelMax: l.max, integer: l.integer, rowSumError: l.rowSumError, rowSumTolerance: this.s.labelRowSumTolerance, outputUnits: units, outputActivation: act, threshold: 'exact' },
       RULE_SOURCES.labelLoss, ctx, { advice: fix ? [fix] : [] });

@@ -148,6 +148,14 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
         fixes.push(layerConfigFix(sketch, [layer], { kernelInitializer: init }, `Initialize ${label(layer)} with ${init}`));
       }
       break;
+    case 'label-loss-mismatch': {
+      // an output activation the loss cannot read: offer the activation it expects on the model's last layer
+      const want = finding.evidence.outputActivation !== undefined && String(finding.advice?.[0] ?? '').match(/activation '(softmax|sigmoid)'/)?.[1];
+      const model = compile && sketch.models.find(m => m.compile === compile);
+      const last = model?.entries.at(-1)?.layer;
+      if (want && last && activation(last) !== want) fixes.push(layerConfigFix(sketch, [last], { activation: want }, `Use ${want} on the output layer ${label(last)} (the loss is ${finding.evidence.loss})`));
+      break;
+    }
     case 'bad-initial-loss':
       if (layer && compile?.loss.state === 'known') {
         const loss = compile.loss.value.name;

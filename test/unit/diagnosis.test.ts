@@ -312,6 +312,7 @@ const key = (x: { code: string; layer?: string; line?: number }) => `${x.code}${
 // TL_DIAGNOSIS_FIXTURES=0 skips these (quick runs of the engine tests while editing)
 describe('diagnosis fixtures (real runner, wasm)', { skip: process.env.TL_DIAGNOSIS_FIXTURES === '0' }, () => {
   before(() => { tunedOn.forEach(runFixture); }); // all queued now; each test awaits its own
+  const DATA_CODES = new Set(['label-distribution-shift', 'class-imbalance', 'non-finite-input', 'label-loss-mismatch', 'train-validation-leakage']);
   for (const spec of tunedOn) {
     test(`${spec.job}: ${spec.healthy ? 'no findings' : spec.expected.map(key).join(', ')}`, async () => {
       const { events, end, problems } = await runFixture(spec);
@@ -324,8 +325,9 @@ describe('diagnosis fixtures (real runner, wasm)', { skip: process.env.TL_DIAGNO
         assert.equal(f.file, path.join(JOBS, spec.job), 'points at the job file');
         assert.ok(Object.keys(f.evidence).length >= 2 && f.rule && f.held && f.advice?.length, `${f.code} carries evidence, rule, held range, advice`);
       }
-      // the symptom is really there: the log crosses the published threshold
-      for (const e of spec.expected) assert.notEqual(measure(events, e.code, e.layer).onset, undefined, `${e.code} measured in the log`);
+      // the symptom is really there: the log crosses the published threshold (data pitfalls are measured from the
+      // data itself by the bench: bench/diagnosis/lib/probeData.ts)
+      for (const e of spec.expected) if (!DATA_CODES.has(e.code)) assert.notEqual(measure(events, e.code, e.layer).onset, undefined, `${e.code} measured in the log`);
     });
   }
 });
