@@ -37,9 +37,10 @@ export class LeakWatch {
     const first = this.samples[0];
     const span = e.step - first.step;
     if (span < LEAK_WINDOW) return undefined;
-    const window = this.samples.filter(s => s.step >= e.step - LEAK_WINDOW);
-    const from = window[0];
-    const perStep = (e.tensors - from.tensors) / Math.max(1, e.step - from.step);
+    // samples come only when the count changes: the count at the window's start is the last sample at or before it
+    const from = [...this.samples].reverse().find(s => s.step <= e.step - LEAK_WINDOW);
+    if (!from) return undefined;
+    const perStep = (e.tensors - from.tensors) / (e.step - from.step);
     if (perStep < LEAK_MIN_PER_STEP) return undefined;
     return this.finding(from, e, perStep);
   }
