@@ -1,5 +1,5 @@
 /**
- * Lint thresholds. Defaults come from the tables (GUIDELINES.md); every one is a `trainingLens.lint.*` setting.
+ * Lint thresholds. Defaults come from the guideline tables (tables.ts); every one is a `trainingLens.lint.*` setting.
  */
 import { REGULARIZATION, LEARNING_RATE } from './tables';
 

@@ -1,6 +1,6 @@
 /**
- * The toolkit's eight optimizers against plain-JS (float64) implementations of their update rules (seed 001/004 and
- * GUIDELINES G3; Keras' rules for AdaMax and Nadam), a few steps on a least-squares problem with 3 weights, and
+ * The toolkit's eight optimizers against plain-JS (float64) implementations of their update rules (the
+ * optimizer comparison table G3 of src/guidelines/tables.ts; Keras' rules for AdaMax and Nadam), a few steps on a least-squares problem with 3 weights, and
  * Nadam as a real tfjs optimizer: compile accepts it, its config round-trips, its slots are freed.
  */
 import { test, before } from 'node:test';
