@@ -1,5 +1,5 @@
 /**
- * The guideline tables G1-G6 as data (G1 initializer per activation … G6, each with its sources). Facts restated in Training Lens's own words; every row names
+ * The guideline tables G1-G6 as data. Facts restated in Training Lens's own words; every row names
  * where it comes from (book + table, or paper) so lenses, hovers and findings can cite it.
  */
 

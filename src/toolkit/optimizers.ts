@@ -1,5 +1,5 @@
 /**
- * One factory per optimizer of the comparison table (GUIDELINES G3, Hands-On ML ch.11), with the table's defaults,
+ * One factory per optimizer of the comparison table (table G3 of src/guidelines/tables.ts, Hands-On ML ch.11), with the table's defaults,
  * built on the tf instance the job trains with. tfjs has every one except Nadam, which is implemented here as a
  * real `tf.train.Optimizer` subclass (Keras' update rule) so `compile` accepts it and a saved model names it.
  * Every factory takes `{ clipValue }` or `{ clipNorm }` (see clipping.ts).
