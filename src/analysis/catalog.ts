@@ -90,5 +90,5 @@ export const FACTORY_OPTIMIZER_LR: Readonly<Record<string, number>> = { adam: 0.
 /** Optimizers that tfjs accepts by name in compile. */
 export const STRING_OPTIMIZERS: ReadonlySet<string> = new Set(Object.keys(STRING_OPTIMIZER_LR));
 
-/** tfjs's kernel initializer when none is given (all layers the G1 table applies to). */
-export const DEFAULT_KERNEL_INITIALIZER = 'glorotUniform';
+/** tfjs's kernel initializer when none is given (Dense, Conv and recurrent layers: DEFAULT_KERNEL_INITIALIZER in tfjs-layers 4.22; Keras' is glorotUniform). */
+export const DEFAULT_KERNEL_INITIALIZER = 'glorotNormal';

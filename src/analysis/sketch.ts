@@ -40,7 +40,7 @@ export interface LayerSketch {
   activation: Known<string>;
   /** tfjs's default activation when `activation` is absent */
   defaultActivation?: string;
-  /** kernelInitializer; absent = tfjs default (glorotUniform); only for layers the G1 table applies to */
+  /** kernelInitializer; absent = tfjs default (glorotNormal); only for layers the G1 table applies to */
   initializer?: Known<InitializerRef>;
   units: Known<number>;
   rate: Known<number>;

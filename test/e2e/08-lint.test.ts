@@ -1,5 +1,5 @@
-// Scenario 8 (guideline lint): a relu Dense layer without kernelInitializer (tfjs default glorotUniform) gets
-// - a guideline code lens "relu → He (heNormal) recommended · now glorotUniform (default)" right above its line,
+// Scenario 8 (guideline lint): a relu Dense layer without kernelInitializer (tfjs default glorotNormal) gets
+// - a guideline code lens "relu → He (heNormal) recommended · now glorotNormal (default)" right above its line,
 // - a Problems entry, source "Training Lens", code init-activation-mismatch, on that line,
 // - a quick fix "Use heNormal (He initialization for relu)" that writes kernelInitializer: 'heNormal' into the layer
 //   and makes the problem go away (the lens turns into the quiet confirmation "✓ relu → He (heNormal)").
@@ -53,7 +53,7 @@ test('8. guideline lint: relu lens, init-activation-mismatch in Problems, heNorm
     // (1) the lens on the relu layer
     const title = await assertLensAbove(wb, LENS_PREFIX, RELU_NEEDLE);
     t.diagnostic(`lens: ${title}`);
-    assert.equal(title, `${LENS_PREFIX} · now glorotUniform (default)`);
+    assert.equal(title, `${LENS_PREFIX} · now glorotNormal (default)`);
 
     // (2) the Problems panel entry, on the layer's line
     await showProblems(wb);

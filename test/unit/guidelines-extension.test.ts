@@ -153,8 +153,8 @@ test('registering lints the open tfjs documents, with source "Training Lens" and
 test('code lenses: deterministic titles; the suggestion applies its fix when clicked', async () => {
   const lenses = providers.lens.provideCodeLenses(doc) as { range: Range; command: { title: string; command: string; arguments?: unknown[] } }[];
   assert.deepEqual(lenses.map(l => `${l.range.start.line}: ${l.command.title}`), [
-    '3: relu → He (heNormal) recommended · now glorotUniform (default)',
-    '4: ✓ linear → Glorot (glorotUniform)',
+    '3: relu → He (heNormal) recommended · now glorotNormal (default)',
+    '4: ✓ linear → Glorot (glorotNormal)',
     '7: Adam: speed ★★★ · quality ★★☆–★★★',
     '7: Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
   ]);

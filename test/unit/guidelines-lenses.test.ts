@@ -25,10 +25,10 @@ const sketch = (text: string) => sketchFile(parseSource(text, 'mlp.ts'));
 test('layer lenses: suggestion when the initializer differs, quiet confirmation when it matches', () => {
   const lenses = lensesFor(sketch(MLP));
   assert.deepEqual(lenses.map(l => `${l.at.line}:${l.kind}: ${l.title}`), [
-    '4:init-suggestion: relu → He (heNormal) recommended · now glorotUniform (default)',
+    '4:init-suggestion: relu → He (heNormal) recommended · now glorotNormal (default)',
     '5:init-confirmation: ✓ relu → He (heNormal)',
     '6:init-confirmation: ✓ selu → LeCun (leCunNormal)',
-    '7:init-confirmation: ✓ softmax → Glorot (glorotUniform)',
+    '7:init-confirmation: ✓ softmax → Glorot (glorotNormal)',
     '10:optimizer: AdaGrad: speed ★★★ · quality ★☆☆ (stops early on deep nets)',
     '10:config: Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
   ]);
