@@ -3,20 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { waitUntil, withWorkbench } from './lib/workbench.ts';
-import { CMD, LENS_TITLE, env, liveStatus, readRun, runIds, stopQuietly, trustedWindow, useBrowser, waitForNewRun } from './lib/training.ts';
+import { CMD, env, liveStatus, readRun, runIds, stopQuietly, trainViaLens, trustedWindow, useBrowser, waitForNewRun } from './lib/training.ts';
 
 const browser = useBrowser();
 
 test('3. Stop ends the run within 2 s, clears the status bar and marks the run cancelled', async (t) => {
   await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
     try {
-      await wb.openFile('jobs/long.ts');
-      const before = runIds(env.workspace);
-      const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: LENS_TITLE }).first();
-      await lens.waitFor({ state: 'visible', timeout: 60_000 });
-      await lens.click();
-
-      const runId = await waitForNewRun(env.workspace, before);
+      const runId = await trainViaLens(wb, 'jobs/long.ts');
       // wait until it is really training (batches flowing) before stopping
       await wb.waitForDashboard('the run to be training', (s) => s.status === 'running' && (s.charts.loss?.points ?? 0) > 0, 60_000);
       await waitUntil('the status bar item', () => liveStatus(wb), 15_000);

@@ -13,13 +13,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { waitUntil, withWorkbench, type DashboardState } from './lib/workbench.ts';
 import {
-  LENS_TITLE,
   env,
   lineOf,
   readRun,
   runIds,
   runListOf,
   stopQuietly,
+  trainViaLens,
   trustedWindow,
   useBrowser,
   waitForNewRun,
@@ -47,12 +47,8 @@ test('9. runtime diagnosis: dead-relu in Problems, "Try the fix" trains a copy a
   await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
     try {
       // train from the code lens above fit(
-      await wb.openFile(JOB);
       const before = runIds(env.workspace);
-      const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: LENS_TITLE }).first();
-      await lens.waitFor({ state: 'visible', timeout: 60_000 });
-      await lens.click();
-      const runId = await waitForNewRun(env.workspace, before);
+      const runId = await trainViaLens(wb, JOB);
       const end = await waitForRunEnd(env.workspace, runId, 120_000);
       assert.equal(end.status, 'ok', `the dead-ReLU run ends normally: ${JSON.stringify(end)}`);
       const findings = readRun(env.workspace, runId).events.filter((e) => e.kind === 'finding');

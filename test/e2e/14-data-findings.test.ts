@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { waitUntil, withWorkbench } from './lib/workbench.ts';
-import { LENS_TITLE, env, lineOf, readRun, runIds, stopQuietly, trustedWindow, useBrowser, waitForNewRun, waitForRunEnd } from './lib/training.ts';
+import { env, lineOf, readRun, stopQuietly, trainViaLens, trustedWindow, useBrowser, waitForRunEnd } from './lib/training.ts';
 import { problems, showProblems, waitForProblem } from './lib/editor.ts';
 
 const browser = useBrowser();
@@ -22,12 +22,7 @@ test('14. data pitfalls: label-distribution-shift on the fit line, per-class res
   const fitLine = lineOf(file, 'await model.fit(');
   await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
     try {
-      await wb.openFile(JOB);
-      const before = runIds(env.workspace);
-      const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: LENS_TITLE }).first();
-      await lens.waitFor({ state: 'visible', timeout: 60_000 });
-      await lens.click();
-      const runId = await waitForNewRun(env.workspace, before);
+      const runId = await trainViaLens(wb, JOB);
       const end = await waitForRunEnd(env.workspace, runId, 120_000);
       assert.equal(end.status, 'ok', `the class-sorted run ends normally: ${JSON.stringify(end)}`);
       const findings = readRun(env.workspace, runId).events.filter((e) => e.kind === 'finding').map((e) => (e.finding as { code?: string }).code);

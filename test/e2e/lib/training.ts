@@ -69,6 +69,16 @@ export async function trainViaPalette(wb: Workbench, job: string): Promise<void>
   await wb.pickQuickItem(job, { exact: true });
 }
 
+/** Opens the job, clicks "▶ Train with Training Lens" above its fit( and returns the new run's id. */
+export async function trainViaLens(wb: Workbench, job: string): Promise<string> {
+  await wb.openFile(job);
+  const before = runIds(env.workspace);
+  const lens = wb.page.locator('.monaco-editor .codelens-decoration a', { hasText: LENS_TITLE }).first();
+  await lens.waitFor({ state: 'visible', timeout: 60_000 });
+  await lens.click();
+  return waitForNewRun(env.workspace, before);
+}
+
 /** The live status bar item's text, or null when none is shown. */
 export async function liveStatus(wb: Workbench): Promise<string | null> {
   const items = await wb.trainingLensStatusItems();
