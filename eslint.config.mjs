@@ -30,18 +30,37 @@ const siblingPatterns = folders => folders.flatMap(f => [`../${f}`, `../${f}/*`,
 const layerRules = LAYERS.flat().map(folder => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      paths: [{ name: 'vscode', message: 'src/ is the core: it runs under plain Node and never imports vscode.' }],
-      patterns: [{
-        group: siblingPatterns([...higherThan(folder), 'extension', 'webview']).concat(['../../extension/*', '../../webview/*']),
-        message: `src/${folder} sits below the folders it would import here (docs/ARCHITECTURE.md, "Layers").`,
-      }],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: 'vscode', message: 'src/ is the core: it runs under plain Node and never imports vscode.' }],
+        patterns: [
+          {
+            group: siblingPatterns([...higherThan(folder), 'extension', 'webview']).concat([
+              '../../extension/*',
+              '../../webview/*',
+            ]),
+            message: `src/${folder} sits below the folders it would import here (docs/ARCHITECTURE.md, "Layers").`,
+          },
+        ],
+      },
+    ],
   },
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'demo-output/**', '.training-lens/**', '.vscode-test/**', 'test/fixtures/lint/**', 'test/fixtures/**/syntax-error*'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'demo-output/**',
+      '.training-lens/**',
+      '.vscode-test/**',
+      'test/fixtures/lint/**',
+      'test/fixtures/**/syntax-error*',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,12 +70,24 @@ export default tseslint.config(
     },
     rules: {
       // node:test's test()/describe() return promises the runner itself awaits
-      '@typescript-eslint/no-floating-promises': ['error', {
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       // tfjs' own types force a few non-null assertions and empty catch-alls; each is reviewed where it stands
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -67,7 +98,10 @@ export default tseslint.config(
     },
   },
   // files no tsconfig of ESLint's project service covers (checked by their own tsc config, test/webview)
-  { files: ['**/*.mjs', '**/*.js', 'bench/webview.ts', 'scripts/render-dashboard.ts'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['**/*.mjs', '**/*.js', 'bench/webview.ts', 'scripts/render-dashboard.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   {
     // stand-ins for the vscode module in unit tests mirror its loosely typed API
     files: ['test/unit/*-extension.test.ts'],
@@ -84,24 +118,35 @@ export default tseslint.config(
     files: ['webview/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'webview/ runs in the browser.' }],
-        patterns: [
-          { group: ['node:*'], message: 'webview/ runs in the browser: no Node modules.' },
-          {
-            group: ['../src/*', '!../src/protocol', '../src/*/**', '!../src/protocol/*', '../extension/*'],
-            message: 'webview/ imports only the protocol from src/ (docs/ARCHITECTURE.md, "Layers").',
-          },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'webview/ runs in the browser.' }],
+          patterns: [
+            { group: ['node:*'], message: 'webview/ runs in the browser: no Node modules.' },
+            {
+              group: ['../src/*', '!../src/protocol', '../src/*/**', '!../src/protocol/*', '../extension/*'],
+              message: 'webview/ imports only the protocol from src/ (docs/ARCHITECTURE.md, "Layers").',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['extension/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../webview/*', '../../webview/*'], message: 'The extension host talks to webviews through messages, never by import.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../webview/*', '../../webview/*'],
+              message: 'The extension host talks to webviews through messages, never by import.',
+            },
+          ],
+        },
+      ],
     },
   },
   prettier,

@@ -29,23 +29,35 @@ function arg(name: string, fallback: string): string {
 }
 
 /** `--backends node,wasm` leaves cpu out (a CNN step there takes seconds) */
-const BACKENDS = arg('backends', 'node,wasm,cpu').split(',').filter((b): b is 'node' | 'wasm' | 'cpu' => b === 'node' || b === 'wasm' || b === 'cpu');
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const BACKENDS = arg('backends', 'node,wasm,cpu')
+  .split(',')
+  .filter((b): b is 'node' | 'wasm' | 'cpu' => b === 'node' || b === 'wasm' || b === 'cpu');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const batchSize = 32;
 
 type Measure = { plain: number; probed: number };
-type WorkerMsg = { type: 'ready'; backend: string; notes: string[] } | { type: 'measure'; results: Record<string, Measure> } | { type: 'error'; message: string };
+type WorkerMsg =
+  | { type: 'ready'; backend: string; notes: string[] }
+  | { type: 'measure'; results: Record<string, Measure> }
+  | { type: 'error'; message: string };
 type Tfjs = typeof import('@tensorflow/tfjs');
 
 const MODEL_TITLES: Record<string, string> = {
-  mlp: 'MLP 784-300-100-10', cnn: 'CNN conv16-pool-conv32-pool-dense10 (examples/mnist-cnn)',
-  separable: 'separable + depthwise conv (examples/fashion-separable)', embedding: 'Embedding(500,16) + Conv1D (examples/embedding-reviews)',
+  mlp: 'MLP 784-300-100-10',
+  cnn: 'CNN conv16-pool-conv32-pool-dense10 (examples/mnist-cnn)',
+  separable: 'separable + depthwise conv (examples/fashion-separable)',
+  embedding: 'Embedding(500,16) + Conv1D (examples/embedding-reviews)',
 };
 
 /** A reference model and synthetic data of its shape (same seeds on every backend). */
 function referenceModel(tf: Tfjs, kind: string, samples: number, seed: number) {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed + s });
-  const labels = (classes: number) => tf.oneHot(tf.randomUniform([samples], 0, classes, 'int32', 2) as import('@tensorflow/tfjs').Tensor1D, classes);
+  const labels = (classes: number) =>
+    tf.oneHot(tf.randomUniform([samples], 0, classes, 'int32', 2) as import('@tensorflow/tfjs').Tensor1D, classes);
   let layers: import('@tensorflow/tfjs').layers.Layer[];
   let xs: import('@tensorflow/tfjs').Tensor, ys: import('@tensorflow/tfjs').Tensor;
   if (kind === 'mlp') {
@@ -54,35 +66,70 @@ function referenceModel(tf: Tfjs, kind: string, samples: number, seed: number) {
       tf.layers.dense({ units: 100, activation: 'relu', kernelInitializer: init(1) }),
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
     ];
-    xs = tf.randomUniform([samples, 784], 0, 1, 'float32', 1); ys = labels(10);
+    xs = tf.randomUniform([samples, 784], 0, 1, 'float32', 1);
+    ys = labels(10);
   } else if (kind === 'cnn') {
     layers = [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: init(0),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
       tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(2) }),
     ];
-    xs = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1); ys = labels(10);
+    xs = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1);
+    ys = labels(10);
   } else if (kind === 'separable') {
     layers = [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(0) }),
-      tf.layers.separableConv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: init(1), pointwiseInitializer: init(2) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(0),
+      }),
+      tf.layers.separableConv2d({
+        filters: 32,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        depthwiseInitializer: init(1),
+        pointwiseInitializer: init(2),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: 'relu', depthwiseInitializer: init(3) }),
+      tf.layers.depthwiseConv2d({
+        kernelSize: 3,
+        depthMultiplier: 2,
+        activation: 'relu',
+        depthwiseInitializer: init(3),
+      }),
       tf.layers.globalAveragePooling2d({}),
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(4) }),
     ];
-    xs = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1); ys = labels(10);
+    xs = tf.randomUniform([samples, 28, 28, 1], 0, 1, 'float32', 1);
+    ys = labels(10);
   } else if (kind === 'embedding') {
     layers = [
-      tf.layers.embedding({ inputDim: 500, outputDim: 16, inputLength: 24, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }) }),
+      tf.layers.embedding({
+        inputDim: 500,
+        outputDim: 16,
+        inputLength: 24,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
+      }),
       tf.layers.conv1d({ filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
       tf.layers.globalAveragePooling1d({}),
       tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: init(2) }),
     ];
-    xs = tf.randomUniform([samples, 24], 1, 500, 'int32', 1); ys = labels(2);
+    xs = tf.randomUniform([samples, 24], 1, 500, 'int32', 1);
+    ys = labels(2);
   } else throw new Error(`unknown model ${kind} (mlp, cnn, separable, embedding)`);
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -105,16 +152,28 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
       if (instrumented) inst.uninstall();
       return ms;
     };
-    const pairs = kinds.map(kind => ({ kind, plain: referenceModel(tf, kind, samples, 1), probed: referenceModel(tf, kind, samples, 1) }));
-    for (const p of pairs) { await timeFit(p.plain, false); await timeFit(p.probed, true); } // warm-up: kernels, optimizer state
+    const pairs = kinds.map(kind => ({
+      kind,
+      plain: referenceModel(tf, kind, samples, 1),
+      probed: referenceModel(tf, kind, samples, 1),
+    }));
+    for (const p of pairs) {
+      await timeFit(p.plain, false);
+      await timeFit(p.probed, true);
+    } // warm-up: kernels, optimizer state
     let flip = false;
     process.on('message', async () => {
       flip = !flip; // alternate which goes first so drift does not favour one side
       const results: Record<string, Measure> = {};
       for (const p of pairs) {
         let plain: number, probed: number;
-        if (flip) { plain = await timeFit(p.plain, false); probed = await timeFit(p.probed, true); }
-        else { probed = await timeFit(p.probed, true); plain = await timeFit(p.plain, false); }
+        if (flip) {
+          plain = await timeFit(p.plain, false);
+          probed = await timeFit(p.probed, true);
+        } else {
+          probed = await timeFit(p.probed, true);
+          plain = await timeFit(p.plain, false);
+        }
         results[p.kind] = { plain, probed };
       }
       send({ type: 'measure', results });
@@ -126,13 +185,24 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
   }
 }
 
-interface Bench { preference: BackendPreference; child: ChildProcess; backend?: string; notes: string[]; error?: string; plain: Record<string, number[]>; probed: Record<string, number[]> }
+interface Bench {
+  preference: BackendPreference;
+  child: ChildProcess;
+  backend?: string;
+  notes: string[];
+  error?: string;
+  plain: Record<string, number[]>;
+  probed: Record<string, number[]>;
+}
 
 function next(child: ChildProcess): Promise<WorkerMsg> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const onExit = () => resolve({ type: 'error', message: 'worker exited' });
     child.once('exit', onExit);
-    child.once('message', m => { child.off('exit', onExit); resolve(m as WorkerMsg); });
+    child.once('message', m => {
+      child.off('exit', onExit);
+      resolve(m as WorkerMsg);
+    });
   });
 }
 
@@ -142,15 +212,27 @@ async function main(): Promise<void> {
   const kinds = arg('models', 'mlp,cnn,separable,embedding').split(',').filter(Boolean);
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
   if (!env[NATIVE_DIR_ENV] && readMarker(defaultNativeDir())) env[NATIVE_DIR_ENV] = defaultNativeDir();
-  console.log(`Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`);
+  console.log(
+    `Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`,
+  );
   console.log(`native build: ${env[NATIVE_DIR_ENV] ?? 'none (run `training-lens setup-native`)'}`);
   const benches: Bench[] = BACKENDS.map(preference => ({
-    preference, notes: [], plain: {}, probed: {},
-    child: fork(__filename, ['--worker', preference, '--samples', String(samples), '--models', kinds.join(',')], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] }),
+    preference,
+    notes: [],
+    plain: {},
+    probed: {},
+    child: fork(__filename, ['--worker', preference, '--samples', String(samples), '--models', kinds.join(',')], {
+      env,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    }),
   }));
   for (const b of benches) {
     const m = await next(b.child);
-    if (m.type === 'ready') { b.backend = m.backend; b.notes = m.notes; } else b.error = m.type === 'error' ? m.message : 'unexpected message';
+    if (m.type === 'ready') {
+      b.backend = m.backend;
+      b.notes = m.notes;
+    } else b.error = m.type === 'error' ? m.message : 'unexpected message';
     console.log(`  ${b.preference}: ${b.backend ? 'backend ' + b.backend : 'unavailable: ' + b.error}`);
   }
   const live = benches.filter(b => b.backend);
@@ -159,22 +241,29 @@ async function main(): Promise<void> {
     for (const b of order) {
       b.child.send('measure');
       const m = await next(b.child);
-      if (m.type !== 'measure') throw new Error(`${b.preference}: ${m.type === 'error' ? m.message : 'no measurement'}`);
+      if (m.type !== 'measure')
+        throw new Error(`${b.preference}: ${m.type === 'error' ? m.message : 'no measurement'}`);
       for (const [kind, res] of Object.entries(m.results)) {
         (b.plain[kind] ??= []).push(res.plain);
         (b.probed[kind] ??= []).push(res.probed);
       }
     }
-    console.log(`  round ${r + 1}: ${kinds.map(k => `${k} ` + live.map(b => `${b.backend} ${b.plain[k].at(-1)!.toFixed(1)}/${b.probed[k].at(-1)!.toFixed(1)}`).join(' ')).join(' | ')} ms/step (plain/instrumented)`);
+    console.log(
+      `  round ${r + 1}: ${kinds.map(k => `${k} ` + live.map(b => `${b.backend} ${b.plain[k].at(-1)!.toFixed(1)}/${b.probed[k].at(-1)!.toFixed(1)}`).join(' ')).join(' | ')} ms/step (plain/instrumented)`,
+    );
   }
   for (const kind of kinds) {
     console.log(`\n${MODEL_TITLES[kind] ?? kind}`);
     console.log('backend      plain ms/step   instrumented ms/step   overhead');
     for (const b of live) {
-      const mp = median(b.plain[kind]), mi = median(b.probed[kind]);
-      console.log(`${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}`);
+      const mp = median(b.plain[kind]),
+        mi = median(b.probed[kind]);
+      console.log(
+        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}`,
+      );
     }
-    const wasm = live.find(b => b.backend === 'wasm'), native = live.find(b => b.backend === 'tensorflow');
+    const wasm = live.find(b => b.backend === 'wasm'),
+      native = live.find(b => b.backend === 'tensorflow');
     if (wasm && native) {
       console.log(`wasm / tensorflow (plain): x${(median(wasm.plain[kind]) / median(native.plain[kind])).toFixed(2)}`);
     } else {
@@ -191,7 +280,10 @@ async function benchExamples(env: NodeJS.ProcessEnv): Promise<void> {
   if (which === 'none') return;
   const root = path.resolve(__dirname, '..');
   const dir = path.join(root, 'examples');
-  const jobs = fs.readdirSync(dir).filter(f => f.endsWith('.train.ts')).sort()
+  const jobs = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.train.ts'))
+    .sort()
     .filter(f => which === 'all' || which.split(',').includes(f.replace(/\.train\.ts$/, '')));
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-backends-'));
   const entry = runnerEntry(path.join(root, 'src', 'runner'));
@@ -203,28 +295,50 @@ async function benchExamples(env: NodeJS.ProcessEnv): Promise<void> {
     let auto = '';
     for (const preference of BACKENDS) {
       const events: RunEvent[] = [];
-      const handle = launchRun({ jobFile: path.join(dir, job), runsDir, backend: preference, epochs: 1, env, ...entry });
+      const handle = launchRun({
+        jobFile: path.join(dir, job),
+        runsDir,
+        backend: preference,
+        epochs: 1,
+        env,
+        ...entry,
+      });
       handle.onEvent(e => events.push(e));
       const end = await handle.done;
       const start = events.find(e => e.kind === 'fit-start');
-      const backend = start?.kind === 'fit-start' ? start.backend ?? '' : '';
+      const backend = start?.kind === 'fit-start' ? (start.backend ?? '') : '';
       const times = events.filter(e => e.kind === 'batch').map(e => e.t);
-      const steps = times.slice(1).map((t, i) => t - times[i]).slice(1);
+      const steps = times
+        .slice(1)
+        .map((t, i) => t - times[i])
+        .slice(1);
       if (end.status !== 'ok' || steps.length === 0) {
         cells.push((end.status === 'ok' ? 'no steps' : 'unavailable').padStart(16));
         continue;
       }
-      const fellBack = backend && backend !== (preference === 'node' ? 'tensorflow' : preference) ? ` (${backend})` : '';
+      const fellBack =
+        backend && backend !== (preference === 'node' ? 'tensorflow' : preference) ? ` (${backend})` : '';
       cells.push(`${median(steps).toFixed(1)}${fellBack}`.padStart(16));
       if (!fellBack) ms[backend] = median(steps);
       if (!auto) auto = backend; // auto tries node, then wasm, then cpu: the first that trains is its pick
     }
     const ratio = ms.wasm && ms.tensorflow ? `x${(ms.wasm / ms.tensorflow).toFixed(2)}` : 'n/a';
-    console.log(`${job.replace(/\.train\.ts$/, '').padEnd(22)} ${cells.join('')}   ${(auto || 'none').padEnd(10)}   ${ratio}`);
+    console.log(
+      `${job.replace(/\.train\.ts$/, '').padEnd(22)} ${cells.join('')}   ${(auto || 'none').padEnd(10)}   ${ratio}`,
+    );
   }
   fs.rmSync(runsDir, { recursive: true, force: true });
 }
 
 const wi = process.argv.indexOf('--worker');
-if (wi >= 0) void worker(process.argv[wi + 1] as BackendPreference, Number(arg('samples', '640')), arg('models', 'mlp,cnn,separable,embedding').split(',').filter(Boolean));
-else main().catch(e => { console.error(e); process.exit(1); });
+if (wi >= 0)
+  void worker(
+    process.argv[wi + 1] as BackendPreference,
+    Number(arg('samples', '640')),
+    arg('models', 'mlp,cnn,separable,embedding').split(',').filter(Boolean),
+  );
+else
+  main().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -22,9 +22,28 @@ import * as path from 'node:path';
 import type { Finding } from '../src/protocol';
 import { readRunLog } from '../src/runs/store';
 import { DiagnosisEngine } from '../src/detectors/engine';
-import { loadManifest, score, measure, vitals, trainsWell, detectionEpoch, JOBS, DIAGNOSIS_DIR, type FixtureSpec } from './diagnosis/lib/manifest';
+import {
+  loadManifest,
+  score,
+  measure,
+  vitals,
+  trainsWell,
+  detectionEpoch,
+  JOBS,
+  DIAGNOSIS_DIR,
+  type FixtureSpec,
+} from './diagnosis/lib/manifest';
 import { describeData, type DataFacts } from './diagnosis/lib/dataFacts';
-import { halfOf, figures, confusion, formatConfusion, confusionObject, type Scored, type Figures, type Half } from './diagnosis/lib/figures';
+import {
+  halfOf,
+  figures,
+  confusion,
+  formatConfusion,
+  confusionObject,
+  type Scored,
+  type Figures,
+  type Half,
+} from './diagnosis/lib/figures';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
@@ -48,12 +67,15 @@ interface Result extends Scored {
 }
 
 function ensureBuilt(): void {
-  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((m, d) => {
-    const p = path.join(dir, d.name);
-    return Math.max(m, d.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }, 0);
-  const runner = path.join(ROOT, 'dist', 'runner.js'), cli = path.join(ROOT, 'dist', 'cli.js');
-  const stale = !fs.existsSync(runner) || !fs.existsSync(cli) || fs.statSync(runner).mtimeMs < newest(path.join(ROOT, 'src'));
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, d) => {
+      const p = path.join(dir, d.name);
+      return Math.max(m, d.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }, 0);
+  const runner = path.join(ROOT, 'dist', 'runner.js'),
+    cli = path.join(ROOT, 'dist', 'cli.js');
+  const stale =
+    !fs.existsSync(runner) || !fs.existsSync(cli) || fs.statSync(runner).mtimeMs < newest(path.join(ROOT, 'src'));
   if (!stale) return;
   console.log('building dist (runner and CLI are older than src)…');
   const r = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -65,8 +87,12 @@ function run(args: string[]): Promise<{ code: number | null; output: string; ms:
   return new Promise(resolve => {
     const child = spawn(process.execPath, args, { cwd: ROOT });
     let output = '';
-    child.stdout.on('data', d => { output += d; });
-    child.stderr.on('data', d => { output += d; });
+    child.stdout.on('data', d => {
+      output += d;
+    });
+    child.stderr.on('data', d => {
+      output += d;
+    });
     child.on('close', code => resolve({ code, output, ms: Date.now() - started }));
   });
 }
@@ -86,7 +112,17 @@ async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<
   const job = path.join(JOBS, spec.job);
   const probed = await probeData(job, path.join(report, 'data.json'));
   const data = typeof probed === 'string' ? undefined : probed;
-  const { code, output, ms } = await run([BIN, 'train', job, '--backend', backend, '--report', report, '--runs-dir', path.join(report, 'runs')]);
+  const { code, output, ms } = await run([
+    BIN,
+    'train',
+    job,
+    '--backend',
+    backend,
+    '--report',
+    report,
+    '--runs-dir',
+    path.join(report, 'runs'),
+  ]);
   const findingsFile = path.join(report, 'findings.json');
   if (!fs.existsSync(findingsFile)) throw new Error(`${spec.job}: no findings.json (exit ${code})\n${output}`);
   const all = JSON.parse(fs.readFileSync(findingsFile, 'utf8')) as Finding[];
@@ -97,7 +133,10 @@ async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<
   const end = events.find(e => e.kind === 'run-end');
   const sc = score(spec.expected, runtime);
   const latencies: Array<number | undefined> = [];
-  const lines: string[] = [`  data: ${data ? describeData(data) : `probe failed: ${probed}`}`, `  vitals: ${vitals(events)}`];
+  const lines: string[] = [
+    `  data: ${data ? describeData(data) : `probe failed: ${probed}`}`,
+    `  vitals: ${vitals(events)}`,
+  ];
   const healthy = spec.healthy ? trainsWell(events, data) : undefined;
   if (healthy) lines.push(`  trains well: ${healthy.ok ? 'yes' : 'NO'}, ${healthy.text}`);
   const record = flag('record');
@@ -106,7 +145,10 @@ async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<
     const e = m.expected;
     const measured = measure(events, e.code, e.layer, data);
     // the measured onset documents the original jobs; the new jobs' ground truth stays as written before their first run
-    if (record) { e.measured = measured.text; if (spec.tunedOn && measured.onset !== undefined) e.onset = measured.onset; }
+    if (record) {
+      e.measured = measured.text;
+      if (spec.tunedOn && measured.onset !== undefined) e.onset = measured.onset;
+    }
     const onset = measured.onset ?? e.onset;
     const shows = measured.onset !== undefined ? '' : ' SYMPTOM NOT MEASURED';
     const drift = measured.onset !== undefined && measured.onset !== e.onset ? ` (manifest says ${e.onset})` : '';
@@ -114,35 +156,56 @@ async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<
     if (!m.found) {
       latencies.push(undefined);
       const asInfo = info.find(f => f.code === e.code);
-      lines.push(`  MISS ${at}  onset ep ${onset}${drift}${shows}${asInfo ? ' (raised as info)' : ''}  | ${measured.text}`);
+      lines.push(
+        `  MISS ${at}  onset ep ${onset}${drift}${shows}${asInfo ? ' (raised as info)' : ''}  | ${measured.text}`,
+      );
       continue;
     }
     const detected = detectionEpoch(events, m.found);
     const latency = detected === undefined ? undefined : detected - onset;
     latencies.push(latency);
-    lines.push(`  ${m.localized ? 'ok  ' : 'LOC '} ${at}  onset ep ${onset}${drift}${shows}, found ep ${detected ?? '?'} (${latency === undefined ? '?' : (latency >= 0 ? '+' : '') + latency})${m.localized ? '' : ` at ${where(m.found)}`} ${m.found.severity}  | ${measured.text}`);
+    lines.push(
+      `  ${m.localized ? 'ok  ' : 'LOC '} ${at}  onset ep ${onset}${drift}${shows}, found ep ${detected ?? '?'} (${latency === undefined ? '?' : (latency >= 0 ? '+' : '') + latency})${m.localized ? '' : ` at ${where(m.found)}`} ${m.found.severity}  | ${measured.text}`,
+    );
   }
-  for (const f of sc.falsePositives) lines.push(`  FP   ${where(f)} ${f.severity} ep ${detectionEpoch(events, f) ?? '?'}: ${f.message}`);
+  for (const f of sc.falsePositives)
+    lines.push(`  FP   ${where(f)} ${f.severity} ep ${detectionEpoch(events, f) ?? '?'}: ${f.message}`);
   for (const f of info) lines.push(`  info ${where(f)} ep ${detectionEpoch(events, f) ?? '?'}: ${f.message}`);
   for (const f of statics) lines.push(`  static ${where(f)} ${f.severity}: ${f.message}`);
   if (flag('verbose')) {
     // what the engine held back as explained by another finding (replayed from the log with the same settings)
     const engine = new DiagnosisEngine();
     for (const e of events) if (e.kind !== 'finding') engine.observe(e);
-    for (const x of engine.suppressed) lines.push(`  (held back) ${x.finding.code}${x.finding.layer ? ' @' + x.finding.layer : ''}: ${x.reason}`);
+    for (const x of engine.suppressed)
+      lines.push(`  (held back) ${x.finding.code}${x.finding.layer ? ' @' + x.finding.layer : ''}: ${x.reason}`);
   }
-  return { spec, half: halfOf(spec.job), ms, status: end?.kind === 'run-end' ? end.status : 'no run-end', runtime, info, statics, score: sc, latencies, lines, data, healthy };
+  return {
+    spec,
+    half: halfOf(spec.job),
+    ms,
+    status: end?.kind === 'run-end' ? end.status : 'no run-end',
+    runtime,
+    info,
+    statics,
+    score: sc,
+    latencies,
+    lines,
+    data,
+    healthy,
+  };
 }
 
 async function pool<T, R>(items: T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await f(items[i]);
+      }
+    }),
+  );
   return out;
 }
 
@@ -150,11 +213,22 @@ const name = (job: string) => job.replace(/\.train\.ts$/, '');
 const ok = (x: boolean) => (x ? 'ok' : 'MISSED');
 
 function printFigures(label: string, f: Figures): void {
-  const lat = f.latencyMax === null ? 'none measured' : `median ${f.latencyMedian}, max ${f.latencyMax} epochs after onset  (target <= ${TARGETS.latency}: ${ok(f.latencyMax <= TARGETS.latency)})`;
-  console.log(`\n[${label}] ${f.jobs} jobs (${f.healthyJobs} healthy, ${f.healthyClean} of them without a runtime warning/error), ${f.expected} expected findings, ${f.reported} runtime warnings/errors, ${f.info} info`);
-  console.log(`  recall        ${f.found}/${f.expected} = ${f.recall.toFixed(3)}  (target >= ${TARGETS.recall}: ${ok(f.recall >= TARGETS.recall)})`);
-  console.log(`  precision     ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}  (target >= ${TARGETS.precision}: ${ok(f.precision >= TARGETS.precision)})`);
-  console.log(`  localization  ${f.localized}/${f.found} = ${f.localization.toFixed(3)}  (target >= ${TARGETS.localization}: ${ok(f.localization >= TARGETS.localization)})`);
+  const lat =
+    f.latencyMax === null
+      ? 'none measured'
+      : `median ${f.latencyMedian}, max ${f.latencyMax} epochs after onset  (target <= ${TARGETS.latency}: ${ok(f.latencyMax <= TARGETS.latency)})`;
+  console.log(
+    `\n[${label}] ${f.jobs} jobs (${f.healthyJobs} healthy, ${f.healthyClean} of them without a runtime warning/error), ${f.expected} expected findings, ${f.reported} runtime warnings/errors, ${f.info} info`,
+  );
+  console.log(
+    `  recall        ${f.found}/${f.expected} = ${f.recall.toFixed(3)}  (target >= ${TARGETS.recall}: ${ok(f.recall >= TARGETS.recall)})`,
+  );
+  console.log(
+    `  precision     ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}  (target >= ${TARGETS.precision}: ${ok(f.precision >= TARGETS.precision)})`,
+  );
+  console.log(
+    `  localization  ${f.localized}/${f.found} = ${f.localization.toFixed(3)}  (target >= ${TARGETS.localization}: ${ok(f.localization >= TARGETS.localization)})`,
+  );
   console.log(`  latency       ${lat}`);
 }
 
@@ -164,18 +238,24 @@ async function main(): Promise<void> {
   const only = arg('only')?.split(',');
   const half = arg('half') as Half | undefined;
   if (half && half !== 'tune' && half !== 'test') throw new Error(`--half must be tune or test, not ${half}`);
-  const specs = manifest.fixtures.filter(f => (!only || only.some(o => f.job.startsWith(o))) && (!half || halfOf(f.job) === half));
+  const specs = manifest.fixtures.filter(
+    f => (!only || only.some(o => f.job.startsWith(o))) && (!half || halfOf(f.job) === half),
+  );
   const backend = arg('backend') ?? 'wasm';
   const jobs = Number(arg('jobs') ?? Math.max(1, Math.min(2, os.cpus().length)));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-diagnosis-'));
-  console.log(`${specs.length} jobs (${specs.filter(s => s.healthy).length} healthy; ${specs.filter(s => halfOf(s.job) === 'tune').length} tune, ${specs.filter(s => halfOf(s.job) === 'test').length} test) on ${backend}, ${jobs} at a time; reports in ${tmp}\n`);
+  console.log(
+    `${specs.length} jobs (${specs.filter(s => s.healthy).length} healthy; ${specs.filter(s => halfOf(s.job) === 'tune').length} tune, ${specs.filter(s => halfOf(s.job) === 'test').length} test) on ${backend}, ${jobs} at a time; reports in ${tmp}\n`,
+  );
   const started = Date.now();
   const results = await pool(specs, jobs, s => runJob(s, tmp, backend));
 
   for (const r of results) {
     const found = r.score.matches.filter(m => m.found).length;
     console.log(`${name(r.spec.job)} [${r.half}]${r.spec.healthy ? ' [healthy]' : ''}: ${r.spec.problem}`);
-    console.log(`  ${found}/${r.spec.expected.length} found, ${r.score.falsePositives.length} false positive(s), run ${r.status} in ${(r.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `  ${found}/${r.spec.expected.length} found, ${r.score.falsePositives.length} false positive(s), run ${r.status} in ${(r.ms / 1000).toFixed(1)} s`,
+    );
     for (const l of r.lines) console.log(l);
   }
 
@@ -183,11 +263,16 @@ async function main(): Promise<void> {
   for (const r of results) {
     const l = r.latencies.filter((x): x is number => x !== undefined);
     const count = (n: number, w: number) => String(n).padStart(w);
-    console.log(`${name(r.spec.job).padEnd(40)} ${r.half.padEnd(5)} ${count(r.spec.expected.length, 3)} ${count(r.score.matches.filter(m => m.found).length, 5)} ${count(r.score.matches.filter(m => m.localized).length, 4)} ${count(r.score.falsePositives.length, 4)} ${count(r.info.length, 4)}  ${l.join(' ')}${r.healthy && !r.healthy.ok ? '  (healthy job did not train well)' : ''}`);
+    console.log(
+      `${name(r.spec.job).padEnd(40)} ${r.half.padEnd(5)} ${count(r.spec.expected.length, 3)} ${count(r.score.matches.filter(m => m.found).length, 5)} ${count(r.score.matches.filter(m => m.localized).length, 4)} ${count(r.score.falsePositives.length, 4)} ${count(r.info.length, 4)}  ${l.join(' ')}${r.healthy && !r.healthy.ok ? '  (healthy job did not train well)' : ''}`,
+    );
   }
-  const notShown = results.flatMap(r => r.lines.filter(l => l.includes('SYMPTOM NOT MEASURED')).map(() => name(r.spec.job)));
+  const notShown = results.flatMap(r =>
+    r.lines.filter(l => l.includes('SYMPTOM NOT MEASURED')).map(() => name(r.spec.job)),
+  );
   const unwell = results.filter(r => r.healthy && !r.healthy.ok).map(r => name(r.spec.job));
-  if (notShown.length) console.log(`\nsymptom not measured in the log/data (fix or drop the job): ${[...new Set(notShown)].join(', ')}`);
+  if (notShown.length)
+    console.log(`\nsymptom not measured in the log/data (fix or drop the job): ${[...new Set(notShown)].join(', ')}`);
   if (unwell.length) console.log(`healthy jobs that did not train well (fix or drop): ${unwell.join(', ')}`);
 
   const byHalf = {
@@ -199,12 +284,26 @@ async function main(): Promise<void> {
     testUntuned: figures(results.filter(r => r.half === 'test' && !r.spec.tunedOn)),
   };
   console.log(`\n${results.length} jobs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const labels = { tune: 'tune', test: 'test', all: 'all', untuned: 'not tuned on (new jobs, both halves)', testUntuned: 'test, not tuned on' } as const;
-  for (const h of ['tune', 'test', 'all', 'untuned', 'testUntuned'] as const) if (byHalf[h].jobs) printFigures(labels[h], byHalf[h]);
-  const early = results.flatMap(r => r.latencies.map((l, i) => ({ r, l, e: r.score.matches[i].expected }))).filter(x => x.l !== undefined && x.l < 0);
-  if (early.length) console.log(`\nearly: ${early.length} finding(s) raised before the measured onset: ${early.map(x => `${name(x.r.spec.job)} ${x.e.code} (${x.l})`).join(', ')}`);
+  const labels = {
+    tune: 'tune',
+    test: 'test',
+    all: 'all',
+    untuned: 'not tuned on (new jobs, both halves)',
+    testUntuned: 'test, not tuned on',
+  } as const;
+  for (const h of ['tune', 'test', 'all', 'untuned', 'testUntuned'] as const)
+    if (byHalf[h].jobs) printFigures(labels[h], byHalf[h]);
+  const early = results
+    .flatMap(r => r.latencies.map((l, i) => ({ r, l, e: r.score.matches[i].expected })))
+    .filter(x => x.l !== undefined && x.l < 0);
+  if (early.length)
+    console.log(
+      `\nearly: ${early.length} finding(s) raised before the measured onset: ${early.map(x => `${name(x.r.spec.job)} ${x.e.code} (${x.l})`).join(', ')}`,
+    );
   const matrix = confusion(results);
-  console.log(`\nconfusion (expected code x raised runtime warning/error; "none": missed / false positive)\n${formatConfusion(matrix)}`);
+  console.log(
+    `\nconfusion (expected code x raised runtime warning/error; "none": missed / false positive)\n${formatConfusion(matrix)}`,
+  );
 
   if (flag('record')) {
     fs.writeFileSync(path.join(DIAGNOSIS_DIR, 'expected.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -213,10 +312,18 @@ async function main(): Promise<void> {
   if (flag('json')) {
     const file = arg('json') ?? path.join(tmp, 'figures.json');
     const perJob = results.map(r => ({
-      job: r.spec.job, half: r.half, tunedOn: !!r.spec.tunedOn, healthy: r.spec.healthy, status: r.status, seconds: r.ms / 1000,
-      expected: r.spec.expected.length, found: r.score.matches.filter(m => m.found).length,
-      localized: r.score.matches.filter(m => m.localized).length, falsePositives: r.score.falsePositives.map(where),
-      info: r.info.map(where), trainsWell: r.healthy?.ok,
+      job: r.spec.job,
+      half: r.half,
+      tunedOn: !!r.spec.tunedOn,
+      healthy: r.spec.healthy,
+      status: r.status,
+      seconds: r.ms / 1000,
+      expected: r.spec.expected.length,
+      found: r.score.matches.filter(m => m.found).length,
+      localized: r.score.matches.filter(m => m.localized).length,
+      falsePositives: r.score.falsePositives.map(where),
+      info: r.info.map(where),
+      trainsWell: r.healthy?.ok,
     }));
     const json = {
       split: 'sha256(job file name), first byte even: tune, odd: test',
@@ -231,9 +338,16 @@ async function main(): Promise<void> {
     console.log(`figures written to ${file}`);
   }
   const f = byHalf.all;
-  const met = f.recall >= TARGETS.recall && f.precision >= TARGETS.precision && f.localization >= TARGETS.localization && (f.latencyMax ?? 0) <= TARGETS.latency;
+  const met =
+    f.recall >= TARGETS.recall &&
+    f.precision >= TARGETS.precision &&
+    f.localization >= TARGETS.localization &&
+    (f.latencyMax ?? 0) <= TARGETS.latency;
   if (flag('strict') && !met) process.exitCode = 1;
   if (!flag('keep') && !(flag('json') && !arg('json'))) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-main().catch(e => { console.error(e); process.exitCode = 1; });
+main().catch(e => {
+  console.error(e);
+  process.exitCode = 1;
+});

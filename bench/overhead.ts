@@ -14,14 +14,31 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 function buildModel(seed: number): tf.Sequential {
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-      tf.layers.dense({ units: 100, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+      tf.layers.dense({
+        inputShape: [784],
+        units: 300,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
+      tf.layers.dense({
+        units: 100,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
+      tf.layers.dense({
+        units: 10,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+      }),
     ],
   });
   model.compile({ optimizer: tf.train.sgd(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -34,13 +51,20 @@ async function main(): Promise<void> {
   const samples = Number(arg('samples', '1600'));
   const batchSize = 32;
   const choice = await selectBackend({ preference: backend });
-  if (choice.tf.engine() !== tf.engine()) throw new Error('bench expects the runner\'s own tfjs instance');
+  if (choice.tf.engine() !== tf.engine()) throw new Error("bench expects the runner's own tfjs instance");
   const { train } = loadFashionMnist(Math.ceil(samples / 10), 1);
-  const xs = train.xs.slice(0, samples), ys = train.ys.slice(0, samples);
+  const xs = train.xs.slice(0, samples),
+    ys = train.ys.slice(0, samples);
   const steps = Math.ceil(samples / batchSize);
-  const plainModel = buildModel(1), probedModel = buildModel(1);
+  const plainModel = buildModel(1),
+    probedModel = buildModel(1);
   let emitted = 0;
-  const inst = new Instrumentation(tf, { emit: () => { emitted++; }, probes: DEFAULT_PROBES });
+  const inst = new Instrumentation(tf, {
+    emit: () => {
+      emitted++;
+    },
+    probes: DEFAULT_PROBES,
+  });
 
   const timeFit = async (model: tf.Sequential, instrumented: boolean) => {
     if (instrumented) inst.install();
@@ -51,22 +75,39 @@ async function main(): Promise<void> {
     return ms;
   };
 
-  console.log(`Training Lens probe overhead — examples/fashion-mlp (784-300-100-10, SGD, batch ${batchSize}), backend ${choice.name}`);
-  console.log(`${steps} steps per measurement, ${rounds} interleaved rounds after 1 warm-up round; default probes: ` +
-    `gradient norms every step, dead ReLU window ${DEFAULT_PROBES.deadReluWindow}, gradient histograms every ${DEFAULT_PROBES.histogramEvery} steps`);
-  await timeFit(plainModel, false); await timeFit(probedModel, true); // warm-up: kernels, optimizer state
-  const plain: number[] = [], probed: number[] = [];
+  console.log(
+    `Training Lens probe overhead — examples/fashion-mlp (784-300-100-10, SGD, batch ${batchSize}), backend ${choice.name}`,
+  );
+  console.log(
+    `${steps} steps per measurement, ${rounds} interleaved rounds after 1 warm-up round; default probes: ` +
+      `gradient norms every step, dead ReLU window ${DEFAULT_PROBES.deadReluWindow}, gradient histograms every ${DEFAULT_PROBES.histogramEvery} steps`,
+  );
+  await timeFit(plainModel, false);
+  await timeFit(probedModel, true); // warm-up: kernels, optimizer state
+  const plain: number[] = [],
+    probed: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // alternate which goes first so drift does not favour one side
-    if (r % 2 === 0) { plain.push(await timeFit(plainModel, false)); probed.push(await timeFit(probedModel, true)); }
-    else { probed.push(await timeFit(probedModel, true)); plain.push(await timeFit(plainModel, false)); }
-    console.log(`  round ${r + 1}: plain ${plain.at(-1)!.toFixed(2)} ms/step, instrumented ${probed.at(-1)!.toFixed(2)} ms/step`);
+    if (r % 2 === 0) {
+      plain.push(await timeFit(plainModel, false));
+      probed.push(await timeFit(probedModel, true));
+    } else {
+      probed.push(await timeFit(probedModel, true));
+      plain.push(await timeFit(plainModel, false));
+    }
+    console.log(
+      `  round ${r + 1}: plain ${plain.at(-1)!.toFixed(2)} ms/step, instrumented ${probed.at(-1)!.toFixed(2)} ms/step`,
+    );
   }
-  const mp = median(plain), mi = median(probed);
+  const mp = median(plain),
+    mi = median(probed);
   console.log(`median plain fit:        ${mp.toFixed(2)} ms/step`);
   console.log(`median instrumented fit: ${mi.toFixed(2)} ms/step`);
   console.log(`overhead ratio:          ${(mi / mp).toFixed(3)} (target <= 1.10 on wasm)`);
   console.log(`events emitted by the probes: ${emitted}`);
 }
 
-main().catch(e => { console.error(e); process.exit(1); });
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

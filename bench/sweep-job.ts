@@ -22,7 +22,8 @@ function dataset(n: number, seed: number): { xs: tf.Tensor2D; ys: tf.Tensor2D } 
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const scales = Array.from({ length: FEATURES }, (_, j) => 8 * (0.25 / 8) ** (j / (FEATURES - 1)));
   const w = Array.from({ length: FEATURES }, (_, j) => 1 - 0.2 * j);
-  const x: number[] = [], y: number[] = [];
+  const x: number[] = [],
+    y: number[] = [];
   for (let i = 0; i < n; i++) {
     const row = scales.map(s => s * gauss());
     x.push(...row);
@@ -41,27 +42,67 @@ export function inProcessLauncher(): TrialLauncher {
   return (t: TrialLaunch): RunHandle => {
     const runId = `bench-${t.sweep.id}-${count++}`;
     const listeners: Array<(e: RunEvent) => void> = [];
-    let stopRequested = false, seq = 0;
+    let stopRequested = false,
+      seq = 0;
     const started = Date.now();
-    const emit = (e: RunEvent) => { for (const l of listeners) l(e); };
+    const emit = (e: RunEvent) => {
+      for (const l of listeners) l(e);
+    };
     const train = async (): Promise<RunEndEvent> => {
       await new Promise(r => setImmediate(r)); // the caller registers its listeners first, as with a child process
-      const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [FEATURES], units: 1, kernelInitializer: 'zeros' })] });
+      const model = tf.sequential({
+        layers: [tf.layers.dense({ inputShape: [FEATURES], units: 1, kernelInitializer: 'zeros' })],
+      });
       model.compile({ optimizer: tf.train.sgd(t.hparams.lr as number), loss: 'meanSquaredError' });
       let step = 0;
       for (let epoch = 0; epoch < t.epochs && !stopRequested; epoch++) {
-        const h = await model.fit(d.train.xs, d.train.ys, { epochs: 1, batchSize: t.hparams.batchSize as number, shuffle: false, validationData: [d.val.xs, d.val.ys], verbose: 0 });
+        const h = await model.fit(d.train.xs, d.train.ys, {
+          epochs: 1,
+          batchSize: t.hparams.batchSize as number,
+          shuffle: false,
+          validationData: [d.val.xs, d.val.ys],
+          verbose: 0,
+        });
         step += Math.ceil(256 / (t.hparams.batchSize as number));
         const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-        emit({ kind: 'epoch', runId, seq: seq++, t: Date.now() - started, epoch, step, logs: { loss: finite(h.history.loss[0]), val_loss: finite(h.history.val_loss[0]) } });
+        emit({
+          kind: 'epoch',
+          runId,
+          seq: seq++,
+          t: Date.now() - started,
+          epoch,
+          step,
+          logs: { loss: finite(h.history.loss[0]), val_loss: finite(h.history.val_loss[0]) },
+        });
         await new Promise(r => setImmediate(r));
       }
       model.dispose();
-      const end: RunEndEvent = { kind: 'run-end', runId, seq: seq++, t: Date.now() - started, status: stopRequested ? 'cancelled' : 'ok', steps: step, durationMs: Date.now() - started };
+      const end: RunEndEvent = {
+        kind: 'run-end',
+        runId,
+        seq: seq++,
+        t: Date.now() - started,
+        status: stopRequested ? 'cancelled' : 'ok',
+        steps: step,
+        durationMs: Date.now() - started,
+      };
       emit(end);
       return end;
     };
     const done = train();
-    return { runId, runDir: '', logFile: '', jobFile: '', onEvent: l => { listeners.push(l); }, onProblem: () => {}, stop: () => { stopRequested = true; }, done };
+    return {
+      runId,
+      runDir: '',
+      logFile: '',
+      jobFile: '',
+      onEvent: l => {
+        listeners.push(l);
+      },
+      onProblem: () => {},
+      stop: () => {
+        stopRequested = true;
+      },
+      done,
+    };
   };
 }

@@ -22,12 +22,28 @@ function arg(name: string, fallback: number): number {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
-interface Outcome { record: SweepRecord; best: number; spent: number; /** epochs spent when the best-so-far first reached `target` */ reached: (target: number) => number | undefined }
+interface Outcome {
+  record: SweepRecord;
+  best: number;
+  spent: number;
+  /** epochs spent when the best-so-far first reached `target` */ reached: (target: number) => number | undefined;
+}
 
-async function runSweep(kind: SchedulerKind, seed: number, trials: number, epochs: number, work: string): Promise<Outcome> {
+async function runSweep(
+  kind: SchedulerKind,
+  seed: number,
+  trials: number,
+  epochs: number,
+  work: string,
+): Promise<Outcome> {
   const jobFile = path.join(work, 'synthetic.train.ts');
   const sweep = new Sweep({
-    jobFile, sweepsDir: path.join(work, 'sweeps'), epochs, seed, metric: 'val_loss', space: readSweepSpace(SYNTHETIC_JOB, jobFile),
+    jobFile,
+    sweepsDir: path.join(work, 'sweeps'),
+    epochs,
+    seed,
+    metric: 'val_loss',
+    space: readSweepSpace(SYNTHETIC_JOB, jobFile),
     ...(kind === 'none' ? { trials } : { budget: trials * epochs, scheduler: { kind, eta: 3, minEpochs: 1 } }),
     launch: inProcessLauncher(),
   });
@@ -39,17 +55,33 @@ async function runSweep(kind: SchedulerKind, seed: number, trials: number, epoch
   });
   const record = await sweep.start().done;
   const best = Math.min(...record.trials.flatMap(t => (t.metric ? [t.metric.value] : [Infinity])));
-  return { record, best, spent: record.trials.reduce((n, t) => n + t.epochsDone, 0), reached: target => trace.find(([, b]) => b <= target)?.[0] };
+  return {
+    record,
+    best,
+    spent: record.trials.reduce((n, t) => n + t.epochsDone, 0),
+    reached: target => trace.find(([, b]) => b <= target)?.[0],
+  };
 }
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
-  const seeds = arg('seeds', 10), trials = arg('trials', 16), epochs = arg('epochs', 27);
+  const seeds = arg('seeds', 10),
+    trials = arg('trials', 16),
+    epochs = arg('epochs', 27);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-sweep-'));
   const started = Date.now();
-  console.log(`bench:sweep: random search (${trials} trials × ${epochs} epochs) vs Hyperband (η 3, from 1 epoch) with the same budget of ${trials * epochs} epochs`);
-  console.log(`load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores (wall times are inflated on a shared machine)`);
-  console.log('seed        random best  epochs  hyperband best  epochs  trials (pruned)  epochs to reach random best  share  ok');
+  console.log(
+    `bench:sweep: random search (${trials} trials × ${epochs} epochs) vs Hyperband (η 3, from 1 epoch) with the same budget of ${trials * epochs} epochs`,
+  );
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')} on ${os.availableParallelism()} cores (wall times are inflated on a shared machine)`,
+  );
+  console.log(
+    'seed        random best  epochs  hyperband best  epochs  trials (pruned)  epochs to reach random best  share  ok',
+  );
   let passes = 0;
   for (let i = 0; i < seeds; i++) {
     const seed = 1000 + i;
@@ -60,13 +92,23 @@ async function main(): Promise<void> {
     const ok = share !== undefined && share <= 0.5;
     if (ok) passes++;
     const pruned = hb.record.trials.filter(t => t.status === 'pruned').length;
-    console.log([
-      String(seed).padEnd(10), random.best.toExponential(3).padStart(12), String(random.spent).padStart(7),
-      hb.best.toExponential(3).padStart(15), String(hb.spent).padStart(7), `${hb.record.trials.length} (${pruned})`.padStart(16),
-      (reached === undefined ? 'never' : String(reached)).padStart(28), (share === undefined ? '-' : `${(100 * share).toFixed(0)}%`).padStart(6), ok ? '  yes' : '  NO',
-    ].join(' '));
+    console.log(
+      [
+        String(seed).padEnd(10),
+        random.best.toExponential(3).padStart(12),
+        String(random.spent).padStart(7),
+        hb.best.toExponential(3).padStart(15),
+        String(hb.spent).padStart(7),
+        `${hb.record.trials.length} (${pruned})`.padStart(16),
+        (reached === undefined ? 'never' : String(reached)).padStart(28),
+        (share === undefined ? '-' : `${(100 * share).toFixed(0)}%`).padStart(6),
+        ok ? '  yes' : '  NO',
+      ].join(' '),
+    );
   }
-  console.log(`Hyperband matched random search's best with ≤ 50% of its epochs in ${passes} of ${seeds} seeds (target ≥ ${Math.ceil(seeds * 0.8)}); ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Hyperband matched random search's best with ≤ 50% of its epochs in ${passes} of ${seeds} seeds (target ≥ ${Math.ceil(seeds * 0.8)}); ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   fs.rmSync(work, { recursive: true, force: true });
   process.exitCode = passes >= Math.ceil(seeds * 0.8) ? 0 : 1;
 }

@@ -27,12 +27,36 @@ const REPLAY_CHUNK = 10_000;
 function generate(runId: string): RunEvent[] {
   const events: RunEvent[] = [];
   let seq = 0;
-  events.push({ kind: 'fit-start', runId, seq: seq++, t: 0, fitIndex: 0, method: 'fit', epochs: 100, stepsPerEpoch: 1000, batchSize: 32, optimizer: 'adam', loss: 'categoricalCrossentropy', layers: [], totalParams: 0 });
+  events.push({
+    kind: 'fit-start',
+    runId,
+    seq: seq++,
+    t: 0,
+    fitIndex: 0,
+    method: 'fit',
+    epochs: 100,
+    stepsPerEpoch: 1000,
+    batchSize: 32,
+    optimizer: 'adam',
+    loss: 'categoricalCrossentropy',
+    layers: [],
+    totalParams: 0,
+  });
   const every = Math.floor(STEPS / HISTOGRAMS);
   for (let step = 0; step < STEPS; step++) {
     const loss = 2 * Math.exp(-step / 20000) + 0.1 + 0.05 * Math.sin(step * 1.7);
-    events.push({ kind: 'batch', runId, seq: seq++, t: step * 5, step, epoch: Math.floor(step / 1000), batch: step % 1000, loss,
-      metrics: { acc: 1 - loss / 2.2, precision: 0.9 - loss / 3, recall: 0.8 - loss / 4, auc: 0.95 - loss / 5 }, lr: 1e-3 * Math.exp(-step / 50000) });
+    events.push({
+      kind: 'batch',
+      runId,
+      seq: seq++,
+      t: step * 5,
+      step,
+      epoch: Math.floor(step / 1000),
+      batch: step % 1000,
+      loss,
+      metrics: { acc: 1 - loss / 2.2, precision: 0.9 - loss / 3, recall: 0.8 - loss / 4, auc: 0.95 - loss / 5 },
+      lr: 1e-3 * Math.exp(-step / 50000),
+    });
     if (step % every === 0) {
       for (let l = 0; l < LAYERS; l++) {
         const scale = 0.01 * (l + 1) * (1 + step / STEPS);
@@ -40,7 +64,19 @@ function generate(runId: string): RunEvent[] {
         const counts: number[] = [];
         for (let j = 0; j <= 30; j++) edges.push(-scale + (2 * scale * j) / 30);
         for (let j = 0; j < 30; j++) counts.push(Math.round(1000 * Math.exp(-((j - 14.5) ** 2) / 20)));
-        events.push({ kind: 'histogram', runId, seq: seq++, t: step * 5, step, of: 'grad', layer: `dense_${l}`, variable: `dense_${l}/kernel`, edges, counts, nonFinite: 0 });
+        events.push({
+          kind: 'histogram',
+          runId,
+          seq: seq++,
+          t: step * 5,
+          step,
+          of: 'grad',
+          layer: `dense_${l}`,
+          variable: `dense_${l}/kernel`,
+          edges,
+          counts,
+          nonFinite: 0,
+        });
       }
     }
   }
@@ -52,7 +88,14 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-interface Profile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }>; samples: number[]; timeDeltas: number[] }
+interface Profile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  }>;
+  samples: number[];
+  timeDeltas: number[];
+}
 /** TL_BENCH_PROFILE=load|live: self time by function (debugging aid) */
 function printProfile({ profile }: { profile: Profile }): void {
   const self = new Map<string, number>();
@@ -62,7 +105,13 @@ function printProfile({ profile }: { profile: Profile }): void {
     const k = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
     self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
-  console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`).join('\n'));
+  console.log(
+    [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`)
+      .join('\n'),
+  );
 }
 
 async function main(): Promise<void> {
@@ -74,17 +123,25 @@ async function main(): Promise<void> {
     const dash = await openDashboard(browser, served.origin, 'dark');
     const { page } = dash;
     const runId = 'bench';
-    await dash.host({ type: 'reset', runs: [{ runId, jobFile: '/w/bench.train.ts', label: 'bench', startedAt: '2026-11-23T00:00:00Z', status: 'running' }] });
+    await dash.host({
+      type: 'reset',
+      runs: [
+        { runId, jobFile: '/w/bench.train.ts', label: 'bench', startedAt: '2026-11-23T00:00:00Z', status: 'running' },
+      ],
+    });
     // generated here, encoded as the host's replay does (extension/dashboard.ts: encodeHistory per CHUNK events), then
     // handed to the page before the clock starts (what is measured is the dashboard, not playwright's transfer)
     const events = generate(runId);
     const chunks: HistoryChunk[] = [];
     for (let i = 0; i < events.length; i += REPLAY_CHUNK) chunks.push(encodeHistory(events.slice(i, i + REPLAY_CHUNK)));
-    await page.evaluate(({ chunks, seq }) => {
-      const w = window as unknown as { __benchChunks?: unknown[]; __benchSeq: number };
-      w.__benchChunks = chunks;
-      w.__benchSeq = seq;
-    }, { chunks, seq: events.length });
+    await page.evaluate(
+      ({ chunks, seq }) => {
+        const w = window as unknown as { __benchChunks?: unknown[]; __benchSeq: number };
+        w.__benchChunks = chunks;
+        w.__benchSeq = seq;
+      },
+      { chunks, seq: events.length },
+    );
     const gen = { events: events.length, messages: chunks.length };
 
     const cdp0 = process.env.TL_BENCH_PROFILE === 'load' ? await page.context().newCDPSession(page) : undefined;
@@ -93,7 +150,7 @@ async function main(): Promise<void> {
       await cdp0.send('Profiler.start');
     }
     // replay: post every message back to back (as VS Code delivers them), wait for the render that shows it all
-    const load = await page.evaluate(`new Promise(resolve => {
+    const load = (await page.evaluate(`new Promise(resolve => {
       const chunks = window.__benchChunks;
       let lastMessage = 0;
       const handled0 = Number(document.body.dataset.handledMs || 0);
@@ -132,23 +189,33 @@ async function main(): Promise<void> {
       for (const c of chunks) window.postMessage({ type: 'history', runId: ${JSON.stringify(runId)}, history: c }, '*');
       window.__postMs = performance.now() - t0;
       window.__benchChunks = undefined;
-    })`) as { firstDataMs: number; firstRenderMs: number; handleMs: number; messagesMs: number; renderMs: number };
+    })`)) as { firstDataMs: number; firstRenderMs: number; handleMs: number; messagesMs: number; renderMs: number };
 
-    if (process.env.TL_BENCH_DEBUG) console.log('postMessage calls took', await page.evaluate('window.__postMs'), 'ms', (await page.evaluate('window.__timeline') as string[]).join('\n'));
-    if (cdp0) printProfile(await cdp0.send('Profiler.stop') as unknown as { profile: Profile });
-    const points = await page.evaluate(`[...document.querySelectorAll('section.chart')].reduce((n, s) => n + Number(s.dataset.points || 0), 0)`) as number;
-    const hists = await page.evaluate(`[...document.querySelectorAll('figure.hist')].reduce((n, f) => n + Number(f.dataset.samples || 0), 0)`) as number;
+    if (process.env.TL_BENCH_DEBUG)
+      console.log(
+        'postMessage calls took',
+        await page.evaluate('window.__postMs'),
+        'ms',
+        ((await page.evaluate('window.__timeline')) as string[]).join('\n'),
+      );
+    if (cdp0) printProfile((await cdp0.send('Profiler.stop')) as unknown as { profile: Profile });
+    const points = (await page.evaluate(
+      `[...document.querySelectorAll('section.chart')].reduce((n, s) => n + Number(s.dataset.points || 0), 0)`,
+    )) as number;
+    const hists = (await page.evaluate(
+      `[...document.querySelectorAll('figure.hist')].reduce((n, f) => n + Number(f.dataset.samples || 0), 0)`,
+    )) as number;
 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
-    const heap = await cdp.send('Runtime.getHeapUsage') as { usedSize: number; totalSize: number };
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
 
     if (process.env.TL_BENCH_PROFILE === 'live') {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
     // live: 10 points/s (one batch event per 100 ms, a histogram per layer every 50 steps), per-update time
-    const liveRun = await page.evaluate(`new Promise(resolve => {
+    const liveRun = (await page.evaluate(`new Promise(resolve => {
       const runId = ${JSON.stringify(runId)};
       let seq = window.__benchSeq, step = ${STEPS};
       const samples = [];
@@ -184,24 +251,39 @@ async function main(): Promise<void> {
           setTimeout(() => { mo.disconnect(); resolve({ samples, frames }); }, 300);
         }
       }, 100);
-    })`) as { samples: Array<{ handle: number; render: number; hist: boolean }>; frames: number[] };
+    })`)) as { samples: Array<{ handle: number; render: number; hist: boolean }>; frames: number[] };
     const live = liveRun.samples;
 
-    if (process.env.TL_BENCH_DEBUG) console.log(live.map((s, i) => ({ i, ...s })).filter(s => s.handle + s.render > 30));
-    if (process.env.TL_BENCH_PROFILE === 'live') printProfile(await cdp.send('Profiler.stop') as unknown as { profile: Profile });
+    if (process.env.TL_BENCH_DEBUG)
+      console.log(live.map((s, i) => ({ i, ...s })).filter(s => s.handle + s.render > 30));
+    if (process.env.TL_BENCH_PROFILE === 'live')
+      printProfile((await cdp.send('Profiler.stop')) as unknown as { profile: Profile });
     const perUpdate = live.map(s => s.handle + s.render);
     const withHist = live.filter(s => s.hist).map(s => s.handle + s.render);
     // after the first 2 s (the replay's garbage is being collected then)
     const steady = perUpdate.slice(20);
     const errors = [...dash.pageErrors, ...dash.consoleErrors, ...(await dash.cspViolations())];
     const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
-    console.log(`webview bench: ${gen.events.toLocaleString('en-US')} events in ${gen.messages} messages (6 series x ${STEPS.toLocaleString('en-US')} steps, ${LAYERS} layers x ${HISTOGRAMS} histograms)`);
+    console.log(
+      `webview bench: ${gen.events.toLocaleString('en-US')} events in ${gen.messages} messages (6 series x ${STEPS.toLocaleString('en-US')} steps, ${LAYERS} layers x ${HISTOGRAMS} histograms)`,
+    );
     console.log(`  plotted: ${points.toLocaleString('en-US')} points, ${hists.toLocaleString('en-US')} histograms`);
-    console.log(`  time to first render (first frame with charts, replay still arriving): ${load.firstDataMs.toFixed(0)} ms (target <= 300)`);
-    console.log(`  time to the whole replay rendered (every chart and heatmap drawn): ${load.firstRenderMs.toFixed(0)} ms  [the last of ${gen.messages} messages arrived after ${load.messagesMs.toFixed(0)} ms; validation + store took ${load.handleMs.toFixed(0)} ms in all; the last render ${load.renderMs.toFixed(0)} ms]`);
-    console.log(`  live updates (${live.length} at 10/s): per update p50 ${pct(perUpdate, 50).toFixed(1)} ms, p95 ${pct(perUpdate, 95).toFixed(1)} ms (target <= 16), max ${Math.max(...perUpdate).toFixed(1)} ms; with histograms p95 ${withHist.length ? pct(withHist, 95).toFixed(1) : '–'} ms`);
-    console.log(`  every render while streaming (${liveRun.frames.length} frames, including charts out of view drawn later): p50 ${pct(liveRun.frames, 50).toFixed(1)} ms, p95 ${pct(liveRun.frames, 95).toFixed(1)} ms, max ${Math.max(...liveRun.frames).toFixed(1)} ms`);
-    if (steady.length) console.log(`  live updates after the first 2 s: p50 ${pct(steady, 50).toFixed(1)} ms, p95 ${pct(steady, 95).toFixed(1)} ms, max ${Math.max(...steady).toFixed(1)} ms`);
+    console.log(
+      `  time to first render (first frame with charts, replay still arriving): ${load.firstDataMs.toFixed(0)} ms (target <= 300)`,
+    );
+    console.log(
+      `  time to the whole replay rendered (every chart and heatmap drawn): ${load.firstRenderMs.toFixed(0)} ms  [the last of ${gen.messages} messages arrived after ${load.messagesMs.toFixed(0)} ms; validation + store took ${load.handleMs.toFixed(0)} ms in all; the last render ${load.renderMs.toFixed(0)} ms]`,
+    );
+    console.log(
+      `  live updates (${live.length} at 10/s): per update p50 ${pct(perUpdate, 50).toFixed(1)} ms, p95 ${pct(perUpdate, 95).toFixed(1)} ms (target <= 16), max ${Math.max(...perUpdate).toFixed(1)} ms; with histograms p95 ${withHist.length ? pct(withHist, 95).toFixed(1) : '–'} ms`,
+    );
+    console.log(
+      `  every render while streaming (${liveRun.frames.length} frames, including charts out of view drawn later): p50 ${pct(liveRun.frames, 50).toFixed(1)} ms, p95 ${pct(liveRun.frames, 95).toFixed(1)} ms, max ${Math.max(...liveRun.frames).toFixed(1)} ms`,
+    );
+    if (steady.length)
+      console.log(
+        `  live updates after the first 2 s: p50 ${pct(steady, 50).toFixed(1)} ms, p95 ${pct(steady, 95).toFixed(1)} ms, max ${Math.max(...steady).toFixed(1)} ms`,
+      );
     console.log(`  JS heap after load + GC: ${mb(heap.usedSize)} MB used (target <= 150)`);
     if (errors.length) console.log(`  page errors / CSP violations: ${errors.join('; ')}`);
   } finally {

@@ -7,4 +7,14 @@ if (!fs.existsSync(cli)) {
   console.error(`training-lens: ${cli} is missing; build it with \`npm run build\` in ${path.dirname(__dirname)}`);
   process.exit(2);
 }
-require(cli).main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { console.error(e); process.exitCode = 1; });
+require(cli)
+  .main(process.argv.slice(2))
+  .then(
+    code => {
+      process.exitCode = code;
+    },
+    e => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );

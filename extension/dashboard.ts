@@ -21,14 +21,21 @@ const FLUSH_MS = 250;
  */
 const CHUNK = 10_000;
 
-interface ShownRun { info: RunInfo; runDir?: string }
+interface ShownRun {
+  info: RunInfo;
+  runDir?: string;
+}
 
 export class Dashboard extends PanelHost<HostToWebview> {
   private shown: ShownRun[] = [];
   private readonly pending = new Map<string, RunEvent[]>();
   private flushTimer: NodeJS.Timeout | undefined;
 
-  constructor(context: vscode.ExtensionContext, private readonly runs: RunManager, private readonly output: vscode.LogOutputChannel) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly runs: RunManager,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
     super(context, DASHBOARD_VIEW_TYPE, { script: 'webview.js', style: 'webview.css' });
     this.shown = context.workspaceState.get<ShownRun[]>(SHOWN_KEY, []);
     this.disposables.push(
@@ -71,13 +78,24 @@ export class Dashboard extends PanelHost<HostToWebview> {
 
   protected onMessage(raw: unknown): void {
     const r = parseWebviewMessage(raw);
-    if (!r.ok) { this.output.warn(`Dashboard sent an invalid message: ${r.reason}`); return; }
+    if (!r.ok) {
+      this.output.warn(`Dashboard sent an invalid message: ${r.reason}`);
+      return;
+    }
     const msg = r.value;
     switch (msg.type) {
-      case 'ready': this.replay(); break;
-      case 'open-source': void openSource(msg.file, msg.line); break;
-      case 'stop-run': this.runs.stop(msg.runId); break;
-      case 'error': this.output.error(`Dashboard: ${msg.message}`); break;
+      case 'ready':
+        this.replay();
+        break;
+      case 'open-source':
+        void openSource(msg.file, msg.line);
+        break;
+      case 'stop-run':
+        this.runs.stop(msg.runId);
+        break;
+      case 'error':
+        this.output.error(`Dashboard: ${msg.message}`);
+        break;
     }
   }
 
@@ -93,14 +111,15 @@ export class Dashboard extends PanelHost<HostToWebview> {
         this.output.error(`Cannot read run ${s.info.runId}: ${(e as Error).message}`);
         continue;
       }
-      for (let i = 0; i < events.length; i += CHUNK) this.post({ type: 'history', runId: s.info.runId, history: encodeHistory(events.slice(i, i + CHUNK)) });
+      for (let i = 0; i < events.length; i += CHUNK)
+        this.post({ type: 'history', runId: s.info.runId, history: encodeHistory(events.slice(i, i + CHUNK)) });
     }
   }
 
   private onLiveEvent(runId: string, event: RunEvent): void {
     if (!this.panel || !this.shown.some(s => s.info.runId === runId)) return;
     let list = this.pending.get(runId);
-    if (!list) this.pending.set(runId, list = []);
+    if (!list) this.pending.set(runId, (list = []));
     list.push(event);
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
@@ -125,5 +144,8 @@ export class Dashboard extends PanelHost<HostToWebview> {
 export async function openSource(file: string, line: number, column = 1): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
-  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+  await vscode.window.showTextDocument(doc, {
+    selection: new vscode.Range(pos, pos),
+    viewColumn: vscode.ViewColumn.One,
+  });
 }

@@ -15,7 +15,11 @@ export abstract class PanelHost<HostMessage> implements vscode.Disposable {
   /** every message sent to the webview (the extension's test API exposes it) */
   readonly onDidPostMessage = this.posted.event;
 
-  constructor(protected readonly context: vscode.ExtensionContext, private readonly viewType: string, private readonly page: Omit<WebviewPage, 'title'>) {}
+  constructor(
+    protected readonly context: vscode.ExtensionContext,
+    private readonly viewType: string,
+    private readonly page: Omit<WebviewPage, 'title'>,
+  ) {}
 
   /** the panel's title, also the page's <title> */
   protected abstract title(): string;
@@ -32,15 +36,22 @@ export abstract class PanelHost<HostMessage> implements vscode.Disposable {
 
   /** A new panel in that column. */
   protected openPanel(viewColumn: vscode.ViewColumn, preserveFocus: boolean): void {
-    const panel = vscode.window.createWebviewPanel(this.viewType, this.title(), { viewColumn, preserveFocus }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      this.viewType,
+      this.title(),
+      { viewColumn, preserveFocus },
+      this.webviewOptions(),
+    );
     this.attach(panel);
   }
 
   /** Restores this host's panels after a window reload (the serializer VS Code calls with the old panel). */
   protected registerSerializer(restore: (panel: vscode.WebviewPanel) => void): void {
-    this.disposables.push(vscode.window.registerWebviewPanelSerializer(this.viewType, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => restore(panel),
-    }));
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(this.viewType, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => restore(panel),
+      }),
+    );
   }
 
   /** Takes over a panel (new or restored): its page, icon, message routing and close handling. */
@@ -49,7 +60,10 @@ export abstract class PanelHost<HostMessage> implements vscode.Disposable {
     panel.webview.options = this.webviewOptions();
     panel.title = this.title();
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
-    panel.webview.html = webviewPageHtml(this.context.extensionUri, panel.webview, { ...this.page, title: this.title() });
+    panel.webview.html = webviewPageHtml(this.context.extensionUri, panel.webview, {
+      ...this.page,
+      title: this.title(),
+    });
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage(raw => this.onMessage(raw)),
       panel.onDidDispose(() => {

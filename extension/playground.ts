@@ -7,8 +7,12 @@
 import * as vscode from 'vscode';
 import { PanelHost } from './panelHost';
 import {
-  DEFAULT_PLAYGROUND_REQUEST, parsePlaygroundRequest, parsePlaygroundToHost,
-  type HostToPlayground, type PlaygroundRequest, type PlaygroundResult,
+  DEFAULT_PLAYGROUND_REQUEST,
+  parsePlaygroundRequest,
+  parsePlaygroundToHost,
+  type HostToPlayground,
+  type PlaygroundRequest,
+  type PlaygroundResult,
 } from '../src/protocol/playground';
 import { PlaygroundProcess, playgroundEntry } from '../src/playground/process';
 
@@ -23,8 +27,15 @@ export class Playground extends PanelHost<HostToPlayground> {
   private request: PlaygroundRequest;
   private result: PlaygroundResult | null = null;
 
-  constructor(context: vscode.ExtensionContext, private readonly output: vscode.LogOutputChannel) {
-    super(context, PLAYGROUND_VIEW_TYPE, { script: 'playground-webview.js', style: 'playground.css', placeholder: 'Computing the optimizer paths\u2026' });
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    super(context, PLAYGROUND_VIEW_TYPE, {
+      script: 'playground-webview.js',
+      style: 'playground.css',
+      placeholder: 'Computing the optimizer paths\u2026',
+    });
     // a request saved by an older version may not fit today's schema: start from the default then
     const saved = parsePlaygroundRequest(context.globalState.get(STATE_KEY));
     this.request = saved.ok ? saved.value : DEFAULT_PLAYGROUND_REQUEST;
@@ -42,7 +53,11 @@ export class Playground extends PanelHost<HostToPlayground> {
 
   /** A panel VS Code restored after a reload (the serializer): same content, recomputed from the saved controls. */
   restore(panel: vscode.WebviewPanel): void {
-    if (this.panel) { panel.dispose(); this.panel.reveal(); return; } // one playground at a time
+    if (this.panel) {
+      panel.dispose();
+      this.panel.reveal();
+      return;
+    } // one playground at a time
     this.attach(panel);
   }
 
@@ -63,11 +78,18 @@ export class Playground extends PanelHost<HostToPlayground> {
 
   protected onMessage(raw: unknown): void {
     const r = parsePlaygroundToHost(raw);
-    if (!r.ok) { this.output.warn(`Compare Optimizers sent an invalid message: ${r.reason}`); return; }
+    if (!r.ok) {
+      this.output.warn(`Compare Optimizers sent an invalid message: ${r.reason}`);
+      return;
+    }
     const msg = r.value;
     switch (msg.type) {
       case 'ready':
-        this.post({ type: 'state', request: this.request, result: this.result && sameRequest(this.result.request, this.request) ? this.result : null });
+        this.post({
+          type: 'state',
+          request: this.request,
+          result: this.result && sameRequest(this.result.request, this.request) ? this.result : null,
+        });
         break;
       case 'request':
         this.request = msg.request;
@@ -89,16 +111,21 @@ export class Playground extends PanelHost<HostToPlayground> {
       this.post({ type: 'state', request, result: this.result });
       return;
     }
-    child.compute(request).then(outcome => {
-      if (outcome.kind !== 'result' || !sameRequest(request, this.request)) return;
-      this.result = outcome.result;
-      this.output.info(`Compare Optimizers: ${request.surface}, ${request.steps} steps, lr ×${request.lrScale}: ${Math.round(outcome.result.computeMs)} ms on ${outcome.result.backend}`);
-      this.post({ type: 'state', request, result: outcome.result });
-    }, (e: Error) => {
-      if (!sameRequest(request, this.request)) return;
-      this.output.error(`Compare Optimizers: ${e.message}`);
-      this.post({ type: 'failed', request, message: e.message });
-    });
+    child.compute(request).then(
+      outcome => {
+        if (outcome.kind !== 'result' || !sameRequest(request, this.request)) return;
+        this.result = outcome.result;
+        this.output.info(
+          `Compare Optimizers: ${request.surface}, ${request.steps} steps, lr ×${request.lrScale}: ${Math.round(outcome.result.computeMs)} ms on ${outcome.result.backend}`,
+        );
+        this.post({ type: 'state', request, result: outcome.result });
+      },
+      (e: Error) => {
+        if (!sameRequest(request, this.request)) return;
+        this.output.error(`Compare Optimizers: ${e.message}`);
+        this.post({ type: 'failed', request, message: e.message });
+      },
+    );
   }
 
   dispose(): void {

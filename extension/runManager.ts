@@ -25,7 +25,13 @@ function diagnosisSettings(config: vscode.WorkspaceConfiguration): Partial<Diagn
 }
 
 /** A sweep trial's part of a run (extension/sweep.ts). */
-export interface SweepTrialLaunch { hparams: Record<string, number | string | boolean>; sweep: { id: string; trial: number }; epochs: number; label: string; env?: Record<string, string> }
+export interface SweepTrialLaunch {
+  hparams: Record<string, number | string | boolean>;
+  sweep: { id: string; trial: number };
+  epochs: number;
+  label: string;
+  env?: Record<string, string>;
+}
 
 export interface LiveRun {
   handle: RunHandle;
@@ -47,12 +53,18 @@ export class RunManager implements vscode.Disposable {
   /** a run started or changed status */
   readonly onRunInfo = this.infoEmitter.event;
 
-  constructor(private readonly extensionPath: string, private readonly output: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly extensionPath: string,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
 
-  get liveRuns(): LiveRun[] { return [...this.live.values()]; }
+  get liveRuns(): LiveRun[] {
+    return [...this.live.values()];
+  }
 
   runsDirFor(jobFile: string): string {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(jobFile)) ?? vscode.workspace.workspaceFolders?.[0];
+    const folder =
+      vscode.workspace.getWorkspaceFolder(vscode.Uri.file(jobFile)) ?? vscode.workspace.workspaceFolders?.[0];
     return runsDirOf(folder ? folder.uri.fsPath : path.dirname(jobFile));
   }
 
@@ -77,12 +89,17 @@ export class RunManager implements vscode.Disposable {
       },
       diagnosis: diagnosisSettings(config),
       variant,
-      hparams: trial?.hparams, sweep: trial?.sweep, env: trial?.env,
+      hparams: trial?.hparams,
+      sweep: trial?.sweep,
+      env: trial?.env,
       ...runnerEntry(path.join(this.extensionPath, 'dist')),
     });
     const startedAt = new Date().toISOString();
     const info: RunInfo = {
-      runId: handle.runId, jobFile, startedAt, status: 'running',
+      runId: handle.runId,
+      jobFile,
+      startedAt,
+      status: 'running',
       label: trial?.label ?? (variant ? `try: ${variant.title}` : labelOf(jobFile, startedAt)),
     };
     const run: LiveRun = { handle, events: [], info, variant, trial };
@@ -151,13 +168,19 @@ export class RunManager implements vscode.Disposable {
    */
   async savedRuns(): Promise<RunRecord[]> {
     // a virtual folder's fsPath is no local path: its runs are not on this disk
-    const dirs = (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file').map(f => runsDirOf(f.uri.fsPath));
+    const dirs = (vscode.workspace.workspaceFolders ?? [])
+      .filter(f => f.uri.scheme === 'file')
+      .map(f => runsDirOf(f.uri.fsPath));
     const problems: string[] = [];
-    const lists = await Promise.all(dirs.map(d => this.lister.list(d).catch((e: Error) => {
-      this.output.warn(`Runs: ${e.message}`);
-      problems.push(e.message);
-      return [];
-    })));
+    const lists = await Promise.all(
+      dirs.map(d =>
+        this.lister.list(d).catch((e: Error) => {
+          this.output.warn(`Runs: ${e.message}`);
+          problems.push(e.message);
+          return [];
+        }),
+      ),
+    );
     this.listingProblems = problems;
     return lists.flat().sort(byNewest);
   }
@@ -172,11 +195,14 @@ export class RunManager implements vscode.Disposable {
     while (this.finished.size > KEEP_FINISHED) this.finished.delete(this.finished.keys().next().value!);
     run.info = { ...run.info, status: end.status };
     const id = run.handle.runId;
-    if (end.status === 'ok') this.output.info(`Run ${id} finished after ${end.steps} steps (${(end.durationMs / 1000).toFixed(1)} s)`);
+    if (end.status === 'ok')
+      this.output.info(`Run ${id} finished after ${end.steps} steps (${(end.durationMs / 1000).toFixed(1)} s)`);
     else if (end.status === 'cancelled') this.output.info(`Run ${id} cancelled after ${end.steps} steps`);
     else {
       const loc = end.error?.location;
-      this.output.error(`Run ${id} failed: ${end.error?.message ?? 'unknown error'}${loc ? ` (${loc.file}:${loc.line})` : ''}`);
+      this.output.error(
+        `Run ${id} failed: ${end.error?.message ?? 'unknown error'}${loc ? ` (${loc.file}:${loc.line})` : ''}`,
+      );
       if (end.error?.stack) this.output.error(end.error.stack);
     }
     this.infoEmitter.fire(run.info);
@@ -185,16 +211,27 @@ export class RunManager implements vscode.Disposable {
   private logEvent(runId: string, e: RunEvent): void {
     switch (e.kind) {
       case 'run-start':
-        this.output.info(`Run ${runId}: backend ${e.backend}${e.backendNotes.length ? ` (${e.backendNotes.join('; ')})` : ''}`);
+        this.output.info(
+          `Run ${runId}: backend ${e.backend}${e.backendNotes.length ? ` (${e.backendNotes.join('; ')})` : ''}`,
+        );
         break;
       case 'fit-start':
-        this.output.info(`Run ${runId}: ${e.method} ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs${e.backend ? ' on ' + e.backend : ''}`);
+        this.output.info(
+          `Run ${runId}: ${e.method} ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs${e.backend ? ' on ' + e.backend : ''}`,
+        );
         break;
       case 'epoch':
-        this.output.info(`Run ${runId}: epoch ${e.epoch + 1} ${Object.entries(e.logs).map(([k, v]) => `${k}=${v == null ? 'NaN' : v.toFixed(4)}`).join(' ')}`);
+        this.output.info(
+          `Run ${runId}: epoch ${e.epoch + 1} ${Object.entries(e.logs)
+            .map(([k, v]) => `${k}=${v == null ? 'NaN' : v.toFixed(4)}`)
+            .join(' ')}`,
+        );
         break;
       case 'log':
-        (e.level === 'error' ? this.output.error : e.level === 'warn' ? this.output.warn : this.output.info).call(this.output, `[${e.stream}] ${e.text}`);
+        (e.level === 'error' ? this.output.error : e.level === 'warn' ? this.output.warn : this.output.info).call(
+          this.output,
+          `[${e.stream}] ${e.text}`,
+        );
         break;
     }
   }
@@ -208,7 +245,10 @@ export class RunManager implements vscode.Disposable {
 
 export function infoFromRecord(r: RunRecord): RunInfo {
   return {
-    runId: r.runId, jobFile: r.jobFile, label: labelOf(r.jobFile, r.startedAt), startedAt: r.startedAt,
+    runId: r.runId,
+    jobFile: r.jobFile,
+    label: labelOf(r.jobFile, r.startedAt),
+    startedAt: r.startedAt,
     status: r.status === 'interrupted' || r.status === 'damaged' ? 'error' : r.status,
   };
 }

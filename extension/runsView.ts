@@ -27,24 +27,35 @@ export function runTooltip(run: RunRecord): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', false);
   md.isTrusted = false;
   md.supportHtml = false;
-  const lines = run.status === 'damaged'
-    ? [`**damaged run** — ${escapeMarkdown(run.problem ?? 'unreadable')}`, 'It cannot be shown; you can delete it.']
-    : [
-      `**${escapeMarkdown(path.basename(run.jobFile))}** — ${run.status}`,
-      escapeMarkdown(`started ${new Date(run.startedAt).toLocaleString()}, ${run.steps} steps${run.backend ? ` on ${run.backend}` : ''}`),
-      run.sweep ? escapeMarkdown(`sweep ${run.sweep.id}, trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}`) : '',
-      run.error ? `error: ${escapeMarkdown(run.error.message)}` : '',
-    ];
+  const lines =
+    run.status === 'damaged'
+      ? [`**damaged run** — ${escapeMarkdown(run.problem ?? 'unreadable')}`, 'It cannot be shown; you can delete it.']
+      : [
+          `**${escapeMarkdown(path.basename(run.jobFile))}** — ${run.status}`,
+          escapeMarkdown(
+            `started ${new Date(run.startedAt).toLocaleString()}, ${run.steps} steps${run.backend ? ` on ${run.backend}` : ''}`,
+          ),
+          run.sweep
+            ? escapeMarkdown(`sweep ${run.sweep.id}, trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}`)
+            : '',
+          run.error ? `error: ${escapeMarkdown(run.error.message)}` : '',
+        ];
   md.appendMarkdown([...lines, `run ${escapeMarkdown(run.runId)}`].filter(Boolean).join('\n\n'));
   return md;
 }
 
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: RunRecord) {
-    super(run.name ?? (run.status === 'damaged' ? run.runId : infoFromRecord(run).label), vscode.TreeItemCollapsibleState.None);
+    super(
+      run.name ?? (run.status === 'damaged' ? run.runId : infoFromRecord(run).label),
+      vscode.TreeItemCollapsibleState.None,
+    );
     const loss = run.finalLoss != null ? ` · loss ${run.finalLoss.toPrecision(4)}` : '';
     const trial = run.sweep ? ` · trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}` : '';
-    this.description = run.status === 'damaged' ? `damaged: ${run.problem ?? ''}` : `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
+    this.description =
+      run.status === 'damaged'
+        ? `damaged: ${run.problem ?? ''}`
+        : `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
     this.tooltip = runTooltip(run);
     this.iconPath = STATUS_ICON[run.status];
     this.contextValue = run.status === 'running' ? 'trainingLens.run.live' : 'trainingLens.run';
@@ -59,26 +70,44 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
   private readonly view: vscode.TreeView<RunItem>;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly runs: RunManager, private readonly dashboard: Dashboard) {
-    this.view = vscode.window.createTreeView('trainingLens.runs', { treeDataProvider: this, canSelectMany: true, showCollapseAll: false });
+  constructor(
+    private readonly runs: RunManager,
+    private readonly dashboard: Dashboard,
+  ) {
+    this.view = vscode.window.createTreeView('trainingLens.runs', {
+      treeDataProvider: this,
+      canSelectMany: true,
+      showCollapseAll: false,
+    });
     this.disposables.push(
-      this.view, this.changed,
+      this.view,
+      this.changed,
       runs.onRunInfo(() => this.refresh()),
       vscode.commands.registerCommand('trainingLens.runs.refresh', () => this.refresh()),
-      vscode.commands.registerCommand('trainingLens.compareRuns', (item?: RunItem, selected?: RunItem[]) => this.compare(item, selected)),
+      vscode.commands.registerCommand('trainingLens.compareRuns', (item?: RunItem, selected?: RunItem[]) =>
+        this.compare(item, selected),
+      ),
       vscode.commands.registerCommand('trainingLens.runs.rename', (item?: RunItem) => this.rename(item)),
-      vscode.commands.registerCommand('trainingLens.runs.delete', (item?: RunItem, selected?: RunItem[]) => this.delete(item, selected)),
+      vscode.commands.registerCommand('trainingLens.runs.delete', (item?: RunItem, selected?: RunItem[]) =>
+        this.delete(item, selected),
+      ),
     );
   }
 
-  refresh(): void { this.changed.fire(); }
+  refresh(): void {
+    this.changed.fire();
+  }
 
-  getTreeItem(item: RunItem): vscode.TreeItem { return item; }
+  getTreeItem(item: RunItem): vscode.TreeItem {
+    return item;
+  }
 
   async getChildren(item?: RunItem): Promise<RunItem[]> {
     if (item) return [];
     const saved = await this.runs.savedRuns();
-    this.view.message = this.runs.listingProblems.length ? `Cannot list runs: ${this.runs.listingProblems.join('; ')}` : undefined;
+    this.view.message = this.runs.listingProblems.length
+      ? `Cannot list runs: ${this.runs.listingProblems.join('; ')}`
+      : undefined;
     // live runs have no run-end yet: the manager knows they run
     const live = new Set(this.runs.liveRuns.map(r => r.handle.runId));
     return saved.map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r));
@@ -94,24 +123,39 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
     let chosen = this.targets(item, selected).map(i => i.run);
     const damaged = chosen.filter(r => r.status === 'damaged');
     if (damaged.length) {
-      void vscode.window.showWarningMessage(`Training Lens: ${damaged[0].runId} is damaged and cannot be shown (${damaged[0].problem ?? 'unreadable'}). You can delete it.`);
+      void vscode.window.showWarningMessage(
+        `Training Lens: ${damaged[0].runId} is damaged and cannot be shown (${damaged[0].problem ?? 'unreadable'}). You can delete it.`,
+      );
       chosen = chosen.filter(r => r.status !== 'damaged');
       if (chosen.length === 0) return;
     }
     if (chosen.length === 0) {
-      const picks = await vscode.window.showQuickPick((await this.getChildren()).filter(i => i.run.status !== 'damaged').map(i => ({ label: String(i.label), description: String(i.description ?? ''), run: i.run })), {
-        title: 'Training Lens: Compare Runs', placeHolder: 'Pick the runs to overlay', canPickMany: true,
-      });
+      const picks = await vscode.window.showQuickPick(
+        (await this.getChildren())
+          .filter(i => i.run.status !== 'damaged')
+          .map(i => ({ label: String(i.label), description: String(i.description ?? ''), run: i.run })),
+        {
+          title: 'Training Lens: Compare Runs',
+          placeHolder: 'Pick the runs to overlay',
+          canPickMany: true,
+        },
+      );
       if (!picks?.length) return;
       chosen = picks.map(p => p.run);
     }
-    this.dashboard.show(chosen.map(r => ({ info: { ...infoFromRecord(r), label: r.name ?? infoFromRecord(r).label }, runDir: r.dir })));
+    this.dashboard.show(
+      chosen.map(r => ({ info: { ...infoFromRecord(r), label: r.name ?? infoFromRecord(r).label }, runDir: r.dir })),
+    );
   }
 
   private async rename(item?: RunItem): Promise<void> {
     const target = this.targets(item, undefined)[0];
     if (!target) return;
-    const name = await vscode.window.showInputBox({ title: 'Rename Run', value: String(target.label), prompt: 'A name for this run (empty: back to the job and time)' });
+    const name = await vscode.window.showInputBox({
+      title: 'Rename Run',
+      value: String(target.label),
+      prompt: 'A name for this run (empty: back to the job and time)',
+    });
     if (name === undefined) return;
     try {
       renameRun(target.run.dir, name, path.dirname(target.run.dir));
@@ -125,7 +169,11 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
     const targets = this.targets(item, selected).filter(i => i.run.status !== 'running');
     if (targets.length === 0) return;
     const what = targets.length === 1 ? `run "${targets[0].label}"` : `${targets.length} runs`;
-    const ok = await vscode.window.showWarningMessage(`Delete ${what} and its log? This cannot be undone.`, { modal: true }, 'Delete');
+    const ok = await vscode.window.showWarningMessage(
+      `Delete ${what} and its log? This cannot be undone.`,
+      { modal: true },
+      'Delete',
+    );
     if (ok !== 'Delete') return;
     for (const t of targets) {
       try {
@@ -137,9 +185,13 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
     this.refresh();
   }
 
-  dispose(): void { this.disposables.forEach(d => d.dispose()); }
+  dispose(): void {
+    this.disposables.forEach(d => d.dispose());
+  }
 }
 
 function hparamText(h: Record<string, number | string | boolean>): string {
-  return Object.entries(h).map(([k, v]) => `${k} ${typeof v === 'number' ? formatHparam(v) : String(v)}`).join(', ');
+  return Object.entries(h)
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? formatHparam(v) : String(v)}`)
+    .join(', ');
 }

@@ -19,7 +19,11 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 
 export const TRY_FIX_COMMAND = 'trainingLens.tryFix';
 
-export interface RuntimeFindingRef { finding: Finding; runId: string; jobFile: string }
+export interface RuntimeFindingRef {
+  finding: Finding;
+  runId: string;
+  jobFile: string;
+}
 
 type Fix = NonNullable<Finding['fixes']>[number];
 
@@ -36,7 +40,9 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   constructor(runs: RunManager) {
     this.disposables.push(
       this.collection,
-      runs.onRunInfo(info => { if (info.status === 'running' && !runs.isVariant(info.runId)) this.clearJob(info.jobFile); }),
+      runs.onRunInfo(info => {
+        if (info.status === 'running' && !runs.isVariant(info.runId)) this.clearJob(info.jobFile);
+      }),
       runs.onEvent(({ runId, event }) => {
         // a variant's findings belong to the patched copy, not to the file as it is
         if (event.kind !== 'finding' || runs.isVariant(runId)) return;
@@ -52,7 +58,8 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
         for (const entry of this.byFile.values()) if (entry.uri.fsPath === file) this.publish(entry.uri);
       }),
       vscode.workspace.onDidChangeConfiguration(e => {
-        if (e.affectsConfiguration('trainingLens.lint')) for (const entry of this.byFile.values()) this.publish(entry.uri);
+        if (e.affectsConfiguration('trainingLens.lint'))
+          for (const entry of this.byFile.values()) this.publish(entry.uri);
       }),
       vscode.languages.registerCodeActionsProvider([{ language: 'typescript' }, { language: 'javascript' }], this, {
         providedCodeActionKinds: RuntimeFindings.providedCodeActionKinds,
@@ -63,20 +70,29 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   /** Runtime findings that have a fix to try, newest first (for the Try the Fix command's picker). */
   withFixes(): RuntimeFindingRef[] {
     const out: RuntimeFindingRef[] = [];
-    this.collection.forEach((_uri, diags) => diags.forEach(d => {
-      const ref = this.refs.get(d);
-      if (ref?.finding.fixes?.length) out.push(ref);
-    }));
+    this.collection.forEach((_uri, diags) =>
+      diags.forEach(d => {
+        const ref = this.refs.get(d);
+        if (ref?.finding.fixes?.length) out.push(ref);
+      }),
+    );
     return out.reverse();
   }
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       const ref = this.refs.get(d);
       if (!ref) continue;
       (ref.finding.fixes ?? []).forEach((fix, i) => {
-        const tryIt = new vscode.CodeAction(`Try the fix: ${fix.title} (train a copy, compare runs)`, vscode.CodeActionKind.QuickFix);
+        const tryIt = new vscode.CodeAction(
+          `Try the fix: ${fix.title} (train a copy, compare runs)`,
+          vscode.CodeActionKind.QuickFix,
+        );
         tryIt.diagnostics = [d];
         tryIt.command = { command: TRY_FIX_COMMAND, title: 'Try the fix', arguments: [ref, i] };
         const apply = new vscode.CodeAction(`Apply: ${fix.title}`, vscode.CodeActionKind.QuickFix);
@@ -99,17 +115,21 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     const doc = vscode.workspace.textDocuments.find(d => d.uri.fsPath === uri.fsPath);
     const end = doc && line < doc.lineCount ? doc.lineAt(line).range.end.character : col + 1;
     const advice = f.advice?.length ? `\nTry, in order: ${f.advice.map((a, i) => `${i + 1}. ${a}`).join(' ')}` : '';
-    const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Math.max(end, col + 1)), `${f.message}${advice}\n(${f.rule})`, SEVERITY[f.severity]);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(line, col, line, Math.max(end, col + 1)),
+      `${f.message}${advice}\n(${f.rule})`,
+      SEVERITY[f.severity],
+    );
     d.source = 'Training Lens';
     d.code = f.code;
     this.refs.set(d, { finding: f, runId, jobFile });
     const key = uri.toString();
     let entry = this.byFile.get(key);
-    if (!entry) this.byFile.set(key, entry = { uri, items: [] });
+    if (!entry) this.byFile.set(key, (entry = { uri, items: [] }));
     entry.items.push({ d, finding: { ...f, file: uri.fsPath } });
     this.publish(uri);
     let files = this.byJob.get(jobFile);
-    if (!files) this.byJob.set(jobFile, files = new Set());
+    if (!files) this.byJob.set(jobFile, (files = new Set()));
     files.add(uri.toString());
   }
 
@@ -117,14 +137,22 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   private publish(uri: vscode.Uri): void {
     const items = this.byFile.get(uri.toString())?.items ?? [];
     // a guideline code the user switched off for lint (trainingLens.lint.rules) stays off for the run's check too
-    const rules = vscode.workspace.getConfiguration('trainingLens', uri).get<Record<string, string>>('lint.rules') ?? {};
-    const shown = withoutLintDuplicates(items.map(i => i.finding), lintMarksOf).filter(f => f.source !== 'static' || rules[f.code] !== 'off');
+    const rules =
+      vscode.workspace.getConfiguration('trainingLens', uri).get<Record<string, string>>('lint.rules') ?? {};
+    const shown = withoutLintDuplicates(
+      items.map(i => i.finding),
+      lintMarksOf,
+    ).filter(f => f.source !== 'static' || rules[f.code] !== 'off');
     const diags = items.filter(i => shown.includes(i.finding)).map(i => i.d);
-    if (diags.length) this.collection.set(uri, diags); else this.collection.delete(uri);
+    if (diags.length) this.collection.set(uri, diags);
+    else this.collection.delete(uri);
   }
 
   private clearJob(jobFile: string): void {
-    for (const u of this.byJob.get(jobFile) ?? []) { this.byFile.delete(u); this.collection.delete(vscode.Uri.parse(u)); }
+    for (const u of this.byJob.get(jobFile) ?? []) {
+      this.byFile.delete(u);
+      this.collection.delete(vscode.Uri.parse(u));
+    }
     this.byJob.delete(jobFile);
   }
 
@@ -137,13 +165,22 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
 export function readText(file: string): string | undefined {
   const doc = vscode.workspace.textDocuments.find(d => d.uri.fsPath === file);
   if (doc) return doc.getText();
-  try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function workspaceEdit(fix: Fix): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
   for (const e of fix.edits) {
-    const range = new vscode.Range(e.start.line - 1, (e.start.column ?? 1) - 1, e.end.line - 1, (e.end.column ?? 1) - 1);
+    const range = new vscode.Range(
+      e.start.line - 1,
+      (e.start.column ?? 1) - 1,
+      e.end.line - 1,
+      (e.end.column ?? 1) - 1,
+    );
     edit.replace(vscode.Uri.file(e.file), range, e.newText);
   }
   return edit;

@@ -17,7 +17,7 @@ export class RunStatusBar implements vscode.Disposable {
     this.disposables.push(
       runs.onEvent(({ runId, event }) => {
         let t = this.trackers.get(runId);
-        if (!t) this.trackers.set(runId, t = new ProgressTracker());
+        if (!t) this.trackers.set(runId, (t = new ProgressTracker()));
         t.update(event);
         this.current = runId;
         this.schedule();
@@ -32,12 +32,18 @@ export class RunStatusBar implements vscode.Disposable {
 
   /** At most a few updates a second: a fast run emits hundreds of batches per second. */
   private schedule(): void {
-    this.timer ??= setTimeout(() => { this.timer = undefined; this.refresh(); }, 200);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, 200);
   }
 
   private refresh(): void {
     const live = this.runs.liveRuns;
-    if (live.length === 0) { this.item.hide(); return; }
+    if (live.length === 0) {
+      this.item.hide();
+      return;
+    }
     const runId = this.current && this.trackers.has(this.current) ? this.current : live[live.length - 1].handle.runId;
     const p = this.trackers.get(runId)?.current;
     const parts: string[] = [];
@@ -47,7 +53,9 @@ export class RunStatusBar implements vscode.Disposable {
       if (p.etaMs != null) parts.push(`ETA ${formatClock(p.etaMs)}`);
     } else parts.push('starting…');
     this.item.text = `$(pulse) ${parts.join(' · ')}${live.length > 1 ? ` (+${live.length - 1})` : ''}`;
-    this.item.tooltip = new vscode.MarkdownString(`**Training Lens** — ${live.map(r => r.info.label).join(', ')}\n\nClick to stop training.`);
+    this.item.tooltip = new vscode.MarkdownString(
+      `**Training Lens** — ${live.map(r => r.info.label).join(', ')}\n\nClick to stop training.`,
+    );
     this.item.show();
   }
 

@@ -26,14 +26,25 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
   /** set by extension/sweep.ts: continue the sweep kept in this record file */
   onContinue: ((file: string) => void) | undefined;
 
-  constructor(context: vscode.ExtensionContext, private readonly runs: RunManager,
-    private readonly dashboard: Dashboard, private readonly output: vscode.LogOutputChannel) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly runs: RunManager,
+    private readonly dashboard: Dashboard,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
     // closing the panel does not stop the sweep: its trials are ordinary runs and keep going
-    super(context, SWEEP_VIEW_TYPE, { script: 'sweep.js', style: 'sweep.css', placeholder: 'Waiting for the sweep\u2026' });
+    super(context, SWEEP_VIEW_TYPE, {
+      script: 'sweep.js',
+      style: 'sweep.css',
+      placeholder: 'Waiting for the sweep\u2026',
+    });
     this.registerSerializer(panel => {
       const file = context.workspaceState.get<string>(SHOWN_KEY);
       try {
-        if (file) { this.record = settleInterrupted(readSweepRecord(file)); this.file = file; }
+        if (file) {
+          this.record = settleInterrupted(readSweepRecord(file));
+          this.file = file;
+        }
       } catch (e) {
         this.output.warn(`Cannot restore the Sweep panel: ${(e as Error).message}`);
       }
@@ -42,7 +53,9 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
   }
 
   /** The sweep being run now, if any. */
-  get active(): Sweep | undefined { return this.running; }
+  get active(): Sweep | undefined {
+    return this.running;
+  }
 
   /** Shows a sweep (replacing what was shown) and follows its progress. */
   show(sweep: Sweep): void {
@@ -55,7 +68,9 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
       this.record = r;
       this.postRecord();
     });
-    void sweep.done.then(() => { if (this.running === sweep) this.running = undefined; });
+    void sweep.done.then(() => {
+      if (this.running === sweep) this.running = undefined;
+    });
     this.reveal();
   }
 
@@ -75,15 +90,30 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
 
   protected onMessage(raw: unknown): void {
     const r = parseSweepWebviewMessage(raw);
-    if (!r.ok) { this.output.warn(`Sweep panel sent an invalid message: ${r.reason}`); return; }
+    if (!r.ok) {
+      this.output.warn(`Sweep panel sent an invalid message: ${r.reason}`);
+      return;
+    }
     const msg = r.value;
     switch (msg.type) {
-      case 'ready': this.postRecord(); break;
-      case 'open-run': this.openRuns([msg.runId]); break;
-      case 'overlay': this.openRuns(msg.runIds); break;
-      case 'stop': this.running?.stop(); break;
-      case 'continue': if (this.file && !this.running) this.onContinue?.(this.file); break;
-      case 'error': this.output.error(`Sweep panel: ${msg.message}`); break;
+      case 'ready':
+        this.postRecord();
+        break;
+      case 'open-run':
+        this.openRuns([msg.runId]);
+        break;
+      case 'overlay':
+        this.openRuns(msg.runIds);
+        break;
+      case 'stop':
+        this.running?.stop();
+        break;
+      case 'continue':
+        if (this.file && !this.running) this.onContinue?.(this.file);
+        break;
+      case 'error':
+        this.output.error(`Sweep panel: ${msg.message}`);
+        break;
     }
   }
 
@@ -94,13 +124,23 @@ export class SweepPanel extends PanelHost<SweepHostToWebview> {
     const shown = runIds.flatMap(runId => {
       const trial = record.trials.find(t => t.runId === runId);
       if (!trial?.runDir) return [];
-      const info: RunInfo | undefined = this.runs.infoOf(runId) ?? (() => {
-        const saved = describeRun(trial.runDir!);
-        return saved && infoFromRecord(saved);
-      })();
-      if (!info) { this.output.warn(`Sweep: no run log for trial ${trial.trial + 1} (${runId})`); return []; }
+      const info: RunInfo | undefined =
+        this.runs.infoOf(runId) ??
+        (() => {
+          const saved = describeRun(trial.runDir!);
+          return saved && infoFromRecord(saved);
+        })();
+      if (!info) {
+        this.output.warn(`Sweep: no run log for trial ${trial.trial + 1} (${runId})`);
+        return [];
+      }
       // the label the trial's run was started with (a live run's own info wins in the dashboard anyway)
-      return [{ info: { ...info, label: trialLabel(trial.trial, record.trials.length, trial.hparams) }, runDir: trial.runDir }];
+      return [
+        {
+          info: { ...info, label: trialLabel(trial.trial, record.trials.length, trial.hparams) },
+          runDir: trial.runDir,
+        },
+      ];
     });
     if (shown.length) this.dashboard.show(shown);
   }

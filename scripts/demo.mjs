@@ -18,11 +18,21 @@ if (train.status !== 0) process.exit(train.status ?? 1);
 
 const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
 if (fs.existsSync('/usr/bin/chromium')) {
-  const shot = run(['--import', 'tsx', 'scripts/render-dashboard.ts', path.join(out, 'events.ndjson'), path.join(out, 'dashboard.png')]);
+  const shot = run([
+    '--import',
+    'tsx',
+    'scripts/render-dashboard.ts',
+    path.join(out, 'events.ndjson'),
+    path.join(out, 'dashboard.png'),
+  ]);
   if (shot.status === 0) console.log(`dashboard: ${path.join(out, 'dashboard.png')}`);
 } else {
   console.log('(install chromium with `bash scripts/ensure-chromium.sh` to also get demo-output/dashboard.png)');
 }
-console.log(`\nDemo done: ${summary.status}, ${summary.steps} steps on ${summary.backend}, ` +
-  `${summary.msPerStep?.toFixed(1)} ms/step; validation accuracy ${summary.final.val_acc?.toFixed(3)}.`);
-console.log('Open this folder in VS Code with the extension installed and run "Training Lens: Open Dashboard" to see the run.');
+console.log(
+  `\nDemo done: ${summary.status}, ${summary.steps} steps on ${summary.backend}, ` +
+    `${summary.msPerStep?.toFixed(1)} ms/step; validation accuracy ${summary.final.val_acc?.toFixed(3)}.`,
+);
+console.log(
+  'Open this folder in VS Code with the extension installed and run "Training Lens: Open Dashboard" to see the run.',
+);

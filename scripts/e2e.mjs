@@ -26,7 +26,7 @@ import {
 
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-const log = (msg) => console.log(`[e2e ${secs()}] ${msg}`);
+const log = msg => console.log(`[e2e ${secs()}] ${msg}`);
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/e2e-workspace');
@@ -37,7 +37,7 @@ let passed = 0;
 let failed = 0;
 
 async function cleanup() {
-  await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
+  await Promise.all(servers.map(s => s.stop().catch(() => undefined)));
   servers.length = 0;
 }
 for (const sig of ['SIGINT', 'SIGTERM']) {
@@ -56,7 +56,10 @@ function addDiagnosisJob(workspace) {
 }
 
 function copyDir(src, dst) {
-  fs.cpSync(src, dst, { recursive: true, filter: (p) => !p.includes(`${path.sep}.training-lens${path.sep}`) && !p.endsWith(`${path.sep}.training-lens`) });
+  fs.cpSync(src, dst, {
+    recursive: true,
+    filter: p => !p.includes(`${path.sep}.training-lens${path.sep}`) && !p.endsWith(`${path.sep}.training-lens`),
+  });
 }
 
 function buildVsix() {
@@ -64,7 +67,11 @@ function buildVsix() {
   const vsix = path.join(REPO_ROOT, 'dist/training-lens.vsix');
   if (process.env.TL_E2E_SKIP_PACKAGE !== '1') {
     log('npm run package');
-    const res = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    const res = spawnSync('npm', ['run', '--silent', 'package'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
     if (res.status !== 0) {
       process.stdout.write(res.stdout ?? '');
       process.stderr.write(res.stderr ?? '');
@@ -77,29 +84,46 @@ function buildVsix() {
 
 function expandTests() {
   const dir = path.join(REPO_ROOT, 'test/e2e');
-  const all = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join('test/e2e', f));
+  const all = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.test.ts'))
+    .sort()
+    .map(f => path.join('test/e2e', f));
   const sel = process.env.TL_E2E_TESTS?.trim();
   if (!sel) return all;
-  const pats = sel.split(/\s+/).map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
-  return all.filter((f) => pats.some((re) => re.test(f) || re.test(path.basename(f))));
+  const pats = sel.split(/\s+/).map(
+    p =>
+      new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ),
+  );
+  return all.filter(f => pats.some(re => re.test(f) || re.test(path.basename(f))));
 }
 
 function runTests(files, env) {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout.on('data', (d) => {
+    child.stdout.on('data', d => {
       out += d;
       process.stdout.write(d);
     });
-    child.on('exit', (code) => resolve({ code: code ?? 1, out }));
+    child.on('exit', code => resolve({ code: code ?? 1, out }));
   });
 }
 
 async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith('FAILED-')) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
+  for (const f of fs.readdirSync(ARTIFACTS))
+    if (f.startsWith('FAILED-')) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
   log('setting up code-server (cached after the first run)');
   const entry = ensureCodeServer();
   const vsix = buildVsix();
@@ -109,7 +133,10 @@ async function main() {
   const extensionsDir = path.join(tmp, 'extensions');
   const configHome = path.join(tmp, 'config');
   const trusted = { userDataDir: path.join(tmp, 'user-data'), folder: path.join(tmp, 'workspace') };
-  const restricted = { userDataDir: path.join(tmp, 'user-data-restricted'), folder: path.join(tmp, 'restricted-workspace') };
+  const restricted = {
+    userDataDir: path.join(tmp, 'user-data-restricted'),
+    folder: path.join(tmp, 'restricted-workspace'),
+  };
   copyDir(FIXTURE, trusted.folder);
   copyDir(FIXTURE, restricted.folder);
   addDiagnosisJob(trusted.folder);
@@ -118,13 +145,27 @@ async function main() {
 
   log('installing the VSIX with code-server --install-extension');
   installExtension({ entry, vsix, extensionsDir, userDataDir: trusted.userDataDir, configHome });
-  const installed = fs.readdirSync(extensionsDir).filter((d) => !d.startsWith('.') && d !== 'extensions.json');
+  const installed = fs.readdirSync(extensionsDir).filter(d => !d.startsWith('.') && d !== 'extensions.json');
   log(`installed: ${installed.join(', ')}`);
 
   log('starting code-server (trusted and restricted instances)');
   const [a, b] = await Promise.all([
-    startCodeServer({ entry, extensionsDir, configHome, ...trusted, disableTrust: true, logFile: path.join(tmp, 'code-server.log') }),
-    startCodeServer({ entry, extensionsDir, configHome, ...restricted, disableTrust: false, logFile: path.join(tmp, 'code-server-restricted.log') }),
+    startCodeServer({
+      entry,
+      extensionsDir,
+      configHome,
+      ...trusted,
+      disableTrust: true,
+      logFile: path.join(tmp, 'code-server.log'),
+    }),
+    startCodeServer({
+      entry,
+      extensionsDir,
+      configHome,
+      ...restricted,
+      disableTrust: false,
+      logFile: path.join(tmp, 'code-server-restricted.log'),
+    }),
   ]);
   servers.push(a, b);
   log(`trusted: ${a.workbenchUrl}`);
@@ -173,7 +214,11 @@ try {
   if (failed === 0) failed = 1;
 } finally {
   await cleanup();
-  try { saveLogs(); } catch (err) { console.error(`could not save logs: ${err}`); }
+  try {
+    saveLogs();
+  } catch (err) {
+    console.error(`could not save logs: ${err}`);
+  }
   if (tmp && process.env.TL_E2E_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
   else if (tmp) log(`kept ${tmp}`);
   log(`done; artifacts in ${path.relative(REPO_ROOT, ARTIFACTS)}/`);

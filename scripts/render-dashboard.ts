@@ -25,7 +25,18 @@ async function main(): Promise<void> {
   try {
     const dash = await openDashboard(browser, served.origin, theme === 'light' ? 'light' : 'dark');
     const status = end?.kind === 'run-end' ? end.status : 'running';
-    await dash.host({ type: 'reset', runs: [{ runId: start.runId, jobFile: start.jobFile, label: labelOf(start.jobFile, start.startedAt), startedAt: start.startedAt, status }] });
+    await dash.host({
+      type: 'reset',
+      runs: [
+        {
+          runId: start.runId,
+          jobFile: start.jobFile,
+          label: labelOf(start.jobFile, start.startedAt),
+          startedAt: start.startedAt,
+          status,
+        },
+      ],
+    });
     await dash.host({ type: 'events', runId: start.runId, events: log.events });
     await dash.page.waitForTimeout(300);
     await dash.page.screenshot({ path: outFile, fullPage: true });
@@ -35,4 +46,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(e => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+main().catch(e => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

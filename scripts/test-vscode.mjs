@@ -21,7 +21,7 @@ const UPDATE_URL = 'https://update.code.visualstudio.com/api/releases/stable';
 const args = process.argv.slice(2);
 const viaCodeServer = args.includes('--code-server') || process.env.TL_VSCODE_VIA_CODE_SERVER === '1';
 
-const log = (m) => console.log(`[test:vscode] ${m}`);
+const log = m => console.log(`[test:vscode] ${m}`);
 
 /** test/vscode/*.test.ts -> one CommonJS file each (vscode and mocha stay external). */
 async function compile() {
@@ -29,8 +29,8 @@ async function compile() {
   fs.rmSync(OUT, { recursive: true, force: true });
   const entryPoints = fs
     .readdirSync(path.join(ROOT, 'test/vscode'))
-    .filter((f) => f.endsWith('.test.ts'))
-    .map((f) => path.join(ROOT, 'test/vscode', f));
+    .filter(f => f.endsWith('.test.ts'))
+    .map(f => path.join(ROOT, 'test/vscode', f));
   await esbuild.build({
     entryPoints,
     outdir: OUT,
@@ -48,7 +48,7 @@ async function compile() {
 function cachedVsCode() {
   const dir = path.join(ROOT, '.vscode-test');
   try {
-    return fs.readdirSync(dir).find((d) => /^vscode-linux-x64-/.test(d)) ?? null;
+    return fs.readdirSync(dir).find(d => /^vscode-linux-x64-/.test(d)) ?? null;
   } catch {
     return null;
   }
@@ -71,12 +71,18 @@ function summarize(out) {
 }
 
 function run(cmd, argv, env) {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
-    child.on('exit', (code) => resolve({ code: code ?? 1, out }));
+    child.stdout.on('data', d => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', d => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.on('exit', code => resolve({ code: code ?? 1, out }));
   });
 }
 
@@ -85,7 +91,9 @@ async function desktop() {
   if (!process.env.VSCODE_EXECUTABLE && !cachedVsCode()) {
     const why = await canDownload();
     if (why) {
-      console.log(`test:vscode skipped: VS Code cannot be downloaded here (${why}) and VSCODE_EXECUTABLE is not set; the same scenarios run in a real VS Code through code-server: npm run test:e2e, or npm run test:vscode -- --code-server`);
+      console.log(
+        `test:vscode skipped: VS Code cannot be downloaded here (${why}) and VSCODE_EXECUTABLE is not set; the same scenarios run in a real VS Code through code-server: npm run test:e2e, or npm run test:vscode -- --code-server`,
+      );
       return 0;
     }
   }
@@ -105,7 +113,11 @@ async function desktop() {
     const which = () => spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).stdout.trim();
     if (!which() && process.getuid?.() === 0) {
       log('no DISPLAY: installing xvfb (Debian) to give VS Code a virtual display');
-      spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xauth'], { stdio: 'inherit' });
+      spawnSync(
+        'sh',
+        ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xauth'],
+        { stdio: 'inherit' },
+      );
     }
     const xvfb = which();
     if (xvfb) {
@@ -132,13 +144,16 @@ async function desktop() {
  * extension host starts.
  */
 async function codeServer() {
-  const { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, baseSettings } = await import('../test/e2e/lib/code-server.mjs');
+  const { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, baseSettings } =
+    await import('../test/e2e/lib/code-server.mjs');
   const { chromium } = await import('playwright-core');
   const entry = ensureCodeServer();
   const n = await compile();
   log(`compiled ${n} test file(s)`);
 
-  let vsix = process.env.TL_E2E_VSIX ? path.resolve(process.env.TL_E2E_VSIX) : path.join(ROOT, 'dist/training-lens.vsix');
+  let vsix = process.env.TL_E2E_VSIX
+    ? path.resolve(process.env.TL_E2E_VSIX)
+    : path.join(ROOT, 'dist/training-lens.vsix');
   if (!process.env.TL_E2E_VSIX && process.env.TL_E2E_SKIP_PACKAGE !== '1') {
     log('npm run package');
     const res = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
@@ -155,13 +170,23 @@ async function codeServer() {
   const configHome = path.join(tmp, 'config');
   const host = path.join(tmp, 'test-host');
   fs.mkdirSync(host, { recursive: true });
-  fs.writeFileSync(path.join(host, 'package.json'), JSON.stringify({
-    name: 'api-test-host', publisher: 'training-lens-tests', version: '0.0.1', license: 'MIT',
-    engines: { vscode: '^1.100.0' }, main: './host.js', activationEvents: ['onStartupFinished'],
-    extensionDependencies: ['training-lens.training-lens'],
-    capabilities: { untrustedWorkspaces: { supported: true } },
-  }));
-  fs.writeFileSync(path.join(host, 'host.js'), `
+  fs.writeFileSync(
+    path.join(host, 'package.json'),
+    JSON.stringify({
+      name: 'api-test-host',
+      publisher: 'training-lens-tests',
+      version: '0.0.1',
+      license: 'MIT',
+      engines: { vscode: '^1.100.0' },
+      main: './host.js',
+      activationEvents: ['onStartupFinished'],
+      extensionDependencies: ['training-lens.training-lens'],
+      capabilities: { untrustedWorkspaces: { supported: true } },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(host, 'host.js'),
+    `
 const fs = require('fs');
 exports.activate = () => {
   const results = process.env.TL_API_RESULTS;
@@ -176,10 +201,15 @@ exports.activate = () => {
   runner.on('pending', (t) => { pending++; lines.push('  - ' + t.fullTitle() + ' (skipped)'); });
   runner.on('fail', (t, err) => { failed++; lines.push('  ✖ ' + t.fullTitle() + '\\n      ' + String(err && err.stack || err).split('\\n').slice(0, 6).join('\\n      ')); });
   runner.on('end', () => fs.writeFileSync(results, JSON.stringify({ passed, failed, pending, lines })));
-};`);
+};`,
+  );
   // a VSIX is needed for --install-extension: zip the host folder with the layout vsce uses
   const hostVsix = path.join(tmp, 'test-host.vsix');
-  const zip = spawnSync('python3', ['-c', `
+  const zip = spawnSync(
+    'python3',
+    [
+      '-c',
+      `
 import zipfile, sys, os
 z = zipfile.ZipFile(sys.argv[2], 'w')
 z.writestr('extension.vsixmanifest', '''<?xml version="1.0" encoding="utf-8"?>
@@ -187,18 +217,35 @@ z.writestr('extension.vsixmanifest', '''<?xml version="1.0" encoding="utf-8"?>
 z.writestr('[Content_Types].xml', '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension=".json" ContentType="application/json"/><Default Extension=".js" ContentType="application/javascript"/><Default Extension=".vsixmanifest" ContentType="text/xml"/></Types>')
 for f in ('package.json', 'host.js'):
     z.write(os.path.join(sys.argv[1], f), 'extension/' + f)
-z.close()`, host, hostVsix], { encoding: 'utf8' });
+z.close()`,
+      host,
+      hostVsix,
+    ],
+    { encoding: 'utf8' },
+  );
   if (zip.status !== 0) throw new Error(`zipping the test host failed: ${zip.stderr}`);
 
   const baseUserData = path.join(tmp, 'user-data');
   installExtension({ entry, vsix, extensionsDir, userDataDir: baseUserData, configHome });
   installExtension({ entry, vsix: hostVsix, extensionsDir, userDataDir: baseUserData, configHome });
 
-  const files = fs.readdirSync(OUT).filter((f) => f.endsWith('.test.js')).map((f) => path.join(OUT, f));
+  const files = fs
+    .readdirSync(OUT)
+    .filter(f => f.endsWith('.test.js'))
+    .map(f => path.join(OUT, f));
   const mochaPath = path.dirname(fileURLToPath(import.meta.resolve('mocha/package.json')));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   let passed = 0;
   let failed = 0;
@@ -214,16 +261,32 @@ z.close()`, host, hostVsix], { encoding: 'utf8' });
       const results = path.join(tmp, `results-${pass.name}.json`);
       // the extension host inherits code-server's environment
       const saved = { ...process.env };
-      Object.assign(process.env, { TL_API_RESULTS: results, TL_API_FILES: JSON.stringify(files), TL_MOCHA: mochaPath, TL_API_GREP: pass.grep });
-      const server = await startCodeServer({ entry, folder: ws, userDataDir, extensionsDir, configHome, logFile: path.join(tmp, `code-server-${pass.name}.log`), disableTrust: !pass.trust });
+      Object.assign(process.env, {
+        TL_API_RESULTS: results,
+        TL_API_FILES: JSON.stringify(files),
+        TL_MOCHA: mochaPath,
+        TL_API_GREP: pass.grep,
+      });
+      const server = await startCodeServer({
+        entry,
+        folder: ws,
+        userDataDir,
+        extensionsDir,
+        configHome,
+        logFile: path.join(tmp, `code-server-${pass.name}.log`),
+        disableTrust: !pass.trust,
+      });
       process.env = saved;
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       try {
         log(`${pass.name}: ${server.workbenchUrl}`);
         await page.goto(server.workbenchUrl);
         const deadline = Date.now() + 8 * 60_000;
-        while (!fs.existsSync(results) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-        if (!fs.existsSync(results)) throw new Error(`${pass.name}: no results within 8 minutes (started: ${fs.existsSync(results + '.started')})`);
+        while (!fs.existsSync(results) && Date.now() < deadline) await new Promise(r => setTimeout(r, 500));
+        if (!fs.existsSync(results))
+          throw new Error(
+            `${pass.name}: no results within 8 minutes (started: ${fs.existsSync(results + '.started')})`,
+          );
         const r = JSON.parse(fs.readFileSync(results, 'utf8'));
         console.log(`${pass.name} window (${pass.trust ? 'Restricted Mode' : 'trusted'}):\n${r.lines.join('\n')}`);
         passed += r.passed;

@@ -14,17 +14,36 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export function toolkitDeclarations(root = ROOT) {
   const entry = path.join(root, 'src', 'toolkit', 'index.ts');
   const options = {
-    declaration: true, emitDeclarationOnly: true, noEmit: false, strict: true, skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    esModuleInterop: true, types: ['node'], rootDir: path.join(root, 'src'), outDir: '/out', allowImportingTsExtensions: true,
+    declaration: true,
+    emitDeclarationOnly: true,
+    noEmit: false,
+    strict: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    esModuleInterop: true,
+    types: ['node'],
+    rootDir: path.join(root, 'src'),
+    outDir: '/out',
+    allowImportingTsExtensions: true,
   };
   const program = ts.createProgram([entry], options, publicClassesHost(options, path.join(root, 'src', 'toolkit')));
   const problems = ts.getPreEmitDiagnostics(program).filter(d => d.category === ts.DiagnosticCategory.Error);
-  if (problems.length) throw new Error(`toolkit types: the toolkit does not typecheck:\n${ts.formatDiagnostics(problems, formatHost)}`);
+  if (problems.length)
+    throw new Error(`toolkit types: the toolkit does not typecheck:\n${ts.formatDiagnostics(problems, formatHost)}`);
 
   const emitted = new Map();
-  const result = program.emit(undefined, (file, text) => { emitted.set(path.relative('/out', file).split(path.sep).join('/'), text); }, undefined, true);
-  if (result.emitSkipped) throw new Error(`toolkit types: declaration emit failed:\n${ts.formatDiagnostics(result.diagnostics, formatHost)}`);
+  const result = program.emit(
+    undefined,
+    (file, text) => {
+      emitted.set(path.relative('/out', file).split(path.sep).join('/'), text);
+    },
+    undefined,
+    true,
+  );
+  if (result.emitSkipped)
+    throw new Error(`toolkit types: declaration emit failed:\n${ts.formatDiagnostics(result.diagnostics, formatHost)}`);
 
   // Keep only what index.d.ts reaches through relative imports (the program also holds the runner's own files).
   const files = new Map();
@@ -50,20 +69,38 @@ export function toolkitDeclarations(root = ROOT) {
   const create = checker.getExportsOfModule(moduleSymbol).find(s => s.name === 'createToolkit');
   if (!create) throw new Error('toolkit types: src/toolkit/index.ts has no createToolkit');
   const signature = checker.getTypeOfSymbolAtLocation(create, source).getCallSignatures()[0];
-  const names = checker.getReturnTypeOfSignature(signature).getProperties().map(p => p.name).sort();
+  const names = checker
+    .getReturnTypeOfSignature(signature)
+    .getProperties()
+    .map(p => p.name)
+    .sort();
 
-  files.set('index.d.ts', [
-    '// Types of the `training-lens` module Training Lens provides to job files at run time. Generated; do not edit.',
-    "import type { Toolkit } from './toolkit/index';",
-    ...names.map(n => `export declare const ${n}: Toolkit['${n}'];`),
-    'declare const toolkit: Toolkit;',
-    'export default toolkit;',
-    '',
-  ].join('\n'));
-  files.set('package.json', JSON.stringify({
-    name: 'training-lens', version: readVersion(root), private: true, types: 'index.d.ts',
-    description: 'Editor types of the training-lens toolkit (the module itself is provided by the Training Lens runner). Written by "Training Lens: Add Toolkit Types".',
-  }, null, 2) + '\n');
+  files.set(
+    'index.d.ts',
+    [
+      '// Types of the `training-lens` module Training Lens provides to job files at run time. Generated; do not edit.',
+      "import type { Toolkit } from './toolkit/index';",
+      ...names.map(n => `export declare const ${n}: Toolkit['${n}'];`),
+      'declare const toolkit: Toolkit;',
+      'export default toolkit;',
+      '',
+    ].join('\n'),
+  );
+  files.set(
+    'package.json',
+    JSON.stringify(
+      {
+        name: 'training-lens',
+        version: readVersion(root),
+        private: true,
+        types: 'index.d.ts',
+        description:
+          'Editor types of the training-lens toolkit (the module itself is provided by the Training Lens runner). Written by "Training Lens: Add Toolkit Types".',
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return files;
 }
 
@@ -85,7 +122,8 @@ function publicClassesHost(options, toolkitDir) {
       const inClass = ts.isClassElement(node) || (ts.isParameter(node) && ts.isConstructorDeclaration(node.parent));
       if (inClass) {
         for (const m of ts.getModifiers(/** @type {import('typescript').HasModifiers} */ (node)) ?? []) {
-          if (m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword) cuts.push([m.getStart(file), m.getEnd()]);
+          if (m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)
+            cuts.push([m.getStart(file), m.getEnd()]);
         }
       }
       ts.forEachChild(node, visit);
@@ -93,7 +131,8 @@ function publicClassesHost(options, toolkitDir) {
     visit(file);
     if (!cuts.length) return file;
     let text = file.text;
-    for (const [start, end] of cuts.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + 'public' + text.slice(end);
+    for (const [start, end] of cuts.sort((a, b) => b[0] - a[0]))
+      text = text.slice(0, start) + 'public' + text.slice(end);
     return ts.createSourceFile(fileName, text, languageVersion, true);
   };
   return host;
@@ -121,4 +160,3 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.join(ROOT, 'script
   const written = writeToolkitTypes(out);
   console.log(`toolkit types: ${written.length} files in ${path.relative(process.cwd(), out) || '.'}`);
 }
-

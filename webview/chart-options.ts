@@ -25,7 +25,14 @@ export interface DatasetRef {
   lod: MinMaxLod;
   /** the faint raw line under a smoothed series */
   raw?: { ds: LineDataset; mapper: SmoothedSeries | null; lod: MinMaxLod; on: boolean };
-  row?: { tr: HTMLTableRowElement; button: HTMLButtonElement; swatch: HTMLElement; step: HTMLElement; value: HTMLElement; smooth: HTMLElement };
+  row?: {
+    tr: HTMLTableRowElement;
+    button: HTMLButtonElement;
+    swatch: HTMLElement;
+    step: HTMLElement;
+    value: HTMLElement;
+    smooth: HTMLElement;
+  };
 }
 
 export interface ChartPrefs {
@@ -64,7 +71,14 @@ export function applyPointRadius(ref: DatasetRef, chartId: ChartId): void {
 }
 
 /** Colours, dashes and widths of a dataset (and of its raw line) for the theme and the number of runs and layers. */
-export function styleDataset(ref: DatasetRef, theme: Theme, smoothing: number, multi: boolean, chartId: ChartId, layerCount: number): void {
+export function styleDataset(
+  ref: DatasetRef,
+  theme: Theme,
+  smoothing: number,
+  multi: boolean,
+  chartId: ChartId,
+  layerCount: number,
+): void {
   const { ds, series, runIndex, seriesIndex } = ref;
   // one colour per run when comparing; else per layer, or fixed per role (batch / epoch / val) whatever the log order
   const slot = multi ? runIndex : series.role === 'layer' ? seriesIndex : ROLE_RANK[series.role];
@@ -119,40 +133,67 @@ function yAxis(id: ChartId, t: Theme, logLoss: boolean): Record<string, unknown>
   const yTicks = { color: t.muted, font, maxTicksLimit: 6 };
   // no tick limit on log axes: chart.js would drop ticks and leave the labelled ones out
   const logTicks = {
-    color: t.muted, font, autoSkip: false,
+    color: t.muted,
+    font,
+    autoSkip: false,
     callback: (v: number | string, _i: number, all: Array<{ value: number }>) => logTickLabel(Number(v), all),
   };
   // and grid lines only where there is a label
   const logGrid = {
     tickColor: t.grid,
     color: (ctx: { tick?: { value: number }; scale?: { ticks: unknown[] } }) =>
-      ctx.tick && logTickLabel(ctx.tick.value, (ctx.scale?.ticks ?? []) as Array<{ value: number }>) ? t.grid : 'transparent',
+      ctx.tick && logTickLabel(ctx.tick.value, (ctx.scale?.ticks ?? []) as Array<{ value: number }>)
+        ? t.grid
+        : 'transparent',
   };
   const log = (text: string) => ({ type: 'logarithmic', title: title(text), ticks: logTicks, grid: logGrid, border });
-  const linear = (text: string, callback?: (v: number | string) => string, extra: Record<string, unknown> = {}) =>
-    ({ type: 'linear', title: title(text), ticks: callback ? { ...yTicks, callback } : yTicks, grid, border, ...extra });
+  const linear = (text: string, callback?: (v: number | string) => string, extra: Record<string, unknown> = {}) => ({
+    type: 'linear',
+    title: title(text),
+    ticks: callback ? { ...yTicks, callback } : yTicks,
+    grid,
+    border,
+    ...extra,
+  });
   switch (meta.kind) {
-    case 'grad-ratio': return log('first / last (log)');
-    case 'grad-norms': return log('L2 norm (log)');
-    case 'grad-clip': return log('global L2 norm (log)');
-    case 'momentum': return linear('momentum', v => formatNumber(Number(v), 3));
-    case 'dead-relu': return linear('dead units', v => `${Math.round(Number(v) * 100)}%`, { min: 0, max: 1 });
-    case 'lr': return linear('learning rate', v => formatNumber(Number(v), 2));
-    case 'memory': return linear('live tensors', v => formatNumber(Number(v), 3));
-    case 'loss': return logLoss ? log('loss (log)') : linear('loss');
-    default: return linear(id.slice('metric:'.length));
+    case 'grad-ratio':
+      return log('first / last (log)');
+    case 'grad-norms':
+      return log('L2 norm (log)');
+    case 'grad-clip':
+      return log('global L2 norm (log)');
+    case 'momentum':
+      return linear('momentum', v => formatNumber(Number(v), 3));
+    case 'dead-relu':
+      return linear('dead units', v => `${Math.round(Number(v) * 100)}%`, { min: 0, max: 1 });
+    case 'lr':
+      return linear('learning rate', v => formatNumber(Number(v), 2));
+    case 'memory':
+      return linear('live tensors', v => formatNumber(Number(v), 3));
+    case 'loss':
+      return logLoss ? log('loss (log)') : linear('loss');
+    default:
+      return linear(id.slice('metric:'.length));
   }
 }
 
 /** chart.js options of a chart: axes for the x mode and zoom range, the theme's colours, tooltip and decimation. */
-export function chartOptions(id: ChartId, t: Theme, prefs: ChartPrefs, range: { min: number; max: number } | undefined): ChartOptions<'line'> {
+export function chartOptions(
+  id: ChartId,
+  t: Theme,
+  prefs: ChartPrefs,
+  range: { min: number; max: number } | undefined,
+): ChartOptions<'line'> {
   const font = { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) };
   const mode = prefs.xAxis;
   const x: ScaleOptionsByType<'linear'> | Record<string, unknown> = {
     type: 'linear',
     title: { display: true, text: X_TITLES[mode], color: t.muted, font },
     ticks: { color: t.muted, font, precision: mode === 'step' ? 0 : undefined, maxTicksLimit: 8, maxRotation: 0 },
-    grid: { color: t.grid, tickColor: t.grid }, border: { color: t.grid }, min: range?.min, max: range?.max,
+    grid: { color: t.grid, tickColor: t.grid },
+    border: { color: t.grid },
+    min: range?.min,
+    max: range?.max,
   };
   const y = yAxis(id, t, prefs.logLoss);
   const percent = chartMeta(id).kind === 'dead-relu';
@@ -177,7 +218,11 @@ export function chartOptions(id: ChartId, t: Theme, prefs: ChartPrefs, range: { 
         display: false,
         position: 'bottom',
         labels: {
-          color: t.foreground, font, boxWidth: 14, boxHeight: 2, padding: 8,
+          color: t.foreground,
+          font,
+          boxWidth: 14,
+          boxHeight: 2,
+          padding: 8,
           // legend: run, then batch / epoch / val, then first appearance (drawing order differs: epochs on top)
           sort: (a, b, data) => {
             const ka = legendKey(data.datasets[a.datasetIndex ?? 0]);
@@ -196,7 +241,8 @@ export function chartOptions(id: ChartId, t: Theme, prefs: ChartPrefs, range: { 
         bodyFont: font,
         filter: (item: TooltipItem<'line'>) => (item.dataset as TaggedDataset).tlRole !== 9,
         callbacks: {
-          title: (items: TooltipItem<'line'>[]) => (items.length ? `${X_TITLES[mode]} ${formatNumber((items[0].raw as Point).x, 6)}` : ''),
+          title: (items: TooltipItem<'line'>[]) =>
+            items.length ? `${X_TITLES[mode]} ${formatNumber((items[0].raw as Point).x, 6)}` : '',
           label: (item: TooltipItem<'line'>) => {
             const v = (item.raw as Point).y;
             return `${item.dataset.label ?? ''}: ${percent ? `${(v * 100).toFixed(1)}%` : formatNumber(v, 4)}`;

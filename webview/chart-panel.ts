@@ -84,7 +84,10 @@ export function createPanel(id: ChartId, container: HTMLElement, before: Element
   body.className = 'chart-body';
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `${meta.title} (current values in the table below; +/- zoom, arrows pan, 0 resets)`);
+  canvas.setAttribute(
+    'aria-label',
+    `${meta.title} (current values in the table below; +/- zoom, arrows pan, 0 resets)`,
+  );
   canvas.tabIndex = 0;
   body.append(canvas);
   const table = document.createElement('table');
@@ -106,39 +109,55 @@ export function createPanel(id: ChartId, container: HTMLElement, before: Element
   section.append(head, body, table);
   container.insertBefore(section, before);
   const datasets: LineDataset[] = [];
-  const make = (): LineChart => new Chart(canvas, {
-    type: 'line',
-    data: { datasets },
-    options: host.options(id),
-    plugins: [{
-      id: 'tl-highlight',
-      // the selected finding's steps, as UMLAUT shades the epochs where an error was captured
-      beforeDatasetsDraw: c => {
-        const h = host.highlighted();
-        const xs = c.scales.x;
-        if (!h || !xs) return;
-        const a = c.chartArea;
-        const left = Math.max(a.left, xs.getPixelForValue(host.xOf(h.fromStep - 0.5)));
-        const right = Math.min(a.right, Math.max(left + 2, xs.getPixelForValue(host.xOf(h.toStep + 0.5))));
-        if (right <= a.left || left >= a.right) return;
-        c.ctx.save();
-        c.ctx.fillStyle = withAlpha(host.highlightColor(), 0.18);
-        c.ctx.fillRect(left, a.top, right - left, a.bottom - a.top);
-        c.ctx.restore();
-      },
-    }, {
-      id: 'tl-plot-area',
-      // the plot rectangle in canvas CSS pixels (tests check that data, not only axes, is drawn)
-      afterLayout: c => {
-        const a = c.chartArea;
-        const plot = [a.left, a.top, a.right, a.bottom].map(v => Math.round(v)).join(',');
-        if (section.dataset.plot !== plot) section.dataset.plot = plot;
-      },
-    }],
-  });
+  const make = (): LineChart =>
+    new Chart(canvas, {
+      type: 'line',
+      data: { datasets },
+      options: host.options(id),
+      plugins: [
+        {
+          id: 'tl-highlight',
+          // the selected finding's steps, as UMLAUT shades the epochs where an error was captured
+          beforeDatasetsDraw: c => {
+            const h = host.highlighted();
+            const xs = c.scales.x;
+            if (!h || !xs) return;
+            const a = c.chartArea;
+            const left = Math.max(a.left, xs.getPixelForValue(host.xOf(h.fromStep - 0.5)));
+            const right = Math.min(a.right, Math.max(left + 2, xs.getPixelForValue(host.xOf(h.toStep + 0.5))));
+            if (right <= a.left || left >= a.right) return;
+            c.ctx.save();
+            c.ctx.fillStyle = withAlpha(host.highlightColor(), 0.18);
+            c.ctx.fillRect(left, a.top, right - left, a.bottom - a.top);
+            c.ctx.restore();
+          },
+        },
+        {
+          id: 'tl-plot-area',
+          // the plot rectangle in canvas CSS pixels (tests check that data, not only axes, is drawn)
+          afterLayout: c => {
+            const a = c.chartArea;
+            const plot = [a.left, a.top, a.right, a.bottom].map(v => Math.round(v)).join(',');
+            if (section.dataset.plot !== plot) section.dataset.plot = plot;
+          },
+        },
+      ],
+    });
   return {
-    id, section, badge, resetZoom, tbody, canvas, datasets, refs: new Map(), seen: new Map(), visible: true, dirty: false,
-    added: false, lastDraw: 0, tools: { csv, png },
+    id,
+    section,
+    badge,
+    resetZoom,
+    tbody,
+    canvas,
+    datasets,
+    refs: new Map(),
+    seen: new Map(),
+    visible: true,
+    dirty: false,
+    added: false,
+    lastDraw: 0,
+    tools: { csv, png },
     get chart(): LineChart {
       return (this.made ??= make());
     },
@@ -147,7 +166,9 @@ export function createPanel(id: ChartId, container: HTMLElement, before: Element
 
 /** The panel's datasets in legend order: run, then batch / epoch / val / layer. */
 export function refsInOrder(panel: Panel): DatasetRef[] {
-  return [...panel.refs.values()].sort((a, b) => a.runIndex - b.runIndex || ROLE_RANK[a.series.role] - ROLE_RANK[b.series.role]);
+  return [...panel.refs.values()].sort(
+    (a, b) => a.runIndex - b.runIndex || ROLE_RANK[a.series.role] - ROLE_RANK[b.series.role],
+  );
 }
 
 /** Current values as text (the chart's text alternative and its legend); a row's button hides or shows its series. */
@@ -201,7 +222,9 @@ export function updateRows(panel: Panel, smoothing: number, onToggle: (key: stri
 }
 
 export function exportCsv(panel: Panel): void {
-  const csv = chartCsv(refsInOrder(panel).map(r => ({ name: String(r.ds.label ?? r.series.name), points: r.series.points })));
+  const csv = chartCsv(
+    refsInOrder(panel).map(r => ({ name: String(r.ds.label ?? r.series.name), points: r.series.points })),
+  );
   downloadText(`${safeFileName(chartMeta(panel.id).title)}.csv`, csv);
 }
 

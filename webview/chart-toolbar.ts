@@ -8,13 +8,17 @@ export class ChartToolbar {
   private readonly smoothingValue: HTMLElement;
   private readonly axisButtons = new Map<XAxisMode, VscodeButton>();
 
-  constructor(smoothing: number, xAxis: XAxisMode, on: {
-    /** while the slider moves */
-    smoothing: (weight: number) => void;
-    /** when the slider is let go (persist the preference) */
-    smoothingDone: () => void;
-    xAxis: (mode: XAxisMode) => void;
-  }) {
+  constructor(
+    smoothing: number,
+    xAxis: XAxisMode,
+    on: {
+      /** while the slider moves */
+      smoothing: (weight: number) => void;
+      /** when the slider is let go (persist the preference) */
+      smoothingDone: () => void;
+      xAxis: (mode: XAxisMode) => void;
+    },
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'chart-toolbar';
     this.element.id = 'chart-toolbar';

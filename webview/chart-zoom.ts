@@ -23,11 +23,15 @@ export function wireZoom(panel: Panel, setRange: (range: Range | undefined) => v
     const a = panel.chart.chartArea;
     return !!a && e.offsetX >= a.left && e.offsetX <= a.right && e.offsetY >= a.top && e.offsetY <= a.bottom;
   };
-  canvas.addEventListener('wheel', e => {
-    if (!inside(e)) return;
-    e.preventDefault();
-    zoom(Math.exp(Math.max(-1, Math.min(1, e.deltaY * 0.002))), e.offsetX);
-  }, { passive: false });
+  canvas.addEventListener(
+    'wheel',
+    e => {
+      if (!inside(e)) return;
+      e.preventDefault();
+      zoom(Math.exp(Math.max(-1, Math.min(1, e.deltaY * 0.002))), e.offsetX);
+    },
+    { passive: false },
+  );
   let drag: { x: number; range: Range; id: number } | undefined;
   canvas.addEventListener('pointerdown', e => {
     if (e.button !== 0 || !inside(e)) return;

@@ -5,12 +5,31 @@
  * drawing and keeps each dataset bound to its (smoothed, x-mapped, level-of-detail) data; a chart's DOM and
  * exports are in chart-panel.ts, its look in chart-options.ts, zoom and pan in chart-zoom.ts.
  */
-import { Chart, Decimation, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
+import {
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 import { stepMapper, type ChartId, type DashboardStore } from './dashboardState';
 import type { Theme } from './theme';
 import { clampWeight, MinMaxLod, SmoothedSeries } from './smoothing';
 import { setPressed, vscodeButton } from './vscode-controls';
-import { applyPointRadius, chartOptions, isSmoothable, ROLE_RANK, styleDataset, type ChartPrefs, type DatasetRef, type TaggedDataset } from './chart-options';
+import {
+  applyPointRadius,
+  chartOptions,
+  isSmoothable,
+  ROLE_RANK,
+  styleDataset,
+  type ChartPrefs,
+  type DatasetRef,
+  type TaggedDataset,
+} from './chart-options';
 import { createPanel, exportCsv, exportPng, updateRows, type Panel } from './chart-panel';
 import { wireZoom } from './chart-zoom';
 import { ChartToolbar } from './chart-toolbar';
@@ -58,18 +77,22 @@ export class ChartsView {
     private readonly onPrefsChange: () => void,
   ) {
     prefs.smoothing = clampWeight(prefs.smoothing);
-    this.io = typeof IntersectionObserver === 'function'
-      ? new IntersectionObserver(entries => {
-        let shown = false;
-        for (const e of entries) {
-          const p = [...this.panels.values()].find(x => x.section === e.target);
-          if (!p) continue;
-          p.visible = e.isIntersecting;
-          if (p.visible && p.dirty) shown = true;
-        }
-        if (shown) this.onNeedsDraw?.();
-      }, { rootMargin: '200px 0px' })
-      : undefined;
+    this.io =
+      typeof IntersectionObserver === 'function'
+        ? new IntersectionObserver(
+            entries => {
+              let shown = false;
+              for (const e of entries) {
+                const p = [...this.panels.values()].find(x => x.section === e.target);
+                if (!p) continue;
+                p.visible = e.isIntersecting;
+                if (p.visible && p.dirty) shown = true;
+              }
+              if (shown) this.onNeedsDraw?.();
+            },
+            { rootMargin: '200px 0px' },
+          )
+        : undefined;
     this.toolbar = new ChartToolbar(prefs.smoothing, prefs.xAxis, {
       smoothing: weight => {
         this.prefs.smoothing = clampWeight(weight);
@@ -138,11 +161,16 @@ export class ChartsView {
    */
   private drawDirty(multi: boolean): void {
     const t0 = performance.now();
-    const dirty = [...this.panels.values()].filter(p => p.dirty)
+    const dirty = [...this.panels.values()]
+      .filter(p => p.dirty)
       .sort((a, b) => Number(b.visible) - Number(a.visible) || a.lastDraw - b.lastDraw);
     let drawn = 0;
     for (const p of dirty) {
-      if (drawn > 0 && (performance.now() - t0 > FRAME_BUDGET_MS || !p.visible && performance.now() - t0 > FRAME_BUDGET_MS / 2)) break;
+      if (
+        drawn > 0 &&
+        (performance.now() - t0 > FRAME_BUDGET_MS || (!p.visible && performance.now() - t0 > FRAME_BUDGET_MS / 2))
+      )
+        break;
       this.draw(p, multi);
       drawn++;
     }
@@ -162,7 +190,9 @@ export class ChartsView {
     }
     if (range && code) {
       const want = chartForFinding(code);
-      const panel = [...this.panels.values()].find(p => (want === 'metric' ? p.id.startsWith('metric:') : p.id === want));
+      const panel = [...this.panels.values()].find(p =>
+        want === 'metric' ? p.id.startsWith('metric:') : p.id === want,
+      );
       panel?.section.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     }
   }
@@ -186,7 +216,9 @@ export class ChartsView {
   private toggleSeries(panel: Panel, key: string): void {
     const id = `${panel.id}|${key}`;
     const hidden = this.prefs.hidden.includes(id);
-    this.prefs.hidden = hidden ? this.prefs.hidden.filter(h => h !== id) : [...this.prefs.hidden, id].slice(-MAX_HIDDEN);
+    this.prefs.hidden = hidden
+      ? this.prefs.hidden.filter(h => h !== id)
+      : [...this.prefs.hidden, id].slice(-MAX_HIDDEN);
     for (const ref of panel.refs.values()) if (ref.series.key === key) this.configure(panel, ref);
     panel.chart.update('none');
     this.updateRows(panel);
@@ -248,7 +280,8 @@ export class ChartsView {
   }
 
   private setRange(panel: Panel, range: { min: number; max: number } | undefined, update = true): void {
-    panel.range = range && Number.isFinite(range.min) && Number.isFinite(range.max) && range.max > range.min ? range : undefined;
+    panel.range =
+      range && Number.isFinite(range.min) && Number.isFinite(range.max) && range.max > range.min ? range : undefined;
     const x = panel.chart.options.scales?.x as { min?: number; max?: number } | undefined;
     if (x) {
       x.min = panel.range?.min;
@@ -280,7 +313,12 @@ export class ChartsView {
           rc.series.forEach((s, seriesIndex) => {
             const key = `${run.info.runId}\u0000${s.key}`;
             if (panel.refs.has(key)) return;
-            const ds: TaggedDataset = { label: multi ? `${run.info.label} · ${s.name}` : s.name, data: s.points, tlRun: runIndex, tlRole: ROLE_RANK[s.role] };
+            const ds: TaggedDataset = {
+              label: multi ? `${run.info.label} · ${s.name}` : s.name,
+              data: s.points,
+              tlRun: runIndex,
+              tlRole: ROLE_RANK[s.role],
+            };
             const ref: DatasetRef = { ds, series: s, run, runIndex, seriesIndex, mapper: null, lod: new MinMaxLod() };
             panel.refs.set(key, ref);
             panel.datasets.push(ds);

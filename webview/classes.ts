@@ -19,7 +19,11 @@ export function classRecall(matrix: number[][]): Array<{ correct: number; total:
 
 const pct = (x: number) => `${(x * 100).toFixed(x === 1 || x === 0 ? 0 : 1)}%`;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -127,7 +131,11 @@ export class ClassesView {
       const fill = el('span', 'bar-fill');
       fill.style.setProperty('--share', String(r.recall ?? 0));
       track.append(fill);
-      const value = el('span', 'class-value', r.recall === null ? 'no samples' : `${pct(r.recall)} (${formatInt(r.correct)} / ${formatInt(r.total)})`);
+      const value = el(
+        'span',
+        'class-value',
+        r.recall === null ? 'no samples' : `${pct(r.recall)} (${formatInt(r.correct)} / ${formatInt(r.total)})`,
+      );
       li.classList.toggle('low', r.recall !== null && r.recall < 0.5);
       li.append(name, track, value);
       this.bars.append(li);
@@ -137,7 +145,13 @@ export class ClassesView {
   private renderMatrix(e: ClassMetricsEvent): void {
     const t = this.matrix;
     t.textContent = '';
-    t.append(el('caption', 'sr-only', `Confusion matrix at epoch ${e.epoch + 1}: rows are the true classes, columns the predicted classes`));
+    t.append(
+      el(
+        'caption',
+        'sr-only',
+        `Confusion matrix at epoch ${e.epoch + 1}: rows are the true classes, columns the predicted classes`,
+      ),
+    );
     const head = el('tr');
     const corner = el('th', 'corner', 'true \\ predicted');
     corner.scope = 'col';

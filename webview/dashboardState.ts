@@ -2,9 +2,32 @@
  * Pure accumulation of run events into chart series (no DOM, no chart.js): unit-testable under Node.
  * Each chart's series keep `{x, y}` points sorted by x (what chart.js's decimation needs with `parsing: false`).
  */
-import type { BatchEvent, DeadUnitsEvent, EpochEvent, GradNormsEvent, HistogramEvent, RunEvent, RunInfo, RunStartEvent } from '../src/protocol';
-import { batchAt, forEachHistoryRow, nullableValue, type BatchColumns, type HistoryChunk } from '../src/protocol/history';
-import { insertSorted, type ChartId, type HistogramSample, type RunChart, type RunState, type Series, type SeriesRole } from './series';
+import type {
+  BatchEvent,
+  DeadUnitsEvent,
+  EpochEvent,
+  GradNormsEvent,
+  HistogramEvent,
+  RunEvent,
+  RunInfo,
+  RunStartEvent,
+} from '../src/protocol';
+import {
+  batchAt,
+  forEachHistoryRow,
+  nullableValue,
+  type BatchColumns,
+  type HistoryChunk,
+} from '../src/protocol/history';
+import {
+  insertSorted,
+  type ChartId,
+  type HistogramSample,
+  type RunChart,
+  type RunState,
+  type Series,
+  type SeriesRole,
+} from './series';
 
 export * from './series';
 
@@ -54,7 +77,10 @@ export class DashboardStore {
 
   /** Appends events (in seq order); events at or below the last seen seq are duplicates and are skipped. */
   appendEvents(runId: string, events: readonly RunEvent[]): { accepted: number; skipped: number } {
-    const run = this.runFor(runId, events.find((e): e is RunStartEvent => e.kind === 'run-start'));
+    const run = this.runFor(
+      runId,
+      events.find((e): e is RunStartEvent => e.kind === 'run-start'),
+    );
     const counts = { accepted: 0, skipped: 0 };
     for (const e of events) this.accept(run, e, counts);
     if (counts.accepted) this.version++;
@@ -63,23 +89,32 @@ export class DashboardStore {
 
   /** The same for a replayed history in columns (no event objects for the per-step kinds' arrays). */
   appendHistory(runId: string, history: HistoryChunk): { accepted: number; skipped: number } {
-    const run = this.runFor(runId, history.events.find((e): e is RunStartEvent => e.kind === 'run-start'));
+    const run = this.runFor(
+      runId,
+      history.events.find((e): e is RunStartEvent => e.kind === 'run-start'),
+    );
     const counts = { accepted: 0, skipped: 0 };
     let lastBatch = -1;
-    forEachHistoryRow(history, runId, (c, i) => {
-      const seq = c.seq[i];
-      if (seq <= run.lastSeq) {
-        counts.skipped++;
-        return;
-      }
-      run.lastSeq = seq;
-      run.events++;
-      counts.accepted++;
-      lastBatch = i;
-      this.batchRow(run, c, i);
-    }, e => this.accept(run, e, counts));
+    forEachHistoryRow(
+      history,
+      runId,
+      (c, i) => {
+        const seq = c.seq[i];
+        if (seq <= run.lastSeq) {
+          counts.skipped++;
+          return;
+        }
+        run.lastSeq = seq;
+        run.events++;
+        counts.accepted++;
+        lastBatch = i;
+        this.batchRow(run, c, i);
+      },
+      e => this.accept(run, e, counts),
+    );
     // the header's latest batch, as an event (only the last row becomes one)
-    if (lastBatch >= 0 && history.batch && (!run.lastBatch || run.lastBatch.seq <= history.batch.seq[lastBatch])) run.lastBatch = batchAt(history.batch, lastBatch, runId);
+    if (lastBatch >= 0 && history.batch && (!run.lastBatch || run.lastBatch.seq <= history.batch.seq[lastBatch]))
+      run.lastBatch = batchAt(history.batch, lastBatch, runId);
     if (counts.accepted) this.version++;
     return counts;
   }
@@ -87,7 +122,13 @@ export class DashboardStore {
   private runFor(runId: string, first: RunStartEvent | undefined): RunState {
     let run = this.runs.get(runId);
     if (!run) {
-      run = newRun({ runId, jobFile: first?.jobFile ?? '', label: runId, startedAt: first?.startedAt ?? '', status: 'running' });
+      run = newRun({
+        runId,
+        jobFile: first?.jobFile ?? '',
+        label: runId,
+        startedAt: first?.startedAt ?? '',
+        status: 'running',
+      });
       this.runs.set(runId, run);
       this.generation++;
     }
@@ -138,13 +179,28 @@ export class DashboardStore {
   }
 
   /** Adds a value (null = non-finite: counted, not plotted). */
-  private add(run: RunState, chartId: ChartId, key: string, name: string, role: SeriesRole, x: number, y: number | null, positiveOnly = false): void {
+  private add(
+    run: RunState,
+    chartId: ChartId,
+    key: string,
+    name: string,
+    role: SeriesRole,
+    x: number,
+    y: number | null,
+    positiveOnly = false,
+  ): void {
     const chart = this.chart(run, chartId);
     this.addTo(chart, this.series(chart, key, name, role), x, y, positiveOnly);
   }
 
   /** `add` for a series found by a short cache key (built only the first time). */
-  private addCached(run: RunState, cacheKey: string, make: () => [ChartId, string, string, SeriesRole], x: number, y: number | null): void {
+  private addCached(
+    run: RunState,
+    cacheKey: string,
+    make: () => [ChartId, string, string, SeriesRole],
+    x: number,
+    y: number | null,
+  ): void {
     let t = run.targets.get(cacheKey);
     if (!t) {
       const [chartId, key, name, role] = make();
@@ -211,7 +267,11 @@ export class DashboardStore {
   private onHistogram(run: RunState, e: HistogramEvent): void {
     const key = `${e.of}:${e.layer}${e.variable ? `/${e.variable}` : ''}`;
     let h = run.histograms.get(key);
-    if (!h) run.histograms.set(key, (h = { key, of: e.of, layer: e.layer, variable: e.variable, samples: [], nonFinite: 0, version: 0 }));
+    if (!h)
+      run.histograms.set(
+        key,
+        (h = { key, of: e.of, layer: e.layer, variable: e.variable, samples: [], nonFinite: 0, version: 0 }),
+      );
     const sample: HistogramSample = { step: e.step, edges: e.edges, counts: e.counts, nonFinite: e.nonFinite };
     const n = h.samples.length;
     if (n === 0 || h.samples[n - 1].step <= e.step) h.samples.push(sample);
@@ -233,7 +293,16 @@ export class DashboardStore {
   /** A replayed batch row, read from its columns (what `onBatch` does, without building the event). */
   private batchRow(run: RunState, c: BatchColumns, i: number): void {
     const step = c.step[i];
-    this.batchStep(run, step, c.epoch[i], c.batch[i], c.t[i], nullableValue(c.loss, i) ?? null, nullableValue(c.lr, i) ?? null, nullableValue(c.momentum, i));
+    this.batchStep(
+      run,
+      step,
+      c.epoch[i],
+      c.batch[i],
+      c.t[i],
+      nullableValue(c.loss, i) ?? null,
+      nullableValue(c.lr, i) ?? null,
+      nullableValue(c.momentum, i),
+    );
     const m = c.metrics;
     const k = m.names.length;
     for (let j = 0; j < k; j++) {
@@ -242,7 +311,16 @@ export class DashboardStore {
     }
   }
 
-  private batchStep(run: RunState, step: number, epoch: number, batch: number, t: number, loss: number | null, lr: number | null, momentum: number | null | undefined): void {
+  private batchStep(
+    run: RunState,
+    step: number,
+    epoch: number,
+    batch: number,
+    t: number,
+    loss: number | null,
+    lr: number | null,
+    momentum: number | null | undefined,
+  ): void {
     const tl = run.timeline;
     const spe = run.fitStart?.stepsPerEpoch ?? null;
     if (tl.step.length === 0 || tl.step[tl.step.length - 1] < step) {
@@ -251,7 +329,8 @@ export class DashboardStore {
       tl.seconds.push(t / 1000);
     }
     this.addCached(run, '\u0000loss', () => ['loss', 'batch:loss', 'loss (batch)', 'batch'], step, loss);
-    if (lr !== null && Number.isFinite(lr)) this.addCached(run, '\u0000lr', () => ['lr', 'lr', 'learning rate', 'batch'], step, lr);
+    if (lr !== null && Number.isFinite(lr))
+      this.addCached(run, '\u0000lr', () => ['lr', 'lr', 'learning rate', 'batch'], step, lr);
     // set only when a schedule moves it (1cycle): beside the learning rate it explains
     if (typeof momentum === 'number' && Number.isFinite(momentum)) {
       this.addCached(run, '\u0000momentum', () => ['momentum', 'momentum', 'momentum', 'batch'], step, momentum);
@@ -281,15 +360,18 @@ export class DashboardStore {
       this.add(run, 'grad-clip', 'clip:pre', 'before clipping', 'layer', e.step, e.clip.preNorm, true);
       this.add(run, 'grad-clip', 'clip:post', 'after clipping', 'layer', e.step, e.clip.postNorm, true);
       // a value threshold bounds each element, not the norm: not on this axis
-      if (e.clip.mode === 'norm') this.add(run, 'grad-clip', 'clip:threshold', 'clip threshold', 'layer', e.step, e.clip.threshold, true);
+      if (e.clip.mode === 'norm')
+        this.add(run, 'grad-clip', 'clip:threshold', 'clip threshold', 'layer', e.step, e.clip.threshold, true);
     }
     // AUTOTRAINER's vanishing/exploding signal: first over last layer's gradient norm
     const names = Object.keys(e.layers);
     if (names.length >= 2) {
       const first = e.layers[names[0]];
       const last = e.layers[names[names.length - 1]];
-      if (first === null || last === null) this.add(run, 'grad-ratio', 'ratio', `${names[0]} / ${names[names.length - 1]}`, 'layer', e.step, null);
-      else if (first > 0 && last > 0) this.add(run, 'grad-ratio', 'ratio', `${names[0]} / ${names[names.length - 1]}`, 'layer', e.step, first / last);
+      if (first === null || last === null)
+        this.add(run, 'grad-ratio', 'ratio', `${names[0]} / ${names[names.length - 1]}`, 'layer', e.step, null);
+      else if (first > 0 && last > 0)
+        this.add(run, 'grad-ratio', 'ratio', `${names[0]} / ${names[names.length - 1]}`, 'layer', e.step, first / last);
     }
   }
 
@@ -301,7 +383,17 @@ export class DashboardStore {
 }
 
 function newRun(info: RunInfo): RunState {
-  return { info, findings: [], charts: new Map(), histograms: new Map(), timeline: { step: [], epoch: [], seconds: [] }, lastSeq: -1, events: 0, targets: new Map(), classMetrics: [] };
+  return {
+    info,
+    findings: [],
+    charts: new Map(),
+    histograms: new Map(),
+    timeline: { step: [], epoch: [], seconds: [] },
+    lastSeq: -1,
+    events: 0,
+    targets: new Map(),
+    classMetrics: [],
+  };
 }
 
 /** Maps a step to the x shown: itself, the fractional epoch, or seconds since the run started (interpolated). */

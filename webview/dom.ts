@@ -8,7 +8,9 @@ export type ElementProps<E> = Partial<Omit<E, 'dataset'>> & {
 };
 
 export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K, props: ElementProps<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>
+  tag: K,
+  props: ElementProps<HTMLElementTagNameMap[K]> = {},
+  ...children: Array<Node | string>
 ): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   const { text, dataset, ...rest } = props;

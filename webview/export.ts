@@ -1,7 +1,10 @@
 /** Chart export: CSV of every series of a chart (a step,value column pair per series) and file download. */
 import type { Point } from './dashboardState';
 
-export interface CsvSeries { name: string; points: readonly Point[] }
+export interface CsvSeries {
+  name: string;
+  points: readonly Point[];
+}
 
 function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -1,11 +1,20 @@
 /** Formatting for the webviews: the shared number and duration formats (src/protocol/format.ts) and the dashboard's own. */
 import { formatNumber } from '../src/protocol/format';
 
-export { formatClock, formatDimension, formatDuration, formatHparam, formatMetric, formatNumber } from '../src/protocol/format';
+export {
+  formatClock,
+  formatDimension,
+  formatDuration,
+  formatHparam,
+  formatMetric,
+  formatNumber,
+} from '../src/protocol/format';
 
 /** 1234567 -> "1,234,567" (locale independent). */
 export function formatInt(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function basename(file: string): string {
@@ -35,8 +44,13 @@ const decadesCache = new WeakMap<object, number>();
 function decadesOf(ticks: ReadonlyArray<{ value: number }>): number {
   let d = decadesCache.get(ticks);
   if (d === undefined) {
-    let lo = Infinity, hi = -Infinity;
-    for (const t of ticks) if (t.value > 0) { lo = Math.min(lo, t.value); hi = Math.max(hi, t.value); }
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const t of ticks)
+      if (t.value > 0) {
+        lo = Math.min(lo, t.value);
+        hi = Math.max(hi, t.value);
+      }
     d = Math.log10(hi / lo);
     decadesCache.set(ticks, d);
   }

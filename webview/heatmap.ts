@@ -41,7 +41,13 @@ export function heatmapLayout(samples: readonly HistogramSample[], width: number
 }
 
 /** Pixel rows [top, bottom) of bin j (row 0 is the top, i.e. yMax). */
-export function binRows(edges: ArrayLike<number>, j: number, yMin: number, yMax: number, height: number): [number, number] {
+export function binRows(
+  edges: ArrayLike<number>,
+  j: number,
+  yMin: number,
+  yMax: number,
+  height: number,
+): [number, number] {
   const toRow = (v: number): number => Math.round(((yMax - v) / (yMax - yMin)) * height);
   const top = Math.max(0, Math.min(height, toRow(edges[j + 1])));
   const bottom = Math.max(0, Math.min(height, toRow(edges[j])));
@@ -50,7 +56,13 @@ export function binRows(edges: ArrayLike<number>, j: number, yMin: number, yMax:
 }
 
 /** Fills `img` (width x height RGBA) with the heatmap; `range` overrides the samples' own value range (runs compared). */
-export function paintHeatmap(img: ImageData, samples: readonly HistogramSample[], rgb: [number, number, number], bg: [number, number, number], range?: { yMin: number; yMax: number }): HeatmapLayout {
+export function paintHeatmap(
+  img: ImageData,
+  samples: readonly HistogramSample[],
+  rgb: [number, number, number],
+  bg: [number, number, number],
+  range?: { yMin: number; yMax: number },
+): HeatmapLayout {
   const { width, height, data } = img;
   const layout = { ...heatmapLayout(samples, width), ...range };
   for (let i = 0; i < data.length; i += 4) {
@@ -91,4 +103,3 @@ export function paintHeatmap(img: ImageData, samples: readonly HistogramSample[]
   }
   return layout;
 }
-

@@ -25,14 +25,24 @@ interface LayerPanel {
 
 const KINDS: Array<{ of: HistogramSeries['of']; id: string; title: string; note: string }> = [
   { of: 'grad', id: 'hist-grad', title: 'Gradients', note: 'gradient value distribution per layer over steps' },
-  { of: 'activation', id: 'hist-activation', title: 'Activations', note: 'activation distribution per layer over steps: mass piled at the ends means saturation' },
+  {
+    of: 'activation',
+    id: 'hist-activation',
+    title: 'Activations',
+    note: 'activation distribution per layer over steps: mass piled at the ends means saturation',
+  },
   { of: 'weight', id: 'hist-weight', title: 'Weights', note: 'weight distribution per layer over steps' },
 ];
 
 /** Per-frame drawing budget (ms) for heatmaps (in view first). */
 const FRAME_BUDGET_MS = 6;
 
-interface Entry { run: RunState; runIndex: number; h: HistogramSeries; id: string }
+interface Entry {
+  run: RunState;
+  runIndex: number;
+  h: HistogramSeries;
+  id: string;
+}
 
 /**
  * One heatmap per layer; when runs are compared, one per run and layer, side by side (same layer next to each other,
@@ -41,7 +51,10 @@ interface Entry { run: RunState; runIndex: number; h: HistogramSeries; id: strin
 export class HistogramsView {
   private readonly root: HTMLElement;
   private readonly picker: HTMLElement;
-  private readonly sections = new Map<string, { section: HTMLElement; grid: HTMLElement; shape: string; width: number }>();
+  private readonly sections = new Map<
+    string,
+    { section: HTMLElement; grid: HTMLElement; shape: string; width: number }
+  >();
   private readonly layers = new Map<string, LayerPanel>();
   private readonly hiddenRuns = new Set<string>();
   private pickerKey = '';
@@ -53,7 +66,10 @@ export class HistogramsView {
   /** set by main.ts: a heatmap scrolled into view (or a run toggled) needs a render */
   onNeedsDraw: (() => void) | undefined;
 
-  constructor(after: HTMLElement, private theme: Theme) {
+  constructor(
+    after: HTMLElement,
+    private theme: Theme,
+  ) {
     window.addEventListener('resize', () => this.resizes++);
     this.root = document.createElement('div');
     this.root.id = 'histograms';
@@ -65,18 +81,22 @@ export class HistogramsView {
     this.picker.setAttribute('aria-label', 'Runs whose histograms are shown');
     this.picker.hidden = true;
     after.after(this.root);
-    this.io = typeof IntersectionObserver === 'function'
-      ? new IntersectionObserver(entries => {
-        let shown = false;
-        for (const e of entries) {
-          const p = [...this.layers.values()].find(x => x.fig === e.target);
-          if (!p) continue;
-          p.visible = e.isIntersecting;
-          shown ||= p.visible;
-        }
-        if (shown) this.onNeedsDraw?.();
-      }, { rootMargin: '200px 0px' })
-      : undefined;
+    this.io =
+      typeof IntersectionObserver === 'function'
+        ? new IntersectionObserver(
+            entries => {
+              let shown = false;
+              for (const e of entries) {
+                const p = [...this.layers.values()].find(x => x.fig === e.target);
+                if (!p) continue;
+                p.visible = e.isIntersecting;
+                shown ||= p.visible;
+              }
+              if (shown) this.onNeedsDraw?.();
+            },
+            { rootMargin: '200px 0px' },
+          )
+        : undefined;
   }
 
   setTheme(theme: Theme): void {
@@ -135,7 +155,11 @@ export class HistogramsView {
       const shape = `${this.resizes}|${entries.length}|${[...this.hiddenRuns].join(',')}`;
       if (sec.shape !== shape) {
         sec.shape = shape;
-        sec.width = Math.max(50, Math.floor((sec.grid.querySelector('figure.hist:not([hidden])') as HTMLElement | null)?.clientWidth || 300) - 18);
+        sec.width = Math.max(
+          50,
+          Math.floor((sec.grid.querySelector('figure.hist:not([hidden])') as HTMLElement | null)?.clientWidth || 300) -
+            18,
+        );
       }
       const width = sec.width;
       for (const key of order) {
@@ -144,7 +168,11 @@ export class HistogramsView {
         const range = multi ? valueRange(list.flatMap(e => e.h.samples)) : undefined;
         for (const e of list) {
           const p = this.layers.get(e.id)!;
-          const rgb = parseColor(multi ? seriesColor(this.theme, e.runIndex) : this.theme.palette[kind.of === 'grad' ? 0 : kind.of === 'activation' ? 1 : 2]) ?? [55, 148, 255];
+          const rgb = parseColor(
+            multi
+              ? seriesColor(this.theme, e.runIndex)
+              : this.theme.palette[kind.of === 'grad' ? 0 : kind.of === 'activation' ? 1 : 2],
+          ) ?? [55, 148, 255];
           const want = `${e.h.version}|${width}|${this.resizes}|${range ? `${range.yMin},${range.yMax}` : ''}|${rgb.join(',')}|${this.theme.background}`;
           if (p.drawn === want) continue;
           figures++;
@@ -170,7 +198,12 @@ export class HistogramsView {
   }
 
   private renderPicker(runs: Array<{ run: RunState; runIndex: number }>, multi: boolean): void {
-    const key = JSON.stringify([multi, this.theme.palette, runs.map(r => [r.run.info.runId, r.run.info.label, r.runIndex]), [...this.hiddenRuns]]);
+    const key = JSON.stringify([
+      multi,
+      this.theme.palette,
+      runs.map(r => [r.run.info.runId, r.run.info.label, r.runIndex]),
+      [...this.hiddenRuns],
+    ]);
     if (key === this.pickerKey) return;
     this.pickerKey = key;
     this.picker.hidden = !multi;
@@ -192,7 +225,8 @@ export class HistogramsView {
         const id = run.info.runId;
         if (this.hiddenRuns.has(id)) this.hiddenRuns.delete(id);
         // at least one run stays shown
-        else if (runs.some(r => r.run.info.runId !== id && !this.hiddenRuns.has(r.run.info.runId))) this.hiddenRuns.add(id);
+        else if (runs.some(r => r.run.info.runId !== id && !this.hiddenRuns.has(r.run.info.runId)))
+          this.hiddenRuns.add(id);
         this.pickerKey = '';
         this.onNeedsDraw?.();
       });
@@ -200,7 +234,12 @@ export class HistogramsView {
     }
   }
 
-  private section(kind: (typeof KINDS)[number]): { section: HTMLElement; grid: HTMLElement; shape: string; width: number } {
+  private section(kind: (typeof KINDS)[number]): {
+    section: HTMLElement;
+    grid: HTMLElement;
+    shape: string;
+    width: number;
+  } {
     let sec = this.sections.get(kind.of);
     if (!sec) {
       const section = document.createElement('section');
@@ -216,7 +255,9 @@ export class HistogramsView {
       grid.className = 'hist-grid';
       section.append(h2, note, grid);
       // sections in KINDS order
-      const after = KINDS.slice(KINDS.indexOf(kind) + 1).map(k => this.sections.get(k.of)?.section).find(x => x);
+      const after = KINDS.slice(KINDS.indexOf(kind) + 1)
+        .map(k => this.sections.get(k.of)?.section)
+        .find(x => x);
       this.root.insertBefore(section, after ?? null);
       sec = { section, grid, shape: '', width: 300 };
       this.sections.set(kind.of, sec);
@@ -234,7 +275,11 @@ export class HistogramsView {
       fig.dataset.key = h.key;
       fig.dataset.runId = e.run.info.runId;
       const cap = document.createElement('figcaption');
-      const name = h.variable ? (h.variable.startsWith(`${h.layer}/`) ? h.variable : `${h.layer} / ${h.variable}`) : h.layer;
+      const name = h.variable
+        ? h.variable.startsWith(`${h.layer}/`)
+          ? h.variable
+          : `${h.layer} / ${h.variable}`
+        : h.layer;
       const badge = document.createElement('span');
       badge.className = 'badge warn';
       badge.hidden = true;
@@ -258,17 +303,31 @@ export class HistogramsView {
     }
     // the run's name and colour when comparing (a run may join a single-run view later)
     const runLabel = p.fig.querySelector('.hist-run') as HTMLElement;
-    const name = h.variable ? (h.variable.startsWith(`${h.layer}/`) ? h.variable : `${h.layer} / ${h.variable}`) : h.layer;
+    const name = h.variable
+      ? h.variable.startsWith(`${h.layer}/`)
+        ? h.variable
+        : `${h.layer} / ${h.variable}`
+      : h.layer;
     const text = multi ? `${e.run.info.label} · ` : '';
     if (runLabel.textContent !== text) {
       runLabel.textContent = text;
       runLabel.style.color = multi ? seriesColor(this.theme, e.runIndex) : '';
-      p.canvas.setAttribute('aria-label', `${multi ? `${e.run.info.label}: ` : ''}${name}: ${h.of} histogram over steps (latest values in the table)`);
+      p.canvas.setAttribute(
+        'aria-label',
+        `${multi ? `${e.run.info.label}: ` : ''}${name}: ${h.of} histogram over steps (latest values in the table)`,
+      );
     }
     return p;
   }
 
-  private renderLayer(p: LayerPanel, h: HistogramSeries, width: number, rgb: [number, number, number], range: { yMin: number; yMax: number } | undefined, drawn: string): void {
+  private renderLayer(
+    p: LayerPanel,
+    h: HistogramSeries,
+    width: number,
+    rgb: [number, number, number],
+    range: { yMin: number; yMax: number } | undefined,
+    drawn: string,
+  ): void {
     p.drawn = drawn;
     p.lastDraw = performance.now();
     const dpr = 1;

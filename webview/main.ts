@@ -36,10 +36,20 @@ const prefs = {
   modelOpen: ok ? saved.modelOpen !== false : true,
   smoothing: ok && typeof saved.smoothing === 'number' ? clampWeight(saved.smoothing) : SMOOTHING_DEFAULT,
   xAxis: (ok && (saved.xAxis === 'epoch' || saved.xAxis === 'time') ? saved.xAxis : 'step') as XAxisMode,
-  hidden: ok && Array.isArray(saved.hidden) ? saved.hidden.filter((h): h is string => typeof h === 'string').slice(-MAX_HIDDEN) : [],
+  hidden:
+    ok && Array.isArray(saved.hidden)
+      ? saved.hidden.filter((h): h is string => typeof h === 'string').slice(-MAX_HIDDEN)
+      : [],
 };
 const save = (): void => {
-  vscode.setState({ v: 1, logLoss: prefs.logLoss, modelOpen: prefs.modelOpen, smoothing: prefs.smoothing, xAxis: prefs.xAxis, hidden: prefs.hidden });
+  vscode.setState({
+    v: 1,
+    logLoss: prefs.logLoss,
+    modelOpen: prefs.modelOpen,
+    smoothing: prefs.smoothing,
+    xAxis: prefs.xAxis,
+    hidden: prefs.hidden,
+  });
 };
 
 let theme: Theme = readTheme();
@@ -159,7 +169,9 @@ document.addEventListener('tl-select-finding', ev => {
 });
 
 window.addEventListener('error', ev => post({ type: 'error', message: `webview error: ${ev.message}` }));
-window.addEventListener('unhandledrejection', ev => post({ type: 'error', message: `webview error: ${String(ev.reason)}` }));
+window.addEventListener('unhandledrejection', ev =>
+  post({ type: 'error', message: `webview error: ${String(ev.reason)}` }),
+);
 
 watchTheme(t => {
   theme = t;

@@ -13,7 +13,10 @@ const MARGIN = { left: 46, right: 12, top: 10, bottom: 30 };
 /** dots on every step while a path has at most this many points (more would merge into a thick line) */
 const MAX_DOTS = 300;
 
-export interface PathStyle { color: string; dash: number[] }
+export interface PathStyle {
+  color: string;
+  dash: number[];
+}
 
 /**
  * The theme's six chart colours, then its terminal cyan and magenta (every VS Code theme defines them, high
@@ -21,7 +24,9 @@ export interface PathStyle { color: string; dash: number[] }
  */
 export function playgroundTheme(theme: Theme, get: (name: string) => string): Theme {
   const extra = ['--vscode-terminal-ansiCyan', '--vscode-terminal-ansiMagenta'].map(n => get(n).trim());
-  return extra.every(Boolean) && theme.palette.length === 6 ? { ...theme, palette: [...theme.palette, ...extra] } : theme;
+  return extra.every(Boolean) && theme.palette.length === 6
+    ? { ...theme, palette: [...theme.palette, ...extra] }
+    : theme;
 }
 
 /** One colour per optimizer; AdaMax and Nadam (Adam's variants) also dashed, so they read apart from Adam. */
@@ -30,7 +35,12 @@ export function pathStyle(theme: Theme, id: OptimizerId): PathStyle {
   return { color: seriesColor(theme, slot), dash: slot >= 6 ? [7, 4] : [] };
 }
 
-export interface PlotBox { left: number; top: number; right: number; bottom: number }
+export interface PlotBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 
 export class PlaygroundPlot {
   private renders = 0;
@@ -128,9 +138,11 @@ export class PlaygroundPlot {
     c.plot = [box.left, box.top, box.right, box.bottom].join(',');
     c.range = [x0, x1, y0, y1].join(',');
     c.renders = String(++this.renders);
-    this.canvas.setAttribute('aria-label',
+    this.canvas.setAttribute(
+      'aria-label',
       `${surface.label}, ${surface.formula}: ${drawn.length} optimizer paths from (${surface.start.x}, ${surface.start.y}); ` +
-      `minimum at (${surface.minimum.x}, ${surface.minimum.y}). The table below lists where each path ends.`);
+        `minimum at (${surface.minimum.x}, ${surface.minimum.y}). The table below lists where each path ends.`,
+    );
   }
 
   /** Log-scaled f − f*: low = the editor background, high = moved towards the foreground (at most 28%). */
@@ -163,8 +175,10 @@ export class PlaygroundPlot {
     ctx.strokeStyle = color;
     ctx.lineWidth = 3;
     ctx.beginPath();
-    ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r);
-    ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r);
+    ctx.moveTo(x - r, y - r);
+    ctx.lineTo(x + r, y + r);
+    ctx.moveTo(x + r, y - r);
+    ctx.lineTo(x - r, y + r);
     ctx.stroke();
     ctx.restore();
   }
@@ -185,8 +199,14 @@ export class PlaygroundPlot {
     ctx.stroke();
   }
 
-  private axes(ctx: CanvasRenderingContext2D, result: PlaygroundResult, theme: Theme, box: PlotBox,
-    px: (x: number) => number, py: (y: number) => number): void {
+  private axes(
+    ctx: CanvasRenderingContext2D,
+    result: PlaygroundResult,
+    theme: Theme,
+    box: PlotBox,
+    px: (x: number) => number,
+    py: (y: number) => number,
+  ): void {
     const { x, y } = result.surface;
     ctx.strokeStyle = theme.grid;
     ctx.lineWidth = 1;

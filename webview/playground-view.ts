@@ -13,8 +13,15 @@ import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-check
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import {
-  OPTIMIZER_IDS, OPTIMIZER_LABELS, PLAYGROUND_LIMITS, SURFACE_IDS, SURFACE_LABELS,
-  type OptimizerId, type OptimizerPath, type PlaygroundRequest, type PlaygroundResult,
+  OPTIMIZER_IDS,
+  OPTIMIZER_LABELS,
+  PLAYGROUND_LIMITS,
+  SURFACE_IDS,
+  SURFACE_LABELS,
+  type OptimizerId,
+  type OptimizerPath,
+  type PlaygroundRequest,
+  type PlaygroundResult,
 } from '../src/protocol/playground';
 import type { Theme } from './theme';
 import { pathStyle } from './playground-plot';
@@ -48,22 +55,38 @@ export class PlaygroundView {
   private readonly swatches = new Map<OptimizerId, HTMLElement>();
   private request: PlaygroundRequest | undefined;
 
-  constructor(root: HTMLElement, private readonly events: ViewEvents) {
+  constructor(
+    root: HTMLElement,
+    private readonly events: ViewEvents,
+  ) {
     root.replaceChildren();
-    this.surface = el('vscode-single-select', { id: 'surface' }, ...SURFACE_IDS.map(id => {
-      const o = el('vscode-option', { text: SURFACE_LABELS[id] });
-      o.value = id;
-      return o;
-    }));
+    this.surface = el(
+      'vscode-single-select',
+      { id: 'surface' },
+      ...SURFACE_IDS.map(id => {
+        const o = el('vscode-option', { text: SURFACE_LABELS[id] });
+        o.value = id;
+        return o;
+      }),
+    );
     this.surface.label = 'Surface';
     this.formula = el('span', { id: 'formula', className: 'formula' });
     this.lrScale = el('input', { id: 'lr-scale' });
-    Object.assign(this.lrScale, { type: 'range', min: String(Math.log10(PLAYGROUND_LIMITS.minLrScale)), max: String(Math.log10(PLAYGROUND_LIMITS.maxLrScale)), step: '0.05' });
+    Object.assign(this.lrScale, {
+      type: 'range',
+      min: String(Math.log10(PLAYGROUND_LIMITS.minLrScale)),
+      max: String(Math.log10(PLAYGROUND_LIMITS.maxLrScale)),
+      step: '0.05',
+    });
     this.lrScaleOut = el('output', { id: 'lr-scale-value' });
     this.steps = el('input', { id: 'steps' });
     Object.assign(this.steps, { type: 'range', min: '10', max: '1000', step: '10' });
     this.stepsOut = el('output', { id: 'steps-value' });
-    const reset = el('vscode-button', { id: 'reset-lr', text: 'Reset learning rates', title: 'Back to each optimizer\'s default for this surface, scale ×1' });
+    const reset = el('vscode-button', {
+      id: 'reset-lr',
+      text: 'Reset learning rates',
+      title: "Back to each optimizer's default for this surface, scale ×1",
+    });
     reset.secondary = true;
     this.status = el('span', { id: 'status', className: 'status-text' });
     this.status.setAttribute('role', 'status');
@@ -74,8 +97,15 @@ export class PlaygroundView {
       if (out) l.append(out);
       return l;
     };
-    const controls = el('div', { className: 'controls', id: 'controls' },
-      label('Surface', this.surface), label('Learning rate ×', this.lrScale, this.lrScaleOut), label('Steps', this.steps, this.stepsOut), reset, this.status);
+    const controls = el(
+      'div',
+      { className: 'controls', id: 'controls' },
+      label('Surface', this.surface),
+      label('Learning rate ×', this.lrScale, this.lrScaleOut),
+      label('Steps', this.steps, this.stepsOut),
+      reset,
+      this.status,
+    );
 
     this.legend = el('ul', { id: 'legend', className: 'legend' });
     this.legend.setAttribute('aria-label', 'Optimizers: show or hide each path, and its learning rate');
@@ -86,7 +116,11 @@ export class PlaygroundView {
       toggle.addEventListener('change', () => this.events.onToggle(id, toggle.checked));
       const swatch = el('span', { className: 'swatch' });
       swatch.setAttribute('aria-hidden', 'true');
-      const lr = el('vscode-textfield', { id: `lr-${id}`, className: 'lr-input', title: `${OPTIMIZER_LABELS[id]} learning rate on this surface (before the × scale)` });
+      const lr = el('vscode-textfield', {
+        id: `lr-${id}`,
+        className: 'lr-input',
+        title: `${OPTIMIZER_LABELS[id]} learning rate on this surface (before the × scale)`,
+      });
       Object.assign(lr, { type: 'number', min: 0, label: `${OPTIMIZER_LABELS[id]} learning rate` });
       // any positive value is allowed: without step=any the inner number input would flag 0.25 as a step mismatch
       // (the component has no `step="any"`, and Lit leaves an attribute it never rendered alone)
@@ -104,8 +138,27 @@ export class PlaygroundView {
     this.canvas.setAttribute('role', 'img');
     this.plotWrap = el('div', { className: 'plot-wrap' }, this.canvas);
     this.caption = el('caption', {});
-    const head = el('thead', {}, el('tr', {}, ...['Optimizer', 'Learning rate', 'Final x', 'Final y', 'Final f', 'First step with |f − f*| < tol', 'At the end']
-      .map(h => { const th = el('th', { text: h }); th.scope = 'col'; return th; })));
+    const head = el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...[
+          'Optimizer',
+          'Learning rate',
+          'Final x',
+          'Final y',
+          'Final f',
+          'First step with |f − f*| < tol',
+          'At the end',
+        ].map(h => {
+          const th = el('th', { text: h });
+          th.scope = 'col';
+          return th;
+        }),
+      ),
+    );
     this.tableBody = el('tbody', {});
     const table = el('table', { id: 'summary', className: 'summary' }, this.caption, head, this.tableBody);
 
@@ -118,7 +171,8 @@ export class PlaygroundView {
 
     // (vscode-single-select also reports picking the option that is already selected)
     this.surface.addEventListener('change', () => {
-      if (this.surface.value !== this.request?.surface) this.emit({ surface: this.surface.value as PlaygroundRequest['surface'], lr: undefined }, true);
+      if (this.surface.value !== this.request?.surface)
+        this.emit({ surface: this.surface.value as PlaygroundRequest['surface'], lr: undefined }, true);
     });
     this.lrScale.addEventListener('input', () => this.emit({ lrScale: this.scaleValue() }, false));
     this.lrScale.addEventListener('change', () => this.emit({ lrScale: this.scaleValue() }, true));
@@ -189,7 +243,8 @@ export class PlaygroundView {
       sw.style.borderTopStyle = style.dash.length ? 'dashed' : 'solid';
       const path = result.paths.find(p => p.optimizer === id);
       const input = this.lrInputs.get(id)!;
-      if (path && document.activeElement !== input) input.value = String(Number((path.lr / result.request.lrScale).toPrecision(4)));
+      if (path && document.activeElement !== input)
+        input.value = String(Number((path.lr / result.request.lrScale).toPrecision(4)));
     }
     this.caption.textContent = `Where each path ends after ${result.request.steps} steps on ${s.label} (${s.formula}); tol = ${s.tol}.`;
     this.tableBody.replaceChildren(...result.paths.map(p => this.row(p, s.minimum.f, s.tol)));
@@ -198,11 +253,27 @@ export class PlaygroundView {
   private row(p: OptimizerPath, fMin: number, tol: number): HTMLTableRowElement {
     const last = p.points[p.points.length - 1];
     const gap = Math.abs(last.f - fMin);
-    const note = p.divergedAt !== null ? `diverged at step ${p.divergedAt}` : gap < tol ? 'within tol' : `|f − f*| = ${formatValue(gap)}`;
+    const note =
+      p.divergedAt !== null
+        ? `diverged at step ${p.divergedAt}`
+        : gap < tol
+          ? 'within tol'
+          : `|f − f*| = ${formatValue(gap)}`;
     const th = el('th', { text: p.label });
     th.scope = 'row';
-    const tr = el('tr', {}, th, ...[formatValue(p.lr), formatValue(last.x), formatValue(last.y), formatValue(last.f),
-      p.convergedAt === null ? '—' : String(p.convergedAt), note].map(t => el('td', { text: t })));
+    const tr = el(
+      'tr',
+      {},
+      th,
+      ...[
+        formatValue(p.lr),
+        formatValue(last.x),
+        formatValue(last.y),
+        formatValue(last.f),
+        p.convergedAt === null ? '—' : String(p.convergedAt),
+        note,
+      ].map(t => el('td', { text: t })),
+    );
     tr.dataset.optimizer = p.optimizer;
     tr.dataset.points = String(p.points.length);
     if (p.divergedAt !== null) tr.classList.add('diverged');

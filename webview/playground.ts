@@ -5,15 +5,22 @@
  */
 import './zod-jitless'; // first: must run before zod loads
 import {
-  OPTIMIZER_IDS, parseHostToPlayground,
-  type HostToPlayground, type OptimizerId, type PlaygroundResult, type PlaygroundToHost,
+  OPTIMIZER_IDS,
+  parseHostToPlayground,
+  type HostToPlayground,
+  type OptimizerId,
+  type PlaygroundResult,
+  type PlaygroundToHost,
 } from '../src/protocol/playground';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { PlaygroundPlot, playgroundTheme } from './playground-plot';
 import { PlaygroundView } from './playground-view';
 import { getVsCodeApi } from './vscode-api';
 
-interface SavedState { v: 1; hidden: OptimizerId[] }
+interface SavedState {
+  v: 1;
+  hidden: OptimizerId[];
+}
 const api = getVsCodeApi<PlaygroundToHost, SavedState>();
 const post = (m: PlaygroundToHost): void => api.postMessage(m);
 
@@ -21,9 +28,14 @@ const post = (m: PlaygroundToHost): void => api.postMessage(m);
 const DRAG_DEBOUNCE_MS = 120;
 
 const saved = api.getState() as Partial<SavedState> | undefined;
-const hidden = new Set<OptimizerId>(saved?.v === 1 && Array.isArray(saved.hidden)
-  ? saved.hidden.filter((h): h is OptimizerId => (OPTIMIZER_IDS as readonly string[]).includes(h)) : []);
-const save = (): void => { api.setState({ v: 1, hidden: [...hidden] }); };
+const hidden = new Set<OptimizerId>(
+  saved?.v === 1 && Array.isArray(saved.hidden)
+    ? saved.hidden.filter((h): h is OptimizerId => (OPTIMIZER_IDS as readonly string[]).includes(h))
+    : [],
+);
+const save = (): void => {
+  api.setState({ v: 1, hidden: [...hidden] });
+};
 
 const themeNow = (t: Theme = readTheme()): Theme => {
   const style = getComputedStyle(document.body);
@@ -36,7 +48,9 @@ let debounce: ReturnType<typeof setTimeout> | undefined;
 const view = new PlaygroundView(document.getElementById('app') ?? document.body, {
   onRequest(request, immediate) {
     if (debounce) clearTimeout(debounce);
-    const send = (): void => { post({ type: 'request', request }); };
+    const send = (): void => {
+      post({ type: 'request', request });
+    };
     if (immediate) send();
     else debounce = setTimeout(send, DRAG_DEBOUNCE_MS);
   },
@@ -68,8 +82,10 @@ function draw(): void {
 
 function describe(r: PlaygroundResult): string {
   const diverged = r.paths.filter(p => p.divergedAt !== null).map(p => p.label);
-  return `${r.paths.length} paths, ${r.request.steps} steps, computed in ${Math.round(r.computeMs)} ms on ${r.backend}` +
-    (diverged.length ? ` · diverged: ${diverged.join(', ')}` : '');
+  return (
+    `${r.paths.length} paths, ${r.request.steps} steps, computed in ${Math.round(r.computeMs)} ms on ${r.backend}` +
+    (diverged.length ? ` · diverged: ${diverged.join(', ')}` : '')
+  );
 }
 
 function handle(msg: HostToPlayground): void {

@@ -2,9 +2,22 @@
  * The dashboard's data model: series of {x, y} points per chart, histogram samples, a run's timeline, chart meta
  * (titles and kinds), and the step -> epoch / seconds mapping of the x axes. Pure; dashboardState.ts fills it.
  */
-import type { BatchEvent, EpochEvent, Finding, FitStartEvent, HistogramEvent, RunEndEvent, RunInfo, RunStartEvent, ClassMetricsEvent } from '../src/protocol';
+import type {
+  BatchEvent,
+  EpochEvent,
+  Finding,
+  FitStartEvent,
+  HistogramEvent,
+  RunEndEvent,
+  RunInfo,
+  RunStartEvent,
+  ClassMetricsEvent,
+} from '../src/protocol';
 
-export interface Point { x: number; y: number }
+export interface Point {
+  x: number;
+  y: number;
+}
 
 /** 'loss' | `metric:${name}` | 'lr' | 'grad-norms' | 'dead-relu' */
 export type ChartId = string;
@@ -31,7 +44,12 @@ export interface RunChart {
 export type DisplayStatus = RunInfo['status'];
 
 /** One histogram over time: a layer's (or variable's) gradients or activations, one sample per recorded step. */
-export interface HistogramSample { step: number; edges: ArrayLike<number>; counts: ArrayLike<number>; nonFinite: number }
+export interface HistogramSample {
+  step: number;
+  edges: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  nonFinite: number;
+}
 export interface HistogramSeries {
   key: string;
   of: HistogramEvent['of'];
@@ -43,7 +61,11 @@ export interface HistogramSeries {
 }
 
 /** step -> epoch (fractional) and seconds since start, from batch events (for the epoch / relative-time x axes). */
-export interface Timeline { step: number[]; epoch: number[]; seconds: number[] }
+export interface Timeline {
+  step: number[];
+  epoch: number[];
+  seconds: number[];
+}
 
 export interface RunState {
   info: RunInfo;
@@ -64,9 +86,16 @@ export interface RunState {
   classMetrics: ClassMetricsEvent[];
 }
 
-export interface Target { chart: RunChart; series: Series }
+export interface Target {
+  chart: RunChart;
+  series: Series;
+}
 
-export interface ChartMeta { id: ChartId; title: string; kind: 'loss' | 'metric' | 'lr' | 'momentum' | 'grad-norms' | 'grad-clip' | 'grad-ratio' | 'dead-relu' | 'memory' }
+export interface ChartMeta {
+  id: ChartId;
+  title: string;
+  kind: 'loss' | 'metric' | 'lr' | 'momentum' | 'grad-norms' | 'grad-clip' | 'grad-ratio' | 'dead-relu' | 'memory';
+}
 
 export function chartMeta(id: ChartId): ChartMeta {
   if (id === 'loss') return { id, title: 'Loss', kind: 'loss' };

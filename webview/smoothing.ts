@@ -56,7 +56,10 @@ export class SmoothedSeries {
   private count = 0;
   private pow = 1;
 
-  constructor(private weight: number, private x: (step: number) => number = s => s) {}
+  constructor(
+    private weight: number,
+    private x: (step: number) => number = s => s,
+  ) {}
 
   /** Changes the weight or x mapping; the next `sync` recomputes. */
   configure(weight: number, x: (step: number) => number): void {
@@ -156,11 +159,16 @@ export class MinMaxLod {
 
   /** Brings `out` up to date with `src` (its own point objects are emitted); returns true when anything changed. */
   sync(src: readonly Point[]): boolean {
-    if (this.generation !== -1 || this.n > src.length || (this.n > 0 && src[this.n - 1] !== this.lastRef)) this.restart();
+    if (this.generation !== -1 || this.n > src.length || (this.n > 0 && src[this.n - 1] !== this.lastRef))
+      this.restart();
     this.generation = -1;
     if (this.n === src.length) return false;
     this.lastRef = src[src.length - 1];
-    return this.run(src.length, i => src[i].y, i => src[i]);
+    return this.run(
+      src.length,
+      i => src[i].y,
+      i => src[i],
+    );
   }
 
   /** The same over a SmoothedSeries' typed arrays (point objects only for what is emitted). */
@@ -169,7 +177,11 @@ export class MinMaxLod {
     this.generation = src.generation;
     if (this.n === src.length) return false;
     const { xs, ys } = src;
-    return this.run(src.length, i => ys[i], i => ({ x: xs[i], y: ys[i] }));
+    return this.run(
+      src.length,
+      i => ys[i],
+      i => ({ x: xs[i], y: ys[i] }),
+    );
   }
 
   private yOf: (i: number) => number = () => 0;
@@ -245,7 +257,8 @@ export class MinMaxLod {
     this.mins = mins;
     this.maxs = maxs;
     this.out.length = 0;
-    for (let b = 0; b < this.mins.length - 1; b++) for (const i of this.pair(b)) this.out[this.out.length] = this.point(i);
+    for (let b = 0; b < this.mins.length - 1; b++)
+      for (const i of this.pair(b)) this.out[this.out.length] = this.point(i);
     this.lastOut = 0;
   }
 }

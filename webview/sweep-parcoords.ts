@@ -27,32 +27,49 @@ function hparamAxis(name: string, dim: SearchDimension): Axis {
   if (dim.scale === 'choice') {
     const at = (i: number) => (dim.values.length === 1 ? 0.5 : i / (dim.values.length - 1));
     return {
-      id: `hp:${name}`, label: name, scale: 'category',
-      pos: t => { const i = dim.values.indexOf(t.hparams[name]); return i < 0 ? undefined : at(i); },
+      id: `hp:${name}`,
+      label: name,
+      scale: 'category',
+      pos: t => {
+        const i = dim.values.indexOf(t.hparams[name]);
+        return i < 0 ? undefined : at(i);
+      },
       ticks: dim.values.map((v, i) => ({ at: at(i), label: formatHparam(v) })),
     };
   }
   const log = dim.scale === 'log';
   const f = (v: number) => (log ? Math.log10(v) : v);
-  const lo = f(dim.min), hi = f(dim.max);
+  const lo = f(dim.min),
+    hi = f(dim.max);
   const mid = log ? Math.sqrt(dim.min * dim.max) : (dim.min + dim.max) / 2;
   return {
-    id: `hp:${name}`, label: name, scale: log ? 'log' : 'linear',
-    pos: t => { const v = t.hparams[name]; return typeof v === 'number' ? unit(f(v), lo, hi) : undefined; },
+    id: `hp:${name}`,
+    label: name,
+    scale: log ? 'log' : 'linear',
+    pos: t => {
+      const v = t.hparams[name];
+      return typeof v === 'number' ? unit(f(v), lo, hi) : undefined;
+    },
     ticks: [dim.min, mid, dim.max].map(v => ({ at: unit(f(v), lo, hi), label: formatHparam(v) })),
   };
 }
 
 function scoreAxis(s: SweepRecord): Axis {
   const values = s.trials.flatMap(t => (t.metric ? [t.metric.value] : []));
-  const lo = Math.min(...values), hi = Math.max(...values);
+  const lo = Math.min(...values),
+    hi = Math.max(...values);
   // losses span decades when some trials barely trained: a log axis keeps the good ones apart
   const log = values.length > 1 && lo > 0 && hi / lo > 20;
   const f = (v: number) => (log ? Math.log10(v) : v);
   const better = s.metric?.higherIsBetter ?? false;
-  const at = (v: number) => { const u = unit(f(v), f(lo), f(hi)); return better ? u : 1 - u; };
+  const at = (v: number) => {
+    const u = unit(f(v), f(lo), f(hi));
+    return better ? u : 1 - u;
+  };
   return {
-    id: 'score', label: s.metric ? `${s.metric.name} ${better ? '↑' : '↓'}` : 'score', scale: log ? 'log' : 'linear',
+    id: 'score',
+    label: s.metric ? `${s.metric.name} ${better ? '↑' : '↓'}` : 'score',
+    scale: log ? 'log' : 'linear',
     pos: t => (t.metric ? at(t.metric.value) : undefined),
     ticks: values.length ? [...new Set([lo, hi])].map(v => ({ at: at(v), label: formatMetric(v) })) : [],
   };
@@ -74,14 +91,21 @@ export function insideBrushes(t: SweepTrial, axes: readonly Axis[], brushes: Bru
 }
 
 const NS = 'http://www.w3.org/2000/svg';
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, ...children: Array<Node | string>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+  ...children: Array<Node | string>
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   e.append(...children);
   return e;
 }
 
-const H = 260, TOP = 34, BOTTOM = 22, SIDE = 60;
+const H = 260,
+  TOP = 34,
+  BOTTOM = 22,
+  SIDE = 60;
 
 export interface ParcoordsHandlers {
   onBrush(axisId: string, range: readonly [number, number] | undefined): void;
@@ -94,15 +118,36 @@ export function parcoords(s: SweepRecord, brushes: Brushes, h: ParcoordsHandlers
   const width = Math.max(480, 150 * axes.length);
   const x = (i: number) => SIDE + (i * (width - 2 * SIDE)) / Math.max(1, axes.length - 1);
   const y = (p: number) => TOP + (1 - p) * (H - TOP - BOTTOM);
-  const root = svg('svg', { id: 'parcoords', viewBox: `0 0 ${width} ${H}`, role: 'img', 'aria-label': `Parallel coordinates of ${s.trials.length} trials: ${axes.map(a => a.label).join(', ')}` });
+  const root = svg('svg', {
+    id: 'parcoords',
+    viewBox: `0 0 ${width} ${H}`,
+    role: 'img',
+    'aria-label': `Parallel coordinates of ${s.trials.length} trials: ${axes.map(a => a.label).join(', ')}`,
+  });
 
   const lines = svg('g', { class: 'lines' });
   const drawn = s.trials.filter(t => t.metric).sort((a, b) => (b.rank ?? Infinity) - (a.rank ?? Infinity)); // best drawn last, on top
   for (const t of drawn) {
-    const pts = axes.map((a, i) => { const p = a.pos(t); return p === undefined ? undefined : `${x(i).toFixed(1)},${y(p).toFixed(1)}`; });
+    const pts = axes.map((a, i) => {
+      const p = a.pos(t);
+      return p === undefined ? undefined : `${x(i).toFixed(1)},${y(p).toFixed(1)}`;
+    });
     if (pts.some(p => p === undefined)) continue;
-    const cls = ['trial', t.rank !== null && t.rank <= 3 ? 'top' : '', t.status === 'pruned' ? 'pruned' : '', insideBrushes(t, axes, brushes) ? '' : 'dim'].filter(Boolean).join(' ');
-    lines.append(svg('polyline', { class: cls, points: pts.join(' '), 'data-trial': t.trial }, svg('title', {}, `trial ${t.trial + 1}${t.rank ? ` (Best-${t.rank})` : ''}`)));
+    const cls = [
+      'trial',
+      t.rank !== null && t.rank <= 3 ? 'top' : '',
+      t.status === 'pruned' ? 'pruned' : '',
+      insideBrushes(t, axes, brushes) ? '' : 'dim',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    lines.append(
+      svg(
+        'polyline',
+        { class: cls, points: pts.join(' '), 'data-trial': t.trial },
+        svg('title', {}, `trial ${t.trial + 1}${t.rank ? ` (Best-${t.rank})` : ''}`),
+      ),
+    );
   }
   root.append(lines);
 
@@ -111,13 +156,27 @@ export function parcoords(s: SweepRecord, brushes: Brushes, h: ParcoordsHandlers
     g.append(svg('line', { x1: x(i), x2: x(i), y1: y(0), y2: y(1), class: 'spine' }));
     g.append(svg('text', { x: x(i), y: 14, class: 'label', 'text-anchor': 'middle' }, a.label));
     if (a.scale === 'log') g.append(svg('text', { x: x(i), y: 27, class: 'scale', 'text-anchor': 'middle' }, 'log'));
-    for (const tk of a.ticks) g.append(svg('text', { x: x(i) - 6, y: y(tk.at) + 4, class: 'tick', 'text-anchor': 'end' }, tk.label));
+    for (const tk of a.ticks)
+      g.append(svg('text', { x: x(i) - 6, y: y(tk.at) + 4, class: 'tick', 'text-anchor': 'end' }, tk.label));
     const brush = brushes.get(a.id);
-    const band = svg('rect', { class: 'brush', x: x(i) - 7, width: 14, y: brush ? y(brush[1]) : 0, height: brush ? y(brush[0]) - y(brush[1]) : 0 });
+    const band = svg('rect', {
+      class: 'brush',
+      x: x(i) - 7,
+      width: 14,
+      y: brush ? y(brush[1]) : 0,
+      height: brush ? y(brush[0]) - y(brush[1]) : 0,
+    });
     if (!brush) band.setAttribute('visibility', 'hidden');
     g.append(band);
     const hit = svg('rect', {
-      class: 'hit', x: x(i) - 14, width: 28, y: y(1) - 4, height: y(0) - y(1) + 8, 'data-axis': a.id, tabindex: 0, role: 'button',
+      class: 'hit',
+      x: x(i) - 14,
+      width: 28,
+      y: y(1) - 4,
+      height: y(0) - y(1) + 8,
+      'data-axis': a.id,
+      tabindex: 0,
+      role: 'button',
       'aria-label': `${a.label} axis: drag, or ↑/↓ with Shift to brush a range, Escape to clear${brush ? ` (brushed ${Math.round(brush[0] * 100)}–${Math.round(brush[1] * 100)}% of the axis)` : ''}`,
     });
     g.append(hit);
@@ -129,7 +188,14 @@ export function parcoords(s: SweepRecord, brushes: Brushes, h: ParcoordsHandlers
 }
 
 /** Drag on an axis: the band follows; on release the range (in axis positions) is reported, a mere click clears it. */
-function attachBrushing(hit: SVGRectElement, band: SVGRectElement, root: SVGSVGElement, axisId: string, y: (p: number) => number, h: ParcoordsHandlers): void {
+function attachBrushing(
+  hit: SVGRectElement,
+  band: SVGRectElement,
+  root: SVGSVGElement,
+  axisId: string,
+  y: (p: number) => number,
+  h: ParcoordsHandlers,
+): void {
   const toSvgY = (clientY: number) => {
     const r = root.getBoundingClientRect();
     return ((clientY - r.top) / r.height) * H;
@@ -165,12 +231,26 @@ function attachBrushing(hit: SVGRectElement, band: SVGRectElement, root: SVGSVGE
 const STEP = 0.05;
 
 /** ↑/↓ move the band, Shift+↑/↓ grow/shrink it from the top, Escape clears; the first arrow makes the top quarter. */
-function attachKeyboardBrushing(hit: SVGRectElement, axisId: string, current: readonly [number, number] | undefined, h: ParcoordsHandlers): void {
+function attachKeyboardBrushing(
+  hit: SVGRectElement,
+  axisId: string,
+  current: readonly [number, number] | undefined,
+  h: ParcoordsHandlers,
+): void {
   hit.addEventListener('keydown', ev => {
-    if (ev.key === 'Escape' || ev.key === 'Delete') { if (current) { ev.preventDefault(); h.onBrush(axisId, undefined); } return; }
+    if (ev.key === 'Escape' || ev.key === 'Delete') {
+      if (current) {
+        ev.preventDefault();
+        h.onBrush(axisId, undefined);
+      }
+      return;
+    }
     if (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown') return;
     ev.preventDefault();
-    if (!current) { h.onBrush(axisId, [0.75, 1]); return; }
+    if (!current) {
+      h.onBrush(axisId, [0.75, 1]);
+      return;
+    }
     const [lo, hi] = current;
     const up = ev.key === 'ArrowUp' ? STEP : -STEP;
     if (ev.shiftKey) {

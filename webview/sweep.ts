@@ -16,14 +16,22 @@ import { getVsCodeApi } from './vscode-api';
 import { axesOf, insideBrushes, parcoords, type Brushes } from './sweep-parcoords';
 import { importanceFigure } from './sweep-importance';
 
-interface SortState { column: string; descending: boolean }
-interface SavedState { v: 1; sort: SortState; topK?: number }
+interface SortState {
+  column: string;
+  descending: boolean;
+}
+interface SavedState {
+  v: 1;
+  sort: SortState;
+  topK?: number;
+}
 
 const api = getVsCodeApi<SweepWebviewToHost, SavedState>();
 const post = (m: SweepWebviewToHost): void => api.postMessage(m);
 
 const saved = api.getState();
-let sort: SortState = saved?.v === 1 && typeof saved.sort?.column === 'string' ? saved.sort : { column: 'rank', descending: false };
+let sort: SortState =
+  saved?.v === 1 && typeof saved.sort?.column === 'string' ? saved.sort : { column: 'rank', descending: false };
 let topK = saved?.v === 1 && typeof saved.topK === 'number' ? saved.topK : 3;
 let sweep: SweepRecord | undefined;
 /** parallel-coordinates brushes: they filter the table and what "Overlay top K" overlays */
@@ -33,7 +41,9 @@ let dragging = false;
 let renderPending = false;
 const app = document.getElementById('app') ?? document.body;
 
-function save(): void { api.setState({ v: 1, sort, topK }); }
+function save(): void {
+  api.setState({ v: 1, sort, topK });
+}
 
 interface Column {
   id: string;
@@ -44,28 +54,65 @@ interface Column {
   numeric: boolean;
 }
 
-const STATUS_ORDER: Record<SweepTrial['status'], number> = { ok: 0, pruned: 1, running: 2, pending: 3, error: 4, cancelled: 5 };
+const STATUS_ORDER: Record<SweepTrial['status'], number> = {
+  ok: 0,
+  pruned: 1,
+  running: 2,
+  pending: 3,
+  error: 4,
+  cancelled: 5,
+};
 
 function columns(s: SweepRecord): Column[] {
   const metric = s.metric;
   return [
-    { id: 'rank', label: 'Rank', numeric: true, key: t => t.rank ?? undefined, cell: t => (t.rank === null ? '–' : `Best-${t.rank}`) },
     {
-      id: 'metric', label: metric ? `${metric.name} ${metric.higherIsBetter ? '↑' : '↓'}` : 'metric', numeric: true,
+      id: 'rank',
+      label: 'Rank',
+      numeric: true,
+      key: t => t.rank ?? undefined,
+      cell: t => (t.rank === null ? '–' : `Best-${t.rank}`),
+    },
+    {
+      id: 'metric',
+      label: metric ? `${metric.name} ${metric.higherIsBetter ? '↑' : '↓'}` : 'metric',
+      numeric: true,
       // "ascending" on the metric column means best first, whichever way the metric improves
       key: t => (t.metric ? (metric?.higherIsBetter ? -t.metric.value : t.metric.value) : undefined),
-      cell: t => (t.metric ? `${formatMetric(t.metric.value)}${t.spread !== undefined ? ` ± ${formatMetric(t.spread)}` : ''}` : '–'),
+      cell: t =>
+        t.metric
+          ? `${formatMetric(t.metric.value)}${t.spread !== undefined ? ` ± ${formatMetric(t.spread)}` : ''}`
+          : '–',
     },
     ...Object.keys(s.space).map((name): Column => ({
-      id: `hp:${name}`, label: name, numeric: s.space[name].scale !== 'choice',
-      key: t => { const v = t.hparams[name]; return typeof v === 'boolean' ? String(v) : v; },
+      id: `hp:${name}`,
+      label: name,
+      numeric: s.space[name].scale !== 'choice',
+      key: t => {
+        const v = t.hparams[name];
+        return typeof v === 'boolean' ? String(v) : v;
+      },
       cell: t => (t.hparams[name] === undefined ? '–' : formatHparam(t.hparams[name])),
     })),
     {
-      id: 'status', label: 'Status', numeric: false, key: t => STATUS_ORDER[t.status],
-      cell: t => (t.status === 'running' ? `running ${t.epochsDone}/${s.epochs * (s.cv ?? 1)}` : t.pruned ? `pruned at epoch ${t.pruned.epoch}` : t.status),
+      id: 'status',
+      label: 'Status',
+      numeric: false,
+      key: t => STATUS_ORDER[t.status],
+      cell: t =>
+        t.status === 'running'
+          ? `running ${t.epochsDone}/${s.epochs * (s.cv ?? 1)}`
+          : t.pruned
+            ? `pruned at epoch ${t.pruned.epoch}`
+            : t.status,
     },
-    { id: 'duration', label: 'Duration', numeric: true, key: t => t.durationMs, cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)) },
+    {
+      id: 'duration',
+      label: 'Duration',
+      numeric: true,
+      key: t => t.durationMs,
+      cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)),
+    },
     { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
   ];
 }
@@ -74,7 +121,8 @@ function sortedTrials(s: SweepRecord, cols: Column[]): SweepTrial[] {
   const col = cols.find(c => c.id === sort.column) ?? cols[0];
   const dir = sort.descending ? -1 : 1;
   return [...s.trials].sort((a, b) => {
-    const x = col.key(a), y = col.key(b);
+    const x = col.key(a),
+      y = col.key(b);
     if (x === undefined || y === undefined) return x === y ? a.trial - b.trial : x === undefined ? 1 : -1;
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
     return c * dir || a.trial - b.trial;
@@ -90,7 +138,8 @@ function onSort(column: string): void {
 /** What has the keyboard focus, as a selector that finds its re-rendered twin (the table is rebuilt on every update). */
 function focusedSelector(): string | undefined {
   const a = document.activeElement;
-  if (a instanceof SVGElement && a.dataset.axis && app.contains(a)) return `#parcoords rect.hit[data-axis="${CSS.escape(a.dataset.axis)}"]`;
+  if (a instanceof SVGElement && a.dataset.axis && app.contains(a))
+    return `#parcoords rect.hit[data-axis="${CSS.escape(a.dataset.axis)}"]`;
   if (!(a instanceof HTMLElement) || !app.contains(a)) return undefined;
   if (a.id) return `#${CSS.escape(a.id)}`;
   const th = a.closest<HTMLElement>('th[data-col]');
@@ -101,7 +150,10 @@ function focusedSelector(): string | undefined {
 }
 
 function rankedRunIds(s: SweepRecord, keep: (t: SweepTrial) => boolean): string[] {
-  return s.trials.filter(t => t.rank !== null && t.runId && keep(t)).sort((a, b) => a.rank! - b.rank!).map(t => t.runId!);
+  return s.trials
+    .filter(t => t.rank !== null && t.runId && keep(t))
+    .sort((a, b) => a.rank! - b.rank!)
+    .map(t => t.runId!);
 }
 
 function render(): void {
@@ -115,58 +167,125 @@ function render(): void {
   const keep = (t: SweepTrial) => insideBrushes(t, axes, brushes);
   const ranked = rankedRunIds(s, keep);
 
-  const heading = el('header', { className: 'header' },
+  const heading = el(
+    'header',
+    { className: 'header' },
     el('h1', {}, `Sweep · ${job}`),
-    el('p', { className: 'meta' },
+    el(
+      'p',
+      { className: 'meta' },
       `${s.trials.length} trials, ${s.epochs} epoch${s.epochs > 1 ? 's' : ''} each${s.cv ? `, ${s.cv}-fold cross-validation (mean ± std)` : ''}, ${s.concurrency} at a time · seed ${s.seed}`,
-      s.scheduler && s.scheduler.kind !== 'none' ? ` · ${s.scheduler.kind} (η ${s.scheduler.eta}, from ${s.scheduler.minEpochs} epoch${s.scheduler.minEpochs > 1 ? 's' : ''})` : '',
+      s.scheduler && s.scheduler.kind !== 'none'
+        ? ` · ${s.scheduler.kind} (η ${s.scheduler.eta}, from ${s.scheduler.minEpochs} epoch${s.scheduler.minEpochs > 1 ? 's' : ''})`
+        : '',
       s.budget ? ` · budget ${s.budget} epochs, spent ${s.trials.reduce((n, t) => n + t.epochsDone, 0)}` : '',
-      ' · ', Object.entries(s.space).map(([n, d]) => `${n} ${formatDimension(d)}`).join(', '),
-      s.metric ? ` · ranked by the best ${s.metric.name} of each trial (${s.metric.higherIsBetter ? 'higher' : 'lower'} is better)` : ''));
+      ' · ',
+      Object.entries(s.space)
+        .map(([n, d]) => `${n} ${formatDimension(d)}`)
+        .join(', '),
+      s.metric
+        ? ` · ranked by the best ${s.metric.name} of each trial (${s.metric.higherIsBetter ? 'higher' : 'lower'} is better)`
+        : '',
+    ),
+  );
 
   // a scheduler draws trials until its epoch budget is spent: the budget is the measure of progress
   const spent = s.trials.reduce((n, t) => n + t.epochsDone, 0);
-  const progress = s.scheduler && s.budget
-    ? el('progress', { max: s.budget, value: s.status === 'done' ? s.budget : Math.min(spent, s.budget) })
-    : el('progress', { max: s.trials.length, value: finished });
+  const progress =
+    s.scheduler && s.budget
+      ? el('progress', { max: s.budget, value: s.status === 'done' ? s.budget : Math.min(spent, s.budget) })
+      : el('progress', { max: s.trials.length, value: finished });
   progress.setAttribute('aria-label', s.scheduler ? 'epoch budget spent' : 'trials finished');
-  const statusText = s.status === 'running' ? `${finished}/${s.trials.length} trials finished` : s.status === 'done' ? `done: ${finished} trials` : `stopped after ${s.trials.filter(t => t.status === 'ok').length} finished trials`;
-  const controls = el('div', { className: 'controls' }, progress, el('span', { className: 'status', dataset: { status: s.status } }, statusText));
+  const statusText =
+    s.status === 'running'
+      ? `${finished}/${s.trials.length} trials finished`
+      : s.status === 'done'
+        ? `done: ${finished} trials`
+        : `stopped after ${s.trials.filter(t => t.status === 'ok').length} finished trials`;
+  const controls = el(
+    'div',
+    { className: 'controls' },
+    progress,
+    el('span', { className: 'status', dataset: { status: s.status } }, statusText),
+  );
   if (s.status === 'running') {
-    controls.append(el('vscode-button', { secondary: true, id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'));
+    controls.append(
+      el('vscode-button', { secondary: true, id: 'stop', onclick: () => post({ type: 'stop' }) }, 'Stop sweep'),
+    );
   }
   if (s.status === 'cancelled') {
-    controls.append(el('vscode-button', {
-      secondary: true, id: 'continue', title: 'Run the trials this sweep did not finish (the same seed gives the same trials)',
-      onclick: () => post({ type: 'continue' }),
-    }, 'Continue'));
+    controls.append(
+      el(
+        'vscode-button',
+        {
+          secondary: true,
+          id: 'continue',
+          title: 'Run the trials this sweep did not finish (the same seed gives the same trials)',
+          onclick: () => post({ type: 'continue' }),
+        },
+        'Continue',
+      ),
+    );
   }
-  const kInput = el('vscode-textfield', { type: 'number', id: 'top-k', min: 1, max: Math.max(1, ranked.length), value: String(Math.max(1, Math.min(topK, ranked.length || topK))), label: 'K: how many of the best trials to overlay' });
+  const kInput = el('vscode-textfield', {
+    type: 'number',
+    id: 'top-k',
+    min: 1,
+    max: Math.max(1, ranked.length),
+    value: String(Math.max(1, Math.min(topK, ranked.length || topK))),
+    label: 'K: how many of the best trials to overlay',
+  });
   // track what is typed, not only what is committed: a live update rebuilds the field from `topK`
-  const takeK = (): void => { topK = Math.max(1, Math.floor(Number(kInput.value) || 1)); save(); };
+  const takeK = (): void => {
+    topK = Math.max(1, Math.floor(Number(kInput.value) || 1));
+    save();
+  };
   kInput.addEventListener('input', takeK);
   kInput.addEventListener('change', takeK);
-  const overlay = el('vscode-button', {
-    id: 'overlay', disabled: ranked.length === 0,
-    title: 'Open the dashboard with the curves of the best K trials overlaid',
-    onclick: () => {
-      const k = Math.max(1, Math.floor(Number(kInput.value) || 1));
-      if (ranked.length) post({ type: 'overlay', runIds: ranked.slice(0, k) });
+  const overlay = el(
+    'vscode-button',
+    {
+      id: 'overlay',
+      disabled: ranked.length === 0,
+      title: 'Open the dashboard with the curves of the best K trials overlaid',
+      onclick: () => {
+        const k = Math.max(1, Math.floor(Number(kInput.value) || 1));
+        if (ranked.length) post({ type: 'overlay', runIds: ranked.slice(0, k) });
+      },
     },
-  }, 'Overlay top K');
+    'Overlay top K',
+  );
   controls.append(el('label', { className: 'k' }, 'K ', kInput), overlay);
 
-  const head = el('tr', {}, ...cols.map(c => {
-    const th = el('th', { scope: 'col', className: c.numeric ? 'num' : '', dataset: { col: c.id } },
-      el('button', { type: 'button', className: 'sort', onclick: () => onSort(c.id), title: `Sort by ${c.label}` }, c.label,
-        el('span', { className: 'arrow', ariaHidden: 'true' }, sort.column === c.id ? (sort.descending ? ' ▼' : ' ▲') : '')));
-    th.setAttribute('aria-sort', sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none');
-    return th;
-  }));
+  const head = el(
+    'tr',
+    {},
+    ...cols.map(c => {
+      const th = el(
+        'th',
+        { scope: 'col', className: c.numeric ? 'num' : '', dataset: { col: c.id } },
+        el(
+          'button',
+          { type: 'button', className: 'sort', onclick: () => onSort(c.id), title: `Sort by ${c.label}` },
+          c.label,
+          el(
+            'span',
+            { className: 'arrow', ariaHidden: 'true' },
+            sort.column === c.id ? (sort.descending ? ' ▼' : ' ▲') : '',
+          ),
+        ),
+      );
+      th.setAttribute('aria-sort', sort.column === c.id ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      return th;
+    }),
+  );
   const shown = sortedTrials(s, cols).filter(keep);
   const rows = shown.map(t => {
-    const tr = el('tr', { dataset: { trial: String(t.trial), status: t.status, ...(t.runId ? { runId: t.runId } : {}) } },
-      ...cols.map(c => el('td', { className: c.numeric ? 'num' : '', dataset: { col: c.id } }, c.cell(t))));
+    const tr = el(
+      'tr',
+      { dataset: { trial: String(t.trial), status: t.status, ...(t.runId ? { runId: t.runId } : {}) } },
+      ...cols.map(c => el('td', { className: c.numeric ? 'num' : '', dataset: { col: c.id } }, c.cell(t))),
+    );
     if (t.error) tr.title = t.error.message;
     if (t.runId) {
       const runId = t.runId;
@@ -174,12 +293,25 @@ function render(): void {
       tr.classList.add('clickable');
       tr.setAttribute('aria-label', `Trial ${t.trial + 1}: open its run`);
       tr.addEventListener('click', () => post({ type: 'open-run', runId }));
-      tr.addEventListener('keydown', ev => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); post({ type: 'open-run', runId }); } });
+      tr.addEventListener('keydown', ev => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          post({ type: 'open-run', runId });
+        }
+      });
     }
     return tr;
   });
-  const caption = brushes.size ? `Best-N: ${shown.length} of ${s.trials.length} trials inside the brushed ranges; click a row to open its run` : 'Best-N: every trial; click a row to open its run';
-  const table = el('table', { id: 'best' }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...rows));
+  const caption = brushes.size
+    ? `Best-N: ${shown.length} of ${s.trials.length} trials inside the brushed ranges; click a row to open its run`
+    : 'Best-N: every trial; click a row to open its run';
+  const table = el(
+    'table',
+    { id: 'best' },
+    el('caption', {}, caption),
+    el('thead', {}, head),
+    el('tbody', {}, ...rows),
+  );
   app.replaceChildren(heading, controls, figures(s), table);
   if (focused) app.querySelector<HTMLElement | SVGElement>(focused)?.focus();
   document.body.dataset.sort = `${sort.column} ${sort.descending ? 'desc' : 'asc'}`;
@@ -188,20 +320,61 @@ function render(): void {
 /** Parallel coordinates (brushable) and the per-parameter importance, side by side. */
 function figures(s: SweepRecord): HTMLElement {
   const plot = parcoords(s, brushes, {
-    onBrush: (axis, range) => { if (range) brushes.set(axis, range); else brushes.delete(axis); safeRender(); },
-    onDragging: d => { dragging = d; if (!d && renderPending) safeRender(); },
+    onBrush: (axis, range) => {
+      if (range) brushes.set(axis, range);
+      else brushes.delete(axis);
+      safeRender();
+    },
+    onDragging: d => {
+      dragging = d;
+      if (!d && renderPending) safeRender();
+    },
   });
-  const clear = el('vscode-button', { secondary: true, id: 'clear-brushes', disabled: brushes.size === 0, onclick: () => { brushes.clear(); safeRender(); } }, 'Clear brushes');
-  const pc = el('figure', { className: 'parcoords' }, plot,
-    el('figcaption', {}, 'Every scored trial across its hyper-parameters and score (best at the top; bold: Best-1..3; dashed: pruned). Drag along an axis to keep a range; click an axis to clear it. ', clear));
+  const clear = el(
+    'vscode-button',
+    {
+      secondary: true,
+      id: 'clear-brushes',
+      disabled: brushes.size === 0,
+      onclick: () => {
+        brushes.clear();
+        safeRender();
+      },
+    },
+    'Clear brushes',
+  );
+  const pc = el(
+    'figure',
+    { className: 'parcoords' },
+    plot,
+    el(
+      'figcaption',
+      {},
+      'Every scored trial across its hyper-parameters and score (best at the top; bold: Best-1..3; dashed: pruned). Drag along an axis to keep a range; click an axis to clear it. ',
+      clear,
+    ),
+  );
   const why = importanceFigure(s);
-  const imp = el('figure', { className: 'importance' }, ...(why ? [why] : []),
-    el('figcaption', {}, why ? `Why: how strongly ${s.metric?.name ?? 'the score'} follows each hyper-parameter over the finished trials (ρ: Spearman rank correlation, for numbers; η: correlation ratio, for choices).` : 'Why: shown once three trials have finished with a score.'));
+  const imp = el(
+    'figure',
+    { className: 'importance' },
+    ...(why ? [why] : []),
+    el(
+      'figcaption',
+      {},
+      why
+        ? `Why: how strongly ${s.metric?.name ?? 'the score'} follows each hyper-parameter over the finished trials (ρ: Spearman rank correlation, for numbers; η: correlation ratio, for choices).`
+        : 'Why: shown once three trials have finished with a score.',
+    ),
+  );
   return el('section', { className: 'figures' }, pc, imp);
 }
 
 function safeRender(): void {
-  if (dragging) { renderPending = true; return; }
+  if (dragging) {
+    renderPending = true;
+    return;
+  }
   renderPending = false;
   try {
     render();
@@ -212,7 +385,10 @@ function safeRender(): void {
 
 window.addEventListener('message', (ev: MessageEvent) => {
   const r = parseSweepHostMessage(ev.data);
-  if (!r.ok) { post({ type: 'error', message: `invalid host message: ${r.reason}` }); return; }
+  if (!r.ok) {
+    post({ type: 'error', message: `invalid host message: ${r.reason}` });
+    return;
+  }
   sweep = r.value.sweep;
   safeRender();
 });

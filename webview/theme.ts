@@ -23,12 +23,18 @@ const PALETTE_VARS = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'] as c
 
 const FALLBACK: Record<'dark' | 'light', Omit<Theme, 'kind' | 'fontFamily' | 'fontSize'>> = {
   dark: {
-    foreground: '#cccccc', muted: '#9d9d9d', background: '#1e1e1e', grid: 'rgba(128, 128, 128, 0.35)',
+    foreground: '#cccccc',
+    muted: '#9d9d9d',
+    background: '#1e1e1e',
+    grid: 'rgba(128, 128, 128, 0.35)',
     palette: ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'],
     highlight: '#cca700',
   },
   light: {
-    foreground: '#3b3b3b', muted: '#717171', background: '#ffffff', grid: 'rgba(128, 128, 128, 0.3)',
+    foreground: '#3b3b3b',
+    muted: '#717171',
+    background: '#ffffff',
+    grid: 'rgba(128, 128, 128, 0.3)',
     palette: ['#1a85ff', '#d18616', '#388a34', '#652d90', '#e51400', '#bf8803'],
     highlight: '#bf8803',
   },
@@ -58,11 +64,17 @@ export function buildTheme(kind: ThemeKind, get: (name: string) => string): Them
   const hc = kind === 'high-contrast' || kind === 'high-contrast-light';
   return {
     kind,
-    foreground: pick('--vscode-charts-foreground', '--vscode-foreground', '--vscode-editor-foreground') ?? fb.foreground,
+    foreground:
+      pick('--vscode-charts-foreground', '--vscode-foreground', '--vscode-editor-foreground') ?? fb.foreground,
     muted: pick('--vscode-descriptionForeground') ?? fb.muted,
     background: pick('--vscode-editor-background') ?? fb.background,
-    grid: border ? (hc ? withAlpha(border, 0.4) : border)
-      : get('--vscode-charts-lines').trim() ? withAlpha(get('--vscode-charts-lines'), 0.25) : fb.grid,
+    grid: border
+      ? hc
+        ? withAlpha(border, 0.4)
+        : border
+      : get('--vscode-charts-lines').trim()
+        ? withAlpha(get('--vscode-charts-lines'), 0.25)
+        : fb.grid,
     palette: PALETTE_VARS.map((c, i) => pick(`--vscode-charts-${c}`) ?? fb.palette[i]),
     highlight: pick('--vscode-editorWarning-foreground', '--vscode-charts-yellow') ?? fb.highlight,
     fontFamily: pick('--vscode-font-family') ?? 'system-ui, -apple-system, "Segoe UI", sans-serif',
@@ -104,7 +116,11 @@ export function parseColor(color: string): [number, number, number] | undefined 
   let m = /^#([0-9a-f]{3,8})$/i.exec(c);
   if (m) {
     let h = m[1];
-    if (h.length === 3 || h.length === 4) h = h.split('').map(x => x + x).join('');
+    if (h.length === 3 || h.length === 4)
+      h = h
+        .split('')
+        .map(x => x + x)
+        .join('');
     if (h.length !== 6 && h.length !== 8) return undefined;
     return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
   }

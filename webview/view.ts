@@ -44,7 +44,12 @@ export class DashboardView {
   private errorTarget: { file: string; line: number } | undefined;
   private stopRunId: string | undefined;
 
-  constructor(root: HTMLElement, private readonly post: Post, private readonly prefs: ViewPrefs, private readonly onPrefsChange: () => void) {
+  constructor(
+    root: HTMLElement,
+    private readonly post: Post,
+    private readonly prefs: ViewPrefs,
+    private readonly onPrefsChange: () => void,
+  ) {
     root.textContent = '';
     this.jobFile = el('h1', { id: 'job-file', text: 'Training Lens' });
     this.status = el('span', { id: 'run-status', className: 'status', text: 'idle' });
@@ -69,11 +74,14 @@ export class DashboardView {
     this.error.type = 'button';
     this.error.hidden = true;
     this.error.addEventListener('click', () => {
-      if (this.errorTarget) this.post({ type: 'open-source', file: this.errorTarget.file, line: this.errorTarget.line });
+      if (this.errorTarget)
+        this.post({ type: 'open-source', file: this.errorTarget.file, line: this.errorTarget.line });
     });
     this.runList = el('ul', { id: 'run-list', className: 'run-list' });
     this.runList.hidden = true;
-    const header = el('header', { className: 'header' },
+    const header = el(
+      'header',
+      { className: 'header' },
       el('div', { className: 'title-row' }, this.jobFile, this.status, this.stop),
       el('dl', { className: 'facts' }, backend.wrap, epoch.wrap, step.wrap, loss.wrap, optimizer.wrap, duration.wrap),
       this.error,
@@ -83,8 +91,29 @@ export class DashboardView {
     this.findings.hidden = true;
     this.modelSummary = el('summary', { text: 'Model' });
     this.modelBody = el('tbody');
-    const head = el('thead', {}, el('tr', {}, ...['Layer', 'Class', 'Activation', 'Initializer', 'Units', 'Params', 'Initializer for the activation (G1)'].map(h => el('th', { text: h }))));
-    this.model = el('details', { id: 'model', className: 'model' }, this.modelSummary, el('table', { id: 'model-table' }, head, this.modelBody));
+    const head = el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ...[
+          'Layer',
+          'Class',
+          'Activation',
+          'Initializer',
+          'Units',
+          'Params',
+          'Initializer for the activation (G1)',
+        ].map(h => el('th', { text: h })),
+      ),
+    );
+    this.model = el(
+      'details',
+      { id: 'model', className: 'model' },
+      this.modelSummary,
+      el('table', { id: 'model-table' }, head, this.modelBody),
+    );
     this.model.open = prefs.modelOpen;
     this.model.hidden = true;
     this.model.addEventListener('toggle', () => {
@@ -129,7 +158,12 @@ export class DashboardView {
     this.epoch.textContent = epochNow === undefined ? '–' : epochs ? `${epochNow} / ${epochs}` : String(epochNow);
     const totalSteps = fit?.stepsPerEpoch && fit.epochs ? fit.stepsPerEpoch * fit.epochs : undefined;
     const stepNow = b ? b.step + 1 : run.end?.steps;
-    this.step.textContent = stepNow === undefined ? '–' : totalSteps ? `${formatInt(stepNow)} / ${formatInt(totalSteps)}` : formatInt(stepNow);
+    this.step.textContent =
+      stepNow === undefined
+        ? '–'
+        : totalSteps
+          ? `${formatInt(stepNow)} / ${formatInt(totalSteps)}`
+          : formatInt(stepNow);
     this.loss.textContent = b ? formatNumber(b.loss, 4) : '–';
     this.loss.classList.toggle('bad', !!b && b.loss === null);
     this.optimizer.textContent = fit ? fit.optimizer : '–';
@@ -159,8 +193,11 @@ export class DashboardView {
     this.error.textContent = '';
     // "TypeError: x" -> label "TypeError", message "x"; a bare message gets the label "Error"
     const m = /^(\w*Error):\s*([\s\S]*)$/.exec(err.message);
-    this.error.append(el('span', { className: 'error-label', text: m ? m[1] : 'Error' }), ' ',
-      el('span', { className: 'error-message', text: m ? m[2] : err.message }));
+    this.error.append(
+      el('span', { className: 'error-label', text: m ? m[1] : 'Error' }),
+      ' ',
+      el('span', { className: 'error-message', text: m ? m[2] : err.message }),
+    );
     if (loc) {
       this.error.append(' ', el('span', { className: 'error-location', text: `${basename(loc.file)}:${loc.line}` }));
       this.error.title = `Open ${loc.file}:${loc.line}${err.stack ? `\n\n${err.stack}` : ''}`;
@@ -173,7 +210,10 @@ export class DashboardView {
 
   private renderRunList(store: DashboardStore, theme: Theme): void {
     const runs = [...store.runs.values()];
-    const key = JSON.stringify([theme.palette, runs.map(r => [r.info.label, displayStatus(r), r.lastBatch?.loss ?? null, r.end?.error?.message ?? ''])]);
+    const key = JSON.stringify([
+      theme.palette,
+      runs.map(r => [r.info.label, displayStatus(r), r.lastBatch?.loss ?? null, r.end?.error?.message ?? '']),
+    ]);
     if (key === this.runListKey) return;
     this.runListKey = key;
     this.runList.hidden = runs.length < 2;
@@ -183,9 +223,14 @@ export class DashboardView {
       const swatch = el('span', { className: 'swatch' });
       swatch.style.backgroundColor = seriesColor(theme, i);
       const status = displayStatus(r);
-      const li = el('li', {}, swatch, el('span', { className: 'run-label', text: r.info.label, title: r.info.jobFile }),
+      const li = el(
+        'li',
+        {},
+        swatch,
+        el('span', { className: 'run-label', text: r.info.label, title: r.info.jobFile }),
         el('span', { className: `status status-${status}`, text: status }),
-        el('span', { className: 'run-loss', text: r.lastBatch ? `loss ${formatNumber(r.lastBatch.loss, 4)}` : '' }));
+        el('span', { className: 'run-loss', text: r.lastBatch ? `loss ${formatNumber(r.lastBatch.loss, 4)}` : '' }),
+      );
       if (r.end?.error) li.title = r.end.error.message;
       li.dataset.runId = r.info.runId;
       this.runList.append(li);
@@ -201,8 +246,15 @@ export class DashboardView {
     const shown = run.findings.slice(-8).reverse();
     for (const f of shown) {
       const advice = f.advice?.length ? `\nTry: ${f.advice.join('; ')}` : '';
-      const li = el('li', { className: `finding sev-${f.severity} link`, title: `${f.rule}${advice}` },
-        el('span', { className: 'sev', text: f.severity }), ' ', el('code', { text: f.code }), ' ', f.message);
+      const li = el(
+        'li',
+        { className: `finding sev-${f.severity} link`, title: `${f.rule}${advice}` },
+        el('span', { className: 'sev', text: f.severity }),
+        ' ',
+        el('code', { text: f.code }),
+        ' ',
+        f.message,
+      );
       li.tabIndex = 0;
       if (f.held) li.dataset.steps = `${f.held.fromStep}-${f.held.toStep}`;
       // Selecting a finding shades the steps where it held on the charts and reveals its source line.
@@ -210,11 +262,17 @@ export class DashboardView {
         this.findings.querySelectorAll('.finding.selected').forEach(x => x.classList.remove('selected'));
         li.classList.add('selected');
         this.findings.dispatchEvent(new CustomEvent<Finding>('tl-select-finding', { detail: f, bubbles: true }));
-        const file = f.file, line = f.range?.start.line;
+        const file = f.file,
+          line = f.range?.start.line;
         if (file && line) this.post({ type: 'open-source', file, line });
       };
       li.addEventListener('click', select);
-      li.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(); } });
+      li.addEventListener('keydown', e => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          select();
+        }
+      });
       this.findings.append(li);
     }
     this.findings.hidden = shown.length === 0;
@@ -238,10 +296,21 @@ export class DashboardView {
         name.addEventListener('click', () => this.post({ type: 'open-source', file: loc.file, line: loc.line }));
       }
       // the guideline table's verdict, inline: ✓ when the pair matches the table, ⚠ with what it recommends
-      const check = el('td', { className: l.guideline ? `check check-${l.guideline.ok ? 'ok' : 'warn'}` : 'check', text: l.guideline ? `${l.guideline.ok ? '' : '⚠ '}${l.guideline.text}` : '' });
-      const tr = el('tr', {}, name, el('td', { text: l.className }), el('td', { text: l.activation ?? '' }), el('td', { text: l.initializer ?? '' }),
+      const check = el('td', {
+        className: l.guideline ? `check check-${l.guideline.ok ? 'ok' : 'warn'}` : 'check',
+        text: l.guideline ? `${l.guideline.ok ? '' : '⚠ '}${l.guideline.text}` : '',
+      });
+      const tr = el(
+        'tr',
+        {},
+        name,
+        el('td', { text: l.className }),
+        el('td', { text: l.activation ?? '' }),
+        el('td', { text: l.initializer ?? '' }),
         el('td', { className: 'num', text: l.units === undefined ? '' : formatInt(l.units) }),
-        el('td', { className: 'num', text: formatInt(l.params) }), check);
+        el('td', { className: 'num', text: formatInt(l.params) }),
+        check,
+      );
       this.modelBody.append(tr);
     }
   }

@@ -9,7 +9,10 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 
 export type { VscodeButton };
 
-export function vscodeButton(text: string, props: { className?: string; title?: string; id?: string } = {}): VscodeButton {
+export function vscodeButton(
+  text: string,
+  props: { className?: string; title?: string; id?: string } = {},
+): VscodeButton {
   const b = document.createElement('vscode-button');
   b.secondary = true;
   if (props.className) b.className = props.className;

@@ -6,10 +6,16 @@ import type { Finding } from '../../src/protocol/events';
 
 export const GUIDELINE_LANGUAGES = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
 export const GUIDELINE_SELECTOR: vscode.DocumentSelector = GUIDELINE_LANGUAGES.flatMap(language => [
-  { language, scheme: 'file' }, { language, scheme: 'untitled' },
+  { language, scheme: 'file' },
+  { language, scheme: 'untitled' },
 ]);
 
-export interface EditorSettings { lint: LintSettings; enabled: boolean; lenses: boolean; confirmations: boolean }
+export interface EditorSettings {
+  lint: LintSettings;
+  enabled: boolean;
+  lenses: boolean;
+  confirmations: boolean;
+}
 
 export class GuidelineAnalyses {
   /** diagnostics and lenses do not need fix edits: they are built when the lightbulb asks (withFixes) */
@@ -49,7 +55,14 @@ export class GuidelineAnalyses {
     return this.cache.withFixes(doc.uri.toString());
   }
 
-  forget(uri: vscode.Uri): void { this.cache.delete(uri.toString()); }
-  settingsChanged(): void { this.settings.clear(); }
-  clear(): void { this.cache.clear(); this.settings.clear(); }
+  forget(uri: vscode.Uri): void {
+    this.cache.delete(uri.toString());
+  }
+  settingsChanged(): void {
+    this.settings.clear();
+  }
+  clear(): void {
+    this.cache.clear();
+    this.settings.clear();
+  }
 }

@@ -17,11 +17,17 @@ export function toRange(range: NonNullable<Finding['range']>): vscode.Range {
 }
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
 };
 
 export function toDiagnostic(f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(f.range ? toRange(f.range) : new vscode.Range(0, 0, 0, 0), f.message, SEVERITY[f.severity]);
+  const d = new vscode.Diagnostic(
+    f.range ? toRange(f.range) : new vscode.Range(0, 0, 0, 0),
+    f.message,
+    SEVERITY[f.severity],
+  );
   d.source = DIAGNOSTIC_SOURCE;
   d.code = f.code;
   return d;
@@ -53,7 +59,10 @@ export class GuidelineDiagnostics implements vscode.Disposable {
   update(doc: vscode.TextDocument): void {
     this.cancel(doc.uri);
     if (doc.isClosed || !this.analyses.isCandidate(doc)) return;
-    if (!this.analyses.settingsFor(doc.uri).enabled) { this.setFor(doc.uri, []); return; }
+    if (!this.analyses.settingsFor(doc.uri).enabled) {
+      this.setFor(doc.uri, []);
+      return;
+    }
     try {
       this.setFor(doc.uri, this.analyses.of(doc).findings);
     } catch (e) {
@@ -74,13 +83,22 @@ export class GuidelineDiagnostics implements vscode.Disposable {
     if (!this.analyses.isCandidate(doc)) return;
     const key = doc.uri.toString();
     this.cancel(doc.uri);
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.update(doc); }, DEBOUNCE_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.update(doc);
+      }, DEBOUNCE_MS),
+    );
   }
 
   private cancel(uri: vscode.Uri): void {
     const key = uri.toString();
     const t = this.timers.get(key);
-    if (t) { clearTimeout(t); this.timers.delete(key); }
+    if (t) {
+      clearTimeout(t);
+      this.timers.delete(key);
+    }
   }
 
   dispose(): void {

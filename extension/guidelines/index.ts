@@ -6,7 +6,13 @@
 import * as vscode from 'vscode';
 import { GuidelineAnalyses, GUIDELINE_SELECTOR } from './analyses';
 import { GuidelineDiagnostics } from './diagnostics';
-import { GuidelineCodeLenses, GuidelineHovers, GuidelineQuickFixes, APPLY_FIX_COMMAND, applyFixCommand } from './providers';
+import {
+  GuidelineCodeLenses,
+  GuidelineHovers,
+  GuidelineQuickFixes,
+  APPLY_FIX_COMMAND,
+  applyFixCommand,
+} from './providers';
 import { lintWorkspace, LINT_WORKSPACE_COMMAND } from './workspace';
 
 export function registerGuidelineFeatures(context: vscode.ExtensionContext): void {
@@ -17,7 +23,11 @@ export function registerGuidelineFeatures(context: vscode.ExtensionContext): voi
     diagnostics,
     vscode.languages.registerCodeLensProvider(GUIDELINE_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(GUIDELINE_SELECTOR, new GuidelineHovers(analyses)),
-    vscode.languages.registerCodeActionsProvider(GUIDELINE_SELECTOR, new GuidelineQuickFixes(analyses), GuidelineQuickFixes.metadata),
+    vscode.languages.registerCodeActionsProvider(
+      GUIDELINE_SELECTOR,
+      new GuidelineQuickFixes(analyses),
+      GuidelineQuickFixes.metadata,
+    ),
     vscode.commands.registerCommand(APPLY_FIX_COMMAND, applyFixCommand),
     vscode.commands.registerCommand(LINT_WORKSPACE_COMMAND, () => lintWorkspace(analyses, diagnostics)),
     vscode.workspace.onDidChangeConfiguration(e => {

@@ -17,8 +17,15 @@ export function setLintMarks(uri: vscode.Uri, findings: readonly Finding[] | und
   const next = findings?.length ? lintMarks(findings) : undefined;
   const prev = marks.get(file);
   if (!next && !prev) return;
-  if (next && prev && next.length === prev.length && next.every((m, i) => m.code === prev[i].code && m.line === prev[i].line)) return;
-  if (next) marks.set(file, next); else marks.delete(file);
+  if (
+    next &&
+    prev &&
+    next.length === prev.length &&
+    next.every((m, i) => m.code === prev[i].code && m.line === prev[i].line)
+  )
+    return;
+  if (next) marks.set(file, next);
+  else marks.delete(file);
   changed.fire(file);
 }
 

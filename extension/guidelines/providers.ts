@@ -21,7 +21,9 @@ export async function applyFixCommand(uriText: string, version: number, edits: T
   const uri = vscode.Uri.parse(uriText);
   const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === uriText);
   if (!doc || doc.version !== version) {
-    void vscode.window.showInformationMessage('Training Lens: the file changed since this suggestion was computed; click the updated lens.');
+    void vscode.window.showInformationMessage(
+      'Training Lens: the file changed since this suggestion was computed; click the updated lens.',
+    );
     return false;
   }
   return vscode.workspace.applyEdit(workspaceEdit(uri, edits));
@@ -33,7 +35,9 @@ export class GuidelineCodeLenses implements vscode.CodeLensProvider {
 
   constructor(private readonly analyses: GuidelineAnalyses) {}
 
-  refresh(): void { this.changed.fire(); }
+  refresh(): void {
+    this.changed.fire();
+  }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const settings = this.analyses.settingsFor(doc.uri);
@@ -43,7 +47,12 @@ export class GuidelineCodeLenses implements vscode.CodeLensProvider {
     return lensesFor(sketch, { confirmations: settings.confirmations, settings: settings.lint }).map(lens => {
       const pos = new vscode.Position(lens.at.line - 1, (lens.at.column ?? 1) - 1);
       const command: vscode.Command = lens.fix
-        ? { title: lens.title, tooltip: lens.tooltip, command: APPLY_FIX_COMMAND, arguments: [doc.uri.toString(), doc.version, lens.fix.edits] }
+        ? {
+            title: lens.title,
+            tooltip: lens.tooltip,
+            command: APPLY_FIX_COMMAND,
+            arguments: [doc.uri.toString(), doc.version, lens.fix.edits],
+          }
         : { title: lens.title, tooltip: lens.tooltip, command: '' };
       return new vscode.CodeLens(new vscode.Range(pos, pos), command);
     });
@@ -59,16 +68,25 @@ export class GuidelineHovers implements vscode.HoverProvider {
     if (!sketch) return undefined;
     const info = hoverAt(sketch, doc.offsetAt(position));
     if (!info) return undefined;
-    return new vscode.Hover(new vscode.MarkdownString(info.markdown), new vscode.Range(doc.positionAt(info.start), doc.positionAt(info.end)));
+    return new vscode.Hover(
+      new vscode.MarkdownString(info.markdown),
+      new vscode.Range(doc.positionAt(info.start), doc.positionAt(info.end)),
+    );
   }
 }
 
 export class GuidelineQuickFixes implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
 
   constructor(private readonly analyses: GuidelineAnalyses) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const ours = context.diagnostics.filter(d => d.source === DIAGNOSTIC_SOURCE && typeof d.code === 'string');
     if (!ours.length || !this.analyses.isCandidate(doc)) return [];
     const findings = this.analyses.withFixes(doc);
@@ -81,7 +99,12 @@ export class GuidelineQuickFixes implements vscode.CodeActionProvider {
     return actions;
   }
 
-  private action(doc: vscode.TextDocument, diag: vscode.Diagnostic, finding: Finding, index: number): vscode.CodeAction {
+  private action(
+    doc: vscode.TextDocument,
+    diag: vscode.Diagnostic,
+    finding: Finding,
+    index: number,
+  ): vscode.CodeAction {
     const fix = finding.fixes![index];
     const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
     action.diagnostics = [diag];

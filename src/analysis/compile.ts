@@ -10,12 +10,24 @@ import { ABSENT, type Known, type LossRef, type OptimizerRef } from './sketch';
 
 const { isCallExpression, isSpreadElement, isStringLiteralLike } = ts;
 
-export function readOptimizer(resolver: Resolver, imports: TfImports, value: ts.Expression, inline: boolean): Known<OptimizerRef> {
+export function readOptimizer(
+  resolver: Resolver,
+  imports: TfImports,
+  value: ts.Expression,
+  inline: boolean,
+): Known<OptimizerRef> {
   const v = resolver.evaluate(value);
   const original = unwrap(value);
   if (v.known && typeof v.value === 'string') {
     const name = canonicalOptimizer(v.value);
-    const ref: OptimizerRef = { name, form: 'string', node: original, nameNode: original, lr: ABSENT, inline: inline && isStringLiteralLike(original) };
+    const ref: OptimizerRef = {
+      name,
+      form: 'string',
+      node: original,
+      nameNode: original,
+      lr: ABSENT,
+      inline: inline && isStringLiteralLike(original),
+    };
     return { state: 'known', value: ref, node: original };
   }
   const e = resolver.resolve(value);
@@ -31,7 +43,14 @@ export function readOptimizer(resolver: Resolver, imports: TfImports, value: ts.
     return { state: 'unknown', node: a };
   };
   const name = canonicalOptimizer(ref.name);
-  const out: OptimizerRef = { name, form: 'factory', node: e, nameNode: ref.nameNode, lr: arg(0), inline: inline && e === original };
+  const out: OptimizerRef = {
+    name,
+    form: 'factory',
+    node: e,
+    nameNode: ref.nameNode,
+    lr: arg(0),
+    inline: inline && e === original,
+  };
   if (e.arguments.some(a => isSpreadElement(a))) out.lr = { state: 'unknown', node: e };
   if (name === 'momentum') {
     out.momentum = arg(1);
@@ -39,7 +58,10 @@ export function readOptimizer(resolver: Resolver, imports: TfImports, value: ts.
     if (!nest) out.nesterov = ABSENT;
     else {
       const b = resolver.evaluate(nest);
-      out.nesterov = b.known && typeof b.value === 'boolean' ? { state: 'known', value: b.value, node: nest } : { state: 'unknown', node: nest };
+      out.nesterov =
+        b.known && typeof b.value === 'boolean'
+          ? { state: 'known', value: b.value, node: nest }
+          : { state: 'unknown', node: nest };
     }
   }
   return { state: 'known', value: out, node: original };

@@ -30,13 +30,21 @@ export function analyzeJob(text: string, fileName = 'job.ts'): JobInfo {
   let importsTfjs = false;
   const fitCalls: FitCall[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       if (TFJS_MODULE.test(node.moduleSpecifier.text)) importsTfjs = true;
     } else if (ts.isCallExpression(node)) {
       const callee = node.expression;
       // require('@tensorflow/tfjs') and import('@tensorflow/tfjs')
-      if ((callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))
-        && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0]) && TFJS_MODULE.test(node.arguments[0].text)) {
+      if (
+        (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) &&
+        node.arguments.length === 1 &&
+        ts.isStringLiteralLike(node.arguments[0]) &&
+        TFJS_MODULE.test(node.arguments[0].text)
+      ) {
         importsTfjs = true;
       }
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'fit' || callee.name.text === 'fitDataset')) {

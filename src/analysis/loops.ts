@@ -8,18 +8,45 @@ import type { Resolver } from './values';
 import { unwrap } from './scopes';
 
 const {
-  SyntaxKind, forEachChild, isArrowFunction, isBinaryExpression, isBreakStatement, isCallExpression, isCatchClause,
-  isConditionalExpression, isDoStatement, isForInStatement, isForOfStatement, isForStatement, isFunctionExpression,
-  isFunctionLike, isIdentifier, isIfStatement, isLabeledStatement, isPostfixUnaryExpression, isPrefixUnaryExpression,
-  isPropertyAccessExpression, isReturnStatement, isSwitchStatement, isTryStatement, isVariableDeclarationList,
-  isWhileStatement, isClassLike, isBlock, isSourceFile, isModuleBlock,
+  SyntaxKind,
+  forEachChild,
+  isArrowFunction,
+  isBinaryExpression,
+  isBreakStatement,
+  isCallExpression,
+  isCatchClause,
+  isConditionalExpression,
+  isDoStatement,
+  isForInStatement,
+  isForOfStatement,
+  isForStatement,
+  isFunctionExpression,
+  isFunctionLike,
+  isIdentifier,
+  isIfStatement,
+  isLabeledStatement,
+  isPostfixUnaryExpression,
+  isPrefixUnaryExpression,
+  isPropertyAccessExpression,
+  isReturnStatement,
+  isSwitchStatement,
+  isTryStatement,
+  isVariableDeclarationList,
+  isWhileStatement,
+  isClassLike,
+  isBlock,
+  isSourceFile,
+  isModuleBlock,
 } = ts;
 
 /**
  * `count`: runs exactly this many times (number) or not certainly ('maybe'); `atLeast`: with 'maybe', the runs that
  * are certain when every loop runs at least once (a loop of unknown length counts once).
  */
-export interface Multiplicity { count: number | 'maybe'; atLeast: number }
+export interface Multiplicity {
+  count: number | 'maybe';
+  atLeast: number;
+}
 
 /** Above this many iterations a loop is not worth unrolling in a count (and is not a layer stack anyone writes). */
 const MAX_TRIPS = 100_000;
@@ -34,16 +61,21 @@ export function multiplicity(node: ts.Node, home: ts.Node | undefined, resolver:
   let child: ts.Node = node;
   let reached = home === undefined;
   for (let n: ts.Node | undefined = node.parent; n; child = n, n = n.parent) {
-    if (n === home) { reached = true; break; }
+    if (n === home) {
+      reached = true;
+      break;
+    }
     if (isForStatement(n)) {
       if (child === n.statement) {
         const trips = forTrips(n, resolver);
-        if (trips === undefined) lowerBound = true; else exact *= trips;
+        if (trips === undefined) lowerBound = true;
+        else exact *= trips;
       }
     } else if (isForOfStatement(n)) {
       if (child === n.statement) {
         const trips = arrayLength(n.expression, resolver);
-        if (trips === undefined) lowerBound = true; else exact *= trips;
+        if (trips === undefined) lowerBound = true;
+        else exact *= trips;
       }
     } else if (isWhileStatement(n) || isDoStatement(n) || isForInStatement(n)) {
       if (child === n.statement) lowerBound = true;
@@ -53,11 +85,24 @@ export function multiplicity(node: ts.Node, home: ts.Node | undefined, resolver:
       exact *= trips;
       n = n.parent; // the forEach call: continue from it
       if (!n) break;
-    } else if (isIfStatement(n) || isConditionalExpression(n) || isSwitchStatement(n) || isTryStatement(n) || isCatchClause(n) || isClassLike(n)) {
-      if (!(isIfStatement(n) && child === n.expression) && !(isConditionalExpression(n) && child === n.condition)) return { count: 'maybe', atLeast: 0 };
+    } else if (
+      isIfStatement(n) ||
+      isConditionalExpression(n) ||
+      isSwitchStatement(n) ||
+      isTryStatement(n) ||
+      isCatchClause(n) ||
+      isClassLike(n)
+    ) {
+      if (!(isIfStatement(n) && child === n.expression) && !(isConditionalExpression(n) && child === n.condition))
+        return { count: 'maybe', atLeast: 0 };
     } else if (isBinaryExpression(n)) {
       const op = n.operatorToken.kind;
-      if ((op === SyntaxKind.AmpersandAmpersandToken || op === SyntaxKind.BarBarToken || op === SyntaxKind.QuestionQuestionToken) && child === n.right) {
+      if (
+        (op === SyntaxKind.AmpersandAmpersandToken ||
+          op === SyntaxKind.BarBarToken ||
+          op === SyntaxKind.QuestionQuestionToken) &&
+        child === n.right
+      ) {
         return { count: 'maybe', atLeast: 0 };
       }
     }
@@ -68,7 +113,9 @@ export function multiplicity(node: ts.Node, home: ts.Node | undefined, resolver:
 
 /** `for (let i = a; i < b; i += k)` (also <=, >, >=, ++, --, -=) with a, b, k known and i not written in the body. */
 function forTrips(f: ts.ForStatement, resolver: Resolver): number | undefined {
-  const init = f.initializer, cond = f.condition, inc = f.incrementor;
+  const init = f.initializer,
+    cond = f.condition,
+    inc = f.incrementor;
   if (!init || !cond || !inc || !isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
   const decl = init.declarations[0];
   if (!isIdentifier(decl.name) || !decl.initializer) return undefined;
@@ -76,14 +123,19 @@ function forTrips(f: ts.ForStatement, resolver: Resolver): number | undefined {
   const start = resolver.number(decl.initializer);
   const c = unwrap(cond);
   if (start === undefined || !isBinaryExpression(c)) return undefined;
-  const left = unwrap(c.left), right = unwrap(c.right);
-  let op: ts.SyntaxKind = c.operatorToken.kind, boundExpr: ts.Expression;
+  const left = unwrap(c.left),
+    right = unwrap(c.right);
+  let op: ts.SyntaxKind = c.operatorToken.kind,
+    boundExpr: ts.Expression;
   if (isIdentifier(left) && left.text === name) boundExpr = right;
-  else if (isIdentifier(right) && right.text === name) { boundExpr = left; op = FLIP[op] ?? SyntaxKind.Unknown; }
-  else return undefined;
+  else if (isIdentifier(right) && right.text === name) {
+    boundExpr = left;
+    op = FLIP[op] ?? SyntaxKind.Unknown;
+  } else return undefined;
   const bound = resolver.number(boundExpr);
   const step = stepOf(unwrap(inc), name, resolver);
-  if (bound === undefined || step === undefined || step === 0 || writes(f.statement, name) || exits(f.statement)) return undefined;
+  if (bound === undefined || step === undefined || step === 0 || writes(f.statement, name) || exits(f.statement))
+    return undefined;
   let trips: number;
   if (op === SyntaxKind.LessThanToken && step > 0) trips = Math.ceil((bound - start) / step);
   else if (op === SyntaxKind.LessThanEqualsToken && step > 0) trips = Math.floor((bound - start) / step) + 1;
@@ -95,12 +147,18 @@ function forTrips(f: ts.ForStatement, resolver: Resolver): number | undefined {
 }
 
 const FLIP: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-  [SyntaxKind.LessThanToken]: SyntaxKind.GreaterThanToken, [SyntaxKind.GreaterThanToken]: SyntaxKind.LessThanToken,
-  [SyntaxKind.LessThanEqualsToken]: SyntaxKind.GreaterThanEqualsToken, [SyntaxKind.GreaterThanEqualsToken]: SyntaxKind.LessThanEqualsToken,
+  [SyntaxKind.LessThanToken]: SyntaxKind.GreaterThanToken,
+  [SyntaxKind.GreaterThanToken]: SyntaxKind.LessThanToken,
+  [SyntaxKind.LessThanEqualsToken]: SyntaxKind.GreaterThanEqualsToken,
+  [SyntaxKind.GreaterThanEqualsToken]: SyntaxKind.LessThanEqualsToken,
 };
 
 function stepOf(inc: ts.Expression, name: string, resolver: Resolver): number | undefined {
-  if ((isPostfixUnaryExpression(inc) || isPrefixUnaryExpression(inc)) && isIdentifier(inc.operand) && inc.operand.text === name) {
+  if (
+    (isPostfixUnaryExpression(inc) || isPrefixUnaryExpression(inc)) &&
+    isIdentifier(inc.operand) &&
+    inc.operand.text === name
+  ) {
     return inc.operator === SyntaxKind.PlusPlusToken ? 1 : inc.operator === SyntaxKind.MinusMinusToken ? -1 : undefined;
   }
   if (isBinaryExpression(inc) && isIdentifier(inc.left) && inc.left.text === name) {
@@ -118,9 +176,20 @@ function writes(body: ts.Node, name: string): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (isBinaryExpression(n) && n.operatorToken.kind >= SyntaxKind.FirstAssignment && n.operatorToken.kind <= SyntaxKind.LastAssignment
-      && isIdentifier(unwrap(n.left)) && (unwrap(n.left) as ts.Identifier).text === name) found = true;
-    else if ((isPrefixUnaryExpression(n) || isPostfixUnaryExpression(n)) && isIdentifier(n.operand) && n.operand.text === name) found = true;
+    if (
+      isBinaryExpression(n) &&
+      n.operatorToken.kind >= SyntaxKind.FirstAssignment &&
+      n.operatorToken.kind <= SyntaxKind.LastAssignment &&
+      isIdentifier(unwrap(n.left)) &&
+      (unwrap(n.left) as ts.Identifier).text === name
+    )
+      found = true;
+    else if (
+      (isPrefixUnaryExpression(n) || isPostfixUnaryExpression(n)) &&
+      isIdentifier(n.operand) &&
+      n.operand.text === name
+    )
+      found = true;
     else forEachChild(n, visit);
   };
   visit(body);
@@ -132,8 +201,19 @@ function exits(body: ts.Node): boolean {
   let found = false;
   const visit = (n: ts.Node, nestedLoop: boolean): void => {
     if (found || isFunctionLike(n) || isClassLike(n)) return;
-    if (isReturnStatement(n) || (isBreakStatement(n) && (!nestedLoop || n.label))) { found = true; return; }
-    const inner = nestedLoop || isForStatement(n) || isForOfStatement(n) || isForInStatement(n) || isWhileStatement(n) || isDoStatement(n) || isSwitchStatement(n) || isLabeledStatement(n);
+    if (isReturnStatement(n) || (isBreakStatement(n) && (!nestedLoop || n.label))) {
+      found = true;
+      return;
+    }
+    const inner =
+      nestedLoop ||
+      isForStatement(n) ||
+      isForOfStatement(n) ||
+      isForInStatement(n) ||
+      isWhileStatement(n) ||
+      isDoStatement(n) ||
+      isSwitchStatement(n) ||
+      isLabeledStatement(n);
     forEachChild(n, c => visit(c, inner));
   };
   visit(body, false);
@@ -159,7 +239,13 @@ function arrayFromLength(e: ts.Expression, resolver: Resolver): number | undefin
   e = unwrap(e);
   if (!isCallExpression(e) || e.arguments.length < 1) return undefined;
   const callee = e.expression;
-  if (!isPropertyAccessExpression(callee) || callee.name.text !== 'from' || !isIdentifier(callee.expression) || callee.expression.text !== 'Array') return undefined;
+  if (
+    !isPropertyAccessExpression(callee) ||
+    callee.name.text !== 'from' ||
+    !isIdentifier(callee.expression) ||
+    callee.expression.text !== 'Array'
+  )
+    return undefined;
   const len = resolver.object(e.arguments[0])?.props.get('length');
   const n = len && len !== 'unknown' ? resolver.number(len.value) : undefined;
   return n !== undefined && Number.isInteger(n) && n >= 0 && n <= MAX_TRIPS ? n : undefined;

@@ -10,18 +10,44 @@ import { readImports, tfRef, detectQuote, type TfImports } from './tfjs';
 import { multiplicity, scopeOf, type Multiplicity } from './loops';
 import { helperAdds, times, type AddCall } from './builders';
 import { readOptimizer, readLoss, readMetrics } from './compile';
-import { ABSENT, type Known, type InitializerRef, type LayerSketch, type ModelSketch, type CompileSketch, type FileSketch } from './sketch';
+import {
+  ABSENT,
+  type Known,
+  type InitializerRef,
+  type LayerSketch,
+  type ModelSketch,
+  type CompileSketch,
+  type FileSketch,
+} from './sketch';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  SyntaxKind, isArrayLiteralExpression, isAwaitExpression, isBinaryExpression, isCallExpression, isExpressionStatement,
-  isIdentifier, isPropertyAccessExpression, isSpreadElement, isVariableDeclaration,
+  SyntaxKind,
+  isArrayLiteralExpression,
+  isAwaitExpression,
+  isBinaryExpression,
+  isCallExpression,
+  isExpressionStatement,
+  isIdentifier,
+  isPropertyAccessExpression,
+  isSpreadElement,
+  isVariableDeclaration,
 } = ts;
 import { layerInfo, canonicalActivation, canonicalInitializer } from './catalog';
 
-export type { Known, InitializerRef, LayerSketch, ModelEntry, ModelSketch, OptimizerRef, LossRef, CompileSketch, HoverTarget, FileSketch } from './sketch';
+export type {
+  Known,
+  InitializerRef,
+  LayerSketch,
+  ModelEntry,
+  ModelSketch,
+  OptimizerRef,
+  LossRef,
+  CompileSketch,
+  HoverTarget,
+  FileSketch,
+} from './sketch';
 export { hoverTargetsOf } from './hoverTargets';
-
 
 type Producer =
   | { kind: 'input' }
@@ -35,7 +61,13 @@ const UNKNOWN_PRODUCER: Producer = { kind: 'unknown' };
 export function sketchFile(sf: ts.SourceFile): FileSketch {
   const imports = readImports(sf);
   const sketch: FileSketch = {
-    sourceFile: sf, fileName: sf.fileName, importsTfjs: imports.importsTfjs, imports, layers: [], models: [], compiles: [],
+    sourceFile: sf,
+    fileName: sf.fileName,
+    importsTfjs: imports.importsTfjs,
+    imports,
+    layers: [],
+    models: [],
+    compiles: [],
     quote: detectQuote(sf),
   };
   if (!imports.importsTfjs) return sketch;
@@ -58,7 +90,11 @@ class Sketcher {
   private readonly modelByCreation = new Map<ts.Node, ModelSketch>();
   private readonly helperResults: { decl: ts.Node; call: ts.CallExpression }[] = [];
 
-  constructor(private readonly sf: ts.SourceFile, private readonly imports: TfImports, private readonly out: FileSketch) {
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly imports: TfImports,
+    private readonly out: FileSketch,
+  ) {
     this.resolver = new Resolver(new Scopes(sf));
   }
 
@@ -67,7 +103,9 @@ class Sketcher {
     this.finishSequentials();
     this.finishCompiles();
     this.out.layers.sort((a, b) => a.call.pos - b.call.pos);
-    this.out.layers.forEach((l, i) => { l.id = i; });
+    this.out.layers.forEach((l, i) => {
+      l.id = i;
+    });
   }
 
   /** In post-order (Scopes.postOrder): children (inner calls, the right-hand side) are done before the node itself. */
@@ -85,7 +123,9 @@ class Sketcher {
     }
   }
 
-  private models(): ModelSketch[] { return this.out.models; }
+  private models(): ModelSketch[] {
+    return this.out.models;
+  }
 
   private bind(decl: ts.Node, value: ts.Expression): void {
     const v = unwrap(value);
@@ -93,9 +133,13 @@ class Sketcher {
     if (p.kind !== 'unknown' || this.bindings.has(decl)) this.bindings.set(decl, p);
     const created = isAwaitExpression(v) ? unwrap(v.expression) : v;
     const model = this.modelByCreation.get(created);
-    if (model && isVariableDeclaration(decl)) { model.decl = decl; model.bindingText = decl.name.getText(this.sf); }
+    if (model && isVariableDeclaration(decl)) {
+      model.decl = decl;
+      model.bindingText = decl.name.getText(this.sf);
+    }
     // `const model = makeModel()`: resolved once every model of the file is known (the helper may come later)
-    else if (!model && isCallExpression(created) && isIdentifier(created.expression)) this.helperResults.push({ decl, call: created });
+    else if (!model && isCallExpression(created) && isIdentifier(created.expression))
+      this.helperResults.push({ decl, call: created });
   }
 
   /** Models by the variable that holds them: their own, and variables given the result of a helper returning one. */
@@ -128,16 +172,29 @@ class Sketcher {
     if (isIdentifier(callee)) this.identifierCalls.push(call);
     const ref = tfRef(callee, this.imports, this.resolver);
     if (ref?.kind === 'function') {
-      if (ref.ns === 'layers') { this.layer(call, ref.name, ref.nameNode); return; }
-      if (ref.ns === 'root' && ref.name === 'sequential') { this.sequential(call, ref.nameNode); return; }
-      if (ref.ns === 'root' && ref.name === 'model') { this.functional(call, ref.nameNode); return; }
-      if (ref.ns === 'root' && ref.name === 'input') { this.inputCalls.add(call); return; }
+      if (ref.ns === 'layers') {
+        this.layer(call, ref.name, ref.nameNode);
+        return;
+      }
+      if (ref.ns === 'root' && ref.name === 'sequential') {
+        this.sequential(call, ref.nameNode);
+        return;
+      }
+      if (ref.ns === 'root' && ref.name === 'model') {
+        this.functional(call, ref.nameNode);
+        return;
+      }
+      if (ref.ns === 'root' && ref.name === 'input') {
+        this.inputCalls.add(call);
+        return;
+      }
       return;
     }
     if (!isPropertyAccessExpression(callee) || !isIdentifier(callee.name)) return;
     const method = callee.name.text;
     if (method === 'apply') this.apply(call, callee.expression);
-    else if (method === 'add' && call.arguments.length === 1) this.adds.push({ call, receiver: callee.expression, arg: call.arguments[0] });
+    else if (method === 'add' && call.arguments.length === 1)
+      this.adds.push({ call, receiver: callee.expression, arg: call.arguments[0] });
     else if (method === 'compile' && call.arguments.length >= 1) this.compile(call, callee.expression);
   }
 
@@ -152,25 +209,38 @@ class Sketcher {
     else if (info.kind === 'weight' || info.kind === 'activation' || info.kind === 'other') {
       activation = this.configValue<string>(arg, config, 'activation', 'string');
       if (activation.state === 'known') activation.value = canonicalActivation(activation.value);
-    }
-    else activation = ABSENT;
-    if (info.kind === 'activation' && activation.state === 'absent' && factory === 'activation') activation = { state: 'unknown', node: call };
+    } else activation = ABSENT;
+    if (info.kind === 'activation' && activation.state === 'absent' && factory === 'activation')
+      activation = { state: 'unknown', node: call };
 
     const layer: LayerSketch = {
-      id: 0, factory, kind: info.kind, family: info.family, call, nameNode, config,
-      name: this.configValue<string>(arg, config, 'name', 'string'), activation, defaultActivation: info.defaultActivation,
-      initializer: info.initializerKey ? this.initializer(this.configExpression(arg, config, info.initializerKey)) : undefined,
+      id: 0,
+      factory,
+      kind: info.kind,
+      family: info.family,
+      call,
+      nameNode,
+      config,
+      name: this.configValue<string>(arg, config, 'name', 'string'),
+      activation,
+      defaultActivation: info.defaultActivation,
+      initializer: info.initializerKey
+        ? this.initializer(this.configExpression(arg, config, info.initializerKey))
+        : undefined,
       units: info.kind === 'weight' ? this.configValue<number>(arg, config, 'units', 'number') : ABSENT,
       rate: info.kind === 'dropout' ? this.configValue<number>(arg, config, 'rate', 'number') : ABSENT,
       useBias: info.kind === 'weight' ? this.configValue<boolean>(arg, config, 'useBias', 'boolean') : ABSENT,
     };
     this.layerByCall.set(call, layer);
     this.out.layers.push(layer);
-
   }
 
   /** A config key's expression: known, absent (tfjs default), or unknown (config not readable, or an unknown spread). */
-  private configExpression(arg: ts.Expression | undefined, config: ObjectInfo | undefined, key: string): Known<ts.Expression> {
+  private configExpression(
+    arg: ts.Expression | undefined,
+    config: ObjectInfo | undefined,
+    key: string,
+  ): Known<ts.Expression> {
     if (!arg) return ABSENT;
     if (!config) return { state: 'unknown', node: arg };
     const p = config.props.valueOf(key);
@@ -180,8 +250,12 @@ class Sketcher {
   }
 
   /** A config key's value when it is a literal of the wanted type (directly or through consts). */
-  private configValue<T extends string | number | boolean>(arg: ts.Expression | undefined, config: ObjectInfo | undefined, key: string,
-    type: 'string' | 'number' | 'boolean'): Known<T> {
+  private configValue<T extends string | number | boolean>(
+    arg: ts.Expression | undefined,
+    config: ObjectInfo | undefined,
+    key: string,
+    type: 'string' | 'number' | 'boolean',
+  ): Known<T> {
     if (!arg) return ABSENT;
     if (!config) return { state: 'unknown', node: arg };
     const p = config.props.valueOf(key);
@@ -196,7 +270,8 @@ class Sketcher {
   private initializer(p: Known<ts.Expression>): Known<InitializerRef> {
     if (p.state !== 'known') return p;
     const v = this.resolver.evaluate(p.value);
-    if (v.known && typeof v.value === 'string') return { state: 'known', value: { name: canonicalInitializer(v.value), form: 'string' }, node: p.node };
+    if (v.known && typeof v.value === 'string')
+      return { state: 'known', value: { name: canonicalInitializer(v.value), form: 'string' }, node: p.node };
     if (v.known && v.value === undefined) return ABSENT;
     const e = this.resolver.resolve(p.value);
     if (isCallExpression(e)) {
@@ -205,22 +280,27 @@ class Sketcher {
         const value: InitializerRef = { name: canonicalInitializer(ref.name), form: 'factory', nameNode: ref.nameNode };
         if (value.name === 'varianceScaling' && e.arguments[0]) {
           const cfg = this.resolver.object(e.arguments[0]);
-          const scale = cfg?.props.get('scale'), mode = cfg?.props.get('mode');
+          const scale = cfg?.props.get('scale'),
+            mode = cfg?.props.get('mode');
           if (cfg && !cfg.openEnded) {
             value.scale = scale === undefined ? 1 : scale === 'unknown' ? undefined : this.resolver.number(scale.value);
-            const m = mode === undefined ? { known: true as const, value: 'fanIn' } : mode === 'unknown' ? { known: false as const } : this.resolver.evaluate(mode.value);
+            const m =
+              mode === undefined
+                ? { known: true as const, value: 'fanIn' }
+                : mode === 'unknown'
+                  ? { known: false as const }
+                  : this.resolver.evaluate(mode.value);
             value.mode = m.known && typeof m.value === 'string' ? m.value : undefined;
           }
         } else if (value.name === 'varianceScaling') {
-          value.scale = 1; value.mode = 'fanIn';
+          value.scale = 1;
+          value.mode = 'fanIn';
         }
         return { state: 'known', value, node: p.node };
       }
     }
     return { state: 'unknown', node: p.node };
   }
-
-
 
   /** The layer an expression denotes: a layer call, or a single-assignment variable holding one. */
   private layerOf(e: ts.Expression | undefined): LayerSketch | undefined {
@@ -257,12 +337,21 @@ class Sketcher {
   private functional(call: ts.CallExpression, nameNode: ts.Node): void {
     const cfg = call.arguments[0] ? this.resolver.object(call.arguments[0]) : undefined;
     const outputs = cfg?.props.get('outputs');
-    const model: ModelSketch = { style: 'functional', creation: call, nameNode, entries: [], complete: false, chain: false };
+    const model: ModelSketch = {
+      style: 'functional',
+      creation: call,
+      nameNode,
+      entries: [],
+      complete: false,
+      chain: false,
+    };
     this.out.models.push(model);
     this.modelByCreation.set(call, model);
     if (!outputs || outputs === 'unknown') return;
     const outExpr = unwrap(outputs.value);
-    const outs = isArrayLiteralExpression(outExpr) ? outExpr.elements.map(x => this.producerOf(x)) : [this.producerOf(outExpr)];
+    const outs = isArrayLiteralExpression(outExpr)
+      ? outExpr.elements.map(x => this.producerOf(x))
+      : [this.producerOf(outExpr)];
     // walk the graph back from the outputs
     const seen = new Set<Producer>();
     const consumers = new Map<Producer, number>();
@@ -273,7 +362,11 @@ class Sketcher {
       const p = stack.pop()!;
       if (seen.has(p) || p.kind !== 'apply') continue;
       seen.add(p);
-      if (!p.inputs) { complete = false; chain = false; continue; }
+      if (!p.inputs) {
+        complete = false;
+        chain = false;
+        continue;
+      }
       if (p.inputs.length !== 1) chain = false;
       for (const q of p.inputs) {
         consumers.set(q, (consumers.get(q) ?? 0) + 1);
@@ -281,12 +374,15 @@ class Sketcher {
       }
     }
     for (const n of consumers.values()) if (n > 1) chain = false;
-    const applies = [...seen].filter((p): p is Extract<Producer, { kind: 'apply' }> => p.kind === 'apply').sort((a, b) => a.seq - b.seq);
+    const applies = [...seen]
+      .filter((p): p is Extract<Producer, { kind: 'apply' }> => p.kind === 'apply')
+      .sort((a, b) => a.seq - b.seq);
     const home = scopeOf(call);
     model.entries = applies.map(p => {
       // an apply in a loop of the model's own function is that many layers deep (outside it: once, as before)
       const m = multiplicity(p.call, home, this.resolver);
-      return m.count === 'maybe' && m.atLeast === 0 ? { layer: p.layer, count: 1, node: p.call, via: 'apply' }
+      return m.count === 'maybe' && m.atLeast === 0
+        ? { layer: p.layer, count: 1, node: p.call, via: 'apply' }
         : { layer: p.layer, count: m.count, atLeast: m.atLeast, node: p.call, via: 'apply' };
     });
     if (applies.some(a => a.layer?.kind === 'merge')) chain = false;
@@ -297,25 +393,49 @@ class Sketcher {
   // ---- sequential models: layers: [...] and model.add(...) ----
 
   private sequential(call: ts.CallExpression, nameNode: ts.Node): void {
-    const model: ModelSketch = { style: 'sequential', creation: call, nameNode, entries: [], complete: true, chain: true };
+    const model: ModelSketch = {
+      style: 'sequential',
+      creation: call,
+      nameNode,
+      entries: [],
+      complete: true,
+      chain: true,
+    };
     this.out.models.push(model);
     this.modelByCreation.set(call, model);
     const arg = call.arguments[0];
     if (!arg) return;
     const cfg = this.resolver.object(arg);
-    if (!cfg) { model.complete = false; return; }
+    if (!cfg) {
+      model.complete = false;
+      return;
+    }
     const layers = cfg.props.get('layers');
-    if (layers === undefined) { if (cfg.openEnded) model.complete = false; return; }
-    if (layers === 'unknown') { model.complete = false; return; }
+    if (layers === undefined) {
+      if (cfg.openEnded) model.complete = false;
+      return;
+    }
+    if (layers === 'unknown') {
+      model.complete = false;
+      return;
+    }
     const arr = this.resolver.array(layers.value);
-    if (!arr) { model.complete = false; return; }
+    if (!arr) {
+      model.complete = false;
+      return;
+    }
     const lit = unwrap(layers.value);
     if (isArrayLiteralExpression(lit) && layers.inline) model.layersArray = lit;
     if (arr.openEnded) model.complete = false;
     for (const el of arr.elements) {
       const layer = this.layerOf(el.expr);
       if (!layer) model.complete = false;
-      model.entries.push({ layer, count: el.repeat === undefined ? (isSpreadElement(el.expr) ? 'maybe' : 1) : el.repeat, node: el.expr, via: 'array' });
+      model.entries.push({
+        layer,
+        count: el.repeat === undefined ? (isSpreadElement(el.expr) ? 'maybe' : 1) : el.repeat,
+        node: el.expr,
+        via: 'array',
+      });
     }
   }
 
@@ -325,12 +445,24 @@ class Sketcher {
     const added: { model: ModelSketch; key: [number, number]; add: AddCall; m: Multiplicity }[] = [];
     for (const add of this.adds) {
       const model = this.modelOf(add.receiver, byDecl, byText);
-      if (model?.style === 'sequential') added.push({ model, key: [add.call.pos, 0], add, m: multiplicity(add.call, scopeOf(model.creation), this.resolver) });
+      if (model?.style === 'sequential')
+        added.push({
+          model,
+          key: [add.call.pos, 0],
+          add,
+          m: multiplicity(add.call, scopeOf(model.creation), this.resolver),
+        });
     }
     const helpers = helperAdds(this.adds, this.identifierCalls, this.resolver);
     for (const h of helpers.found) {
       const model = this.modelOf(h.model, byDecl, byText);
-      if (model?.style === 'sequential') added.push({ model, key: [h.site.pos, h.add.call.pos], add: h.add, m: times(h.perCall, multiplicity(h.site, scopeOf(model.creation), this.resolver)) });
+      if (model?.style === 'sequential')
+        added.push({
+          model,
+          key: [h.site.pos, h.add.call.pos],
+          add: h.add,
+          m: times(h.perCall, multiplicity(h.site, scopeOf(model.creation), this.resolver)),
+        });
     }
     added.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
     for (const { model, add, m } of added) {
@@ -346,12 +478,22 @@ class Sketcher {
       const call = id.parent && isCallExpression(id.parent) ? id.parent : undefined;
       if (call && helpers.safeSites.has(call)) continue;
       const callee = call?.expression;
-      if (callee && isPropertyAccessExpression(callee) && isIdentifier(callee.expression) && callee.expression.text === 'console') continue;
+      if (
+        callee &&
+        isPropertyAccessExpression(callee) &&
+        isIdentifier(callee.expression) &&
+        callee.expression.text === 'console'
+      )
+        continue;
       model.complete = false;
     }
   }
 
-  private modelOf(receiver: ts.Expression, byDecl: Map<ts.Node, ModelSketch>, byText: Map<string, ModelSketch>): ModelSketch | undefined {
+  private modelOf(
+    receiver: ts.Expression,
+    byDecl: Map<ts.Node, ModelSketch>,
+    byText: Map<string, ModelSketch>,
+  ): ModelSketch | undefined {
     const r = unwrap(receiver);
     if (isIdentifier(r)) {
       const decl = this.resolver.scopes.declNodeOf(r);
@@ -370,15 +512,36 @@ class Sketcher {
     const loss = cfg.props.get('loss');
     const metrics = cfg.props.get('metrics');
     const c: CompileSketch = {
-      call, receiver,
-      optimizer: opt === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : opt === 'unknown' ? { state: 'unknown', node: call } : readOptimizer(this.resolver, this.imports, opt.value, opt.inline),
-      loss: loss === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : loss === 'unknown' ? { state: 'unknown', node: call } : readLoss(this.resolver, this.imports, loss.value),
-      metrics: metrics === undefined ? (cfg.openEnded ? { state: 'unknown', node: call } : ABSENT) : metrics === 'unknown' ? { state: 'unknown', node: call } : readMetrics(this.resolver, metrics.value),
+      call,
+      receiver,
+      optimizer:
+        opt === undefined
+          ? cfg.openEnded
+            ? { state: 'unknown', node: call }
+            : ABSENT
+          : opt === 'unknown'
+            ? { state: 'unknown', node: call }
+            : readOptimizer(this.resolver, this.imports, opt.value, opt.inline),
+      loss:
+        loss === undefined
+          ? cfg.openEnded
+            ? { state: 'unknown', node: call }
+            : ABSENT
+          : loss === 'unknown'
+            ? { state: 'unknown', node: call }
+            : readLoss(this.resolver, this.imports, loss.value),
+      metrics:
+        metrics === undefined
+          ? cfg.openEnded
+            ? { state: 'unknown', node: call }
+            : ABSENT
+          : metrics === 'unknown'
+            ? { state: 'unknown', node: call }
+            : readMetrics(this.resolver, metrics.value),
     };
     this.pendingCompiles.push(c);
     this.out.compiles.push(c);
   }
-
 
   private finishCompiles(): void {
     const { byDecl, byText } = this.modelMaps();

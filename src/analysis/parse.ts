@@ -13,7 +13,13 @@ const { ScriptTarget, JSDocParsingMode, createSourceFile, createTextChangeRange,
  * never read by the linter, so it is not parsed.
  */
 export function parseSource(text: string, fileName: string): ts.SourceFile {
-  return createSourceFile(fileName, text, { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone }, false, scriptKindOf(fileName));
+  return createSourceFile(
+    fileName,
+    text,
+    { languageVersion: ScriptTarget.Latest, jsDocParsingMode: JSDocParsingMode.ParseNone },
+    false,
+    scriptKindOf(fileName),
+  );
 }
 
 /** Cheap pre-filter: most files of a workspace never mention tfjs. */
@@ -27,6 +33,10 @@ export function changeRange(oldText: string, newText: string): ts.TextChangeRang
   let start = 0;
   while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
   let end = 0;
-  while (end < max - start && oldText.charCodeAt(oldText.length - 1 - end) === newText.charCodeAt(newText.length - 1 - end)) end++;
+  while (
+    end < max - start &&
+    oldText.charCodeAt(oldText.length - 1 - end) === newText.charCodeAt(newText.length - 1 - end)
+  )
+    end++;
   return createTextChangeRange(createTextSpan(start, oldText.length - end - start), newText.length - end - start);
 }

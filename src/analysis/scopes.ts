@@ -6,15 +6,42 @@ import ts from 'typescript';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  NodeFlags, SyntaxKind, forEachChild, isArrayLiteralExpression, isArrowFunction, isAsExpression,
-  isBlock, isCaseBlock, isCatchClause, isClassDeclaration, isClassLike,
-  isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration,
-  isFunctionExpression, isFunctionLike, isIdentifier, isModuleBlock,
-  isNonNullExpression, isObjectBindingPattern, isPropertyAccessExpression, isElementAccessExpression,
-  isObjectLiteralExpression, isOmittedExpression, isParenthesizedExpression,
-  isPropertyAssignment, isReturnStatement, isSatisfiesExpression,
-  isShorthandPropertyAssignment, isSourceFile, isSpreadAssignment, isSpreadElement, isStringLiteral,
-  isTypeAssertionExpression, isVariableDeclarationList,
+  NodeFlags,
+  SyntaxKind,
+  forEachChild,
+  isArrayLiteralExpression,
+  isArrowFunction,
+  isAsExpression,
+  isBlock,
+  isCaseBlock,
+  isCatchClause,
+  isClassDeclaration,
+  isClassLike,
+  isForInStatement,
+  isForOfStatement,
+  isForStatement,
+  isFunctionDeclaration,
+  isFunctionExpression,
+  isFunctionLike,
+  isIdentifier,
+  isModuleBlock,
+  isNonNullExpression,
+  isObjectBindingPattern,
+  isPropertyAccessExpression,
+  isElementAccessExpression,
+  isObjectLiteralExpression,
+  isOmittedExpression,
+  isParenthesizedExpression,
+  isPropertyAssignment,
+  isReturnStatement,
+  isSatisfiesExpression,
+  isShorthandPropertyAssignment,
+  isSourceFile,
+  isSpreadAssignment,
+  isSpreadElement,
+  isStringLiteral,
+  isTypeAssertionExpression,
+  isVariableDeclarationList,
 } = ts;
 
 type DeclKind = 'binding' | 'param' | 'function' | 'class' | 'import' | 'other';
@@ -31,10 +58,22 @@ export interface Decl {
 
 /** Where a declaration is visible from: blocks for let/const/class, functions for var and parameters. */
 function isBlockScope(n: ts.Node): boolean {
-  return isBlock(n) || isSourceFile(n) || isModuleBlock(n) || isCaseBlock(n) || isCatchClause(n)
-    || isForStatement(n) || isForInStatement(n) || isForOfStatement(n) || isFunctionLike(n) || isClassLike(n);
+  return (
+    isBlock(n) ||
+    isSourceFile(n) ||
+    isModuleBlock(n) ||
+    isCaseBlock(n) ||
+    isCatchClause(n) ||
+    isForStatement(n) ||
+    isForInStatement(n) ||
+    isForOfStatement(n) ||
+    isFunctionLike(n) ||
+    isClassLike(n)
+  );
 }
-function isFunctionScope(n: ts.Node): boolean { return isFunctionLike(n) || isSourceFile(n); }
+function isFunctionScope(n: ts.Node): boolean {
+  return isFunctionLike(n) || isSourceFile(n);
+}
 
 function nearest(node: ts.Node, pred: (n: ts.Node) => boolean): ts.Node | undefined {
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (pred(n)) return n;
@@ -43,7 +82,14 @@ function nearest(node: ts.Node, pred: (n: ts.Node) => boolean): ts.Node | undefi
 
 export function unwrap(e: ts.Expression): ts.Expression {
   for (;;) {
-    if (isParenthesizedExpression(e) || isAsExpression(e) || isNonNullExpression(e) || isTypeAssertionExpression(e) || isSatisfiesExpression(e)) e = e.expression;
+    if (
+      isParenthesizedExpression(e) ||
+      isAsExpression(e) ||
+      isNonNullExpression(e) ||
+      isTypeAssertionExpression(e) ||
+      isSatisfiesExpression(e)
+    )
+      e = e.expression;
     else return e;
   }
 }
@@ -76,35 +122,52 @@ export class Scopes {
     };
     const visit = (n: ts.Node): void => {
       switch (n.kind) {
-        case SyntaxKind.VariableDeclaration: this.addVariable(n as ts.VariableDeclaration); break;
+        case SyntaxKind.VariableDeclaration:
+          this.addVariable(n as ts.VariableDeclaration);
+          break;
         case SyntaxKind.Parameter: {
           // a plain parameter is known by its declaration (helpers that add to the model they are given)
           const p = n as ts.ParameterDeclaration;
-          if (isIdentifier(p.name)) this.add(p.name.text, { kind: 'param', isConst: false, node: p }, nearest(n, ts.isFunctionLike));
+          if (isIdentifier(p.name))
+            this.add(p.name.text, { kind: 'param', isConst: false, node: p }, nearest(n, ts.isFunctionLike));
           else this.addNames(p.name, 'param', nearest(n, ts.isFunctionLike), false);
           break;
         }
-        case SyntaxKind.FunctionDeclaration: case SyntaxKind.ClassDeclaration: {
+        case SyntaxKind.FunctionDeclaration:
+        case SyntaxKind.ClassDeclaration: {
           const d = n as ts.FunctionDeclaration | ts.ClassDeclaration;
-          if (d.name) this.add(d.name.text, { kind: isClassDeclaration(d) ? 'class' : 'function', isConst: false, node: d }, nearest(d, isBlockScope));
+          if (d.name)
+            this.add(
+              d.name.text,
+              { kind: isClassDeclaration(d) ? 'class' : 'function', isConst: false, node: d },
+              nearest(d, isBlockScope),
+            );
           break;
         }
-        case SyntaxKind.ImportClause: case SyntaxKind.ImportSpecifier: case SyntaxKind.NamespaceImport: case SyntaxKind.ImportEqualsDeclaration: {
-          const name = (n as ts.ImportClause | ts.ImportSpecifier | ts.NamespaceImport | ts.ImportEqualsDeclaration).name;
+        case SyntaxKind.ImportClause:
+        case SyntaxKind.ImportSpecifier:
+        case SyntaxKind.NamespaceImport:
+        case SyntaxKind.ImportEqualsDeclaration: {
+          const name = (n as ts.ImportClause | ts.ImportSpecifier | ts.NamespaceImport | ts.ImportEqualsDeclaration)
+            .name;
           if (name) this.add(name.text, { kind: 'import', isConst: true, node: n }, sf);
           break;
         }
         case SyntaxKind.BinaryExpression: {
           const b = n as ts.BinaryExpression;
-          if (b.operatorToken.kind >= SyntaxKind.FirstAssignment && b.operatorToken.kind <= SyntaxKind.LastAssignment) collectTargets(b.left, assigned, members);
+          if (b.operatorToken.kind >= SyntaxKind.FirstAssignment && b.operatorToken.kind <= SyntaxKind.LastAssignment)
+            collectTargets(b.left, assigned, members);
           break;
         }
-        case SyntaxKind.PrefixUnaryExpression: case SyntaxKind.PostfixUnaryExpression: {
+        case SyntaxKind.PrefixUnaryExpression:
+        case SyntaxKind.PostfixUnaryExpression: {
           const u = n as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
-          if (u.operator === SyntaxKind.PlusPlusToken || u.operator === SyntaxKind.MinusMinusToken) collectTargets(u.operand, assigned, members);
+          if (u.operator === SyntaxKind.PlusPlusToken || u.operator === SyntaxKind.MinusMinusToken)
+            collectTargets(u.operand, assigned, members);
           break;
         }
-        case SyntaxKind.ForOfStatement: case SyntaxKind.ForInStatement: {
+        case SyntaxKind.ForOfStatement:
+        case SyntaxKind.ForInStatement: {
           const f = n as ts.ForOfStatement | ts.ForInStatement;
           if (!isVariableDeclarationList(f.initializer)) collectTargets(f.initializer, assigned, members);
           break;
@@ -115,8 +178,12 @@ export class Scopes {
       forEachChild(n, visitChild);
       parent = saved;
       const k = n.kind;
-      if (k === SyntaxKind.CallExpression || (k === SyntaxKind.VariableDeclaration && (n as ts.VariableDeclaration).initializer)
-        || (k === SyntaxKind.BinaryExpression && (n as ts.BinaryExpression).operatorToken.kind === SyntaxKind.EqualsToken)) this.postOrder.push(n);
+      if (
+        k === SyntaxKind.CallExpression ||
+        (k === SyntaxKind.VariableDeclaration && (n as ts.VariableDeclaration).initializer) ||
+        (k === SyntaxKind.BinaryExpression && (n as ts.BinaryExpression).operatorToken.kind === SyntaxKind.EqualsToken)
+      )
+        this.postOrder.push(n);
     };
     visit(sf);
     for (const id of assigned) {
@@ -133,7 +200,8 @@ export class Scopes {
     if (!scope) return;
     decl.scope = scope;
     const list = this.byName.get(name);
-    if (list) list.push(decl); else this.byName.set(name, [decl]);
+    if (list) list.push(decl);
+    else this.byName.set(name, [decl]);
   }
 
   private addVariable(v: ts.VariableDeclaration): void {
@@ -144,12 +212,33 @@ export class Scopes {
     // a for-of/for-in variable takes a new value every iteration: never a single known value
     const loopVar = isVariableDeclarationList(list) && (isForOfStatement(list.parent) || isForInStatement(list.parent));
     if (isIdentifier(v.name)) {
-      this.add(v.name.text, { kind: loopVar ? 'other' : 'binding', init: loopVar ? undefined : v.initializer, isConst, node: v }, scope);
+      this.add(
+        v.name.text,
+        { kind: loopVar ? 'other' : 'binding', init: loopVar ? undefined : v.initializer, isConst, node: v },
+        scope,
+      );
     } else if (isObjectBindingPattern(v.name) && v.initializer && !loopVar) {
       for (const el of v.name.elements) {
-        if (!isIdentifier(el.name) || el.dotDotDotToken) { this.addNames(el.name, 'other', scope, isConst); continue; }
-        const prop = el.propertyName ? (isIdentifier(el.propertyName) || isStringLiteral(el.propertyName) ? el.propertyName.text : undefined) : el.name.text;
-        this.add(el.name.text, { kind: 'binding', init: prop !== undefined && !el.initializer ? v.initializer : undefined, property: prop, isConst, node: el }, scope);
+        if (!isIdentifier(el.name) || el.dotDotDotToken) {
+          this.addNames(el.name, 'other', scope, isConst);
+          continue;
+        }
+        const prop = el.propertyName
+          ? isIdentifier(el.propertyName) || isStringLiteral(el.propertyName)
+            ? el.propertyName.text
+            : undefined
+          : el.name.text;
+        this.add(
+          el.name.text,
+          {
+            kind: 'binding',
+            init: prop !== undefined && !el.initializer ? v.initializer : undefined,
+            property: prop,
+            isConst,
+            node: el,
+          },
+          scope,
+        );
       }
     } else {
       this.addNames(v.name, 'other', scope, isConst);
@@ -158,7 +247,10 @@ export class Scopes {
 
   private addNames(name: ts.BindingName, kind: DeclKind, scope: ts.Node | undefined, isConst: boolean): void {
     // (parent pointers are not set yet below the node being visited: the name itself identifies the binding)
-    if (isIdentifier(name)) { this.add(name.text, { kind, isConst, node: name }, scope); return; }
+    if (isIdentifier(name)) {
+      this.add(name.text, { kind, isConst, node: name }, scope);
+      return;
+    }
     for (const el of name.elements) if (!isOmittedExpression(el)) this.addNames(el.name, kind, scope, isConst);
   }
 
@@ -219,14 +311,19 @@ export class Scopes {
     return !d || this.mutated.has(d.node);
   }
 
-  isImport(id: ts.Identifier): boolean { return this.declOf(id)?.kind === 'import'; }
-  isDeclared(id: ts.Identifier): boolean { return this.declOf(id) !== undefined; }
+  isImport(id: ts.Identifier): boolean {
+    return this.declOf(id)?.kind === 'import';
+  }
+  isDeclared(id: ts.Identifier): boolean {
+    return this.declOf(id) !== undefined;
+  }
 }
 
 function collectTargets(e: ts.Expression, out: ts.Identifier[], members: ts.Identifier[]): void {
   e = unwrap(e);
   if (isIdentifier(e)) out.push(e);
-  else if (isArrayLiteralExpression(e)) e.elements.forEach(x => collectTargets(isSpreadElement(x) ? x.expression : x, out, members));
+  else if (isArrayLiteralExpression(e))
+    e.elements.forEach(x => collectTargets(isSpreadElement(x) ? x.expression : x, out, members));
   else if (isObjectLiteralExpression(e)) {
     for (const p of e.properties) {
       if (isShorthandPropertyAssignment(p)) out.push(p.name);

@@ -8,10 +8,7 @@ import type { TfImports } from './tfjs';
 import type { LayerKind, WeightFamily } from './catalog';
 
 export type Known<T> =
-  | { state: 'known'; value: T; node: ts.Node }
-  | { state: 'absent' }
-  | { state: 'unknown'; node?: ts.Node };
-
+  { state: 'known'; value: T; node: ts.Node } | { state: 'absent' } | { state: 'unknown'; node?: ts.Node };
 
 export interface InitializerRef {
   /** canonical tfjs name, e.g. 'heNormal' */

@@ -8,9 +8,20 @@ import { Resolver, unwrap } from './values';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  SyntaxKind, isAwaitExpression, isCallExpression, isExportDeclaration, isExternalModuleReference,
-  isIdentifier, isImportDeclaration, isImportEqualsDeclaration, isNamespaceImport, isObjectBindingPattern,
-  isPropertyAccessExpression, isStringLiteral, isStringLiteralLike, isVariableStatement,
+  SyntaxKind,
+  isAwaitExpression,
+  isCallExpression,
+  isExportDeclaration,
+  isExternalModuleReference,
+  isIdentifier,
+  isImportDeclaration,
+  isImportEqualsDeclaration,
+  isNamespaceImport,
+  isObjectBindingPattern,
+  isPropertyAccessExpression,
+  isStringLiteral,
+  isStringLiteralLike,
+  isVariableStatement,
 } = ts;
 
 export const TFJS_MODULE = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
@@ -36,8 +47,13 @@ function isTfjsRequire(e: ts.Expression | undefined): boolean {
   if (!e) return false;
   e = unwrap(e);
   if (isAwaitExpression(e)) e = unwrap(e.expression);
-  return isCallExpression(e) && e.arguments.length === 1 && isStringLiteralLike(e.arguments[0]) && TFJS_MODULE.test(e.arguments[0].text)
-    && ((isIdentifier(e.expression) && e.expression.text === 'require') || e.expression.kind === SyntaxKind.ImportKeyword);
+  return (
+    isCallExpression(e) &&
+    e.arguments.length === 1 &&
+    isStringLiteralLike(e.arguments[0]) &&
+    TFJS_MODULE.test(e.arguments[0].text) &&
+    ((isIdentifier(e.expression) && e.expression.text === 'require') || e.expression.kind === SyntaxKind.ImportKeyword)
+  );
 }
 
 /** Imports are read from the top level only (where tfjs is imported in practice); the cost stays one pass. */
@@ -52,9 +68,14 @@ export function readImports(sf: ts.SourceFile): TfImports {
       if (clause.name) bindings.set(clause.name.text, { exported: null });
       const nb = clause.namedBindings;
       if (nb && isNamespaceImport(nb)) bindings.set(nb.name.text, { exported: null });
-      else if (nb) for (const s of nb.elements) bindings.set(s.name.text, { exported: (s.propertyName ?? s.name).text });
-    } else if (isImportEqualsDeclaration(st) && isExternalModuleReference(st.moduleReference)
-      && isStringLiteral(st.moduleReference.expression) && TFJS_MODULE.test(st.moduleReference.expression.text)) {
+      else if (nb)
+        for (const s of nb.elements) bindings.set(s.name.text, { exported: (s.propertyName ?? s.name).text });
+    } else if (
+      isImportEqualsDeclaration(st) &&
+      isExternalModuleReference(st.moduleReference) &&
+      isStringLiteral(st.moduleReference.expression) &&
+      TFJS_MODULE.test(st.moduleReference.expression.text)
+    ) {
       importsTfjs = true;
       bindings.set(st.name.text, { exported: null });
     } else if (isVariableStatement(st)) {
@@ -70,7 +91,12 @@ export function readImports(sf: ts.SourceFile): TfImports {
           }
         }
       }
-    } else if (isExportDeclaration(st) && st.moduleSpecifier && isStringLiteral(st.moduleSpecifier) && TFJS_MODULE.test(st.moduleSpecifier.text)) {
+    } else if (
+      isExportDeclaration(st) &&
+      st.moduleSpecifier &&
+      isStringLiteral(st.moduleSpecifier) &&
+      TFJS_MODULE.test(st.moduleSpecifier.text)
+    ) {
       importsTfjs = true;
     }
   }
@@ -108,7 +134,9 @@ export function tfRef(e: ts.Expression, imports: TfImports, resolver: Resolver, 
 
 // namespaces are the same everywhere: one object each instead of one per call
 const ROOT: TfRef = { kind: 'root' };
-const NAMESPACE_REFS = new Map<string, TfRef>([...NAMESPACES].map(ns => [ns, { kind: 'namespace', ns: ns as TfNamespace }]));
+const NAMESPACE_REFS = new Map<string, TfRef>(
+  [...NAMESPACES].map(ns => [ns, { kind: 'namespace', ns: ns as TfNamespace }]),
+);
 
 function bindingRef(imports: TfImports, id: ts.Identifier): TfRef | undefined {
   const b = imports.bindings.get(id.text);

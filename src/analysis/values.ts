@@ -10,14 +10,29 @@ export { Scopes, unwrap, returnedExpression, type Decl } from './scopes';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  SyntaxKind, isAccessor, isArrayLiteralExpression, isArrowFunction,
-  isCallExpression, isConditionalExpression,
-  isFunctionExpression, isIdentifier, isMethodDeclaration,
-  isNoSubstitutionTemplateLiteral, isNumericLiteral,
-  isObjectLiteralExpression, isOmittedExpression, isPrefixUnaryExpression,
-  isPropertyAccessExpression, isPropertyAssignment,
-  isShorthandPropertyAssignment, isSpreadAssignment, isSpreadElement, isStringLiteral,
-  isBinaryExpression, isElementAccessExpression, isTemplateExpression,
+  SyntaxKind,
+  isAccessor,
+  isArrayLiteralExpression,
+  isArrowFunction,
+  isCallExpression,
+  isConditionalExpression,
+  isFunctionExpression,
+  isIdentifier,
+  isMethodDeclaration,
+  isNoSubstitutionTemplateLiteral,
+  isNumericLiteral,
+  isObjectLiteralExpression,
+  isOmittedExpression,
+  isPrefixUnaryExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isShorthandPropertyAssignment,
+  isSpreadAssignment,
+  isSpreadElement,
+  isStringLiteral,
+  isBinaryExpression,
+  isElementAccessExpression,
+  isTemplateExpression,
 } = ts;
 
 /** Only `key: value` and shorthand properties with static names. */
@@ -25,7 +40,8 @@ function isPlainLiteral(lit: ts.ObjectLiteralExpression): boolean {
   const props = lit.properties;
   for (let i = 0; i < props.length; i++) {
     const p = props[i];
-    if (!(isPropertyAssignment(p) || isShorthandPropertyAssignment(p)) || propertyNameText(p.name) === undefined) return false;
+    if (!(isPropertyAssignment(p) || isShorthandPropertyAssignment(p)) || propertyNameText(p.name) === undefined)
+      return false;
   }
   return true;
 }
@@ -37,17 +53,29 @@ export type Evaluated = { known: true; value: Literal } | { known: false };
 
 const UNKNOWN: Evaluated = { known: false };
 const MATH: Readonly<Record<string, (...xs: number[]) => number>> = {
-  pow: (a, b) => a ** b, sqrt: Math.sqrt, min: Math.min, max: Math.max, round: Math.round, floor: Math.floor, ceil: Math.ceil, abs: Math.abs,
+  pow: (a, b) => a ** b,
+  sqrt: Math.sqrt,
+  min: Math.min,
+  max: Math.max,
+  round: Math.round,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  abs: Math.abs,
 };
 const MAX_DEPTH = 12;
 
 /** Reads an object property name that is statically known. */
 export function propertyNameText(name: ts.PropertyName): string | undefined {
-  if (isIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name) || isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (isIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name) || isNoSubstitutionTemplateLiteral(name))
+    return name.text;
   return undefined;
 }
 
-export interface PropValue { value: ts.Expression; inline: boolean; assignment?: ts.ObjectLiteralElementLike }
+export interface PropValue {
+  value: ts.Expression;
+  inline: boolean;
+  assignment?: ts.ObjectLiteralElementLike;
+}
 
 /**
  * The properties of a resolved object, by name. Most configs are a plain literal (no spreads, no computed keys):
@@ -58,7 +86,10 @@ export class Props {
   private values?: (PropValue | 'unknown')[];
 
   /** literal mode: `literal`'s own properties, all of them plain `key: value` or shorthand */
-  constructor(private readonly literal?: ts.ObjectLiteralExpression, private readonly inline = true) {}
+  constructor(
+    private readonly literal?: ts.ObjectLiteralExpression,
+    private readonly inline = true,
+  ) {}
 
   private findOwn(name: string): ts.PropertyAssignment | ts.ShorthandPropertyAssignment | undefined {
     const props = this.literal!.properties;
@@ -92,10 +123,14 @@ export class Props {
   }
   set(name: string, value: PropValue | 'unknown'): void {
     if (this.literal) throw new Error('Props: literal mode is read-only');
-    const names = this.names ??= [], values = this.values ??= [];
+    const names = (this.names ??= []),
+      values = (this.values ??= []);
     const i = names.indexOf(name);
     if (i >= 0) values[i] = value;
-    else { names.push(name); values.push(value); }
+    else {
+      names.push(name);
+      values.push(value);
+    }
   }
   forEach(f: (value: PropValue | 'unknown', name: string) => void): void {
     if (this.literal) {
@@ -119,8 +154,15 @@ export interface ObjectInfo {
   openEnded: boolean;
 }
 
-export interface ArrayElement { expr: ts.Expression; inline: boolean; repeat?: number }
-export interface ArrayInfo { elements: ArrayElement[]; openEnded: boolean }
+export interface ArrayElement {
+  expr: ts.Expression;
+  inline: boolean;
+  repeat?: number;
+}
+export interface ArrayInfo {
+  elements: ArrayElement[];
+  openEnded: boolean;
+}
 
 export class Resolver {
   /** per-declaration memo for callers that classify the same names again and again (tfRef: `tf`, `layers`) */
@@ -155,7 +197,10 @@ export class Resolver {
     return e;
   }
 
-  private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): ts.Expression | undefined {
+  private member(
+    e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    depth: number,
+  ): ts.Expression | undefined {
     let root: ts.Expression = e.expression;
     while (isPropertyAccessExpression(root) || isElementAccessExpression(root)) root = unwrap(root.expression);
     if (!isIdentifier(root) || this.scopes.isMutated(root)) return undefined;
@@ -198,9 +243,12 @@ export class Resolver {
         const v = Number((e as ts.NumericLiteral).text.replace(/_/g, ''));
         return Number.isNaN(v) ? NOT_KNOWN : v;
       }
-      case SyntaxKind.TrueKeyword: return true;
-      case SyntaxKind.FalseKeyword: return false;
-      case SyntaxKind.NullKeyword: return null;
+      case SyntaxKind.TrueKeyword:
+        return true;
+      case SyntaxKind.FalseKeyword:
+        return false;
+      case SyntaxKind.NullKeyword:
+        return null;
     }
     if (isIdentifier(e)) {
       if (!this.scopes.isDeclared(e)) {
@@ -231,14 +279,24 @@ export class Resolver {
       if (x === NOT_KNOWN) return NOT_KNOWN;
       const y = this.value(e.right, depth + 1);
       if (y === NOT_KNOWN) return NOT_KNOWN;
-      if (e.operatorToken.kind === SyntaxKind.PlusToken && typeof x === 'string' && (typeof y === 'string' || typeof y === 'number')) return x + y;
+      if (
+        e.operatorToken.kind === SyntaxKind.PlusToken &&
+        typeof x === 'string' &&
+        (typeof y === 'string' || typeof y === 'number')
+      )
+        return x + y;
       if (typeof x !== 'number' || typeof y !== 'number') return NOT_KNOWN;
       switch (e.operatorToken.kind) {
-        case SyntaxKind.PlusToken: return x + y;
-        case SyntaxKind.MinusToken: return x - y;
-        case SyntaxKind.AsteriskToken: return x * y;
-        case SyntaxKind.SlashToken: return x / y;
-        case SyntaxKind.AsteriskAsteriskToken: return x ** y;
+        case SyntaxKind.PlusToken:
+          return x + y;
+        case SyntaxKind.MinusToken:
+          return x - y;
+        case SyntaxKind.AsteriskToken:
+          return x * y;
+        case SyntaxKind.SlashToken:
+          return x / y;
+        case SyntaxKind.AsteriskAsteriskToken:
+          return x ** y;
       }
       return NOT_KNOWN;
     }
@@ -248,7 +306,13 @@ export class Resolver {
   /** `Math.pow(10, -3)`, `Math.min(a, b)`...: on known numbers only */
   private mathCall(e: ts.CallExpression, depth: number): Literal | typeof NOT_KNOWN {
     const callee = e.expression;
-    if (!isPropertyAccessExpression(callee) || !isIdentifier(callee.expression) || callee.expression.text !== 'Math' || this.scopes.isDeclared(callee.expression)) return NOT_KNOWN;
+    if (
+      !isPropertyAccessExpression(callee) ||
+      !isIdentifier(callee.expression) ||
+      callee.expression.text !== 'Math' ||
+      this.scopes.isDeclared(callee.expression)
+    )
+      return NOT_KNOWN;
     const f = MATH[callee.name.text];
     if (!f) return NOT_KNOWN;
     const args: number[] = [];
@@ -280,7 +344,10 @@ export class Resolver {
     for (const p of lit.properties) {
       if (isPropertyAssignment(p)) {
         const name = propertyNameText(p.name);
-        if (name === undefined) { info.openEnded = true; continue; }
+        if (name === undefined) {
+          info.openEnded = true;
+          continue;
+        }
         info.props.set(name, { value: p.initializer, inline, assignment: p });
       } else if (isShorthandPropertyAssignment(p)) {
         info.props.set(p.name.text, { value: p.name, inline, assignment: p });
@@ -288,7 +355,8 @@ export class Resolver {
         this.spreadInto(info, p.expression, depth + 1);
       } else if (isMethodDeclaration(p) || isAccessor(p)) {
         const name = p.name && propertyNameText(p.name);
-        if (name === undefined) info.openEnded = true; else info.props.set(name, 'unknown');
+        if (name === undefined) info.openEnded = true;
+        else info.props.set(name, 'unknown');
       }
     }
     return info;
@@ -300,16 +368,24 @@ export class Resolver {
     if (isConditionalExpression(s)) {
       for (const branch of [s.whenTrue, s.whenFalse]) {
         const o = this.object(branch, depth);
-        if (!o) { info.openEnded = true; continue; }
+        if (!o) {
+          info.openEnded = true;
+          continue;
+        }
         if (o.openEnded) info.openEnded = true;
         o.props.forEach((_, k) => info.props.set(k, 'unknown'));
       }
       return;
     }
     const o = this.object(s, depth);
-    if (!o) { info.openEnded = true; return; }
+    if (!o) {
+      info.openEnded = true;
+      return;
+    }
     if (o.openEnded) info.openEnded = true;
-    o.props.forEach((v, k) => info.props.set(k, v === 'unknown' ? v : { value: v.value, inline: false, assignment: v.assignment }));
+    o.props.forEach((v, k) =>
+      info.props.set(k, v === 'unknown' ? v : { value: v.value, inline: false, assignment: v.assignment }),
+    );
   }
 
   /** Elements of an array literal, flattening resolvable spreads and `Array.from({ length: n }, () => x)`. */
@@ -319,13 +395,21 @@ export class Resolver {
     const lit = this.resolve(e, depth);
     const inline = lit === original;
     const repeated = this.arrayFrom(lit);
-    if (repeated) return { elements: [{ expr: repeated.item, inline: false, repeat: repeated.count }], openEnded: repeated.count === undefined };
+    if (repeated)
+      return {
+        elements: [{ expr: repeated.item, inline: false, repeat: repeated.count }],
+        openEnded: repeated.count === undefined,
+      };
     if (!isArrayLiteralExpression(lit)) return undefined;
     const info: ArrayInfo = { elements: [], openEnded: false };
     for (const el of lit.elements) {
       if (isSpreadElement(el)) {
         const inner = this.array(el.expression, depth + 1);
-        if (!inner) { info.openEnded = true; info.elements.push({ expr: el, inline: false, repeat: undefined }); continue; }
+        if (!inner) {
+          info.openEnded = true;
+          info.elements.push({ expr: el, inline: false, repeat: undefined });
+          continue;
+        }
         for (const x of inner.elements) info.elements.push({ ...x, inline: false });
         if (inner.openEnded) info.openEnded = true;
       } else if (!isOmittedExpression(el)) {
@@ -339,7 +423,13 @@ export class Resolver {
   private arrayFrom(e: ts.Expression): { item: ts.Expression; count: number | undefined } | undefined {
     if (!isCallExpression(e) || e.arguments.length !== 2) return undefined;
     const callee = e.expression;
-    if (!isPropertyAccessExpression(callee) || callee.name.text !== 'from' || !isIdentifier(callee.expression) || callee.expression.text !== 'Array') return undefined;
+    if (
+      !isPropertyAccessExpression(callee) ||
+      callee.name.text !== 'from' ||
+      !isIdentifier(callee.expression) ||
+      callee.expression.text !== 'Array'
+    )
+      return undefined;
     const fn = unwrap(e.arguments[1]);
     if (!isArrowFunction(fn) && !isFunctionExpression(fn)) return undefined;
     const item = returnedExpression(fn);

@@ -25,14 +25,20 @@ ${SETUP_NATIVE_USAGE}${SWEEP_USAGE}`;
 
 class UsageError extends Error {}
 
-interface Parsed { positional: string[]; flags: Map<string, string | true> }
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
 
 function parseArgs(argv: string[], valued: string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--')) { positional.push(a); continue; }
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
     const [name, inline] = a.slice(2).split('=', 2);
     if (valued.includes(name)) {
       const v = inline ?? argv[++i];
@@ -45,11 +51,16 @@ function parseArgs(argv: string[], valued: string[]): Parsed {
 
 /** The reader of our output may go away (`training-lens train … | head`): stop printing, keep training. */
 const closed = new Set<NodeJS.WriteStream>();
-for (const stream of [process.stdout, process.stderr]) stream.on('error', () => { closed.add(stream); });
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', () => {
+    closed.add(stream);
+  });
 function print(stream: NodeJS.WriteStream, text: string): void {
   if (!closed.has(stream) && !stream.destroyed) stream.write(text);
 }
-function write(line: string): void { print(process.stdout, line + '\n'); }
+function write(line: string): void {
+  print(process.stdout, line + '\n');
+}
 
 /** Text lines shared by live runs and replays. */
 class Reporter {
@@ -64,8 +75,10 @@ class Reporter {
         write(`Training ${e.jobFile} on ${e.backend}${e.backendNotes.length ? ` (${e.backendNotes.join('; ')})` : ''}`);
         break;
       case 'fit-start':
-        write(`${e.method}: ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs` +
-          `${e.stepsPerEpoch ? ` × ${e.stepsPerEpoch} steps` : ''}${e.backend ? ` on ${e.backend}` : ''}`);
+        write(
+          `${e.method}: ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs` +
+            `${e.stepsPerEpoch ? ` × ${e.stepsPerEpoch} steps` : ''}${e.backend ? ` on ${e.backend}` : ''}`,
+        );
         break;
       case 'batch':
         if (this.live && process.stderr.isTTY) this.drawBar();
@@ -93,7 +106,10 @@ class Reporter {
     const frac = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     const filled = Math.round(frac * width);
     const loss = p.loss == null ? 'NaN' : formatMetric(p.loss);
-    print(process.stderr, `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatClock(p.etaMs) : ''}  `);
+    print(
+      process.stderr,
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}${p.epochs ? '/' + p.epochs : ''} step ${p.step}${p.totalSteps ? '/' + p.totalSteps : ''} loss ${loss}${p.etaMs != null ? ' ETA ' + formatClock(p.etaMs) : ''}  `,
+    );
     this.bar = true;
   }
 
@@ -104,10 +120,13 @@ class Reporter {
 }
 
 function printSummary(s: RunSummary): void {
-  write(`Run ${s.runId}: ${s.status} after ${s.steps} steps, ${s.epochs} epochs in ${formatClock(s.durationMs)}` +
-    `${s.msPerStep != null ? ` (${s.msPerStep.toFixed(1)} ms/step on ${s.backend})` : ''}`);
+  write(
+    `Run ${s.runId}: ${s.status} after ${s.steps} steps, ${s.epochs} epochs in ${formatClock(s.durationMs)}` +
+      `${s.msPerStep != null ? ` (${s.msPerStep.toFixed(1)} ms/step on ${s.backend})` : ''}`,
+  );
   if (Object.keys(s.final).length) write(`final: ${formatLogs(s.final)}`);
-  if (s.error) write(`error: ${s.error.message}${s.error.location ? ` (${s.error.location.file}:${s.error.location.line})` : ''}`);
+  if (s.error)
+    write(`error: ${s.error.message}${s.error.location ? ` (${s.error.location.file}:${s.error.location.line})` : ''}`);
   for (const f of s.findings) write(`${f.severity} ${f.code}: ${f.message}`);
   if (s.logProblems) write(`warning: ${s.logProblems} unreadable line(s) in the run log were skipped`);
 }
@@ -120,23 +139,30 @@ async function train(argv: string[]): Promise<number> {
   if (fs.statSync(job).isDirectory()) throw new UsageError(`${job} is a directory; train takes one job file`);
   const epochsFlag = flags.get('epochs');
   const epochs = epochsFlag === undefined ? undefined : Number(epochsFlag);
-  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) throw new UsageError('--epochs must be a positive whole number');
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
+    throw new UsageError('--epochs must be a positive whole number');
   const backend = (flags.get('backend') ?? 'auto') as BackendPreference;
-  if (!BACKEND_PREFERENCES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  if (!BACKEND_PREFERENCES.includes(backend))
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
   const runsDir = path.resolve(String(flags.get('runs-dir') ?? runsDirOf(process.cwd())));
   const reportFlag = flags.get('report');
   const report = reportFlag ? path.resolve(String(reportFlag)) : undefined;
   if (report) checkWritable(report); // before training, not after it
 
-
   const run = launchRun({ jobFile: job, runsDir, backend, epochs, ...runnerEntry(__dirname), env: nativeRunEnv() });
   const reporter = new Reporter(true);
   const events: RunEvent[] = [];
-  run.onEvent(e => { events.push(e); reporter.event(e); });
+  run.onEvent(e => {
+    events.push(e);
+    reporter.event(e);
+  });
   run.onProblem(r => print(process.stderr, `warning: ${r}\n`));
   // Ctrl-C, kill, a closed terminal: stop the run (its log ends with run-end); a host killed outright is covered by
   // the runner's own watchdog.
-  const onSignal = () => { print(process.stderr, '\nStopping…\n'); run.stop(); };
+  const onSignal = () => {
+    print(process.stderr, '\nStopping…\n');
+    run.stop();
+  };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
   const end = await run.done;
@@ -152,9 +178,22 @@ async function train(argv: string[]): Promise<number> {
     fs.mkdirSync(report, { recursive: true });
     fs.copyFileSync(run.logFile, path.join(report, EVENTS_FILE));
     // Runtime findings get their concrete edits here (parse-only), as in the editor's "try the fix".
-    const findings = withRuntimeFixes(summary.findings, file => { try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; } }, summary.jobFile);
+    const findings = withRuntimeFixes(
+      summary.findings,
+      file => {
+        try {
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      summary.jobFile,
+    );
     fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(findings, null, 2) + '\n');
-    fs.writeFileSync(path.join(report, 'summary.json'), JSON.stringify({ ...summary, logFile: run.logFile }, null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(report, 'summary.json'),
+      JSON.stringify({ ...summary, logFile: run.logFile }, null, 2) + '\n',
+    );
     write(`report: ${report}`);
   }
   write(`run log: ${run.logFile}`);
@@ -169,7 +208,9 @@ function checkWritable(dir: string): void {
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (e) {
-    throw new UsageError(`--report ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `--report ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -189,8 +230,14 @@ function reportCommand(argv: string[]): number {
   }
   for (const p of log.problems) print(process.stderr, `${file}:${p.line}: skipped: ${p.reason}\n`);
   const summary = summarizeRun(log.events, log.problems.length);
-  if (!summary) { print(process.stderr, `${file}: no run-start event; not a Training Lens run log\n`); return 1; }
-  if (flags.has('json')) { write(JSON.stringify(summary, null, 2)); return 0; }
+  if (!summary) {
+    print(process.stderr, `${file}: no run-start event; not a Training Lens run log\n`);
+    return 1;
+  }
+  if (flags.has('json')) {
+    write(JSON.stringify(summary, null, 2));
+    return 0;
+  }
   const reporter = new Reporter(false);
   log.events.forEach(e => reporter.event(e));
   printSummary(summary);
@@ -206,23 +253,52 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'train': return await train(rest);
-      case 'report': return reportCommand(rest);
-      case 'lint': return lint(rest);
+      case 'train':
+        return await train(rest);
+      case 'report':
+        return reportCommand(rest);
+      case 'lint':
+        return lint(rest);
       case 'sweep': {
         const { positional, flags } = parseArgs(rest, SWEEP_FLAGS);
-        return await sweepCommand(positional, flags, { out: write, err: l => print(process.stderr, l + '\n') }, { ...runnerEntry(__dirname), env: nativeRunEnv() });
+        return await sweepCommand(
+          positional,
+          flags,
+          { out: write, err: l => print(process.stderr, l + '\n') },
+          { ...runnerEntry(__dirname), env: nativeRunEnv() },
+        );
       }
-      case 'setup-native': return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, { out: write, err: l => print(process.stderr, l + '\n') });
-      case undefined: case '-h': case '--help': case 'help': write(USAGE); return command ? 0 : 2;
-      default: throw new UsageError(`unknown command '${command}'`);
+      case 'setup-native':
+        return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, {
+          out: write,
+          err: l => print(process.stderr, l + '\n'),
+        });
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        write(USAGE);
+        return command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError) { print(process.stderr, `training-lens: ${e.message}\n${USAGE}`); return 2; }
+    if (e instanceof UsageError) {
+      print(process.stderr, `training-lens: ${e.message}\n${USAGE}`);
+      return 2;
+    }
     throw e;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, e => { console.error(e); process.exitCode = 1; });
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    e => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

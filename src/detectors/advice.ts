@@ -37,7 +37,13 @@ function hidden(ctx: RunContext): LayerSummary[] {
 }
 
 const hasBatchNorm = (ctx: RunContext) => ctx.layers.some(l => l.className === 'BatchNormalization');
-const names = (ls: LayerSummary[]) => (ls.length > 3 ? `${ls.slice(0, 3).map(l => l.name).join(', ')}, …` : ls.map(l => l.name).join(', '));
+const names = (ls: LayerSummary[]) =>
+  ls.length > 3
+    ? `${ls
+        .slice(0, 3)
+        .map(l => l.name)
+        .join(', ')}, …`
+    : ls.map(l => l.name).join(', ');
 
 function batchNorm(ctx: RunContext, where: string): string[] {
   return hasBatchNorm(ctx) ? [] : [`Add batch normalization ${where}`];
@@ -47,20 +53,29 @@ function mismatchedInit(ctx: RunContext, only?: LayerSummary): string[] {
   const layers = (only ? [only] : hidden(ctx)).filter(l => !initMatches(l));
   if (!layers.length) return [];
   const act = layers[0].activation;
-  return [`Initialize ${names(layers)} with ${matchingInitializer(act)} (the initializer that matches ${act ?? 'its activation'}) instead of ${layers[0].initializer ?? 'the default'}`];
+  return [
+    `Initialize ${names(layers)} with ${matchingInitializer(act)} (the initializer that matches ${act ?? 'its activation'}) instead of ${layers[0].initializer ?? 'the default'}`,
+  ];
 }
 
 /** The output activation the loss expects, when the output layer has another one. */
 function outputFix(ctx: RunContext): string[] {
   const out = ctx.outputLayer;
   const lossName = ctx.fit?.loss ?? '';
-  if (/categorical/i.test(lossName) && out?.activation !== 'softmax') return [`Give ${out?.name ?? 'the output layer'} activation 'softmax': ${lossName} expects probabilities`];
-  if (/binary/i.test(lossName) && out?.activation !== 'sigmoid') return [`Give ${out?.name ?? 'the output layer'} activation 'sigmoid': ${lossName} expects probabilities`];
+  if (/categorical/i.test(lossName) && out?.activation !== 'softmax')
+    return [`Give ${out?.name ?? 'the output layer'} activation 'softmax': ${lossName} expects probabilities`];
+  if (/binary/i.test(lossName) && out?.activation !== 'sigmoid')
+    return [`Give ${out?.name ?? 'the output layer'} activation 'sigmoid': ${lossName} expects probabilities`];
   return [];
 }
 
 /** Remedies for a finding, its cause's first: `evidence.cause` says what the rule found to blame. */
-export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, evidence: Finding['evidence'] = {}): string[] {
+export function adviceFor(
+  code: string,
+  ctx: RunContext,
+  layer?: LayerSummary,
+  evidence: Finding['evidence'] = {},
+): string[] {
   const name = layer?.name ?? 'the hidden layers';
   const bs = ctx.fit?.batchSize;
   const deep = hidden(ctx).length >= 3;
@@ -77,7 +92,9 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, e
     case 'exploding-gradient':
     case 'non-finite': {
       const act = saturating.length
-        ? [`Replace ${saturating[0].activation} in ${names(saturating)} by relu with heNormal initialization (or selu with leCunNormal)`]
+        ? [
+            `Replace ${saturating[0].activation} in ${names(saturating)} by relu with heNormal initialization (or selu with leCunNormal)`,
+          ]
         : [];
       return [
         ...(code === 'non-finite' ? outputFix(ctx) : []),
@@ -99,9 +116,16 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, e
     }
     case 'saturated-activation': {
       const wide = hidden(ctx).filter(l => (l.activation === 'sigmoid' || l.activation === 'tanh') && !initMatches(l));
-      const init = evidence.cause === 'initializer' && wide.length
-        ? [`Initialize ${names(wide)} with glorotUniform (scaled to fan-in and fan-out) instead of ${wide[0].initializer ?? 'a fixed-width distribution'}`]
-        : layer && !initMatches(layer) ? [`Initialize ${name} with glorotUniform (scaled to its fan-in and fan-out) instead of ${layer.initializer ?? 'a wide fixed distribution'}`] : [];
+      const init =
+        evidence.cause === 'initializer' && wide.length
+          ? [
+              `Initialize ${names(wide)} with glorotUniform (scaled to fan-in and fan-out) instead of ${wide[0].initializer ?? 'a fixed-width distribution'}`,
+            ]
+          : layer && !initMatches(layer)
+            ? [
+                `Initialize ${name} with glorotUniform (scaled to its fan-in and fan-out) instead of ${layer.initializer ?? 'a wide fixed distribution'}`,
+              ]
+            : [];
       const rest = [
         ...batchNorm(ctx, `before the activation of ${name}`),
         `Replace ${layer?.activation ?? 'sigmoid/tanh'} in ${name} by relu with heNormal initialization (or selu with leCunNormal)`,
@@ -113,28 +137,38 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, e
       const moreVal = `Validate on more samples${m ? ` than ${m}` : ''} (1,000 or more keeps the sampling error near 3%)`;
       const biggerBatch = `Use larger batches${bs ? ` than ${bs}` : ''} (e.g. 64), keeping the learning rate`;
       const lower = lrChange(ctx, 0.1);
-      const byCause = evidence.cause === 'validation-set' ? [moreVal, lower, biggerBatch]
-        : evidence.cause === 'batch-size' ? [biggerBatch, lower, moreVal]
-          : [lower, biggerBatch, moreVal];
-      return [...byCause, 'Judge by the best epoch: keep its weights (early stopping with patience 3 or more, restoring the best), not the last epoch\'s'];
+      const byCause =
+        evidence.cause === 'validation-set'
+          ? [moreVal, lower, biggerBatch]
+          : evidence.cause === 'batch-size'
+            ? [biggerBatch, lower, moreVal]
+            : [lower, biggerBatch, moreVal];
+      return [
+        ...byCause,
+        "Judge by the best epoch: keep its weights (early stopping with patience 3 or more, restoring the best), not the last epoch's",
+      ];
     }
     case 'unchanged-weights':
       return layer
         ? [
-          `Do not initialize ${name} with a constant${layer.initializer ? ` (${layer.initializer})` : ''}: use ${matchingInitializer(layer.activation)} for ${layer.activation ?? 'linear'} units, so that units differ and gradients flow`,
-          'Check that the layer is trainable and its input is not constant',
-        ]
+            `Do not initialize ${name} with a constant${layer.initializer ? ` (${layer.initializer})` : ''}: use ${matchingInitializer(layer.activation)} for ${layer.activation ?? 'linear'} units, so that units differ and gradients flow`,
+            'Check that the layer is trainable and its input is not constant',
+          ]
         : [
-          lrChange(ctx, 0.1),
-          'Clip gradients by norm (1.0): the stall followed updates large enough to saturate the output or silence every unit',
-          'Check the output layer and loss: softmax outputs pinned at 0/1 give zero gradient once the loss is clipped',
-        ];
+            lrChange(ctx, 0.1),
+            'Clip gradients by norm (1.0): the stall followed updates large enough to saturate the output or silence every unit',
+            'Check the output layer and loss: softmax outputs pinned at 0/1 give zero gradient once the loss is clipped',
+          ];
     case 'loss-not-decreasing':
     case 'slow-convergence':
       return [
         lrChange(ctx, 10),
-        ...(bs && bs > 64 ? [`Use mini-batches (e.g. 32) instead of ${bs} samples per step: more updates per epoch`] : []),
-        /momentum|adam|rmsprop|nadam/i.test(ctx.fit?.optimizer ?? '') ? 'Try SGD with Nesterov momentum 0.9 or Adam (lr 0.001)' : `Switch from ${ctx.fit?.optimizer ?? 'plain SGD'} to Adam (lr 0.001) or SGD with Nesterov momentum 0.9`,
+        ...(bs && bs > 64
+          ? [`Use mini-batches (e.g. 32) instead of ${bs} samples per step: more updates per epoch`]
+          : []),
+        /momentum|adam|rmsprop|nadam/i.test(ctx.fit?.optimizer ?? '')
+          ? 'Try SGD with Nesterov momentum 0.9 or Adam (lr 0.001)'
+          : `Switch from ${ctx.fit?.optimizer ?? 'plain SGD'} to Adam (lr 0.001) or SGD with Nesterov momentum 0.9`,
         ...mismatchedInit(ctx),
       ];
     case 'oscillating-loss':
@@ -155,7 +189,9 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, e
       const fix = outputFix(ctx);
       return [
         ...fix,
-        ...(out && !initMatches(out) && !fix.length ? [`Initialize ${out.name} with glorotUniform instead of ${out.initializer ?? 'a wide fixed distribution'}`] : []),
+        ...(out && !initMatches(out) && !fix.length
+          ? [`Initialize ${out.name} with glorotUniform instead of ${out.initializer ?? 'a wide fixed distribution'}`]
+          : []),
         ...mismatchedInit(ctx),
         'Check that the labels match the loss (one-hot for categoricalCrossentropy, class indices for sparseCategoricalCrossentropy)',
       ];
@@ -167,14 +203,14 @@ export function adviceFor(code: string, ctx: RunContext, layer?: LayerSummary, e
       ];
     case 'label-distribution-shift':
       return [
-        'Shuffle the samples before splitting: fit\'s validationSplit takes the LAST part of x and y before any shuffling (shuffle: true only shuffles the training part), so data sorted by class puts whole classes on one side; e.g. shuffle an index list with tf.util.shuffle and tf.gather x and y with it',
+        "Shuffle the samples before splitting: fit's validationSplit takes the LAST part of x and y before any shuffling (shuffle: true only shuffles the training part), so data sorted by class puts whole classes on one side; e.g. shuffle an index list with tf.util.shuffle and tf.gather x and y with it",
         'With tf.data, shuffle the whole dataset (dataset.shuffle with a buffer as large as the data) before splitting it with take/skip',
         'Use a stratified split: the same share of every class for validation',
         'If the validation data comes from another source, check that it has the same classes in similar proportions',
       ];
     case 'class-imbalance':
       return [
-        'Weight the classes in fit: classWeight with each class\'s weight inverse to its frequency (e.g. { 0: 1, 1: majority / minority count })',
+        "Weight the classes in fit: classWeight with each class's weight inverse to its frequency (e.g. { 0: 1, 1: majority / minority count })",
         'Watch a metric that sees the minority class: precision and recall (tf.metrics.precision, tf.metrics.recall) or AUC, not accuracy',
         'Resample the training data: oversample the minority class or undersample the majority',
       ];

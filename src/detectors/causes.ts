@@ -8,7 +8,14 @@ import type { DiagnosisSettings } from './settings';
 
 /** Keras/tfjs default learning rate per optimizer class (as fit-start names it); SGD and momentum take Keras's 0.01. */
 const DEFAULT_LR: Record<string, number> = {
-  sgd: 0.01, momentum: 0.01, adam: 0.001, adamax: 0.002, rmsprop: 0.001, adagrad: 0.01, adadelta: 0.001, nadam: 0.001,
+  sgd: 0.01,
+  momentum: 0.01,
+  adam: 0.001,
+  adamax: 0.002,
+  rmsprop: 0.001,
+  adagrad: 0.01,
+  adadelta: 0.001,
+  nadam: 0.001,
 };
 
 export interface LearningRateVerdict {

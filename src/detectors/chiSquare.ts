@@ -6,8 +6,10 @@
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0];
@@ -21,12 +23,16 @@ export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
   const lnFront = -x + a * Math.log(x) - logGamma(a);
   if (x < a + 1) {
-    let sum = 1 / a, term = sum;
-    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) sum += (term *= x / (a + n));
+    let sum = 1 / a,
+      term = sum;
+    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) sum += term *= x / (a + n);
     return Math.max(0, 1 - sum * Math.exp(lnFront));
   }
   // Lentz's continued fraction
-  let b = x + 1 - a, c = 1 / 1e-300, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1 / 1e-300,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 500; i++) {
     const an = -i * (i - a);
     b += 2;
@@ -43,15 +49,21 @@ export function gammaQ(a: number, x: number): number {
 }
 
 /** χ² statistic, degrees of freedom and p-value for two count vectors over the same classes (empty classes dropped). */
-export function chiSquareHomogeneity(a: readonly number[], b: readonly number[]): { statistic: number; df: number; p: number } {
-  const na = a.reduce((s, x) => s + x, 0), nb = b.reduce((s, x) => s + x, 0);
+export function chiSquareHomogeneity(
+  a: readonly number[],
+  b: readonly number[],
+): { statistic: number; df: number; p: number } {
+  const na = a.reduce((s, x) => s + x, 0),
+    nb = b.reduce((s, x) => s + x, 0);
   const n = na + nb;
-  let statistic = 0, used = 0;
+  let statistic = 0,
+    used = 0;
   for (let i = 0; i < a.length; i++) {
     const total = a[i] + (b[i] ?? 0);
     if (total === 0) continue;
     used++;
-    const ea = (total * na) / n, eb = (total * nb) / n;
+    const ea = (total * na) / n,
+      eb = (total * nb) / n;
     statistic += (a[i] - ea) ** 2 / ea + ((b[i] ?? 0) - eb) ** 2 / eb;
   }
   const df = Math.max(1, used - 1);

@@ -1,7 +1,11 @@
 /** What the detectors know about the run so far: the model of the current fit, and the curves. */
 import type { FitStartEvent, LayerSummary, SourceLocation } from '../protocol';
 
-export interface EpochRecord { epoch: number; step: number; logs: Record<string, number | null> }
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  logs: Record<string, number | null>;
+}
 
 export class RunContext {
   fit: FitStartEvent | undefined;
@@ -41,24 +45,40 @@ export class RunContext {
     return this.bestAccuracy === undefined || this.bestAccuracy < target;
   }
 
-  get layers(): LayerSummary[] { return this.fit?.layers ?? []; }
+  get layers(): LayerSummary[] {
+    return this.fit?.layers ?? [];
+  }
 
-  layer(name: string): LayerSummary | undefined { return this.layers.find(l => l.name === name); }
+  layer(name: string): LayerSummary | undefined {
+    return this.layers.find(l => l.name === name);
+  }
 
   /** Layers with a kernel, in model order (the gradient ratio compares the first with the last). */
   kernelLayers(): LayerSummary[] {
     const vars = Object.keys(this.fit?.variables ?? {});
-    return this.layers.filter(l => vars.includes(`${l.name}/kernel`) || vars.some(v => v.startsWith(l.name + '/') && /kernel/.test(v)));
+    return this.layers.filter(
+      l => vars.includes(`${l.name}/kernel`) || vars.some(v => v.startsWith(l.name + '/') && /kernel/.test(v)),
+    );
   }
 
-  get outputLayer(): LayerSummary | undefined { return this.layers.at(-1); }
+  get outputLayer(): LayerSummary | undefined {
+    return this.layers.at(-1);
+  }
 
   /** Where to point for a model-wide finding about optimization: compile, else fit. */
-  get compileSite(): SourceLocation | undefined { return this.fit?.compileLocation ?? this.fit?.location; }
-  get fitSite(): SourceLocation | undefined { return this.fit?.location ?? this.fit?.compileLocation; }
+  get compileSite(): SourceLocation | undefined {
+    return this.fit?.compileLocation ?? this.fit?.location;
+  }
+  get fitSite(): SourceLocation | undefined {
+    return this.fit?.location ?? this.fit?.compileLocation;
+  }
 
-  get epoch(): number { return this.epochs.length; }
-  get plannedEpochs(): number { return this.fit?.epochs ?? 0; }
+  get epoch(): number {
+    return this.epochs.length;
+  }
+  get plannedEpochs(): number {
+    return this.fit?.epochs ?? 0;
+  }
 }
 
 export function accuracyOf(logs: Record<string, number | null>): number | null {
@@ -70,5 +90,11 @@ export function accuracyOf(logs: Record<string, number | null>): number | null {
 }
 
 export function valAccuracyOf(logs: Record<string, number | null>): number | null {
-  return accuracyOf(Object.fromEntries(Object.entries(logs).filter(([k]) => k.startsWith('val_')).map(([k, v]) => [k.slice(4), v])));
+  return accuracyOf(
+    Object.fromEntries(
+      Object.entries(logs)
+        .filter(([k]) => k.startsWith('val_'))
+        .map(([k, v]) => [k.slice(4), v]),
+    ),
+  );
 }

@@ -46,28 +46,72 @@ export class DataDiagnosis {
   }
 
   /** Without per-class results (no validation data): training accuracy stuck at the majority class's share. */
-  private majorityRate(epoch: number, step: number, accuracy: number | null, check: DataCheckEvent, ctx: RunContext): Finding | undefined {
+  private majorityRate(
+    epoch: number,
+    step: number,
+    accuracy: number | null,
+    check: DataCheckEvent,
+    ctx: RunContext,
+  ): Finding | undefined {
     const counts = check.labels?.train;
     const present = counts?.filter(c => c > 0) ?? [];
     if (!counts || present.length < 2 || accuracy === null) return undefined;
-    const total = sum(counts), largest = Math.max(...present), ratio = largest / Math.min(...present);
-    const majorityShare = largest / total, majority = counts.indexOf(largest);
-    if (ratio < this.s.imbalanceRatio || Math.abs(accuracy - majorityShare) > this.s.imbalanceAccuracyMargin) { this.stuckEpochs = 0; return undefined; }
+    const total = sum(counts),
+      largest = Math.max(...present),
+      ratio = largest / Math.min(...present);
+    const majorityShare = largest / total,
+      majority = counts.indexOf(largest);
+    if (ratio < this.s.imbalanceRatio || Math.abs(accuracy - majorityShare) > this.s.imbalanceAccuracyMargin) {
+      this.stuckEpochs = 0;
+      return undefined;
+    }
     if (this.stuckEpochs++ === 0) this.stuckFrom = step;
     if (this.stuckEpochs < this.s.imbalanceEpochs) return undefined;
-    return this.make('class-imbalance', 'warning',
+    return this.make(
+      'class-imbalance',
+      'warning',
       `Class ${majority} makes up ${pct(majorityShare)} of the training labels (${fmt(ratio)} times the smallest class, threshold ${this.s.imbalanceRatio}), and the training accuracy has stayed at that rate (${fmt(accuracy)}, within ${this.s.imbalanceAccuracyMargin}) for ${this.stuckEpochs} epochs: predicting class ${majority} for everything scores the same. Accuracy cannot tell whether the model finds the other classes.`,
       check.location ?? check.compileLocation,
-      { majorityClass: majority, majorityShare, ratio, ratioThreshold: this.s.imbalanceRatio, accuracy, accuracyMargin: this.s.imbalanceAccuracyMargin, epochs: this.stuckEpochs, minorityRecall: null, of: 'training accuracy' },
-      RULE_SOURCES.imbalance, ctx, { fromStep: this.stuckFrom, toStep: step, epoch });
+      {
+        majorityClass: majority,
+        majorityShare,
+        ratio,
+        ratioThreshold: this.s.imbalanceRatio,
+        accuracy,
+        accuracyMargin: this.s.imbalanceAccuracyMargin,
+        epochs: this.stuckEpochs,
+        minorityRecall: null,
+        of: 'training accuracy',
+      },
+      RULE_SOURCES.imbalance,
+      ctx,
+      { fromStep: this.stuckFrom, toStep: step, epoch },
+    );
   }
 
-  private make(code: string, severity: Finding['severity'], message: string, location: SourceLocation | undefined, evidence: Evidence, rule: string, ctx: RunContext, opts: { fromStep?: number; toStep?: number; epoch?: number; advice?: string[] } = {}): Finding {
-    const fromStep = opts.fromStep ?? ctx.step, toStep = opts.toStep ?? fromStep;
+  private make(
+    code: string,
+    severity: Finding['severity'],
+    message: string,
+    location: SourceLocation | undefined,
+    evidence: Evidence,
+    rule: string,
+    ctx: RunContext,
+    opts: { fromStep?: number; toStep?: number; epoch?: number; advice?: string[] } = {},
+  ): Finding {
+    const fromStep = opts.fromStep ?? ctx.step,
+      toStep = opts.toStep ?? fromStep;
     return {
-      code, severity, source: 'runtime', message,
-      file: location?.file, range: location ? { start: location } : undefined,
-      step: fromStep, epoch: opts.epoch ?? 0, evidence, rule,
+      code,
+      severity,
+      source: 'runtime',
+      message,
+      file: location?.file,
+      range: location ? { start: location } : undefined,
+      step: fromStep,
+      epoch: opts.epoch ?? 0,
+      evidence,
+      rule,
       held: { fromStep, toStep, fromEpoch: opts.epoch ?? 0, toEpoch: opts.epoch ?? 0 },
       advice: [...(opts.advice ?? []), ...adviceFor(code, ctx)],
     };
@@ -80,10 +124,33 @@ export class DataDiagnosis {
     if (bad.length) {
       const t = bad[0];
       const what = t.nan === t.nonFinite ? 'NaN' : t.nan === 0 ? 'Infinity' : 'NaN/Infinity';
-      out.push(this.make('non-finite-input', 'error',
-        `${t.name} contains ${t.nonFinite} ${what} value${t.nonFinite === 1 ? '' : 's'} of ${t.values} (first at [${t.firstIndex?.join(', ')}])${bad.length > 1 ? `; also ${bad.slice(1).map(b => `${b.name} (${b.nonFinite})`).join(', ')}` : ''}, before the first step: every loss and weight they reach becomes NaN.`,
-        fitSite, { tensor: t.name, nonFinite: t.nonFinite, nan: t.nan, values: t.values, share: t.nonFinite / Math.max(1, t.values), firstIndex: t.firstIndex?.join(',') ?? null, threshold: 0, tensors: bad.map(b => b.name).join(', ') },
-        RULE_SOURCES.nonFiniteInput, ctx));
+      out.push(
+        this.make(
+          'non-finite-input',
+          'error',
+          `${t.name} contains ${t.nonFinite} ${what} value${t.nonFinite === 1 ? '' : 's'} of ${t.values} (first at [${t.firstIndex?.join(', ')}])${
+            bad.length > 1
+              ? `; also ${bad
+                  .slice(1)
+                  .map(b => `${b.name} (${b.nonFinite})`)
+                  .join(', ')}`
+              : ''
+          }, before the first step: every loss and weight they reach becomes NaN.`,
+          fitSite,
+          {
+            tensor: t.name,
+            nonFinite: t.nonFinite,
+            nan: t.nan,
+            values: t.values,
+            share: t.nonFinite / Math.max(1, t.values),
+            firstIndex: t.firstIndex?.join(',') ?? null,
+            threshold: 0,
+            tensors: bad.map(b => b.name).join(', '),
+          },
+          RULE_SOURCES.nonFiniteInput,
+          ctx,
+        ),
+      );
     }
     const mismatch = this.labelLoss(e, ctx);
     if (mismatch) out.push(mismatch);
@@ -93,11 +160,30 @@ export class DataDiagnosis {
     if (leak && leak.valRows > 0) {
       const share = leak.duplicated / leak.valRows;
       if (share >= this.s.leakageShare && leak.duplicated > 0) {
-        const source = e.validation === 'split' ? `the last ${pct(e.validationSplit ?? 0)} of x (validationSplit)` : e.validation === 'dataset' ? 'the validation dataset' : 'validationData';
-        out.push(this.make('train-validation-leakage', 'warning',
-          `${leak.duplicated} of ${leak.valRows} validation samples (${pct(share)}, threshold ${pct(this.s.leakageShare)}) have an input identical to a training sample (${source} vs the ${leak.trainRows} training samples): the validation scores partly measure memorization, not generalization.`,
-          fitSite, { duplicated: leak.duplicated, valRows: leak.valRows, trainRows: leak.trainRows, share, threshold: this.s.leakageShare, validation: e.validation },
-          RULE_SOURCES.leakage, ctx));
+        const source =
+          e.validation === 'split'
+            ? `the last ${pct(e.validationSplit ?? 0)} of x (validationSplit)`
+            : e.validation === 'dataset'
+              ? 'the validation dataset'
+              : 'validationData';
+        out.push(
+          this.make(
+            'train-validation-leakage',
+            'warning',
+            `${leak.duplicated} of ${leak.valRows} validation samples (${pct(share)}, threshold ${pct(this.s.leakageShare)}) have an input identical to a training sample (${source} vs the ${leak.trainRows} training samples): the validation scores partly measure memorization, not generalization.`,
+            fitSite,
+            {
+              duplicated: leak.duplicated,
+              valRows: leak.valRows,
+              trainRows: leak.trainRows,
+              share,
+              threshold: this.s.leakageShare,
+              validation: e.validation,
+            },
+            RULE_SOURCES.leakage,
+            ctx,
+          ),
+        );
       }
     }
     return out;
@@ -105,9 +191,11 @@ export class DataDiagnosis {
 
   /** Labels the loss cannot read, or an output activation that cannot produce what the loss expects for them. */
   private labelLoss(e: DataCheckEvent, ctx: RunContext): Finding | undefined {
-    const l = e.labels, loss = e.loss ?? '';
+    const l = e.labels,
+      loss = e.loss ?? '';
     if (!l || !/crossentropy/i.test(loss)) return undefined;
-    const units = e.outputUnits, act = e.outputActivation ?? 'linear';
+    const units = e.outputUnits,
+      act = e.outputActivation ?? 'linear';
     const range = `${fmt(l.min)}..${fmt(l.max)}`;
     let problem: string | undefined, fix: string | undefined;
     if (/sparse/i.test(loss)) {
@@ -116,7 +204,10 @@ export class DataDiagnosis {
         fix = `Use loss 'categoricalCrossentropy' with these one-hot labels, or pass class indices (tf.argMax(y, -1)) to ${loss}`;
       } else if (l.width === 1 && (!l.integer || (l.min ?? 0) < 0 || (units != null && (l.max ?? 0) >= units))) {
         problem = `${loss} expects class indices 0..${units != null ? units - 1 : 'C-1'}, but the labels range over ${range}${l.integer ? '' : ' and are not integers'}`;
-        fix = units != null && l.integer && (l.max ?? 0) >= units ? `Give the output layer ${(l.max ?? 0) + 1} units (one per class), or map the labels to 0..${units - 1}` : 'Map the labels to class indices 0..C-1';
+        fix =
+          units != null && l.integer && (l.max ?? 0) >= units
+            ? `Give the output layer ${(l.max ?? 0) + 1} units (one per class), or map the labels to 0..${units - 1}`
+            : 'Map the labels to class indices 0..C-1';
       }
     } else if (/categorical/i.test(loss)) {
       if (l.width === 1) {
@@ -133,9 +224,10 @@ export class DataDiagnosis {
     } else if (/binary/i.test(loss)) {
       if ((l.min ?? 0) < 0 || (l.max ?? 0) > 1) {
         problem = `${loss} expects targets in [0, 1], but the labels range over ${range}`;
-        fix = l.integer && (l.min ?? 0) >= 0
-          ? `These look like class indices: use a softmax output with ${(l.max ?? 0) + 1} units and loss 'sparseCategoricalCrossentropy'`
-          : 'Map the targets to 0/1 (e.g. (y + 1) / 2 for -1/1 labels)';
+        fix =
+          l.integer && (l.min ?? 0) >= 0
+            ? `These look like class indices: use a softmax output with ${(l.max ?? 0) + 1} units and loss 'sparseCategoricalCrossentropy'`
+            : 'Map the targets to 0/1 (e.g. (y + 1) / 2 for -1/1 labels)';
       } else if (act === 'softmax' && units === 1) {
         problem = `the output layer is a softmax over a single unit, which is always 1: ${loss} cannot learn the 0/1 labels from it`;
         fix = `Give the output layer activation 'sigmoid'`;
@@ -145,19 +237,39 @@ export class DataDiagnosis {
       }
     }
     if (!problem) return undefined;
-    return this.make('label-loss-mismatch', 'error',
+    return this.make(
+      'label-loss-mismatch',
+      'error',
       `The loss does not fit the labels or the output: ${problem}. tfjs either rejects such targets or trains on a meaningless objective (a bad initial loss or NaN that follow are symptoms of this).`,
       e.compileLocation ?? e.location,
-      { loss, encoding: l.encoding, labelWidth: l.width, labelMin: l.min, labelMax: l.max, integer: l.integer, rowSumError: l.rowSumError, rowSumTolerance: this.s.labelRowSumTolerance, outputUnits: units, outputActivation: act, threshold: 'exact' },
-      RULE_SOURCES.labelLoss, ctx, { advice: fix ? [fix] : [] });
+      {
+        loss,
+        encoding: l.encoding,
+        labelWidth: l.width,
+        labelMin: l.min,
+        labelMax: l.max,
+        integer: l.integer,
+        rowSumError: l.rowSumError,
+        rowSumTolerance: this.s.labelRowSumTolerance,
+        outputUnits: units,
+        outputActivation: act,
+        threshold: 'exact',
+      },
+      RULE_SOURCES.labelLoss,
+      ctx,
+      { advice: fix ? [fix] : [] },
+    );
   }
 
   private shift(e: DataCheckEvent, ctx: RunContext): Finding | undefined {
-    const train = e.labels?.train, val = e.labels?.val;
+    const train = e.labels?.train,
+      val = e.labels?.val;
     if (!train || !val) return undefined;
-    const nt = sum(train), nv = sum(val);
+    const nt = sum(train),
+      nv = sum(val);
     if (nt === 0 || nv === 0) return undefined;
-    const pt = train.map(c => c / nt), pv = val.map(c => c / nv);
+    const pt = train.map(c => c / nt),
+      pv = val.map(c => c / nv);
     const distance = 0.5 * pt.reduce((s, p, i) => s + Math.abs(p - pv[i]), 0);
     const test = chiSquareHomogeneity(train, val);
     if (distance < this.s.labelShiftDistance || test.p >= this.s.labelShiftPValue) return undefined;
@@ -165,17 +277,41 @@ export class DataDiagnosis {
     const missingTrain = val.map((c, i) => (c > 0 && train[i] === 0 ? i : -1)).filter(i => i >= 0);
     const dominant = pv.indexOf(Math.max(...pv));
     const parts: string[] = [];
-    if (missingVal.length) parts.push(`class${missingVal.length > 1 ? 'es' : ''} ${missingVal.join(', ')} ${missingVal.length > 1 ? 'are' : 'is'} missing from the validation data`);
-    if (missingTrain.length) parts.push(`class${missingTrain.length > 1 ? 'es' : ''} ${missingTrain.join(', ')} ${missingTrain.length > 1 ? 'occur' : 'occurs'} only in the validation data`);
-    parts.push(`class ${dominant} makes up ${pct(pv[dominant])} of the validation samples against ${pct(pt[dominant])} of the training samples`);
-    const why = e.validation === 'split'
-      ? ` validationSplit ${e.validationSplit} takes the LAST ${pct(e.validationSplit ?? 0)} of x and y before shuffling, so data ordered by class splits unevenly.`
-      : ' The validation data comes from a differently distributed source.';
-    return this.make('label-distribution-shift', 'warning',
+    if (missingVal.length)
+      parts.push(
+        `class${missingVal.length > 1 ? 'es' : ''} ${missingVal.join(', ')} ${missingVal.length > 1 ? 'are' : 'is'} missing from the validation data`,
+      );
+    if (missingTrain.length)
+      parts.push(
+        `class${missingTrain.length > 1 ? 'es' : ''} ${missingTrain.join(', ')} ${missingTrain.length > 1 ? 'occur' : 'occurs'} only in the validation data`,
+      );
+    parts.push(
+      `class ${dominant} makes up ${pct(pv[dominant])} of the validation samples against ${pct(pt[dominant])} of the training samples`,
+    );
+    const why =
+      e.validation === 'split'
+        ? ` validationSplit ${e.validationSplit} takes the LAST ${pct(e.validationSplit ?? 0)} of x and y before shuffling, so data ordered by class splits unevenly.`
+        : ' The validation data comes from a differently distributed source.';
+    return this.make(
+      'label-distribution-shift',
+      'warning',
       `The validation labels are distributed differently from the training labels: ${parts.join('; ')} (total variation distance ${fmt(distance)}, threshold ${this.s.labelShiftDistance}; chi-squared p = ${fmtP(test.p)}).${why} Validation loss and accuracy then measure other classes than training.`,
       e.location ?? e.compileLocation,
-      { distance, threshold: this.s.labelShiftDistance, chiSquared: test.statistic, p: test.p, pThreshold: this.s.labelShiftPValue, trainCounts: train.join(','), valCounts: val.join(','), missingInValidation: missingVal.join(',') || null, onlyInValidation: missingTrain.join(',') || null, validation: e.validation },
-      RULE_SOURCES.labelShift, ctx);
+      {
+        distance,
+        threshold: this.s.labelShiftDistance,
+        chiSquared: test.statistic,
+        p: test.p,
+        pThreshold: this.s.labelShiftPValue,
+        trainCounts: train.join(','),
+        valCounts: val.join(','),
+        missingInValidation: missingVal.join(',') || null,
+        onlyInValidation: missingTrain.join(',') || null,
+        validation: e.validation,
+      },
+      RULE_SOURCES.labelShift,
+      ctx,
+    );
   }
 
   /** The model finds (almost) none of the minority classes of imbalanced data, at several epoch ends in a row. */
@@ -188,21 +324,51 @@ export class DataDiagnosis {
     const smallest = Math.min(...present.map(([c]) => c));
     const ratio = counts[majority] / smallest;
     const minority = present.map(([, i]) => i).filter(i => i !== majority && support[i] > 0);
-    if (ratio < this.s.imbalanceRatio || minority.length === 0) { this.collapsedEpochs = 0; return undefined; }
+    if (ratio < this.s.imbalanceRatio || minority.length === 0) {
+      this.collapsedEpochs = 0;
+      return undefined;
+    }
     const recall = (i: number) => e.matrix[i][i] / support[i];
     const minorityRecall = minority.reduce((s, i) => s + recall(i), 0) / minority.length;
-    if (minorityRecall > this.s.imbalanceMinorityRecall) { this.collapsedEpochs = 0; return undefined; }
+    if (minorityRecall > this.s.imbalanceMinorityRecall) {
+      this.collapsedEpochs = 0;
+      return undefined;
+    }
     if (this.collapsedEpochs++ === 0) this.collapseFrom = e.step;
     if (this.collapsedEpochs < this.s.imbalanceEpochs) return undefined;
     const total = sum(support);
     const accuracy = e.matrix.reduce((s, r, i) => s + r[i], 0) / total;
     const predictedMajority = e.matrix.reduce((s, r) => s + r[majority], 0) / total;
     const majorityShare = counts[majority] / sum(counts);
-    return this.make('class-imbalance', 'warning',
-      `Class ${majority} makes up ${pct(majorityShare)} of the training labels (${fmt(ratio)} times the smallest class, threshold ${this.s.imbalanceRatio}), and the model predicts it for ${pct(predictedMajority)} of the ${e.of} samples: accuracy ${fmt(accuracy)} is about the majority rate, while it finds only ${pct(minorityRecall)} of the other class${minority.length > 1 ? 'es\'' : '\'s'} samples (recall threshold ${pct(this.s.imbalanceMinorityRecall)}) for ${this.collapsedEpochs} epochs in a row.`,
+    return this.make(
+      'class-imbalance',
+      'warning',
+      `Class ${majority} makes up ${pct(majorityShare)} of the training labels (${fmt(ratio)} times the smallest class, threshold ${this.s.imbalanceRatio}), and the model predicts it for ${pct(predictedMajority)} of the ${e.of} samples: accuracy ${fmt(accuracy)} is about the majority rate, while it finds only ${pct(minorityRecall)} of the other class${minority.length > 1 ? "es'" : "'s"} samples (recall threshold ${pct(this.s.imbalanceMinorityRecall)}) for ${this.collapsedEpochs} epochs in a row.`,
       check.location ?? check.compileLocation,
-      { majorityClass: majority, majorityShare, ratio, ratioThreshold: this.s.imbalanceRatio, accuracy, predictedMajority, minorityRecall, recallThreshold: this.s.imbalanceMinorityRecall, epochs: this.collapsedEpochs, samples: total, of: e.of },
-      RULE_SOURCES.imbalance, ctx, { fromStep: this.collapseFrom, toStep: e.step, epoch: e.epoch, advice: [`Weight the classes in fit: classWeight: { ${present.map(([c, i]) => `${i}: ${fmt(counts[majority] / c)}`).join(', ')} } (each class inverse to its frequency)`] });
+      {
+        majorityClass: majority,
+        majorityShare,
+        ratio,
+        ratioThreshold: this.s.imbalanceRatio,
+        accuracy,
+        predictedMajority,
+        minorityRecall,
+        recallThreshold: this.s.imbalanceMinorityRecall,
+        epochs: this.collapsedEpochs,
+        samples: total,
+        of: e.of,
+      },
+      RULE_SOURCES.imbalance,
+      ctx,
+      {
+        fromStep: this.collapseFrom,
+        toStep: e.step,
+        epoch: e.epoch,
+        advice: [
+          `Weight the classes in fit: classWeight: { ${present.map(([c, i]) => `${i}: ${fmt(counts[majority] / c)}`).join(', ')} } (each class inverse to its frequency)`,
+        ],
+      },
+    );
   }
 }
 

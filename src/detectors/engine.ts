@@ -33,7 +33,11 @@ export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> =
   // data pitfalls first: they explain what the optimization then shows
   s => {
     const data = new DataDiagnosis(s);
-    return { observe: (e, api) => { for (const f of data.observe(e, api.ctx)) api.raise(f); } };
+    return {
+      observe: (e, api) => {
+        for (const f of data.observe(e, api.ctx)) api.raise(f);
+      },
+    };
   },
   () => new OnsetRules(),
   () => new GradientRules(),
@@ -45,11 +49,18 @@ export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> =
     return { observe: (e, api) => api.raise(leaks.observe(e)) };
   },
   // the lint rules on the model tfjs really built (source: 'static'): code the parser cannot follow is covered too
-  () => ({ observe: (e, api) => { if (e.kind === 'fit-start') for (const f of checkFitModel(e)) api.raise(f); } }),
+  () => ({
+    observe: (e, api) => {
+      if (e.kind === 'fit-start') for (const f of checkFitModel(e)) api.raise(f);
+    },
+  }),
 ];
 
 /** A finding the engine held back, and why (for tests and `bench:diagnosis --verbose`; never emitted). */
-export interface Suppressed { finding: Finding; reason: string }
+export interface Suppressed {
+  finding: Finding;
+  reason: string;
+}
 
 const keyOf = (f: Finding) => (f.code === 'non-finite' ? f.code : `${f.code}|${f.layer ?? ''}`); // one non-finite finding: the first
 
@@ -71,14 +82,20 @@ export class DiagnosisEngine {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
     this.families = families ? [...families] : RULE_FAMILIES.map(f => f(this.s));
     this.api = {
-      ctx: this.ctx, s: this.s, signals: this.signals, streak: this.streak, findings: this.findings,
+      ctx: this.ctx,
+      s: this.s,
+      signals: this.signals,
+      streak: this.streak,
+      findings: this.findings,
       make: (code, severity, message, spec) => this.make(code, severity, message, spec),
       raise: f => this.raise(f),
       hold: (f, steps) => this.hold(f, steps),
     };
   }
 
-  get settings(): Readonly<DiagnosisSettings> { return this.s; }
+  get settings(): Readonly<DiagnosisSettings> {
+    return this.s;
+  }
 
   /** Raises the symptoms still held back (a saved log that ends without run-end). */
   finish(): Finding[] {
@@ -154,8 +171,13 @@ export class DiagnosisEngine {
     const higher = this.findings.find(g => (levelOf(g) ?? Infinity) < level);
     if (higher) return `explained by ${higher.code}${higher.layer ? ` in ${higher.layer}` : ''}`;
     const sig = this.signals;
-    if (level >= 3 && sig.zeroSinceStart.size > 0 && f.code !== 'unchanged-weights') return 'constant kernels have received no gradient since the first step (pending unchanged-weights)';
-    if (level >= 4 && (this.streak.holding('vg', 'eg', 'sat|', 'satlow|', 'zero|') || [...sig.deadFraction.values()].some(x => x >= this.s.deadReluFraction))) {
+    if (level >= 3 && sig.zeroSinceStart.size > 0 && f.code !== 'unchanged-weights')
+      return 'constant kernels have received no gradient since the first step (pending unchanged-weights)';
+    if (
+      level >= 4 &&
+      (this.streak.holding('vg', 'eg', 'sat|', 'satlow|', 'zero|') ||
+        [...sig.deadFraction.values()].some(x => x >= this.s.deadReluFraction))
+    ) {
       return 'a layer symptom is holding (pending)';
     }
     return undefined;
@@ -164,11 +186,16 @@ export class DiagnosisEngine {
   private make(code: string, severity: Severity, message: string, opts: FindingSpec): Finding {
     const c = this.ctx;
     // every finding has a place: the layer's line, else the rule's own site, else fit( then compile(
-    const fallback = opts.layer?.location ?? opts.location ? undefined : (c.fitSite ? 'fit' : c.compileSite ? 'compile' : undefined);
+    const fallback =
+      (opts.layer?.location ?? opts.location) ? undefined : c.fitSite ? 'fit' : c.compileSite ? 'compile' : undefined;
     const location = opts.location ?? opts.layer?.location ?? c.fitSite;
-    const fromEpoch = epochOfStep(c, opts.fromStep), toEpoch = epochOfStep(c, opts.toStep);
+    const fromEpoch = epochOfStep(c, opts.fromStep),
+      toEpoch = epochOfStep(c, opts.toStep);
     return {
-      code, severity, source: 'runtime', message,
+      code,
+      severity,
+      source: 'runtime',
+      message,
       layer: opts.layer?.name,
       file: location?.file,
       range: location ? { start: location } : undefined,

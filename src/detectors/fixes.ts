@@ -29,7 +29,10 @@ function compileFor(sketch: FileSketch, line: number | undefined, layer?: LayerS
     const model = sketch.models.find(m => m.entries.some(e => e.layer === layer));
     if (model?.compile) return model.compile;
   }
-  return sketch.compiles.find(c => line !== undefined && lineOf(sf, c.call) === line) ?? (sketch.compiles.length === 1 ? sketch.compiles[0] : undefined);
+  return (
+    sketch.compiles.find(c => line !== undefined && lineOf(sf, c.call) === line) ??
+    (sketch.compiles.length === 1 ? sketch.compiles[0] : undefined)
+  );
 }
 
 /** Above this a learning rate is outside the range UMLAUT treats as typical. */
@@ -53,19 +56,37 @@ function learningRateFix(sketch: FileSketch, compile: CompileSketch | undefined,
   const verb = factor < 1 ? 'Lower' : 'Raise';
   if (opt.lr.state === 'known' && typeof opt.lr.value === 'number' && opt.lr.value > 0) {
     const next = opt.lr.value * factor;
-    return { title: `${verb} the learning rate ${formatLr(opt.lr.value)} → ${formatLr(next)}`, edits: [replaceNode(sf, opt.lr.node, formatLr(next))] };
+    return {
+      title: `${verb} the learning rate ${formatLr(opt.lr.value)} → ${formatLr(next)}`,
+      edits: [replaceNode(sf, opt.lr.node, formatLr(next))],
+    };
   }
   if (opt.lr.state !== 'absent' || !opt.inline) return undefined;
   const base = (opt.form === 'string' ? STRING_OPTIMIZER_LR : FACTORY_OPTIMIZER_LR)[opt.name];
   const train = namespaceText(sketch.imports, 'train');
   if (base === undefined || !train) return undefined;
   const next = formatLr(base * factor);
-  const ctor = opt.name === 'sgd' || opt.name === 'adam' || opt.name === 'adamax' || opt.name === 'rmsprop' || opt.name === 'adagrad' ? opt.name : undefined;
+  const ctor =
+    opt.name === 'sgd' ||
+    opt.name === 'adam' ||
+    opt.name === 'adamax' ||
+    opt.name === 'rmsprop' ||
+    opt.name === 'adagrad'
+      ? opt.name
+      : undefined;
   if (!ctor) return undefined;
-  return { title: `${verb} the learning rate ${formatLr(base)} (the ${opt.name} default) → ${next}`, edits: [replaceNode(sf, opt.node, `${train}.${ctor}(${next})`)] };
+  return {
+    title: `${verb} the learning rate ${formatLr(base)} (the ${opt.name} default) → ${next}`,
+    edits: [replaceNode(sf, opt.node, `${train}.${ctor}(${next})`)],
+  };
 }
 
-function layerConfigFix(sketch: FileSketch, layers: LayerSketch[], props: Record<string, string>, title: string): Fix | undefined {
+function layerConfigFix(
+  sketch: FileSketch,
+  layers: LayerSketch[],
+  props: Record<string, string>,
+  title: string,
+): Fix | undefined {
   const edits: TextEdit[] = [];
   for (const layer of layers) {
     for (const [key, value] of Object.entries(props)) {
@@ -85,11 +106,17 @@ function hasOverlap(edits: TextEdit[]): boolean {
 }
 
 function label(layer: LayerSketch): string {
-  return layer.name.state === 'known' ? layer.name.value : `the ${layer.factory} layer on line ${lineOf(layer.call.getSourceFile(), layer.call)}`;
+  return layer.name.state === 'known'
+    ? layer.name.value
+    : `the ${layer.factory} layer on line ${lineOf(layer.call.getSourceFile(), layer.call)}`;
 }
 
 function activation(layer: LayerSketch): string | undefined {
-  return layer.activation.state === 'known' ? layer.activation.value : layer.activation.state === 'absent' ? layer.defaultActivation : undefined;
+  return layer.activation.state === 'known'
+    ? layer.activation.value
+    : layer.activation.state === 'absent'
+      ? layer.defaultActivation
+      : undefined;
 }
 
 /** Fixes for one runtime finding, best first; [] when none can be written safely. */
@@ -102,7 +129,7 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
     return [];
   }
   const line = finding.range?.start.line;
-  const layer = finding.layer ? layerAt(sketch, line, finding.layer) ?? layerAt(sketch, line) : undefined;
+  const layer = finding.layer ? (layerAt(sketch, line, finding.layer) ?? layerAt(sketch, line)) : undefined;
   const compile = compileFor(sketch, line, layer);
   const fixes: Array<Fix | undefined> = [];
   switch (finding.code) {
@@ -122,12 +149,22 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
     case 'dead-relu': {
       // Dying is systemic (one large step pushes every ReLU layer's inputs negative): fix all of the model's ReLUs.
       const model = sketch.models.find(m => layer && m.entries.some(e => e.layer === layer)) ?? sketch.models[0];
-      const relus = (model?.entries.map(e => e.layer).filter((l): l is LayerSketch => !!l) ?? []).filter(l => activation(l) === 'relu');
+      const relus = (model?.entries.map(e => e.layer).filter((l): l is LayerSketch => !!l) ?? []).filter(
+        l => activation(l) === 'relu',
+      );
       const targets = relus.length ? relus : layer ? [layer] : [];
-      const activationFix = targets.length ? layerConfigFix(sketch, targets, { activation: 'elu', kernelInitializer: 'heNormal' }, `Use elu with heNormal in ${targets.length > 1 ? `the ${targets.length} ReLU layers` : label(targets[0])}`) : undefined;
+      const activationFix = targets.length
+        ? layerConfigFix(
+            sketch,
+            targets,
+            { activation: 'elu', kernelInitializer: 'heNormal' },
+            `Use elu with heNormal in ${targets.length > 1 ? `the ${targets.length} ReLU layers` : label(targets[0])}`,
+          )
+        : undefined;
       // A learning rate above the usual range (UMLAUT: 0.01) is the likeliest killer: lower it first.
       const lr = knownLearningRate(compile);
-      if (finding.evidence.lrHigh === true || (lr !== undefined && lr > HIGH_LEARNING_RATE)) fixes.push(learningRateFix(sketch, compile, 0.1), activationFix);
+      if (finding.evidence.lrHigh === true || (lr !== undefined && lr > HIGH_LEARNING_RATE))
+        fixes.push(learningRateFix(sketch, compile, 0.1), activationFix);
       else fixes.push(activationFix, learningRateFix(sketch, compile, 0.1));
       break;
     }
@@ -137,23 +174,51 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
       const entries = model?.entries.map(e => e.layer).filter((l): l is LayerSketch => !!l) ?? [];
       const hidden = entries.slice(0, -1).filter(l => SATURATING.has(activation(l) ?? ''));
       // the initializer caused it: scale it to the fan-in first (Glorot), keeping the activation
-      if (finding.evidence.cause === 'initializer' && hidden.length) fixes.push(layerConfigFix(sketch, hidden, { kernelInitializer: 'glorotUniform' }, `Initialize the ${hidden.length} hidden ${activation(hidden[0])} layer${hidden.length > 1 ? 's' : ''} with glorotUniform`));
-      if (hidden.length) fixes.push(layerConfigFix(sketch, hidden, { activation: 'relu', kernelInitializer: 'heNormal' }, `Use relu with heNormal in the ${hidden.length} hidden ${activation(hidden[0])} layer${hidden.length > 1 ? 's' : ''}`));
+      if (finding.evidence.cause === 'initializer' && hidden.length)
+        fixes.push(
+          layerConfigFix(
+            sketch,
+            hidden,
+            { kernelInitializer: 'glorotUniform' },
+            `Initialize the ${hidden.length} hidden ${activation(hidden[0])} layer${hidden.length > 1 ? 's' : ''} with glorotUniform`,
+          ),
+        );
+      if (hidden.length)
+        fixes.push(
+          layerConfigFix(
+            sketch,
+            hidden,
+            { activation: 'relu', kernelInitializer: 'heNormal' },
+            `Use relu with heNormal in the ${hidden.length} hidden ${activation(hidden[0])} layer${hidden.length > 1 ? 's' : ''}`,
+          ),
+        );
       break;
     }
     case 'unchanged-weights':
       if (layer) {
         const act = activation(layer) ?? 'linear';
         const init = /relu|elu/.test(act) ? 'heNormal' : act === 'selu' ? 'leCunNormal' : 'glorotUniform';
-        fixes.push(layerConfigFix(sketch, [layer], { kernelInitializer: init }, `Initialize ${label(layer)} with ${init}`));
+        fixes.push(
+          layerConfigFix(sketch, [layer], { kernelInitializer: init }, `Initialize ${label(layer)} with ${init}`),
+        );
       }
       break;
     case 'label-loss-mismatch': {
       // an output activation the loss cannot read: offer the activation it expects on the model's last layer
-      const want = finding.evidence.outputActivation !== undefined && String(finding.advice?.[0] ?? '').match(/activation '(softmax|sigmoid)'/)?.[1];
+      const want =
+        finding.evidence.outputActivation !== undefined &&
+        String(finding.advice?.[0] ?? '').match(/activation '(softmax|sigmoid)'/)?.[1];
       const model = compile && sketch.models.find(m => m.compile === compile);
       const last = model?.entries.at(-1)?.layer;
-      if (want && last && activation(last) !== want) fixes.push(layerConfigFix(sketch, [last], { activation: want }, `Use ${want} on the output layer ${label(last)} (the loss is ${finding.evidence.loss})`));
+      if (want && last && activation(last) !== want)
+        fixes.push(
+          layerConfigFix(
+            sketch,
+            [last],
+            { activation: want },
+            `Use ${want} on the output layer ${label(last)} (the loss is ${finding.evidence.loss})`,
+          ),
+        );
       break;
     }
     case 'bad-initial-loss':
@@ -161,7 +226,15 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
         const loss = compile.loss.value.name;
         const want = /binary/i.test(loss) ? 'sigmoid' : /categorical/i.test(loss) ? 'softmax' : undefined;
         const act = activation(layer);
-        if (want && act !== want) fixes.push(layerConfigFix(sketch, [layer], { activation: want }, `Use ${want} on the output layer ${label(layer)} (the loss is ${loss})`));
+        if (want && act !== want)
+          fixes.push(
+            layerConfigFix(
+              sketch,
+              [layer],
+              { activation: want },
+              `Use ${want} on the output layer ${label(layer)} (the loss is ${loss})`,
+            ),
+          );
       }
       break;
   }
@@ -174,15 +247,27 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
  */
 export function locateLayer(text: string, fileName: string, layerName: string): Finding['range'] {
   let sketch: FileSketch;
-  try { sketch = sketchFile(parseSource(text, fileName)); } catch { return undefined; }
+  try {
+    sketch = sketchFile(parseSource(text, fileName));
+  } catch {
+    return undefined;
+  }
   const sf = sketch.sourceFile;
-  const at = (l: LayerSketch) => ({ start: { file: fileName, line: lineOf(sf, l.call), column: sf.getLineAndCharacterOfPosition(l.call.getStart(sf)).character + 1 } });
+  const at = (l: LayerSketch) => ({
+    start: {
+      file: fileName,
+      line: lineOf(sf, l.call),
+      column: sf.getLineAndCharacterOfPosition(l.call.getStart(sf)).character + 1,
+    },
+  });
   const named = sketch.layers.find(l => l.name.state === 'known' && l.name.value === layerName);
   if (named) return at(named);
   const generated = /^([a-z][A-Za-z0-9]*)_[A-Za-z0-9]+?(\d+)$/.exec(layerName);
   if (!generated) return undefined;
   const [, factory, nth] = generated;
-  const sameKind = sketch.layers.filter(l => l.factory.toLowerCase() === factory.toLowerCase() && l.name.state === 'absent');
+  const sameKind = sketch.layers.filter(
+    l => l.factory.toLowerCase() === factory.toLowerCase() && l.name.state === 'absent',
+  );
   // only when every layer of that kind is written out once (no loops or helpers building them)
   const counted = sketch.models.every(m => m.entries.every(e => e.count === 1));
   const layer = counted ? sameKind[Number(nth) - 1] : undefined;
@@ -190,7 +275,11 @@ export function locateLayer(text: string, fileName: string, layerName: string): 
 }
 
 /** Adds fixes to runtime findings that have none, reading each finding's file once; locates layers the runtime could not. */
-export function withRuntimeFixes(findings: Finding[], read: (file: string) => string | undefined, jobFile?: string): Finding[] {
+export function withRuntimeFixes(
+  findings: Finding[],
+  read: (file: string) => string | undefined,
+  jobFile?: string,
+): Finding[] {
   const texts = new Map<string, string | undefined>();
   return findings.map(original => {
     let f = original;

@@ -12,7 +12,8 @@ export const LEAK_WINDOW = 20;
 /** tensors gained per step on average across the window */
 export const LEAK_MIN_PER_STEP = 1;
 
-const RULE = 'TensorFlow.js guide, "Memory management": tensors live until dispose() or the end of tf.tidy(); ' +
+const RULE =
+  'TensorFlow.js guide, "Memory management": tensors live until dispose() or the end of tf.tidy(); ' +
   `a count that grows every step (≥ ${LEAK_MIN_PER_STEP} per step over ${LEAK_WINDOW} steps, never falling) is a leak`;
 
 export class LeakWatch {
@@ -50,16 +51,29 @@ export class LeakWatch {
     const bytesPerStep = (to.bytes - from.bytes) / Math.max(1, to.step - from.step);
     const at = this.site ? `: the tensors that outlive a step are made at line ${this.site.line}` : '';
     return {
-      code: 'tensor-leak', severity: 'warning', source: 'runtime',
-      message: `Live tensors grow by ${perStep.toFixed(1)} per step (${from.tensors} → ${to.tensors} from step ${from.step} to ${to.step}, ` +
+      code: 'tensor-leak',
+      severity: 'warning',
+      source: 'runtime',
+      message:
+        `Live tensors grow by ${perStep.toFixed(1)} per step (${from.tensors} → ${to.tensors} from step ${from.step} to ${to.step}, ` +
         `+${formatBytes(bytesPerStep)} per step)${at}. Tensors made in a training loop or callback stay in memory until disposed.`,
       file: where?.file,
-      range: where ? { start: { file: where.file, line: where.line, ...(where.column ? { column: where.column } : {}) } } : undefined,
+      range: where
+        ? { start: { file: where.file, line: where.line, ...(where.column ? { column: where.column } : {}) } }
+        : undefined,
       step: from.step,
       evidence: {
-        tensorsPerStep: Number(perStep.toFixed(2)), bytesPerStep: Math.round(bytesPerStep), tensorsFrom: from.tensors, tensorsTo: to.tensors,
-        fromStep: from.step, toStep: to.step, threshold: LEAK_MIN_PER_STEP, window: LEAK_WINDOW,
-        site: this.site ? `${this.site.file}:${this.site.line} (${this.site.count} live tensors from one step)` : 'not caught (pointing at fit)',
+        tensorsPerStep: Number(perStep.toFixed(2)),
+        bytesPerStep: Math.round(bytesPerStep),
+        tensorsFrom: from.tensors,
+        tensorsTo: to.tensors,
+        fromStep: from.step,
+        toStep: to.step,
+        threshold: LEAK_MIN_PER_STEP,
+        window: LEAK_WINDOW,
+        site: this.site
+          ? `${this.site.file}:${this.site.line} (${this.site.count} live tensors from one step)`
+          : 'not caught (pointing at fit)',
       },
       rule: RULE,
       held: { fromStep: from.step, toStep: to.step },
@@ -74,5 +88,9 @@ export class LeakWatch {
 
 function formatBytes(n: number): string {
   const a = Math.abs(n);
-  return a >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : a >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${Math.round(n)} B`;
+  return a >= 1 << 20
+    ? `${(n / (1 << 20)).toFixed(1)} MB`
+    : a >= 1024
+      ? `${(n / 1024).toFixed(1)} kB`
+      : `${Math.round(n)} B`;
 }

@@ -227,25 +227,38 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
 };
 
 export const RULE_SOURCES = {
-  vanishing: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: VG (β1 = 1e-3, β2 = 1e-4); SageMaker Debugger VanishingGradient (1e-7)',
+  vanishing:
+    'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: VG (β1 = 1e-3, β2 = 1e-4); SageMaker Debugger VanishingGradient (1e-7)',
   exploding: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: EG (β3 = 70)',
   nonFinite: 'DeepLocalize (Wardat et al., ICSE 2021): NaN/Inf; AUTOTRAINER EG; SageMaker Debugger ExplodingTensor',
-  deadRelu: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: DR (γ = 70%); DeepDiagnosis (Wardat et al., ICSE 2022): dead node; SageMaker Debugger / TheDeepChecker 50% during a stall; UMLAUT: learning rate > 0.01',
+  deadRelu:
+    'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: DR (γ = 70%); DeepDiagnosis (Wardat et al., ICSE 2022): dead node; SageMaker Debugger / TheDeepChecker 50% during a stall; UMLAUT: learning rate > 0.01',
   saturated: 'DeepDiagnosis (Wardat et al., ICSE 2022): saturated activation (> 50% beyond ±5)',
-  saturatedInit: 'Glorot & Bengio (AISTATS 2010): saturation from unscaled initialization; DeepDiagnosis saturated activation (±5); AUTOTRAINER Θ = 0.6 as the learning target',
-  unchanged: 'DeepDiagnosis (Wardat et al., ICSE 2022): unchanged weight; TheDeepChecker: constant initialization (unbroken symmetry)',
-  lossFlat: 'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing (5 epochs); SageMaker Debugger LossNotDecreasing (0.1%)',
+  saturatedInit:
+    'Glorot & Bengio (AISTATS 2010): saturation from unscaled initialization; DeepDiagnosis saturated activation (±5); AUTOTRAINER Θ = 0.6 as the learning target',
+  unchanged:
+    'DeepDiagnosis (Wardat et al., ICSE 2022): unchanged weight; TheDeepChecker: constant initialization (unbroken symmetry)',
+  lossFlat:
+    'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing (5 epochs); SageMaker Debugger LossNotDecreasing (0.1%)',
   oscillating: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL (ζ = 0.03, η = 20%)',
   slow: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: SC (δ = 0.01)',
-  overfitting: 'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
-  noisyValidation: 'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
+  overfitting:
+    'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
+  noisyValidation:
+    'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
   initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',
-  labelShift: 'Rabanser, Günnemann & Lipton, "Failing Loudly" (NeurIPS 2019): label shift by a chi-squared test; tfjs-layers fit: validationSplit takes the last fraction before shuffling',
-  imbalance: 'Google Machine Learning Crash Course, "Imbalanced datasets"; He & Garcia, "Learning from Imbalanced Data" (IEEE TKDE 2009): accuracy hides the minority class',
-  nonFiniteInput: 'DeepDiagnosis (Wardat et al., ICSE 2022) and UMLAUT (Schoop et al., CHI 2021): invalid (NaN) input data',
-  labelLoss: 'tfjs-layers losses: categoricalCrossentropy expects one-hot rows, sparseCategoricalCrossentropy class indices, binaryCrossentropy targets in [0, 1]; UMLAUT: output activation and loss mismatch',
-  leakage: 'Barz & Denzler, "Do we train on test data? Purging CIFAR of near-duplicates" (J. Imaging 2020); Kaufman et al., "Leakage in data mining" (TKDD 2012)',
-  input: 'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized; AUTOTRAINER (extended): abnormal data (ω1 = 10)',
+  labelShift:
+    'Rabanser, Günnemann & Lipton, "Failing Loudly" (NeurIPS 2019): label shift by a chi-squared test; tfjs-layers fit: validationSplit takes the last fraction before shuffling',
+  imbalance:
+    'Google Machine Learning Crash Course, "Imbalanced datasets"; He & Garcia, "Learning from Imbalanced Data" (IEEE TKDE 2009): accuracy hides the minority class',
+  nonFiniteInput:
+    'DeepDiagnosis (Wardat et al., ICSE 2022) and UMLAUT (Schoop et al., CHI 2021): invalid (NaN) input data',
+  labelLoss:
+    'tfjs-layers losses: categoricalCrossentropy expects one-hot rows, sparseCategoricalCrossentropy class indices, binaryCrossentropy targets in [0, 1]; UMLAUT: output activation and loss mismatch',
+  leakage:
+    'Barz & Denzler, "Do we train on test data? Purging CIFAR of near-duplicates" (J. Imaging 2020); Kaufman et al., "Leakage in data mining" (TKDD 2012)',
+  input:
+    'UMLAUT (Schoop et al., CHI 2021) and DeepDiagnosis: input not normalized; AUTOTRAINER (extended): abnormal data (ω1 = 10)',
 } as const;
 
 /**

@@ -7,13 +7,21 @@ export class Streak {
     this.since.set(key, s);
     return s.count;
   }
-  miss(key: string): void { this.since.delete(key); }
-  from(key: string): number { return this.since.get(key)?.fromStep ?? 0; }
-  count(key: string): number { return this.since.get(key)?.count ?? 0; }
+  miss(key: string): void {
+    this.since.delete(key);
+  }
+  from(key: string): number {
+    return this.since.get(key)?.fromStep ?? 0;
+  }
+  count(key: string): number {
+    return this.since.get(key)?.count ?? 0;
+  }
   /** any symptom whose key starts with one of the prefixes is holding */
   holding(...prefixes: string[]): boolean {
     for (const [k, s] of this.since) if (s.count > 0 && prefixes.some(p => k.startsWith(p))) return true;
     return false;
   }
-  clear(): void { this.since.clear(); }
+  clear(): void {
+    this.since.clear();
+  }
 }

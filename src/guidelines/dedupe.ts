@@ -7,10 +7,15 @@
 import type { Finding } from '../protocol/events';
 
 /** A lint finding as shown: its code and 1-based line. */
-export interface LintMark { code: string; line: number }
+export interface LintMark {
+  code: string;
+  line: number;
+}
 
 export function withoutLintDuplicates<F extends Pick<Finding, 'code' | 'source' | 'layer' | 'file' | 'range'>>(
-  findings: readonly F[], lintShown: (file: string) => readonly LintMark[] | undefined): F[] {
+  findings: readonly F[],
+  lintShown: (file: string) => readonly LintMark[] | undefined,
+): F[] {
   return findings.filter(f => {
     if (f.source !== 'static' || !f.file) return true;
     const marks = lintShown(f.file);

@@ -11,8 +11,12 @@ import { propertyNameText } from '../analysis/values';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
-  isArrayLiteralExpression, isComputedPropertyName, isParenthesizedExpression, isPropertyAccessExpression,
-  isPropertyAssignment, isShorthandPropertyAssignment,
+  isArrayLiteralExpression,
+  isComputedPropertyName,
+  isParenthesizedExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isShorthandPropertyAssignment,
 } = ts;
 
 export type TextEdit = NonNullable<Finding['fixes']>[number]['edits'][number];
@@ -56,7 +60,12 @@ function sameLine(sf: ts.SourceFile, a: number, b: number): boolean {
  * Sets `key: valueText` in the layer's config object: replaces the value when the key is written there, adds the
  * key otherwise (keeping the object's one-line or one-key-per-line layout). Undefined when that is not safe.
  */
-export function setConfigProperty(sketch: FileSketch, layer: LayerSketch, key: string, valueText: string): TextEdit | undefined {
+export function setConfigProperty(
+  sketch: FileSketch,
+  layer: LayerSketch,
+  key: string,
+  valueText: string,
+): TextEdit | undefined {
   const sf = sketch.sourceFile;
   if (layer.call.arguments.length === 0) {
     // `tf.layers.reLU()`: give it a config
@@ -73,7 +82,8 @@ export function setConfigProperty(sketch: FileSketch, layer: LayerSketch, key: s
     if (isShorthandPropertyAssignment(a)) return replaceNode(sf, a, `${key}: ${valueText}`);
     return undefined;
   }
-  if (cfg.literal.properties.some(p => p.name && !isComputedPropertyName(p.name) && p.name.getText(sf) === key)) return undefined;
+  if (cfg.literal.properties.some(p => p.name && !isComputedPropertyName(p.name) && p.name.getText(sf) === key))
+    return undefined;
   // otherwise add the key last: it then also wins over any spread (`{ ...base, key }`) that might set it
   const props = cfg.literal.properties;
   if (props.length === 0) return replaceNode(sf, cfg.literal, `{ ${key}: ${valueText} }`);
@@ -94,7 +104,9 @@ export function removeConfigProperty(sketch: FileSketch, layer: LayerSketch, key
   const cfg = layer.config;
   if (!cfg || !cfg.inline) return undefined;
   const props = cfg.literal.properties;
-  const i = props.findIndex(p => (isPropertyAssignment(p) || isShorthandPropertyAssignment(p)) && propertyNameText(p.name) === key);
+  const i = props.findIndex(
+    p => (isPropertyAssignment(p) || isShorthandPropertyAssignment(p)) && propertyNameText(p.name) === key,
+  );
   if (i < 0) return undefined;
   if (i < props.length - 1) return edit(sf, props[i].getStart(sf), props[i + 1].getStart(sf), '');
   if (i > 0) return edit(sf, props[i - 1].getEnd(), props[i].getEnd(), '');
@@ -133,7 +145,9 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const offset = (l: SourceLocation) => (lineStarts[l.line - 1] ?? text.length) + (l.column ?? 1) - 1;
-  const sorted = edits.map(e => ({ start: offset(e.start), end: offset(e.end), text: e.newText })).sort((a, b) => b.start - a.start || b.end - a.end);
+  const sorted = edits
+    .map(e => ({ start: offset(e.start), end: offset(e.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;

@@ -7,11 +7,26 @@
 import type { Finding } from '../protocol/events';
 import { DEFAULT_KERNEL_INITIALIZER } from '../analysis/catalog';
 import {
-  SOURCES, initRowForActivation, initRowForFamily, initializerScaling, optimizerRow, SATURATING, REGULARIZATION,
-  type InitRow, type InitializerScaling,
+  SOURCES,
+  initRowForActivation,
+  initRowForFamily,
+  initializerScaling,
+  optimizerRow,
+  SATURATING,
+  REGULARIZATION,
+  type InitRow,
+  type InitializerScaling,
 } from './tables';
 import type { LintSettings, StaticCode, Severity } from './settings';
-import { effectiveActivation, isHidden, type EffectiveActivation, type LayerOf, type ModelShape, type ShapeLayer, type ShapeModel } from './shape';
+import {
+  effectiveActivation,
+  isHidden,
+  type EffectiveActivation,
+  type LayerOf,
+  type ModelShape,
+  type ShapeLayer,
+  type ShapeModel,
+} from './shape';
 
 // rule citations shared by many findings: built once
 const RULE_SELU_INIT = `${SOURCES.initTable}; ${SOURCES.selu}`;
@@ -38,7 +53,14 @@ export const DEFAULT_SEVERITY: Readonly<Record<StaticCode, Severity>> = {
 
 /** The edit a verdict suggests, as data: the lint rules turn it into text edits when the source allows. */
 export type FixHint<L> =
-  | { kind: 'initializer'; layer: L; target: string; why: 'constant' | 'mismatch' | 'selu'; row?: InitRow; activation?: string }
+  | {
+      kind: 'initializer';
+      layer: L;
+      target: string;
+      why: 'constant' | 'mismatch' | 'selu';
+      row?: InitRow;
+      activation?: string;
+    }
   | { kind: 'alpha-dropout'; layer: L }
   | { kind: 'elu-he'; layer: L }
   | { kind: 'batch-norm' }
@@ -79,7 +101,7 @@ function message(key: string, build: () => string): string {
   let m = messages.get(key);
   if (m === undefined) {
     if (messages.size > 2000) messages.clear();
-    messages.set(key, m = build());
+    messages.set(key, (m = build()));
   }
   return m;
 }
@@ -107,7 +129,12 @@ export function initName(layer: ShapeLayer): { name?: string; isDefault: boolean
  * `act`: the activation the layer's output goes through; `coveredBySelu`: a hidden SELU layer of a model, which
  * gets the fuller selu-setup verdict instead of an initializer mismatch.
  */
-export function judgeInitializer<L extends ShapeLayer>(layer: L, act: EffectiveActivation<L>, coveredBySelu: boolean, o: JudgeOptions<L>): Verdict<L> | undefined {
+export function judgeInitializer<L extends ShapeLayer>(
+  layer: L,
+  act: EffectiveActivation<L>,
+  coveredBySelu: boolean,
+  o: JudgeOptions<L>,
+): Verdict<L> | undefined {
   if (layer.kind !== 'weight' || !layer.initializer) return undefined;
   const init = initName(layer);
   const row = act.value ? initRowForActivation(act.value) : undefined;
@@ -115,27 +142,49 @@ export function judgeInitializer<L extends ShapeLayer>(layer: L, act: EffectiveA
   if (init.scaling === 'constant') {
     const target = row ? recommendedInitializer(row) : DEFAULT_KERNEL_INITIALIZER;
     return {
-      code: 'constant-init', at: { part: layer.initializer.state === 'known' ? 'initializer' : 'call', layer }, label: o.label(layer),
-      message: message(`constant|${init.name}|${row ? target : ''}|${actText}`, () =>
-        `The kernel starts as ${init.name === 'zeros' ? 'all zeros' : init.name === 'ones' ? 'all ones' : 'a constant'}: every unit computes the same output, receives the same gradient and stays a copy of the others, so the layer learns like a single unit. Use a random initializer scaled for the activation${row ? ` (${target} for ${actText})` : ''}.${cite(SOURCES.initExperiments)}`),
+      code: 'constant-init',
+      at: { part: layer.initializer.state === 'known' ? 'initializer' : 'call', layer },
+      label: o.label(layer),
+      message: message(
+        `constant|${init.name}|${row ? target : ''}|${actText}`,
+        () =>
+          `The kernel starts as ${init.name === 'zeros' ? 'all zeros' : init.name === 'ones' ? 'all ones' : 'a constant'}: every unit computes the same output, receives the same gradient and stays a copy of the others, so the layer learns like a single unit. Use a random initializer scaled for the activation${row ? ` (${target} for ${actText})` : ''}.${cite(SOURCES.initExperiments)}`,
+      ),
       evidence: { initializer: init.name!, activation: act.value ?? null, recommended: target, choice: !row },
       rule: SOURCES.initExperiments,
       fix: { kind: 'initializer', layer, target, why: 'constant', row, activation: actText },
     };
   }
-  if (row && init.scaling && init.scaling !== 'other' && init.scaling !== row.family && !(row.family === 'lecun' && coveredBySelu)) {
+  if (
+    row &&
+    init.scaling &&
+    init.scaling !== 'other' &&
+    init.scaling !== row.family &&
+    !(row.family === 'lecun' && coveredBySelu)
+  ) {
     const target = recommendedInitializer(row, init.isDefault ? undefined : init.name);
     const scaling = init.scaling;
     return {
-      code: 'init-activation-mismatch', at: { part: 'call', layer }, label: o.label(layer),
+      code: 'init-activation-mismatch',
+      at: { part: 'call', layer },
+      label: o.label(layer),
       message: message(`mismatch|${actText}|${init.name}|${init.isDefault}|${target}`, () => {
-        const current = init.isDefault ? `${init.name} (the tfjs default when no kernelInitializer is given)` : init.name;
-        const why = scaling === 'fixed-scale'
-          ? `${init.name} draws weights with a fixed spread whatever the layer width, so activations shrink or blow up with depth${act.value === 'sigmoid' ? ' (with a spread of 1, sigmoid outputs pile up at 0 and 1 and their gradients vanish)' : ''}.`
-          : `${initRowForFamily(scaling as 'glorot' | 'he' | 'lecun').label} scaling is derived for ${initRowForFamily(scaling as 'glorot' | 'he' | 'lecun').activationsText}, not for ${actText}.`;
+        const current = init.isDefault
+          ? `${init.name} (the tfjs default when no kernelInitializer is given)`
+          : init.name;
+        const why =
+          scaling === 'fixed-scale'
+            ? `${init.name} draws weights with a fixed spread whatever the layer width, so activations shrink or blow up with depth${act.value === 'sigmoid' ? ' (with a spread of 1, sigmoid outputs pile up at 0 and 1 and their gradients vanish)' : ''}.`
+            : `${initRowForFamily(scaling as 'glorot' | 'he' | 'lecun').label} scaling is derived for ${initRowForFamily(scaling as 'glorot' | 'he' | 'lecun').activationsText}, not for ${actText}.`;
         return `This ${actText} layer starts from ${current}. ${why} The initializer table pairs ${row.activationsText} with ${row.label} initialization (normal variance ${row.normalVariance}): ${target}.${cite(row.source)}`;
       }),
-      evidence: { activation: act.value!, initializer: init.name!, initializerIsDefault: init.isDefault, recommended: target, activationFrom: act.from === layer ? 'layer' : act.from.factory },
+      evidence: {
+        activation: act.value!,
+        initializer: init.name!,
+        initializerIsDefault: init.isDefault,
+        recommended: target,
+        activationFrom: act.from === layer ? 'layer' : act.from.factory,
+      },
       rule: row.source,
       fix: { kind: 'initializer', layer, target, why: 'mismatch', row, activation: act.value },
     };
@@ -147,22 +196,36 @@ export function judgeDropoutRate<L extends ShapeLayer>(layer: L, o: JudgeOptions
   if (layer.kind !== 'dropout' || layer.rate.state !== 'known') return undefined;
   const rate = layer.rate.value;
   const { dropoutRateMin: lo, dropoutRateMax: hi } = o.settings;
-  const base = { code: 'dropout-rate' as const, at: { part: 'rate' as const, layer }, label: o.label(layer), evidence: { rate, min: lo, max: hi } };
+  const base = {
+    code: 'dropout-rate' as const,
+    at: { part: 'rate' as const, layer },
+    label: o.label(layer),
+    evidence: { rate, min: lo, max: hi },
+  };
   if (rate < 0 || rate >= 1) {
     return {
-      ...base, severity: 'error', rule: REGULARIZATION.dropout.source,
+      ...base,
+      severity: 'error',
+      rule: REGULARIZATION.dropout.source,
       message: `Dropout rate ${rate} is not a probability below 1: ${rate >= 1 ? 'every unit would be dropped' : 'a negative rate means nothing'}. Rates between ${lo} and ${hi} are the usual range.${cite(REGULARIZATION.dropout.source)}`,
     };
   }
   if (rate > hi) {
     return {
-      ...base, rule: RULE_DROPOUT_ABOVE,
-      message: message(`dropout-above|${rate}|${lo}|${hi}`, () => `Dropout rate ${rate} drops more than ${Math.round(hi * 100)}% of the units each step: the layer's remaining units have to carry the signal alone and training slows or underfits. The usual range is ${lo}-${hi} (up to 0.5 for CNNs, 0.2-0.3 for recurrent nets); UMLAUT also flags rates above 0.5.${cite(REGULARIZATION.dropout.source)}`),
+      ...base,
+      rule: RULE_DROPOUT_ABOVE,
+      message: message(
+        `dropout-above|${rate}|${lo}|${hi}`,
+        () =>
+          `Dropout rate ${rate} drops more than ${Math.round(hi * 100)}% of the units each step: the layer's remaining units have to carry the signal alone and training slows or underfits. The usual range is ${lo}-${hi} (up to 0.5 for CNNs, 0.2-0.3 for recurrent nets); UMLAUT also flags rates above 0.5.${cite(REGULARIZATION.dropout.source)}`,
+      ),
     };
   }
   if (rate < lo) {
     return {
-      ...base, severity: 'info', rule: REGULARIZATION.dropout.source,
+      ...base,
+      severity: 'info',
+      rule: REGULARIZATION.dropout.source,
       message: `Dropout rate ${rate} is below ${lo}: it barely regularizes. Typical rates are ${lo}-${hi}; if the model does not overfit, the layer can go.${cite(REGULARIZATION.dropout.source)}`,
     };
   }
@@ -172,13 +235,19 @@ export function judgeDropoutRate<L extends ShapeLayer>(layer: L, o: JudgeOptions
 // ---- model rules: SELU, depth, output/loss ----
 
 /** Model-level verdicts; `loss`: the compiled loss's canonical name, when known. */
-export function judgeModel<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M>, o: JudgeOptions<LayerOf<M>>, loss?: string): Verdict<LayerOf<M>>[] {
+export function judgeModel<M extends ShapeModel<ShapeLayer>>(
+  shape: ModelShape<M>,
+  o: JudgeOptions<LayerOf<M>>,
+  loss?: string,
+): Verdict<LayerOf<M>>[] {
   type L = LayerOf<M>;
   const out: Verdict<L>[] = [];
   const { settings } = o;
   const entries = shape.model.entries;
   const deep = shape.hiddenMin > settings.deepHiddenLayers;
-  const hiddenActs = entries.map((e, i) => (e.layer && isHidden(shape, i) ? effectiveActivation(entries, i) as EffectiveActivation<L> : undefined));
+  const hiddenActs = entries.map((e, i) =>
+    e.layer && isHidden(shape, i) ? (effectiveActivation(entries, i) as EffectiveActivation<L>) : undefined,
+  );
   const seluLayers = entries.filter((_, i) => hiddenActs[i]?.value === 'selu').map(e => e.layer as L);
   const selu = seluLayers.length > 0;
 
@@ -188,9 +257,21 @@ export function judgeModel<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M
       if (init.scaling && init.scaling !== 'lecun' && init.scaling !== 'other') {
         const row = initRowForFamily('lecun');
         out.push({
-          code: 'selu-setup', at: { part: 'call', layer }, label: o.label(layer),
-          message: message(`selu-init|${init.name}|${init.isDefault}`, () => `SELU only keeps each layer's outputs at mean 0 and variance 1 when the weights start with LeCun normal initialization (variance 1/fan_in); this layer uses ${init.isDefault ? `${init.name} (the tfjs default)` : init.name}. Set kernelInitializer to leCunNormal.${cite(SOURCES.selu)}`),
-          evidence: { activation: 'selu', initializer: init.name!, initializerIsDefault: init.isDefault, recommended: row.tfjsNormal, problem: 'initializer' },
+          code: 'selu-setup',
+          at: { part: 'call', layer },
+          label: o.label(layer),
+          message: message(
+            `selu-init|${init.name}|${init.isDefault}`,
+            () =>
+              `SELU only keeps each layer's outputs at mean 0 and variance 1 when the weights start with LeCun normal initialization (variance 1/fan_in); this layer uses ${init.isDefault ? `${init.name} (the tfjs default)` : init.name}. Set kernelInitializer to leCunNormal.${cite(SOURCES.selu)}`,
+          ),
+          evidence: {
+            activation: 'selu',
+            initializer: init.name!,
+            initializerIsDefault: init.isDefault,
+            recommended: row.tfjsNormal,
+            problem: 'initializer',
+          },
           rule: RULE_SELU_INIT,
           fix: { kind: 'initializer', layer, target: row.tfjsNormal, why: 'selu' },
         });
@@ -200,16 +281,25 @@ export function judgeModel<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M
       const layer = e.layer as L | undefined;
       if (layer?.kind === 'normalization' && layer.factory === 'batchNormalization') {
         out.push({
-          code: 'selu-setup', at: { part: 'call', layer }, label: o.label(layer),
+          code: 'selu-setup',
+          at: { part: 'call', layer },
+          label: o.label(layer),
           message: `Batch normalization in a SELU network: SELU is meant to normalize the activations by itself, and the self-normalizing configuration uses no batch norm. Keep one of the two: SELU with LeCun init and no batch norm, or ELU/ReLU with He init and batch norm.${cite(SOURCES.selfNormalizingConfig)}`,
-          evidence: { activation: 'selu', problem: 'batch-norm' }, rule: RULE_SELU_SETUP,
+          evidence: { activation: 'selu', problem: 'batch-norm' },
+          rule: RULE_SELU_SETUP,
         });
       }
       if (layer?.kind === 'dropout' && layer.factory === 'dropout') {
         const ns = o.layerNamespace?.(layer);
         out.push({
-          code: 'alpha-dropout-with-selu', at: { part: 'call', layer }, label: o.label(layer),
-          message: message(`alpha|${ns}`, () => `Ordinary dropout in a SELU network zeroes units and rescales the rest, which shifts the mean and variance SELU relies on. Alpha dropout drops units to SELU's negative saturation value and keeps mean and variance intact: use ${ns ? ns + '.' : ''}alphaDropout with the same rate.${cite(SOURCES.selu)}`),
+          code: 'alpha-dropout-with-selu',
+          at: { part: 'call', layer },
+          label: o.label(layer),
+          message: message(
+            `alpha|${ns}`,
+            () =>
+              `Ordinary dropout in a SELU network zeroes units and rescales the rest, which shifts the mean and variance SELU relies on. Alpha dropout drops units to SELU's negative saturation value and keeps mean and variance intact: use ${ns ? ns + '.' : ''}alphaDropout with the same rate.${cite(SOURCES.selu)}`,
+          ),
           evidence: { activation: 'selu', rate: layer.rate.state === 'known' ? layer.rate.value : null },
           rule: RULE_ALPHA_DROPOUT,
           fix: { kind: 'alpha-dropout', layer },
@@ -219,9 +309,13 @@ export function judgeModel<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M
     if (shape.plainDense === 'no') {
       const first = seluLayers[0];
       out.push({
-        code: 'selu-setup', severity: 'info', at: { part: 'call', layer: first }, label: o.label(first),
+        code: 'selu-setup',
+        severity: 'info',
+        at: { part: 'call', layer: first },
+        label: o.label(first),
         message: `SELU's self-normalization is proven for a plain stack of dense layers; this model ${entries.some(x => x.layer?.family === 'conv' || x.layer?.family === 'recurrent') ? 'has convolutional or recurrent layers' : 'is not a single chain (branches or merges)'}, so SELU may not keep activations normalized here. The default configuration (ELU or ReLU, He init, batch norm when deep) is the safer choice.${cite(SOURCES.selu)}`,
-        evidence: { activation: 'selu', problem: 'not-plain-dense' }, rule: RULE_SELU_SETUP,
+        evidence: { activation: 'selu', problem: 'not-plain-dense' },
+        rule: RULE_SELU_SETUP,
       });
     }
   }
@@ -235,16 +329,28 @@ export function judgeModel<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M
       const ownActivationWritten = act.from === layer && layer.activation.state === 'known';
       const value = act.value;
       out.push({
-        code: 'saturating-hidden-activation', at: { part: 'call', layer }, label: o.label(layer),
-        message: message(`saturating|${value}|${shape.hiddenMin}`, () => `${value} saturates: for large inputs its slope is almost 0, and in a stack of ${shape.hiddenMin}+ hidden layers these small slopes multiply until the first layers barely learn (vanishing gradients). Hidden layers of deep nets do better with non-saturating activations: the default configuration uses ELU with He initialization (ReLU or leaky ReLU also work).${cite(SOURCES.vanishing)}`),
-        evidence: { activation: value, hiddenLayers: shape.hiddenMin, deepAbove: settings.deepHiddenLayers, choice: true },
+        code: 'saturating-hidden-activation',
+        at: { part: 'call', layer },
+        label: o.label(layer),
+        message: message(
+          `saturating|${value}|${shape.hiddenMin}`,
+          () =>
+            `${value} saturates: for large inputs its slope is almost 0, and in a stack of ${shape.hiddenMin}+ hidden layers these small slopes multiply until the first layers barely learn (vanishing gradients). Hidden layers of deep nets do better with non-saturating activations: the default configuration uses ELU with He initialization (ReLU or leaky ReLU also work).${cite(SOURCES.vanishing)}`,
+        ),
+        evidence: {
+          activation: value,
+          hiddenLayers: shape.hiddenMin,
+          deepAbove: settings.deepHiddenLayers,
+          choice: true,
+        },
         rule: RULE_SATURATING,
         fix: ownActivationWritten ? { kind: 'elu-he', layer } : undefined,
       });
     }
     if (!shape.hasNormalization && !selu) {
       out.push({
-        code: 'deep-without-batchnorm', at: { part: 'model' },
+        code: 'deep-without-batchnorm',
+        at: { part: 'model' },
         message: `${shape.hiddenExact ?? `At least ${shape.hiddenMin}`} hidden layers and no batch normalization. For deep nets the default configuration adds batch norm after the hidden layers: it keeps each layer's inputs centred and scaled, makes training less sensitive to the initialization, and tolerates larger learning rates. (Shallow nets need none; "deep" here means more than ${settings.deepHiddenLayers} hidden layers.)${cite(SOURCES.defaultConfig)}`,
         evidence: { hiddenLayers: shape.hiddenMin, deepAbove: settings.deepHiddenLayers },
         rule: RULE_BATCH_NORM,
@@ -261,11 +367,21 @@ export function judgeModel<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M
 }
 
 const PROBABILITY_LOSSES: Readonly<Record<string, 'softmax' | 'sigmoid'>> = {
-  categoricalCrossentropy: 'softmax', sparseCategoricalCrossentropy: 'softmax', binaryCrossentropy: 'sigmoid', logLoss: 'sigmoid',
+  categoricalCrossentropy: 'softmax',
+  sparseCategoricalCrossentropy: 'softmax',
+  binaryCrossentropy: 'sigmoid',
+  logLoss: 'sigmoid',
 };
-const LOGIT_LOSSES: Readonly<Record<string, 'softmax' | 'sigmoid'>> = { softmaxCrossEntropy: 'softmax', sigmoidCrossEntropy: 'sigmoid' };
+const LOGIT_LOSSES: Readonly<Record<string, 'softmax' | 'sigmoid'>> = {
+  softmaxCrossEntropy: 'softmax',
+  sigmoidCrossEntropy: 'sigmoid',
+};
 
-function judgeOutput<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M>, loss: string, o: JudgeOptions<LayerOf<M>>): Verdict<LayerOf<M>> | undefined {
+function judgeOutput<M extends ShapeModel<ShapeLayer>>(
+  shape: ModelShape<M>,
+  loss: string,
+  o: JudgeOptions<LayerOf<M>>,
+): Verdict<LayerOf<M>> | undefined {
   const out = shape.output;
   if (!out) return undefined;
   const act = out.activation.value;
@@ -274,17 +390,24 @@ function judgeOutput<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M>, los
   const wants = PROBABILITY_LOSSES[loss];
   const logits = LOGIT_LOSSES[loss];
   const target = out.activation.from;
-  const base = { code: 'output-activation-loss' as const, at: { part: 'call' as const, layer: target }, label: o.label(out.weight), rule: SOURCES.outputLayer };
+  const base = {
+    code: 'output-activation-loss' as const,
+    at: { part: 'call' as const, layer: target },
+    label: o.label(out.weight),
+    rule: SOURCES.outputLayer,
+  };
   const actText = act === 'linear' ? 'no activation (linear)' : act;
   if (wants && act !== wants) {
     const severity: Severity = wants === 'sigmoid' && act === 'softmax' && units !== 1 ? 'warning' : 'error';
-    const why = wants === 'softmax'
-      ? `${loss} compares the true class distribution with predicted probabilities, so the output layer must produce a distribution (non-negative, summing to 1): softmax. With ${actText} the loss is computed on values that are not probabilities.`
-      : act === 'softmax' && units === 1
-        ? `${loss} expects one probability per output from a sigmoid. A softmax over a single unit always outputs 1, so the loss cannot decrease.`
-        : `${loss} expects each output to be a probability in (0, 1), which is what a sigmoid gives. With ${actText} the outputs are not such probabilities.`;
+    const why =
+      wants === 'softmax'
+        ? `${loss} compares the true class distribution with predicted probabilities, so the output layer must produce a distribution (non-negative, summing to 1): softmax. With ${actText} the loss is computed on values that are not probabilities.`
+        : act === 'softmax' && units === 1
+          ? `${loss} expects one probability per output from a sigmoid. A softmax over a single unit always outputs 1, so the loss cannot decrease.`
+          : `${loss} expects each output to be a probability in (0, 1), which is what a sigmoid gives. With ${actText} the outputs are not such probabilities.`;
     return {
-      ...base, severity,
+      ...base,
+      severity,
       message: `${why} For ${wants === 'softmax' ? 'single-label multi-class classification the output layer uses softmax' : 'binary (or multi-label) classification the output layer uses sigmoid'}.${cite(SOURCES.outputLayer)}`,
       evidence: { loss, outputActivation: act, expected: wants, units: units ?? null },
       fix: { kind: 'output-activation', layer: target, value: wants },
@@ -292,7 +415,8 @@ function judgeOutput<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M>, los
   }
   if (logits && act === logits) {
     return {
-      ...base, severity: 'warning',
+      ...base,
+      severity: 'warning',
       message: `${loss} applies ${logits} itself and expects raw scores (logits); the output layer applies ${logits} too, so the loss sees ${logits}(${logits}(x)) and its gradients shrink. Leave the output linear, or use the probability loss (${logits === 'softmax' ? 'categoricalCrossentropy' : 'binaryCrossentropy'}).${cite(SOURCES.outputLayer)}`,
       evidence: { loss, outputActivation: act, expected: 'linear' },
       fix: { kind: 'output-activation', layer: target, value: 'linear' },
@@ -304,44 +428,63 @@ function judgeOutput<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M>, los
 // ---- the optimizer and its learning rate ----
 
 /** `optimizer`: canonical name (adagrad, sgd, momentum, ...); `shape`: the compiled model's, when known. */
-export function judgeOptimizer<L>(optimizer: string, shape: ModelShape<ShapeModel<ShapeLayer>> | undefined, o: JudgeOptions<L>): Verdict<L> | undefined {
+export function judgeOptimizer<L>(
+  optimizer: string,
+  shape: ModelShape<ShapeModel<ShapeLayer>> | undefined,
+  o: JudgeOptions<L>,
+): Verdict<L> | undefined {
   const deep = shape ? shape.hiddenMin > o.settings.deepHiddenLayers : false;
   if (optimizer === 'adagrad') {
     if (deep) {
       return {
-        code: 'adagrad-deep', at: { part: 'optimizer' },
+        code: 'adagrad-deep',
+        at: { part: 'optimizer' },
         message: `AdaGrad divides each step by the root of all squared gradients seen so far, so its learning rate only ever shrinks; on deep networks it typically slows to a halt before reaching a good minimum (convergence quality ★☆☆ in the optimizer table). This model has ${shape!.hiddenExact ?? `at least ${shape!.hiddenMin}`} hidden layers. The default configuration uses momentum optimization (or RMSProp, Nadam).${cite(SOURCES.optimizerTable)}`,
         evidence: { optimizer: 'adagrad', hiddenLayers: shape!.hiddenMin, deepAbove: o.settings.deepHiddenLayers },
-        rule: RULE_OPTIMIZER, fix: { kind: 'optimizer', rmsprop: true },
+        rule: RULE_OPTIMIZER,
+        fix: { kind: 'optimizer', rmsprop: true },
       };
     }
     return {
-      code: 'optimizer-default', at: { part: 'optimizer' },
+      code: 'optimizer-default',
+      at: { part: 'optimizer' },
       message: `AdaGrad is fast at first but its effective learning rate keeps shrinking (quality ★☆☆ in the optimizer table); fine for simple problems, not for deeper nets. The default configuration's optimizer is momentum (or RMSProp, Nadam).${cite(SOURCES.optimizerTable)}`,
-      evidence: { optimizer: 'adagrad', choice: true }, rule: RULE_OPTIMIZER, fix: { kind: 'optimizer', rmsprop: true },
+      evidence: { optimizer: 'adagrad', choice: true },
+      rule: RULE_OPTIMIZER,
+      fix: { kind: 'optimizer', rmsprop: true },
     };
   }
   if (optimizer === 'sgd') {
     return {
-      code: 'optimizer-default', at: { part: 'optimizer' },
+      code: 'optimizer-default',
+      at: { part: 'optimizer' },
       message: `Plain SGD reaches good minima but slowly (speed ★☆☆ in the optimizer table). Momentum optimization (β = 0.9) keeps the quality and converges faster; it is the default configuration's optimizer.${cite(SOURCES.optimizerTable)}`,
-      evidence: { optimizer: 'sgd' }, rule: RULE_OPTIMIZER, fix: { kind: 'optimizer', rmsprop: false },
+      evidence: { optimizer: 'sgd' },
+      rule: RULE_OPTIMIZER,
+      fix: { kind: 'optimizer', rmsprop: false },
     };
   }
   return undefined;
 }
 
-export function judgeLearningRate<L>(optimizer: string, lr: number, nesterov: boolean | undefined, o: JudgeOptions<L>): Verdict<L> | undefined {
+export function judgeLearningRate<L>(
+  optimizer: string,
+  lr: number,
+  nesterov: boolean | undefined,
+  o: JudgeOptions<L>,
+): Verdict<L> | undefined {
   if (optimizer === 'adadelta') return undefined;
   const { learningRateMin: lo, learningRateMax: hi } = o.settings;
   if (lr <= hi && lr >= lo && lr > 0) return undefined;
   const row = optimizerRow(optimizer, nesterov);
   return {
-    code: 'lr-range', at: { part: 'lr' },
+    code: 'lr-range',
+    at: { part: 'lr' },
     severity: lr <= 0 ? 'error' : undefined,
-    message: lr <= 0
-      ? `Learning rate ${lr}: the weights would not move (or would move uphill).${cite(SOURCES.umlaut)}`
-      : `Learning rate ${lr} is ${lr > hi ? `above ${hi}` : `below ${lo}`}, outside the range UMLAUT treats as typical (${lo}-${hi}); ${lr > hi ? 'large steps tend to make the loss oscillate or diverge' : 'steps this small barely change the weights'}.${row?.defaults ? ` The table's ${row.label} default: ${row.defaults}.` : ''} If it is intended (e.g. with a schedule), adjust trainingLens.lint.learningRateMax/Min.${cite(SOURCES.umlaut)}`,
+    message:
+      lr <= 0
+        ? `Learning rate ${lr}: the weights would not move (or would move uphill).${cite(SOURCES.umlaut)}`
+        : `Learning rate ${lr} is ${lr > hi ? `above ${hi}` : `below ${lo}`}, outside the range UMLAUT treats as typical (${lo}-${hi}); ${lr > hi ? 'large steps tend to make the loss oscillate or diverge' : 'steps this small barely change the weights'}.${row?.defaults ? ` The table's ${row.label} default: ${row.defaults}.` : ''} If it is intended (e.g. with a schedule), adjust trainingLens.lint.learningRateMax/Min.${cite(SOURCES.umlaut)}`,
     evidence: { learningRate: lr, min: lo, max: hi, optimizer },
     rule: SOURCES.umlaut,
   };

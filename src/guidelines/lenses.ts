@@ -6,7 +6,15 @@
 import type { SourceLocation } from '../protocol/events';
 import type { FileSketch, LayerSketch } from '../analysis/model';
 import { DEFAULT_KERNEL_INITIALIZER } from '../analysis/catalog';
-import { initRowForActivation, initializerScaling, optimizerRow, stars, qualityStars, DEFAULT_CONFIG, SELF_NORMALIZING_CONFIG } from './tables';
+import {
+  initRowForActivation,
+  initializerScaling,
+  optimizerRow,
+  stars,
+  qualityStars,
+  DEFAULT_CONFIG,
+  SELF_NORMALIZING_CONFIG,
+} from './tables';
 import { shapeOf, placesOf, effectiveActivation, ownActivation, type ModelShape, type Place } from './shape';
 import { recommendedInitializer, initializerFix } from './rules';
 import { location, type Fix } from './edits';
@@ -21,9 +29,15 @@ export interface Lens {
   fix?: Fix;
 }
 
-export interface LensOptions { confirmations: boolean; settings: LintSettings }
+export interface LensOptions {
+  confirmations: boolean;
+  settings: LintSettings;
+}
 
-export function lensesFor(sketch: FileSketch, options: LensOptions = { confirmations: true, settings: DEFAULT_LINT_SETTINGS }): Lens[] {
+export function lensesFor(
+  sketch: FileSketch,
+  options: LensOptions = { confirmations: true, settings: DEFAULT_LINT_SETTINGS },
+): Lens[] {
   const out: Lens[] = [];
   const shapes = sketch.models.map(shapeOf);
   const places = placesOf(shapes);
@@ -38,7 +52,8 @@ export function lensesFor(sketch: FileSketch, options: LensOptions = { confirmat
       const row = optimizerRow(o.name, o.nesterov?.state === 'known' ? o.nesterov.value : undefined);
       if (row) {
         out.push({
-          at, kind: 'optimizer',
+          at,
+          kind: 'optimizer',
           title: `${row.label}: speed ${stars(row.speed)} · quality ${qualityStars(row.quality)}${row.key === 'adagrad' ? ' (stops early on deep nets)' : ''}`,
           tooltip: `Optimizer comparison (★ bad, ★★ average, ★★★ good) — ${row.source}`,
         });
@@ -69,12 +84,18 @@ function layerLens(sketch: FileSketch, places: Map<LayerSketch, Place>, layer: L
     return { at, kind: 'init-confirmation', title: `✓ ${act.value} → ${row.short} (${current})`, tooltip };
   }
   if (scaling === 'other') {
-    return { at, kind: 'init-info', title: `${act.value} → ${row.short} (${recommendedInitializer(row)}) · now ${current}, not in the table`, tooltip };
+    return {
+      at,
+      kind: 'init-info',
+      title: `${act.value} → ${row.short} (${recommendedInitializer(row)}) · now ${current}, not in the table`,
+      tooltip,
+    };
   }
   const target = recommendedInitializer(row, init.state === 'absent' ? undefined : current);
   const fix = initializerFix(sketch, layer, target, `Use ${target} (${row.label} initialization for ${act.value})`);
   return {
-    at, kind: 'init-suggestion',
+    at,
+    kind: 'init-suggestion',
     title: `${act.value} → ${row.short} (${target}) recommended · now ${current}${init.state === 'absent' ? ' (default)' : ''}`,
     tooltip: fix ? `${tooltip}. Click to set kernelInitializer: '${target}'.` : tooltip,
     fix,
@@ -85,7 +106,8 @@ function configLens(at: SourceLocation, shape: ModelShape | undefined, settings:
   if (shape?.plainDense === 'yes') {
     const c = SELF_NORMALIZING_CONFIG;
     return {
-      at, kind: 'config',
+      at,
+      kind: 'config',
       title: `Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle`,
       tooltip: `${c.label}: initializer ${c.initializer}, activation ${c.activation}, normalization ${c.normalization}, regularization ${c.regularization}, optimizer ${c.optimizer}, schedule ${c.schedule} — ${c.source}. Otherwise: ${DEFAULT_CONFIG.source}.`,
     };
@@ -95,7 +117,8 @@ function configLens(at: SourceLocation, shape: ModelShape | undefined, settings:
   const shallow = shape?.hiddenExact !== undefined && shape.hiddenExact <= settings.deepHiddenLayers;
   const norm = deep ? 'batch norm (deep net)' : shallow ? 'no batch norm (shallow net)' : 'batch norm if deep';
   return {
-    at, kind: 'config',
+    at,
+    kind: 'config',
     title: `Default config: He init · ELU · ${norm} · early stopping · momentum/RMSProp/Nadam · 1cycle`,
     tooltip: `${c.label}: initializer ${c.initializer}, activation ${c.activation}, normalization ${c.normalization}, regularization ${c.regularization}, optimizer ${c.optimizer}, schedule ${c.schedule} — ${c.source}. "Deep" = more than ${settings.deepHiddenLayers} hidden layers (trainingLens.lint.deepHiddenLayers).`,
   };

@@ -18,18 +18,34 @@ export interface Analysis {
   findings: Finding[];
 }
 
-export function analyzeSourceFile(sf: ts.SourceFile, settings: LintSettings = DEFAULT_LINT_SETTINGS, options: LintOptions = {}): Analysis {
+export function analyzeSourceFile(
+  sf: ts.SourceFile,
+  settings: LintSettings = DEFAULT_LINT_SETTINGS,
+  options: LintOptions = {},
+): Analysis {
   const sketch = sketchFile(sf);
   return { sketch, findings: lintSketch(sketch, settings, options) };
 }
 
 /** Lints one file's text. Parse-only: safe on untrusted code. */
-export function analyzeText(text: string, fileName: string, settings: LintSettings = DEFAULT_LINT_SETTINGS, options: LintOptions = {}): Analysis {
+export function analyzeText(
+  text: string,
+  fileName: string,
+  settings: LintSettings = DEFAULT_LINT_SETTINGS,
+  options: LintOptions = {},
+): Analysis {
   if (!mentionsTfjs(text)) return { findings: [] };
   return analyzeSourceFile(parseSource(text, fileName), settings, options);
 }
 
-interface Entry { version: number; text: string; sf?: ts.SourceFile; analysis: Analysis; settings: LintSettings; withFixes?: Finding[] }
+interface Entry {
+  version: number;
+  text: string;
+  sf?: ts.SourceFile;
+  analysis: Analysis;
+  settings: LintSettings;
+  withFixes?: Finding[];
+}
 
 /**
  * Per-document cache: reanalyses only when the version changes, reparsing only the edited span. With
@@ -58,15 +74,21 @@ export class DocumentAnalyses {
     return analysis;
   }
 
-  peek(key: string): Analysis | undefined { return this.entries.get(key)?.analysis; }
+  peek(key: string): Analysis | undefined {
+    return this.entries.get(key)?.analysis;
+  }
 
   /** The findings of the cached version, with their fix edits (built once per version). */
   withFixes(key: string): Finding[] {
     const e = this.entries.get(key);
     if (!e?.analysis.sketch) return e?.analysis.findings ?? [];
     if (this.options.fixes !== false) return e.analysis.findings;
-    return e.withFixes ??= lintSketch(e.analysis.sketch, e.settings, { fixes: true });
+    return (e.withFixes ??= lintSketch(e.analysis.sketch, e.settings, { fixes: true }));
   }
-  delete(key: string): void { this.entries.delete(key); }
-  clear(): void { this.entries.clear(); }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+  clear(): void {
+    this.entries.clear();
+  }
 }

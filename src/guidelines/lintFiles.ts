@@ -12,16 +12,23 @@ import { DEFAULT_LINT_SETTINGS, type LintSettings } from './settings';
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.training-lens']);
 
-export interface LintIo { out: (line: string) => void; err: (line: string) => void }
+export interface LintIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
 
 function expand(target: string, out: string[]): void {
   const stat = fs.statSync(target);
-  if (!stat.isDirectory()) { out.push(target); return; }
+  if (!stat.isDirectory()) {
+    out.push(target);
+    return;
+  }
   for (const name of fs.readdirSync(target).sort()) {
     const p = path.join(target, name);
     const s = fs.statSync(p);
-    if (s.isDirectory()) { if (!SKIP_DIRS.has(name)) expand(p, out); }
-    else if (SOURCE_FILE.test(name) && !name.endsWith('.d.ts')) out.push(p);
+    if (s.isDirectory()) {
+      if (!SKIP_DIRS.has(name)) expand(p, out);
+    } else if (SOURCE_FILE.test(name) && !name.endsWith('.d.ts')) out.push(p);
   }
 }
 
@@ -42,15 +49,26 @@ export function lintCommand(argv: readonly string[], io: LintIo): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--format' || a.startsWith('--format=')) {
-      format = a.includes('=') ? a.slice('--format='.length) : argv[++i] ?? '';
-      if (format !== 'text' && format !== 'json') { io.err('training-lens lint: --format must be text or json'); return 2; }
-    } else if (a.startsWith('--')) { io.err(`training-lens lint: unknown option ${a}`); return 2; }
-    else targets.push(a);
+      format = a.includes('=') ? a.slice('--format='.length) : (argv[++i] ?? '');
+      if (format !== 'text' && format !== 'json') {
+        io.err('training-lens lint: --format must be text or json');
+        return 2;
+      }
+    } else if (a.startsWith('--')) {
+      io.err(`training-lens lint: unknown option ${a}`);
+      return 2;
+    } else targets.push(a);
   }
-  if (!targets.length) { io.err('training-lens lint: name at least one file or folder'); return 2; }
+  if (!targets.length) {
+    io.err('training-lens lint: name at least one file or folder');
+    return 2;
+  }
   const files: string[] = [];
   for (const t of targets) {
-    if (!fs.existsSync(t)) { io.err(`training-lens lint: no such file: ${t}`); return 2; }
+    if (!fs.existsSync(t)) {
+      io.err(`training-lens lint: no such file: ${t}`);
+      return 2;
+    }
     expand(t, files);
   }
   const findings = lintFiles(files);
@@ -58,7 +76,9 @@ export function lintCommand(argv: readonly string[], io: LintIo): number {
   else {
     for (const f of findings) io.out(formatFinding(f));
     const count = (s: Finding['severity']) => findings.filter(f => f.severity === s).length;
-    io.err(`${files.length} file${files.length === 1 ? '' : 's'}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info`);
+    io.err(
+      `${files.length} file${files.length === 1 ? '' : 's'}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info`,
+    );
   }
   return findings.some(f => f.severity === 'error') ? 1 : 0;
 }

@@ -11,25 +11,45 @@ import { STRING_OPTIMIZER_LR, FACTORY_OPTIMIZER_LR } from '../analysis/catalog';
 import { namespaceText } from '../analysis/tfjs';
 import type { InitRow } from './tables';
 import { DEFAULT_LINT_SETTINGS, STATIC_CODES, type LintSettings, type StaticCode, type Severity } from './settings';
-import { shapeOf, placesOf, effectiveActivation, ownActivation, isHidden, type ModelShape, type EffectiveActivation, type Place } from './shape';
 import {
-  DEFAULT_SEVERITY, judgeInitializer, judgeDropoutRate, judgeModel, judgeOptimizer, judgeLearningRate,
-  type JudgeOptions, type Verdict,
+  shapeOf,
+  placesOf,
+  effectiveActivation,
+  ownActivation,
+  isHidden,
+  type ModelShape,
+  type EffectiveActivation,
+  type Place,
+} from './shape';
+import {
+  DEFAULT_SEVERITY,
+  judgeInitializer,
+  judgeDropoutRate,
+  judgeModel,
+  judgeOptimizer,
+  judgeLearningRate,
+  type JudgeOptions,
+  type Verdict,
 } from './judge';
 
 export { DEFAULT_SEVERITY, recommendedInitializer } from './judge';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
-const {
-  isExpressionStatement,
-} = ts;
+const { isExpressionStatement } = ts;
 import {
-  rangeOf, replaceNode, setConfigProperty, removeConfigProperty, stringLiteral, layerNamespaceText, insertAfterElement, insertAfterStatement,
-  type Fix, type TextEdit,
+  rangeOf,
+  replaceNode,
+  setConfigProperty,
+  removeConfigProperty,
+  stringLiteral,
+  layerNamespaceText,
+  insertAfterElement,
+  insertAfterStatement,
+  type Fix,
+  type TextEdit,
 } from './edits';
 
 const CODE_INDEX = Object.fromEntries(STATIC_CODES.map((c, i) => [c, i])) as Record<StaticCode, number>;
-
 
 /**
  * Whether a fix is the obvious one (VS Code's "preferred" quick fix, applied by Auto Fix): the only fix of a finding
@@ -44,7 +64,14 @@ export function isPreferredFix(finding: Finding, index: number): boolean {
  * diagnostics never need them; its lightbulb does).
  */
 type FixSpec =
-  | { kind: 'initializer'; layer: LayerSketch; target: string; why: 'constant' | 'mismatch' | 'selu'; row?: InitRow; activation?: string }
+  | {
+      kind: 'initializer';
+      layer: LayerSketch;
+      target: string;
+      why: 'constant' | 'mismatch' | 'selu';
+      row?: InitRow;
+      activation?: string;
+    }
   | { kind: 'alpha-dropout'; layer: LayerSketch }
   | { kind: 'elu-he'; layer: LayerSketch }
   | { kind: 'batch-norm'; shape: ModelShape }
@@ -53,30 +80,56 @@ type FixSpec =
   | { kind: 'optimizer'; opt: OptimizerRef; rmsprop: boolean };
 
 /** A finding before it is placed. */
-type Draft = Omit<Finding, 'severity' | 'source' | 'file' | 'fixes'> & { severity?: Severity; node: ts.Node; endNode?: ts.Node; fix?: FixSpec };
+type Draft = Omit<Finding, 'severity' | 'source' | 'file' | 'fixes'> & {
+  severity?: Severity;
+  node: ts.Node;
+  endNode?: ts.Node;
+  fix?: FixSpec;
+};
 
 export interface LintOptions {
   /** build the quick-fix edits (default true); the editor asks for them only when the lightbulb does */
   fixes?: boolean;
 }
 
-
-export function lintSketch(sketch: FileSketch, settings: LintSettings = DEFAULT_LINT_SETTINGS, options: LintOptions = {}): Finding[] {
+export function lintSketch(
+  sketch: FileSketch,
+  settings: LintSettings = DEFAULT_LINT_SETTINGS,
+  options: LintOptions = {},
+): Finding[] {
   if (!sketch.importsTfjs) return [];
   const shapes = sketch.models.map(m => shapeOf(m));
-  const judge: JudgeOptions<LayerSketch> = { settings, label: layerLabel, layerNamespace: l => layerNamespaceText(sketch, l) };
-  const ctx: Ctx = { sketch, settings, shapes, places: placesOf(shapes), drafts: [], withFixes: options.fixes !== false, judge };
+  const judge: JudgeOptions<LayerSketch> = {
+    settings,
+    label: layerLabel,
+    layerNamespace: l => layerNamespaceText(sketch, l),
+  };
+  const ctx: Ctx = {
+    sketch,
+    settings,
+    shapes,
+    places: placesOf(shapes),
+    drafts: [],
+    withFixes: options.fixes !== false,
+    judge,
+  };
   for (const layer of sketch.layers) layerRules(ctx, layer);
   for (const shape of shapes) {
     const loss = shape.model.compile?.loss;
-    for (const v of judgeModel(shape, judge, loss?.state === 'known' ? loss.value.name : undefined)) place(ctx, v, shape);
+    for (const v of judgeModel(shape, judge, loss?.state === 'known' ? loss.value.name : undefined))
+      place(ctx, v, shape);
   }
   for (const c of sketch.compiles) compileRules(ctx, c, c.model ? shapes[sketch.models.indexOf(c.model)] : undefined);
   return finish(ctx);
 }
 
 interface Ctx {
-  sketch: FileSketch; settings: LintSettings; shapes: ModelShape[]; places: Map<LayerSketch, Place>; drafts: Draft[]; withFixes: boolean;
+  sketch: FileSketch;
+  settings: LintSettings;
+  shapes: ModelShape[];
+  places: Map<LayerSketch, Place>;
+  drafts: Draft[];
+  withFixes: boolean;
   judge: JudgeOptions<LayerSketch>;
 }
 
@@ -85,7 +138,8 @@ function place(ctx: Ctx, v: Verdict<LayerSketch>, shape?: ModelShape, opt?: Opti
   let node: ts.Node;
   const at = v.at;
   if (at.part === 'call') node = calleeNode(at.layer);
-  else if (at.part === 'initializer') node = at.layer.initializer?.state === 'known' ? at.layer.initializer.node : calleeNode(at.layer);
+  else if (at.part === 'initializer')
+    node = at.layer.initializer?.state === 'known' ? at.layer.initializer.node : calleeNode(at.layer);
   else if (at.part === 'rate') node = at.layer.rate.state === 'known' ? at.layer.rate.node : calleeNode(at.layer);
   else if (at.part === 'model') node = shape!.model.nameNode;
   else if (at.part === 'optimizer') node = opt!.node;
@@ -96,7 +150,16 @@ function place(ctx: Ctx, v: Verdict<LayerSketch>, shape?: ModelShape, opt?: Opti
   else if (h?.kind === 'optimizer') fix = opt?.inline ? { kind: 'optimizer', opt, rmsprop: h.rmsprop } : undefined;
   else if (h?.kind === 'alpha-dropout') fix = layerNamespaceText(ctx.sketch, h.layer) !== undefined ? h : undefined;
   else fix = h;
-  ctx.drafts.push({ code: v.code, severity: v.severity, node, layer: v.label, message: v.message, evidence: v.evidence, rule: v.rule, fix });
+  ctx.drafts.push({
+    code: v.code,
+    severity: v.severity,
+    node,
+    layer: v.label,
+    message: v.message,
+    evidence: v.evidence,
+    rule: v.rule,
+    fix,
+  });
 }
 
 function finish(ctx: Ctx): Finding[] {
@@ -130,7 +193,12 @@ function finish(ctx: Ctx): Finding[] {
     }
     out.push(finding);
   }
-  return out.sort((a, b) => a.range!.start.line - b.range!.start.line || (a.range!.start.column ?? 0) - (b.range!.start.column ?? 0) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return out.sort(
+    (a, b) =>
+      a.range!.start.line - b.range!.start.line ||
+      (a.range!.start.column ?? 0) - (b.range!.start.column ?? 0) ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
 }
 
 /** Turns a fix spec into text edits; a spec that turns out not to be safely editable gives no fix. */
@@ -138,20 +206,30 @@ function buildFixes(sketch: FileSketch, spec: FixSpec): Fix[] {
   const out: (Fix | undefined)[] = [];
   switch (spec.kind) {
     case 'initializer': {
-      const detail = spec.why === 'selu' ? 'LeCun initialization for SELU'
-        : spec.why === 'mismatch' ? `${spec.row!.label} initialization for ${spec.activation}`
-          : spec.row ? `${spec.row.label}, recommended for ${spec.activation}` : 'the tfjs default';
+      const detail =
+        spec.why === 'selu'
+          ? 'LeCun initialization for SELU'
+          : spec.why === 'mismatch'
+            ? `${spec.row!.label} initialization for ${spec.activation}`
+            : spec.row
+              ? `${spec.row.label}, recommended for ${spec.activation}`
+              : 'the tfjs default';
       out.push(initializerFix(sketch, spec.layer, spec.target, `Use ${spec.target} (${detail})`));
       break;
     }
-    case 'alpha-dropout': out.push(alphaDropoutFix(sketch, spec.layer)); break;
+    case 'alpha-dropout':
+      out.push(alphaDropoutFix(sketch, spec.layer));
+      break;
     case 'elu-he': {
       const a = setConfigProperty(sketch, spec.layer, 'activation', stringLiteral(sketch, 'elu'));
       const k = setConfigProperty(sketch, spec.layer, 'kernelInitializer', stringLiteral(sketch, 'heNormal'));
-      if (a && k && !overlaps(a, k)) out.push({ title: 'Use ELU with He initialization (the default configuration)', edits: [a, k] });
+      if (a && k && !overlaps(a, k))
+        out.push({ title: 'Use ELU with He initialization (the default configuration)', edits: [a, k] });
       break;
     }
-    case 'batch-norm': out.push(batchNormFix(sketch, spec.shape)); break;
+    case 'batch-norm':
+      out.push(batchNormFix(sketch, spec.shape));
+      break;
     case 'output-activation': {
       const target = spec.layer;
       const value = stringLiteral(sketch, spec.value);
@@ -161,16 +239,24 @@ function buildFixes(sketch: FileSketch, spec: FixSpec): Fix[] {
         const ns = layerNamespaceText(sketch, target);
         if (ns) edit = replaceNode(sketch.sourceFile, target.call, `${ns}.activation({ activation: ${value} })`);
       } else edit = setConfigProperty(sketch, target, 'activation', value);
-      const title = spec.value === 'linear' ? 'Output logits: set the output activation to linear' : `Set the output activation to ${spec.value}`;
+      const title =
+        spec.value === 'linear'
+          ? 'Output logits: set the output activation to linear'
+          : `Set the output activation to ${spec.value}`;
       if (edit) out.push({ title, edits: [edit] });
       break;
     }
     case 'optimizer': {
       const { opt } = spec;
       const momentum = optimizerExpression(sketch, 'momentum', opt);
-      if (momentum) out.push({ title: `Use momentum optimization: ${momentum}`, edits: [replaceNode(sketch.sourceFile, opt.node, momentum)] });
+      if (momentum)
+        out.push({
+          title: `Use momentum optimization: ${momentum}`,
+          edits: [replaceNode(sketch.sourceFile, opt.node, momentum)],
+        });
       if (spec.rmsprop) {
-        const rms = opt.form === 'string' ? stringLiteral(sketch, 'rmsprop') : optimizerExpression(sketch, 'rmsprop', opt);
+        const rms =
+          opt.form === 'string' ? stringLiteral(sketch, 'rmsprop') : optimizerExpression(sketch, 'rmsprop', opt);
         if (rms) out.push({ title: `Use RMSProp: ${rms}`, edits: [replaceNode(sketch.sourceFile, opt.node, rms)] });
       }
       break;
@@ -186,8 +272,9 @@ export function layerLabel(layer: LayerSketch): string {
 }
 
 /** `tf.layers.dense`: where layer findings point (one line, the call's start). */
-function calleeNode(layer: LayerSketch): ts.Node { return layer.call.expression; }
-
+function calleeNode(layer: LayerSketch): ts.Node {
+  return layer.call.expression;
+}
 
 const SEED_ONLY = new Set(['glorotNormal', 'glorotUniform', 'heNormal', 'heUniform', 'leCunNormal', 'leCunUniform']);
 
@@ -198,8 +285,15 @@ export function initializerFix(sketch: FileSketch, layer: LayerSketch, target: s
   const cfg = layer.config;
   const prop = cfg?.props.get('kernelInitializer');
   const written = cfg?.inline && prop && prop !== 'unknown' && prop.inline;
-  if (init?.state === 'known' && init.value.form === 'factory' && SEED_ONLY.has(init.value.name) && init.value.nameNode && written
-    && init.node.getStart(sketch.sourceFile) <= init.value.nameNode.getStart(sketch.sourceFile) && init.value.nameNode.getEnd() <= init.node.getEnd()) {
+  if (
+    init?.state === 'known' &&
+    init.value.form === 'factory' &&
+    SEED_ONLY.has(init.value.name) &&
+    init.value.nameNode &&
+    written &&
+    init.node.getStart(sketch.sourceFile) <= init.value.nameNode.getStart(sketch.sourceFile) &&
+    init.value.nameNode.getEnd() <= init.node.getEnd()
+  ) {
     edit = replaceNode(sketch.sourceFile, init.value.nameNode, target);
   } else {
     edit = setConfigProperty(sketch, layer, 'kernelInitializer', stringLiteral(sketch, target));
@@ -237,12 +331,12 @@ function alphaDropoutFix(sketch: FileSketch, layer: LayerSketch): Fix | undefine
     if (!removal) return undefined;
     edits.push(removal);
   }
-  return { title: 'Use alphaDropout (keeps SELU\'s mean and variance)', edits };
+  return { title: "Use alphaDropout (keeps SELU's mean and variance)", edits };
 }
 
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   const key = (l: { line: number; column?: number }) => l.line * 1e6 + (l.column ?? 0);
-  return key(a.start) < key(b.end) && key(b.start) < key(a.end) || key(a.start) === key(b.start);
+  return (key(a.start) < key(b.end) && key(b.start) < key(a.end)) || key(a.start) === key(b.start);
 }
 
 /** Batch norm after every hidden layer, when the model's layers are written in one array or as model.add calls. */
@@ -268,17 +362,19 @@ function batchNormFix(sketch: FileSketch, shape: ModelShape): Fix | undefined {
   return edits.length ? { title: 'Insert batch normalization after each hidden layer', edits } : undefined;
 }
 
-
 // ---- compile rules: optimizer and learning rate ----
 
 function optimizerExpression(sketch: FileSketch, name: 'momentum' | 'rmsprop', opt: OptimizerRef): string | undefined {
   const train = namespaceText(sketch.imports, 'train');
-  const lrText = opt.lr.state === 'known' ? opt.lr.node.getText(sketch.sourceFile)
-    : opt.lr.state === 'absent' ? String((opt.form === 'string' ? STRING_OPTIMIZER_LR : FACTORY_OPTIMIZER_LR)[opt.name] ?? 0.01) : undefined;
+  const lrText =
+    opt.lr.state === 'known'
+      ? opt.lr.node.getText(sketch.sourceFile)
+      : opt.lr.state === 'absent'
+        ? String((opt.form === 'string' ? STRING_OPTIMIZER_LR : FACTORY_OPTIMIZER_LR)[opt.name] ?? 0.01)
+        : undefined;
   if (!train || lrText === undefined) return undefined;
   return name === 'momentum' ? `${train}.momentum(${lrText}, 0.9)` : `${train}.rmsprop(${lrText})`;
 }
-
 
 function compileRules(ctx: Ctx, compile: CompileSketch, shape: ModelShape | undefined): void {
   if (compile.optimizer.state !== 'known') return;
@@ -286,7 +382,12 @@ function compileRules(ctx: Ctx, compile: CompileSketch, shape: ModelShape | unde
   const v = judgeOptimizer(opt.name, shape, ctx.judge);
   if (v) place(ctx, v, shape, opt);
   if (opt.form === 'factory' && opt.lr.state === 'known') {
-    const lr = judgeLearningRate(opt.name, opt.lr.value, opt.nesterov?.state === 'known' ? opt.nesterov.value : undefined, ctx.judge);
+    const lr = judgeLearningRate(
+      opt.name,
+      opt.lr.value,
+      opt.nesterov?.state === 'known' ? opt.nesterov.value : undefined,
+      ctx.judge,
+    );
     if (lr) place(ctx, lr, shape, opt);
   }
 }

@@ -4,10 +4,19 @@
 import { REGULARIZATION, LEARNING_RATE } from './tables';
 
 export const STATIC_CODES = [
-  'init-activation-mismatch', 'constant-init', 'selu-setup', 'alpha-dropout-with-selu', 'adagrad-deep', 'dropout-rate',
-  'saturating-hidden-activation', 'deep-without-batchnorm', 'output-activation-loss', 'lr-range', 'optimizer-default',
+  'init-activation-mismatch',
+  'constant-init',
+  'selu-setup',
+  'alpha-dropout-with-selu',
+  'adagrad-deep',
+  'dropout-rate',
+  'saturating-hidden-activation',
+  'deep-without-batchnorm',
+  'output-activation-loss',
+  'lr-range',
+  'optimizer-default',
 ] as const;
-export type StaticCode = typeof STATIC_CODES[number];
+export type StaticCode = (typeof STATIC_CODES)[number];
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityOverride = Severity | 'off';
 
@@ -32,13 +41,20 @@ export const DEFAULT_LINT_SETTINGS: Readonly<LintSettings> = Object.freeze({
 });
 
 /** The `trainingLens.lint.*` keys (without the prefix) this module reads. */
-export const LINT_SETTING_KEYS = ['deepHiddenLayers', 'dropoutRateMin', 'dropoutRateMax', 'learningRateMin', 'learningRateMax', 'rules'] as const;
+export const LINT_SETTING_KEYS = [
+  'deepHiddenLayers',
+  'dropoutRateMin',
+  'dropoutRateMax',
+  'learningRateMin',
+  'learningRateMax',
+  'rules',
+] as const;
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
 
 /** Reads settings through `get` (e.g. a VS Code configuration); invalid values fall back to the defaults. */
-export function lintSettingsFrom(get: (key: typeof LINT_SETTING_KEYS[number]) => unknown): LintSettings {
-  const num = (key: typeof LINT_SETTING_KEYS[number], fallback: number, ok: (n: number) => boolean) => {
+export function lintSettingsFrom(get: (key: (typeof LINT_SETTING_KEYS)[number]) => unknown): LintSettings {
+  const num = (key: (typeof LINT_SETTING_KEYS)[number], fallback: number, ok: (n: number) => boolean) => {
     const v = get(key);
     return typeof v === 'number' && Number.isFinite(v) && ok(v) ? v : fallback;
   };
@@ -51,12 +67,19 @@ export function lintSettingsFrom(get: (key: typeof LINT_SETTING_KEYS[number]) =>
     learningRateMax: num('learningRateMax', d.learningRateMax, n => n > 0),
     rules: {},
   };
-  if (s.dropoutRateMin > s.dropoutRateMax) { s.dropoutRateMin = d.dropoutRateMin; s.dropoutRateMax = d.dropoutRateMax; }
-  if (s.learningRateMin > s.learningRateMax) { s.learningRateMin = d.learningRateMin; s.learningRateMax = d.learningRateMax; }
+  if (s.dropoutRateMin > s.dropoutRateMax) {
+    s.dropoutRateMin = d.dropoutRateMin;
+    s.dropoutRateMax = d.dropoutRateMax;
+  }
+  if (s.learningRateMin > s.learningRateMax) {
+    s.learningRateMin = d.learningRateMin;
+    s.learningRateMax = d.learningRateMax;
+  }
   const rules = get('rules');
   if (rules && typeof rules === 'object' && !Array.isArray(rules)) {
     for (const [code, sev] of Object.entries(rules as Record<string, unknown>)) {
-      if ((STATIC_CODES as readonly string[]).includes(code) && typeof sev === 'string' && SEVERITIES.has(sev)) s.rules[code as StaticCode] = sev as SeverityOverride;
+      if ((STATIC_CODES as readonly string[]).includes(code) && typeof sev === 'string' && SEVERITIES.has(sev))
+        s.rules[code as StaticCode] = sev as SeverityOverride;
     }
   }
   return s;

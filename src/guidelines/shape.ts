@@ -65,7 +65,7 @@ export interface ModelShape<M extends ShapeModel<ShapeLayer> = ModelSketch> {
 }
 
 const isHiddenFamily = (l: ShapeLayer | undefined) => !!l && l.kind === 'weight' && l.family !== 'embedding';
-const countOf = (e: ShapeEntry<ShapeLayer>) => e.count === 'maybe' ? e.atLeast ?? 0 : e.count;
+const countOf = (e: ShapeEntry<ShapeLayer>) => (e.count === 'maybe' ? (e.atLeast ?? 0) : e.count);
 
 export function shapeOf<M extends ShapeModel<ShapeLayer> = ModelSketch>(model: M): ModelShape<M> {
   type L = LayerOf<M>;
@@ -74,14 +74,25 @@ export function shapeOf<M extends ShapeModel<ShapeLayer> = ModelSketch>(model: M
   const weightSlots = entries.reduce((n, e) => n + (isHiddenFamily(e.layer) ? countOf(e) : 0), 0);
   const hiddenMin = Math.max(0, weightSlots - 1);
   const shape: ModelShape<M> = {
-    model, hiddenMin, hiddenExact: allKnown ? hiddenMin : undefined, plainDense: 'unknown',
+    model,
+    hiddenMin,
+    hiddenExact: allKnown ? hiddenMin : undefined,
+    plainDense: 'unknown',
     hasNormalization: entries.some(e => e.layer?.kind === 'normalization'),
   };
 
   // the output: only when the last slots are known for sure
   if (model.complete && entries.length) {
     let w = entries.length - 1;
-    while (w >= 0 && entries[w].layer && entries[w].count !== 'maybe' && !isHiddenFamily(entries[w].layer) && entries[w].layer!.kind !== 'merge' && entries[w].layer!.kind !== 'other') w--;
+    while (
+      w >= 0 &&
+      entries[w].layer &&
+      entries[w].count !== 'maybe' &&
+      !isHiddenFamily(entries[w].layer) &&
+      entries[w].layer!.kind !== 'merge' &&
+      entries[w].layer!.kind !== 'other'
+    )
+      w--;
     const tailKnown = entries.slice(Math.max(w, 0)).every(e => e.layer && e.count !== 'maybe');
     if (w >= 0 && tailKnown && isHiddenFamily(entries[w].layer)) {
       shape.output = { weight: entries[w].layer!, activation: effectiveActivation(entries, w) };
@@ -89,7 +100,12 @@ export function shapeOf<M extends ShapeModel<ShapeLayer> = ModelSketch>(model: M
   }
 
   const kinds = entries.map(e => e.layer?.kind);
-  if (entries.some(e => isHiddenFamily(e.layer) && e.layer!.family !== 'dense') || kinds.includes('merge') || (model.style === 'functional' && model.complete && !model.chain)) shape.plainDense = 'no';
+  if (
+    entries.some(e => isHiddenFamily(e.layer) && e.layer!.family !== 'dense') ||
+    kinds.includes('merge') ||
+    (model.style === 'functional' && model.complete && !model.chain)
+  )
+    shape.plainDense = 'no';
   else if (allKnown && !kinds.includes('other') && model.chain) shape.plainDense = 'yes';
   return shape;
 }
@@ -98,7 +114,10 @@ export function shapeOf<M extends ShapeModel<ShapeLayer> = ModelSketch>(model: M
  * The activation a weight layer's output goes through: its own, or — when it has none (linear) — the activation
  * layer that follows it, past normalization/dropout/reshape layers (dense -> batchNorm -> leakyReLU).
  */
-export function effectiveActivation<L extends ShapeLayer>(entries: readonly ShapeEntry<L>[], index: number): EffectiveActivation<L> {
+export function effectiveActivation<L extends ShapeLayer>(
+  entries: readonly ShapeEntry<L>[],
+  index: number,
+): EffectiveActivation<L> {
   const layer = entries[index].layer!;
   const own = ownActivation(layer);
   if (own.value !== 'linear') return own;
@@ -120,12 +139,19 @@ export function ownActivation<L extends ShapeLayer>(layer: L): EffectiveActivati
   return { from: layer, isDefault: false };
 }
 
-function known<T>(k: Fact<T>): T | undefined { return k.state === 'known' ? k.value : undefined; }
+function known<T>(k: Fact<T>): T | undefined {
+  return k.state === 'known' ? k.value : undefined;
+}
 
-export interface Place<M extends ShapeModel<ShapeLayer> = ModelSketch> { shape: ModelShape<M>; index: number }
+export interface Place<M extends ShapeModel<ShapeLayer> = ModelSketch> {
+  shape: ModelShape<M>;
+  index: number;
+}
 
 /** The model slot (and shape) of every layer that sits in a model; the first model wins for shared layers. */
-export function placesOf<M extends ShapeModel<ShapeLayer>>(shapes: readonly ModelShape<M>[]): Map<LayerOf<M>, Place<M>> {
+export function placesOf<M extends ShapeModel<ShapeLayer>>(
+  shapes: readonly ModelShape<M>[],
+): Map<LayerOf<M>, Place<M>> {
   const places = new Map<LayerOf<M>, Place<M>>();
   for (const shape of shapes) {
     const entries = shape.model.entries;
@@ -142,6 +168,7 @@ export function isHidden<M extends ShapeModel<ShapeLayer>>(shape: ModelShape<M>,
   const entries = shape.model.entries;
   if (!isHiddenFamily(entries[index]?.layer)) return false;
   if (countOf(entries[index]) >= 2) return true; // a loop's copies follow one another
-  for (let j = index + 1; j < entries.length; j++) if (isHiddenFamily(entries[j].layer) && countOf(entries[j]) >= 1) return true;
+  for (let j = index + 1; j < entries.length; j++)
+    if (isHiddenFamily(entries[j].layer) && countOf(entries[j]) >= 1) return true;
   return false;
 }

@@ -7,7 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 function real(p: string): string {
-  try { return fs.realpathSync(p); } catch { return path.resolve(p); }
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 function inside(file: string, folder: string): boolean {

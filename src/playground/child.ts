@@ -13,7 +13,9 @@ if (!process.send) {
   process.exit(2);
 }
 
-const send = (reply: PlaygroundReply): void => { process.send!(reply); };
+const send = (reply: PlaygroundReply): void => {
+  process.send!(reply);
+};
 
 // Plain JavaScript on purpose: scalar ops are dispatch-bound, where cpu is as fast as wasm and needs no binaries.
 const ready = tf.setBackend('cpu').then(() => tf.ready());

@@ -12,7 +12,11 @@ export function computePlayground(tf: Tf, req: PlaygroundRequest): PlaygroundRes
   const factories = optimizerFactories(tf);
   const paths = OPTIMIZER_IDS.map(id => tracePath(tf, s, id, factories[id], learningRate(s, req, id), req.steps));
   return {
-    request: req, surface: surfaceInfo(s), grid: surfaceGrid(s), paths, backend: tf.getBackend(),
+    request: req,
+    surface: surfaceInfo(s),
+    grid: surfaceGrid(s),
+    paths,
+    backend: tf.getBackend(),
     computeMs: performance.now() - t0,
   };
 }

@@ -28,7 +28,10 @@ const round6 = (v: number): number => Number(v.toPrecision(6));
 
 /** f* + geometric steps from `lo` to the 90th percentile of f − f* over the grid. */
 export function contourLevels(values: number[], fMin: number, count = LEVELS): number[] {
-  const above = values.map(v => v - fMin).filter(d => d > 0).sort((a, b) => a - b);
+  const above = values
+    .map(v => v - fMin)
+    .filter(d => d > 0)
+    .sort((a, b) => a - b);
   if (above.length === 0) return [fMin];
   const hi = above[Math.floor(0.9 * (above.length - 1))];
   const lo = Math.max(above[0], hi * 10 ** -MAX_DECADES);

@@ -22,7 +22,14 @@ export function learningRate(s: Surface, req: PlaygroundRequest, id: OptimizerId
   return (req.lr?.[id] ?? s.defaultLr[id]) * req.lrScale;
 }
 
-export function tracePath(tf: Tf, s: Surface, id: OptimizerId, create: OptimizerFactory, lr: number, steps: number): OptimizerPath {
+export function tracePath(
+  tf: Tf,
+  s: Surface,
+  id: OptimizerId,
+  create: OptimizerFactory,
+  lr: number,
+  steps: number,
+): OptimizerPath {
   const ops = tensorOps(tf);
   const x = tf.variable(tf.scalar(s.start.x), true, `playground_x_${id}_${Math.random().toString(36).slice(2)}`);
   const y = tf.variable(tf.scalar(s.start.y), true, `playground_y_${id}_${Math.random().toString(36).slice(2)}`);

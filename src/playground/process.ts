@@ -6,11 +6,19 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parsePlaygroundReply, type PlaygroundJob, type PlaygroundRequest, type PlaygroundResult } from '../protocol/playground';
+import {
+  parsePlaygroundReply,
+  type PlaygroundJob,
+  type PlaygroundRequest,
+  type PlaygroundResult,
+} from '../protocol/playground';
 
 export type ComputeOutcome = { kind: 'result'; result: PlaygroundResult } | { kind: 'superseded' };
 
-export interface PlaygroundEntry { entry: string; execArgv: string[] }
+export interface PlaygroundEntry {
+  entry: string;
+  execArgv: string[];
+}
 
 /** dist/playground.js next to the built extension, or the TypeScript source under tsx (tests, dev). */
 export function playgroundEntry(fromDir: string = __dirname): PlaygroundEntry {
@@ -20,7 +28,11 @@ export function playgroundEntry(fromDir: string = __dirname): PlaygroundEntry {
   return { entry: fs.existsSync(src) ? src : path.join(fromDir, 'child.ts'), execArgv: ['--import', 'tsx'] };
 }
 
-interface Waiting { request: PlaygroundRequest; resolve(o: ComputeOutcome): void; reject(e: Error): void }
+interface Waiting {
+  request: PlaygroundRequest;
+  resolve(o: ComputeOutcome): void;
+  reject(e: Error): void;
+}
 
 export class PlaygroundProcess {
   private child: ChildProcess | undefined;
@@ -30,7 +42,10 @@ export class PlaygroundProcess {
   private stderrTail = '';
   private disposed = false;
 
-  constructor(private readonly entry: PlaygroundEntry, private readonly timeoutMs = 60_000) {}
+  constructor(
+    private readonly entry: PlaygroundEntry,
+    private readonly timeoutMs = 60_000,
+  ) {}
 
   compute(request: PlaygroundRequest): Promise<ComputeOutcome> {
     if (this.disposed) return Promise.reject(new Error('the playground process was disposed'));
@@ -42,7 +57,9 @@ export class PlaygroundProcess {
   }
 
   /** the child's pid while it runs (tests check it is a separate process) */
-  get pid(): number | undefined { return this.child?.pid; }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   private timer: NodeJS.Timeout | undefined;
 
@@ -55,8 +72,13 @@ export class PlaygroundProcess {
     const child = this.ensureChild();
     const job: PlaygroundJob = { type: 'compute', id, request: w.request };
     // a channel that closed before 'exit' fails the request instead of throwing in the extension host
-    child.send(job, err => { if (err && this.inFlight?.id === id) this.fail(new Error(`the playground process is gone: ${err.message}`), true); });
-    this.timer = setTimeout(() => this.fail(new Error(`the playground did not answer within ${this.timeoutMs / 1000} s`), true), this.timeoutMs);
+    child.send(job, err => {
+      if (err && this.inFlight?.id === id) this.fail(new Error(`the playground process is gone: ${err.message}`), true);
+    });
+    this.timer = setTimeout(
+      () => this.fail(new Error(`the playground did not answer within ${this.timeoutMs / 1000} s`), true),
+      this.timeoutMs,
+    );
   }
 
   private ensureChild(): ChildProcess {
@@ -69,14 +91,23 @@ export class PlaygroundProcess {
       serialization: 'json',
     });
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-2000); });
+    child.stderr?.on('data', (d: string) => {
+      this.stderrTail = (this.stderrTail + d).slice(-2000);
+    });
     child.on('message', raw => this.onReply(raw));
-    child.on('error', err => { if (this.child === child) this.fail(new Error(`the playground process failed: ${err.message}`), true); });
+    child.on('error', err => {
+      if (this.child === child) this.fail(new Error(`the playground process failed: ${err.message}`), true);
+    });
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;
       const tail = this.stderrTail.trim().split('\n').slice(-3).join('\n');
-      this.fail(new Error(`the playground process exited (${signal ? 'signal ' + signal : 'code ' + code})${tail ? ': ' + tail : ''}`), false);
+      this.fail(
+        new Error(
+          `the playground process exited (${signal ? 'signal ' + signal : 'code ' + code})${tail ? ': ' + tail : ''}`,
+        ),
+        false,
+      );
     });
     this.child = child;
     return child;

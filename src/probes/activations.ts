@@ -11,14 +11,22 @@ import { histogram, type Histogram } from './histogram';
 export interface LayerActivationStats {
   layer: string;
   activation: string;
-  mean: number; std: number; min: number; max: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
   /** share of outputs in the saturated band (sigmoid/tanh only), else null */
   saturated: number | null;
   /** share of exact zeros */
   zero: number;
 }
 
-export interface InputStats { mean: number; std: number; min: number; max: number }
+export interface InputStats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
 
 /** |output| bound beyond which the pre-activation is past ±5. */
 export const SATURATION_BOUND: Record<string, { lo: number; hi: number }> = {
@@ -45,10 +53,12 @@ export class ActivationProbe {
         if (!this.capture || this.pendingInput) return;
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         if (x.dtype !== 'float32') return;
-        this.pendingInput = tf.keep(tf.tidy(() => {
-          const { mean, variance } = tf.moments(x);
-          return tf.stack([mean, tf.sqrt(variance), tf.min(x), tf.max(x)]);
-        }));
+        this.pendingInput = tf.keep(
+          tf.tidy(() => {
+            const { mean, variance } = tf.moments(x);
+            return tf.stack([mean, tf.sqrt(variance), tf.min(x), tf.max(x)]);
+          }),
+        );
       });
     }
     for (const layer of layers) {
@@ -58,25 +68,42 @@ export class ActivationProbe {
       taps.observe(layer, (_l, _inputs, y) => {
         if (!this.capture || this.pending.has(layer)) return;
         const band = SATURATION_BOUND[activation];
-        const stats = tf.keep(tf.tidy(() => {
-          const { mean, variance } = tf.moments(y);
-          const saturated = band ? tf.mean(tf.logicalOr(tf.lessEqual(y, band.lo), tf.greaterEqual(y, band.hi)).toFloat()) : tf.scalar(-1);
-          const zero = tf.mean(tf.equal(y, 0).toFloat());
-          return tf.stack([mean, tf.sqrt(variance), tf.min(y), tf.max(y), saturated, zero]);
-        }));
+        const stats = tf.keep(
+          tf.tidy(() => {
+            const { mean, variance } = tf.moments(y);
+            const saturated = band
+              ? tf.mean(tf.logicalOr(tf.lessEqual(y, band.lo), tf.greaterEqual(y, band.hi)).toFloat())
+              : tf.scalar(-1);
+            const zero = tf.mean(tf.equal(y, 0).toFloat());
+            return tf.stack([mean, tf.sqrt(variance), tf.min(y), tf.max(y), saturated, zero]);
+          }),
+        );
         this.pending.set(layer, { stats, values: this.captureHistograms ? tf.keep(y.clone()) : undefined });
       });
     }
   }
 
-  async read(bins: number): Promise<{ layers: LayerActivationStats[]; input?: InputStats; histograms: Record<string, Histogram> } | undefined> {
+  async read(
+    bins: number,
+  ): Promise<
+    { layers: LayerActivationStats[]; input?: InputStats; histograms: Record<string, Histogram> } | undefined
+  > {
     if (this.pending.size === 0 && !this.pendingInput) return undefined;
     const layers: LayerActivationStats[] = [];
     const histograms: Record<string, Histogram> = {};
     for (const [layer, { stats, values }] of this.pending) {
       const [mean, std, min, max, saturated, zero] = await stats.data();
       stats.dispose();
-      layers.push({ layer: layer.name, activation: this.activations.get(layer)!, mean, std, min, max, saturated: saturated < 0 ? null : saturated, zero });
+      layers.push({
+        layer: layer.name,
+        activation: this.activations.get(layer)!,
+        mean,
+        std,
+        min,
+        max,
+        saturated: saturated < 0 ? null : saturated,
+        zero,
+      });
       if (values) {
         histograms[layer.name] = histogram(await values.data(), bins);
         values.dispose();
@@ -94,7 +121,10 @@ export class ActivationProbe {
   }
 
   dispose(): void {
-    for (const { stats, values } of this.pending.values()) { stats.dispose(); values?.dispose(); }
+    for (const { stats, values } of this.pending.values()) {
+      stats.dispose();
+      values?.dispose();
+    }
     this.pending.clear();
     this.pendingInput?.dispose();
     this.pendingInput = undefined;

@@ -8,7 +8,18 @@
  */
 import type { DataCheckEvent, EventBody, SourceLocation } from '../protocol';
 import type { Tf, Tensor, LayersModel } from '../tf/types';
-import { classCount, classesOf, confusion, countClasses, countShared, hashRows, scanNonFinite, summarizeLabels, unravel, type TensorCheck } from './dataStats';
+import {
+  classCount,
+  classesOf,
+  confusion,
+  countClasses,
+  countShared,
+  hashRows,
+  scanNonFinite,
+  summarizeLabels,
+  unravel,
+  type TensorCheck,
+} from './dataStats';
 import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
 
 export interface DataProbeLimits {
@@ -25,7 +36,12 @@ export interface DataProbeLimits {
   maxClasses: number;
 }
 
-export const DEFAULT_DATA_LIMITS: DataProbeLimits = { maxEvalSamples: 2000, maxTrainEvalSamples: 0, maxValues: 8_000_000, maxClasses: 50 };
+export const DEFAULT_DATA_LIMITS: DataProbeLimits = {
+  maxEvalSamples: 2000,
+  maxTrainEvalSamples: 0,
+  maxValues: 8_000_000,
+  maxClasses: 50,
+};
 
 export interface FitData {
   method: 'fit' | 'fitDataset';
@@ -43,21 +59,35 @@ type DataCheckBody = Omit<DataCheckEvent, 'runId' | 'seq' | 't'>;
 type Emit = (body: EventBody) => void;
 
 /** One side of the split: its input rows and target rows (views into what was read). */
-interface Side { x?: Rows; y?: Rows }
+interface Side {
+  x?: Rows;
+  y?: Rows;
+}
 
 const rowsOf = (values: Float32Array, t: { shape: readonly (number | null)[] }): Rows => {
   const rowShape = t.shape.slice(1) as number[];
-  const size = Math.max(1, rowShape.reduce((a, b) => a * b, 1));
+  const size = Math.max(
+    1,
+    rowShape.reduce((a, b) => a * b, 1),
+  );
   return { values, rowShape, rows: Math.floor(values.length / size) };
 };
 
 function slice(r: Rows, from: number, to: number): Rows {
-  const size = Math.max(1, r.rowShape.reduce((a, b) => a * b, 1));
-  const a = Math.min(from, r.rows), b = Math.min(to, r.rows);
+  const size = Math.max(
+    1,
+    r.rowShape.reduce((a, b) => a * b, 1),
+  );
+  const a = Math.min(from, r.rows),
+    b = Math.min(to, r.rows);
   return { values: r.values.subarray(a * size, b * size), rowShape: r.rowShape, rows: b - a };
 }
 
-const rowSize = (r: Rows) => Math.max(1, r.rowShape.reduce((a, b) => a * b, 1));
+const rowSize = (r: Rows) =>
+  Math.max(
+    1,
+    r.rowShape.reduce((a, b) => a * b, 1),
+  );
 
 export class DataProbe {
   private evalX: Tensor[] = [];
@@ -72,14 +102,25 @@ export class DataProbe {
   private valTensors: Side | undefined;
   private fit!: FitData;
 
-  private constructor(private readonly tf: Tf, private readonly model: LayersModel, private readonly limits: DataProbeLimits, private readonly emit: Emit) {}
+  private constructor(
+    private readonly tf: Tf,
+    private readonly model: LayersModel,
+    private readonly limits: DataProbeLimits,
+    private readonly emit: Emit,
+  ) {}
 
   /**
    * Measures the data of a fit that is about to start; never throws (a failed check is reported as not checked).
    * For fitDataset the batches are read as tfjs pulls them: a data-check follows the first training batch (before its
    * step) and the end of the first epoch (training and validation samples seen by then).
    */
-  static async start(tf: Tf, model: LayersModel, fit: FitData, emit: Emit, limits: DataProbeLimits = DEFAULT_DATA_LIMITS): Promise<{ probe: DataProbe; report: DataCheckBody }> {
+  static async start(
+    tf: Tf,
+    model: LayersModel,
+    fit: FitData,
+    emit: Emit,
+    limits: DataProbeLimits = DEFAULT_DATA_LIMITS,
+  ): Promise<{ probe: DataProbe; report: DataCheckBody }> {
     const probe = new DataProbe(tf, model, limits, emit);
     probe.fit = fit;
     let report: DataCheckBody;
@@ -101,9 +142,19 @@ export class DataProbe {
 
   private empty(fit: FitData, validation: DataCheckEvent['validation'], notChecked = this.notChecked): DataCheckBody {
     return {
-      kind: 'data-check', fitIndex: fit.fitIndex, method: fit.method, location: fit.location, compileLocation: fit.compileLocation,
-      loss: fit.loss, outputActivation: fit.outputActivation, outputUnits: this.outputUnits(), validation,
-      tensors: [], labels: null, leakage: null, notChecked,
+      kind: 'data-check',
+      fitIndex: fit.fitIndex,
+      method: fit.method,
+      location: fit.location,
+      compileLocation: fit.compileLocation,
+      loss: fit.loss,
+      outputActivation: fit.outputActivation,
+      outputUnits: this.outputUnits(),
+      validation,
+      tensors: [],
+      labels: null,
+      leakage: null,
+      notChecked,
     };
   }
 
@@ -121,7 +172,8 @@ export class DataProbe {
 
   /** Rows of t that fit the value budget (what is read back for labels and hashing). */
   private budgetRows(t: Tensor, what: string): number {
-    const n = t.shape[0] ?? 0, size = Math.max(1, rowSizeOf(t));
+    const n = t.shape[0] ?? 0,
+      size = Math.max(1, rowSizeOf(t));
     const rows = Math.min(n, Math.floor(this.limits.maxValues / size));
     if (rows < n) this.notChecked.push(`${what}: labels and leakage use the first ${rows} of ${n} samples`);
     return rows;
@@ -153,7 +205,11 @@ export class DataProbe {
   }
 
   /** Scans each tensor for NaN/Inf and reads it back (within the budget). */
-  private async scanAll(named: Array<[Tensor, string]>, tensors: TensorCheck[], readBack: (t: Tensor) => boolean = () => true): Promise<Map<Tensor, Float32Array>> {
+  private async scanAll(
+    named: Array<[Tensor, string]>,
+    tensors: TensorCheck[],
+    readBack: (t: Tensor) => boolean = () => true,
+  ): Promise<Map<Tensor, Float32Array>> {
     const read = new Map<Tensor, Float32Array>();
     for (const [t, name] of named) {
       tensors.push(await this.countNonFinite(t, name));
@@ -163,8 +219,10 @@ export class DataProbe {
   }
 
   private async measureFit(fit: FitData): Promise<DataCheckBody> {
-    const xs = tensorsOf(fit.args[0]), ys = tensorsOf(fit.args[1]);
-    let vxs: Tensor[] = [], vys: Tensor[] = [];
+    const xs = tensorsOf(fit.args[0]),
+      ys = tensorsOf(fit.args[1]);
+    let vxs: Tensor[] = [],
+      vys: Tensor[] = [];
     let validation: DataCheckEvent['validation'] = 'none';
     const vd = fit.config.validationData;
     if (Array.isArray(vd) && vd.length >= 2) {
@@ -174,20 +232,30 @@ export class DataProbe {
     } else if (fit.config.validationSplit != null && fit.config.validationSplit > 0 && fit.config.validationSplit < 1) {
       validation = 'split';
     }
-    if (xs.length > 1 || ys.length > 1 || vxs.length > 1 || vys.length > 1) this.notChecked.push('several inputs or outputs: labels, leakage and per-class results use the first of each');
+    if (xs.length > 1 || ys.length > 1 || vxs.length > 1 || vys.length > 1)
+      this.notChecked.push('several inputs or outputs: labels, leakage and per-class results use the first of each');
     const report = this.empty(fit, validation);
     if (validation === 'split') report.validationSplit = fit.config.validationSplit;
-    const name = (list: Tensor[], base: string) => list.map((t, i): [Tensor, string] => [t, list.length > 1 ? `${base}[${i}]` : base]);
+    const name = (list: Tensor[], base: string) =>
+      list.map((t, i): [Tensor, string] => [t, list.length > 1 ? `${base}[${i}]` : base]);
     // inputs are read back only to compare them with validation inputs (leakage); targets always (labels)
-    const read = await this.scanAll([...name(xs, 'x'), ...name(ys, 'y'), ...name(vxs, 'validation x'), ...name(vys, 'validation y')], report.tensors,
-      t => validation !== 'none' || this.limits.maxTrainEvalSamples > 0 || !xs.includes(t));
+    const read = await this.scanAll(
+      [...name(xs, 'x'), ...name(ys, 'y'), ...name(vxs, 'validation x'), ...name(vys, 'validation y')],
+      report.tensors,
+      t => validation !== 'none' || this.limits.maxTrainEvalSamples > 0 || !xs.includes(t),
+    );
 
     // the two sides as tfjs splits them: validationSplit takes the LAST fraction of x and y
-    const x = xs[0], y = ys[0], vx = vxs[0], vy = vys[0];
+    const x = xs[0],
+      y = ys[0],
+      vx = vxs[0],
+      vy = vys[0];
     const xr = x && read.has(x) ? rowsOf(read.get(x)!, x) : undefined;
     const yr = y && read.has(y) ? rowsOf(read.get(y)!, y) : undefined;
-    let train: Side = { x: xr, y: yr }, val: Side | undefined;
-    let evalSource: Tensor[], evalFrom = 0;
+    let train: Side = { x: xr, y: yr },
+      val: Side | undefined;
+    let evalSource: Tensor[],
+      evalFrom = 0;
     if (validation === 'split' && x) {
       const splitAt = Math.floor((x.shape[0] ?? 0) * (1 - fit.config.validationSplit!));
       train = { x: xr && slice(xr, 0, splitAt), y: yr && slice(yr, 0, splitAt) };
@@ -195,7 +263,10 @@ export class DataProbe {
       evalSource = xs;
       evalFrom = splitAt;
     } else if (validation === 'data') {
-      val = { x: vx && read.has(vx) ? rowsOf(read.get(vx)!, vx) : undefined, y: vy && read.has(vy) ? rowsOf(read.get(vy)!, vy) : undefined };
+      val = {
+        x: vx && read.has(vx) ? rowsOf(read.get(vx)!, vx) : undefined,
+        y: vy && read.has(vy) ? rowsOf(read.get(vy)!, vy) : undefined,
+      };
       evalSource = vxs;
     } else {
       evalSource = xs;
@@ -214,8 +285,12 @@ export class DataProbe {
     const report = this.empty(fit, validation);
     if (Array.isArray(vd) && vd.length >= 2 && isTensor(vd[0])) {
       validation = 'data';
-      const vx = tensorsOf(vd[0])[0], vy = tensorsOf(vd[1])[0];
-      const read = await this.scanAll([[vx, 'validation x'], ...(vy ? [[vy, 'validation y'] as [Tensor, string]] : [])], report.tensors);
+      const vx = tensorsOf(vd[0])[0],
+        vy = tensorsOf(vd[1])[0];
+      const read = await this.scanAll(
+        [[vx, 'validation x'], ...(vy ? [[vy, 'validation y'] as [Tensor, string]] : [])],
+        report.tensors,
+      );
       this.valTensors = { x: rowsOf(read.get(vx)!, vx), y: vy ? rowsOf(read.get(vy)!, vy) : undefined };
     } else if (vd != null) {
       validation = 'dataset';
@@ -228,16 +303,21 @@ export class DataProbe {
       if (tap.batches === 1) this.emit(this.datasetReport(true));
     });
     if (this.trainTap) this.taps.push(this.trainTap);
-    report.notChecked = [...this.notChecked, 'fitDataset: the datasets are read as fitDataset pulls their batches (nothing extra is drawn from them): see the data checks after the first training batch and at the end of the first epoch'];
+    report.notChecked = [
+      ...this.notChecked,
+      'fitDataset: the datasets are read as fitDataset pulls their batches (nothing extra is drawn from them): see the data checks after the first training batch and at the end of the first epoch',
+    ];
     return report;
   }
 
   /** What the taps read: after the first training batch (`first`), or at the end of the first epoch. */
   private datasetReport(first: boolean): DataCheckBody {
-    const fit = this.fit, max = this.limits.maxEvalSamples;
+    const fit = this.fit,
+      max = this.limits.maxEvalSamples;
     const tapped = this.trainTap!;
     const report = this.empty(fit, this.valTap ? 'dataset' : this.valTensors ? 'data' : 'none', [...this.notChecked]);
-    const scan = (name: string, r: Rows | undefined) => r && report.tensors.push(scanNonFinite(name, r.values, [r.rows, ...r.rowShape]));
+    const scan = (name: string, r: Rows | undefined) =>
+      r && report.tensors.push(scanNonFinite(name, r.values, [r.rows, ...r.rowShape]));
     const train: Side = { x: tapped.x, y: tapped.y };
     scan(first ? 'x (first batch)' : `x (first ${train.x!.rows} samples)`, train.x);
     scan(first ? 'y (first batch)' : `y (first ${train.x!.rows} samples)`, train.y);
@@ -247,8 +327,14 @@ export class DataProbe {
       scan(`validation x (first ${val.x!.rows} samples)`, val.x);
       scan(`validation y (first ${val.x!.rows} samples)`, val.y);
     } else if (!first) val = this.valTensors;
-    if (first) report.notChecked.push('fitDataset: the first training batch only (label distributions and leakage at the end of the first epoch)');
-    else if (!tapped.complete) report.notChecked.push(`fitDataset: the first ${tapped.rows} training samples only (of more than ${max}); label shift not compared`);
+    if (first)
+      report.notChecked.push(
+        'fitDataset: the first training batch only (label distributions and leakage at the end of the first epoch)',
+      );
+    else if (!tapped.complete)
+      report.notChecked.push(
+        `fitDataset: the first ${tapped.rows} training samples only (of more than ${max}); label shift not compared`,
+      );
     const truth = this.analyze(report, train, first ? undefined : val, { compare: first ? false : tapped.complete });
     if (!first && truth) {
       const source = val?.x ?? train.x;
@@ -265,8 +351,14 @@ export class DataProbe {
    * Labels of both sides (encoding, samples per class), leakage between them; returns the true classes of the samples
    * the epoch-end evaluation predicts (the first validation samples, the training ones without validation).
    */
-  private analyze(report: DataCheckBody, train: Side, val: Side | undefined, opts: { compare?: boolean } = {}): Int32Array | undefined {
-    const units = this.outputUnits(), max = this.limits.maxEvalSamples;
+  private analyze(
+    report: DataCheckBody,
+    train: Side,
+    val: Side | undefined,
+    opts: { compare?: boolean } = {},
+  ): Int32Array | undefined {
+    const units = this.outputUnits(),
+      max = this.limits.maxEvalSamples;
     const compare = opts.compare !== false;
     let truth: Int32Array | undefined;
     const yr = train.y ?? val?.y;
@@ -277,13 +369,16 @@ export class DataProbe {
       const k = classCount(summary, units);
       const threshold = width === 1 && units === 1;
       const classesOfSide = (r: Rows | undefined) => (r ? classesOf(r.values, width, threshold) : undefined);
-      const trainCls = k !== null ? classesOfSide(train.y) : undefined, valCls = k !== null ? classesOfSide(val?.y) : undefined;
+      const trainCls = k !== null ? classesOfSide(train.y) : undefined,
+        valCls = k !== null ? classesOfSide(val?.y) : undefined;
       report.labels = {
-        ...summary, classes: k,
+        ...summary,
+        classes: k,
         train: k !== null && trainCls ? countClasses(trainCls, k) : null,
         val: k !== null && valCls && compare ? countClasses(valCls, k) : null,
       };
-      if (k !== null && k > this.limits.maxClasses) report.notChecked.push(`per-class results: ${k} classes (more than ${this.limits.maxClasses})`);
+      if (k !== null && k > this.limits.maxClasses)
+        report.notChecked.push(`per-class results: ${k} classes (more than ${this.limits.maxClasses})`);
       else if (k !== null && units !== null) {
         this.classes = k;
         if (val?.x && valCls) {
@@ -297,7 +392,11 @@ export class DataProbe {
     }
     if (train.x && val?.x && rowSize(train.x) === rowSize(val.x) && compare) {
       const size = rowSize(train.x);
-      report.leakage = { trainRows: train.x.rows, valRows: val.x.rows, duplicated: countShared(hashRows(train.x.values, size), hashRows(val.x.values, size)) };
+      report.leakage = {
+        trainRows: train.x.rows,
+        valRows: val.x.rows,
+        duplicated: countShared(hashRows(train.x.values, size), hashRows(val.x.values, size)),
+      };
     }
     return truth;
   }
@@ -309,11 +408,15 @@ export class DataProbe {
       emit(this.datasetReport(false));
     }
     if (!this.truth || this.evalX.length === 0) return;
-    const tf = this.tf, model = this.model, k = this.classes;
+    const tf = this.tf,
+      model = this.model,
+      k = this.classes;
     const predicted = tf.tidy(() => {
       const out = model.predict(this.evalX.length === 1 ? this.evalX[0] : this.evalX, { batchSize: 256 });
       const o = Array.isArray(out) ? out[0] : out;
-      return o.shape[o.shape.length - 1] === 1 ? tf.cast(tf.greaterEqual(o, 0.5), 'int32').reshape([-1]) : tf.argMax(o, -1);
+      return o.shape[o.shape.length - 1] === 1
+        ? tf.cast(tf.greaterEqual(o, 0.5), 'int32').reshape([-1])
+        : tf.argMax(o, -1);
     });
     let values: Int32Array;
     try {
@@ -322,8 +425,14 @@ export class DataProbe {
       predicted.dispose();
     }
     emit({
-      kind: 'class-metrics', fitIndex, epoch, step, of: this.of, samples: this.truth.length,
-      classes: Array.from({ length: k }, (_, i) => String(i)), matrix: confusion(this.truth, values, k),
+      kind: 'class-metrics',
+      fitIndex,
+      epoch,
+      step,
+      of: this.of,
+      samples: this.truth.length,
+      classes: Array.from({ length: k }, (_, i) => String(i)),
+      matrix: confusion(this.truth, values, k),
     });
   }
 

@@ -3,14 +3,23 @@
  * counts, how the targets are encoded and which class each sample belongs to, hashes of input rows. No tfjs here.
  */
 
-export interface TensorCheck { name: string; values: number; nonFinite: number; nan: number; firstIndex: number[] | null }
+export interface TensorCheck {
+  name: string;
+  values: number;
+  nonFinite: number;
+  nan: number;
+  firstIndex: number[] | null;
+}
 
 /** Counts NaN/±Inf values and says where the first one is (an index per dimension of `shape`). */
 export function scanNonFinite(name: string, values: ArrayLike<number>, shape: readonly number[]): TensorCheck {
-  let nonFinite = 0, nan = 0, first = -1;
+  let nonFinite = 0,
+    nan = 0,
+    first = -1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v - v !== 0) { // NaN or ±Infinity, without a function call per value
+    if (v - v !== 0) {
+      // NaN or ±Infinity, without a function call per value
       if (first < 0) first = i;
       nonFinite++;
       if (v !== v) nan++;
@@ -43,9 +52,15 @@ export interface LabelSummary {
 
 /** How targets of `width` columns are encoded, from their values (non-finite values are skipped). */
 export function summarizeLabels(values: ArrayLike<number>, width: number): LabelSummary {
-  let min = Infinity, max = -Infinity, integer = true, binary = true, rowSumError = 0, oneHot = true;
+  let min = Infinity,
+    max = -Infinity,
+    integer = true,
+    binary = true,
+    rowSumError = 0,
+    oneHot = true;
   for (let r = 0; r * width < values.length; r++) {
-    let sum = 0, ones = 0;
+    let sum = 0,
+      ones = 0;
     for (let j = 0; j < width; j++) {
       const v = values[r * width + j];
       if (!Number.isFinite(v)) continue;
@@ -71,7 +86,14 @@ export function summarizeLabels(values: ArrayLike<number>, width: number): Label
   } else if (binary) encoding = 'binary';
   else if (integer && finiteRange && min >= 0) encoding = 'sparse';
   else encoding = inUnit ? 'probabilities' : 'continuous';
-  return { encoding, width, min: finiteRange ? min : null, max: finiteRange ? max : null, rowSumError: width > 1 ? rowSumError : null, integer };
+  return {
+    encoding,
+    width,
+    min: finiteRange ? min : null,
+    max: finiteRange ? max : null,
+    rowSumError: width > 1 ? rowSumError : null,
+    integer,
+  };
 }
 
 /**
@@ -95,13 +117,17 @@ export function classesOf(values: ArrayLike<number>, width: number, threshold: b
   for (let r = 0; r < n; r++) {
     if (width === 1) {
       const v = values[r];
-      out[r] = threshold ? (v >= 0.5 ? 1 : 0) : (Number.isFinite(v) ? Math.round(v) : -1);
+      out[r] = threshold ? (v >= 0.5 ? 1 : 0) : Number.isFinite(v) ? Math.round(v) : -1;
       continue;
     }
-    let best = 0, bestV = -Infinity;
+    let best = 0,
+      bestV = -Infinity;
     for (let j = 0; j < width; j++) {
       const v = values[r * width + j];
-      if (v > bestV) { bestV = v; best = j; }
+      if (v > bestV) {
+        bestV = v;
+        best = j;
+      }
     }
     out[r] = best;
   }
@@ -122,11 +148,17 @@ export function countClasses(classes: Int32Array, k: number, from = 0, to = clas
  * A 52-bit hash of each row's bytes (two 32-bit FNV-1a streams over the row's float32 bits): identical rows get the
  * same hash; with 1e5 rows the chance of a false match is about 1e-6.
  */
-export function hashRows(values: Float32Array, rowSize: number, from = 0, to = Math.floor(values.length / Math.max(1, rowSize))): Float64Array {
+export function hashRows(
+  values: Float32Array,
+  rowSize: number,
+  from = 0,
+  to = Math.floor(values.length / Math.max(1, rowSize)),
+): Float64Array {
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Float64Array(Math.max(0, to - from));
   for (let r = from; r < to; r++) {
-    let a = 0x811c9dc5, b = 0x01000193 ^ rowSize;
+    let a = 0x811c9dc5,
+      b = 0x01000193 ^ rowSize;
     for (let j = r * rowSize, end = j + rowSize; j < end; j++) {
       const w = bits[j];
       a = Math.imul(a ^ w, 0x01000193);
@@ -149,7 +181,8 @@ export function countShared(train: Float64Array, val: Float64Array): number {
 export function confusion(truth: Int32Array, predicted: Int32Array, k: number): number[][] {
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < truth.length; i++) {
-    const t = truth[i], p = predicted[i];
+    const t = truth[i],
+      p = predicted[i];
     if (t >= 0 && t < k && p >= 0 && p < k) m[t][p]++;
   }
   return m;

@@ -6,7 +6,8 @@
  */
 import type { Tensor } from '../tf/types';
 
-export const isTensor = (x: unknown): x is Tensor => typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x && typeof (x as Tensor).data === 'function';
+export const isTensor = (x: unknown): x is Tensor =>
+  typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x && typeof (x as Tensor).data === 'function';
 
 /** The tensors of fit's x or y (a tensor, an array of them, or a name -> tensor map), in order. */
 export function tensorsOf(x: unknown): Tensor[] {
@@ -18,17 +19,28 @@ export function tensorsOf(x: unknown): Tensor[] {
 
 export const rowSizeOf = (t: Tensor) => t.shape.slice(1).reduce((a: number, b) => a * b, 1);
 
-export interface Rows { values: Float32Array; rowShape: number[]; rows: number }
+export interface Rows {
+  values: Float32Array;
+  rowShape: number[];
+  rows: number;
+}
 
-interface IteratorLike { next(): Promise<{ value: unknown; done: boolean }> }
-interface DatasetLike { iterator(): Promise<IteratorLike> }
+interface IteratorLike {
+  next(): Promise<{ value: unknown; done: boolean }>;
+}
+interface DatasetLike {
+  iterator(): Promise<IteratorLike>;
+}
 
 const asFloat = (v: ArrayLike<number>) => (v instanceof Float32Array ? v : Float32Array.from(v));
 
 function join(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -44,7 +56,11 @@ export class DatasetTap {
   private done = false;
   private readonly restore: () => void;
 
-  private constructor(ds: DatasetLike, private readonly maxRows: number, private readonly onBatch: (tap: DatasetTap) => Promise<void> | void) {
+  private constructor(
+    ds: DatasetLike,
+    private readonly maxRows: number,
+    private readonly onBatch: (tap: DatasetTap) => Promise<void> | void,
+  ) {
     const hadOwn = Object.prototype.hasOwnProperty.call(ds, 'iterator');
     const original = ds.iterator;
     const tap = this; // the patched iterator's own `this` is the dataset
@@ -60,7 +76,11 @@ export class DatasetTap {
   }
 
   /** Taps `ds` when it is a Dataset (has iterator()); `onBatch` runs after each batch read, before tfjs uses it. */
-  static install(ds: unknown, maxRows: number, onBatch: (tap: DatasetTap) => Promise<void> | void = () => undefined): DatasetTap | undefined {
+  static install(
+    ds: unknown,
+    maxRows: number,
+    onBatch: (tap: DatasetTap) => Promise<void> | void = () => undefined,
+  ): DatasetTap | undefined {
     if (!ds || typeof (ds as DatasetLike).iterator !== 'function') return undefined;
     return new DatasetTap(ds as DatasetLike, maxRows, onBatch);
   }
@@ -83,24 +103,34 @@ export class DatasetTap {
 
   private async collect(value: unknown): Promise<void> {
     const v = value as { xs?: unknown; ys?: unknown } | unknown[];
-    const x = tensorsOf(Array.isArray(v) ? v[0] : v.xs)[0], y = tensorsOf(Array.isArray(v) ? v[1] : v.ys)[0];
-    if (!x) { this.done = true; return; }
+    const x = tensorsOf(Array.isArray(v) ? v[0] : v.xs)[0],
+      y = tensorsOf(Array.isArray(v) ? v[1] : v.ys)[0];
+    if (!x) {
+      this.done = true;
+      return;
+    }
     this.xShape = x.shape.slice(1) as number[];
-    this.xs.push(asFloat(await x.data() as ArrayLike<number>));
+    this.xs.push(asFloat((await x.data()) as ArrayLike<number>));
     if (y) {
       this.yShape = y.shape.slice(1) as number[];
-      this.ys.push(asFloat(await y.data() as ArrayLike<number>));
+      this.ys.push(asFloat((await y.data()) as ArrayLike<number>));
     }
     this.rows += x.shape[0] ?? 0;
     this.batches++;
     if (this.rows >= this.maxRows) this.done = true;
   }
 
-  get x(): Rows { return { values: join(this.xs), rowShape: this.xShape, rows: this.rows }; }
-  get y(): Rows | undefined { return this.ys.length ? { values: join(this.ys), rowShape: this.yShape, rows: this.rows } : undefined; }
+  get x(): Rows {
+    return { values: join(this.xs), rowShape: this.xShape, rows: this.rows };
+  }
+  get y(): Rows | undefined {
+    return this.ys.length ? { values: join(this.ys), rowShape: this.yShape, rows: this.rows } : undefined;
+  }
 
   /** stops collecting (tfjs keeps using the iterator it has) */
-  stop(): void { this.done = true; }
+  stop(): void {
+    this.done = true;
+  }
 
   uninstall(): void {
     this.done = true;

@@ -12,7 +12,11 @@ export function isReluLayer(layer: Layer): boolean {
   return RELU_ACTIVATIONS.has(activationOf(layer) ?? '');
 }
 
-export interface DeadCount { layer: string; dead: number; total: number }
+export interface DeadCount {
+  layer: string;
+  dead: number;
+  total: number;
+}
 
 export class DeadReluProbe {
   private readonly alive = new Map<Layer, Tensor | undefined>();
@@ -20,7 +24,9 @@ export class DeadReluProbe {
 
   constructor(private readonly tf: Tf) {}
 
-  get layerCount(): number { return this.alive.size; }
+  get layerCount(): number {
+    return this.alive.size;
+  }
 
   install(layers: Layer[], taps: LayerTaps): void {
     const tf = this.tf;
@@ -31,11 +37,13 @@ export class DeadReluProbe {
         const previous = this.alive.get(layer);
         // ReLU outputs are >= 0, so "positive for some sample" is "max over samples > 0": one reduction, and the
         // window is a running maximum (two kernels a step instead of compare + any + or).
-        const next = tf.keep(tf.tidy(() => {
-          const units = y.shape[y.shape.length - 1] ?? 1;
-          const peak = tf.max(y.reshape([-1, units]), 0);
-          return previous ? tf.maximum(previous, peak) : peak;
-        }));
+        const next = tf.keep(
+          tf.tidy(() => {
+            const units = y.shape[y.shape.length - 1] ?? 1;
+            const peak = tf.max(y.reshape([-1, units]), 0);
+            return previous ? tf.maximum(previous, peak) : peak;
+          }),
+        );
         previous?.dispose();
         this.alive.set(layer, next);
       });
@@ -43,9 +51,13 @@ export class DeadReluProbe {
   }
 
   /** Called once per training step. */
-  step(): void { this.stepsInWindow++; }
+  step(): void {
+    this.stepsInWindow++;
+  }
 
-  get windowSteps(): number { return this.stepsInWindow; }
+  get windowSteps(): number {
+    return this.stepsInWindow;
+  }
 
   /** Reads and resets the window: per layer, units never positive during it. */
   async read(): Promise<{ window: number; layers: DeadCount[] } | undefined> {

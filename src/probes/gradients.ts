@@ -43,8 +43,9 @@ export class GradientProbe {
       probe.pendingNorms?.dispose();
       // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
       // sqrt(sum(square(g))) per variable, with one sqrt over the stacked sums (fewer kernels on the hot path)
-      probe.pendingNorms = tf.keep(tf.tidy(() =>
-        tf.sqrt(tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n])))))));
+      probe.pendingNorms = tf.keep(
+        tf.tidy(() => tf.sqrt(tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n])))))),
+      );
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
@@ -67,7 +68,9 @@ export class GradientProbe {
     const values = await pending.data();
     pending.dispose();
     const variables: Record<string, number> = {};
-    this.names.forEach((n, i) => { variables[n] = values[i]; });
+    this.names.forEach((n, i) => {
+      variables[n] = values[i];
+    });
     let histograms: Record<string, Histogram> | undefined;
     if (this.pendingGrads) {
       histograms = {};
@@ -95,7 +98,10 @@ export class GradientProbe {
 }
 
 /** Per-layer norm from per-variable norms: sqrt of the sum of squares over the layer's variables. */
-export function layerNorms(variables: Record<string, number>, layerOf: (variable: string) => string): Record<string, number> {
+export function layerNorms(
+  variables: Record<string, number>,
+  layerOf: (variable: string) => string,
+): Record<string, number> {
   const sums = new Map<string, number>();
   for (const [name, norm] of Object.entries(variables)) {
     const layer = layerOf(name);

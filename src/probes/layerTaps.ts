@@ -6,7 +6,11 @@ import type { Tensor, Layer } from '../tf/types';
 
 export type LayerObserver = (layer: Layer, inputs: Tensor | Tensor[], output: Tensor) => void;
 
-interface Tap { layer: Layer; observers: LayerObserver[]; restore: () => void }
+interface Tap {
+  layer: Layer;
+  observers: LayerObserver[];
+  restore: () => void;
+}
 
 export class LayerTaps {
   private readonly taps = new Map<Layer, Tap>();
@@ -26,7 +30,8 @@ export class LayerTaps {
         return out;
       };
       tap = {
-        layer, observers,
+        layer,
+        observers,
         restore: () => {
           if (hadOwn) layer.call = original;
           else delete (layer as { call?: unknown }).call;

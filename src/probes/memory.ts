@@ -21,7 +21,9 @@ const MAX_WATCHES = 3;
 /** a tfjs op's creation stack is ~10 frames deep before it reaches the caller */
 const WATCH_STACK_LIMIT = 40;
 
-interface EngineLike { trackTensor(t: Tensor, backend: unknown): void }
+interface EngineLike {
+  trackTensor(t: Tensor, backend: unknown): void;
+}
 
 export class MemoryProbe {
   private last: { tensors: number; bytes: number; step: number } | undefined;
@@ -31,7 +33,10 @@ export class MemoryProbe {
   private caught = false;
   private watches = 0;
 
-  constructor(private readonly tf: Tf, private readonly isUserFile?: (file: string) => boolean) {}
+  constructor(
+    private readonly tf: Tf,
+    private readonly isUserFile?: (file: string) => boolean,
+  ) {}
 
   /** samples after `step` and sends the memory event when there is one to send; `final`: fit is over, always send */
   report(step: number, emit: (body: MemoryBody) => void, final = false): void {
@@ -46,7 +51,8 @@ export class MemoryProbe {
     const site = this.finishWatch();
     const prev = this.last;
     this.growing = prev && tensors > prev.tensors ? this.growing + 1 : 0;
-    if (!force && this.growing >= SUSPECT_AFTER && !this.caught && !this.watched && this.watches < MAX_WATCHES) this.startWatch();
+    if (!force && this.growing >= SUSPECT_AFTER && !this.caught && !this.watched && this.watches < MAX_WATCHES)
+      this.startWatch();
     const changed = !prev || prev.tensors !== tensors || prev.bytes !== bytes;
     if (!force && !site && !changed && prev && step - prev.step < EMIT_EVERY) return undefined;
     this.last = { tensors, bytes, step };
@@ -73,7 +79,9 @@ export class MemoryProbe {
     };
     this.watches++;
     this.watched = watched;
-    this.restore = () => { engine.trackTensor = track; };
+    this.restore = () => {
+      engine.trackTensor = track;
+    };
   }
 
   /** the most frequent user-code line among the watched step's tensors that are still alive */

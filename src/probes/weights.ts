@@ -6,7 +6,10 @@
 import type { Layer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 
-export interface WeightHistogram extends Histogram { layer: string; variable: string }
+export interface WeightHistogram extends Histogram {
+  layer: string;
+  variable: string;
+}
 
 export async function readWeightHistograms(layers: Layer[], bins = 30): Promise<WeightHistogram[]> {
   const out: WeightHistogram[] = [];

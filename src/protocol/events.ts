@@ -5,7 +5,11 @@
 import * as z from 'zod';
 
 const finiteOrNull = z.number().nullable(); // JSON has no NaN/Inf: the runner writes null and flags it
-const sourceLocation = z.object({ file: z.string(), line: z.number().int().positive(), column: z.number().int().nonnegative().optional() });
+const sourceLocation = z.object({
+  file: z.string(),
+  line: z.number().int().positive(),
+  column: z.number().int().nonnegative().optional(),
+});
 export type SourceLocation = z.infer<typeof sourceLocation>;
 
 const layerSummary = z.object({
@@ -96,25 +100,29 @@ export const gradNormsEvent = z.object({
   /** per layer: sqrt of the sum of its variables' squared norms */
   layers: z.record(z.string(), finiteOrNull),
   /** set when the optimizer clips gradients (training-lens toolkit): global norm before and after clipping */
-  clip: z.object({
-    mode: z.enum(['value', 'norm']),
-    threshold: z.number().positive(),
-    preNorm: finiteOrNull,
-    postNorm: finiteOrNull,
-  }).optional(),
+  clip: z
+    .object({
+      mode: z.enum(['value', 'norm']),
+      threshold: z.number().positive(),
+      preNorm: finiteOrNull,
+      postNorm: finiteOrNull,
+    })
+    .optional(),
 });
 
-export const histogramEvent = z.object({
-  ...base,
-  kind: z.literal('histogram'),
-  step: z.number().int().nonnegative(),
-  of: z.enum(['grad', 'weight', 'activation']),
-  layer: z.string(),
-  variable: z.string().optional(),
-  edges: z.array(z.number()), // bins + 1 edges
-  counts: z.array(z.number().nonnegative()),
-  nonFinite: z.number().int().nonnegative(),
-}).refine(e => e.edges.length === e.counts.length + 1, { message: 'edges must have one more entry than counts' });
+export const histogramEvent = z
+  .object({
+    ...base,
+    kind: z.literal('histogram'),
+    step: z.number().int().nonnegative(),
+    of: z.enum(['grad', 'weight', 'activation']),
+    layer: z.string(),
+    variable: z.string().optional(),
+    edges: z.array(z.number()), // bins + 1 edges
+    counts: z.array(z.number().nonnegative()),
+    nonFinite: z.number().int().nonnegative(),
+  })
+  .refine(e => e.edges.length === e.counts.length + 1, { message: 'edges must have one more entry than counts' });
 
 export const deadUnitsEvent = z.object({
   ...base,
@@ -122,7 +130,9 @@ export const deadUnitsEvent = z.object({
   step: z.number().int().nonnegative(),
   /** steps in the window the units were observed over */
   window: z.number().int().positive(),
-  layers: z.array(z.object({ layer: z.string(), dead: z.number().int().nonnegative(), total: z.number().int().positive() })),
+  layers: z.array(
+    z.object({ layer: z.string(), dead: z.number().int().nonnegative(), total: z.number().int().positive() }),
+  ),
 });
 
 const stat = z.number().nullable();
@@ -130,12 +140,19 @@ export const activationStatsEvent = z.object({
   ...base,
   kind: z.literal('activation-stats'),
   step: z.number().int().nonnegative(),
-  layers: z.array(z.object({
-    layer: z.string(), activation: z.string(), mean: stat, std: stat, min: stat, max: stat,
-    /** share of sigmoid/tanh outputs whose pre-activation is beyond ±5; null for other activations */
-    saturated: stat,
-    zero: stat,
-  })),
+  layers: z.array(
+    z.object({
+      layer: z.string(),
+      activation: z.string(),
+      mean: stat,
+      std: stat,
+      min: stat,
+      max: stat,
+      /** share of sigmoid/tanh outputs whose pre-activation is beyond ±5; null for other activations */
+      saturated: stat,
+      zero: stat,
+    }),
+  ),
   /** the model's input batch: unnormalized data shows here */
   input: z.object({ mean: stat, std: stat, min: stat, max: stat }).optional(),
 });
@@ -164,41 +181,53 @@ export const dataCheckEvent = z.object({
   validation: z.enum(['split', 'data', 'dataset', 'none']),
   validationSplit: z.number().optional(),
   tensors: z.array(tensorCheck),
-  labels: z.object({
-    /** how the targets are encoded, read from their values */
-    encoding: z.enum(['one-hot', 'sparse', 'binary', 'probabilities', 'continuous', 'multi-hot']),
-    width: z.number().int().positive(),
-    min: finiteOrNull,
-    max: finiteOrNull,
-    /** largest |row sum - 1| of a multi-column target (one-hot rows sum to 1) */
-    rowSumError: finiteOrNull,
-    integer: z.boolean(),
-    /** classes of a single-label classification (null: not one) */
-    classes: z.number().int().positive().nullable(),
-    /** samples per class: training part, validation part (null: not measured) */
-    train: z.array(z.number().int().nonnegative()).nullable(),
-    val: z.array(z.number().int().nonnegative()).nullable(),
-  }).nullable(),
+  labels: z
+    .object({
+      /** how the targets are encoded, read from their values */
+      encoding: z.enum(['one-hot', 'sparse', 'binary', 'probabilities', 'continuous', 'multi-hot']),
+      width: z.number().int().positive(),
+      min: finiteOrNull,
+      max: finiteOrNull,
+      /** largest |row sum - 1| of a multi-column target (one-hot rows sum to 1) */
+      rowSumError: finiteOrNull,
+      integer: z.boolean(),
+      /** classes of a single-label classification (null: not one) */
+      classes: z.number().int().positive().nullable(),
+      /** samples per class: training part, validation part (null: not measured) */
+      train: z.array(z.number().int().nonnegative()).nullable(),
+      val: z.array(z.number().int().nonnegative()).nullable(),
+    })
+    .nullable(),
   /** identical input rows (hashed) found in both the training and the validation part */
-  leakage: z.object({ trainRows: z.number().int().nonnegative(), valRows: z.number().int().nonnegative(), duplicated: z.number().int().nonnegative() }).nullable(),
+  leakage: z
+    .object({
+      trainRows: z.number().int().nonnegative(),
+      valRows: z.number().int().nonnegative(),
+      duplicated: z.number().int().nonnegative(),
+    })
+    .nullable(),
   /** checks that could not be made, and why (e.g. a dataset that cannot be read without consuming it) */
   notChecked: z.array(z.string()),
 });
 
 /** Per-class results on the validation data (or the training data without one) at an epoch end. */
-export const classMetricsEvent = z.object({
-  ...base,
-  kind: z.literal('class-metrics'),
-  fitIndex: z.number().int().nonnegative(),
-  epoch: z.number().int().nonnegative(),
-  step: z.number().int().nonnegative(),
-  of: z.enum(['validation', 'training']),
-  samples: z.number().int().positive(),
-  /** class labels in index order */
-  classes: z.array(z.string()).min(2),
-  /** true class (row) x predicted class (column) counts */
-  matrix: z.array(z.array(z.number().int().nonnegative())),
-}).refine(e => e.matrix.length === e.classes.length && e.matrix.every(r => r.length === e.classes.length), { message: 'matrix must be classes x classes' });
+export const classMetricsEvent = z
+  .object({
+    ...base,
+    kind: z.literal('class-metrics'),
+    fitIndex: z.number().int().nonnegative(),
+    epoch: z.number().int().nonnegative(),
+    step: z.number().int().nonnegative(),
+    of: z.enum(['validation', 'training']),
+    samples: z.number().int().positive(),
+    /** class labels in index order */
+    classes: z.array(z.string()).min(2),
+    /** true class (row) x predicted class (column) counts */
+    matrix: z.array(z.array(z.number().int().nonnegative())),
+  })
+  .refine(e => e.matrix.length === e.classes.length && e.matrix.every(r => r.length === e.classes.length), {
+    message: 'matrix must be classes x classes',
+  });
 
 export const findingSchema = z.object({
   code: z.string(),
@@ -213,10 +242,24 @@ export const findingSchema = z.object({
   evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
   rule: z.string(),
   /** training steps (and epochs) over which the symptom held, for highlighting on charts */
-  held: z.object({ fromStep: z.number().int().nonnegative(), toStep: z.number().int().nonnegative(), fromEpoch: z.number().int().optional(), toEpoch: z.number().int().optional() }).optional(),
+  held: z
+    .object({
+      fromStep: z.number().int().nonnegative(),
+      toStep: z.number().int().nonnegative(),
+      fromEpoch: z.number().int().optional(),
+      toEpoch: z.number().int().optional(),
+    })
+    .optional(),
   /** remedies in the order to try them, phrased for this model */
   advice: z.array(z.string()).optional(),
-  fixes: z.array(z.object({ title: z.string(), edits: z.array(z.object({ file: z.string(), start: sourceLocation, end: sourceLocation, newText: z.string() })) })).optional(),
+  fixes: z
+    .array(
+      z.object({
+        title: z.string(),
+        edits: z.array(z.object({ file: z.string(), start: sourceLocation, end: sourceLocation, newText: z.string() })),
+      }),
+    )
+    .optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 
@@ -261,8 +304,20 @@ export const memoryEvent = z.object({
 });
 
 export const runEventSchema = z.union([
-  runStartEvent, fitStartEvent, batchEvent, epochEvent, gradNormsEvent, histogramEvent, deadUnitsEvent,
-  activationStatsEvent, findingEvent, logEvent, runEndEvent, memoryEvent, dataCheckEvent, classMetricsEvent,
+  runStartEvent,
+  fitStartEvent,
+  batchEvent,
+  epochEvent,
+  gradNormsEvent,
+  histogramEvent,
+  deadUnitsEvent,
+  activationStatsEvent,
+  findingEvent,
+  logEvent,
+  runEndEvent,
+  memoryEvent,
+  dataCheckEvent,
+  classMetricsEvent,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartEvent>;
@@ -284,23 +339,39 @@ export type RunEventKind = RunEvent['kind'];
 export type RunStatus = RunEndEvent['status'];
 
 /** An event as the runner builds it, before runId/seq/t are stamped. */
-export type EventBody = RunEvent extends infer E ? E extends RunEvent ? Omit<E, 'runId' | 'seq' | 't'> : never : never;
+export type EventBody = RunEvent extends infer E
+  ? E extends RunEvent
+    ? Omit<E, 'runId' | 'seq' | 't'>
+    : never
+  : never;
 
 const schemaByKind: Record<RunEventKind, z.ZodType> = {
-  'run-start': runStartEvent, 'fit-start': fitStartEvent, batch: batchEvent, epoch: epochEvent,
-  'grad-norms': gradNormsEvent, histogram: histogramEvent, 'dead-units': deadUnitsEvent,
-  'activation-stats': activationStatsEvent, finding: findingEvent,
-  log: logEvent, 'run-end': runEndEvent, memory: memoryEvent, 'data-check': dataCheckEvent, 'class-metrics': classMetricsEvent,
+  'run-start': runStartEvent,
+  'fit-start': fitStartEvent,
+  batch: batchEvent,
+  epoch: epochEvent,
+  'grad-norms': gradNormsEvent,
+  histogram: histogramEvent,
+  'dead-units': deadUnitsEvent,
+  'activation-stats': activationStatsEvent,
+  finding: findingEvent,
+  log: logEvent,
+  'run-end': runEndEvent,
+  memory: memoryEvent,
+  'data-check': dataCheckEvent,
+  'class-metrics': classMetricsEvent,
 };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Validates an already-decoded value; the reason names the offending field. */
 export function validateEvent(value: unknown): ParseResult<RunEvent> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'not a JSON object' };
   const kind = (value as { kind?: unknown }).kind;
   // own keys only: `kind in` would accept inherited names (constructor, __proto__, toString)
-  if (typeof kind !== 'string' || !Object.hasOwn(schemaByKind, kind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
+  if (typeof kind !== 'string' || !Object.hasOwn(schemaByKind, kind))
+    return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
   const result = schemaByKind[kind as RunEventKind].safeParse(value);
   if (result.success) return { ok: true, value: result.data as RunEvent };
   const issue = result.error.issues[0];

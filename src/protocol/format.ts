@@ -30,8 +30,12 @@ export function formatHparam(v: number | string | boolean): string {
 /** A duration as a clock: `m:ss`, or `h:mm:ss` from an hour on (the CLI's tables, the status bar, the Sweep panel). */
 export function formatClock(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-  return h ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    sec = s % 60;
+  return h
+    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
+    : `${m}:${String(sec).padStart(2, '0')}`;
 }
 
 /** A duration in words: `42s`, `3m 05s`, `2h 07m` (the dashboard's header). */
@@ -49,7 +53,11 @@ function trimExponent(s: string): string {
 }
 
 /** A searched dimension as the job writes it: `logUniform(1e-4..1e-2)`, `intRange(1..99)`, `choice(0, 1, 2)`. */
-export function formatDimension(dim: { scale: 'log' | 'uniform' | 'int'; min: number; max: number; step?: number } | { scale: 'choice'; values: Array<number | string | boolean> }): string {
+export function formatDimension(
+  dim:
+    | { scale: 'log' | 'uniform' | 'int'; min: number; max: number; step?: number }
+    | { scale: 'choice'; values: Array<number | string | boolean> },
+): string {
   if (dim.scale === 'choice') return `choice(${dim.values.map(formatHparam).join(', ')})`;
   const name = dim.scale === 'log' ? 'logUniform' : dim.scale === 'int' ? 'intRange' : 'uniform';
   return `${name}(${formatHparam(dim.min)}..${formatHparam(dim.max)}${dim.step && dim.step !== 1 ? ` step ${dim.step}` : ''})`;

@@ -9,21 +9,45 @@
 import type { BatchEvent, GradNormsEvent, HistogramEvent, RunEvent } from './events';
 
 /** Numbers that may be null or absent per row: `v` the value, `s` 0 absent / 1 value / 2 null (null when all are values). */
-export interface NullableColumn { v: Float64Array; s: Uint8Array | null }
+export interface NullableColumn {
+  v: Float64Array;
+  s: Uint8Array | null;
+}
 /** A `Record<string, number | null>` per row: one column per name, rows x names, row-major. */
-export interface RecordColumns { names: string[]; v: Float64Array; s: Uint8Array }
+export interface RecordColumns {
+  names: string[];
+  v: Float64Array;
+  s: Uint8Array;
+}
 
 export interface BatchColumns {
-  seq: Float64Array; t: Float64Array; step: Float64Array; epoch: Float64Array; batch: Float64Array;
-  loss: NullableColumn; lr: NullableColumn; momentum: NullableColumn; metrics: RecordColumns;
+  seq: Float64Array;
+  t: Float64Array;
+  step: Float64Array;
+  epoch: Float64Array;
+  batch: Float64Array;
+  loss: NullableColumn;
+  lr: NullableColumn;
+  momentum: NullableColumn;
+  metrics: RecordColumns;
 }
 export interface GradNormsColumns {
-  seq: Float64Array; t: Float64Array; step: Float64Array; variables: RecordColumns; layers: RecordColumns;
+  seq: Float64Array;
+  t: Float64Array;
+  step: Float64Array;
+  variables: RecordColumns;
+  layers: RecordColumns;
   /** 0 no clip, 1 'value', 2 'norm' */
-  clipMode: Uint8Array; clipThreshold: Float64Array; clipPre: NullableColumn; clipPost: NullableColumn;
+  clipMode: Uint8Array;
+  clipThreshold: Float64Array;
+  clipPre: NullableColumn;
+  clipPost: NullableColumn;
 }
 export interface HistogramColumns {
-  seq: Float64Array; t: Float64Array; step: Float64Array; nonFinite: Float64Array;
+  seq: Float64Array;
+  t: Float64Array;
+  step: Float64Array;
+  nonFinite: Float64Array;
   /** index into HISTOGRAM_OF */
   of: Uint8Array;
   /** index into `names` */
@@ -94,18 +118,34 @@ export function encodeHistory(events: readonly RunEvent[]): HistoryChunk {
     else if (e.kind === 'histogram') hists.push(e);
     else rest.push(e);
   }
-  const batch: BatchColumns | null = batches.length === 0 ? null : {
-    seq: f64(batches, e => e.seq), t: f64(batches, e => e.t), step: f64(batches, e => e.step), epoch: f64(batches, e => e.epoch),
-    batch: f64(batches, e => e.batch), loss: nullable(batches.map(e => e.loss)), lr: nullable(batches.map(e => e.lr)),
-    momentum: nullable(batches.map(e => e.momentum)), metrics: records(batches.map(e => e.metrics)),
-  };
-  const gradNorms: GradNormsColumns | null = norms.length === 0 ? null : {
-    seq: f64(norms, e => e.seq), t: f64(norms, e => e.t), step: f64(norms, e => e.step),
-    variables: records(norms.map(e => e.variables)), layers: records(norms.map(e => e.layers)),
-    clipMode: Uint8Array.from(norms, e => (e.clip ? CLIP_MODES.indexOf(e.clip.mode) : 0)),
-    clipThreshold: f64(norms, e => e.clip?.threshold ?? 0),
-    clipPre: nullable(norms.map(e => e.clip?.preNorm)), clipPost: nullable(norms.map(e => e.clip?.postNorm)),
-  };
+  const batch: BatchColumns | null =
+    batches.length === 0
+      ? null
+      : {
+          seq: f64(batches, e => e.seq),
+          t: f64(batches, e => e.t),
+          step: f64(batches, e => e.step),
+          epoch: f64(batches, e => e.epoch),
+          batch: f64(batches, e => e.batch),
+          loss: nullable(batches.map(e => e.loss)),
+          lr: nullable(batches.map(e => e.lr)),
+          momentum: nullable(batches.map(e => e.momentum)),
+          metrics: records(batches.map(e => e.metrics)),
+        };
+  const gradNorms: GradNormsColumns | null =
+    norms.length === 0
+      ? null
+      : {
+          seq: f64(norms, e => e.seq),
+          t: f64(norms, e => e.t),
+          step: f64(norms, e => e.step),
+          variables: records(norms.map(e => e.variables)),
+          layers: records(norms.map(e => e.layers)),
+          clipMode: Uint8Array.from(norms, e => (e.clip ? CLIP_MODES.indexOf(e.clip.mode) : 0)),
+          clipThreshold: f64(norms, e => e.clip?.threshold ?? 0),
+          clipPre: nullable(norms.map(e => e.clip?.preNorm)),
+          clipPost: nullable(norms.map(e => e.clip?.postNorm)),
+        };
   let histogram: HistogramColumns | null = null;
   if (hists.length > 0) {
     const names = new Map<string, number>();
@@ -115,7 +155,9 @@ export function encodeHistory(events: readonly RunEvent[]): HistoryChunk {
       return i;
     };
     const binStart = new Uint32Array(hists.length + 1);
-    hists.forEach((e, i) => { binStart[i + 1] = binStart[i] + e.counts.length; });
+    hists.forEach((e, i) => {
+      binStart[i + 1] = binStart[i] + e.counts.length;
+    });
     const bins = binStart[hists.length];
     const edges = new Float64Array(bins + hists.length);
     const counts = new Float64Array(bins);
@@ -124,10 +166,17 @@ export function encodeHistory(events: readonly RunEvent[]): HistoryChunk {
       edges.set(e.edges, binStart[i] + i);
     });
     histogram = {
-      seq: f64(hists, e => e.seq), t: f64(hists, e => e.t), step: f64(hists, e => e.step), nonFinite: f64(hists, e => e.nonFinite),
-      of: Uint8Array.from(hists, e => HISTOGRAM_OF.indexOf(e.of)), layer: Uint32Array.from(hists, e => name(e.layer)),
+      seq: f64(hists, e => e.seq),
+      t: f64(hists, e => e.t),
+      step: f64(hists, e => e.step),
+      nonFinite: f64(hists, e => e.nonFinite),
+      of: Uint8Array.from(hists, e => HISTOGRAM_OF.indexOf(e.of)),
+      layer: Uint32Array.from(hists, e => name(e.layer)),
       variable: Int32Array.from(hists, e => (e.variable === undefined ? -1 : name(e.variable))),
-      names: [...names.keys()], binStart, edges, counts,
+      names: [...names.keys()],
+      binStart,
+      edges,
+      counts,
     };
   }
   return { batch, gradNorms, histogram, events: rest };
@@ -137,26 +186,36 @@ export function encodeHistory(events: readonly RunEvent[]): HistoryChunk {
 
 const isInt = (x: number): boolean => Number.isInteger(x) && x >= 0;
 
-function checkColumn(path: string, a: unknown, type: { new(n: number): ArrayLike<number> }, n: number): string | undefined {
+function checkColumn(
+  path: string,
+  a: unknown,
+  type: { new (n: number): ArrayLike<number> },
+  n: number,
+): string | undefined {
   if (!(a instanceof type)) return `${path}: expected ${type.name}`;
-  if ((a as ArrayLike<number>).length !== n) return `${path}: expected ${n} values, got ${(a as ArrayLike<number>).length}`;
+  if ((a as ArrayLike<number>).length !== n)
+    return `${path}: expected ${n} values, got ${(a as ArrayLike<number>).length}`;
   return undefined;
 }
 
 function checkInts(path: string, a: Float64Array): string | undefined {
-  for (let i = 0; i < a.length; i++) if (!isInt(a[i])) return `${path}.${i}: expected a non-negative integer, got ${a[i]}`;
+  for (let i = 0; i < a.length; i++)
+    if (!isInt(a[i])) return `${path}.${i}: expected a non-negative integer, got ${a[i]}`;
   return undefined;
 }
 
 function checkFinite(path: string, a: Float64Array, mask?: Uint8Array | null): string | undefined {
-  for (let i = 0; i < a.length; i++) if ((!mask || mask[i] === 1) && !Number.isFinite(a[i])) return `${path}.${i}: expected a finite number`;
+  for (let i = 0; i < a.length; i++)
+    if ((!mask || mask[i] === 1) && !Number.isFinite(a[i])) return `${path}.${i}: expected a finite number`;
   return undefined;
 }
 
 function checkNullable(path: string, c: unknown, n: number): string | undefined {
   if (typeof c !== 'object' || c === null) return `${path}: expected a column`;
   const { v, s } = c as NullableColumn;
-  const bad = checkColumn(`${path}.v`, v, Float64Array, n) ?? (s === null ? undefined : checkColumn(`${path}.s`, s, Uint8Array, n));
+  const bad =
+    checkColumn(`${path}.v`, v, Float64Array, n) ??
+    (s === null ? undefined : checkColumn(`${path}.s`, s, Uint8Array, n));
   if (bad) return bad;
   if (s) for (let i = 0; i < n; i++) if (s[i] > 2) return `${path}.s.${i}: expected 0, 1 or 2`;
   return checkFinite(`${path}.v`, v, s ?? undefined);
@@ -167,7 +226,9 @@ function checkRecords(path: string, c: unknown, n: number): string | undefined {
   const { names, v, s } = c as RecordColumns;
   if (!Array.isArray(names) || names.some(x => typeof x !== 'string')) return `${path}.names: expected strings`;
   if (new Set(names).size !== names.length) return `${path}.names: duplicate name`;
-  const bad = checkColumn(`${path}.v`, v, Float64Array, n * names.length) ?? checkColumn(`${path}.s`, s, Uint8Array, n * names.length);
+  const bad =
+    checkColumn(`${path}.v`, v, Float64Array, n * names.length) ??
+    checkColumn(`${path}.s`, s, Uint8Array, n * names.length);
   if (bad) return bad;
   for (let i = 0; i < s.length; i++) if (s[i] > 2) return `${path}.s.${i}: expected 0, 1 or 2`;
   return checkFinite(`${path}.v`, v, s);
@@ -176,11 +237,15 @@ function checkRecords(path: string, c: unknown, n: number): string | undefined {
 function checkBase(path: string, c: { seq: unknown; t: unknown; step: unknown }): { n: number } | string {
   if (!(c.seq instanceof Float64Array)) return `${path}.seq: expected Float64Array`;
   const n = c.seq.length;
-  const bad = checkColumn(`${path}.t`, c.t, Float64Array, n) ?? checkColumn(`${path}.step`, c.step, Float64Array, n)
-    ?? checkInts(`${path}.seq`, c.seq) ?? checkInts(`${path}.step`, c.step as Float64Array);
+  const bad =
+    checkColumn(`${path}.t`, c.t, Float64Array, n) ??
+    checkColumn(`${path}.step`, c.step, Float64Array, n) ??
+    checkInts(`${path}.seq`, c.seq) ??
+    checkInts(`${path}.step`, c.step as Float64Array);
   if (bad) return bad;
   const t = c.t as Float64Array;
-  for (let i = 0; i < n; i++) if (!(t[i] >= 0) || t[i] === Infinity) return `${path}.t.${i}: expected a non-negative number`;
+  for (let i = 0; i < n; i++)
+    if (!(t[i] >= 0) || t[i] === Infinity) return `${path}.t.${i}: expected a non-negative number`;
   return { n };
 }
 
@@ -201,10 +266,15 @@ export function checkHistory(h: unknown): string | undefined {
     const base = checkBase('batch', b as never);
     if (typeof base === 'string') return base;
     const { n } = base;
-    const bad = checkColumn('batch.epoch', b.epoch, Float64Array, n) ?? checkColumn('batch.batch', b.batch, Float64Array, n)
-      ?? checkInts('batch.epoch', b.epoch as Float64Array) ?? checkInts('batch.batch', b.batch as Float64Array)
-      ?? checkNullable('batch.loss', b.loss, n) ?? checkNullable('batch.lr', b.lr, n) ?? checkNullable('batch.momentum', b.momentum, n)
-      ?? checkRecords('batch.metrics', b.metrics, n);
+    const bad =
+      checkColumn('batch.epoch', b.epoch, Float64Array, n) ??
+      checkColumn('batch.batch', b.batch, Float64Array, n) ??
+      checkInts('batch.epoch', b.epoch as Float64Array) ??
+      checkInts('batch.batch', b.batch as Float64Array) ??
+      checkNullable('batch.loss', b.loss, n) ??
+      checkNullable('batch.lr', b.lr, n) ??
+      checkNullable('batch.momentum', b.momentum, n) ??
+      checkRecords('batch.metrics', b.metrics, n);
     if (bad) return bad;
     const loss = b.loss as NullableColumn;
     if (loss.s) for (let i = 0; i < n; i++) if (loss.s[i] === 0) return `batch.loss.s.${i}: loss is required`;
@@ -215,9 +285,13 @@ export function checkHistory(h: unknown): string | undefined {
     const base = checkBase('gradNorms', g as never);
     if (typeof base === 'string') return base;
     const { n } = base;
-    const bad = checkRecords('gradNorms.variables', g.variables, n) ?? checkRecords('gradNorms.layers', g.layers, n)
-      ?? checkColumn('gradNorms.clipMode', g.clipMode, Uint8Array, n) ?? checkColumn('gradNorms.clipThreshold', g.clipThreshold, Float64Array, n)
-      ?? checkNullable('gradNorms.clipPre', g.clipPre, n) ?? checkNullable('gradNorms.clipPost', g.clipPost, n);
+    const bad =
+      checkRecords('gradNorms.variables', g.variables, n) ??
+      checkRecords('gradNorms.layers', g.layers, n) ??
+      checkColumn('gradNorms.clipMode', g.clipMode, Uint8Array, n) ??
+      checkColumn('gradNorms.clipThreshold', g.clipThreshold, Float64Array, n) ??
+      checkNullable('gradNorms.clipPre', g.clipPre, n) ??
+      checkNullable('gradNorms.clipPost', g.clipPost, n);
     if (bad) return bad;
     const mode = g.clipMode as Uint8Array;
     const thr = g.clipThreshold as Float64Array;
@@ -227,7 +301,8 @@ export function checkHistory(h: unknown): string | undefined {
       if (mode[i] > 2) return `gradNorms.clipMode.${i}: expected 0, 1 or 2`;
       if (mode[i] === 0) continue;
       if (!(thr[i] > 0) || thr[i] === Infinity) return `gradNorms.clipThreshold.${i}: expected a positive number`;
-      if ((pre.s && pre.s[i] === 0) || (post.s && post.s[i] === 0)) return `gradNorms.clip.${i}: preNorm and postNorm are required`;
+      if ((pre.s && pre.s[i] === 0) || (post.s && post.s[i] === 0))
+        return `gradNorms.clip.${i}: preNorm and postNorm are required`;
     }
   }
   if (h.histogram !== null) {
@@ -238,11 +313,18 @@ export function checkHistory(h: unknown): string | undefined {
     const { n } = base;
     if (!Array.isArray(c.names) || c.names.some(x => typeof x !== 'string')) return 'histogram.names: expected strings';
     const names = c.names.length;
-    const bad = checkColumn('histogram.nonFinite', c.nonFinite, Float64Array, n) ?? checkInts('histogram.nonFinite', c.nonFinite as Float64Array)
-      ?? checkColumn('histogram.of', c.of, Uint8Array, n) ?? checkColumn('histogram.layer', c.layer, Uint32Array, n)
-      ?? checkColumn('histogram.variable', c.variable, Int32Array, n) ?? checkColumn('histogram.binStart', c.binStart, Uint32Array, n + 1);
+    const bad =
+      checkColumn('histogram.nonFinite', c.nonFinite, Float64Array, n) ??
+      checkInts('histogram.nonFinite', c.nonFinite as Float64Array) ??
+      checkColumn('histogram.of', c.of, Uint8Array, n) ??
+      checkColumn('histogram.layer', c.layer, Uint32Array, n) ??
+      checkColumn('histogram.variable', c.variable, Int32Array, n) ??
+      checkColumn('histogram.binStart', c.binStart, Uint32Array, n + 1);
     if (bad) return bad;
-    const of = c.of as Uint8Array, layer = c.layer as Uint32Array, variable = c.variable as Int32Array, binStart = c.binStart as Uint32Array;
+    const of = c.of as Uint8Array,
+      layer = c.layer as Uint32Array,
+      variable = c.variable as Int32Array,
+      binStart = c.binStart as Uint32Array;
     if (binStart[0] !== 0) return 'histogram.binStart.0: expected 0';
     for (let i = 0; i < n; i++) {
       if (of[i] >= HISTOGRAM_OF.length) return `histogram.of.${i}: unknown kind ${of[i]}`;
@@ -251,11 +333,14 @@ export function checkHistory(h: unknown): string | undefined {
       if (binStart[i + 1] < binStart[i]) return `histogram.binStart.${i + 1}: must not decrease`;
     }
     const bins = binStart[n];
-    const badBins = checkColumn('histogram.counts', c.counts, Float64Array, bins) ?? checkColumn('histogram.edges', c.edges, Float64Array, bins + n)
-      ?? checkFinite('histogram.edges', c.edges as Float64Array);
+    const badBins =
+      checkColumn('histogram.counts', c.counts, Float64Array, bins) ??
+      checkColumn('histogram.edges', c.edges, Float64Array, bins + n) ??
+      checkFinite('histogram.edges', c.edges as Float64Array);
     if (badBins) return badBins;
     const counts = c.counts as Float64Array;
-    for (let i = 0; i < bins; i++) if (!(counts[i] >= 0) || counts[i] === Infinity) return `histogram.counts.${i}: expected a non-negative number`;
+    for (let i = 0; i < bins; i++)
+      if (!(counts[i] >= 0) || counts[i] === Infinity) return `histogram.counts.${i}: expected a non-negative number`;
   }
   return undefined;
 }
@@ -281,8 +366,16 @@ function recordAt(c: RecordColumns, i: number): Record<string, number | null> {
 
 export function batchAt(c: BatchColumns, i: number, runId: string): BatchEvent {
   const e: BatchEvent = {
-    runId, seq: c.seq[i], t: c.t[i], kind: 'batch', step: c.step[i], epoch: c.epoch[i], batch: c.batch[i],
-    loss: nullableAt(c.loss, i) ?? null, metrics: recordAt(c.metrics, i), lr: nullableAt(c.lr, i) ?? null,
+    runId,
+    seq: c.seq[i],
+    t: c.t[i],
+    kind: 'batch',
+    step: c.step[i],
+    epoch: c.epoch[i],
+    batch: c.batch[i],
+    loss: nullableAt(c.loss, i) ?? null,
+    metrics: recordAt(c.metrics, i),
+    lr: nullableAt(c.lr, i) ?? null,
   };
   const m = nullableAt(c.momentum, i);
   if (m !== undefined) e.momentum = m;
@@ -290,31 +383,65 @@ export function batchAt(c: BatchColumns, i: number, runId: string): BatchEvent {
 }
 
 export function gradNormsAt(c: GradNormsColumns, i: number, runId: string): GradNormsEvent {
-  const e: GradNormsEvent = { runId, seq: c.seq[i], t: c.t[i], kind: 'grad-norms', step: c.step[i], variables: recordAt(c.variables, i), layers: recordAt(c.layers, i) };
+  const e: GradNormsEvent = {
+    runId,
+    seq: c.seq[i],
+    t: c.t[i],
+    kind: 'grad-norms',
+    step: c.step[i],
+    variables: recordAt(c.variables, i),
+    layers: recordAt(c.layers, i),
+  };
   const mode = CLIP_MODES[c.clipMode[i]];
-  if (mode) e.clip = { mode, threshold: c.clipThreshold[i], preNorm: nullableAt(c.clipPre, i) ?? null, postNorm: nullableAt(c.clipPost, i) ?? null };
+  if (mode)
+    e.clip = {
+      mode,
+      threshold: c.clipThreshold[i],
+      preNorm: nullableAt(c.clipPre, i) ?? null,
+      postNorm: nullableAt(c.clipPost, i) ?? null,
+    };
   return e;
 }
 
 /** Edges and counts are views into the chunk's arrays (no copy). */
-export function histogramAt(c: HistogramColumns, i: number, runId: string): Omit<HistogramEvent, 'edges' | 'counts'> & { edges: Float64Array; counts: Float64Array } {
+export function histogramAt(
+  c: HistogramColumns,
+  i: number,
+  runId: string,
+): Omit<HistogramEvent, 'edges' | 'counts'> & { edges: Float64Array; counts: Float64Array } {
   const a = c.binStart[i];
   const b = c.binStart[i + 1];
   const e: Omit<HistogramEvent, 'edges' | 'counts'> & { edges: Float64Array; counts: Float64Array } = {
-    runId, seq: c.seq[i], t: c.t[i], kind: 'histogram', step: c.step[i], of: HISTOGRAM_OF[c.of[i]], layer: c.names[c.layer[i]],
-    edges: c.edges.subarray(a + i, b + i + 1), counts: c.counts.subarray(a, b), nonFinite: c.nonFinite[i],
+    runId,
+    seq: c.seq[i],
+    t: c.t[i],
+    kind: 'histogram',
+    step: c.step[i],
+    of: HISTOGRAM_OF[c.of[i]],
+    layer: c.names[c.layer[i]],
+    edges: c.edges.subarray(a + i, b + i + 1),
+    counts: c.counts.subarray(a, b),
+    nonFinite: c.nonFinite[i],
   };
   if (c.variable[i] >= 0) e.variable = c.names[c.variable[i]];
   return e;
 }
 
 /** Visits the chunk's rows in seq order: batch rows by index (no event object), everything else as an event. */
-export function forEachHistoryRow(h: HistoryChunk, runId: string, batchRow: (c: BatchColumns, i: number) => void, each: (e: RunEvent) => void): void {
+export function forEachHistoryRow(
+  h: HistoryChunk,
+  runId: string,
+  batchRow: (c: BatchColumns, i: number) => void,
+  each: (e: RunEvent) => void,
+): void {
   const nb = h.batch?.seq.length ?? 0;
   const ng = h.gradNorms?.seq.length ?? 0;
   const nh = h.histogram?.seq.length ?? 0;
   const ne = h.events.length;
-  let ib = 0, ig = 0, ih = 0, ie = 0;
+  let ib = 0,
+    ig = 0,
+    ih = 0,
+    ie = 0;
   while (ib < nb || ig < ng || ih < nh || ie < ne) {
     const sb = ib < nb ? h.batch!.seq[ib] : Infinity;
     const sg = ig < ng ? h.gradNorms!.seq[ig] : Infinity;

@@ -7,15 +7,17 @@ import { runEventSchema, type RunEvent, type ParseResult } from './events';
 import { checkHistory, type BatchColumns, type GradNormsColumns, type HistogramColumns } from './history';
 
 /** A run's history in columns (see history.ts): typed arrays checked in one pass, the other events by their schema. */
-export const historyChunkSchema = z.object({
-  batch: z.custom<BatchColumns | null>(),
-  gradNorms: z.custom<GradNormsColumns | null>(),
-  histogram: z.custom<HistogramColumns | null>(),
-  events: z.array(runEventSchema),
-}).superRefine((h, ctx) => {
-  const problem = checkHistory(h);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const historyChunkSchema = z
+  .object({
+    batch: z.custom<BatchColumns | null>(),
+    gradNorms: z.custom<GradNormsColumns | null>(),
+    histogram: z.custom<HistogramColumns | null>(),
+    events: z.array(runEventSchema),
+  })
+  .superRefine((h, ctx) => {
+    const problem = checkHistory(h);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const runInfoSchema = z.object({
   runId: z.string(),

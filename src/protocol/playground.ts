@@ -13,10 +13,20 @@ export const optimizerIdSchema = z.enum(OPTIMIZER_IDS);
 export const SURFACE_IDS = ['ravine', 'saddle', 'rosenbrock'] as const;
 export type SurfaceId = (typeof SURFACE_IDS)[number];
 export const surfaceIdSchema = z.enum(SURFACE_IDS);
-export const SURFACE_LABELS: Record<SurfaceId, string> = { ravine: 'Ravine', saddle: 'Saddle point', rosenbrock: 'Rosenbrock' };
+export const SURFACE_LABELS: Record<SurfaceId, string> = {
+  ravine: 'Ravine',
+  saddle: 'Saddle point',
+  rosenbrock: 'Rosenbrock',
+};
 export const OPTIMIZER_LABELS: Record<OptimizerId, string> = {
-  sgd: 'SGD', momentum: 'Momentum', nesterov: 'NAG', adagrad: 'AdaGrad',
-  rmsprop: 'RMSProp', adam: 'Adam', adamax: 'AdaMax', nadam: 'Nadam',
+  sgd: 'SGD',
+  momentum: 'Momentum',
+  nesterov: 'NAG',
+  adagrad: 'AdaGrad',
+  rmsprop: 'RMSProp',
+  adam: 'Adam',
+  adamax: 'AdaMax',
+  nadam: 'Nadam',
 };
 
 /** Bounds of the controls (the host clamps nothing: out-of-range requests are rejected). */
@@ -51,13 +61,15 @@ export const surfaceInfoSchema = z.object({
 export type SurfaceInfo = z.infer<typeof surfaceInfoSchema>;
 
 /** f sampled on a regular grid over the surface's range: row j is y = y0 + j·dy, column i is x = x0 + i·dx. */
-export const surfaceGridSchema = z.object({
-  nx: z.number().int().min(2),
-  ny: z.number().int().min(2),
-  values: z.array(finite),
-  /** contour levels, ascending */
-  levels: z.array(finite),
-}).refine(g => g.values.length === g.nx * g.ny, { message: 'values must hold nx·ny numbers' });
+export const surfaceGridSchema = z
+  .object({
+    nx: z.number().int().min(2),
+    ny: z.number().int().min(2),
+    values: z.array(finite),
+    /** contour levels, ascending */
+    levels: z.array(finite),
+  })
+  .refine(g => g.values.length === g.nx * g.ny, { message: 'values must hold nx·ny numbers' });
 export type SurfaceGrid = z.infer<typeof surfaceGridSchema>;
 
 export const optimizerPathSchema = z.object({
@@ -86,7 +98,11 @@ export const playgroundResultSchema = z.object({
 export type PlaygroundResult = z.infer<typeof playgroundResultSchema>;
 
 /** host -> child */
-export const playgroundJobSchema = z.object({ type: z.literal('compute'), id: z.number().int(), request: playgroundRequestSchema });
+export const playgroundJobSchema = z.object({
+  type: z.literal('compute'),
+  id: z.number().int(),
+  request: playgroundRequestSchema,
+});
 export type PlaygroundJob = z.infer<typeof playgroundJobSchema>;
 /** child -> host */
 export const playgroundReplySchema = z.discriminatedUnion('type', [

@@ -14,7 +14,12 @@ export const searchDimensionSchema = z.discriminatedUnion('scale', [
   z.object({ scale: z.literal('log'), min: z.number().positive(), max: z.number().positive(), integer: z.boolean() }),
   z.object({ scale: z.literal('uniform'), min: z.number(), max: z.number() }),
   /** whole numbers min, min + step, … ≤ max, each as likely */
-  z.object({ scale: z.literal('int'), min: z.number().int(), max: z.number().int(), step: z.number().int().positive() }),
+  z.object({
+    scale: z.literal('int'),
+    min: z.number().int(),
+    max: z.number().int(),
+    step: z.number().int().positive(),
+  }),
   z.object({ scale: z.literal('choice'), values: z.array(hparamValue).min(1) }),
 ]);
 export type SearchDimension = z.infer<typeof searchDimensionSchema>;
@@ -34,23 +39,35 @@ export const sweepTrialSchema = z.object({
   rank: z.number().int().positive().nullable(),
   durationMs: z.number().nonnegative().optional(),
   /** the epoch after which the scheduler stopped this trial, and the rung (epochs) it was compared at */
-  pruned: z.object({ epoch: z.number().int().positive(), rung: z.number().int().positive(), reason: z.enum(['rung', 'diverged']) }).optional(),
+  pruned: z
+    .object({
+      epoch: z.number().int().positive(),
+      rung: z.number().int().positive(),
+      reason: z.enum(['rung', 'diverged']),
+    })
+    .optional(),
   /** cross-validation (`cv` folds): one run per fold; the trial's metric is the mean of the folds' scores */
-  folds: z.array(z.object({
-    fold: z.number().int().nonnegative(),
-    status: z.enum(['pending', 'running', 'ok', 'error', 'cancelled']),
-    runId: z.string().optional(),
-    runDir: z.string().optional(),
-    epochsDone: z.number().int().nonnegative(),
-    metric: sweepScoreSchema.optional(),
-  })).optional(),
+  folds: z
+    .array(
+      z.object({
+        fold: z.number().int().nonnegative(),
+        status: z.enum(['pending', 'running', 'ok', 'error', 'cancelled']),
+        runId: z.string().optional(),
+        runDir: z.string().optional(),
+        epochsDone: z.number().int().nonnegative(),
+        metric: sweepScoreSchema.optional(),
+      }),
+    )
+    .optional(),
   /** standard deviation of the folds' scores (population, over the folds that scored) */
   spread: z.number().nonnegative().optional(),
   /** its score (lower is better) at each rung it reached, by epoch: what a resumed scheduler compares against */
   rungs: z.record(z.string(), z.number().nullable()).optional(),
   /** the Hyperband bracket the trial was assigned to (the highest: most aggressive) */
   bracket: z.number().int().nonnegative().optional(),
-  error: z.object({ message: z.string(), file: z.string().optional(), line: z.number().int().positive().optional() }).optional(),
+  error: z
+    .object({ message: z.string(), file: z.string().optional(), line: z.number().int().positive().optional() })
+    .optional(),
 });
 export const sweepSchedulerSchema = z.object({
   kind: z.enum(['none', 'asha', 'hyperband']),
@@ -102,5 +119,7 @@ export const sweepWebviewToHostSchema = z.discriminatedUnion('type', [
 ]);
 export type SweepWebviewToHost = z.infer<typeof sweepWebviewToHostSchema>;
 export const parseSweepRecord = (v: unknown): ParseResult<SweepRecord> => check(sweepRecordSchema, v);
-export const parseSweepHostMessage = (v: unknown): ParseResult<SweepHostToWebview> => check(sweepHostToWebviewSchema, v);
-export const parseSweepWebviewMessage = (v: unknown): ParseResult<SweepWebviewToHost> => check(sweepWebviewToHostSchema, v);
+export const parseSweepHostMessage = (v: unknown): ParseResult<SweepHostToWebview> =>
+  check(sweepHostToWebviewSchema, v);
+export const parseSweepWebviewMessage = (v: unknown): ParseResult<SweepWebviewToHost> =>
+  check(sweepWebviewToHostSchema, v);

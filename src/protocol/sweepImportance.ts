@@ -35,9 +35,16 @@ export function ranks(xs: readonly number[]): number[] {
 
 function pearson(a: readonly number[], b: readonly number[]): number {
   const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) ** 2; sbb += (b[i] - mb) ** 2; }
+  const ma = a.reduce((s, v) => s + v, 0) / n,
+    mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
   return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
 }
 
@@ -65,7 +72,10 @@ export function paramImportance(record: SweepRecord): ParamImportance[] {
   const out = Object.entries(record.space).map(([name, dim]): ParamImportance => {
     const values = done.map(t => t.hparams[name]);
     if (dim.scale === 'choice') {
-      const value = correlationRatio(values.map(v => JSON.stringify(v)), ranks(scores));
+      const value = correlationRatio(
+        values.map(v => JSON.stringify(v)),
+        ranks(scores),
+      );
       return { name, kind: 'eta', value, strength: value, n: done.length };
     }
     const value = spearman(values.map(Number), scores);

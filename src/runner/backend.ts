@@ -40,14 +40,23 @@ export interface BackendOptions {
 /** environment variable naming the native build folder (same name as src/native/setup.ts NATIVE_DIR_ENV) */
 export const NATIVE_DIR_ENV = 'TRAINING_LENS_NATIVE_DIR';
 
-interface NodeCandidate { file: string; label: string }
+interface NodeCandidate {
+  file: string;
+  label: string;
+}
 
 /** Candidate locations of tfjs-node: the workspace's copy, the native build, then the runner's own optional dependency. */
 function nodeCandidates(opts: BackendOptions, notes: string[]): NodeCandidate[] {
   const out: NodeCandidate[] = [];
-  const add = (file: string, label: string) => { if (!out.some(c => c.file === file)) out.push({ file, label }); };
+  const add = (file: string, label: string) => {
+    if (!out.some(c => c.file === file)) out.push({ file, label });
+  };
   const resolveIn = (base: string) => {
-    try { return createRequire(path.join(base, 'noop.js')).resolve('@tensorflow/tfjs-node'); } catch { return undefined; }
+    try {
+      return createRequire(path.join(base, 'noop.js')).resolve('@tensorflow/tfjs-node');
+    } catch {
+      return undefined;
+    }
   };
   if (opts.resolveFrom) {
     const p = resolveIn(opts.resolveFrom);
@@ -57,7 +66,10 @@ function nodeCandidates(opts: BackendOptions, notes: string[]): NodeCandidate[] 
   if (nativeDir) {
     const pkg = path.join(nativeDir, 'node_modules', '@tensorflow', 'tfjs-node');
     if (fs.existsSync(path.join(pkg, 'package.json'))) add(pkg, `native build at ${nativeDir}`);
-    else notes.push(`native build at ${nativeDir}: not found (run "Training Lens: Set Up Native Backend" or \`training-lens setup-native\`)`);
+    else
+      notes.push(
+        `native build at ${nativeDir}: not found (run "Training Lens: Set Up Native Backend" or \`training-lens setup-native\`)`,
+      );
   }
   for (const base of [...(opts.extraNodeSearchDirs ?? []), __dirname]) {
     const p = resolveIn(base);
@@ -86,7 +98,9 @@ async function tryNode(opts: BackendOptions, notes: string[]): Promise<BackendCh
       if (label !== 'workspace tfjs-node' && label !== 'tfjs-node') notes.push(`using the ${label}`);
       return { tf, name: 'tensorflow', notes };
     } catch (e) {
-      notes.push(`${label === 'tfjs-node' || label === 'workspace tfjs-node' ? 'tfjs-node at ' + file : label}: ${firstLine(e)}`);
+      notes.push(
+        `${label === 'tfjs-node' || label === 'workspace tfjs-node' ? 'tfjs-node at ' + file : label}: ${firstLine(e)}`,
+      );
     }
   }
   return undefined;
@@ -100,7 +114,10 @@ async function tryWasm(tf: Tf, opts: BackendOptions, notes: string[]): Promise<B
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    const dir = opts.wasmDir && fs.existsSync(path.join(opts.wasmDir, 'tfjs-backend-wasm-simd.wasm')) ? opts.wasmDir : defaultWasmDir();
+    const dir =
+      opts.wasmDir && fs.existsSync(path.join(opts.wasmDir, 'tfjs-backend-wasm-simd.wasm'))
+        ? opts.wasmDir
+        : defaultWasmDir();
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     if (!(await tf.setBackend('wasm'))) throw new Error('setBackend("wasm") returned false');
     registerWasmGradients(tf); // conv, depthwise and embedding gradients, else such models move to cpu
@@ -131,7 +148,9 @@ function quietCpuBanner(tf: Tf): void {
   try {
     const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
     if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
-  } catch { /* no cpu backend in this tfjs: nothing to quiet */ }
+  } catch {
+    /* no cpu backend in this tfjs: nothing to quiet */
+  }
 }
 
 async function pickBackend(opts: BackendOptions): Promise<BackendChoice> {
@@ -141,8 +160,10 @@ async function pickBackend(opts: BackendOptions): Promise<BackendChoice> {
     const node = await tryNode(opts, notes);
     if (node) return node;
     if (pref === 'node') {
-      throw new Error(`--backend node: the native backend (tfjs-node) is not available: ${notes.join('; ')}. ` +
-        'Use the backend auto, wasm or cpu, or install it (README: Getting tfjs-node; or Set Up Native Backend).');
+      throw new Error(
+        `--backend node: the native backend (tfjs-node) is not available: ${notes.join('; ')}. ` +
+          'Use the backend auto, wasm or cpu, or install it (README: Getting tfjs-node; or Set Up Native Backend).',
+      );
     }
   }
   const tf = ownTf();

@@ -19,10 +19,14 @@ export const NODE_GLOBAL_KEY = '__trainingLensTfNode';
 export const TOOLKIT_GLOBAL_KEY = '__trainingLensToolkit';
 /** the bare import a job uses for the toolkit (src/toolkit) */
 
-const TF_IMPORT = /^@tensorflow\/tfjs(-(core|layers|data|converter|backend-cpu|backend-wasm|backend-webgl|node|node-gpu))?(\/.*)?$/;
+const TF_IMPORT =
+  /^@tensorflow\/tfjs(-(core|layers|data|converter|backend-cpu|backend-wasm|backend-webgl|node|node-gpu))?(\/.*)?$/;
 
 export class JobBuildError extends Error {
-  constructor(message: string, readonly location?: SourceLocation) {
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
     super(message);
     this.name = 'JobBuildError';
   }
@@ -41,8 +45,11 @@ export interface BundleOptions {
 
 function shimSource(globalKey: string, names: string[]): string {
   const valid = names.filter(n => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
-  return `const m = globalThis[${JSON.stringify(globalKey)}];\nexport default m;\n` +
-    valid.map(n => `export const ${n} = m[${JSON.stringify(n)}];`).join('\n') + '\n';
+  return (
+    `const m = globalThis[${JSON.stringify(globalKey)}];\nexport default m;\n` +
+    valid.map(n => `export const ${n} = m[${JSON.stringify(n)}];`).join('\n') +
+    '\n'
+  );
 }
 
 export async function bundleJob(opts: BundleOptions): Promise<void> {
@@ -55,7 +62,9 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
         // Patched files load from memory under their own path: source maps and stacks still name them.
         build.onLoad({ filter: /.*/, namespace: 'file' }, args => {
           const text = overrides.get(path.resolve(args.path));
-          return text === undefined ? undefined : { contents: text, loader: loaderOf(args.path), resolveDir: path.dirname(args.path) };
+          return text === undefined
+            ? undefined
+            : { contents: text, loader: loaderOf(args.path), resolveDir: path.dirname(args.path) };
         });
       }
       build.onResolve({ filter: TF_IMPORT }, args => ({
@@ -63,24 +72,38 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
         namespace: 'training-lens-shim',
       }));
       // Registered before the bare-package rule: the toolkit never comes from node_modules.
-      build.onResolve({ filter: new RegExp(`^${TOOLKIT_MODULE}$`) }, () => ({ path: 'toolkit', namespace: 'training-lens-shim' }));
+      build.onResolve({ filter: new RegExp(`^${TOOLKIT_MODULE}$`) }, () => ({
+        path: 'toolkit',
+        namespace: 'training-lens-shim',
+      }));
       build.onLoad({ filter: /.*/, namespace: 'training-lens-shim' }, args => ({
-        contents: args.path === 'toolkit'
-          ? shimSource(TOOLKIT_GLOBAL_KEY, opts.toolkitExportNames)
-          : args.path === 'tfjs-node'
-            ? shimSource(NODE_GLOBAL_KEY, opts.tfExportNames.concat('node'))
-            : shimSource(TF_GLOBAL_KEY, opts.tfExportNames),
+        contents:
+          args.path === 'toolkit'
+            ? shimSource(TOOLKIT_GLOBAL_KEY, opts.toolkitExportNames)
+            : args.path === 'tfjs-node'
+              ? shimSource(NODE_GLOBAL_KEY, opts.tfExportNames.concat('node'))
+              : shimSource(TF_GLOBAL_KEY, opts.tfExportNames),
         loader: 'js',
       }));
       // Bare package imports: external, pinned to an absolute URL resolved the way Node would from the importer.
       build.onResolve({ filter: /^[^./]/ }, args => {
-        if (args.kind === 'entry-point' || args.path.startsWith('node:') || path.isAbsolute(args.path)) return undefined;
+        if (args.kind === 'entry-point' || args.path.startsWith('node:') || path.isAbsolute(args.path))
+          return undefined;
         if (isBuiltin(args.path)) return { path: args.path, external: true };
         try {
           const resolved = createRequire(args.importer || jobFile).resolve(args.path);
           return { path: pathToFileURL(resolved).href, external: true };
         } catch {
-          return { errors: [{ text: `Cannot find package '${args.path}' (imported from ${args.importer}). Install it in the workspace (npm install ${args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/')}).` }] };
+          return {
+            errors: [
+              {
+                text: `Cannot find package '${args.path}' (imported from ${args.importer}). Install it in the workspace (npm install ${args.path
+                  .split('/')
+                  .slice(0, args.path.startsWith('@') ? 2 : 1)
+                  .join('/')}).`,
+              },
+            ],
+          };
         }
       });
     },
@@ -115,7 +138,10 @@ export async function bundleJob(opts: BundleOptions): Promise<void> {
     const loc = first.location;
     const location = loc ? { file: path.resolve(loc.file), line: loc.line, column: loc.column + 1 } : undefined;
     const where = location ? `${location.file}:${location.line}:${location.column}: ` : '';
-    const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more error${failure.errors.length > 2 ? 's' : ''})` : '';
+    const more =
+      failure.errors.length > 1
+        ? ` (and ${failure.errors.length - 1} more error${failure.errors.length > 2 ? 's' : ''})`
+        : '';
     throw new JobBuildError(`${where}${first.text}${more}`, location);
   }
 }

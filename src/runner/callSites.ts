@@ -17,16 +17,17 @@ export function layerLocation(layer: object): SourceLocation | undefined {
 export function tfForJob(tf: Tf, isUserFile: (file: string) => boolean): Tf {
   const layers: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(tf.layers)) {
-    layers[name] = typeof value === 'function' && /^[a-z]/.test(name)
-      ? function (this: unknown, ...args: unknown[]) {
-        const layer = (value as (...a: unknown[]) => unknown).apply(this, args);
-        if (layer && typeof layer === 'object') {
-          const loc = userLocation(new Error().stack, isUserFile);
-          if (loc) locations.set(layer, loc);
-        }
-        return layer;
-      }
-      : value;
+    layers[name] =
+      typeof value === 'function' && /^[a-z]/.test(name)
+        ? function (this: unknown, ...args: unknown[]) {
+            const layer = (value as (...a: unknown[]) => unknown).apply(this, args);
+            if (layer && typeof layer === 'object') {
+              const loc = userLocation(new Error().stack, isUserFile);
+              if (loc) locations.set(layer, loc);
+            }
+            return layer;
+          }
+        : value;
   }
   return { ...tf, layers } as Tf;
 }

@@ -22,7 +22,11 @@ import { EVENTS_FILE } from '../runs/store';
 
 function readConfig(): RunConfig | null {
   const file = process.env[RUN_CONFIG_ENV];
-  try { return file ? JSON.parse(fs.readFileSync(file, 'utf8')) as RunConfig : null; } catch { return null; }
+  try {
+    return file ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RunConfig) : null;
+  } catch {
+    return null;
+  }
 }
 const config = readConfig();
 if (!config || !process.send) {
@@ -84,7 +88,8 @@ for (const stream of ['stdout', 'stderr'] as const) {
   const target = process[stream];
   target.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    if (text.length) emit({ kind: 'log', level: stream === 'stderr' ? 'warn' : 'info', stream, text: text.replace(/\n$/, '') });
+    if (text.length)
+      emit({ kind: 'log', level: stream === 'stderr' ? 'warn' : 'info', stream, text: text.replace(/\n$/, '') });
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') (done as () => void)();
     return true;
@@ -98,10 +103,15 @@ function toRunError(e: unknown): RunError {
   if (e instanceof JobBuildError) return { message: e.message, location: e.location };
   if (e instanceof NonFiniteLossError) return { message: e.message, stack: e.stack, location: e.location };
   const err = e instanceof Error ? e : new Error(String(e));
-  const location = userLocation(err.stack, isUser) ?? (err as Error & { fitLocation?: SourceLocation }).fitLocation
-    ?? importFailureLocation(err, config!.jobFile);
-  const message = wasmAbortMessage(err, backendName, runTf) ?? `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`
-    .split(path.join(config!.runDir, 'job.bundle.mjs')).join(config!.jobFile); // the runner's bundle is the job to the user
+  const location =
+    userLocation(err.stack, isUser) ??
+    (err as Error & { fitLocation?: SourceLocation }).fitLocation ??
+    importFailureLocation(err, config!.jobFile);
+  const message =
+    wasmAbortMessage(err, backendName, runTf) ??
+    `${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`
+      .split(path.join(config!.runDir, 'job.bundle.mjs'))
+      .join(config!.jobFile); // the runner's bundle is the job to the user
   return { message, stack: err.stack, location };
 }
 
@@ -119,7 +129,11 @@ function end(status: 'ok' | 'error' | 'cancelled', error?: RunError, exitCode = 
 process.exit = ((code?: number | string | null) => {
   const n = Number(code ?? process.exitCode ?? 0) || 0;
   if (n === 0) return end(instrumentation?.stopping ? 'cancelled' : 'ok', undefined, 0);
-  return end('error', { message: `The job called process.exit(${n})`, location: userLocation(new Error().stack, isUser) }, n);
+  return end(
+    'error',
+    { message: `The job called process.exit(${n})`, location: userLocation(new Error().stack, isUser) },
+    n,
+  );
 }) as typeof process.exit;
 
 function fail(e: unknown): void {
@@ -135,18 +149,30 @@ process.on('message', (msg: HostCommand) => {
     if (!instrumentation) end('cancelled');
   }
 });
-process.on('disconnect', () => { if (!ended) hostGone(); });
+process.on('disconnect', () => {
+  if (!ended) hostGone();
+});
 
 async function main(cfg: RunConfig): Promise<void> {
-  const runStart = (backend: string, notes: string[]) => emit({
-    kind: 'run-start', jobFile: cfg.jobFile, backend, backendNotes: notes,
-    startedAt: new Date(started).toISOString(), argv: cfg.epochs ? { epochs: cfg.epochs } : {},
-    variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
-    hparams: cfg.hparams, sweep: cfg.sweep,
-  });
+  const runStart = (backend: string, notes: string[]) =>
+    emit({
+      kind: 'run-start',
+      jobFile: cfg.jobFile,
+      backend,
+      backendNotes: notes,
+      startedAt: new Date(started).toISOString(),
+      argv: cfg.epochs ? { epochs: cfg.epochs } : {},
+      variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
+      hparams: cfg.hparams,
+      sweep: cfg.sweep,
+    });
   let backend: Awaited<ReturnType<typeof selectBackend>>;
   try {
-    backend = await selectBackend({ preference: cfg.backend, resolveFrom: path.dirname(cfg.jobFile), wasmDir: cfg.wasmDir });
+    backend = await selectBackend({
+      preference: cfg.backend,
+      resolveFrom: path.dirname(cfg.jobFile),
+      wasmDir: cfg.wasmDir,
+    });
   } catch (e) {
     // The run is still a run (listed, replayable): it started, on no backend, and says why it could not train.
     runStart('none', []);
@@ -159,7 +185,12 @@ async function main(cfg: RunConfig): Promise<void> {
   // what hparams() returns is exactly what run-start records: a variable inherited from the user's shell is dropped
   if (cfg.hparams) process.env[HPARAMS_ENV] = JSON.stringify(cfg.hparams);
   else delete process.env[HPARAMS_ENV];
-  instrumentation = new Instrumentation(tf, { emit, probes: cfg.probes, epochsOverride: cfg.epochs, isUserFile: isUser });
+  instrumentation = new Instrumentation(tf, {
+    emit,
+    probes: cfg.probes,
+    epochsOverride: cfg.epochs,
+    isUserFile: isUser,
+  });
   instrumentation.install();
 
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
@@ -167,7 +198,10 @@ async function main(cfg: RunConfig): Promise<void> {
   // `import ... from 'training-lens'`: built on the job's tf instance (tfjs checks optimizers and callbacks by class)
   const toolkit = createToolkit(jobTf, { runDir: cfg.runDir });
   await bundleJob({
-    jobFile: cfg.jobFile, outFile: bundleFile, tfExportNames: Object.keys(tf), toolkitExportNames: Object.keys(toolkit),
+    jobFile: cfg.jobFile,
+    outFile: bundleFile,
+    tfExportNames: Object.keys(tf),
+    toolkitExportNames: Object.keys(toolkit),
     overrides: cfg.variant?.files,
   });
   (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = jobTf;

@@ -3,7 +3,11 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-export interface RunnerEntry { runnerEntry: string; execArgv: string[]; wasmDir?: string }
+export interface RunnerEntry {
+  runnerEntry: string;
+  execArgv: string[];
+  wasmDir?: string;
+}
 
 export function runnerEntry(fromDir: string = __dirname): RunnerEntry {
   const built = path.join(fromDir, 'runner.js');

@@ -16,16 +16,21 @@ export function fatalErrorMessage(stderr: string): string | undefined {
   const fatal = V8_FATAL.exec(stderr)?.[1]?.trim();
   if (!fatal) return undefined;
   if (HEAP_OOM.test(fatal)) {
-    return `Out of memory: the training process reached its JavaScript heap limit (V8: ${fatal}). ` +
+    return (
+      `Out of memory: the training process reached its JavaScript heap limit (V8: ${fatal}). ` +
       'Use smaller batches or a smaller model, dispose tensors you no longer need (tf.tidy), or raise the limit ' +
-      '(NODE_OPTIONS=--max-old-space-size=<MB>).';
+      '(NODE_OPTIONS=--max-old-space-size=<MB>).'
+    );
   }
   return `The training process aborted (V8: ${fatal})`;
 }
 
 /** stderr without V8's native stack frames ("1: 0x… node::Abort() …"), for a short crash message */
 export function withoutNativeFrames(stderr: string): string {
-  return stderr.split('\n').filter(l => !/^\s*\d+: 0x[0-9a-f]+ /.test(l) && !/^\s*<--- (JS stacktrace|Last few GCs) --->/.test(l)).join('\n');
+  return stderr
+    .split('\n')
+    .filter(l => !/^\s*\d+: 0x[0-9a-f]+ /.test(l) && !/^\s*<--- (JS stacktrace|Last few GCs) --->/.test(l))
+    .join('\n');
 }
 
 /** The wasm backend's abort (emscripten `Aborted()`) is almost always its heap failing to grow: say so, with the size. */
@@ -38,11 +43,15 @@ export function wasmAbortMessage(err: Error, backend: string | undefined, tf: Tf
   try {
     const wasm = (tf?.findBackend?.('wasm') as unknown as { wasm?: { HEAPU8?: Uint8Array } } | undefined)?.wasm;
     if (wasm?.HEAPU8) heapMb = Math.round(wasm.HEAPU8.length / 2 ** 20);
-  } catch { /* backend gone */ }
+  } catch {
+    /* backend gone */
+  }
   if (outOfBounds && !(heapMb !== undefined && heapMb >= 1536)) return undefined;
-  return `Out of memory in the wasm backend (${err.message.split('.')[0]}): its memory could not grow any further` +
+  return (
+    `Out of memory in the wasm backend (${err.message.split('.')[0]}): its memory could not grow any further` +
     `${heapMb !== undefined ? ` (${heapMb} MB in use; WebAssembly allows 4 GB at most)` : ' (WebAssembly allows 4 GB at most)'}. ` +
-    'Use smaller batches or a smaller model, dispose tensors you no longer need (tf.tidy), or the tensorflow backend.';
+    'Use smaller batches or a smaller model, dispose tensors you no longer need (tf.tidy), or the tensorflow backend.'
+  );
 }
 
 /**
@@ -51,10 +60,15 @@ export function wasmAbortMessage(err: Error, backend: string | undefined, tf: Tf
  */
 export function importFailureLocation(err: Error, jobFile: string): SourceLocation | undefined {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT' && code !== 'MODULE_NOT_FOUND') return undefined;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT' && code !== 'MODULE_NOT_FOUND')
+    return undefined;
   const specifier = /Cannot find (?:module|package) '([^']+)'/.exec(err.message)?.[1];
   let text: string;
-  try { text = fs.readFileSync(jobFile, 'utf8'); } catch { return undefined; }
+  try {
+    text = fs.readFileSync(jobFile, 'utf8');
+  } catch {
+    return undefined;
+  }
   const lines = text.split('\n');
   const base = specifier?.split(/[\\/]/).pop();
   const match = (l: string) => /\bimport\s*\(/.test(l) && (!base || l.includes(base));

@@ -15,7 +15,15 @@ import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from '../stack/frames';
 import { MemoryProbe } from '../probes/memory';
 import { DataProbe } from '../probes/data';
-import { validationSamplesOf, stepsOf, learningRate, momentumOf, lossName, summarize, type FitArgs } from './modelFacts';
+import {
+  validationSamplesOf,
+  stepsOf,
+  learningRate,
+  momentumOf,
+  lossName,
+  summarize,
+  type FitArgs,
+} from './modelFacts';
 
 export interface ProbeSettings {
   gradNorms: boolean;
@@ -30,7 +38,12 @@ export interface ProbeSettings {
 }
 
 export const DEFAULT_PROBES: ProbeSettings = {
-  gradNorms: true, deadRelu: true, deadReluWindow: 20, histogramEvery: 50, histogramBins: 30, activationEvery: 25,
+  gradNorms: true,
+  deadRelu: true,
+  deadReluWindow: 20,
+  histogramEvery: 50,
+  histogramBins: 30,
+  activationEvery: 25,
 };
 
 export interface InstrumentOptions {
@@ -44,11 +57,20 @@ export interface InstrumentOptions {
 const compileSites = new WeakMap<object, SourceLocation>();
 
 export class CancelledError extends Error {
-  constructor() { super('Training was stopped'); this.name = 'CancelledError'; }
+  constructor() {
+    super('Training was stopped');
+    this.name = 'CancelledError';
+  }
 }
 
 export class NonFiniteLossError extends Error {
-  constructor(message: string, readonly location?: SourceLocation) { super(message); this.name = 'NonFiniteLossError'; }
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
 }
 
 type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
@@ -62,7 +84,10 @@ export class Instrumentation {
   /** global step counter across all fit calls of the run */
   steps = 0;
 
-  constructor(private readonly tf: Tf, private readonly opts: InstrumentOptions) {}
+  constructor(
+    private readonly tf: Tf,
+    private readonly opts: InstrumentOptions,
+  ) {}
 
   install(): void {
     const proto = this.tf.LayersModel.prototype as unknown as Record<string, AnyFit>;
@@ -73,17 +98,24 @@ export class Instrumentation {
       if (location) compileSites.set(this, location);
       return compile.apply(this, args);
     };
-    this.restorers.push(() => { (proto as unknown as Record<string, unknown>).compile = compile; });
+    this.restorers.push(() => {
+      (proto as unknown as Record<string, unknown>).compile = compile;
+    });
     for (const method of ['fit', 'fitDataset'] as const) {
       const original = proto[method];
       const self = this;
       proto[method] = function (this: LayersModel, ...args: unknown[]) {
         const p = self.runFit(this, method, original, args);
         self.pending.add(p);
-        p.then(() => self.pending.delete(p), () => self.pending.delete(p));
+        p.then(
+          () => self.pending.delete(p),
+          () => self.pending.delete(p),
+        );
         return p;
       };
-      this.restorers.push(() => { proto[method] = original; });
+      this.restorers.push(() => {
+        proto[method] = original;
+      });
     }
   }
 
@@ -98,14 +130,21 @@ export class Instrumentation {
     for (const m of this.active) m.stopTraining = true;
   }
 
-  get stopping(): boolean { return this.stopRequested; }
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
 
   /** Resolves when no fit is running (a job may start fit without awaiting it). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async runFit(model: LayersModel, method: 'fit' | 'fitDataset', original: AnyFit, args: unknown[]): Promise<unknown> {
+  private async runFit(
+    model: LayersModel,
+    method: 'fit' | 'fitDataset',
+    original: AnyFit,
+    args: unknown[],
+  ): Promise<unknown> {
     if (this.stopRequested) throw new CancelledError();
     const tf = this.tf;
     const callSite = new Error('fit called here');
@@ -140,11 +179,20 @@ export class Instrumentation {
     const emitFitStart = () => {
       fitStarted = true;
       this.opts.emit({
-        kind: 'fit-start', fitIndex, method, epochs: config.epochs ?? 1, stepsPerEpoch,
+        kind: 'fit-start',
+        fitIndex,
+        method,
+        epochs: config.epochs ?? 1,
+        stepsPerEpoch,
         batchSize: method === 'fit' ? (config.batchSize ?? 32) : null,
         optimizer: model.optimizer?.getClassName?.() ?? 'unknown',
-        loss: lossName(model), layers: summarize(model.layers), totalParams: model.countParams(),
-        location, backend: tf.getBackend(), compileLocation: compileSites.get(model), variables: variableSizes,
+        loss: lossName(model),
+        layers: summarize(model.layers),
+        totalParams: model.countParams(),
+        location,
+        backend: tf.getBackend(),
+        compileLocation: compileSites.get(model),
+        variables: variableSizes,
         ...validationSamplesOf(method === 'fit' ? args[0] : undefined, config),
       } as Omit<FitStartEvent, 'runId' | 'seq' | 't'>);
     };
@@ -157,27 +205,50 @@ export class Instrumentation {
         batchesThisEpoch++;
         const loss = logs?.loss ?? NaN;
         const metrics: Record<string, number | null> = {};
-        for (const [k, v] of Object.entries(logs ?? {})) if (k !== 'loss' && k !== 'batch' && k !== 'size') metrics[k] = finite(v);
+        for (const [k, v] of Object.entries(logs ?? {}))
+          if (k !== 'loss' && k !== 'batch' && k !== 'size') metrics[k] = finite(v);
         const momentum = momentumOf(model);
-        this.opts.emit({ kind: 'batch', step, epoch, batch, loss: finite(loss), metrics, lr: learningRate(model), ...(momentum == null ? {} : { momentum }) });
+        this.opts.emit({
+          kind: 'batch',
+          step,
+          epoch,
+          batch,
+          loss: finite(loss),
+          metrics,
+          lr: learningRate(model),
+          ...(momentum == null ? {} : { momentum }),
+        });
         memory.report(step, this.opts.emit);
         if (probes.gradNorms) {
           const reading = await grads.read(probes.histogramBins);
           if (reading) {
             const layers = layerNorms(reading.variables, layerOf);
             this.opts.emit({
-              kind: 'grad-norms', step,
-              variables: mapValues(reading.variables, finite), layers: mapValues(layers, finite),
-              ...(reading.clip ? { clip: { ...reading.clip, preNorm: finite(reading.clip.preNorm), postNorm: finite(reading.clip.postNorm) } } : {}),
+              kind: 'grad-norms',
+              step,
+              variables: mapValues(reading.variables, finite),
+              layers: mapValues(layers, finite),
+              ...(reading.clip
+                ? {
+                    clip: {
+                      ...reading.clip,
+                      preNorm: finite(reading.clip.preNorm),
+                      postNorm: finite(reading.clip.postNorm),
+                    },
+                  }
+                : {}),
             });
             for (const [variable, h] of Object.entries(reading.histograms ?? {})) {
               this.opts.emit({ kind: 'histogram', step, of: 'grad', layer: layerOf(variable), variable, ...h });
             }
           }
-          grads.captureHistograms = probes.histogramEvery > 0 && (this.steps % probes.histogramEvery === 0);
+          grads.captureHistograms = probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
         }
         if (probes.histogramEvery > 0 && step % probes.histogramEvery === 0) {
-          for (const { layer, variable, ...h } of await readWeightHistograms(model.layers as Layer[], probes.histogramBins)) {
+          for (const { layer, variable, ...h } of await readWeightHistograms(
+            model.layers as Layer[],
+            probes.histogramBins,
+          )) {
             this.opts.emit({ kind: 'histogram', step, of: 'weight', layer, variable, ...h });
           }
         }
@@ -185,14 +256,30 @@ export class Instrumentation {
           const reading = await acts.read(probes.histogramBins);
           if (reading) {
             this.opts.emit({
-              kind: 'activation-stats', step,
-              layers: reading.layers.map(l => ({ ...l, mean: finite(l.mean), std: finite(l.std), min: finite(l.min), max: finite(l.max) })),
-              input: reading.input && mapValues(reading.input as unknown as Record<string, number>, finite) as { mean: number | null; std: number | null; min: number | null; max: number | null },
+              kind: 'activation-stats',
+              step,
+              layers: reading.layers.map(l => ({
+                ...l,
+                mean: finite(l.mean),
+                std: finite(l.std),
+                min: finite(l.min),
+                max: finite(l.max),
+              })),
+              input:
+                reading.input &&
+                (mapValues(reading.input as unknown as Record<string, number>, finite) as {
+                  mean: number | null;
+                  std: number | null;
+                  min: number | null;
+                  max: number | null;
+                }),
             });
-            for (const [layer, h] of Object.entries(reading.histograms)) this.opts.emit({ kind: 'histogram', step, of: 'activation', layer, ...h });
+            for (const [layer, h] of Object.entries(reading.histograms))
+              this.opts.emit({ kind: 'histogram', step, of: 'activation', layer, ...h });
           }
           acts.capture = this.steps % probes.activationEvery === 0;
-          acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
+          acts.captureHistograms =
+            acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
         }
         if (probes.deadRelu && dead.layerCount > 0) {
           dead.step();
@@ -211,16 +298,27 @@ export class Instrumentation {
         // a fit stopped mid-epoch (Stop, a non-finite loss) still calls onEpochEnd: that epoch did not happen
         const cut = stepsPerEpoch != null ? batchesThisEpoch < stepsPerEpoch : this.stopRequested || !!nonFinite;
         if (model.stopTraining && cut) return;
-        this.opts.emit({ kind: 'epoch', epoch: ep, step: Math.max(0, this.steps - 1), logs: mapValues(logs ?? {}, finite) });
+        this.opts.emit({
+          kind: 'epoch',
+          epoch: ep,
+          step: Math.max(0, this.steps - 1),
+          logs: mapValues(logs ?? {}, finite),
+        });
         await data.probe.epochEnd(ep, Math.max(0, this.steps - 1), fitIndex, this.opts.emit);
         epoch = ep + 1;
       },
-      onEpochBegin: async (ep: number) => { epoch = ep; batchesThisEpoch = 0; },
+      onEpochBegin: async (ep: number) => {
+        epoch = ep;
+        batchesThisEpoch = 0;
+      },
     };
     // tfjs takes either plain callback objects or BaseCallback instances, never a mix: wrap the plain ones (ours too)
     // so a job's real callbacks (tf.callbacks.earlyStopping, the toolkit's schedules) keep working.
-    const yieldEvery = (config as { yieldEvery?: unknown }).yieldEvery as ConstructorParameters<Tf['CustomCallback']>[1];
-    const asCallback = (c: unknown) => isBaseCallback(c) ? c : new tf.CustomCallback(c as ConstructorParameters<Tf['CustomCallback']>[0], yieldEvery);
+    const yieldEvery = (config as { yieldEvery?: unknown }).yieldEvery as ConstructorParameters<
+      Tf['CustomCallback']
+    >[1];
+    const asCallback = (c: unknown) =>
+      isBaseCallback(c) ? c : new tf.CustomCallback(c as ConstructorParameters<Tf['CustomCallback']>[0], yieldEvery);
     config.callbacks = [...toArray(config.callbacks).map(asCallback), asCallback(callback)];
     const callArgs = [...args];
     callArgs[configIndex] = config;
@@ -236,7 +334,21 @@ export class Instrumentation {
       acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
     }
     // the data as tfjs will split it, before the first step (src/probes/data.ts)
-    const data = await DataProbe.start(tf, model, { method, args, config, fitIndex, location, compileLocation: compileSites.get(model), loss: lossName(model), outputActivation: summarize(model.layers).at(-1)?.activation ?? null }, this.opts.emit);
+    const data = await DataProbe.start(
+      tf,
+      model,
+      {
+        method,
+        args,
+        config,
+        fitIndex,
+        location,
+        compileLocation: compileSites.get(model),
+        loss: lossName(model),
+        outputActivation: summarize(model.layers).at(-1)?.activation ?? null,
+      },
+      this.opts.emit,
+    );
     this.opts.emit(data.report);
     this.active.add(model);
     try {
@@ -247,13 +359,21 @@ export class Instrumentation {
         const kernel = missingWasmKernel(e);
         if (!kernel || stepsThisFit > 0) throw e;
         // No update was applied (the gradient kernel failed), so training can restart on cpu from the same state.
-        this.opts.emit({ kind: 'log', level: 'warn', stream: 'runner', text: `The wasm backend has no '${kernel}' kernel (needed to train this model); switching to the cpu backend.` });
+        this.opts.emit({
+          kind: 'log',
+          level: 'warn',
+          stream: 'runner',
+          text: `The wasm backend has no '${kernel}' kernel (needed to train this model); switching to the cpu backend.`,
+        });
         await tf.setBackend('cpu');
         result = await original.apply(model, callArgs);
       }
       if (nonFinite) {
         const where = location ? ` (fit called at ${location.file}:${location.line})` : '';
-        const err = new NonFiniteLossError(`Loss became ${nonFinite.value} at step ${nonFinite.step} (epoch ${nonFinite.epoch + 1}, batch ${nonFinite.batch + 1}); training stopped${where}`, location);
+        const err = new NonFiniteLossError(
+          `Loss became ${nonFinite.value} at step ${nonFinite.step} (epoch ${nonFinite.epoch + 1}, batch ${nonFinite.batch + 1}); training stopped${where}`,
+          location,
+        );
         err.stack = `${err.name}: ${err.message}\n${stackFrames(callSite.stack)}`;
         throw err;
       }
@@ -262,14 +382,25 @@ export class Instrumentation {
     } catch (e) {
       // tfjs validates inputs after an await inside fit: the error's stack has no frame of the user's code. Say
       // where fit was called instead.
-      if (e instanceof Error && !(e instanceof CancelledError) && location && !userLocation(e.stack, this.opts.isUserFile)) {
+      if (
+        e instanceof Error &&
+        !(e instanceof CancelledError) &&
+        location &&
+        !userLocation(e.stack, this.opts.isUserFile)
+      ) {
         (e as Error & { fitLocation?: SourceLocation }).fitLocation = location;
       }
       throw e;
     } finally {
       if (probes.deadRelu && dead.windowSteps > 0) {
         const reading = await dead.read();
-        if (reading) this.opts.emit({ kind: 'dead-units', step: Math.max(0, this.steps - 1), window: reading.window, layers: reading.layers });
+        if (reading)
+          this.opts.emit({
+            kind: 'dead-units',
+            step: Math.max(0, this.steps - 1),
+            window: reading.window,
+            layers: reading.layers,
+          });
       }
       this.active.delete(model);
       memory.report(Math.max(0, this.steps - 1), this.opts.emit, true); // what the run holds once fit is done

@@ -71,9 +71,17 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const logFile = path.join(runDir, EVENTS_FILE);
   const writer = new SafeRunLogWriter(logFile, opts.logIo);
   const config: RunConfig = {
-    runId, jobFile, runDir, backend: opts.backend ?? 'auto', epochs: opts.epochs,
-    probes: { ...DEFAULT_PROBES, ...opts.probes }, wasmDir: opts.wasmDir, diagnosis: opts.diagnosis, variant: opts.variant,
-    hparams: opts.hparams, sweep: opts.sweep,
+    runId,
+    jobFile,
+    runDir,
+    backend: opts.backend ?? 'auto',
+    epochs: opts.epochs,
+    probes: { ...DEFAULT_PROBES, ...opts.probes },
+    wasmDir: opts.wasmDir,
+    diagnosis: opts.diagnosis,
+    variant: opts.variant,
+    hparams: opts.hparams,
+    sweep: opts.sweep,
   };
   // Keep the patched source next to its run: what was trained must stay inspectable.
   for (const [file, text] of Object.entries(opts.variant?.files ?? {})) {
@@ -93,7 +101,9 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   let stderrTail = '';
   let fatal: string | undefined;
   let resolveDone!: (e: RunEndEvent) => void;
-  const done = new Promise<RunEndEvent>(r => { resolveDone = r; });
+  const done = new Promise<RunEndEvent>(r => {
+    resolveDone = r;
+  });
 
   const deliver = (event: RunEvent) => {
     if (settled) return;
@@ -112,11 +122,27 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     const t = Date.now() - started;
     if (!sawStart) {
       sawStart = true;
-      const start: RunEvent = { kind: 'run-start', runId, seq: ++lastSeq, t, jobFile, backend: 'none', backendNotes: [], startedAt: new Date(started).toISOString(), argv: {} };
+      const start: RunEvent = {
+        kind: 'run-start',
+        runId,
+        seq: ++lastSeq,
+        t,
+        jobFile,
+        backend: 'none',
+        backendNotes: [],
+        startedAt: new Date(started).toISOString(),
+        argv: {},
+      };
       if (writer.appendFinal(start)) for (const l of listeners) l(start);
     }
     endEvent = {
-      kind: 'run-end', runId, seq: lastSeq + 1, t, status, steps, durationMs: t,
+      kind: 'run-end',
+      runId,
+      seq: lastSeq + 1,
+      t,
+      status,
+      steps,
+      durationMs: t,
       ...(message ? { error: located && fitLocation ? { message, location: fitLocation } : { message } } : {}),
     };
     return endEvent;
@@ -139,7 +165,10 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   }
 
   let child: ChildProcess;
-  const entry = { child: undefined as ChildProcess | undefined, interrupt: () => finish(HOST_EXITED_MESSAGE, false, false) };
+  const entry = {
+    child: undefined as ChildProcess | undefined,
+    interrupt: () => finish(HOST_EXITED_MESSAGE, false, false),
+  };
   try {
     child = fork(opts.runnerEntry, [], {
       cwd: path.dirname(jobFile),
@@ -163,21 +192,28 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   });
 
   const events = child.stdio[EVENTS_FD] as Readable;
-  events.on('data', splitLines(line => {
-    let raw: unknown;
-    try { raw = JSON.parse(line); } catch { return problem(`unreadable line from runner: ${line.slice(0, 200)}`); }
-    const r = validateEvent(raw);
-    if (!r.ok) return problem(`invalid event from runner: ${r.reason}`);
-    const event = r.value;
-    if (event.runId !== runId || endEvent) return problem(`event out of place: ${event.kind} #${event.seq}`);
-    lastSeq = event.seq;
-    if (event.kind === 'run-start') sawStart = true;
-    if (event.kind === 'fit-start') fitLocation = event.location;
-    if (event.kind === 'batch') steps = event.step + 1;
-    if (event.kind === 'run-end') endEvent = event;
-    deliver(event);
-    if (endEvent) settle(); // after the child's exit: nothing follows a run-end
-  }));
+  events.on(
+    'data',
+    splitLines(line => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        return problem(`unreadable line from runner: ${line.slice(0, 200)}`);
+      }
+      const r = validateEvent(raw);
+      if (!r.ok) return problem(`invalid event from runner: ${r.reason}`);
+      const event = r.value;
+      if (event.runId !== runId || endEvent) return problem(`event out of place: ${event.kind} #${event.seq}`);
+      lastSeq = event.seq;
+      if (event.kind === 'run-start') sawStart = true;
+      if (event.kind === 'fit-start') fitLocation = event.location;
+      if (event.kind === 'batch') steps = event.step + 1;
+      if (event.kind === 'run-end') endEvent = event;
+      deliver(event);
+      if (endEvent) settle(); // after the child's exit: nothing follows a run-end
+    }),
+  );
 
   let killTimer: NodeJS.Timeout | undefined;
   // 'close', not 'exit': the events the child wrote before it exited are still in the pipe.
@@ -190,7 +226,10 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     if (stopRequested && !fatal) return finish(undefined);
     const { code, signal } = exited;
     const tail = withoutNativeFrames(stderrTail).trim().split('\n').slice(-5).join('\n');
-    finish(fatal ?? `The training process exited unexpectedly (${signal ? 'signal ' + signal : 'exit code ' + code})${tail ? ': ' + tail : ''}`);
+    finish(
+      fatal ??
+        `The training process exited unexpectedly (${signal ? 'signal ' + signal : 'exit code ' + code})${tail ? ': ' + tail : ''}`,
+    );
   };
   // The events the child wrote before it exited are still in the pipe: settle at its run-end, or when the pipes
   // close ('close'), or shortly after the exit if a process the job started holds them open.
@@ -201,15 +240,23 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   });
   child.on('close', () => settle());
   child.on('error', err => {
-    if (child.pid === undefined) finish(`The training process could not be started: ${err.message}`); // spawn failed
+    if (child.pid === undefined)
+      finish(`The training process could not be started: ${err.message}`); // spawn failed
     else problem(`runner process error: ${err.message}`);
   });
 
   function handle(): RunHandle {
     return {
-      runId, runDir, logFile, jobFile,
-      onEvent: l => { listeners.push(l); },
-      onProblem: l => { problemListeners.push(l); },
+      runId,
+      runDir,
+      logFile,
+      jobFile,
+      onEvent: l => {
+        listeners.push(l);
+      },
+      onProblem: l => {
+        problemListeners.push(l);
+      },
       stop: () => {
         if (endEvent || stopRequested || !child) return;
         stopRequested = true;

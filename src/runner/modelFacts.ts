@@ -10,7 +10,14 @@ import { layerLocation } from './callSites';
 import { checkLayerInitializer } from '../guidelines/layerCheck';
 import { MOMENTUM_KEY } from '../toolkit/optimizerState';
 
-export type FitArgs = { epochs?: number; batchSize?: number; validationSplit?: number; validationData?: unknown; batchesPerEpoch?: number; callbacks?: unknown };
+export type FitArgs = {
+  epochs?: number;
+  batchSize?: number;
+  validationSplit?: number;
+  validationData?: unknown;
+  batchesPerEpoch?: number;
+  callbacks?: unknown;
+};
 
 export function firstTensor(x: unknown): Tensor | undefined {
   if (x == null) return undefined;
@@ -26,7 +33,8 @@ export function validationSamplesOf(x: unknown, config: FitArgs): { validationSa
   const n = Array.isArray(data) ? firstTensor(data[0])?.shape[0] : undefined;
   if (n != null) return { validationSamples: n };
   const total = firstTensor(x)?.shape[0];
-  if (config.validationSplit && total != null) return { validationSamples: total - Math.floor(total * (1 - config.validationSplit)) };
+  if (config.validationSplit && total != null)
+    return { validationSamples: total - Math.floor(total * (1 - config.validationSplit)) };
   return {};
 }
 
@@ -52,7 +60,8 @@ export function momentumOf(model: LayersModel): number | null {
 export function lossName(model: LayersModel): string | null {
   const loss = (model as unknown as { loss?: unknown }).loss;
   if (typeof loss === 'string') return loss;
-  if (Array.isArray(loss)) return loss.map(l => (typeof l === 'string' ? l : (l as { name?: string })?.name ?? 'custom')).join(', ');
+  if (Array.isArray(loss))
+    return loss.map(l => (typeof l === 'string' ? l : ((l as { name?: string })?.name ?? 'custom'))).join(', ');
   if (typeof loss === 'function') return loss.name || 'custom';
   return null;
 }
@@ -77,9 +86,24 @@ export function varianceScalingName(c: Record<string, unknown>): string {
 }
 
 /** Layers that pass a value on unchanged in kind: a linear Dense before them still feeds the activation after. */
-const PASS_THROUGH = new Set(['BatchNormalization', 'LayerNormalization', 'Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'SpatialDropout1D']);
+const PASS_THROUGH = new Set([
+  'BatchNormalization',
+  'LayerNormalization',
+  'Dropout',
+  'AlphaDropout',
+  'GaussianDropout',
+  'GaussianNoise',
+  'SpatialDropout1D',
+]);
 /** Activation layers by class: the activation they apply (tfjs names) */
-const ACTIVATION_LAYERS: Record<string, string> = { ReLU: 'relu', LeakyReLU: 'leakyReLU', PReLU: 'prelu', ELU: 'elu', ThresholdedReLU: 'thresholdedReLU', Softmax: 'softmax' };
+const ACTIVATION_LAYERS: Record<string, string> = {
+  ReLU: 'relu',
+  LeakyReLU: 'leakyReLU',
+  PReLU: 'prelu',
+  ELU: 'elu',
+  ThresholdedReLU: 'thresholdedReLU',
+  Softmax: 'softmax',
+};
 
 /**
  * The activation a layer's output goes through: its own, or for a linear layer the one of an Activation layer
@@ -99,24 +123,36 @@ export function effectiveActivation(layers: Layer[], index: number): string | un
 }
 
 export function summarize(layers: Layer[]): LayerSummary[] {
-  return layers.filter(l => l.getClassName() !== 'InputLayer').map((layer, i, kept) => {
-    const config = layer.getConfig() as Record<string, unknown>;
-    let outputShape: (number | null)[] | undefined;
-    try {
-      const s = layer.outputShape;
-      if (Array.isArray(s) && (s.length === 0 || !Array.isArray(s[0]))) outputShape = s as (number | null)[];
-    } catch { /* not built */ }
-    return {
-      name: layer.name,
-      className: layer.getClassName(),
-      activation: configString(config.activation),
-      initializer: configString(config.kernelInitializer ?? config.depthwiseInitializer),
-      ...(config.kernelRegularizer ? { regularizer: configString(config.kernelRegularizer) ?? 'regularized' } : {}),
-      units: typeof config.units === 'number' ? config.units : (typeof config.filters === 'number' ? config.filters : undefined),
-      params: layer.countParams(),
-      outputShape,
-      location: layerLocation(layer),
-      guideline: checkLayerInitializer(effectiveActivation(kept, i), configString(config.kernelInitializer ?? config.depthwiseInitializer)),
-    };
-  });
+  return layers
+    .filter(l => l.getClassName() !== 'InputLayer')
+    .map((layer, i, kept) => {
+      const config = layer.getConfig() as Record<string, unknown>;
+      let outputShape: (number | null)[] | undefined;
+      try {
+        const s = layer.outputShape;
+        if (Array.isArray(s) && (s.length === 0 || !Array.isArray(s[0]))) outputShape = s as (number | null)[];
+      } catch {
+        /* not built */
+      }
+      return {
+        name: layer.name,
+        className: layer.getClassName(),
+        activation: configString(config.activation),
+        initializer: configString(config.kernelInitializer ?? config.depthwiseInitializer),
+        ...(config.kernelRegularizer ? { regularizer: configString(config.kernelRegularizer) ?? 'regularized' } : {}),
+        units:
+          typeof config.units === 'number'
+            ? config.units
+            : typeof config.filters === 'number'
+              ? config.filters
+              : undefined,
+        params: layer.countParams(),
+        outputShape,
+        location: layerLocation(layer),
+        guideline: checkLayerInitializer(
+          effectiveActivation(kept, i),
+          configString(config.kernelInitializer ?? config.depthwiseInitializer),
+        ),
+      };
+    });
 }

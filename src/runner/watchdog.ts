@@ -76,7 +76,13 @@ export function startWatchdog(opts: { logFile: string; runId: string; started: n
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     execArgv: [], // no loaders (tsx) in the watchdog: it is plain JS
-    workerData: { ...opts, pollMs: opts.pollMs ?? 200, ppid: process.ppid, shared: counters.buffer, message: HOST_EXITED_MESSAGE },
+    workerData: {
+      ...opts,
+      pollMs: opts.pollMs ?? 200,
+      ppid: process.ppid,
+      shared: counters.buffer,
+      message: HOST_EXITED_MESSAGE,
+    },
   });
   worker.unref();
   return { counters, hostGone: () => worker.postMessage('host-gone') };

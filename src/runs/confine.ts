@@ -13,8 +13,11 @@ function notRunFolder(dir: string, why: string): Error {
 }
 
 function lstatOrUndefined(p: string): fs.Stats | undefined {
-  try { return fs.lstatSync(p); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+  try {
+    return fs.lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw e;
   }
 }
@@ -25,10 +28,13 @@ function lstatOrUndefined(p: string): fs.Stats | undefined {
  */
 export function realRunsDir(runsDir: string): string {
   const resolved = path.resolve(runsDir);
-  for (const p of path.basename(path.dirname(resolved)) === TOOL_DIR ? [resolved, path.dirname(resolved)] : [resolved]) {
+  for (const p of path.basename(path.dirname(resolved)) === TOOL_DIR
+    ? [resolved, path.dirname(resolved)]
+    : [resolved]) {
     const st = lstatOrUndefined(p);
     if (!st) throw new Error(`${p} does not exist`);
-    if (st.isSymbolicLink()) throw new Error(`${p} is a symbolic link; Training Lens does not follow links in its runs folder`);
+    if (st.isSymbolicLink())
+      throw new Error(`${p} is a symbolic link; Training Lens does not follow links in its runs folder`);
     if (!st.isDirectory()) throw new Error(`${p} is not a folder`);
   }
   return fs.realpathSync(resolved);
@@ -43,20 +49,25 @@ export function confineRunEntry(dir: string, runsDir?: string): { path: string; 
   const resolved = path.resolve(dir);
   const runs = path.resolve(runsDir ?? path.dirname(resolved));
   if (path.dirname(resolved) !== runs) throw notRunFolder(dir, `not directly inside ${runs}`);
-  if (!runsDir && path.basename(runs) !== path.basename(RUNS_DIR)) throw notRunFolder(dir, 'its folder is not a runs folder');
+  if (!runsDir && path.basename(runs) !== path.basename(RUNS_DIR))
+    throw notRunFolder(dir, 'its folder is not a runs folder');
   const real = realRunsDir(runs);
   const st = lstatOrUndefined(resolved);
   if (!st) throw notRunFolder(dir, 'it does not exist');
   if (st.isSymbolicLink()) return { path: resolved, link: true };
   if (!st.isDirectory()) throw notRunFolder(dir, 'not a folder');
-  if (fs.realpathSync(resolved) !== path.join(real, path.basename(resolved))) throw notRunFolder(dir, 'it resolves outside the runs folder');
+  if (fs.realpathSync(resolved) !== path.join(real, path.basename(resolved)))
+    throw notRunFolder(dir, 'it resolves outside the runs folder');
   return { path: resolved, link: false };
 }
 
 /** Deletes a run folder (a damaged one too); a symbolic link in its place is removed, never followed. */
 export function deleteRunFolder(dir: string, runsDir?: string): void {
   const entry = confineRunEntry(dir, runsDir);
-  if (entry.link) { fs.unlinkSync(entry.path); return; }
+  if (entry.link) {
+    fs.unlinkSync(entry.path);
+    return;
+  }
   if (!lstatOrUndefined(path.join(entry.path, EVENTS_FILE))) throw notRunFolder(dir, `it has no ${EVENTS_FILE}`);
   // fs.rm does not follow links inside the folder: a link to elsewhere is removed, its target stays
   fs.rmSync(entry.path, { recursive: true, force: true });
@@ -69,9 +80,16 @@ export function renameRunFolder(dir: string, name: string, runsDir?: string): vo
   const meta = path.join(entry.path, META_FILE);
   // keep what else run.json says (the writer's pid and host)
   let kept = {};
-  try { kept = parseMeta(readRegularFileSync(meta, META_MAX_BYTES)); } catch { /* none, or not a regular file */ }
+  try {
+    kept = parseMeta(readRegularFileSync(meta, META_MAX_BYTES));
+  } catch {
+    /* none, or not a regular file */
+  }
   const text = serializeMeta({ ...kept, name: name.trim().slice(0, NAME_MAX_CHARS) || undefined });
-  if (text === undefined) { fs.rmSync(meta, { recursive: true, force: true }); return; }
+  if (text === undefined) {
+    fs.rmSync(meta, { recursive: true, force: true });
+    return;
+  }
   const tmp = path.join(entry.path, `.${META_FILE}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   // 'wx' (O_CREAT|O_EXCL) fails on anything already there, links included; the rename then replaces run.json
   // itself, whatever it was (a link is replaced, not followed)

@@ -6,7 +6,10 @@
  */
 import { parseEvent, type RunStartEvent, type RunEndEvent } from '../protocol';
 
-export interface ReadRequest { position: number; length: number }
+export interface ReadRequest {
+  position: number;
+  length: number;
+}
 
 export interface LogGlance {
   start?: RunStartEvent;
@@ -43,7 +46,14 @@ function* head(size: number): Generator<ReadRequest, LogGlance, Buffer> {
     }
     pending = pending.subarray(from);
   }
-  return { problem: size === 0 ? 'empty log' : position >= HEAD_MAX ? 'no run-start event in the first 1 MB of the log' : 'no run-start event in the log' };
+  return {
+    problem:
+      size === 0
+        ? 'empty log'
+        : position >= HEAD_MAX
+          ? 'no run-start event in the first 1 MB of the log'
+          : 'no run-start event in the log',
+  };
 }
 
 function* tail(size: number): Generator<ReadRequest, Pick<LogGlance, 'end' | 'lastBatch'>, Buffer> {
@@ -63,7 +73,10 @@ function* tail(size: number): Generator<ReadRequest, Pick<LogGlance, 'end' | 'la
       first = false;
     }
     const lineStart = position === 0 ? 0 : bytes.indexOf(NEWLINE) + 1;
-    if (position > 0 && lineStart === 0) { carry = bytes; continue; } // no line boundary in this chunk yet
+    if (position > 0 && lineStart === 0) {
+      carry = bytes;
+      continue;
+    } // no line boundary in this chunk yet
     carry = bytes.subarray(0, lineStart);
     const lines = bytes.toString('utf8', lineStart).split('\n');
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -72,7 +85,10 @@ function* tail(size: number): Generator<ReadRequest, Pick<LogGlance, 'end' | 'la
       const r = parseEvent(lines[i]);
       if (!r.ok) continue;
       if (r.value.kind === 'run-end') out.end ??= r.value;
-      else if (r.value.kind === 'batch') { out.lastBatch = { step: r.value.step, loss: r.value.loss }; return out; }
+      else if (r.value.kind === 'batch') {
+        out.lastBatch = { step: r.value.step, loss: r.value.loss };
+        return out;
+      }
     }
   }
   return out;
@@ -86,14 +102,20 @@ export function* glanceLog(size: number, known?: RunStartEvent): Generator<ReadR
 }
 
 /** Drives a scan with a synchronous reader. */
-export function runGlanceSync(scan: Generator<ReadRequest, LogGlance, Buffer>, read: (r: ReadRequest) => Buffer): LogGlance {
+export function runGlanceSync(
+  scan: Generator<ReadRequest, LogGlance, Buffer>,
+  read: (r: ReadRequest) => Buffer,
+): LogGlance {
   let step = scan.next(Buffer.alloc(0));
   while (!step.done) step = scan.next(read(step.value));
   return step.value;
 }
 
 /** Drives a scan with an asynchronous reader: each read yields the thread. */
-export async function runGlance(scan: Generator<ReadRequest, LogGlance, Buffer>, read: (r: ReadRequest) => Promise<Buffer>): Promise<LogGlance> {
+export async function runGlance(
+  scan: Generator<ReadRequest, LogGlance, Buffer>,
+  read: (r: ReadRequest) => Promise<Buffer>,
+): Promise<LogGlance> {
   let step = scan.next(Buffer.alloc(0));
   while (!step.done) step = scan.next(await read(step.value));
   return step.value;

@@ -6,15 +6,26 @@
 import * as os from 'node:os';
 import { NAME_MAX_CHARS } from './layout';
 
-export interface RunMeta { name?: string; pid?: number; host?: string }
+export interface RunMeta {
+  name?: string;
+  pid?: number;
+  host?: string;
+}
 
 export function parseMeta(text: string): RunMeta {
   let value: unknown;
-  try { value = JSON.parse(text); } catch { return {}; }
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {};
+  }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-  const own = (key: string): unknown => (Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined);
+  const own = (key: string): unknown =>
+    Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   const out: RunMeta = {};
-  const name = own('name'), pid = own('pid'), host = own('host');
+  const name = own('name'),
+    pid = own('pid'),
+    host = own('host');
   if (typeof name === 'string' && name.trim()) out.name = name.trim().slice(0, NAME_MAX_CHARS);
   if (typeof pid === 'number' && Number.isInteger(pid) && pid > 0 && pid < 2 ** 31) out.pid = pid;
   if (typeof host === 'string' && host.length <= 255) out.host = host;
@@ -25,7 +36,10 @@ export function parseMeta(text: string): RunMeta {
 export function serializeMeta(meta: RunMeta): string | undefined {
   const out: RunMeta = {};
   if (meta.name) out.name = meta.name;
-  if (meta.pid !== undefined) { out.pid = meta.pid; if (meta.host !== undefined) out.host = meta.host; }
+  if (meta.pid !== undefined) {
+    out.pid = meta.pid;
+    if (meta.host !== undefined) out.host = meta.host;
+  }
   return Object.keys(out).length ? JSON.stringify(out, null, 2) + '\n' : undefined;
 }
 

@@ -2,9 +2,9 @@
 import type { RunEvent } from '../protocol';
 
 export interface Progress {
-  epoch: number;        // 1-based, current
+  epoch: number; // 1-based, current
   epochs: number | null;
-  step: number;         // steps done
+  step: number; // steps done
   totalSteps: number | null;
   loss: number | null | undefined;
   etaMs: number | null;
@@ -43,13 +43,21 @@ export class ProgressTracker {
   }
 
   get current(): Progress {
-    const totalSteps = this.epochs != null && this.stepsPerEpoch != null ? this.fitStartStep + this.epochs * this.stepsPerEpoch : null;
+    const totalSteps =
+      this.epochs != null && this.stepsPerEpoch != null ? this.fitStartStep + this.epochs * this.stepsPerEpoch : null;
     let etaMs: number | null = null;
     if (totalSteps != null && this.recent.length >= 2) {
       const msPerStep = (this.recent[this.recent.length - 1] - this.recent[0]) / (this.recent.length - 1);
       etaMs = Math.max(0, totalSteps - this.step) * msPerStep;
     }
     const epochs = this.epochs;
-    return { epoch: epochs != null ? Math.min(this.epoch + 1, epochs) : this.epoch + 1, epochs, step: this.step, totalSteps, loss: this.loss, etaMs };
+    return {
+      epoch: epochs != null ? Math.min(this.epoch + 1, epochs) : this.epoch + 1,
+      epochs,
+      step: this.step,
+      totalSteps,
+      loss: this.loss,
+      etaMs,
+    };
   }
 }

@@ -8,7 +8,10 @@ import * as fs from 'node:fs';
 
 /** A file of the run store that cannot be read; the message names the file and why. */
 export class UnsafeFileError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`${file}: ${reason}`);
     this.name = 'UnsafeFileError';
   }
@@ -19,7 +22,13 @@ export class UnsafeFileError extends Error {
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
 export function formatBytes(n: number): string {
-  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} bytes`;
+  return n >= 1 << 30
+    ? `${(n / (1 << 30)).toFixed(1)} GB`
+    : n >= 1 << 20
+      ? `${(n / (1 << 20)).toFixed(1)} MB`
+      : n >= 1024
+        ? `${(n / 1024).toFixed(1)} KB`
+        : `${n} bytes`;
 }
 
 /** What a non-regular directory entry is, in words; undefined for a regular file. */
@@ -36,15 +45,22 @@ export function kindOf(st: fs.Stats | fs.Dirent): string | undefined {
 function refuse(file: string, st: fs.Stats, maxBytes: number): void {
   const kind = kindOf(st);
   if (kind) throw new UnsafeFileError(file, `${kind}, not a regular file; Training Lens reads only regular files here`);
-  if (st.size > maxBytes) throw new UnsafeFileError(file, `${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} Training Lens reads`);
+  if (st.size > maxBytes)
+    throw new UnsafeFileError(file, `${formatBytes(st.size)}, over the ${formatBytes(maxBytes)} Training Lens reads`);
 }
 
 function openError(file: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code;
   // ELOOP: O_NOFOLLOW met a link; EISDIR/ENXIO: a folder or a socket/FIFO without reader
-  if (code === 'ELOOP' || code === 'EMLINK') return new UnsafeFileError(file, 'a symbolic link, not a regular file; Training Lens reads only regular files here');
-  if (code === 'EISDIR') return new UnsafeFileError(file, 'a folder, not a regular file; Training Lens reads only regular files here');
-  if (code === 'ENXIO') return new UnsafeFileError(file, 'not a regular file; Training Lens reads only regular files here');
+  if (code === 'ELOOP' || code === 'EMLINK')
+    return new UnsafeFileError(
+      file,
+      'a symbolic link, not a regular file; Training Lens reads only regular files here',
+    );
+  if (code === 'EISDIR')
+    return new UnsafeFileError(file, 'a folder, not a regular file; Training Lens reads only regular files here');
+  if (code === 'ENXIO')
+    return new UnsafeFileError(file, 'not a regular file; Training Lens reads only regular files here');
   return e as Error;
 }
 
@@ -52,7 +68,11 @@ function openError(file: string, e: unknown): Error {
 export function openRegularSync(file: string, maxBytes: number): { fd: number; stat: fs.Stats } {
   refuse(file, fs.lstatSync(file), maxBytes);
   let fd: number;
-  try { fd = fs.openSync(file, OPEN_FLAGS); } catch (e) { throw openError(file, e); }
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch (e) {
+    throw openError(file, e);
+  }
   try {
     const stat = fs.fstatSync(fd);
     refuse(file, stat, maxBytes);
@@ -63,10 +83,17 @@ export function openRegularSync(file: string, maxBytes: number): { fd: number; s
   }
 }
 
-export async function openRegular(file: string, maxBytes: number): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats }> {
+export async function openRegular(
+  file: string,
+  maxBytes: number,
+): Promise<{ handle: fs.promises.FileHandle; stat: fs.Stats }> {
   refuse(file, await fs.promises.lstat(file), maxBytes);
   let handle: fs.promises.FileHandle;
-  try { handle = await fs.promises.open(file, OPEN_FLAGS); } catch (e) { throw openError(file, e); }
+  try {
+    handle = await fs.promises.open(file, OPEN_FLAGS);
+  } catch (e) {
+    throw openError(file, e);
+  }
   try {
     const stat = await handle.stat();
     refuse(file, stat, maxBytes);

@@ -16,11 +16,18 @@ export { RUNS_DIR, EVENTS_FILE, META_FILE, runsDirOf, type RunRecord } from './l
 /** Sortable, unique, readable: 2026-11-23T17-28-57-123Z-<job>-<rand> */
 export function newRunId(jobFile: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const job = path.basename(jobFile).replace(/\.(train\.)?[cm]?[tj]s$/, '').replace(/[^\w-]+/g, '_').slice(0, 40);
+  const job = path
+    .basename(jobFile)
+    .replace(/\.(train\.)?[cm]?[tj]s$/, '')
+    .replace(/[^\w-]+/g, '_')
+    .slice(0, 40);
   return `${stamp}-${job}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export interface LogProblem { line: number; reason: string }
+export interface LogProblem {
+  line: number;
+  reason: string;
+}
 
 export interface RunLog {
   file: string;
@@ -38,7 +45,8 @@ export function parseRunLog(text: string, file = '<memory>'): RunLog {
     if (!line.trim()) continue;
     const r = parseEvent(line);
     if (r.ok) events.push(r.value);
-    else if (i === lastIndex - 1 && !text.endsWith('\n')) problems.push({ line: i + 1, reason: `truncated last line (${r.reason})` });
+    else if (i === lastIndex - 1 && !text.endsWith('\n'))
+      problems.push({ line: i + 1, reason: `truncated last line (${r.reason})` });
     else problems.push({ line: i + 1, reason: r.reason });
   }
   return { file, events, problems };
@@ -71,12 +79,22 @@ export function summarizeEvents(runId: string, dir: string, events: RunEvent[], 
   let finalLoss: number | null | undefined;
   let steps = 0;
   for (const e of events) {
-    if (e.kind === 'batch') { finalLoss = e.loss; steps = e.step + 1; }
+    if (e.kind === 'batch') {
+      finalLoss = e.loss;
+      steps = e.step + 1;
+    }
   }
   return {
-    runId, dir, jobFile: start.jobFile, startedAt: start.startedAt,
+    runId,
+    dir,
+    jobFile: start.jobFile,
+    startedAt: start.startedAt,
     status: end ? end.status : live ? 'running' : 'interrupted',
-    backend: start.backend, finalLoss, steps: end?.steps ?? steps, error: end?.error, variant: start.variant?.title,
+    backend: start.backend,
+    finalLoss,
+    steps: end?.steps ?? steps,
+    error: end?.error,
+    variant: start.variant?.title,
     sweep: start.sweep ? { ...start.sweep, hparams: start.hparams ?? {} } : undefined,
   };
 }

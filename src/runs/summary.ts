@@ -29,7 +29,10 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
   const fit = events.filter((e): e is FitStartEvent => e.kind === 'fit-start').at(-1);
   const final: Record<string, number | null> = {};
   const best: RunSummary['best'] = {};
-  let epochs = 0, steps = 0, firstBatchT: number | undefined, lastBatchT = 0;
+  let epochs = 0,
+    steps = 0,
+    firstBatchT: number | undefined,
+    lastBatchT = 0;
   const findings: Finding[] = [];
   let memory: RunSummary['memory'];
   for (const e of events) {
@@ -51,18 +54,32 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
   const lastBatch = events.filter(e => e.kind === 'batch').at(-1);
   if (lastBatch?.kind === 'batch' && final.loss === undefined) final.loss = lastBatch.loss;
   return {
-    runId: start.runId, jobFile: start.jobFile, backend: fit?.backend ?? start.backend,
-    status: end?.status ?? 'interrupted', error: end?.error, startedAt: start.startedAt,
-    durationMs: end?.durationMs ?? (events.at(-1)?.t ?? 0), steps: end?.steps ?? steps, epochs,
+    runId: start.runId,
+    jobFile: start.jobFile,
+    backend: fit?.backend ?? start.backend,
+    status: end?.status ?? 'interrupted',
+    error: end?.error,
+    startedAt: start.startedAt,
+    durationMs: end?.durationMs ?? events.at(-1)?.t ?? 0,
+    steps: end?.steps ?? steps,
+    epochs,
     msPerStep: steps > 1 && firstBatchT !== undefined ? (lastBatchT - firstBatchT) / (steps - 1) : null,
-    final, best,
-    model: fit ? { layers: fit.layers.length, params: fit.totalParams, optimizer: fit.optimizer, loss: fit.loss } : undefined,
-    findings, logProblems, ...(memory ? { memory } : {}),
+    final,
+    best,
+    model: fit
+      ? { layers: fit.layers.length, params: fit.totalParams, optimizer: fit.optimizer, loss: fit.loss }
+      : undefined,
+    findings,
+    logProblems,
+    ...(memory ? { memory } : {}),
   };
 }
 
 /** "loss 0.4321 · acc 0.8750 · val_loss 0.5012" */
 export function formatLogs(logs: Record<string, number | null>): string {
   const rank = (k: string) => (k === 'loss' ? 0 : k.startsWith('val_') ? (k === 'val_loss' ? 2 : 3) : 1);
-  return Object.entries(logs).sort(([a], [b]) => rank(a) - rank(b)).map(([k, v]) => `${k} ${v == null ? 'NaN' : formatMetric(v)}`).join(' · ');
+  return Object.entries(logs)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, v]) => `${k} ${v == null ? 'NaN' : formatMetric(v)}`)
+    .join(' · ');
 }

@@ -9,8 +9,13 @@ import * as path from 'node:path';
 import type { RunEvent } from '../protocol';
 
 export class RunLogWriteError extends Error {
-  constructor(readonly file: string, readonly code: string | undefined, cause: unknown) {
-    const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : `cannot write the run log (${code ?? String(cause)})`;
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    const reason =
+      code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : `cannot write the run log (${code ?? String(cause)})`;
     super(`${reason}: ${file}`);
   }
 }
@@ -27,12 +32,19 @@ export class SafeRunLogWriter {
 
   private readonly reserve: string;
 
-  constructor(readonly file: string, private readonly io: Pick<typeof fs, 'writeSync'> = fs) {
+  constructor(
+    readonly file: string,
+    private readonly io: Pick<typeof fs, 'writeSync'> = fs,
+  ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.fd = fs.openSync(file, 'a');
     this.size = fs.fstatSync(this.fd).size;
     this.reserve = `${file}.reserve`;
-    try { fs.writeFileSync(this.reserve, Buffer.alloc(RESERVE_BYTES)); } catch { fs.rmSync(this.reserve, { force: true }); }
+    try {
+      fs.writeFileSync(this.reserve, Buffer.alloc(RESERVE_BYTES));
+    } catch {
+      fs.rmSync(this.reserve, { force: true });
+    }
   }
 
   /** Appends the event as one line; false when the log can no longer be written (see `failure`). */
@@ -48,7 +60,12 @@ export class SafeRunLogWriter {
     } catch (e) {
       this.failure = new RunLogWriteError(this.file, (e as NodeJS.ErrnoException).code, e);
       // Cut a partial line back off: the log stays a sequence of whole events.
-      if (written > 0) try { fs.ftruncateSync(this.fd, this.size); } catch { /* the reader drops a torn last line */ }
+      if (written > 0)
+        try {
+          fs.ftruncateSync(this.fd, this.size);
+        } catch {
+          /* the reader drops a torn last line */
+        }
       return false;
     }
   }
@@ -69,7 +86,11 @@ export class SafeRunLogWriter {
   close(): void {
     fs.rmSync(this.reserve, { force: true });
     if (this.fd === undefined) return;
-    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
     this.fd = undefined;
   }
 }

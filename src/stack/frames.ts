@@ -11,7 +11,11 @@ export function frames(stack: string | undefined): SourceLocation[] {
     if (!m) continue;
     let file = m[1];
     if (file.startsWith('file://')) {
-      try { file = fileURLToPath(file); } catch { continue; }
+      try {
+        file = fileURLToPath(file);
+      } catch {
+        continue;
+      }
     }
     out.push({ file, line: Number(m[2]), column: Number(m[3]) });
   }
@@ -22,14 +26,22 @@ export function frames(stack: string | undefined): SourceLocation[] {
 export function isUserFrame(file: string): boolean {
   if (file.startsWith('node:') || !/^([A-Za-z]:)?[\\/]/.test(file)) return false;
   if (/[\\/]node_modules[\\/]/.test(file) || file.endsWith('.bundle.mjs')) return false;
-  return !/[\\/](dist[\\/](runner|cli|extension)\.js|src[\\/](runner|probes|runs|cli|toolkit)[\\/][^\\/]+\.ts)$/.test(file);
+  return !/[\\/](dist[\\/](runner|cli|extension)\.js|src[\\/](runner|probes|runs|cli|toolkit)[\\/][^\\/]+\.ts)$/.test(
+    file,
+  );
 }
 
-export function userLocation(stack: string | undefined, isUser: (file: string) => boolean = isUserFrame): SourceLocation | undefined {
+export function userLocation(
+  stack: string | undefined,
+  isUser: (file: string) => boolean = isUserFrame,
+): SourceLocation | undefined {
   return frames(stack).find(f => isUser(f.file));
 }
 
 /** The stack frames below the message, kept as text. */
 export function stackFrames(stack: string | undefined): string {
-  return (stack ?? '').split('\n').filter(l => /^\s+at /.test(l)).join('\n');
+  return (stack ?? '')
+    .split('\n')
+    .filter(l => /^\s+at /.test(l))
+    .join('\n');
 }

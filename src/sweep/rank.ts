@@ -7,8 +7,10 @@
 import type { RunEvent } from '../protocol';
 import { higherIsBetter } from '../runs/metrics';
 
-export interface MetricChoice { name: string; higherIsBetter: boolean }
-
+export interface MetricChoice {
+  name: string;
+  higherIsBetter: boolean;
+}
 
 export const AUTO_ORDER = ['val_loss', 'val_acc', 'val_accuracy', 'loss'];
 
@@ -20,13 +22,20 @@ export function chooseMetric(logged: Iterable<string>, requested?: string): Metr
   return name ? { name, higherIsBetter: higherIsBetter(name) } : undefined;
 }
 
-export interface MetricValue { value: number; /** 1-based */ epoch: number }
+export interface MetricValue {
+  value: number;
+  /** 1-based */ epoch: number;
+}
 
 /**
  * Folds one epoch's logs into the best value of every metric so far, in the direction `higherIsBetter` gives
  * (`epoch`: 1-based, counting across fit calls: a job may call fit twice). The sweep scores live trials with it.
  */
-export function foldEpoch(best: Map<string, MetricValue>, logs: Readonly<Record<string, number | null>>, epoch: number): void {
+export function foldEpoch(
+  best: Map<string, MetricValue>,
+  logs: Readonly<Record<string, number | null>>,
+  epoch: number,
+): void {
   for (const [name, v] of Object.entries(logs)) {
     if (v == null || !Number.isFinite(v)) continue;
     const prev = best.get(name);
@@ -38,17 +47,25 @@ export function foldEpoch(best: Map<string, MetricValue>, logs: Readonly<Record<
 export function bestMetric(events: readonly RunEvent[], metric: MetricChoice): MetricValue | undefined {
   const best = new Map<string, MetricValue>();
   let epoch = 0;
-  for (const e of events) if (e.kind === 'epoch') foldEpoch(best, { [metric.name]: e.logs[metric.name] ?? null }, ++epoch);
+  for (const e of events)
+    if (e.kind === 'epoch') foldEpoch(best, { [metric.name]: e.logs[metric.name] ?? null }, ++epoch);
   return best.get(metric.name);
 }
 
-export interface Rankable { trial: number; status: string; metric?: MetricValue }
+export interface Rankable {
+  trial: number;
+  status: string;
+  metric?: MetricValue;
+}
 
 /**
  * 1-based ranks in table order: scored ok (and pruned) trials by metric (ties by trial number), then everything else by trial
  * number with rank null.
  */
-export function rankTrials<T extends Rankable>(trials: readonly T[], metric: MetricChoice | undefined): Array<T & { rank: number | null }> {
+export function rankTrials<T extends Rankable>(
+  trials: readonly T[],
+  metric: MetricChoice | undefined,
+): Array<T & { rank: number | null }> {
   // a trial the scheduler stopped is ranked by what it reached before it was stopped
   const scored = trials.filter(t => (t.status === 'ok' || t.status === 'pruned') && t.metric !== undefined && metric);
   const rest = trials.filter(t => !scored.includes(t));

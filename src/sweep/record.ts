@@ -36,7 +36,10 @@ export function readSweepRecord(file: string): SweepRecord {
 export function settleInterrupted(record: SweepRecord): SweepRecord {
   if (record.status !== 'running') return record;
   return {
-    ...record, status: 'cancelled',
-    trials: record.trials.map(t => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'cancelled' as const, rank: null } : t)),
+    ...record,
+    status: 'cancelled',
+    trials: record.trials.map(t =>
+      t.status === 'running' || t.status === 'pending' ? { ...t, status: 'cancelled' as const, rank: null } : t,
+    ),
   };
 }

@@ -19,22 +19,29 @@ export function randomSeed(): number {
 export function sampleDimension(dim: SearchDimension, u: number): HparamValue {
   switch (dim.scale) {
     case 'log': {
-      const lo = Math.log(dim.min), hi = Math.log(dim.max);
+      const lo = Math.log(dim.min),
+        hi = Math.log(dim.max);
       // exp(log(x)) may land a hair outside the range
       const v = Math.min(dim.max, Math.max(dim.min, Math.exp(lo + u * (hi - lo))));
       return dim.integer ? Math.min(dim.max, Math.max(dim.min, Math.round(v))) : v;
     }
-    case 'uniform': return Math.min(dim.max, dim.min + u * (dim.max - dim.min));
+    case 'uniform':
+      return Math.min(dim.max, dim.min + u * (dim.max - dim.min));
     case 'int': {
       const count = Math.floor((dim.max - dim.min) / dim.step) + 1;
       return dim.min + Math.min(count - 1, Math.floor(u * count)) * dim.step;
     }
-    case 'choice': return dim.values[Math.min(dim.values.length - 1, Math.floor(u * dim.values.length))];
+    case 'choice':
+      return dim.values[Math.min(dim.values.length - 1, Math.floor(u * dim.values.length))];
   }
 }
 
 /** `count` trials' values, in a fixed order of names so a seed always means the same trials. */
-export function sampleTrials(space: Record<string, SearchDimension>, count: number, seed: number): Array<Record<string, HparamValue>> {
+export function sampleTrials(
+  space: Record<string, SearchDimension>,
+  count: number,
+  seed: number,
+): Array<Record<string, HparamValue>> {
   const draw = trialSampler(space, seed);
   return Array.from({ length: count }, draw);
 }

@@ -58,7 +58,9 @@ export function bracketOf(plan: SchedulerPlan, trialIndex: number): number {
   const current = shares.map(() => 0);
   let chosen = sMax;
   for (let i = 0; i <= trialIndex % total; i++) {
-    shares.forEach((w, s) => { current[s] += w; });
+    shares.forEach((w, s) => {
+      current[s] += w;
+    });
     chosen = current.reduce((best, c, s) => (c > current[best] || (c === current[best] && s > best) ? s : best), 0);
     current[chosen] -= total;
   }
@@ -70,7 +72,11 @@ export function bracketOf(plan: SchedulerPlan, trialIndex: number): number {
  * included), lower is better (negate a higher-is-better metric); undefined: no finite score. Goes on when its
  * score is at least as good as the k-th best, k = max(1, ⌊n/η⌋).
  */
-export function promotes(score: number | undefined, competitors: ReadonlyArray<number | undefined>, eta: number): boolean {
+export function promotes(
+  score: number | undefined,
+  competitors: ReadonlyArray<number | undefined>,
+  eta: number,
+): boolean {
   if (score === undefined || !Number.isFinite(score)) return false;
   const finite = competitors.filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
   const k = Math.max(1, Math.floor(competitors.length / eta));
@@ -81,7 +87,10 @@ export function promotes(score: number | undefined, competitors: ReadonlyArray<n
  * Epochs held back for running trials when deciding whether another trial fits the budget: each may still train to
  * its next rung (to R when it has none left).
  */
-export function reservedEpochs(plan: SchedulerPlan, running: ReadonlyArray<{ bracket: number; epochsDone: number }>): number {
+export function reservedEpochs(
+  plan: SchedulerPlan,
+  running: ReadonlyArray<{ bracket: number; epochsDone: number }>,
+): number {
   return running.reduce((sum, t) => {
     const next = rungsOf(plan, t.bracket).find(r => r > t.epochsDone) ?? plan.maxEpochs;
     return sum + Math.max(0, next - t.epochsDone);
@@ -98,7 +107,13 @@ export class RungBook {
    * After epoch `epoch` of a trial in `bracket`: `latest` is this epoch's metric (non-finite: diverged), `best` its
    * best so far as lower-is-better. Returns the rung it failed at (or `epoch` when it diverged), else undefined.
    */
-  afterEpoch(trial: number, bracket: number, epoch: number, latest: number | undefined, best: number | undefined): { stop: true; rung: number; why: 'diverged' | 'rung' } | undefined {
+  afterEpoch(
+    trial: number,
+    bracket: number,
+    epoch: number,
+    latest: number | undefined,
+    best: number | undefined,
+  ): { stop: true; rung: number; why: 'diverged' | 'rung' } | undefined {
     if (this.plan.kind === 'none') return undefined;
     if (latest !== undefined && !Number.isFinite(latest)) return { stop: true, rung: epoch, why: 'diverged' };
     if (!rungsOf(this.plan, bracket).includes(epoch)) return undefined;

@@ -34,7 +34,8 @@ export type TrialLauncher = (trial: TrialLaunch) => RunHandle;
 
 /** The plain launcher (CLI, tests): `launchRun` with these options plus the trial's. */
 export function launchTrialsWith(base: Omit<LaunchOptions, 'hparams' | 'sweep' | 'epochs'>): TrialLauncher {
-  return t => launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs, env: { ...base.env, ...t.env } });
+  return t =>
+    launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs, env: { ...base.env, ...t.env } });
 }
 
 export interface SweepOptions {
@@ -104,9 +105,12 @@ export class Sweep {
     if (opts.budget !== undefined) positiveInteger('budget', opts.budget);
     if (opts.concurrency !== undefined) positiveInteger('concurrency', opts.concurrency);
     const scheduled = opts.scheduler && opts.scheduler.kind !== 'none';
-    if (opts.cv !== undefined && (!Number.isInteger(opts.cv) || opts.cv < 2)) throw new RangeError(`cv must be a whole number ≥ 2 (got ${opts.cv})`);
-    if (opts.trials === undefined && opts.budget === undefined) throw new RangeError('a sweep needs a number of trials or an epoch budget');
-    const eta = opts.scheduler?.eta ?? 3, minEpochs = opts.scheduler?.minEpochs ?? 1;
+    if (opts.cv !== undefined && (!Number.isInteger(opts.cv) || opts.cv < 2))
+      throw new RangeError(`cv must be a whole number ≥ 2 (got ${opts.cv})`);
+    if (opts.trials === undefined && opts.budget === undefined)
+      throw new RangeError('a sweep needs a number of trials or an epoch budget');
+    const eta = opts.scheduler?.eta ?? 3,
+      minEpochs = opts.scheduler?.minEpochs ?? 1;
     if (scheduled) {
       if (!Number.isInteger(eta) || eta < 2) throw new RangeError(`eta must be a whole number ≥ 2 (got ${eta})`);
       positiveInteger('minEpochs', minEpochs);
@@ -116,7 +120,8 @@ export class Sweep {
     const jobFile = path.resolve(opts.jobFile);
     const space = opts.space ?? readSweepSpaceFile(jobFile);
     const seed = opts.seed ?? randomSeed();
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff} (got ${seed})`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff} (got ${seed})`);
     this.id = opts.resumeFrom?.id ?? newRunId(jobFile);
     this.file = path.join(opts.sweepsDir, `${this.id}.json`);
     // random search: the trials the budget pays for, all drawn up front; a scheduler draws them as it goes
@@ -124,19 +129,44 @@ export class Sweep {
     const budget = opts.budget ?? trials * opts.epochs * (opts.cv ?? 1);
     this.draw = trialSampler(space.space, seed);
     this.record = {
-      version: 1, id: this.id, jobFile, createdAt: new Date().toISOString(), status: 'running', seed,
-      epochs: opts.epochs, concurrency: concurrencyFor(this.plan ? opts.trials ?? Infinity : trials, opts.concurrency),
+      version: 1,
+      id: this.id,
+      jobFile,
+      createdAt: new Date().toISOString(),
+      status: 'running',
+      seed,
+      epochs: opts.epochs,
+      concurrency: concurrencyFor(this.plan ? (opts.trials ?? Infinity) : trials, opts.concurrency),
       metric: opts.metric ? chooseMetric([], opts.metric)! : null,
       ...(opts.metric ? { requestedMetric: opts.metric } : {}),
-      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}), budget, ...(opts.cv ? { cv: opts.cv } : {}),
-      defaults: space.defaults, space: space.space,
-      trials: this.plan ? [] : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({
-        trial, hparams, status: 'pending', epochsDone: 0, rank: null,
-        ...(opts.cv ? { folds: Array.from({ length: opts.cv }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
-      })),
+      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}),
+      budget,
+      ...(opts.cv ? { cv: opts.cv } : {}),
+      defaults: space.defaults,
+      space: space.space,
+      trials: this.plan
+        ? []
+        : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({
+            trial,
+            hparams,
+            status: 'pending',
+            epochsDone: 0,
+            rank: null,
+            ...(opts.cv
+              ? {
+                  folds: Array.from({ length: opts.cv }, (_, fold) => ({
+                    fold,
+                    status: 'pending' as const,
+                    epochsDone: 0,
+                  })),
+                }
+              : {}),
+          })),
     };
     if (opts.resumeFrom) this.reopen(opts.resumeFrom);
-    this.done = new Promise(r => { this.resolveDone = r; });
+    this.done = new Promise(r => {
+      this.resolveDone = r;
+    });
   }
 
   /** Takes up a record (work.ts): the sampler skips the trials already drawn, scores and rungs are replayed. */
@@ -158,10 +188,14 @@ export class Sweep {
   }
 
   /** The current record (a copy). */
-  get snapshot(): SweepRecord { return structuredClone(this.record); }
+  get snapshot(): SweepRecord {
+    return structuredClone(this.record);
+  }
 
   /** Called with a fresh snapshot on every change: a trial started, finished an epoch, ended; the sweep ended. */
-  onProgress(listener: (r: SweepRecord) => void): void { this.listeners.push(listener); }
+  onProgress(listener: (r: SweepRecord) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Cancels running trials and every trial not started yet. */
   stop(): void {
@@ -177,10 +211,14 @@ export class Sweep {
   }
 
   /** Epochs trained so far over all trials. */
-  get spent(): number { return this.record.trials.reduce((n, t) => n + t.epochsDone, 0); }
+  get spent(): number {
+    return this.record.trials.reduce((n, t) => n + t.epochsDone, 0);
+  }
 
   private fillSlots(): void {
-    while (!this.stopped && this.handles.size < this.record.concurrency && this.launchNext()) { /* next slot */ }
+    while (!this.stopped && this.handles.size < this.record.concurrency && this.launchNext()) {
+      /* next slot */
+    }
   }
 
   /**
@@ -191,11 +229,20 @@ export class Sweep {
     const plan = this.plan!;
     let sum = 0;
     for (const t of this.record.trials) {
-      if (!t.folds) { if (t.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }]); continue; }
+      if (!t.folds) {
+        if (t.status === 'running')
+          sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }]);
+        continue;
+      }
       if (t.status === 'pruned' || t.status === 'error' || t.status === 'cancelled') continue;
       const [first, ...rest] = t.folds;
-      if (first.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: first.epochsDone }]) + rest.length * plan.maxEpochs;
-      if (first.status === 'ok') for (const f of rest) if (f.status === 'pending' || f.status === 'running') sum += plan.maxEpochs - f.epochsDone;
+      if (first.status === 'running')
+        sum +=
+          reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: first.epochsDone }]) +
+          rest.length * plan.maxEpochs;
+      if (first.status === 'ok')
+        for (const f of rest)
+          if (f.status === 'pending' || f.status === 'running') sum += plan.maxEpochs - f.epochsDone;
     }
     return sum;
   }
@@ -205,12 +252,22 @@ export class Sweep {
     if (!this.plan) return undefined;
     const index = this.record.trials.length;
     if (this.opts.trials !== undefined && index >= this.opts.trials) return undefined;
-    const first = Math.min(this.plan.maxEpochs, reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]));
+    const first = Math.min(
+      this.plan.maxEpochs,
+      reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]),
+    );
     if (this.spent + this.reserved() + first > this.record.budget!) return undefined;
     const k = this.record.cv;
     const trial: SweepTrial = {
-      trial: index, hparams: this.draw(), status: 'pending', epochsDone: 0, rank: null, bracket: bracketOf(this.plan, index),
-      ...(k ? { folds: Array.from({ length: k }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) } : {}),
+      trial: index,
+      hparams: this.draw(),
+      status: 'pending',
+      epochsDone: 0,
+      rank: null,
+      bracket: bracketOf(this.plan, index),
+      ...(k
+        ? { folds: Array.from({ length: k }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) }
+        : {}),
     };
     this.record.trials.push(trial);
     return trial;
@@ -227,9 +284,16 @@ export class Sweep {
     }
     if (this.plan) {
       // fold 0 runs under the scheduler; the other folds of a trial it kept come first, then new trials
-      const kept = this.record.trials.find(t => t.status !== 'error' && t.status !== 'pruned' && t.folds![0].status === 'ok' && t.folds!.some(f => f.status === 'pending'));
+      const kept = this.record.trials.find(
+        t =>
+          t.status !== 'error' &&
+          t.status !== 'pruned' &&
+          t.folds![0].status === 'ok' &&
+          t.folds!.some(f => f.status === 'pending'),
+      );
       if (kept) return { trial: kept, fold: kept.folds!.findIndex(f => f.status === 'pending') };
-      const waiting = this.record.trials.find(t => t.status === 'pending' && t.folds![0].status === 'pending') ?? this.drawTrial();
+      const waiting =
+        this.record.trials.find(t => t.status === 'pending' && t.folds![0].status === 'pending') ?? this.drawTrial();
       return waiting && { trial: waiting, fold: 0 };
     }
     for (;;) {
@@ -254,8 +318,12 @@ export class Sweep {
     let handle: RunHandle;
     try {
       handle = this.opts.launch({
-        hparams: trial.hparams, sweep: { id: this.id, trial: trial.trial }, epochs: this.record.epochs,
-        ...(fold === undefined ? {} : { env: { [CV_ENV]: JSON.stringify({ k: this.record.cv, fold, seed: this.record.seed }) } }),
+        hparams: trial.hparams,
+        sweep: { id: this.id, trial: trial.trial },
+        epochs: this.record.epochs,
+        ...(fold === undefined
+          ? {}
+          : { env: { [CV_ENV]: JSON.stringify({ k: this.record.cv, fold, seed: this.record.seed }) } }),
       });
     } catch (e) {
       trial.status = 'error';
@@ -286,7 +354,11 @@ export class Sweep {
   }
 
   /** The scheduler's word after an epoch: stop the trial at a rung it lost (or when it diverged). */
-  private schedule(trial: SweepTrial, logs: Readonly<Record<string, number | null>>, fold0?: { epochsDone: number; metric?: MetricValue }): void {
+  private schedule(
+    trial: SweepTrial,
+    logs: Readonly<Record<string, number | null>>,
+    fold0?: { epochsDone: number; metric?: MetricValue },
+  ): void {
     const metric = this.record.metric;
     if (!this.rungBook || !metric || trial.pruned || this.stopped) return;
     const raw = logs[metric.name];
@@ -296,7 +368,8 @@ export class Sweep {
     const score = fold0 ? fold0.metric : trial.metric;
     const best = score ? (metric.higherIsBetter ? -score.value : score.value) : undefined;
     const verdict = this.rungBook.afterEpoch(trial.trial, trial.bracket ?? 0, epoch, latest, best);
-    if (rungsOf(this.plan!, trial.bracket ?? 0).includes(epoch)) trial.rungs = { ...trial.rungs, [epoch]: best ?? null };
+    if (rungsOf(this.plan!, trial.bracket ?? 0).includes(epoch))
+      trial.rungs = { ...trial.rungs, [epoch]: best ?? null };
     if (!verdict || epoch >= this.record.epochs) return;
     trial.pruned = { epoch, rung: verdict.rung, reason: verdict.why };
     this.handles.get(workKey(trial.trial, fold0 ? 0 : undefined))?.stop();
@@ -306,15 +379,26 @@ export class Sweep {
     this.handles.delete(workKey(trial.trial, fold));
     const status = trial.pruned && end.status !== 'error' ? 'pruned' : end.status;
     trial.durationMs = (trial.durationMs ?? 0) + end.durationMs;
-    if (end.error) trial.error = { message: end.error.message, file: end.error.location?.file, line: end.error.location?.line };
+    if (end.error)
+      trial.error = { message: end.error.message, file: end.error.location?.file, line: end.error.location?.line };
     if (fold === undefined) trial.status = status;
     else {
       trial.folds![fold].status = end.status;
       // a trial the scheduler stopped on its first fold never trains the others
       if (status === 'pruned') for (const f of trial.folds!) if (f.status === 'pending') f.status = 'cancelled';
       const states = trial.folds!.map(f => f.status);
-      trial.status = status === 'pruned' ? 'pruned' : states.includes('error') ? 'error' : states.includes('cancelled') ? 'cancelled'
-        : states.every(st => st === 'ok') ? 'ok' : states.includes('running') ? 'running' : 'pending';
+      trial.status =
+        status === 'pruned'
+          ? 'pruned'
+          : states.includes('error')
+            ? 'error'
+            : states.includes('cancelled')
+              ? 'cancelled'
+              : states.every(st => st === 'ok')
+                ? 'ok'
+                : states.includes('running')
+                  ? 'running'
+                  : 'pending';
     }
     // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
     this.rescore();
@@ -334,18 +418,24 @@ export class Sweep {
     for (const t of this.record.trials) {
       if (!t.folds) {
         const s = metric && this.scores.get(workKey(t.trial, undefined))?.get(metric.name);
-        if (s) t.metric = s; else delete t.metric;
+        if (s) t.metric = s;
+        else delete t.metric;
         continue;
       }
       const scored: MetricValue[] = [];
       for (const f of t.folds) {
         const s = metric && this.scores.get(workKey(t.trial, f.fold))?.get(metric.name);
-        if (s) { f.metric = s; scored.push(s); } else delete f.metric;
+        if (s) {
+          f.metric = s;
+          scored.push(s);
+        } else delete f.metric;
       }
       const summary = meanAndSpread(scored);
-      if (summary) t.metric = summary.metric; else delete t.metric;
+      if (summary) t.metric = summary.metric;
+      else delete t.metric;
       // a spread needs two folds (a pruned trial has one)
-      if (summary && scored.length > 1) t.spread = summary.spread; else delete t.spread;
+      if (summary && scored.length > 1) t.spread = summary.spread;
+      else delete t.spread;
     }
     const ranked = rankTrials(this.record.trials, metric);
     for (const r of ranked) this.record.trials[r.trial].rank = r.rank;
@@ -365,7 +455,8 @@ export class Sweep {
       this.writeError = undefined;
     } catch (e) {
       // the sweep goes on (its trials are runs with their own logs); say it once per failure streak
-      if (!this.writeError) this.opts.onWriteError?.(`cannot write the sweep record ${this.file}: ${(e as Error).message}`);
+      if (!this.writeError)
+        this.opts.onWriteError?.(`cannot write the sweep record ${this.file}: ${(e as Error).message}`);
       this.writeError = e as Error;
     }
     const snap = this.snapshot;

@@ -18,13 +18,21 @@ export function bestTable(record: SweepRecord): string[] {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  const title = metric ? `Best-N by ${metric.name} (${metric.higherIsBetter ? 'higher' : 'lower'} is better, best epoch of each trial${record.cv ? `, mean ± std over ${record.cv} folds` : ''})` : 'No trial logged a metric to rank by';
+  const title = metric
+    ? `Best-N by ${metric.name} (${metric.higherIsBetter ? 'higher' : 'lower'} is better, best epoch of each trial${record.cv ? `, mean ± std over ${record.cv} folds` : ''})`
+    : 'No trial logged a metric to rank by';
   return [title, line(header), ...rows.map(line)];
 }
 
 /** How a trial's run is named in the Runs view, the dashboard and pickers: "sweep 2/8 · lr 6.18e-3, weightDecay 4.6e-8". */
-export function trialLabel(trial: number, trials: number | undefined, hparams: Record<string, number | string | boolean>): string {
-  return `sweep ${trial + 1}${trials === undefined ? '' : `/${trials}`} · ${Object.keys(hparams).map(n => `${n} ${formatHparam(hparams[n])}`).join(', ')}`;
+export function trialLabel(
+  trial: number,
+  trials: number | undefined,
+  hparams: Record<string, number | string | boolean>,
+): string {
+  return `sweep ${trial + 1}${trials === undefined ? '' : `/${trials}`} · ${Object.keys(hparams)
+    .map(n => `${n} ${formatHparam(hparams[n])}`)
+    .join(', ')}`;
 }
 
 /** Which hyper-parameters the score follows (src/protocol/sweepImportance.ts), strongest first, with a bar. */
@@ -36,6 +44,9 @@ export function importanceText(record: SweepRecord): string[] {
     '',
     `Why: how strongly ${record.metric.name} follows each hyper-parameter over ${ranked[0].n} finished trials ` +
       '(ρ: Spearman rank correlation, for numbers; η: correlation ratio, for choices)',
-    ...ranked.map(p => `  ${p.name.padEnd(width)}  ${p.kind === 'spearman' ? 'ρ' : 'η'} ${(p.value >= 0 ? ' ' : '') + p.value.toFixed(2)}  ${'█'.repeat(Math.round(p.strength * 20))}`),
+    ...ranked.map(
+      p =>
+        `  ${p.name.padEnd(width)}  ${p.kind === 'spearman' ? 'ρ' : 'η'} ${(p.value >= 0 ? ' ' : '') + p.value.toFixed(2)}  ${'█'.repeat(Math.round(p.strength * 20))}`,
+    ),
   ];
 }

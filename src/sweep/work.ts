@@ -37,18 +37,32 @@ export function reopenRecord(from: SweepRecord): Reopened {
   const record = structuredClone(settleInterrupted(from));
   const scores: Reopened['scores'] = [];
   const rungs: Reopened['rungs'] = [];
-  const keep = (key: string, metric: MetricValue | undefined) => { if (metric && record.metric) scores.push([key, metric]); };
+  const keep = (key: string, metric: MetricValue | undefined) => {
+    if (metric && record.metric) scores.push([key, metric]);
+  };
   for (const t of record.trials) {
-    for (const [rung, score] of Object.entries(t.rungs ?? {})) rungs.push({ trial: t.trial, bracket: t.bracket ?? 0, rung: Number(rung), score: score ?? undefined });
+    for (const [rung, score] of Object.entries(t.rungs ?? {}))
+      rungs.push({ trial: t.trial, bracket: t.bracket ?? 0, rung: Number(rung), score: score ?? undefined });
     if (t.folds) {
       for (const f of t.folds) {
-        if (f.status === 'cancelled' && t.status !== 'pruned') Object.assign(f, { status: 'pending', epochsDone: 0, runId: undefined, runDir: undefined, metric: undefined });
+        if (f.status === 'cancelled' && t.status !== 'pruned')
+          Object.assign(f, {
+            status: 'pending',
+            epochsDone: 0,
+            runId: undefined,
+            runDir: undefined,
+            metric: undefined,
+          });
         if (f.status === 'ok' || (t.status === 'pruned' && f.fold === 0)) keep(workKey(t.trial, f.fold), f.metric);
       }
       if (t.status === 'cancelled') {
         t.status = 'pending';
         t.epochsDone = t.folds.reduce((n, f) => n + f.epochsDone, 0);
-        if (t.folds[0].status !== 'ok') { delete t.runId; delete t.runDir; delete t.rungs; }
+        if (t.folds[0].status !== 'ok') {
+          delete t.runId;
+          delete t.runDir;
+          delete t.rungs;
+        }
       }
       continue;
     }
@@ -57,5 +71,11 @@ export function reopenRecord(from: SweepRecord): Reopened {
       for (const k of ['runId', 'runDir', 'metric', 'durationMs', 'error', 'rungs'] as const) delete t[k];
     } else keep(workKey(t.trial, undefined), t.metric);
   }
-  return { record, scores, rungs: rungs.filter(r => record.trials[r.trial].status !== 'pending' || record.trials[r.trial].folds?.[0].status === 'ok') };
+  return {
+    record,
+    scores,
+    rungs: rungs.filter(
+      r => record.trials[r.trial].status !== 'pending' || record.trials[r.trial].folds?.[0].status === 'ok',
+    ),
+  };
 }

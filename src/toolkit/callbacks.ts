@@ -39,7 +39,12 @@ export interface CheckpointOptions {
 }
 
 /** Contents of `checkpoint.json` next to the saved model. `epoch` is 0-based, as in tfjs's callbacks. */
-export interface CheckpointInfo { epoch: number; monitor: string; value: number; savedAt: string }
+export interface CheckpointInfo {
+  epoch: number;
+  monitor: string;
+  value: number;
+  savedAt: string;
+}
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -81,7 +86,10 @@ export function isImprovement(mode: 'min' | 'max', current: number, best: number
  */
 export class MonitorReader {
   private warned = false;
-  constructor(readonly monitor: string, private readonly who: string) {}
+  constructor(
+    readonly monitor: string,
+    private readonly who: string,
+  ) {}
 
   read(logs: Logs): { key: string; value: number } {
     const v = logs?.[this.monitor];
@@ -91,18 +99,24 @@ export class MonitorReader {
     if (fallback && typeof fv === 'number') {
       if (!this.warned) {
         this.warned = true;
-        console.warn(`training-lens ${this.who}: no '${this.monitor}' (fit has no validation data); monitoring '${fallback}' instead.`);
+        console.warn(
+          `training-lens ${this.who}: no '${this.monitor}' (fit has no validation data); monitoring '${fallback}' instead.`,
+        );
       }
       return { key: fallback, value: fv };
     }
     const have = Object.keys(logs ?? {}).join(', ') || 'none';
-    throw new Error(`training-lens ${this.who}: monitor '${this.monitor}' is not in the epoch logs (they have: ${have}). Pass monitor: one of those.`);
+    throw new Error(
+      `training-lens ${this.who}: monitor '${this.monitor}' is not in the epoch logs (they have: ${have}). Pass monitor: one of those.`,
+    );
   }
 }
 
 function checkNumber(who: string, name: string, v: unknown, { min = -Infinity, integer = false } = {}): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
-    throw new Error(`training-lens ${who}: ${name} must be a${integer ? 'n integer' : ' number'}${min > -Infinity ? ` >= ${min}` : ''} (got ${JSON.stringify(v)})`);
+    throw new Error(
+      `training-lens ${who}: ${name} must be a${integer ? 'n integer' : ' number'}${min > -Infinity ? ` >= ${min}` : ''} (got ${JSON.stringify(v)})`,
+    );
   }
   return v;
 }
@@ -113,9 +127,11 @@ function checkNumber(who: string, name: string, v: unknown, { min = -Infinity, i
 /** Saves a model as `<dir>/model.json` + `<dir>/weights.bin`; each file is replaced atomically (write, rename). */
 export function fileSaveHandler(tf: Tf, dir: string) {
   return tf.io.withSaveHandler(async artifacts => {
-    if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('training-lens checkpoint: binary model topologies are not supported');
+    if (artifacts.modelTopology instanceof ArrayBuffer)
+      throw new Error('training-lens checkpoint: binary model topologies are not supported');
     fs.mkdirSync(dir, { recursive: true });
-    const weights = artifacts.weightData == null ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+    const weights =
+      artifacts.weightData == null ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
     const modelJson = {
       modelTopology: artifacts.modelTopology,
       format: artifacts.format,
@@ -129,9 +145,11 @@ export function fileSaveHandler(tf: Tf, dir: string) {
     writeAtomic(path.join(dir, MODEL_JSON), JSON.stringify(modelJson));
     return {
       modelArtifactsInfo: {
-        dateSaved: new Date(), modelTopologyType: 'JSON',
+        dateSaved: new Date(),
+        modelTopologyType: 'JSON',
         modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
-        weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length, weightDataBytes: weights.byteLength,
+        weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+        weightDataBytes: weights.byteLength,
       },
     };
   });
@@ -142,20 +160,28 @@ export function fileLoadHandler(tf: Tf, where: string) {
   const modelPath = where.endsWith('.json') ? where : path.join(where, MODEL_JSON);
   return {
     load: async () => {
-      if (!fs.existsSync(modelPath)) throw new Error(`training-lens loadCheckpoint: no checkpoint at ${path.dirname(modelPath)} (${path.basename(modelPath)} not found)`);
+      if (!fs.existsSync(modelPath))
+        throw new Error(
+          `training-lens loadCheckpoint: no checkpoint at ${path.dirname(modelPath)} (${path.basename(modelPath)} not found)`,
+        );
       let modelJson: import('@tensorflow/tfjs').io.ModelJSON;
       try {
         modelJson = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
       } catch (e) {
-        throw new Error(`training-lens loadCheckpoint: ${modelPath} is not valid JSON: ${(e as Error).message}`, { cause: e });
+        throw new Error(`training-lens loadCheckpoint: ${modelPath} is not valid JSON: ${(e as Error).message}`, {
+          cause: e,
+        });
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async manifest => {
-        const buffers = manifest.flatMap(group => group.paths.map(p => {
-          const file = path.resolve(path.dirname(modelPath), p);
-          if (!fs.existsSync(file)) throw new Error(`training-lens loadCheckpoint: weights file ${file} (named in ${modelPath}) not found`);
-          const b = fs.readFileSync(file);
-          return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-        }));
+        const buffers = manifest.flatMap(group =>
+          group.paths.map(p => {
+            const file = path.resolve(path.dirname(modelPath), p);
+            if (!fs.existsSync(file))
+              throw new Error(`training-lens loadCheckpoint: weights file ${file} (named in ${modelPath}) not found`);
+            const b = fs.readFileSync(file);
+            return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+          }),
+        );
         return [tf.io.getWeightSpecs(manifest), tf.io.concatenateArrayBuffers(buffers)];
       });
     },
@@ -235,11 +261,14 @@ export function createCallbacks(tf: Tf, env: { runDir?: string }) {
 
     override async onTrainEnd(): Promise<void> {
       if (this.verbose && this.stoppedEpoch >= 0) {
-        console.log(`training-lens earlyStopping: stopped after epoch ${this.stoppedEpoch + 1}; best ${this.monitor} ${this.best} at epoch ${this.bestEpoch + 1}`);
+        console.log(
+          `training-lens earlyStopping: stopped after epoch ${this.stoppedEpoch + 1}; best ${this.monitor} ${this.best} at epoch ${this.bestEpoch + 1}`,
+        );
       }
       if (this.bestWeights) {
         (this.model as LayersModel).setWeights(this.bestWeights);
-        if (this.verbose && this.stoppedEpoch >= 0) console.log(`training-lens earlyStopping: restored the weights of epoch ${this.bestEpoch + 1}`);
+        if (this.verbose && this.stoppedEpoch >= 0)
+          console.log(`training-lens earlyStopping: restored the weights of epoch ${this.bestEpoch + 1}`);
       }
       this.releaseBest();
     }
@@ -283,7 +312,8 @@ export function createCallbacks(tf: Tf, env: { runDir?: string }) {
       const info: CheckpointInfo = { epoch, monitor: key, value, savedAt: new Date().toISOString() };
       writeAtomic(path.join(this.path, INFO_JSON), JSON.stringify(info, null, 2) + '\n');
       this.saved = info;
-      if (this.verbose) console.log(`training-lens checkpoint: epoch ${epoch + 1} ${key} ${value} saved to ${this.path}`);
+      if (this.verbose)
+        console.log(`training-lens checkpoint: epoch ${epoch + 1} ${key} ${value} saved to ${this.path}`);
     }
   }
 

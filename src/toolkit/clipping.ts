@@ -31,11 +31,16 @@ export function clipStateOf(optimizer: unknown): ClipState | undefined {
 }
 
 /** Validates `{ clipValue }` / `{ clipNorm }` (at most one); returns undefined when neither is set. */
-export function clipMode(opts: { clipValue?: number; clipNorm?: number }): { mode: 'value' | 'norm'; threshold: number } | undefined {
+export function clipMode(opts: {
+  clipValue?: number;
+  clipNorm?: number;
+}): { mode: 'value' | 'norm'; threshold: number } | undefined {
   const { clipValue, clipNorm } = opts;
-  if (clipValue != null && clipNorm != null) throw new Error('training-lens clip: give either clipValue or clipNorm, not both');
+  if (clipValue != null && clipNorm != null)
+    throw new Error('training-lens clip: give either clipValue or clipNorm, not both');
   if (clipValue == null && clipNorm == null) return undefined;
-  const [mode, threshold, name] = clipValue != null ? ['value', clipValue, 'clipValue'] as const : ['norm', clipNorm!, 'clipNorm'] as const;
+  const [mode, threshold, name] =
+    clipValue != null ? (['value', clipValue, 'clipValue'] as const) : (['norm', clipNorm!, 'clipNorm'] as const);
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
     throw new Error(`training-lens clip: ${name} must be a positive number (got ${String(threshold)})`);
   }
@@ -50,9 +55,14 @@ export function createClip(tf: Tf) {
   return function clip<O extends Optimizer>(optimizer: O, opts: ClipOptions): O {
     const how = clipMode(opts ?? {});
     if (!how) throw new Error('training-lens clip: give clipValue or clipNorm');
-    if (clipStateOf(optimizer)) throw new Error(`training-lens clip: this ${optimizer.getClassName()} optimizer already clips its gradients`);
+    if (clipStateOf(optimizer))
+      throw new Error(`training-lens clip: this ${optimizer.getClassName()} optimizer already clips its gradients`);
     const state: ClipState = { ...how };
-    const target = optimizer as unknown as { applyGradients(g: Gradients): void; dispose(): void; [CLIP_STATE]?: ClipState };
+    const target = optimizer as unknown as {
+      applyGradients(g: Gradients): void;
+      dispose(): void;
+      [CLIP_STATE]?: ClipState;
+    };
     const apply = target.applyGradients;
     const dispose = target.dispose;
     const { mode, threshold } = how;
@@ -81,7 +91,7 @@ export function createClip(tf: Tf) {
       const byName = new Map(present.map(([name], i) => [name, clipped[i]]));
       const next: Gradients = Array.isArray(gradients)
         ? gradients.map(g => ({ name: g.name, tensor: byName.get(g.name) ?? g.tensor }))
-        : Object.fromEntries(entries.map(([name, g]) => [name, byName.get(name) ?? g])) as Record<string, Tensor>;
+        : (Object.fromEntries(entries.map(([name, g]) => [name, byName.get(name) ?? g])) as Record<string, Tensor>);
       try {
         apply.call(this, next);
       } finally {
@@ -99,7 +109,9 @@ export function createClip(tf: Tf) {
 }
 
 /** Takes the last step's [preNorm, postNorm] from an optimizer that clips and downloads it (asynchronously). */
-export async function readClip(optimizer: unknown): Promise<{ mode: 'value' | 'norm'; threshold: number; preNorm: number; postNorm: number } | undefined> {
+export async function readClip(
+  optimizer: unknown,
+): Promise<{ mode: 'value' | 'norm'; threshold: number; preNorm: number; postNorm: number } | undefined> {
   const state = clipStateOf(optimizer);
   const pending = state?.pending;
   if (!state || !pending) return undefined;

@@ -13,7 +13,9 @@ export const HPARAMS_ENV = 'TRAINING_LENS_HPARAMS';
 export type Hparams = Record<string, HparamValue>;
 /** [min, max] per numeric hyper-parameter, searched log-uniformly (min > 0) */
 /** or a search space of src/toolkit/search.ts: choice(...), intRange(lo, hi), uniform(lo, hi), logUniform(lo, hi) */
-export type HparamSpace<T extends Hparams> = { [K in keyof T]?: T[K] extends number ? readonly [number, number] | SpaceSpec : SpaceSpec };
+export type HparamSpace<T extends Hparams> = {
+  [K in keyof T]?: T[K] extends number ? readonly [number, number] | SpaceSpec : SpaceSpec;
+};
 
 function describe(v: unknown): string {
   return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
@@ -22,14 +24,30 @@ function describe(v: unknown): string {
 /** Validates the declared search space against the defaults (a wrong space would only fail later, in a sweep). */
 function checkSpace(defaults: Hparams, space: Record<string, unknown>): void {
   for (const [key, range] of Object.entries(space)) {
-    if (!Object.hasOwn(defaults, key)) throw new Error(`training-lens hparams: the search space names '${key}', which has no default (defaults: ${Object.keys(defaults).join(', ')})`);
+    if (!Object.hasOwn(defaults, key))
+      throw new Error(
+        `training-lens hparams: the search space names '${key}', which has no default (defaults: ${Object.keys(defaults).join(', ')})`,
+      );
     if (isSpaceSpec(range)) {
-      if (!specAccepts(range, defaults[key])) throw new Error(`training-lens hparams: '${key}' has a ${describe(defaults[key])} default ${JSON.stringify(defaults[key])} but is searched over ${describeSpec(range)}`);
+      if (!specAccepts(range, defaults[key]))
+        throw new Error(
+          `training-lens hparams: '${key}' has a ${describe(defaults[key])} default ${JSON.stringify(defaults[key])} but is searched over ${describeSpec(range)}`,
+        );
       continue;
     }
-    if (typeof defaults[key] !== 'number') throw new Error(`training-lens hparams: '${key}' has a ${describe(defaults[key])} default; only numeric hyper-parameters have a [min, max] range`);
-    const ok = Array.isArray(range) && range.length === 2 && range.every(n => typeof n === 'number' && Number.isFinite(n) && n > 0) && range[0] < range[1];
-    if (!ok) throw new Error(`training-lens hparams: the range of '${key}' must be [min, max] with 0 < min < max (searched log-uniformly), got ${JSON.stringify(range)}`);
+    if (typeof defaults[key] !== 'number')
+      throw new Error(
+        `training-lens hparams: '${key}' has a ${describe(defaults[key])} default; only numeric hyper-parameters have a [min, max] range`,
+      );
+    const ok =
+      Array.isArray(range) &&
+      range.length === 2 &&
+      range.every(n => typeof n === 'number' && Number.isFinite(n) && n > 0) &&
+      range[0] < range[1];
+    if (!ok)
+      throw new Error(
+        `training-lens hparams: the range of '${key}' must be [min, max] with 0 < min < max (searched log-uniformly), got ${JSON.stringify(range)}`,
+      );
   }
 }
 
@@ -41,10 +59,15 @@ export function readOverrides(env: Record<string, string | undefined> = process.
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`training-lens hparams: ${HPARAMS_ENV} is not valid JSON (${(e as Error).message}): ${text.slice(0, 200)}`, { cause: e });
+    throw new Error(
+      `training-lens hparams: ${HPARAMS_ENV} is not valid JSON (${(e as Error).message}): ${text.slice(0, 200)}`,
+      { cause: e },
+    );
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`training-lens hparams: ${HPARAMS_ENV} must be a JSON object such as {"lr": 0.001}, got ${describe(parsed)}`);
+    throw new Error(
+      `training-lens hparams: ${HPARAMS_ENV} must be a JSON object such as {"lr": 0.001}, got ${describe(parsed)}`,
+    );
   }
   return parsed as Hparams;
 }
@@ -53,22 +76,44 @@ export function readOverrides(env: Record<string, string | undefined> = process.
  * Returns `defaults` with the sweep's values in place. An override of a key the defaults do not have, or of a
  * different type than its default (e.g. "64" for 64), is an error naming the key.
  */
-export function hparams<const T extends Hparams>(defaults: T, space?: HparamSpace<T>, env: Record<string, string | undefined> = process.env): { -readonly [K in keyof T]: T[K] extends number ? number : T[K] extends string ? string : T[K] extends boolean ? boolean : T[K] } {
+export function hparams<const T extends Hparams>(
+  defaults: T,
+  space?: HparamSpace<T>,
+  env: Record<string, string | undefined> = process.env,
+): {
+  -readonly [K in keyof T]: T[K] extends number
+    ? number
+    : T[K] extends string
+      ? string
+      : T[K] extends boolean
+        ? boolean
+        : T[K];
+} {
   if (!defaults || typeof defaults !== 'object' || Array.isArray(defaults)) {
-    throw new Error('training-lens hparams: the first argument must be an object of defaults, e.g. hparams({ lr: 1e-3 })');
+    throw new Error(
+      'training-lens hparams: the first argument must be an object of defaults, e.g. hparams({ lr: 1e-3 })',
+    );
   }
   for (const [key, value] of Object.entries(defaults)) {
     const t = typeof value;
-    if (t !== 'number' && t !== 'string' && t !== 'boolean') throw new Error(`training-lens hparams: the default of '${key}' must be a number, string or boolean, got ${describe(value)}`);
+    if (t !== 'number' && t !== 'string' && t !== 'boolean')
+      throw new Error(
+        `training-lens hparams: the default of '${key}' must be a number, string or boolean, got ${describe(value)}`,
+      );
   }
   if (space != null) checkSpace(defaults, space as Record<string, unknown>);
   const overrides = readOverrides(env);
   const out: Hparams = { ...defaults };
   for (const [key, value] of Object.entries(overrides)) {
     // own keys only: `key in defaults` accepts inherited names (constructor, toString, __proto__)
-    if (!Object.hasOwn(defaults, key)) throw new Error(`training-lens hparams: the sweep sets '${key}', which is not one of the defaults (${Object.keys(defaults).join(', ')})`);
+    if (!Object.hasOwn(defaults, key))
+      throw new Error(
+        `training-lens hparams: the sweep sets '${key}', which is not one of the defaults (${Object.keys(defaults).join(', ')})`,
+      );
     if (typeof value !== typeof defaults[key] || (typeof value === 'number' && !Number.isFinite(value))) {
-      throw new Error(`training-lens hparams: '${key}' must be a ${typeof defaults[key]} like its default ${JSON.stringify(defaults[key])}, but the sweep passed ${JSON.stringify(value)} (${describe(value)})`);
+      throw new Error(
+        `training-lens hparams: '${key}' must be a ${typeof defaults[key]} like its default ${JSON.stringify(defaults[key])}, but the sweep passed ${JSON.stringify(value)} (${describe(value)})`,
+      );
     }
     // defineProperty: assigning to `__proto__` would swap the object's prototype
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

@@ -37,7 +37,10 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
     /** the job's hyper-parameters, overridden by a sweep trial's values */
     hparams,
     /** search spaces for hparams(): choice(0, 1, 2), intRange(1, 99), uniform(0, 0.5), logUniform(3e-4, 3e-2) */
-    choice, intRange, uniform, logUniform,
+    choice,
+    intRange,
+    uniform,
+    logUniform,
     /** this run's training/validation split: fold j of K under a cross-validated sweep (`--cv K`), else as given */
     cvSplit: createCvSplit(tf),
     ...regularizers,
@@ -50,4 +53,3 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
 }
 
 export type Toolkit = ReturnType<typeof createToolkit>;
-

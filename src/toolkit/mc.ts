@@ -26,21 +26,35 @@ function dropoutLayers(layers: Layer[], out: Layer[] = []): Layer[] {
 }
 
 export function createMcPredict(tf: Tf) {
-  return function mcPredict(model: LayersModel, x: Tensor | Tensor[], options: McOptions = {}): { mean: Tensor; std: Tensor } {
+  return function mcPredict(
+    model: LayersModel,
+    x: Tensor | Tensor[],
+    options: McOptions = {},
+  ): { mean: Tensor; std: Tensor } {
     const samples = options.samples ?? 100;
-    if (!Number.isInteger(samples) || samples < 1) throw new Error(`training-lens mcPredict: samples must be a whole number ≥ 1 (got ${String(samples)})`);
-    if (!model || typeof (model as { predict?: unknown }).predict !== 'function') throw new Error('training-lens mcPredict: the first argument must be a tfjs model');
+    if (!Number.isInteger(samples) || samples < 1)
+      throw new Error(`training-lens mcPredict: samples must be a whole number ≥ 1 (got ${String(samples)})`);
+    if (!model || typeof (model as { predict?: unknown }).predict !== 'function')
+      throw new Error('training-lens mcPredict: the first argument must be a tfjs model');
     const layers = dropoutLayers(model.layers as Layer[]);
     const seeded = layers.find(l => (l.getConfig() as { seed?: unknown }).seed != null);
     // tfjs draws a seeded layer's mask from the same seed on every call: all passes would drop the same units
-    if (seeded) throw new Error(`training-lens mcPredict: dropout layer '${seeded.name}' has a fixed seed, so every pass drops the same units; build it without seed for MC dropout`);
+    if (seeded)
+      throw new Error(
+        `training-lens mcPredict: dropout layer '${seeded.name}' has a fixed seed, so every pass drops the same units; build it without seed for MC dropout`,
+      );
     type Call = (inputs: unknown, kwargs: Record<string, unknown>) => unknown;
     const patched = layers.map(layer => {
       const target = layer as unknown as { call: Call };
       const hadOwn = Object.prototype.hasOwnProperty.call(target, 'call');
       const original = target.call;
-      target.call = function (this: unknown, inputs, kwargs) { return original.call(this, inputs, { ...kwargs, training: true }); };
-      return () => { if (hadOwn) target.call = original; else delete (target as { call?: Call }).call; };
+      target.call = function (this: unknown, inputs, kwargs) {
+        return original.call(this, inputs, { ...kwargs, training: true });
+      };
+      return () => {
+        if (hadOwn) target.call = original;
+        else delete (target as { call?: Call }).call;
+      };
     });
     let mean: Tensor | undefined;
     let m2: Tensor | undefined;
@@ -48,7 +62,8 @@ export function createMcPredict(tf: Tf) {
       for (let k = 1; k <= samples; k++) {
         const [nextMean, nextM2] = tf.tidy(() => {
           const y = model.predict(x, { batchSize: options.batchSize });
-          if (Array.isArray(y)) throw new Error('training-lens mcPredict: the model has several outputs; give it a single-output model');
+          if (Array.isArray(y))
+            throw new Error('training-lens mcPredict: the model has several outputs; give it a single-output model');
           if (!mean || !m2) return [y.clone(), tf.zerosLike(y)];
           // Welford: exact 0 variance when every pass agrees (no active dropout)
           const delta = tf.sub(y, mean);

@@ -29,14 +29,17 @@ type MutableOptimizer = Optimizer & {
 export function learningRateOf(optimizer: Optimizer): number {
   const lr = (optimizer as MutableOptimizer).learningRate;
   if (typeof lr !== 'number' || !Number.isFinite(lr)) {
-    throw new Error(`training-lens schedules: the optimizer ${optimizer.getClassName?.() ?? ''} has no numeric learningRate; pass lr0`);
+    throw new Error(
+      `training-lens schedules: the optimizer ${optimizer.getClassName?.() ?? ''} has no numeric learningRate; pass lr0`,
+    );
   }
   return lr;
 }
 
 /** Sets the rate every tfjs optimizer uses for its next step (see the file comment). */
 export function setOptimizerLearningRate(optimizer: Optimizer, lr: number): void {
-  if (!Number.isFinite(lr) || lr < 0) throw new Error(`training-lens schedules: learning rate must be a finite number >= 0 (got ${lr})`);
+  if (!Number.isFinite(lr) || lr < 0)
+    throw new Error(`training-lens schedules: learning rate must be a finite number >= 0 (got ${lr})`);
   const o = optimizer as MutableOptimizer;
   // Always rebuild SGD's scalar: `learningRate` may have been assigned without it.
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
@@ -65,8 +68,7 @@ export function setOptimizerMomentum(tf: Tf, optimizer: Optimizer, value: number
     const acc = (o as { accBeta1?: import('@tensorflow/tfjs').Variable }).accBeta1;
     const cls = optimizer.getClassName?.();
     if (acc && old > 0 && (cls === 'Adam' || cls === 'Adamax')) tf.tidy(() => acc.assign(tf.mul(acc, value / old)));
-  }
-  else if (kind === 'momentum') {
+  } else if (kind === 'momentum') {
     if (o.momentum !== value) {
       if (typeof o.setMomentum === 'function') o.setMomentum(value);
       o.momentum = value;
@@ -80,4 +82,3 @@ export function setOptimizerMomentum(tf: Tf, optimizer: Optimizer, value: number
   if (kind) o[MOMENTUM_KEY] = value;
   return kind;
 }
-

@@ -13,20 +13,30 @@ export interface ClipSettings {
   /** scale the whole gradient down to global L2 norm ≤ clipNorm (direction kept) */
   clipNorm?: number;
 }
-export interface SgdOptions extends ClipSettings { /** default 0.01 */ learningRate?: number }
-export interface MomentumOptions extends ClipSettings { /** default 0.01 */ learningRate?: number; /** β, default 0.9 */ momentum?: number }
+export interface SgdOptions extends ClipSettings {
+  /** default 0.01 */ learningRate?: number;
+}
+export interface MomentumOptions extends ClipSettings {
+  /** default 0.01 */ learningRate?: number;
+  /** β, default 0.9 */ momentum?: number;
+}
 export interface AdagradOptions extends ClipSettings {
   /** default 0.001 (Keras) */ learningRate?: number;
   /** starting value of the squared-gradient sum s (default 0.1, as Keras and tfjs; 0 is the book's formula) */
   initialAccumulatorValue?: number;
 }
 export interface RmspropOptions extends ClipSettings {
-  /** default 0.001 */ learningRate?: number; /** ρ, default 0.9 */ rho?: number;
-  /** default 0 */ momentum?: number; /** default 1e-7 */ epsilon?: number; /** default false */ centered?: boolean;
+  /** default 0.001 */ learningRate?: number;
+  /** ρ, default 0.9 */ rho?: number;
+  /** default 0 */ momentum?: number;
+  /** default 1e-7 */ epsilon?: number;
+  /** default false */ centered?: boolean;
 }
 export interface AdamOptions extends ClipSettings {
-  /** default 0.001 */ learningRate?: number; /** default 0.9 */ beta1?: number;
-  /** default 0.999 */ beta2?: number; /** default 1e-7 */ epsilon?: number;
+  /** default 0.001 */ learningRate?: number;
+  /** default 0.9 */ beta1?: number;
+  /** default 0.999 */ beta2?: number;
+  /** default 1e-7 */ epsilon?: number;
 }
 
 /** Defaults of the comparison table (G3); the rest are Keras' defaults. */
@@ -53,9 +63,11 @@ export interface NadamOptimizer extends Optimizer {
 }
 
 function check(factory: string, opts: object, known: readonly string[]): void {
-  if (opts == null || typeof opts !== 'object') throw new Error(`training-lens ${factory}(): options must be an object`);
+  if (opts == null || typeof opts !== 'object')
+    throw new Error(`training-lens ${factory}(): options must be an object`);
   for (const [key, value] of Object.entries(opts)) {
-    if (!known.includes(key)) throw new Error(`training-lens ${factory}(): unknown option '${key}' (known: ${known.join(', ')})`);
+    if (!known.includes(key))
+      throw new Error(`training-lens ${factory}(): unknown option '${key}' (known: ${known.join(', ')})`);
     if (key === 'centered') {
       if (typeof value !== 'boolean') throw new Error(`training-lens ${factory}(): ${key} must be true or false`);
     } else if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
@@ -67,7 +79,9 @@ function check(factory: string, opts: object, known: readonly string[]): void {
 const nadamClasses = new WeakMap<object, new (lr: number, b1: number, b2: number, eps: number) => NadamOptimizer>();
 
 /** The Nadam class of one tf instance (tfjs' compile checks the optimizer against that instance's Optimizer). */
-export function nadamClass(tf: Tf): new (learningRate: number, beta1: number, beta2: number, epsilon: number) => NadamOptimizer {
+export function nadamClass(
+  tf: Tf,
+): new (learningRate: number, beta1: number, beta2: number, epsilon: number) => NadamOptimizer {
   const known = nadamClasses.get(tf.train);
   if (known) return known;
   type Slot = { originalName: string; variable: import('@tensorflow/tfjs').Variable };
@@ -76,18 +90,27 @@ export function nadamClass(tf: Tf): new (learningRate: number, beta1: number, be
   const mu = (beta1: number, t: number) => beta1 * (1 - 0.5 * Math.pow(0.96, t));
 
   class Nadam extends tf.Optimizer {
-    static get className() { return 'Nadam'; }
+    static get className() {
+      return 'Nadam';
+    }
     private m: Slot[] = [];
     private v: Slot[] = [];
     /** Π μ_1..μ_t of the steps taken (Keras' `u_product`) */
     private muProduct = 1;
 
-    constructor(public learningRate: number, public beta1: number, public beta2: number, public epsilon: number) {
+    constructor(
+      public learningRate: number,
+      public beta1: number,
+      public beta2: number,
+      public epsilon: number,
+    ) {
       super();
     }
 
     applyGradients(variableGradients: Record<string, Tensor> | NamedTensor[]): void {
-      const names = Array.isArray(variableGradients) ? variableGradients.map(g => g.name) : Object.keys(variableGradients);
+      const names = Array.isArray(variableGradients)
+        ? variableGradients.map(g => g.name)
+        : Object.keys(variableGradients);
       const t = this.iterations + 1;
       // Scalar coefficients in double precision; read every step so a schedule may move lr and beta1.
       const muT = mu(this.beta1, t);
@@ -128,7 +151,9 @@ export function nadamClass(tf: Tf): new (learningRate: number, beta1: number, be
     }
 
     override async getWeights(): Promise<NamedTensor[]> {
-      return [await this.saveIterations()].concat([...this.m, ...this.v].map(s => ({ name: s.originalName, tensor: s.variable })));
+      return [await this.saveIterations()].concat(
+        [...this.m, ...this.v].map(s => ({ name: s.originalName, tensor: s.variable })),
+      );
     }
 
     override async setWeights(weightValues: NamedTensor[]): Promise<void> {
@@ -147,9 +172,14 @@ export function nadamClass(tf: Tf): new (learningRate: number, beta1: number, be
     }
 
     static override fromConfig<T>(cls: new (...a: number[]) => T, config: Record<string, unknown>): T {
-      const n = (k: string, d: number) => (typeof config[k] === 'number' ? config[k] as number : d);
+      const n = (k: string, d: number) => (typeof config[k] === 'number' ? (config[k] as number) : d);
       const d = OPTIMIZER_DEFAULTS.nadam;
-      return new cls(n('learningRate', d.learningRate), n('beta1', d.beta1), n('beta2', d.beta2), n('epsilon', d.epsilon));
+      return new cls(
+        n('learningRate', d.learningRate),
+        n('beta1', d.beta1),
+        n('beta2', d.beta2),
+        n('epsilon', d.epsilon),
+      );
     }
   }
   tf.serialization.registerClass(Nadam as unknown as Parameters<Tf['serialization']['registerClass']>[0]);
@@ -163,17 +193,25 @@ export function createOptimizers(tf: Tf) {
   const Nadam = nadamClass(tf);
   const CLIP_KEYS = ['clipValue', 'clipNorm'] as const;
   /** validates the options, builds the optimizer, wraps it with clipping when asked */
-  function make<O extends Optimizer, K extends OptimizerName>(name: K, lrOrOpts: number | (ClipSettings & object) | undefined, rest: ClipSettings & object | undefined, build: (o: Record<string, number | boolean>) => O): O {
+  function make<O extends Optimizer, K extends OptimizerName>(
+    name: K,
+    lrOrOpts: number | (ClipSettings & object) | undefined,
+    rest: (ClipSettings & object) | undefined,
+    build: (o: Record<string, number | boolean>) => O,
+  ): O {
     // `adam(0.01, { clipNorm: 1 })` like tf.train.adam(0.01), or `adam({ learningRate: 0.01, clipNorm: 1 })`
-    const opts: ClipSettings & { learningRate?: number } = typeof lrOrOpts === 'number'
-      ? { ...(rest ?? {}), learningRate: lrOrOpts }
-      : { ...(lrOrOpts ?? {}), ...(rest ?? {}) };
+    const opts: ClipSettings & { learningRate?: number } =
+      typeof lrOrOpts === 'number'
+        ? { ...(rest ?? {}), learningRate: lrOrOpts }
+        : { ...(lrOrOpts ?? {}), ...(rest ?? {}) };
     check(name, opts, [...Object.keys(OPTIMIZER_DEFAULTS[name]), ...CLIP_KEYS]);
     const how = clipMode(opts);
     const merged: Record<string, number | boolean> = { ...OPTIMIZER_DEFAULTS[name] };
     for (const [k, v] of Object.entries(opts)) if (v !== undefined) merged[k] = v as number | boolean;
     const optimizer = build(merged);
-    return how ? clip(optimizer, how.mode === 'value' ? { clipValue: how.threshold } : { clipNorm: how.threshold }) : optimizer;
+    return how
+      ? clip(optimizer, how.mode === 'value' ? { clipValue: how.threshold } : { clipNorm: how.threshold })
+      : optimizer;
   }
   const num = (o: Record<string, number | boolean>, k: string) => o[k] as number;
 
@@ -189,19 +227,38 @@ export function createOptimizers(tf: Tf) {
       make('nesterov', learningRate, opts, o => tf.train.momentum(num(o, 'learningRate'), num(o, 'momentum'), true)),
     /** AdaGrad: s ← s + g²; θ ← θ − η·g / √(s + ε). Stops too early on deep nets (G3). */
     adagrad: (learningRate?: number | AdagradOptions, opts?: AdagradOptions) =>
-      make('adagrad', learningRate, opts, o => tf.train.adagrad(num(o, 'learningRate'), num(o, 'initialAccumulatorValue'))),
+      make('adagrad', learningRate, opts, o =>
+        tf.train.adagrad(num(o, 'learningRate'), num(o, 'initialAccumulatorValue')),
+      ),
     /** RMSProp: s ← ρ·s + (1−ρ)·g²; θ ← θ − η·g / √(s + ε) */
     rmsprop: (learningRate?: number | RmspropOptions, opts?: RmspropOptions) =>
-      make('rmsprop', learningRate, opts, o => tf.train.rmsprop(num(o, 'learningRate'), num(o, 'rho'), num(o, 'momentum'), num(o, 'epsilon'), o.centered as boolean)),
+      make('rmsprop', learningRate, opts, o =>
+        tf.train.rmsprop(
+          num(o, 'learningRate'),
+          num(o, 'rho'),
+          num(o, 'momentum'),
+          num(o, 'epsilon'),
+          o.centered as boolean,
+        ),
+      ),
     /** Adam: momentum + RMSProp with bias correction */
     adam: (learningRate?: number | AdamOptions, opts?: AdamOptions) =>
-      make('adam', learningRate, opts, o => tf.train.adam(num(o, 'learningRate'), num(o, 'beta1'), num(o, 'beta2'), num(o, 'epsilon'))),
+      make('adam', learningRate, opts, o =>
+        tf.train.adam(num(o, 'learningRate'), num(o, 'beta1'), num(o, 'beta2'), num(o, 'epsilon')),
+      ),
     /** AdaMax: Adam with the ℓ∞ norm in place of the ℓ2 norm */
     adamax: (learningRate?: number | AdamOptions, opts?: AdamOptions) =>
-      make('adamax', learningRate, opts, o => tf.train.adamax(num(o, 'learningRate'), num(o, 'beta1'), num(o, 'beta2'), num(o, 'epsilon'), 0)),
+      make('adamax', learningRate, opts, o =>
+        tf.train.adamax(num(o, 'learningRate'), num(o, 'beta1'), num(o, 'beta2'), num(o, 'epsilon'), 0),
+      ),
     /** Nadam: Adam with Nesterov momentum (Keras' update rule) */
     nadam: (learningRate?: number | AdamOptions, opts?: AdamOptions): NadamOptimizer =>
-      make('nadam', learningRate, opts, o => new Nadam(num(o, 'learningRate'), num(o, 'beta1'), num(o, 'beta2'), num(o, 'epsilon'))),
+      make(
+        'nadam',
+        learningRate,
+        opts,
+        o => new Nadam(num(o, 'learningRate'), num(o, 'beta1'), num(o, 'beta2'), num(o, 'epsilon')),
+      ),
   };
 }
 

@@ -8,7 +8,6 @@ import type { Tf, Optimizer } from '../tf/types';
 import { learningRateOf, setOptimizerLearningRate, setOptimizerMomentum, momentumKind } from './optimizerState';
 import { MonitorReader, resolveLogs, resolveMode, isImprovement, type MonitorMode } from './callbacks';
 
-
 export type Per = 'step' | 'epoch';
 
 export interface PowerOptions {
@@ -19,7 +18,11 @@ export interface PowerOptions {
   c?: number;
   per?: Per;
 }
-export interface ExponentialOptions { lr0?: number; /** the rate drops 10x every s steps (or epochs) */ s: number; per?: Per }
+export interface ExponentialOptions {
+  lr0?: number;
+  /** the rate drops 10x every s steps (or epochs) */ s: number;
+  per?: Per;
+}
 export interface PiecewiseOptions {
   /** Increasing epoch (or step) indices where the next value starts: [5, 15] with values [0.01, 0.005, 0.001].
    *  Epochs are the index fit reports (it restarts at initialEpoch in every fit call); steps count across fits. */
@@ -53,7 +56,10 @@ export interface OneCycleOptions {
   momentum?: readonly [number, number] | false;
 }
 export interface OneCyclePlan {
-  steps: number; maxLr: number; startLr: number; finalLr: number;
+  steps: number;
+  maxLr: number;
+  startLr: number;
+  finalLr: number;
   /** Steps of the rising half; the falling half is as long; the rest is the annihilation. */
   upSteps: number;
   momentum: readonly [number, number] | null;
@@ -80,20 +86,29 @@ export function oneCyclePlan(o: OneCycleOptions): OneCyclePlan {
   const maxLr = positive(who, 'maxLr', o.maxLr);
   let steps: number;
   if (o.steps != null) steps = positive(who, 'steps', o.steps, true);
-  else if (o.epochs != null && o.stepsPerEpoch != null) steps = positive(who, 'epochs', o.epochs, true) * positive(who, 'stepsPerEpoch', o.stepsPerEpoch, true);
-  else throw new Error(`training-lens ${who}: give steps, or epochs and stepsPerEpoch (steps per epoch = ceil(samples / batchSize))`);
+  else if (o.epochs != null && o.stepsPerEpoch != null)
+    steps = positive(who, 'epochs', o.epochs, true) * positive(who, 'stepsPerEpoch', o.stepsPerEpoch, true);
+  else
+    throw new Error(
+      `training-lens ${who}: give steps, or epochs and stepsPerEpoch (steps per epoch = ceil(samples / batchSize))`,
+    );
   if (steps < 2) throw new Error(`training-lens ${who}: the cycle needs at least 2 steps (got ${steps})`);
   const startLr = o.startLr != null ? positive(who, 'startLr', o.startLr) : maxLr / 10;
   const finalLr = o.finalLr != null ? nonNegative(who, 'finalLr', o.finalLr) : startLr / 1000;
   const share = o.annihilationShare ?? 0.1;
-  if (typeof share !== 'number' || !(share > 0 && share < 1)) throw new Error(`training-lens ${who}: annihilationShare must be between 0 and 1, exclusive (got ${JSON.stringify(share)})`);
+  if (typeof share !== 'number' || !(share > 0 && share < 1))
+    throw new Error(
+      `training-lens ${who}: annihilationShare must be between 0 and 1, exclusive (got ${JSON.stringify(share)})`,
+    );
   const annihilation = Math.max(1, Math.round(steps * share));
   const upSteps = Math.floor((steps - annihilation) / 2);
   let momentum: readonly [number, number] | null = null;
   if (o.momentum !== false) {
     const m = o.momentum ?? [0.95, 0.85];
     if (!Array.isArray(m) || m.length !== 2 || !m.every(v => typeof v === 'number' && v >= 0 && v < 1)) {
-      throw new Error(`training-lens ${who}: momentum must be [high, low] with values in [0, 1), or false (got ${JSON.stringify(m)})`);
+      throw new Error(
+        `training-lens ${who}: momentum must be [high, low] with values in [0, 1), or false (got ${JSON.stringify(m)})`,
+      );
     }
     momentum = [m[0], m[1]];
   }
@@ -108,8 +123,19 @@ export function oneCyclePlan(o: OneCycleOptions): OneCyclePlan {
 export function oneCycleAt(step: number, cfg: OneCyclePlan | OneCycleOptions): { lr: number; momentum: number | null } {
   const p = 'upSteps' in cfg ? cfg : oneCyclePlan(cfg);
   const up = p.upSteps;
-  const lr = interpolate(step, [[0, p.startLr], [up, p.maxLr], [2 * up, p.startLr], [p.steps - 1, p.finalLr]]);
-  const momentum = p.momentum ? interpolate(step, [[0, p.momentum[0]], [up, p.momentum[1]], [2 * up, p.momentum[0]]]) : null;
+  const lr = interpolate(step, [
+    [0, p.startLr],
+    [up, p.maxLr],
+    [2 * up, p.startLr],
+    [p.steps - 1, p.finalLr],
+  ]);
+  const momentum = p.momentum
+    ? interpolate(step, [
+        [0, p.momentum[0]],
+        [up, p.momentum[1]],
+        [2 * up, p.momentum[0]],
+      ])
+    : null;
   return { lr, momentum };
 }
 
@@ -118,18 +144,26 @@ function interpolate(t: number, knots: ReadonlyArray<readonly [number, number]>)
   for (let i = 0; i + 1 < knots.length; i++) {
     const [t0, v0] = knots[i];
     const [t1, v1] = knots[i + 1];
-    if (t >= t0 && t < t1) return v0 + (v1 - v0) * (t - t0) / (t1 - t0);
+    if (t >= t0 && t < t1) return v0 + ((v1 - v0) * (t - t0)) / (t1 - t0);
   }
   return t < knots[0][0] ? knots[0][1] : knots[knots.length - 1][1];
 }
 
 /** Optimizer steps of a fit from its callback params: epochs × (steps per epoch, or ceil(samples / batchSize)). */
 export function stepsOfFit(params: unknown): number {
-  const p = (params ?? {}) as { epochs?: number; initialEpoch?: number; steps?: number | null; samples?: number | null; batchSize?: number };
+  const p = (params ?? {}) as {
+    epochs?: number;
+    initialEpoch?: number;
+    steps?: number | null;
+    samples?: number | null;
+    batchSize?: number;
+  };
   const perEpoch = p.steps ?? (p.samples != null && p.batchSize ? Math.ceil(p.samples / p.batchSize) : undefined);
   const epochs = p.epochs != null ? p.epochs - (p.initialEpoch ?? 0) : undefined;
   if (!perEpoch || !epochs) {
-    throw new Error('training-lens schedules.oneCycle: cannot tell how many steps this fit takes (fitDataset without batchesPerEpoch?): give steps, or epochs and stepsPerEpoch');
+    throw new Error(
+      'training-lens schedules.oneCycle: cannot tell how many steps this fit takes (fitDataset without batchesPerEpoch?): give steps, or epochs and stepsPerEpoch',
+    );
   }
   return epochs * perEpoch;
 }
@@ -139,7 +173,12 @@ export function createSchedules(tf: Tf) {
   abstract class LearningRateSchedule extends tf.Callback {
     /** Steps this schedule has seen (across fit calls). */
     step = 0;
-    constructor(protected readonly per: Per, protected lr0?: number) { super(); }
+    constructor(
+      protected readonly per: Per,
+      protected lr0?: number,
+    ) {
+      super();
+    }
     protected abstract rateAt(t: number): number;
 
     protected optimizer(): Optimizer {
@@ -157,7 +196,9 @@ export function createSchedules(tf: Tf) {
       if (this.per === 'step') this.apply(this.step);
       this.step++;
     }
-    protected apply(step: number): void { setOptimizerLearningRate(this.optimizer(), this.rateAt(step)); }
+    protected apply(step: number): void {
+      setOptimizerLearningRate(this.optimizer(), this.rateAt(step));
+    }
   }
 
   class PowerSchedule extends LearningRateSchedule {
@@ -168,16 +209,23 @@ export function createSchedules(tf: Tf) {
       this.s = positive('schedules.power', 's', o?.s);
       this.c = o.c == null ? 1 : positive('schedules.power', 'c', o.c);
     }
-    protected rateAt(t: number): number { return powerAt(t, { lr0: this.lr0!, s: this.s, c: this.c }); }
+    protected rateAt(t: number): number {
+      return powerAt(t, { lr0: this.lr0!, s: this.s, c: this.c });
+    }
   }
 
   class ExponentialSchedule extends LearningRateSchedule {
     private readonly s: number;
     constructor(o: ExponentialOptions) {
-      super(per('exponential', o.per, 'step'), o.lr0 == null ? undefined : positive('schedules.exponential', 'lr0', o.lr0));
+      super(
+        per('exponential', o.per, 'step'),
+        o.lr0 == null ? undefined : positive('schedules.exponential', 'lr0', o.lr0),
+      );
       this.s = positive('schedules.exponential', 's', o?.s);
     }
-    protected rateAt(t: number): number { return exponentialAt(t, { lr0: this.lr0!, s: this.s }); }
+    protected rateAt(t: number): number {
+      return exponentialAt(t, { lr0: this.lr0!, s: this.s });
+    }
   }
 
   class PiecewiseSchedule extends LearningRateSchedule {
@@ -186,17 +234,28 @@ export function createSchedules(tf: Tf) {
     constructor(o: PiecewiseOptions) {
       super(per('piecewise', o.per, 'epoch'));
       const who = 'training-lens schedules.piecewise';
-      if (!Array.isArray(o?.boundaries) || !Array.isArray(o.values)) throw new Error(`${who}: give boundaries and values arrays, e.g. { boundaries: [5, 15], values: [0.01, 0.005, 0.001] }`);
-      if (o.values.length !== o.boundaries.length + 1) throw new Error(`${who}: values needs one more entry than boundaries (got ${o.values.length} values for ${o.boundaries.length} boundaries)`);
+      if (!Array.isArray(o?.boundaries) || !Array.isArray(o.values))
+        throw new Error(
+          `${who}: give boundaries and values arrays, e.g. { boundaries: [5, 15], values: [0.01, 0.005, 0.001] }`,
+        );
+      if (o.values.length !== o.boundaries.length + 1)
+        throw new Error(
+          `${who}: values needs one more entry than boundaries (got ${o.values.length} values for ${o.boundaries.length} boundaries)`,
+        );
       o.boundaries.forEach((b, i) => {
-        if (typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && b <= o.boundaries[i - 1])) throw new Error(`${who}: boundaries must be increasing numbers (got ${JSON.stringify(o.boundaries)})`);
+        if (typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && b <= o.boundaries[i - 1]))
+          throw new Error(`${who}: boundaries must be increasing numbers (got ${JSON.stringify(o.boundaries)})`);
       });
       o.values.forEach((v, i) => nonNegative('schedules.piecewise', `values[${i}]`, v));
       this.boundaries = [...o.boundaries];
       this.values = [...o.values];
     }
-    override async onTrainBegin(): Promise<void> { /* lr0 is values[0] */ }
-    protected rateAt(t: number): number { return piecewiseAt(t, { boundaries: this.boundaries, values: this.values }); }
+    override async onTrainBegin(): Promise<void> {
+      /* lr0 is values[0] */
+    }
+    protected rateAt(t: number): number {
+      return piecewiseAt(t, { boundaries: this.boundaries, values: this.values });
+    }
   }
 
   class OneCycleSchedule extends LearningRateSchedule {
@@ -213,10 +272,13 @@ export function createSchedules(tf: Tf) {
       this.plan = oneCyclePlan(this.fromFit ? { ...o, steps: 2 } : o);
     }
     override async onTrainBegin(): Promise<void> {
-      if (this.fromFit && this.step === 0) this.plan = oneCyclePlan({ ...this.options, steps: stepsOfFit(this.params) });
+      if (this.fromFit && this.step === 0)
+        this.plan = oneCyclePlan({ ...this.options, steps: stepsOfFit(this.params) });
       this.moved = this.plan.momentum ? momentumKind(this.optimizer()) : null;
     }
-    protected rateAt(t: number): number { return oneCycleAt(t, this.plan).lr; }
+    protected rateAt(t: number): number {
+      return oneCycleAt(t, this.plan).lr;
+    }
     protected override apply(step: number): void {
       const { lr, momentum } = oneCycleAt(step, this.plan);
       setOptimizerLearningRate(this.optimizer(), lr);
@@ -270,7 +332,10 @@ export function createSchedules(tf: Tf) {
       const next = Math.max(lr * this.factor, this.minLr);
       if (next < lr) {
         setOptimizerLearningRate(opt, next);
-        if (this.verbose) console.log(`training-lens performance schedule: ${key} has not improved for ${this.patience} epochs; learning rate ${lr} → ${next} after epoch ${epoch + 1}`);
+        if (this.verbose)
+          console.log(
+            `training-lens performance schedule: ${key} has not improved for ${this.patience} epochs; learning rate ${lr} → ${next} after epoch ${epoch + 1}`,
+          );
       }
     }
   }
@@ -293,20 +358,25 @@ export function createSchedules(tf: Tf) {
 
 function per(name: string, v: unknown, fallback: Per): Per {
   if (v == null) return fallback;
-  if (v !== 'step' && v !== 'epoch') throw new Error(`training-lens schedules.${name}: per must be 'step' or 'epoch' (got ${JSON.stringify(v)})`);
+  if (v !== 'step' && v !== 'epoch')
+    throw new Error(`training-lens schedules.${name}: per must be 'step' or 'epoch' (got ${JSON.stringify(v)})`);
   return v;
 }
 
 function positive(who: string, name: string, v: unknown, integer = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-    throw new Error(`training-lens ${who}: ${name} must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(v)})`);
+    throw new Error(
+      `training-lens ${who}: ${name} must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(v)})`,
+    );
   }
   return v;
 }
 
 function nonNegative(who: string, name: string, v: unknown, integer = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
-    throw new Error(`training-lens ${who}: ${name} must be ${integer ? 'an integer' : 'a number'} >= 0 (got ${JSON.stringify(v)})`);
+    throw new Error(
+      `training-lens ${who}: ${name} must be ${integer ? 'an integer' : 'a number'} >= 0 (got ${JSON.stringify(v)})`,
+    );
   }
   return v;
 }

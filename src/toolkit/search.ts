@@ -24,11 +24,14 @@ export function isSpaceSpec(v: unknown): v is SpaceSpec {
 }
 
 function finite(what: string, ...ns: number[]): void {
-  if (!ns.every(n => typeof n === 'number' && Number.isFinite(n))) throw new Error(`training-lens ${what}: bounds must be finite numbers, got ${JSON.stringify(ns)}`);
+  if (!ns.every(n => typeof n === 'number' && Number.isFinite(n)))
+    throw new Error(`training-lens ${what}: bounds must be finite numbers, got ${JSON.stringify(ns)}`);
 }
 
 /** One of these values, each as likely (numbers, strings or booleans): scikit-learn's list `[0, 1, 2, 3]`. */
-export function choice<const V extends HparamValue>(...values: V[]): { readonly kind: 'choice'; readonly values: readonly V[] } {
+export function choice<const V extends HparamValue>(
+  ...values: V[]
+): { readonly kind: 'choice'; readonly values: readonly V[] } {
   if (values.length === 0) throw new Error('training-lens choice: give at least one value, e.g. choice(0, 1, 2, 3)');
   for (const v of values) {
     if (!['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v))) {
@@ -39,25 +42,38 @@ export function choice<const V extends HparamValue>(...values: V[]): { readonly 
 }
 
 /** A whole number from lo to hi, both included (every `step`-th), each as likely: `arange(1, 100)` is intRange(1, 99). */
-export function intRange(lo: number, hi: number, step = 1): { readonly kind: 'intRange'; readonly lo: number; readonly hi: number; readonly step: number } {
+export function intRange(
+  lo: number,
+  hi: number,
+  step = 1,
+): { readonly kind: 'intRange'; readonly lo: number; readonly hi: number; readonly step: number } {
   finite('intRange', lo, hi, step);
   if (![lo, hi, step].every(Number.isInteger) || step < 1 || lo > hi) {
-    throw new Error(`training-lens intRange: needs whole numbers lo ≤ hi and step ≥ 1, got intRange(${lo}, ${hi}, ${step})`);
+    throw new Error(
+      `training-lens intRange: needs whole numbers lo ≤ hi and step ≥ 1, got intRange(${lo}, ${hi}, ${step})`,
+    );
   }
   return spec({ kind: 'intRange', lo, hi, step });
 }
 
 /** Uniform between lo and hi (dropout rates, momentum): scipy's `uniform`. */
-export function uniform(lo: number, hi: number): { readonly kind: 'uniform'; readonly lo: number; readonly hi: number } {
+export function uniform(
+  lo: number,
+  hi: number,
+): { readonly kind: 'uniform'; readonly lo: number; readonly hi: number } {
   finite('uniform', lo, hi);
   if (!(lo < hi)) throw new Error(`training-lens uniform: needs lo < hi, got uniform(${lo}, ${hi})`);
   return spec({ kind: 'uniform', lo, hi });
 }
 
 /** Log-uniform between lo and hi, 0 < lo < hi (each decade as likely: learning rates, decays): scipy's `reciprocal`. */
-export function logUniform(lo: number, hi: number): { readonly kind: 'logUniform'; readonly lo: number; readonly hi: number } {
+export function logUniform(
+  lo: number,
+  hi: number,
+): { readonly kind: 'logUniform'; readonly lo: number; readonly hi: number } {
   finite('logUniform', lo, hi);
-  if (!(lo > 0 && lo < hi)) throw new Error(`training-lens logUniform: needs 0 < lo < hi, got logUniform(${lo}, ${hi})`);
+  if (!(lo > 0 && lo < hi))
+    throw new Error(`training-lens logUniform: needs 0 < lo < hi, got logUniform(${lo}, ${hi})`);
   return spec({ kind: 'logUniform', lo, hi });
 }
 
@@ -68,8 +84,11 @@ export function specAccepts(s: SpaceSpec, v: HparamValue): boolean {
 
 export function describeSpec(s: SpaceSpec): string {
   switch (s.kind) {
-    case 'choice': return `choice(${s.values.map(v => JSON.stringify(v)).join(', ')})`;
-    case 'intRange': return `intRange(${s.lo}, ${s.hi}${s.step !== 1 ? `, ${s.step}` : ''})`;
-    default: return `${s.kind}(${s.lo}, ${s.hi})`;
+    case 'choice':
+      return `choice(${s.values.map(v => JSON.stringify(v)).join(', ')})`;
+    case 'intRange':
+      return `intRange(${s.lo}, ${s.hi}${s.step !== 1 ? `, ${s.step}` : ''})`;
+    default:
+      return `${s.kind}(${s.lo}, ${s.hi})`;
   }
 }

@@ -19,24 +19,35 @@ export interface InstalledTypes {
 }
 
 function listFiles(dir: string, base = dir): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
-    e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))]);
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap(e =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name), base) : [path.relative(base, path.join(dir, e.name))],
+    );
 }
 
 /** Copies the generated types package into the workspace; refuses to overwrite a real `training-lens` package. */
 export function installToolkitTypes(typesDir: string, workspaceDir: string): InstalledTypes {
   const source = path.join(typesDir, 'package.json');
   if (!fs.existsSync(source) || !fs.existsSync(path.join(typesDir, 'index.d.ts'))) {
-    throw new Error(`The toolkit types were not built (${typesDir} has no package.json and index.d.ts): run npm run build`);
+    throw new Error(
+      `The toolkit types were not built (${typesDir} has no package.json and index.d.ts): run npm run build`,
+    );
   }
   const dir = path.join(workspaceDir, TYPES_PACKAGE_DIR);
   const existing = path.join(dir, 'package.json');
   let replaced = false;
   if (fs.existsSync(dir)) {
     let description = '';
-    try { description = String(JSON.parse(fs.readFileSync(existing, 'utf8')).description ?? ''); } catch { /* not ours */ }
+    try {
+      description = String(JSON.parse(fs.readFileSync(existing, 'utf8')).description ?? '');
+    } catch {
+      /* not ours */
+    }
     if (!description.includes(MARKER)) {
-      throw new Error(`${dir} already holds a package that Training Lens did not write; remove it first if the toolkit types should go there`);
+      throw new Error(
+        `${dir} already holds a package that Training Lens did not write; remove it first if the toolkit types should go there`,
+      );
     }
     fs.rmSync(dir, { recursive: true, force: true });
     replaced = true;

@@ -32,13 +32,15 @@ function escapeHtml(s: string): string {
 }
 
 export function dashboardCsp(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-  ].join('; ') + ';';
+  return (
+    [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${cspSource} 'nonce-${nonce}'`,
+      `img-src ${cspSource} data:`,
+      `font-src ${cspSource}`,
+    ].join('; ') + ';'
+  );
 }
 
 /** The CSP for a Training Lens webview page, after checking its inputs (`who` names the caller in errors). */

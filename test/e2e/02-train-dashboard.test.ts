@@ -21,21 +21,35 @@ import {
 
 const browser = useBrowser();
 
-test('2. Train from the command palette: live dashboard with loss, gradient norms and dead ReLUs', async (t) => {
-  await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
+test('2. Train from the command palette: live dashboard with loss, gradient norms and dead ReLUs', async t => {
+  await withWorkbench(t, browser(), trustedWindow(), async wb => {
     try {
       const before = runIds(env.workspace);
       const t0 = Date.now();
       await trainViaPalette(wb, 'jobs/long.ts');
 
       // the dashboard panel opens (tab title starts with "Training Lens") and shows loss points within 60 s
-      await waitUntil('a "Training Lens" dashboard tab', async () => (await wb.tabTitles()).some((l) => l.startsWith('Training Lens')), 30_000);
-      const first = await wb.waitForDashboard('loss points in the dashboard', (s) => (s.charts.loss?.points ?? 0) > 0, 60_000);
-      t.diagnostic(`first loss points after ${Date.now() - t0} ms (${first.charts.loss.points} points, status ${first.status})`);
+      await waitUntil(
+        'a "Training Lens" dashboard tab',
+        async () => (await wb.tabTitles()).some(l => l.startsWith('Training Lens')),
+        30_000,
+      );
+      const first = await wb.waitForDashboard(
+        'loss points in the dashboard',
+        s => (s.charts.loss?.points ?? 0) > 0,
+        60_000,
+      );
+      t.diagnostic(
+        `first loss points after ${Date.now() - t0} ms (${first.charts.loss.points} points, status ${first.status})`,
+      );
       assert.equal(first.status, 'running');
 
       // ...and the count grows
-      const grown = await wb.waitForDashboard('the loss point count to grow', (s) => s.status === 'running' && s.charts.loss.points > first.charts.loss.points, 30_000);
+      const grown = await wb.waitForDashboard(
+        'the loss point count to grow',
+        s => s.status === 'running' && s.charts.loss.points > first.charts.loss.points,
+        30_000,
+      );
       t.diagnostic(`loss points grew to ${grown.charts.loss.points}`);
 
       // the run lives on disk
@@ -43,10 +57,21 @@ test('2. Train from the command palette: live dashboard with loss, gradient norm
       assert.equal(readRun(env.workspace, runId).events[0]?.kind, 'run-start');
 
       // one series per layer: gradient norms for every Dense layer, dead units for every ReLU layer
-      const charts = await wb.waitForDashboard('gradient-norm and dead-ReLU charts with data', (s) =>
-        (s.charts['grad-norms']?.points ?? 0) > 0 && (s.charts['dead-relu']?.points ?? 0) > 0, 60_000);
-      assert.equal(charts.charts['grad-norms'].series, FIXTURE_LAYERS, `grad-norms series: ${JSON.stringify(charts.charts['grad-norms'])}`);
-      assert.equal(charts.charts['dead-relu'].series, FIXTURE_RELU_LAYERS, `dead-relu series: ${JSON.stringify(charts.charts['dead-relu'])}`);
+      const charts = await wb.waitForDashboard(
+        'gradient-norm and dead-ReLU charts with data',
+        s => (s.charts['grad-norms']?.points ?? 0) > 0 && (s.charts['dead-relu']?.points ?? 0) > 0,
+        60_000,
+      );
+      assert.equal(
+        charts.charts['grad-norms'].series,
+        FIXTURE_LAYERS,
+        `grad-norms series: ${JSON.stringify(charts.charts['grad-norms'])}`,
+      );
+      assert.equal(
+        charts.charts['dead-relu'].series,
+        FIXTURE_RELU_LAYERS,
+        `dead-relu series: ${JSON.stringify(charts.charts['dead-relu'])}`,
+      );
       t.diagnostic(`charts: ${JSON.stringify(Object.values(charts.charts))}`);
 
       // the status bar shows the live run: epoch, step, loss

@@ -8,7 +8,16 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { waitUntil, withWorkbench } from './lib/workbench.ts';
 import type { RunEvent } from '../../src/protocol';
-import { env, readRun, runIds, trainViaPalette, trustedWindow, useBrowser, waitForNewRun, waitForRunEnd } from './lib/training.ts';
+import {
+  env,
+  readRun,
+  runIds,
+  trainViaPalette,
+  trustedWindow,
+  useBrowser,
+  waitForNewRun,
+  waitForRunEnd,
+} from './lib/training.ts';
 
 const browser = useBrowser();
 const JOB = 'jobs/toolkit.ts';
@@ -33,9 +42,9 @@ model.compile({ optimizer: nadam(1e-3, { clipNorm: ${CLIP} }), loss: 'categorica
 await model.fit(xs, ys, { epochs: 4, batchSize: 16, callbacks: [schedules.oneCycle({ maxLr: 0.02 })] });
 `;
 
-test('13. a toolkit job (Nadam + clipNorm + 1cycle): the dashboard shows clipped norms, the lr cycle and momentum', async (t) => {
+test('13. a toolkit job (Nadam + clipNorm + 1cycle): the dashboard shows clipped norms, the lr cycle and momentum', async t => {
   fs.writeFileSync(path.join(env.workspace, JOB), SOURCE);
-  await withWorkbench(t, browser(), trustedWindow(), async (wb) => {
+  await withWorkbench(t, browser(), trustedWindow(), async wb => {
     const before = runIds(env.workspace);
     await trainViaPalette(wb, JOB);
     const runId = await waitForNewRun(env.workspace, before);
@@ -44,23 +53,55 @@ test('13. a toolkit job (Nadam + clipNorm + 1cycle): the dashboard shows clipped
 
     // on disk: every step clipped to the threshold or below, the rate cycled, the momentum moved opposite
     const events = readRun(env.workspace, runId).events as unknown as RunEvent[];
-    const clips = events.flatMap((e) => (e.kind === 'grad-norms' && e.clip ? [e.clip] : []));
-    assert.ok(clips.length > 0 && clips.every((c) => c.mode === 'norm' && c.threshold === CLIP && (c.postNorm ?? Infinity) <= CLIP + 1e-5), 'clip recorded at every step, post-clip norm ≤ threshold');
-    assert.ok(clips.some((c) => (c.preNorm ?? 0) > CLIP * 1.5), 'some steps were really clipped');
-    const batches = events.flatMap((e) => (e.kind === 'batch' ? [e] : []));
+    const clips = events.flatMap(e => (e.kind === 'grad-norms' && e.clip ? [e.clip] : []));
+    assert.ok(
+      clips.length > 0 &&
+        clips.every(c => c.mode === 'norm' && c.threshold === CLIP && (c.postNorm ?? Infinity) <= CLIP + 1e-5),
+      'clip recorded at every step, post-clip norm ≤ threshold',
+    );
+    assert.ok(
+      clips.some(c => (c.preNorm ?? 0) > CLIP * 1.5),
+      'some steps were really clipped',
+    );
+    const batches = events.flatMap(e => (e.kind === 'batch' ? [e] : []));
     const peak = batches.reduce((a, b) => ((b.lr ?? 0) > (a.lr ?? 0) ? b : a));
-    assert.ok(peak.step > 0 && peak.step < batches.length - 1 && (batches.at(-1)!.lr ?? 1) < (batches[0].lr ?? 0), `the rate rises to step ${peak.step}, then falls below where it started`);
-    assert.equal(batches.reduce((a, b) => ((b.momentum ?? 1) < (a.momentum ?? 1) ? b : a)).step, peak.step, 'momentum lowest where the rate peaks');
+    assert.ok(
+      peak.step > 0 && peak.step < batches.length - 1 && (batches.at(-1)!.lr ?? 1) < (batches[0].lr ?? 0),
+      `the rate rises to step ${peak.step}, then falls below where it started`,
+    );
+    assert.equal(
+      batches.reduce((a, b) => ((b.momentum ?? 1) < (a.momentum ?? 1) ? b : a)).step,
+      peak.step,
+      'momentum lowest where the rate peaks',
+    );
 
     // in the dashboard: the clip chart (before, after, threshold), the lr chart and the momentum chart, with every step
-    const shown = await wb.waitForDashboard('the toolkit charts filled', (s) => s.status === 'ok' &&
-      (s.charts['grad-clip']?.points ?? 0) >= clips.length && (s.charts.momentum?.points ?? 0) >= batches.length && (s.charts.lr?.points ?? 0) >= batches.length, 60_000);
-    t.diagnostic(`charts: ${JSON.stringify(['grad-clip', 'lr', 'momentum'].map((c) => shown.charts[c]))}`);
+    const shown = await wb.waitForDashboard(
+      'the toolkit charts filled',
+      s =>
+        s.status === 'ok' &&
+        (s.charts['grad-clip']?.points ?? 0) >= clips.length &&
+        (s.charts.momentum?.points ?? 0) >= batches.length &&
+        (s.charts.lr?.points ?? 0) >= batches.length,
+      60_000,
+    );
+    t.diagnostic(`charts: ${JSON.stringify(['grad-clip', 'lr', 'momentum'].map(c => shown.charts[c]))}`);
     assert.ok(shown.charts['grad-clip'].series >= 2, 'pre- and post-clip norm series');
-    const frame = await waitUntil('the dashboard frame', async () => {
-      for (const f of wb.dashboardFrames()) if (await f.locator('section.chart[data-chart="grad-clip"]').count().catch(() => 0)) return f;
-      return null;
-    }, 15_000);
+    const frame = await waitUntil(
+      'the dashboard frame',
+      async () => {
+        for (const f of wb.dashboardFrames())
+          if (
+            await f
+              .locator('section.chart[data-chart="grad-clip"]')
+              .count()
+              .catch(() => 0)
+          )
+            return f;
+        return null;
+      },
+      15_000,
+    );
     const clipText = (await frame.locator('section.chart[data-chart="grad-clip"]').innerText()).toLowerCase();
     assert.match(clipText, /before/);
     assert.match(clipText, /after/);

@@ -29,14 +29,23 @@ export function fuzzSeed(): number {
   return (Math.random() * 0x7fffffff) | 0;
 }
 
-export interface FuzzReport { target: string; seed: number; runs: number; ms: number; failure?: string }
+export interface FuzzReport {
+  target: string;
+  seed: number;
+  runs: number;
+  ms: number;
+  failure?: string;
+}
 
 export function fuzzTarget(target: string): Promise<FuzzReport> {
   const seed = fuzzSeed();
   const replayPath = argValue('--path') ?? process.env.FUZZ_PATH;
   const started = Date.now();
   // a CommonJS bootstrap: the worker's own entry must be .js; tsx (--import) then loads the TypeScript
-  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))})`, { eval: true, workerData: { target, seed, runs: RUNS, path: replayPath } });
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))})`, {
+    eval: true,
+    workerData: { target, seed, runs: RUNS, path: replayPath },
+  });
   return new Promise(resolve => {
     let last = { i: -1 };
     /** the input the worker is on, regenerated from the seed (fast-check draws inputs in the same order) */
@@ -46,7 +55,9 @@ export function fuzzTarget(target: string): Promise<FuzzReport> {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const spec = (require(`./targets/${target}`) as { default: FuzzTargetSpec<unknown> }).default;
         return fc.stringify(fc.sample(spec.arbitrary, { seed, numRuns: i + 1 })[i]).slice(0, 2000);
-      } catch (e) { return `(cannot regenerate: ${(e as Error).message})`; }
+      } catch (e) {
+        return `(cannot regenerate: ${(e as Error).message})`;
+      }
     };
     let lastAt = Date.now();
     let settled = false;
@@ -55,17 +66,33 @@ export function fuzzTarget(target: string): Promise<FuzzReport> {
       settled = true;
       clearInterval(watchdog);
       const report = { target, seed, ms: Date.now() - started, ...r };
-      process.stdout.write(`fuzz ${target}: ${report.runs} inputs in ${(report.ms / 1000).toFixed(1)} s, seed ${seed}${report.failure ? ' — FAILED' : ''} (replay: FUZZ_SEED=${seed})\n`);
+      process.stdout.write(
+        `fuzz ${target}: ${report.runs} inputs in ${(report.ms / 1000).toFixed(1)} s, seed ${seed}${report.failure ? ' — FAILED' : ''} (replay: FUZZ_SEED=${seed})\n`,
+      );
       void worker.terminate();
       resolve(report);
     };
     const watchdog = setInterval(() => {
-      if (Date.now() - lastAt > INPUT_TIMEOUT_MS) finish({ runs: last.i + 1, failure: `input #${last.i} ran over ${INPUT_TIMEOUT_MS} ms (a hang), seed ${seed}: ${inputText(last.i)}` });
+      if (Date.now() - lastAt > INPUT_TIMEOUT_MS)
+        finish({
+          runs: last.i + 1,
+          failure: `input #${last.i} ran over ${INPUT_TIMEOUT_MS} ms (a hang), seed ${seed}: ${inputText(last.i)}`,
+        });
     }, 250);
     worker.on('message', (m: { type: 'input'; i: number } | { type: 'done'; runs: number; failure?: string }) => {
-      if (m.type === 'input') { last = m; lastAt = Date.now(); } else finish({ runs: m.runs, failure: m.failure });
+      if (m.type === 'input') {
+        last = m;
+        lastAt = Date.now();
+      } else finish({ runs: m.runs, failure: m.failure });
     });
-    worker.on('error', e => finish({ runs: last.i + 1, failure: `worker crashed on input #${last.i} (${e.stack ?? e.message}): ${inputText(last.i)}` }));
-    worker.on('exit', code => finish({ runs: last.i + 1, failure: `worker exited (${code}) on input #${last.i}: ${inputText(last.i)}` }));
+    worker.on('error', e =>
+      finish({
+        runs: last.i + 1,
+        failure: `worker crashed on input #${last.i} (${e.stack ?? e.message}): ${inputText(last.i)}`,
+      }),
+    );
+    worker.on('exit', code =>
+      finish({ runs: last.i + 1, failure: `worker exited (${code}) on input #${last.i}: ${inputText(last.i)}` }),
+    );
   });
 }

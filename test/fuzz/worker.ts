@@ -25,4 +25,6 @@ async function main(): Promise<void> {
   parentPort!.postMessage({ type: 'done', runs: details.numRuns, failure });
 }
 
-main().catch(e => parentPort!.postMessage({ type: 'done', runs: 0, failure: `target ${target} failed to run: ${(e as Error).stack}` }));
+main().catch(e =>
+  parentPort!.postMessage({ type: 'done', runs: 0, failure: `target ${target} failed to run: ${(e as Error).stack}` }),
+);

@@ -21,7 +21,9 @@ export const runsDir = (workspace: string) => path.join(workspace, '.training-le
 
 export function runIds(workspace: string): string[] {
   try {
-    return fs.readdirSync(runsDir(workspace)).filter((d) => fs.existsSync(path.join(runsDir(workspace), d, 'events.ndjson')));
+    return fs
+      .readdirSync(runsDir(workspace))
+      .filter(d => fs.existsSync(path.join(runsDir(workspace), d, 'events.ndjson')));
   } catch {
     return [];
   }

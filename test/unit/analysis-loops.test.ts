@@ -11,7 +11,12 @@ import type { Finding } from '../../src/protocol/events';
 
 const FILE = '/jobs/loops.ts';
 
-function lint(body: string): { findings: Finding[]; lines: (code: string) => number[]; hidden: number[]; exact: (number | undefined)[] } {
+function lint(body: string): {
+  findings: Finding[];
+  lines: (code: string) => number[];
+  hidden: number[];
+  exact: (number | undefined)[];
+} {
   const text = `import * as tf from '@tensorflow/tfjs';\n${body}`;
   const { findings, sketch } = analyzeText(text, FILE);
   const shapes = sketch!.models.map(m => shapeOf(m));
@@ -80,9 +85,16 @@ model.compile({ optimizer: 'adagrad', loss: 'categoricalCrossentropy' });`);
 });
 
 test('unknown bounds count once, as a lower bound: no finding claims a depth the code does not state', () => {
-  for (const loop of ['for (let i = 0; i < n; i++) {', 'while (more()) {', 'for (let i = 0; i < 8; i++) { if (i === 3) break;',
-    'for (const u of units) {', 'for (let i = 0; i < 8; i++) { i += 1;']) {
-    const r = lint(`declare const n: number; declare const units: number[]; declare function more(): boolean;\n${NINE(loop)}`);
+  for (const loop of [
+    'for (let i = 0; i < n; i++) {',
+    'while (more()) {',
+    'for (let i = 0; i < 8; i++) { if (i === 3) break;',
+    'for (const u of units) {',
+    'for (let i = 0; i < 8; i++) { i += 1;',
+  ]) {
+    const r = lint(
+      `declare const n: number; declare const units: number[]; declare function more(): boolean;\n${NINE(loop)}`,
+    );
     assert.equal(r.exact[0], undefined, `${loop}: the depth is not exact`);
     assert.equal(r.hidden[0], 2, `${loop}: the loop body counted once`);
     for (const code of ['adagrad-deep', 'deep-without-batchnorm', 'saturating-hidden-activation']) {
@@ -116,7 +128,7 @@ const model = makeModel();
 model.compile({ optimizer: tf.train.adagrad(0.01), loss: 'categoricalCrossentropy' });`);
   assert.deepEqual(r.hidden, [7]);
   assert.deepEqual(r.lines('saturating-hidden-activation'), [3], 'on the tf.layers call in the helper');
-  assert.deepEqual(r.lines('adagrad-deep'), [14], 'compile on the helper\'s result is the model\'s compile');
+  assert.deepEqual(r.lines('adagrad-deep'), [14], "compile on the helper's result is the model's compile");
   // the output rule needs the compile: a sigmoid output with categoricalCrossentropy through the helper
   const out = lint(`async function build() {
   const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [4] })] });
@@ -149,9 +161,14 @@ model.compile({ optimizer: 'adagrad', loss: 'categoricalCrossentropy' });`);
   assert.deepEqual(r.exact, [7], 'a helper that only adds hides nothing');
   assert.deepEqual(r.lines('saturating-hidden-activation'), [3], 'on the tf.layers call in the helper');
   assert.deepEqual(r.lines('adagrad-deep'), [10]);
-  assert.equal(r.findings.find(f => f.code === 'output-activation-loss'), undefined, 'the softmax added last is the output');
+  assert.equal(
+    r.findings.find(f => f.code === 'output-activation-loss'),
+    undefined,
+    'the softmax added last is the output',
+  );
   // a helper that also hands the model on may add layers we do not see
-  const leaky = lint(`function block(m: tf.Sequential) { m.add(tf.layers.dense({ units: 8, activation: 'tanh' })); register(m); }
+  const leaky =
+    lint(`function block(m: tf.Sequential) { m.add(tf.layers.dense({ units: 8, activation: 'tanh' })); register(m); }
 declare function register(m: unknown): void;
 const model = tf.sequential();
 for (let i = 0; i < 8; i++) block(model);`);
@@ -159,17 +176,24 @@ for (let i = 0; i < 8; i++) block(model);`);
 });
 
 test('const values: const lr, object members, array elements, arithmetic, templates, Math; mutated objects are not read', () => {
-  const lr = (decl: string, arg: string) => lint(`${decl}
+  const lr = (decl: string, arg: string) =>
+    lint(`${decl}
 const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
-model.compile({ optimizer: tf.train.adam(${arg}), loss: 'meanSquaredError' });`).findings.filter(f => f.code === 'lr-range').map(f => f.evidence.learningRate);
+model.compile({ optimizer: tf.train.adam(${arg}), loss: 'meanSquaredError' });`)
+      .findings.filter(f => f.code === 'lr-range')
+      .map(f => f.evidence.learningRate);
   assert.deepEqual(lr('const lr = 0.1;', 'lr'), [0.1]);
   assert.deepEqual(lr('const CONFIG = { lr: 0.5, units: 8 };', 'CONFIG.lr'), [0.5]);
-  assert.deepEqual(lr("const CONFIG = { train: { lr: 0.5 } };", "CONFIG.train['lr']"), [0.5]);
+  assert.deepEqual(lr('const CONFIG = { train: { lr: 0.5 } };', "CONFIG.train['lr']"), [0.5]);
   assert.deepEqual(lr('const CONFIG = { lr: 0.5 };\nconst lr = CONFIG.lr;', 'lr'), [0.5]);
   assert.deepEqual(lr('const LRS = [0.3, 1e-3];', 'LRS[0]'), [0.3]);
   assert.deepEqual(lr('const base = 0.1;\nconst lr = base * 5;', 'lr'), [0.5]);
   assert.deepEqual(lr('', 'Math.pow(10, -1)'), [0.1]);
-  assert.deepEqual(lr('const CONFIG = { lr: 0.5 };\nCONFIG.lr = 0.001;', 'CONFIG.lr'), [], 'written in place: not known');
+  assert.deepEqual(
+    lr('const CONFIG = { lr: 0.5 };\nCONFIG.lr = 0.001;', 'CONFIG.lr'),
+    [],
+    'written in place: not known',
+  );
   assert.deepEqual(lr('const LRS = [0.5];\nLRS[0] = 0.001;', 'LRS[0]'), []);
   assert.deepEqual(lr('let lr = 0.5;\nlr = 0.001;', 'lr'), []);
   assert.deepEqual(lr('const LRS = [...more, 0.5];\ndeclare const more: number[];', 'LRS[0]'), []);

@@ -9,7 +9,8 @@ import { DEFAULT_LINT_SETTINGS } from '../../src/guidelines/settings';
 
 const sketch = (text: string, name = 'm.ts'): FileSketch => sketchFile(parseSource(text, name));
 const val = <T>(k: Known<T> | undefined) => (k?.state === 'known' ? k.value : k?.state);
-const layers = (m: ModelSketch) => m.entries.map(e => (e.layer ? e.layer.factory : '?') + (e.count === 1 ? '' : `x${e.count}`));
+const layers = (m: ModelSketch) =>
+  m.entries.map(e => (e.layer ? e.layer.factory : '?') + (e.count === 1 ? '' : `x${e.count}`));
 
 test('namespace, named, aliased, subpackage, require and re-bound imports are recognised', () => {
   const variants = [
@@ -22,14 +23,26 @@ test('namespace, named, aliased, subpackage, require and re-bound imports are re
     "const tf = require('@tensorflow/tfjs'); tf.layers.dense({ units: 1 });",
     "const { layers } = require('@tensorflow/tfjs-node'); layers.dense({ units: 1 });",
   ];
-  for (const v of variants) assert.deepEqual(sketch(v, v.includes('require') ? 'm.js' : 'm.ts').layers.map(l => l.factory), ['dense'], v);
+  for (const v of variants)
+    assert.deepEqual(
+      sketch(v, v.includes('require') ? 'm.js' : 'm.ts').layers.map(l => l.factory),
+      ['dense'],
+      v,
+    );
 });
 
 test('look-alikes are not tfjs: other modules, shadowed names, files without a tfjs import', () => {
   assert.deepEqual(sketch("import * as tf from 'my-tf'; tf.layers.dense({ units: 1 });").layers, []);
-  assert.deepEqual(sketch("import * as tf from '@tensorflow/tfjs'; function f(tf: any) { tf.layers.dense({ units: 1 }); }").layers, []);
-  assert.equal(analyzeText('const tf: any = {}; tf.layers.dense({ units: 1 });', 'x.ts').sketch, undefined, 'not even parsed');
-  assert.equal(sketch("// @tensorflow/tfjs\nconst tf: any = {}; tf.layers.dense({});").importsTfjs, false);
+  assert.deepEqual(
+    sketch("import * as tf from '@tensorflow/tfjs'; function f(tf: any) { tf.layers.dense({ units: 1 }); }").layers,
+    [],
+  );
+  assert.equal(
+    analyzeText('const tf: any = {}; tf.layers.dense({ units: 1 });', 'x.ts').sketch,
+    undefined,
+    'not even parsed',
+  );
+  assert.equal(sketch('// @tensorflow/tfjs\nconst tf: any = {}; tf.layers.dense({});').importsTfjs, false);
 });
 
 test('config values: literals, consts, arithmetic and never-reassigned lets are known; the rest unknown or absent', () => {
@@ -53,7 +66,10 @@ export function f(units: number, act: 'relu') {
   const [a, b, c, d, e, g, h] = s.layers;
   assert.equal(val(a.units), 64);
   assert.equal(val(a.activation), 'elu');
-  assert.deepEqual(a.initializer?.state === 'known' && [a.initializer.value.name, a.initializer.value.form], ['heNormal', 'factory']);
+  assert.deepEqual(a.initializer?.state === 'known' && [a.initializer.value.name, a.initializer.value.form], [
+    'heNormal',
+    'factory',
+  ]);
   assert.equal(val(b.units), 'unknown', 'a parameter');
   assert.equal(val(b.activation), 'unknown');
   assert.equal(val(b.initializer), 'absent', 'tfjs default applies');
@@ -62,7 +78,10 @@ export function f(units: number, act: 'relu') {
   assert.equal(val(e.activation), 'tanh', 'through a spread const');
   assert.equal(val(g.activation), 'unknown', 'a conditional spread may set it');
   assert.equal(val(g.units), 4);
-  assert.deepEqual(h.initializer?.state === 'known' && [h.initializer.value.scale, h.initializer.value.mode], [2, 'fanIn']);
+  assert.deepEqual(h.initializer?.state === 'known' && [h.initializer.value.scale, h.initializer.value.mode], [
+    2,
+    'fanIn',
+  ]);
 });
 
 test('sequential models: layers arrays (with spreads, helpers, Array.from) and model.add, in order', () => {
@@ -129,13 +148,23 @@ export function later(o: tf.Optimizer) { n.compile({ optimizer: o, loss: 'catego
   const [c1, c2, c3] = s.compiles;
   assert.equal(c1.model, s.models[0]);
   const o1 = c1.optimizer.state === 'known' ? c1.optimizer.value : undefined;
-  assert.deepEqual([o1?.name, o1?.form, val(o1?.lr), val(o1?.momentum), val(o1?.nesterov), o1?.inline], ['momentum', 'factory', 0.003, 0.9, true, false]);
+  assert.deepEqual(
+    [o1?.name, o1?.form, val(o1?.lr), val(o1?.momentum), val(o1?.nesterov), o1?.inline],
+    ['momentum', 'factory', 0.003, 0.9, true, false],
+  );
   const o2 = c2.optimizer.state === 'known' ? c2.optimizer.value : undefined;
   assert.deepEqual([o2?.name, o2?.form, val(o2?.lr)], ['adam', 'string', 'absent']);
-  assert.deepEqual(c2.loss.state === 'known' && [c2.loss.value.name, c2.loss.value.form], ['softmaxCrossEntropy', 'function']);
+  assert.deepEqual(c2.loss.state === 'known' && [c2.loss.value.name, c2.loss.value.form], [
+    'softmaxCrossEntropy',
+    'function',
+  ]);
   assert.deepEqual(val(c2.metrics), ['accuracy', 'mse']);
   assert.equal(c3.optimizer.state, 'unknown');
-  assert.equal(val(c3.loss) && c3.loss.state === 'known' && c3.loss.value.name, 'categoricalCrossentropy', 'snake_case names are canonicalised');
+  assert.equal(
+    val(c3.loss) && c3.loss.state === 'known' && c3.loss.value.name,
+    'categoricalCrossentropy',
+    'snake_case names are canonicalised',
+  );
   assert.equal(s.models[1].compile, c2, 'first compile wins for the model');
   assert.equal(val(c1.metrics), 'absent');
 });
@@ -148,10 +177,18 @@ export const m = tf.sequential({ layers: [
   tf.layers.lstm({ units: 3 }),
   tf.layers.dense({ units: 1 }),
 ] });`);
-  assert.deepEqual(s.layers.map(l => [l.factory, l.kind, val(l.activation)]), [
-    ['dense', 'weight', 'absent'], ['batchNormalization', 'normalization', 'absent'], ['leakyReLU', 'activation', 'leakyReLU'],
-    ['dense', 'weight', 'absent'], ['activation', 'activation', 'selu'], ['lstm', 'weight', 'absent'], ['dense', 'weight', 'absent'],
-  ]);
+  assert.deepEqual(
+    s.layers.map(l => [l.factory, l.kind, val(l.activation)]),
+    [
+      ['dense', 'weight', 'absent'],
+      ['batchNormalization', 'normalization', 'absent'],
+      ['leakyReLU', 'activation', 'leakyReLU'],
+      ['dense', 'weight', 'absent'],
+      ['activation', 'activation', 'selu'],
+      ['lstm', 'weight', 'absent'],
+      ['dense', 'weight', 'absent'],
+    ],
+  );
   assert.equal(s.layers[5].defaultActivation, 'tanh');
   assert.equal(shapeOf(s.models[0]).plainDense, 'no', 'a recurrent layer');
 });
@@ -160,7 +197,10 @@ test('hover targets: activation, initializer, optimizer and loss names, sorted',
   const s = sketch(`import * as tf from '@tensorflow/tfjs';
 export const m = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'relu', kernelInitializer: tf.initializers.heUniform({}) }), tf.layers.elu()] });
 m.compile({ optimizer: tf.train.rmsprop(0.001), loss: 'meanSquaredError' });`);
-  assert.deepEqual(hoverTargetsOf(s).map(t => `${t.kind}:${t.name}`), ['activation:relu', 'initializer:heUniform', 'activation:elu', 'optimizer:rmsprop', 'loss:meanSquaredError']);
+  assert.deepEqual(
+    hoverTargetsOf(s).map(t => `${t.kind}:${t.name}`),
+    ['activation:relu', 'initializer:heUniform', 'activation:elu', 'optimizer:rmsprop', 'loss:meanSquaredError'],
+  );
 });
 
 test('incremental reparse: same findings as a fresh parse while typing, and reuse per version', () => {
@@ -171,23 +211,42 @@ export const m = tf.sequential({ layers: [
 ] });
 `;
   const cache = new DocumentAnalyses();
-  const typed = "  tf.layers.dropout({ rate: 0.9 }),\n";
+  const typed = '  tf.layers.dropout({ rate: 0.9 }),\n';
   const at = base.indexOf('  tf.layers.dense({ units: 1 })');
   let version = 0;
   for (let i = 0; i <= typed.length; i++) {
     const text = base.slice(0, at) + typed.slice(0, i) + base.slice(at);
     const inc = cache.get('doc', ++version, () => text, 'doc.ts', DEFAULT_LINT_SETTINGS);
-    assert.deepEqual(inc.findings, analyzeText(text, 'doc.ts').findings, `after typing ${JSON.stringify(typed.slice(0, i))}`);
+    assert.deepEqual(
+      inc.findings,
+      analyzeText(text, 'doc.ts').findings,
+      `after typing ${JSON.stringify(typed.slice(0, i))}`,
+    );
   }
-  assert.deepEqual(cache.peek('doc')!.findings.map(f => f.code).sort(), ['dropout-rate', 'init-activation-mismatch']);
-  const again = cache.get('doc', version, () => { throw new Error('text must not be read again for the same version'); }, 'doc.ts', DEFAULT_LINT_SETTINGS);
+  assert.deepEqual(
+    cache
+      .peek('doc')!
+      .findings.map(f => f.code)
+      .sort(),
+    ['dropout-rate', 'init-activation-mismatch'],
+  );
+  const again = cache.get(
+    'doc',
+    version,
+    () => {
+      throw new Error('text must not be read again for the same version');
+    },
+    'doc.ts',
+    DEFAULT_LINT_SETTINGS,
+  );
   assert.equal(again, cache.peek('doc'));
   const r = changeRange('abcdef', 'abXYef');
   assert.deepEqual([r.span.start, r.span.length, r.newLength], [2, 2, 2]);
 });
 
 test('a model kept in a property (this.model) built in one method; adds elsewhere are uncertain', () => {
-  const s = sketch(`const tf = require('@tensorflow/tfjs-node');
+  const s = sketch(
+    `const tf = require('@tensorflow/tfjs-node');
 class Trainer {
   constructor() {
     this.model = tf.sequential();
@@ -196,7 +255,9 @@ class Trainer {
     this.model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
   }
   grow() { this.model.add(tf.layers.dense({ units: 3 })); }
-}`, 'trainer.js');
+}`,
+    'trainer.js',
+  );
   const [m] = s.models;
   assert.equal(m.bindingText, 'this.model');
   assert.deepEqual(layers(m), ['dense', 'dense', 'densexmaybe']);

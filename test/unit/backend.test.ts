@@ -11,8 +11,14 @@ function workspaceWithBrokenTfjsNode(): string {
   const ws = tempDir('tl-ws-');
   const pkg = path.join(ws, 'node_modules', '@tensorflow', 'tfjs-node');
   fs.mkdirSync(pkg, { recursive: true });
-  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
-  fs.writeFileSync(path.join(pkg, 'index.js'), "throw new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: lib/napi-v8/tfjs_binding.node');\n");
+  fs.writeFileSync(
+    path.join(pkg, 'package.json'),
+    JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }),
+  );
+  fs.writeFileSync(
+    path.join(pkg, 'index.js'),
+    "throw new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: lib/napi-v8/tfjs_binding.node');\n",
+  );
   return ws;
 }
 
@@ -30,7 +36,10 @@ test('a workspace tfjs-node that cannot load falls back, with its error in the n
 });
 
 test('asking for node when it cannot load is a clear error, not a silent fallback', async () => {
-  await assert.rejects(selectBackend({ preference: 'node', resolveFrom: workspaceWithBrokenTfjsNode() }), /native backend \(tfjs-node\) is not available: .*tfjs_binding\.node/);
+  await assert.rejects(
+    selectBackend({ preference: 'node', resolveFrom: workspaceWithBrokenTfjsNode() }),
+    /native backend \(tfjs-node\) is not available: .*tfjs_binding\.node/,
+  );
 });
 
 test('wasm with a missing binary folder still finds the packaged binaries; cpu is always there', async () => {
@@ -42,7 +51,10 @@ test('wasm with a missing binary folder still finds the packaged binaries; cpu i
 });
 
 test('the wasm missing-kernel error is recognised', () => {
-  assert.equal(missingWasmKernel(new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")), 'Conv2DBackpropFilter');
+  assert.equal(
+    missingWasmKernel(new Error("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")),
+    'Conv2DBackpropFilter',
+  );
   assert.equal(missingWasmKernel(new Error('shape mismatch')), undefined);
 });
 
@@ -50,12 +62,18 @@ test('tfjs\' "looks like you are running TensorFlow.js in Node.js" banner stays 
   const cpu = await selectBackend({ preference: 'cpu' });
   const warned: string[] = [];
   const warn = console.warn;
-  console.warn = (...args: unknown[]) => { warned.push(args.join(' ')); };
+  console.warn = (...args: unknown[]) => {
+    warned.push(args.join(' '));
+  };
   try {
     const t = cpu.tf.tensor([1, 2, 3]); // the cpu backend's first write is where tfjs prints it
     t.dispose();
   } finally {
     console.warn = warn;
   }
-  assert.deepEqual(warned.filter(w => /running TensorFlow\.js in Node\.js/.test(w)), [], 'the banner was printed');
+  assert.deepEqual(
+    warned.filter(w => /running TensorFlow\.js in Node\.js/.test(w)),
+    [],
+    'the banner was printed',
+  );
 });

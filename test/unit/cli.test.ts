@@ -31,8 +31,13 @@ test('train --report writes events, findings and summary, one line per epoch', (
   assert.deepEqual(fs.readdirSync(report).sort(), ['events.ndjson', 'findings.json', 'summary.json']);
   // findings.json holds exactly the run's findings, each valid against the schema
   const findings = JSON.parse(fs.readFileSync(path.join(report, 'findings.json'), 'utf8'));
-  const logged = readRunLog(path.join(report, 'events.ndjson')).events.flatMap(e => (e.kind === 'finding' ? [e.finding] : []));
-  assert.deepEqual(findings.map((f: { fixes?: unknown }) => ({ ...f, fixes: undefined })), logged.map(f => ({ ...f, fixes: undefined })));
+  const logged = readRunLog(path.join(report, 'events.ndjson')).events.flatMap(e =>
+    e.kind === 'finding' ? [e.finding] : [],
+  );
+  assert.deepEqual(
+    findings.map((f: { fixes?: unknown }) => ({ ...f, fixes: undefined })),
+    logged.map(f => ({ ...f, fixes: undefined })),
+  );
   for (const f of findings) assert.ok(findingSchema.safeParse(f).success, JSON.stringify(f));
   const summary = JSON.parse(fs.readFileSync(path.join(report, 'summary.json'), 'utf8'));
   assert.equal(summary.status, 'ok');

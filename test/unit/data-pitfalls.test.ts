@@ -40,7 +40,13 @@ before(() => {
 });
 
 const findingsOf = (events: RunEvent[]): Finding[] => events.flatMap(e => (e.kind === 'finding' ? [e.finding] : []));
-const dataCodes = new Set(['label-distribution-shift', 'class-imbalance', 'non-finite-input', 'label-loss-mismatch', 'train-validation-leakage']);
+const dataCodes = new Set([
+  'label-distribution-shift',
+  'class-imbalance',
+  'non-finite-input',
+  'label-loss-mismatch',
+  'train-validation-leakage',
+]);
 
 async function finding(run: string, code: string): Promise<{ f: Finding; all: Finding[]; events: RunEvent[] }> {
   const { events } = await runs.get(run)!;
@@ -70,11 +76,16 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.ok(!findingsOf(events).some(x => x.code === 'overfitting'), 'not reported as overfitting');
   });
 
-  test('the rising validation loss a shifted split causes is not reported as overfitting', async (t) => {
+  test('the rising validation loss a shifted split causes is not reported as overfitting', async t => {
     const { f, all, events } = await finding('sortedE2e', 'label-distribution-shift');
-    const valLoss = events.flatMap(e => (e.kind === 'epoch' && typeof e.logs.val_loss === 'number' ? [e.logs.val_loss] : []));
+    const valLoss = events.flatMap(e =>
+      e.kind === 'epoch' && typeof e.logs.val_loss === 'number' ? [e.logs.val_loss] : [],
+    );
     t.diagnostic(`validation loss by epoch: ${valLoss.map(v => v.toFixed(3)).join(', ')}`);
-    assert.ok(!all.some(x => x.code === 'overfitting'), `explained, not overfitting: [${all.map(x => x.code).join(', ')}]`);
+    assert.ok(
+      !all.some(x => x.code === 'overfitting'),
+      `explained, not overfitting: [${all.map(x => x.code).join(', ')}]`,
+    );
     assert.equal(f.evidence.valCounts, '0,0,72');
   });
 
@@ -83,7 +94,13 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.equal(end.status, 'ok');
     const check = dataCheck(events);
     assert.ok(check?.labels?.val && check.labels.train, 'the labels of both sides were counted');
-    assert.deepEqual(findingsOf(events).filter(x => x.severity !== 'info').map(x => x.code), [], 'a healthy run gets no warnings');
+    assert.deepEqual(
+      findingsOf(events)
+        .filter(x => x.severity !== 'info')
+        .map(x => x.code),
+      [],
+      'a healthy run gets no warnings',
+    );
   });
 
   test('class-imbalance: 97% negative labels, every prediction negative, on the fit line', async () => {
@@ -98,8 +115,16 @@ describe('data findings on real training (runner, wasm)', () => {
 
   test('no class-imbalance on balanced binary labels (healthy diagnosis fixture)', async () => {
     const { events } = await runs.get('binary')!;
-    assert.ok(events.some(e => e.kind === 'class-metrics'), 'binary (sigmoid) outputs get per-class results');
-    assert.deepEqual(findingsOf(events).filter(x => dataCodes.has(x.code)).map(x => x.code), []);
+    assert.ok(
+      events.some(e => e.kind === 'class-metrics'),
+      'binary (sigmoid) outputs get per-class results',
+    );
+    assert.deepEqual(
+      findingsOf(events)
+        .filter(x => dataCodes.has(x.code))
+        .map(x => x.code),
+      [],
+    );
   });
 
   test('non-finite-input: which tensor, how many values, the first index; the NaN loss it causes is not reported again', async () => {
@@ -118,7 +143,10 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.equal(f.evidence.labelMax, 3);
     assert.equal(f.evidence.loss, 'binaryCrossentropy');
     assert.match(f.advice![0], /sparseCategoricalCrossentropy/);
-    assert.ok(!all.some(x => x.code === 'bad-initial-loss' || x.code === 'non-finite'), 'downstream symptoms are explained by it');
+    assert.ok(
+      !all.some(x => x.code === 'bad-initial-loss' || x.code === 'non-finite'),
+      'downstream symptoms are explained by it',
+    );
   });
 
   test('label-loss-mismatch: one-hot labels with sparseCategoricalCrossentropy, raised although tfjs rejects the fit', async () => {
@@ -142,8 +170,13 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.equal(end.status, 'ok');
     const checks = events.filter((e): e is DataCheckEvent => e.kind === 'data-check');
     assert.equal(checks.length, 3, 'at start, after the first batch, after the first epoch');
-    const firstBatch = events.findIndex(e => e.kind === 'data-check' && e.tensors.some(t => t.name === 'x (first batch)'));
-    assert.ok(firstBatch >= 0 && firstBatch < events.findIndex(e => e.kind === 'batch'), 'the first batch is checked before its step is reported');
+    const firstBatch = events.findIndex(
+      e => e.kind === 'data-check' && e.tensors.some(t => t.name === 'x (first batch)'),
+    );
+    assert.ok(
+      firstBatch >= 0 && firstBatch < events.findIndex(e => e.kind === 'batch'),
+      'the first batch is checked before its step is reported',
+    );
     const full = checks[2];
     assert.equal(full.validation, 'dataset');
     assert.deepEqual(full.labels?.train, [128, 128, 128], 'every training sample of the first epoch');
@@ -151,7 +184,12 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.deepEqual(full.leakage, { trainRows: 384, valRows: 96, duplicated: 0 });
     const metrics = events.filter(e => e.kind === 'class-metrics');
     assert.equal(metrics.length, events.filter(e => e.kind === 'epoch').length, 'per-class results every epoch');
-    assert.deepEqual(findingsOf(events).filter(x => dataCodes.has(x.code)).map(x => x.code), []);
+    assert.deepEqual(
+      findingsOf(events)
+        .filter(x => dataCodes.has(x.code))
+        .map(x => x.code),
+      [],
+    );
   });
 
   test('fitDataset: a validation dataset cut from the training samples is leakage', async () => {
@@ -161,7 +199,7 @@ describe('data findings on real training (runner, wasm)', () => {
     assert.match(f.message, /the validation dataset/);
   });
 
-  test('fitDataset: Infinity in a generator\'s first batch is found before the step it spoils', async () => {
+  test("fitDataset: Infinity in a generator's first batch is found before the step it spoils", async () => {
     const { f, all } = await finding('datasetNan', 'non-finite-input');
     assert.equal(line(f), 13);
     assert.equal(f.evidence.tensor, 'x (first batch)');
@@ -178,13 +216,20 @@ describe('data findings on real training (runner, wasm)', () => {
       assert.deepEqual(m.classes, ['0', '1', '2']);
       assert.equal(m.of, 'validation');
       assert.equal(m.samples, 72);
-      assert.deepEqual(m.matrix.map(r => r.reduce((a, b) => a + b, 0)), [0, 0, 72], 'row sums are the validation labels');
+      assert.deepEqual(
+        m.matrix.map(r => r.reduce((a, b) => a + b, 0)),
+        [0, 0, 72],
+        'row sums are the validation labels',
+      );
     }
     // the epoch's validation accuracy and the matrix's diagonal agree
     const last = metrics.at(-1)!;
     const epoch = events.filter(e => e.kind === 'epoch').at(-1)!;
-    const valAcc = epoch.kind === 'epoch' ? epoch.logs.val_acc ?? epoch.logs.val_accuracy : null;
+    const valAcc = epoch.kind === 'epoch' ? (epoch.logs.val_acc ?? epoch.logs.val_accuracy) : null;
     assert.ok(typeof valAcc === 'number');
-    assert.ok(Math.abs(last.matrix[2][2] / 72 - valAcc) < 1e-6, `diagonal ${last.matrix[2][2] / 72} vs val_acc ${valAcc}`);
+    assert.ok(
+      Math.abs(last.matrix[2][2] / 72 - valAcc) < 1e-6,
+      `diagonal ${last.matrix[2][2] / 72} vs val_acc ${valAcc}`,
+    );
   });
 });

@@ -31,10 +31,17 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
     assertComplete(f);
     assert.equal(f.severity, 'error');
     assert.equal(f.range?.start.line, 3, 'on the layer');
-    assert.deepEqual([f.evidence.lr, f.evidence.lrHigh, f.evidence.diedAtStep, f.evidence.fraction, f.evidence.cause], [0.1, true, 3, 0.55, 'learning-rate']);
+    assert.deepEqual(
+      [f.evidence.lr, f.evidence.lrHigh, f.evidence.diedAtStep, f.evidence.fraction, f.evidence.cause],
+      [0.1, true, 3, 0.55, 'learning-rate'],
+    );
     assert.match(f.message, /learning rate 0\.1 of Adam \(100× its default 0\.001\)/);
     assert.match(f.advice![0], /Lower the learning rate of Adam from 0\.1 to 0\.01/);
-    assert.deepEqual(e.suppressed.map(x => x.finding.code), ['unchanged-weights'], 'the stall is kept as evidence');
+    assert.deepEqual(
+      e.suppressed.map(x => x.finding.code),
+      ['unchanged-weights'],
+      'the stall is kept as evidence',
+    );
   });
   test('the stall is held back until the dead-unit probe is read (the cause measured after the symptom)', () => {
     // 22 zero steps: the stall criterion (2 epochs = 20 steps) holds before the dead-unit window ends
@@ -59,16 +66,34 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
     const engine = new DiagnosisEngine();
     r.events.forEach(e => engine.observe(e));
     assert.deepEqual(engine.findings, [], 'held: the stall was found 3 steps ago');
-    const raised = engine.observe({ kind: 'epoch', epoch: 2, step: r.step, logs: { loss: 1.4, acc: 0.25 }, runId: 'r', seq: r.events.length, t: 0 });
+    const raised = engine.observe({
+      kind: 'epoch',
+      epoch: 2,
+      step: r.step,
+      logs: { loss: 1.4, acc: 0.25 },
+      runId: 'r',
+      seq: r.events.length,
+      t: 0,
+    });
     assert.deepEqual(codes(raised), ['unchanged-weights']);
   });
   test('a layer 90% dead is reported even once accuracy passed Θ; 89% is held back by the gate', () => {
-    const run = (dead: number) => new Run(MLP, { optimizer: 'Adam', lr: 0.1 }).train(healthy, 0.3, 0.9).dead('d1', dead).train(healthy, 0.3, 0.9).dead('d1', dead).diagnose();
+    const run = (dead: number) =>
+      new Run(MLP, { optimizer: 'Adam', lr: 0.1 })
+        .train(healthy, 0.3, 0.9)
+        .dead('d1', dead)
+        .train(healthy, 0.3, 0.9)
+        .dead('d1', dead)
+        .diagnose();
     assert.deepEqual(codes(run(90)), ['dead-relu@d1']);
     assert.deepEqual(run(89), []);
   });
   test('dead units under a usual learning rate: no learning-rate cause, and lowering it comes last', () => {
-    const r = new Run(MLP, { optimizer: 'Adam', lr: 0.001 }).train(healthy).dead('d2', 80).train(healthy).dead('d2', 80);
+    const r = new Run(MLP, { optimizer: 'Adam', lr: 0.001 })
+      .train(healthy)
+      .dead('d2', 80)
+      .train(healthy)
+      .dead('d2', 80);
     const [f] = r.diagnose();
     assert.equal(f.code, 'dead-relu');
     assert.equal(f.evidence.lrHigh, false);
@@ -79,12 +104,19 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
 });
 
 describe('saturation caused by the initializer (not slow-convergence)', () => {
-  const sig = (init: string) => [dense('s1', 3, 'sigmoid', { initializer: init }), dense('s2', 4, 'sigmoid', { initializer: init }), dense('out', 5, 'softmax', { units: 4 })];
+  const sig = (init: string) => [
+    dense('s1', 3, 'sigmoid', { initializer: init }),
+    dense('s2', 4, 'sigmoid', { initializer: init }),
+    dense('out', 5, 'softmax', { units: 4 }),
+  ];
   const run = (init: string, share: number, accs: number[]) => {
     const r = new Run(sig(init), { epochs: 10 });
     for (const acc of accs) {
       const loss = 1.5 - 0.05 * r.epoch;
-      r.train({ s1: 0.1, s2: 0.3, out: 1 }, loss, acc).acts([{ layer: 's1', activation: 'sigmoid', saturated: share }, { layer: 's2', activation: 'sigmoid', saturated: share }]);
+      r.train({ s1: 0.1, s2: 0.3, out: 1 }, loss, acc).acts([
+        { layer: 's1', activation: 'sigmoid', saturated: share },
+        { layer: 's2', activation: 'sigmoid', saturated: share },
+      ]);
       r.endEpoch({ loss, acc });
     }
     return r;
@@ -94,7 +126,10 @@ describe('saturation caused by the initializer (not slow-convergence)', () => {
     assert.deepEqual(codes(e.findings), ['saturated-activation@s1', 'saturated-activation@s2']);
     const f = e.findings.find(x => x.source === 'runtime')!;
     assertComplete(f);
-    assert.deepEqual([f.evidence.initializer, f.evidence.cause, f.evidence.saturated, f.evidence.gradientRatio], ['RandomNormal', 'initializer', 0.33, 0.1]);
+    assert.deepEqual(
+      [f.evidence.initializer, f.evidence.cause, f.evidence.saturated, f.evidence.gradientRatio],
+      ['RandomNormal', 'initializer', 0.33, 0.1],
+    );
     assert.equal(f.epoch, 0);
     assert.match(f.message, /initializer RandomNormal/);
     assert.match(f.advice![0], /Initialize s1, s2 with glorotUniform/);
@@ -122,7 +157,8 @@ describe('saturation caused by the initializer (not slow-convergence)', () => {
 });
 
 describe('overfitting needs a sustained rise; a jumping validation loss is noisy-validation', () => {
-  const logs = (val: number[], acc = 0.95, valAcc = 0.8) => val.map((v, i) => ({ loss: 0.5 - 0.04 * i, val_loss: v, acc, val_acc: valAcc }));
+  const logs = (val: number[], acc = 0.95, valAcc = 0.8) =>
+    val.map((v, i) => ({ loss: 0.5 - 0.04 * i, val_loss: v, acc, val_acc: valAcc }));
   test('a one-epoch spike that falls back is not overfitting (fired at epoch 7 before)', () => {
     const spike = [0.9, 0.77, 0.65, 0.66, 0.518, 0.82, 0.654];
     assert.deepEqual(new Run().epochs(logs(spike)).diagnose(), []);
@@ -169,8 +205,17 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
 
 describe('every finding has a place, and the engine takes more rule families', () => {
   test('a layer finding whose layer has no recorded line sits on fit(, saying so', () => {
-    const layers = [dense('d1', 3, 'relu', { location: undefined }), dense('d2', 4, 'relu'), dense('out', 5, 'softmax', { units: 4 })];
-    const [f] = new Run(layers).train({ d1: 1, d2: 1, out: 1 }).dead('d1', 80).train({ d1: 1, d2: 1, out: 1 }).dead('d1', 80).diagnose();
+    const layers = [
+      dense('d1', 3, 'relu', { location: undefined }),
+      dense('d2', 4, 'relu'),
+      dense('out', 5, 'softmax', { units: 4 }),
+    ];
+    const [f] = new Run(layers)
+      .train({ d1: 1, d2: 1, out: 1 })
+      .dead('d1', 80)
+      .train({ d1: 1, d2: 1, out: 1 })
+      .dead('d1', 80)
+      .diagnose();
     assert.deepEqual([f.code, f.file, f.range?.start.line, f.evidence.placedAt], ['dead-relu', FILE, 8, 'fit']);
   });
   test('a NaN loss on the first step says there was no finite loss before it', () => {
@@ -183,7 +228,16 @@ describe('every finding has a place, and the engine takes more rule families', (
     const family: RuleFamily = {
       observe(e, api) {
         seen.push(e.kind);
-        if (e.kind === 'fit-start') api.raise(api.make('custom-check', 'warning', 'A check that runs at fit start on the real model.', { location: api.ctx.fitSite, evidence: { value: 1, threshold: 0 }, rule: 'a test rule', fromStep: 0, toStep: 0 }));
+        if (e.kind === 'fit-start')
+          api.raise(
+            api.make('custom-check', 'warning', 'A check that runs at fit start on the real model.', {
+              location: api.ctx.fitSite,
+              evidence: { value: 1, threshold: 0 },
+              rule: 'a test rule',
+              fromStep: 0,
+              toStep: 0,
+            }),
+          );
       },
     };
     const engine = new DiagnosisEngine().use(family);

@@ -9,7 +9,11 @@ import * as path from 'node:path';
 import { runJob, ROOT, type Finished } from './helpers';
 
 const DIR = path.join(ROOT, 'test', 'fixtures', 'diagnosis-tune');
-interface Spec { job: string; shows: string; expected: string[] }
+interface Spec {
+  job: string;
+  shows: string;
+  expected: string[];
+}
 const specs = (JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { jobs: Spec[] }).jobs;
 
 let running = 0;
@@ -18,16 +22,30 @@ const results = new Map<string, Promise<Finished>>();
 function run(job: string): Promise<Finished> {
   let p = results.get(job);
   if (!p) {
-    p = new Promise<void>(resolve => { if (running < 2) { running++; resolve(); } else queue.push(() => { running++; resolve(); }); })
+    p = new Promise<void>(resolve => {
+      if (running < 2) {
+        running++;
+        resolve();
+      } else
+        queue.push(() => {
+          running++;
+          resolve();
+        });
+    })
       .then(() => runJob(path.join(DIR, job), { backend: 'wasm' }))
-      .finally(() => { running--; queue.shift()?.(); });
+      .finally(() => {
+        running--;
+        queue.shift()?.();
+      });
     results.set(job, p);
   }
   return p;
 }
 
 describe('diagnosis reproduction jobs (real runner, wasm)', { skip: process.env.TL_DIAGNOSIS_FIXTURES === '0' }, () => {
-  before(() => { specs.forEach(s => run(s.job)); });
+  before(() => {
+    specs.forEach(s => run(s.job));
+  });
   for (const spec of specs) {
     test(`${spec.job}: ${spec.expected.length ? spec.expected.join(', ') : 'silent'} (${spec.shows})`, async () => {
       const { events, end, problems } = await run(spec.job);
@@ -35,8 +53,14 @@ describe('diagnosis reproduction jobs (real runner, wasm)', { skip: process.env.
       assert.equal(end.status, 'ok', end.error?.message);
       // runtime findings (the guideline check of the model at fit start adds static ones: guidelines-modelcheck.test.ts)
       const found = events.flatMap(e => (e.kind === 'finding' && e.finding.source === 'runtime' ? [e.finding] : []));
-      const got = found.map(f => `${f.code}${f.layer ? '@' + f.layer : ''}:${f.range?.start.line} ${f.severity}`).sort();
-      assert.deepEqual(got, [...spec.expected].sort(), found.map(f => `${f.code} ${f.layer ?? ''}: ${f.message}`).join('\n'));
+      const got = found
+        .map(f => `${f.code}${f.layer ? '@' + f.layer : ''}:${f.range?.start.line} ${f.severity}`)
+        .sort();
+      assert.deepEqual(
+        got,
+        [...spec.expected].sort(),
+        found.map(f => `${f.code} ${f.layer ?? ''}: ${f.message}`).join('\n'),
+      );
       for (const f of found) assert.equal(f.file, path.join(DIR, spec.job), `${f.code} points at the job file`);
     });
   }

@@ -37,11 +37,15 @@ describe('vanishing / exploding gradient (AUTOTRAINER)', () => {
     const norm = new Run();
     for (let i = 0; i < 5; i++) norm.train({ d1: 1.01e-4, d2: 1e-3, out: 1 });
     assert.deepEqual(norm.diagnose(), []);
-    const brief = new Run().train({ d1: 1e-6, d2: 1, out: 1 }).train({ d1: 1e-6, d2: 1, out: 1 }).train({ d1: 0.5, d2: 1, out: 1 })
-      .train({ d1: 1e-6, d2: 1, out: 1 }).train({ d1: 1e-6, d2: 1, out: 1 });
+    const brief = new Run()
+      .train({ d1: 1e-6, d2: 1, out: 1 })
+      .train({ d1: 1e-6, d2: 1, out: 1 })
+      .train({ d1: 0.5, d2: 1, out: 1 })
+      .train({ d1: 1e-6, d2: 1, out: 1 })
+      .train({ d1: 1e-6, d2: 1, out: 1 });
     assert.deepEqual(brief.diagnose(), [], 'interrupted streaks do not add up');
   });
-  test('vanishing also fires when the first layer\'s RMS gradient is below 1e-7 (SageMaker), not at it', () => {
+  test("vanishing also fires when the first layer's RMS gradient is below 1e-7 (SageMaker), not at it", () => {
     // 64 kernel elements: RMS = norm / 8
     const rms = new Run();
     for (let i = 0; i < 3; i++) rms.train({ d1: 7.9e-7, d2: 1, out: 1e-4 }); // ratio 7.9e-3 (not AUTOTRAINER), RMS 9.9e-8 < 1e-7
@@ -69,7 +73,9 @@ describe('vanishing / exploding gradient (AUTOTRAINER)', () => {
     for (let i = 0; i < 3; i++) learning.train({ d1: 1.4, d2: 0.1, out: 0.01 }, 0.3, 0.59);
     assert.deepEqual(codes(learning.diagnose()), ['exploding-gradient@d1']);
     // without an accuracy metric (regression) the gate is open
-    assert.deepEqual(codes(diagnose(learning.events.map(e => (e.kind === 'batch' ? { ...e, metrics: {} } : e)))), ['exploding-gradient@d1']);
+    assert.deepEqual(codes(diagnose(learning.events.map(e => (e.kind === 'batch' ? { ...e, metrics: {} } : e)))), [
+      'exploding-gradient@d1',
+    ]);
   });
 });
 
@@ -88,17 +94,32 @@ describe('dead ReLU and saturation (AUTOTRAINER γ, DeepDiagnosis)', () => {
   test('...not at 69%, and an error at 90%', () => {
     const r = new Run().train({ d1: 1, d2: 1, out: 1 }).dead('d2', 69).train({ d1: 1, d2: 1, out: 1 }).dead('d2', 69);
     assert.deepEqual(r.diagnose(), []);
-    const worse = new Run().train({ d1: 1, d2: 1, out: 1 }).dead('d1', 90).train({ d1: 1, d2: 1, out: 1 }).dead('d1', 95);
+    const worse = new Run()
+      .train({ d1: 1, d2: 1, out: 1 })
+      .dead('d1', 90)
+      .train({ d1: 1, d2: 1, out: 1 })
+      .dead('d1', 95);
     assert.equal(worse.diagnose()[0].severity, 'error');
   });
   test('saturated-activation: > 50% in 2 probes in a row; exactly 50% is not; the output layer is never flagged', () => {
-    const sat = (s: number) => [{ layer: 'h', activation: 'sigmoid', saturated: s }, { layer: 'out', activation: 'softmax', saturated: 0.99 }];
+    const sat = (s: number) => [
+      { layer: 'h', activation: 'sigmoid', saturated: s },
+      { layer: 'out', activation: 'softmax', saturated: 0.99 },
+    ];
     const layers = [dense('h', 3, 'sigmoid'), dense('out', 5, 'sigmoid', { units: 1 })];
-    const r = new Run(layers, { loss: 'binaryCrossentropy' }).train({ h: 1, out: 1 }, 0.69).acts(sat(0.51)).train({ h: 1, out: 1 }, 0.69).acts(sat(0.51));
+    const r = new Run(layers, { loss: 'binaryCrossentropy' })
+      .train({ h: 1, out: 1 }, 0.69)
+      .acts(sat(0.51))
+      .train({ h: 1, out: 1 }, 0.69)
+      .acts(sat(0.51));
     const f = r.diagnose();
     assert.deepEqual(codes(f), ['saturated-activation@h']);
     assertComplete(f[0]);
-    const half = new Run(layers, { loss: 'binaryCrossentropy' }).train({ h: 1, out: 1 }, 0.69).acts(sat(0.5)).train({ h: 1, out: 1 }, 0.69).acts(sat(0.5));
+    const half = new Run(layers, { loss: 'binaryCrossentropy' })
+      .train({ h: 1, out: 1 }, 0.69)
+      .acts(sat(0.5))
+      .train({ h: 1, out: 1 }, 0.69)
+      .acts(sat(0.5));
     assert.deepEqual(half.diagnose(), []);
   });
 });
@@ -112,7 +133,10 @@ describe('unchanged weights and non-finite values', () => {
     r.train({ d1: 0, d2: 0, out: 0 });
     const f = r.diagnose();
     assert.deepEqual(codes(f), ['unchanged-weights@d1', 'unchanged-weights@d2', 'unchanged-weights@out']);
-    assert.deepEqual(f.map(x => x.range?.start.line), [3, 4, 5]);
+    assert.deepEqual(
+      f.map(x => x.range?.start.line),
+      [3, 4, 5],
+    );
     assert.equal(f[0].evidence.sinceStart, true);
     assertComplete(f[0]);
   });
@@ -155,13 +179,27 @@ describe('unchanged weights and non-finite values', () => {
 describe('initial loss and input range', () => {
   const ln4 = Math.log(4);
   test('bad-initial-loss at |L0 - ln C| >= ln C (TheDeepChecker), not below; at the output layer', () => {
-    const at = new Run().batch(2 * ln4).grads({ d1: 1, d2: 1, out: 1 }).acts([]);
+    const at = new Run()
+      .batch(2 * ln4)
+      .grads({ d1: 1, d2: 1, out: 1 })
+      .acts([]);
     const f = at.diagnose();
     assert.deepEqual(codes(f), ['bad-initial-loss@out']);
     assert.equal(f[0].range?.start.line, 5);
     assertComplete(f[0]);
-    assert.deepEqual(new Run().batch(2 * ln4 - 1e-6).grads({ d1: 1, d2: 1, out: 1 }).acts([]).diagnose(), []);
-    assert.deepEqual(new Run().batch(1e-6).grads({ d1: 1, d2: 1, out: 1 }).acts([]).diagnose(), [], 'too low is |L0 - ln C| < ln C');
+    assert.deepEqual(
+      new Run()
+        .batch(2 * ln4 - 1e-6)
+        .grads({ d1: 1, d2: 1, out: 1 })
+        .acts([])
+        .diagnose(),
+      [],
+    );
+    assert.deepEqual(
+      new Run().batch(1e-6).grads({ d1: 1, d2: 1, out: 1 }).acts([]).diagnose(),
+      [],
+      'too low is |L0 - ln C| < ln C',
+    );
   });
   test('unnormalized-input above |x| = 10, not at it; it explains a bad initial loss', () => {
     const wide = new Run().batch(40).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 90, std: 60, min: 0, max: 255 });
@@ -170,14 +208,30 @@ describe('initial loss and input range', () => {
     assert.equal(f[0].range?.start.line, 8, 'at fit: where the data goes in');
     assertComplete(f[0]);
     const e = wide.engine();
-    assert.deepEqual(e.suppressed.map(x => x.finding.code), ['bad-initial-loss']);
-    assert.deepEqual(new Run().batch(1.4).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 0, std: 3, min: -10, max: 10 }).diagnose(), []);
-    assert.deepEqual(codes(new Run().batch(1.4).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 0, std: 3, min: -10.01, max: 3 }).diagnose()), ['unnormalized-input']);
+    assert.deepEqual(
+      e.suppressed.map(x => x.finding.code),
+      ['bad-initial-loss'],
+    );
+    assert.deepEqual(
+      new Run().batch(1.4).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 0, std: 3, min: -10, max: 10 }).diagnose(),
+      [],
+    );
+    assert.deepEqual(
+      codes(
+        new Run()
+          .batch(1.4)
+          .grads({ d1: 1, d2: 1, out: 1 })
+          .acts([], { mean: 0, std: 3, min: -10.01, max: 3 })
+          .diagnose(),
+      ),
+      ['unnormalized-input'],
+    );
   });
 });
 
 describe('curve rules', () => {
-  const flat = (n: number, from: number, perEpoch: number) => Array.from({ length: n }, (_, i) => ({ loss: from * (1 - perEpoch) ** i, acc: 0.25 }));
+  const flat = (n: number, from: number, perEpoch: number) =>
+    Array.from({ length: n }, (_, i) => ({ loss: from * (1 - perEpoch) ** i, acc: 0.25 }));
   test('loss-not-decreasing: the 5th epoch of a window with < 0.1% improvement', () => {
     const r = new Run().epochs(flat(4, 1.4, 0.0001));
     assert.deepEqual(r.diagnose(), []);
@@ -188,12 +242,17 @@ describe('curve rules', () => {
     assertComplete(f[0]);
   });
   test('...not when the window improved by 0.1% or more, nor once accuracy reached Θ', () => {
-    assert.deepEqual(codes(new Run().epochs(flat(8, 1.4, 0.0003)).diagnose()), ['slow-convergence'], '4 x 0.03% > 0.1%: moving, if slowly');
+    assert.deepEqual(
+      codes(new Run().epochs(flat(8, 1.4, 0.0003)).diagnose()),
+      ['slow-convergence'],
+      '4 x 0.03% > 0.1%: moving, if slowly',
+    );
     assert.deepEqual(new Run().epochs(flat(8, 1.4, 0.0001).map(l => ({ ...l, acc: 0.7 }))).diagnose(), []);
   });
   test('slow-convergence: no epoch gains more than δ training accuracy, judged from max(5 epochs, 30% of the plan)', () => {
     // exact binary fractions, so that "a gain of exactly δ" is exact: δ = 1/64 as a setting
-    const logs = (gain: number) => Array.from({ length: 10 }, (_, i) => ({ loss: 1.4 * 0.99 ** i, acc: 0.25 + gain * i }));
+    const logs = (gain: number) =>
+      Array.from({ length: 10 }, (_, i) => ({ loss: 1.4 * 0.99 ** i, acc: 0.25 + gain * i }));
     const delta = { slowConvergenceDelta: 1 / 64 };
     const r = new Run(MLP, { epochs: 20 }).epochs(logs(1 / 64).slice(0, 5));
     assert.deepEqual(r.diagnose(delta), [], 'judged from epoch 6 of 20');
@@ -210,7 +269,11 @@ describe('curve rules', () => {
     assert.deepEqual(codes(new Run(MLP, { epochs: 10 }).epochs(flat(10, 1.4, 0)).diagnose()), ['loss-not-decreasing']);
   });
   test('oscillating-loss: >= 2 peak/trough swings of >= 0.03 making up >= 20% of the epochs', () => {
-    const zigzag = (swing: number) => [0.3, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5].map((acc, i) => ({ loss: 1.4 - 0.05 * i, acc }));
+    const zigzag = (swing: number) =>
+      [0.3, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5].map((acc, i) => ({
+        loss: 1.4 - 0.05 * i,
+        acc,
+      }));
     assert.deepEqual(peakTroughSwings([0, 1, 0, 1]), [1]);
     const f = new Run(MLP, { epochs: 10 }).epochs(zigzag(0.03)).diagnose();
     assert.deepEqual(codes(f), ['oscillating-loss']);
@@ -218,21 +281,39 @@ describe('curve rules', () => {
     assert.deepEqual(new Run(MLP, { epochs: 10 }).epochs(zigzag(0.029)).diagnose(), []);
   });
   test('overfitting: validation loss GL >= 5% above its best in each of 2 epochs while training loss hits new lows, with an accuracy gap', () => {
-    const base = [{ loss: 1.2, val_loss: 1.1 }, { loss: 0.8, val_loss: 1 }, { loss: 0.6, val_loss: 1.05 }];
-    const logs = (valLoss: number, accGap: number) => [...base, { loss: 0.4, val_loss: valLoss }].map(l => ({ ...l, acc: 0.95, val_acc: 0.95 - accGap }));
+    const base = [
+      { loss: 1.2, val_loss: 1.1 },
+      { loss: 0.8, val_loss: 1 },
+      { loss: 0.6, val_loss: 1.05 },
+    ];
+    const logs = (valLoss: number, accGap: number) =>
+      [...base, { loss: 0.4, val_loss: valLoss }].map(l => ({ ...l, acc: 0.95, val_acc: 0.95 - accGap }));
     const f = new Run().epochs(logs(1.05, 0.08)).diagnose();
     assert.deepEqual(codes(f), ['overfitting']);
     assert.equal(f[0].range?.start.line, 8, 'at fit');
     assertComplete(f[0]);
     assert.equal(f[0].held?.fromEpoch, 2, 'held from the epoch after the best validation loss');
     assert.deepEqual(new Run().epochs(logs(1.0499, 0.08)).diagnose(), [], 'GL below 5%');
-    assert.deepEqual(new Run().epochs(logs(1.05, 0.06)).diagnose(), [], 'accuracy gap below 0.07 at training accuracy > 0.9');
+    assert.deepEqual(
+      new Run().epochs(logs(1.05, 0.06)).diagnose(),
+      [],
+      'accuracy gap below 0.07 at training accuracy > 0.9',
+    );
     const noNewLow = [...base, { loss: 0.61, val_loss: 1.05 }].map(l => ({ ...l, acc: 0.95, val_acc: 0.8 }));
     assert.deepEqual(new Run().epochs(noNewLow).diagnose(), [], 'training loss not at a new low');
-    const once = [...base.slice(0, 2), { loss: 0.6, val_loss: 0.99 }, { loss: 0.4, val_loss: 1.05 }].map(l => ({ ...l, acc: 0.95, val_acc: 0.8 }));
+    const once = [...base.slice(0, 2), { loss: 0.6, val_loss: 0.99 }, { loss: 0.4, val_loss: 1.05 }].map(l => ({
+      ...l,
+      acc: 0.95,
+      val_acc: 0.8,
+    }));
     assert.deepEqual(new Run().epochs(once).diagnose(), [], 'above its best for one epoch only');
     // without accuracy (regression) the loss gap decides (SageMaker: > 10%)
-    const reg = (train: number) => [{ loss: 2, val_loss: 1.1 }, { loss: 1.5, val_loss: 1 }, { loss: 1.2, val_loss: 1.05 }, { loss: train, val_loss: 1.05 }];
+    const reg = (train: number) => [
+      { loss: 2, val_loss: 1.1 },
+      { loss: 1.5, val_loss: 1 },
+      { loss: 1.2, val_loss: 1.05 },
+      { loss: train, val_loss: 1.05 },
+    ];
     assert.deepEqual(codes(new Run().epochs(reg(0.9)).diagnose()), ['overfitting']);
     assert.deepEqual(new Run().epochs(reg(1)).diagnose(), [], 'gap 5%');
   });
@@ -245,7 +326,10 @@ describe('one root cause, one finding', () => {
     r.dead('d1', 80);
     r.epochs([{ loss: 1.4, acc: 0.25 }]); // the loss window is flat now, but d1 is dying
     r.dead('d1', 85);
-    r.epochs([{ loss: 1.4, acc: 0.25 }, { loss: 1.4, acc: 0.25 }]);
+    r.epochs([
+      { loss: 1.4, acc: 0.25 },
+      { loss: 1.4, acc: 0.25 },
+    ]);
     const e = r.engine();
     assert.deepEqual(codes(e.findings), ['dead-relu@d1']);
     assert.ok(e.suppressed.some(x => x.finding.code === 'loss-not-decreasing'));
@@ -254,7 +338,9 @@ describe('one root cause, one finding', () => {
     const layers = [dense('t1', 3, 'tanh'), dense('t2', 4, 'tanh'), dense('out', 5, 'softmax', { units: 4 })];
     const r = new Run(layers);
     for (let i = 0; i < 3; i++) r.train({ t1: 100, t2: 10, out: 1 });
-    r.acts([{ layer: 't2', activation: 'tanh', saturated: 0.8 }]).train({ t1: 100, t2: 10, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.8 }]);
+    r.acts([{ layer: 't2', activation: 'tanh', saturated: 0.8 }])
+      .train({ t1: 100, t2: 10, out: 1 })
+      .acts([{ layer: 't2', activation: 'tanh', saturated: 0.8 }]);
     assert.deepEqual(codes(r.diagnose()), ['exploding-gradient@t1']);
   });
   test('a finding is raised once per run', () => {
@@ -262,7 +348,7 @@ describe('one root cause, one finding', () => {
     for (let i = 0; i < 6; i++) r.train({ d1: 0.7, d2: 0.1, out: 0.01 });
     assert.equal(r.diagnose().length, 1);
   });
-  test('advice follows AUTOTRAINER\'s order and fits the model (no batch norm advice when it has batch norm)', () => {
+  test("advice follows AUTOTRAINER's order and fits the model (no batch norm advice when it has batch norm)", () => {
     const plain = new Run();
     for (let i = 0; i < 3; i++) plain.train({ d1: 1e-6, d2: 1, out: 1 });
     const advice = plain.diagnose()[0].advice!;
@@ -271,7 +357,12 @@ describe('one root cause, one finding', () => {
     const lr = new Run();
     for (let i = 0; i < 3; i++) lr.train({ d1: 0.7, d2: 0.1, out: 0.01 });
     assert.match(lr.diagnose()[0].advice!.at(-1)!, /Lower the learning rate of SGD from 0.01 to 1.0e-3/);
-    const bn = new Run([dense('d1', 3, 'relu'), { name: 'bn', className: 'BatchNormalization', params: 32 }, dense('d2', 4, 'relu'), dense('out', 5, 'softmax', { units: 4 })]);
+    const bn = new Run([
+      dense('d1', 3, 'relu'),
+      { name: 'bn', className: 'BatchNormalization', params: 32 },
+      dense('d2', 4, 'relu'),
+      dense('out', 5, 'softmax', { units: 4 }),
+    ]);
     for (let i = 0; i < 3; i++) bn.train({ d1: 1e-6, d2: 1, out: 1 });
     assert.ok(!bn.diagnose()[0].advice!.some(a => /batch normalization/.test(a)));
   });
@@ -279,7 +370,11 @@ describe('one root cause, one finding', () => {
     const r = new Run();
     for (let i = 0; i < 3; i++) r.train({ d1: 0.5, d2: 0.1, out: 0.01 });
     assert.deepEqual(r.diagnose(), [], 'ratio 50 < 70');
-    assert.deepEqual(codes(r.diagnose({ explodingRatio: 40 })), ['exploding-gradient@d1'], 'AUTOTRAINER RQ3: 40-100 all worked');
+    assert.deepEqual(
+      codes(r.diagnose({ explodingRatio: 40 })),
+      ['exploding-gradient@d1'],
+      'AUTOTRAINER RQ3: 40-100 all worked',
+    );
     assert.equal(D.explodingRatio, 70);
   });
 });
@@ -297,38 +392,70 @@ const results = new Map<string, Promise<Finished>>();
 function runFixture(spec: FixtureSpec): Promise<Finished> {
   let p = results.get(spec.job);
   if (!p) {
-    p = new Promise<void>(resolve => { if (running < 2) { running++; resolve(); } else queue.push(() => { running++; resolve(); }); })
+    p = new Promise<void>(resolve => {
+      if (running < 2) {
+        running++;
+        resolve();
+      } else
+        queue.push(() => {
+          running++;
+          resolve();
+        });
+    })
       .then(() => runJob(path.join(JOBS, spec.job), { backend: 'wasm' }))
-      .finally(() => { running--; queue.shift()?.(); });
+      .finally(() => {
+        running--;
+        queue.shift()?.();
+      });
     results.set(spec.job, p);
   }
   return p;
 }
 
 // runtime findings: the guideline check of the model at fit start adds static ones (guidelines-modelcheck.test.ts)
-const findingsOf = (events: RunEvent[]) => events.flatMap(e => (e.kind === 'finding' && e.finding.source === 'runtime' ? [e.finding] : []));
-const key = (x: { code: string; layer?: string; line?: number }) => `${x.code}${x.layer ? '@' + x.layer : ''}:${x.line}`;
+const findingsOf = (events: RunEvent[]) =>
+  events.flatMap(e => (e.kind === 'finding' && e.finding.source === 'runtime' ? [e.finding] : []));
+const key = (x: { code: string; layer?: string; line?: number }) =>
+  `${x.code}${x.layer ? '@' + x.layer : ''}:${x.line}`;
 
 // TL_DIAGNOSIS_FIXTURES=0 skips these (quick runs of the engine tests while editing)
 describe('diagnosis fixtures (real runner, wasm)', { skip: process.env.TL_DIAGNOSIS_FIXTURES === '0' }, () => {
-  before(() => { tunedOn.forEach(runFixture); }); // all queued now; each test awaits its own
-  const DATA_CODES = new Set(['label-distribution-shift', 'class-imbalance', 'non-finite-input', 'label-loss-mismatch', 'train-validation-leakage']);
+  before(() => {
+    tunedOn.forEach(runFixture);
+  }); // all queued now; each test awaits its own
+  const DATA_CODES = new Set([
+    'label-distribution-shift',
+    'class-imbalance',
+    'non-finite-input',
+    'label-loss-mismatch',
+    'train-validation-leakage',
+  ]);
   for (const spec of tunedOn) {
     test(`${spec.job}: ${spec.healthy ? 'no findings' : spec.expected.map(key).join(', ')}`, async () => {
       const { events, end, problems } = await runFixture(spec);
       assert.deepEqual(problems, []);
-      assert.ok(end.status === 'ok' || spec.expected.some(e => e.code === 'non-finite'), `${end.status}: ${end.error?.message}`);
+      assert.ok(
+        end.status === 'ok' || spec.expected.some(e => e.code === 'non-finite'),
+        `${end.status}: ${end.error?.message}`,
+      );
       const found = findingsOf(events);
-      assert.deepEqual(found.map(f => key({ code: f.code, layer: f.layer, line: f.range?.start.line })).sort(), spec.expected.map(key).sort(),
-        found.map(f => `${f.code} ${f.layer ?? ''}: ${f.message}`).join('\n'));
+      assert.deepEqual(
+        found.map(f => key({ code: f.code, layer: f.layer, line: f.range?.start.line })).sort(),
+        spec.expected.map(key).sort(),
+        found.map(f => `${f.code} ${f.layer ?? ''}: ${f.message}`).join('\n'),
+      );
       for (const f of found) {
         assert.equal(f.file, path.join(JOBS, spec.job), 'points at the job file');
-        assert.ok(Object.keys(f.evidence).length >= 2 && f.rule && f.held && f.advice?.length, `${f.code} carries evidence, rule, held range, advice`);
+        assert.ok(
+          Object.keys(f.evidence).length >= 2 && f.rule && f.held && f.advice?.length,
+          `${f.code} carries evidence, rule, held range, advice`,
+        );
       }
       // the symptom is really there: the log crosses the published threshold (data pitfalls are measured from the
       // data itself by the bench: bench/diagnosis/lib/probeData.ts)
-      for (const e of spec.expected) if (!DATA_CODES.has(e.code)) assert.notEqual(measure(events, e.code, e.layer).onset, undefined, `${e.code} measured in the log`);
+      for (const e of spec.expected)
+        if (!DATA_CODES.has(e.code))
+          assert.notEqual(measure(events, e.code, e.layer).onset, undefined, `${e.code} measured in the log`);
     });
   }
 });
-

@@ -8,35 +8,83 @@ import assert from 'node:assert/strict';
 import Module from 'node:module';
 
 // ---- a minimal vscode stand-in ----
-class Position { constructor(readonly line: number, readonly character: number) {} }
+class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
 class Range {
-  readonly start: Position; readonly end: Position;
+  readonly start: Position;
+  readonly end: Position;
   constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
-    if (typeof a === 'number') { this.start = new Position(a, b as number); this.end = new Position(c!, d!); } else { this.start = a; this.end = b as Position; }
+    if (typeof a === 'number') {
+      this.start = new Position(a, b as number);
+      this.end = new Position(c!, d!);
+    } else {
+      this.start = a;
+      this.end = b as Position;
+    }
   }
-  isEqual(o: Range): boolean { return this.start.line === o.start.line && this.start.character === o.start.character && this.end.line === o.end.line && this.end.character === o.end.character; }
+  isEqual(o: Range): boolean {
+    return (
+      this.start.line === o.start.line &&
+      this.start.character === o.start.character &&
+      this.end.line === o.end.line &&
+      this.end.character === o.end.character
+    );
+  }
 }
 class Uri {
-  constructor(readonly scheme: string, readonly fsPath: string) {}
-  static file(p: string): Uri { return new Uri('file', p); }
-  static parse(s: string): Uri { return new Uri(s.split(':')[0], s.replace(/^file:\/\//, '')); }
-  toString(): string { return `${this.scheme}://${this.fsPath}`; }
+  constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
+  static file(p: string): Uri {
+    return new Uri('file', p);
+  }
+  static parse(s: string): Uri {
+    return new Uri(s.split(':')[0], s.replace(/^file:\/\//, ''));
+  }
+  toString(): string {
+    return `${this.scheme}://${this.fsPath}`;
+  }
 }
 class EventEmitter<T> {
   private listeners: ((e: T) => void)[] = [];
-  readonly event = (l: (e: T) => void) => { this.listeners.push(l); return { dispose: () => { this.listeners = this.listeners.filter(x => x !== l); } }; };
-  fire(e: T): void { this.listeners.forEach(l => l(e)); }
+  readonly event = (l: (e: T) => void) => {
+    this.listeners.push(l);
+    return {
+      dispose: () => {
+        this.listeners = this.listeners.filter(x => x !== l);
+      },
+    };
+  };
+  fire(e: T): void {
+    this.listeners.forEach(l => l(e));
+  }
 }
 class WorkspaceEdit {
   readonly edits: { uri: Uri; range: Range; text: string }[] = [];
-  replace(uri: Uri, range: Range, text: string): void { this.edits.push({ uri, range, text }); }
+  replace(uri: Uri, range: Range, text: string): void {
+    this.edits.push({ uri, range, text });
+  }
 }
 
 class Doc {
-  version = 1; isClosed = false;
-  constructor(readonly uri: Uri, public text: string, readonly languageId = 'typescript') {}
-  get fileName(): string { return this.uri.fsPath; }
-  getText(): string { return this.text; }
+  version = 1;
+  isClosed = false;
+  constructor(
+    readonly uri: Uri,
+    public text: string,
+    readonly languageId = 'typescript',
+  ) {}
+  get fileName(): string {
+    return this.uri.fsPath;
+  }
+  getText(): string {
+    return this.text;
+  }
   offsetAt(p: Position): number {
     const lines = this.text.split('\n');
     let o = 0;
@@ -51,7 +99,9 @@ class Doc {
 
 const settings: Record<string, unknown> = {};
 const docs: Doc[] = [];
-const opened = new EventEmitter<Doc>(), changed = new EventEmitter<{ document: Doc }>(), closed = new EventEmitter<Doc>();
+const opened = new EventEmitter<Doc>(),
+  changed = new EventEmitter<{ document: Doc }>(),
+  closed = new EventEmitter<Doc>();
 const configChanged = new EventEmitter<{ affectsConfiguration: (s: string) => boolean }>();
 const collections: Map<string, unknown[]>[] = [];
 const providers: { lens?: any; hover?: any; actions?: any; actionsMeta?: any } = {};
@@ -60,8 +110,10 @@ const messages: string[] = [];
 
 function applyWorkspaceEdit(we: WorkspaceEdit): boolean {
   for (const doc of docs) {
-    const mine = we.edits.filter(e => e.uri.toString() === doc.uri.toString())
-      .map(e => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.text })).sort((a, b) => b.start - a.start);
+    const mine = we.edits
+      .filter(e => e.uri.toString() === doc.uri.toString())
+      .map(e => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.text }))
+      .sort((a, b) => b.start - a.start);
     if (!mine.length) continue;
     for (const e of mine) doc.text = doc.text.slice(0, e.start) + e.text + doc.text.slice(e.end);
     doc.version++;
@@ -71,44 +123,106 @@ function applyWorkspaceEdit(we: WorkspaceEdit): boolean {
 }
 
 const vscodeStub = {
-  Position, Range, Uri, EventEmitter, WorkspaceEdit,
-  Diagnostic: class { source?: string; code?: string; constructor(readonly range: Range, readonly message: string, readonly severity: number) {} },
+  Position,
+  Range,
+  Uri,
+  EventEmitter,
+  WorkspaceEdit,
+  Diagnostic: class {
+    source?: string;
+    code?: string;
+    constructor(
+      readonly range: Range,
+      readonly message: string,
+      readonly severity: number,
+    ) {}
+  },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
-  CodeLens: class { constructor(readonly range: Range, readonly command: { title: string; command: string; arguments?: unknown[] }) {} },
-  Hover: class { constructor(readonly contents: { value: string }, readonly range: Range) {} },
-  MarkdownString: class { constructor(readonly value: string) {} },
-  CodeAction: class { diagnostics?: unknown[]; edit?: WorkspaceEdit; isPreferred?: boolean; constructor(readonly title: string, readonly kind: unknown) {} },
+  CodeLens: class {
+    constructor(
+      readonly range: Range,
+      readonly command: { title: string; command: string; arguments?: unknown[] },
+    ) {}
+  },
+  Hover: class {
+    constructor(
+      readonly contents: { value: string },
+      readonly range: Range,
+    ) {}
+  },
+  MarkdownString: class {
+    constructor(readonly value: string) {}
+  },
+  CodeAction: class {
+    diagnostics?: unknown[];
+    edit?: WorkspaceEdit;
+    isPreferred?: boolean;
+    constructor(
+      readonly title: string,
+      readonly kind: unknown,
+    ) {}
+  },
   CodeActionKind: { QuickFix: { value: 'quickfix' } },
   ProgressLocation: { Window: 10 },
   languages: {
     createDiagnosticCollection: () => {
       const m = new Map<string, unknown[]>();
       collections.push(m);
-      return { set: (u: Uri, d: unknown[]) => m.set(u.toString(), d), delete: (u: Uri) => m.delete(u.toString()), get: (u: Uri) => m.get(u.toString()), has: (u: Uri) => m.has(u.toString()), dispose: () => m.clear() };
+      return {
+        set: (u: Uri, d: unknown[]) => m.set(u.toString(), d),
+        delete: (u: Uri) => m.delete(u.toString()),
+        get: (u: Uri) => m.get(u.toString()),
+        has: (u: Uri) => m.has(u.toString()),
+        dispose: () => m.clear(),
+      };
     },
-    registerCodeLensProvider: (_s: unknown, p: unknown) => { providers.lens = p; return { dispose() {} }; },
-    registerHoverProvider: (_s: unknown, p: unknown) => { providers.hover = p; return { dispose() {} }; },
-    registerCodeActionsProvider: (_s: unknown, p: unknown, meta: unknown) => { providers.actions = p; providers.actionsMeta = meta; return { dispose() {} }; },
+    registerCodeLensProvider: (_s: unknown, p: unknown) => {
+      providers.lens = p;
+      return { dispose() {} };
+    },
+    registerHoverProvider: (_s: unknown, p: unknown) => {
+      providers.hover = p;
+      return { dispose() {} };
+    },
+    registerCodeActionsProvider: (_s: unknown, p: unknown, meta: unknown) => {
+      providers.actions = p;
+      providers.actionsMeta = meta;
+      return { dispose() {} };
+    },
   },
   workspace: {
-    get textDocuments() { return docs.filter(d => !d.isClosed); },
-    onDidOpenTextDocument: opened.event, onDidChangeTextDocument: changed.event, onDidCloseTextDocument: closed.event,
+    get textDocuments() {
+      return docs.filter(d => !d.isClosed);
+    },
+    onDidOpenTextDocument: opened.event,
+    onDidChangeTextDocument: changed.event,
+    onDidCloseTextDocument: closed.event,
     onDidChangeConfiguration: configChanged.event,
-    getConfiguration: () => ({ get: (key: string, fallback?: unknown) => (key in settings ? settings[key] : fallback) }),
+    getConfiguration: () => ({
+      get: (key: string, fallback?: unknown) => (key in settings ? settings[key] : fallback),
+    }),
     getWorkspaceFolder: () => undefined,
     applyEdit: async (we: WorkspaceEdit) => applyWorkspaceEdit(we),
     findFiles: async () => [],
     fs: { readFile: async () => new Uint8Array() },
   },
-  commands: { registerCommand: (id: string, fn: (...args: any[]) => unknown) => { commands.set(id, fn); return { dispose: () => commands.delete(id) }; } },
+  commands: {
+    registerCommand: (id: string, fn: (...args: any[]) => unknown) => {
+      commands.set(id, fn);
+      return { dispose: () => commands.delete(id) };
+    },
+  },
   window: {
-    showInformationMessage: async (m: string) => { messages.push(m); return undefined; },
+    showInformationMessage: async (m: string) => {
+      messages.push(m);
+      return undefined;
+    },
     withProgress: async (_o: unknown, task: () => Promise<unknown>) => task(),
   },
 };
 
 const STUB_ID = 'vscode-stub-for-guidelines-test';
-const resolve = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string });
+const resolve = Module as unknown as { _resolveFilename: (...a: unknown[]) => string };
 const originalResolve = resolve._resolveFilename;
 let registerGuidelineFeatures: typeof import('../../extension/guidelines/index').registerGuidelineFeatures;
 const context = { subscriptions: [] as { dispose(): unknown }[] };
@@ -117,7 +231,12 @@ before(async () => {
   resolve._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
     return request === 'vscode' ? STUB_ID : originalResolve.call(this, request, ...rest);
   };
-  (require.cache as Record<string, unknown>)[STUB_ID] = { id: STUB_ID, filename: STUB_ID, loaded: true, exports: vscodeStub };
+  (require.cache as Record<string, unknown>)[STUB_ID] = {
+    id: STUB_ID,
+    filename: STUB_ID,
+    loaded: true,
+    exports: vscodeStub,
+  };
   ({ registerGuidelineFeatures } = await import('../../extension/guidelines/index'));
 });
 after(() => {
@@ -136,7 +255,14 @@ model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
 `;
 const doc = new Doc(Uri.file('/ws/model.ts'), MODEL);
 const other = new Doc(Uri.file('/ws/notes.md'), 'import "@tensorflow/tfjs"', 'markdown');
-const diagnosticsOf = (d: Doc) => (collections[0].get(d.uri.toString()) ?? []) as { source: string; code: string; severity: number; message: string; range: Range }[];
+const diagnosticsOf = (d: Doc) =>
+  (collections[0].get(d.uri.toString()) ?? []) as {
+    source: string;
+    code: string;
+    severity: number;
+    message: string;
+    range: Range;
+  }[];
 const settle = () => new Promise(r => setTimeout(r, 260)); // the 200 ms debounce
 
 test('registering lints the open tfjs documents, with source "Training Lens" and the finding code', () => {
@@ -145,19 +271,31 @@ test('registering lints the open tfjs documents, with source "Training Lens" and
   assert.ok(context.subscriptions.length >= 7, 'every provider, command and listener is disposable via the context');
   assert.deepEqual(providers.actionsMeta, { providedCodeActionKinds: [{ value: 'quickfix' }] });
   const diags = diagnosticsOf(doc);
-  assert.deepEqual(diags.map(d => [d.code, d.severity, d.range.start.line]), [['init-activation-mismatch', 1, 3], ['output-activation-loss', 0, 4]]);
+  assert.deepEqual(
+    diags.map(d => [d.code, d.severity, d.range.start.line]),
+    [
+      ['init-activation-mismatch', 1, 3],
+      ['output-activation-loss', 0, 4],
+    ],
+  );
   assert.ok(diags.every(d => d.source === 'Training Lens'));
   assert.equal(diagnosticsOf(other).length, 0, 'not a TypeScript/JavaScript document');
 });
 
 test('code lenses: deterministic titles; the suggestion applies its fix when clicked', async () => {
-  const lenses = providers.lens.provideCodeLenses(doc) as { range: Range; command: { title: string; command: string; arguments?: unknown[] } }[];
-  assert.deepEqual(lenses.map(l => `${l.range.start.line}: ${l.command.title}`), [
-    '3: relu → He (heNormal) recommended · now glorotNormal (default)',
-    '4: ✓ linear → Glorot (glorotNormal)',
-    '7: Adam: speed ★★★ · quality ★★☆–★★★',
-    '7: Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
-  ]);
+  const lenses = providers.lens.provideCodeLenses(doc) as {
+    range: Range;
+    command: { title: string; command: string; arguments?: unknown[] };
+  }[];
+  assert.deepEqual(
+    lenses.map(l => `${l.range.start.line}: ${l.command.title}`),
+    [
+      '3: relu → He (heNormal) recommended · now glorotNormal (default)',
+      '4: ✓ linear → Glorot (glorotNormal)',
+      '7: Adam: speed ★★★ · quality ★★☆–★★★',
+      '7: Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
+    ],
+  );
   const suggestion = lenses[0].command;
   assert.equal(suggestion.command, 'trainingLens.guidelines.applyFix');
   assert.equal(lenses[1].command.command, '', 'a confirmation does nothing when clicked');
@@ -170,7 +308,10 @@ test('code lenses: deterministic titles; the suggestion applies its fix when cli
   assert.equal(await commands.get(suggestion.command)!(...suggestion.arguments!), true);
   assert.match(doc.text, /activation: 'relu', kernelInitializer: 'heNormal' \}/);
   await settle();
-  assert.deepEqual(diagnosticsOf(doc).map(d => d.code), ['output-activation-loss']);
+  assert.deepEqual(
+    diagnosticsOf(doc).map(d => d.code),
+    ['output-activation-loss'],
+  );
   // a stale lens (older version) is refused instead of editing the wrong place
   assert.equal(await commands.get(suggestion.command)!(...suggestion.arguments!), false);
   assert.match(messages.at(-1)!, /changed since this suggestion/);
@@ -188,8 +329,16 @@ test('hovers show the table row and source', () => {
 test('quick fixes: filtered to our diagnostics, preferred when unambiguous; applying one removes the finding', async () => {
   const diag = diagnosticsOf(doc)[0];
   const foreign = { ...diag, source: 'eslint' };
-  const actions = providers.actions.provideCodeActions(doc, diag.range, { diagnostics: [diag, foreign] }) as { title: string; isPreferred: boolean; edit: WorkspaceEdit; diagnostics: unknown[] }[];
-  assert.deepEqual(actions.map(a => [a.title, a.isPreferred]), [['Set the output activation to softmax', true]]);
+  const actions = providers.actions.provideCodeActions(doc, diag.range, { diagnostics: [diag, foreign] }) as {
+    title: string;
+    isPreferred: boolean;
+    edit: WorkspaceEdit;
+    diagnostics: unknown[];
+  }[];
+  assert.deepEqual(
+    actions.map(a => [a.title, a.isPreferred]),
+    [['Set the output activation to softmax', true]],
+  );
   assert.deepEqual(actions[0].diagnostics, [diag]);
   await vscodeStub.workspace.applyEdit(actions[0].edit);
   assert.match(doc.text, /dense\(\{ units: 10, activation: 'softmax' \}\)/);
@@ -202,7 +351,10 @@ test('settings: lint.enabled off clears the Problems panel; closing a document c
   doc.version++;
   changed.fire({ document: doc });
   await settle();
-  assert.deepEqual(diagnosticsOf(doc).map(d => d.code), ['constant-init']);
+  assert.deepEqual(
+    diagnosticsOf(doc).map(d => d.code),
+    ['constant-init'],
+  );
   settings['lint.enabled'] = false;
   configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
   assert.deepEqual(diagnosticsOf(doc), []);
@@ -218,27 +370,52 @@ test('settings: lint.enabled off clears the Problems panel; closing a document c
   assert.equal(collections[0].has(doc.uri.toString()), false);
 });
 
-test('a run\'s fit-start guideline finding that lint already shows on that line is listed once; it shows again when lint no longer does', async () => {
+test("a run's fit-start guideline finding that lint already shows on that line is listed once; it shows again when lint no longer does", async () => {
   const saved = providers.actions;
   const { RuntimeFindings } = await import('../../extension/runtimeFindings');
   const deep = new Doc(Uri.file('/ws/deep.ts'), MODEL);
   docs.push(deep);
   opened.fire(deep);
-  assert.deepEqual(diagnosticsOf(deep).map(d => `${d.code}@${d.range.start.line + 1}`), ['init-activation-mismatch@4', 'output-activation-loss@5']);
+  assert.deepEqual(
+    diagnosticsOf(deep).map(d => `${d.code}@${d.range.start.line + 1}`),
+    ['init-activation-mismatch@4', 'output-activation-loss@5'],
+  );
   const events = new EventEmitter<{ runId: string; event: unknown }>();
-  const runs = { onRunInfo: new EventEmitter<unknown>().event, onEvent: events.event, isVariant: () => false, infoOf: () => ({ jobFile: deep.uri.fsPath }) };
+  const runs = {
+    onRunInfo: new EventEmitter<unknown>().event,
+    onEvent: events.event,
+    isVariant: () => false,
+    infoOf: () => ({ jobFile: deep.uri.fsPath }),
+  };
   const runtime = new RuntimeFindings(runs as never);
   providers.actions = saved;
-  const finding = (code: string, line: number, layer: string | undefined, source: 'static' | 'runtime') => ({ kind: 'finding', finding: {
-    code, severity: 'warning', source, message: code, layer, file: deep.uri.fsPath, range: { start: { file: deep.uri.fsPath, line } }, evidence: {}, rule: 'a source' } });
+  const finding = (code: string, line: number, layer: string | undefined, source: 'static' | 'runtime') => ({
+    kind: 'finding',
+    finding: {
+      code,
+      severity: 'warning',
+      source,
+      message: code,
+      layer,
+      file: deep.uri.fsPath,
+      range: { start: { file: deep.uri.fsPath, line } },
+      evidence: {},
+      rule: 'a source',
+    },
+  });
   events.fire({ runId: 'r1', event: finding('init-activation-mismatch', 4, 'dense_Dense1', 'static') }); // lint shows it
   events.fire({ runId: 'r1', event: finding('saturating-hidden-activation', 4, 'dense_Dense1', 'static') }); // lint does not
   events.fire({ runId: 'r1', event: finding('dead-relu', 4, 'dense_Dense1', 'runtime') });
-  const runtimeOf = () => ((collections.at(-1)!.get(deep.uri.toString()) ?? []) as { code: string }[]).map(d => d.code).sort();
+  const runtimeOf = () =>
+    ((collections.at(-1)!.get(deep.uri.toString()) ?? []) as { code: string }[]).map(d => d.code).sort();
   assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
   settings['lint.enabled'] = false;
   configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
-  assert.deepEqual(runtimeOf(), ['dead-relu', 'init-activation-mismatch', 'saturating-hidden-activation'], 'lint off: the run\'s finding is the only one left');
+  assert.deepEqual(
+    runtimeOf(),
+    ['dead-relu', 'init-activation-mismatch', 'saturating-hidden-activation'],
+    "lint off: the run's finding is the only one left",
+  );
   delete settings['lint.enabled'];
   configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
   assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);

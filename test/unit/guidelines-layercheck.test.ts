@@ -6,8 +6,14 @@ import { checkLayerInitializer } from '../../src/guidelines/layerCheck';
 test('matching pairs pass, mismatches say what the table recommends, unknown pairings say nothing', () => {
   assert.deepEqual(checkLayerInitializer('relu', 'heUniform'), { ok: true, text: 'relu → He ✓' });
   assert.deepEqual(checkLayerInitializer('selu', 'leCunNormal'), { ok: true, text: 'selu → LeCun ✓' });
-  assert.deepEqual(checkLayerInitializer('tanh', 'heNormal'), { ok: false, text: 'tanh → Glorot (Xavier) (glorotUniform); heNormal is He' });
-  assert.deepEqual(checkLayerInitializer('sigmoid', 'RandomNormal'), { ok: false, text: 'randomNormal ignores the layer width; sigmoid → Glorot (Xavier) (glorotUniform)' });
+  assert.deepEqual(checkLayerInitializer('tanh', 'heNormal'), {
+    ok: false,
+    text: 'tanh → Glorot (Xavier) (glorotUniform); heNormal is He',
+  });
+  assert.deepEqual(checkLayerInitializer('sigmoid', 'RandomNormal'), {
+    ok: false,
+    text: 'randomNormal ignores the layer width; sigmoid → Glorot (Xavier) (glorotUniform)',
+  });
   assert.equal(checkLayerInitializer('relu', 'Ones')?.ok, false);
   // the runner names He/Glorot/LeCun VarianceScaling by their names; the rest is outside the table
   assert.equal(checkLayerInitializer('relu', 'varianceScaling(scale=3, mode=fanOut, distribution=normal)'), undefined);
@@ -31,6 +37,9 @@ test('on a real model: a linear Dense followed by batch norm and an Activation l
     ],
   });
   const checks = summarize(model.layers).map(l => [l.name.replace(/_\d+$/, ''), l.guideline?.ok ?? null]);
-  assert.deepEqual(checks.map(c => c[1]), [true, null, null, false, null, null, true],
-    `He before BN + relu is right; He before dropout + tanh is not (${JSON.stringify(checks)})`);
+  assert.deepEqual(
+    checks.map(c => c[1]),
+    [true, null, null, false, null, null, true],
+    `He before BN + relu is right; He before dropout + tanh is not (${JSON.stringify(checks)})`,
+  );
 });

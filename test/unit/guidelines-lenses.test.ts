@@ -6,7 +6,15 @@ import { sketchFile } from '../../src/analysis/model';
 import { lensesFor } from '../../src/guidelines/lenses';
 import { hoverAt, hoverMarkdown } from '../../src/guidelines/hovers';
 import { applyEdits } from '../../src/guidelines/edits';
-import { INIT_TABLE, OPTIMIZER_TABLE, SOURCES, SCHEDULES, REGULARIZATION, DEFAULT_CONFIG, SELF_NORMALIZING_CONFIG } from '../../src/guidelines/tables';
+import {
+  INIT_TABLE,
+  OPTIMIZER_TABLE,
+  SOURCES,
+  SCHEDULES,
+  REGULARIZATION,
+  DEFAULT_CONFIG,
+  SELF_NORMALIZING_CONFIG,
+} from '../../src/guidelines/tables';
 import { DEFAULT_LINT_SETTINGS } from '../../src/guidelines/settings';
 
 const MLP = `import * as tf from '@tensorflow/tfjs';
@@ -24,17 +32,23 @@ const sketch = (text: string) => sketchFile(parseSource(text, 'mlp.ts'));
 
 test('layer lenses: suggestion when the initializer differs, quiet confirmation when it matches', () => {
   const lenses = lensesFor(sketch(MLP));
-  assert.deepEqual(lenses.map(l => `${l.at.line}:${l.kind}: ${l.title}`), [
-    '4:init-suggestion: relu → He (heNormal) recommended · now glorotNormal (default)',
-    '5:init-confirmation: ✓ relu → He (heNormal)',
-    '6:init-confirmation: ✓ selu → LeCun (leCunNormal)',
-    '7:init-confirmation: ✓ softmax → Glorot (glorotNormal)',
-    '10:optimizer: AdaGrad: speed ★★★ · quality ★☆☆ (stops early on deep nets)',
-    '10:config: Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
-  ]);
+  assert.deepEqual(
+    lenses.map(l => `${l.at.line}:${l.kind}: ${l.title}`),
+    [
+      '4:init-suggestion: relu → He (heNormal) recommended · now glorotNormal (default)',
+      '5:init-confirmation: ✓ relu → He (heNormal)',
+      '6:init-confirmation: ✓ selu → LeCun (leCunNormal)',
+      '7:init-confirmation: ✓ softmax → Glorot (glorotNormal)',
+      '10:optimizer: AdaGrad: speed ★★★ · quality ★☆☆ (stops early on deep nets)',
+      '10:config: Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
+    ],
+  );
   assert.match(lenses[0].tooltip, /Table 11-1/);
   // clicking the suggestion applies the same edit as the quick fix
-  assert.match(applyEdits(MLP, lenses[0].fix!.edits), /activation: 'relu', kernelInitializer: 'heNormal' \}\),\n {4}tf\.layers\.dense\(\{ units: 100/);
+  assert.match(
+    applyEdits(MLP, lenses[0].fix!.edits),
+    /activation: 'relu', kernelInitializer: 'heNormal' \}\),\n {4}tf\.layers\.dense\(\{ units: 100/,
+  );
 });
 
 test('confirmations can be hidden', () => {
@@ -47,18 +61,30 @@ test('the configuration lens follows the model shape: plain dense stack, deep, o
   const plain = `import * as tf from '@tensorflow/tfjs';
 export const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'selu', kernelInitializer: 'leCunNormal' }), tf.layers.dense({ units: 1 })] });
 m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });`;
-  assert.equal(title(plain), 'Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle');
+  assert.equal(
+    title(plain),
+    'Plain dense stack → self-normalizing config: LeCun init · SELU · no batch norm · alpha dropout if needed · momentum/RMSProp/Nadam · 1cycle',
+  );
   const deepConv = `import * as tf from '@tensorflow/tfjs';
 export const m = tf.sequential({ layers: [...Array.from({ length: 6 }, () => tf.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: [8, 8, 1] })), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
 m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });`;
-  assert.equal(title(deepConv), 'Default config: He init · ELU · batch norm (deep net) · early stopping · momentum/RMSProp/Nadam · 1cycle');
+  assert.equal(
+    title(deepConv),
+    'Default config: He init · ELU · batch norm (deep net) · early stopping · momentum/RMSProp/Nadam · 1cycle',
+  );
   const shallowConv = `import * as tf from '@tensorflow/tfjs';
 export const m = tf.sequential({ layers: [tf.layers.conv2d({ filters: 8, kernelSize: 3, inputShape: [8, 8, 1] }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
 m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });`;
-  assert.equal(title(shallowConv), 'Default config: He init · ELU · no batch norm (shallow net) · early stopping · momentum/RMSProp/Nadam · 1cycle');
+  assert.equal(
+    title(shallowConv),
+    'Default config: He init · ELU · no batch norm (shallow net) · early stopping · momentum/RMSProp/Nadam · 1cycle',
+  );
   const unknown = `import * as tf from '@tensorflow/tfjs';
 export function f(m: tf.LayersModel) { m.compile({ optimizer: 'adam', loss: 'meanSquaredError' }); }`;
-  assert.equal(title(unknown), 'Default config: He init · ELU · batch norm if deep · early stopping · momentum/RMSProp/Nadam · 1cycle');
+  assert.equal(
+    title(unknown),
+    'Default config: He init · ELU · batch norm if deep · early stopping · momentum/RMSProp/Nadam · 1cycle',
+  );
   const optimizer = lensesFor(sketch(unknown)).find(l => l.kind === 'optimizer')!.title;
   assert.equal(optimizer, 'Adam: speed ★★★ · quality ★★☆–★★★');
 });
@@ -73,7 +99,10 @@ test('hovers on activation, initializer, optimizer and loss names show the table
   const relu = at("'relu'")!;
   assert.match(relu.markdown, /\*\*He\*\*/);
   assert.match(relu.markdown, /2\/fan_in/);
-  assert.match(relu.markdown, /Hidden-layer preference: SELU > ELU > leaky ReLU \(and variants\) > \*\*ReLU\*\* > tanh > sigmoid/);
+  assert.match(
+    relu.markdown,
+    /Hidden-layer preference: SELU > ELU > leaky ReLU \(and variants\) > \*\*ReLU\*\* > tanh > sigmoid/,
+  );
   assert.match(relu.markdown, /Source: Hands-On ML 2nd ed\., ch\.11, Table 11-1/);
   assert.equal(MLP.slice(relu.start, relu.end), "'relu'");
   const init = at("'heNormal'")!;
@@ -104,5 +133,6 @@ test('every table row names its source', () => {
   for (const s of Object.values(SOURCES)) assert.ok(s.length > 10);
   // G1 covers the activations the rules reason about
   const covered = INIT_TABLE.flatMap(r => r.activations);
-  for (const a of ['linear', 'tanh', 'sigmoid', 'softmax', 'relu', 'leakyReLU', 'prelu', 'elu', 'selu']) assert.ok(covered.includes(a), a);
+  for (const a of ['linear', 'tanh', 'sigmoid', 'softmax', 'relu', 'leakyReLU', 'prelu', 'elu', 'selu'])
+    assert.ok(covered.includes(a), a);
 });

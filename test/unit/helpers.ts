@@ -13,9 +13,17 @@ export function tempDir(prefix = 'tl-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface Finished { handle: RunHandle; events: RunEvent[]; end: RunEndEvent; problems: string[] }
+export interface Finished {
+  handle: RunHandle;
+  events: RunEvent[];
+  end: RunEndEvent;
+  problems: string[];
+}
 
-export async function runJob(job: string, opts: Partial<LaunchOptions> & { onEvent?: (e: RunEvent, h: RunHandle) => void } = {}): Promise<Finished> {
+export async function runJob(
+  job: string,
+  opts: Partial<LaunchOptions> & { onEvent?: (e: RunEvent, h: RunHandle) => void } = {},
+): Promise<Finished> {
   const handle = launchRun({
     jobFile: path.isAbsolute(job) ? job : path.join(JOBS, job),
     runsDir: opts.runsDir ?? tempDir(),
@@ -24,7 +32,10 @@ export async function runJob(job: string, opts: Partial<LaunchOptions> & { onEve
   });
   const events: RunEvent[] = [];
   const problems: string[] = [];
-  handle.onEvent(e => { events.push(e); opts.onEvent?.(e, handle); });
+  handle.onEvent(e => {
+    events.push(e);
+    opts.onEvent?.(e, handle);
+  });
   handle.onProblem(p => problems.push(p));
   const end = await handle.done;
   return { handle, events, end, problems };

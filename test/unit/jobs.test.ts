@@ -21,9 +21,13 @@ test('named, aliased, subpackage and require imports all count; mentions in comm
   assert.ok(isTrainingJob("import { sequential } from '@tensorflow/tfjs-layers';\nm.fit(a, b);"));
   assert.ok(isTrainingJob("const tf = require('@tensorflow/tfjs-node');\nm.fit(a, b);", 'job.js'));
   assert.ok(isTrainingJob("const tf = await import('@tensorflow/tfjs');\nm.fit(a, b);"));
-  assert.equal(isTrainingJob("// uses @tensorflow/tfjs\nm.fit(a, b);"), false);
+  assert.equal(isTrainingJob('// uses @tensorflow/tfjs\nm.fit(a, b);'), false);
   assert.equal(isTrainingJob("import * as tf from '@tensorflow/tfjs';\nexport const model = tf.sequential();"), false);
-  assert.equal(isTrainingJob("import * as tf from '@tensorflow/tfjs-vis';\nm.fit(a, b);"), true, 'any @tensorflow/tfjs-* package');
+  assert.equal(
+    isTrainingJob("import * as tf from '@tensorflow/tfjs-vis';\nm.fit(a, b);"),
+    true,
+    'any @tensorflow/tfjs-* package',
+  );
 });
 
 test('broken source never throws', () => {

@@ -13,7 +13,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const LINT = path.join(ROOT, 'test', 'fixtures', 'lint');
 
 function run(args: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = lintCommand(args, { out: l => out.push(l), err: l => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -24,7 +25,12 @@ test('text format: file:line:col severity code message, and exit 1 on an error f
   assert.equal(r.code, 1);
   const lines = r.out.split('\n');
   assert.equal(lines.length, 3);
-  assert.match(lines[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:91 error constant-init The kernel starts as all zeros`));
+  assert.match(
+    lines[0],
+    new RegExp(
+      `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:91 error constant-init The kernel starts as all zeros`,
+    ),
+  );
   assert.match(r.err, /1 file: 3 error\(s\), 0 warning\(s\), 0 info/);
 });
 
@@ -42,7 +48,8 @@ test('--format json prints the findings array, the same as the editor gets', () 
   const findings = JSON.parse(r.out) as unknown[];
   assert.ok(Array.isArray(findings), 'a JSON array');
   assert.ok(findings.length > 0, 'the bad fixture has findings');
-  for (const f of findings) assert.ok(findingSchema.safeParse(f).success, `a valid finding: ${JSON.stringify(f).slice(0, 200)}`);
+  for (const f of findings)
+    assert.ok(findingSchema.safeParse(f).success, `a valid finding: ${JSON.stringify(f).slice(0, 200)}`);
   assert.deepEqual(findings, JSON.parse(JSON.stringify(analyzeText(fs.readFileSync(file, 'utf8'), file).findings)));
 });
 
@@ -53,9 +60,24 @@ test('usage errors exit 2', () => {
 });
 
 test('through the CLI entry point (src/cli/main.ts lint)', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'lint', path.join(LINT, 'constant-init.bad.ts'), '--format=json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'src', 'cli', 'main.ts'),
+      'lint',
+      path.join(LINT, 'constant-init.bad.ts'),
+      '--format=json',
+    ],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
   assert.equal(r.status, 1, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { code: string }[]).filter(f => f.code === 'constant-init').length, 3);
-  const ok = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'lint', path.join(LINT, 'lr-range.good.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const ok = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'lint', path.join(LINT, 'lr-range.good.ts')],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
   assert.equal(ok.status, 0, ok.stderr + ok.stdout);
 });

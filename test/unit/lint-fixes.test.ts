@@ -14,12 +14,25 @@ import { isPreferredFix } from '../../src/guidelines/rules';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIR = path.join(ROOT, 'test', 'fixtures', 'lint', 'fixes');
-const befores = fs.readdirSync(DIR).filter(f => f.endsWith('.before.ts')).sort();
+const befores = fs
+  .readdirSync(DIR)
+  .filter(f => f.endsWith('.before.ts'))
+  .sort();
 
-const REQUIRED_FIXES = ['init-activation-mismatch', 'alpha-dropout-with-selu', 'adagrad-deep', 'output-activation-loss', 'deep-without-batchnorm'];
+const REQUIRED_FIXES = [
+  'init-activation-mismatch',
+  'alpha-dropout-with-selu',
+  'adagrad-deep',
+  'output-activation-loss',
+  'deep-without-batchnorm',
+];
 
 function syntaxErrors(text: string, fileName: string): string[] {
-  const out = ts.transpileModule(text, { fileName, reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
+  const out = ts.transpileModule(text, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  });
   return (out.diagnostics ?? []).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
@@ -37,9 +50,17 @@ for (const file of befores) {
     const findings = analyzeText(before, beforePath).findings.filter(f => f.code === code);
     assert.ok(findings.length > 0, 'the before fixture has findings');
     for (const f of findings) assert.ok(f.fixes?.length, `finding on line ${f.range!.start.line} has a fix`);
-    const fixed = applyEdits(before, findings.flatMap(f => f.fixes![0].edits));
+    const fixed = applyEdits(
+      before,
+      findings.flatMap(f => f.fixes![0].edits),
+    );
     assert.equal(fixed, fs.readFileSync(afterPath, 'utf8'));
-    assert.deepEqual(analyzeText(fixed, afterPath).findings.filter(f => f.code === code).map(f => f.message), []);
+    assert.deepEqual(
+      analyzeText(fixed, afterPath)
+        .findings.filter(f => f.code === code)
+        .map(f => f.message),
+      [],
+    );
     assert.deepEqual(syntaxErrors(fixed, afterPath), []);
   });
 
@@ -61,21 +82,35 @@ test('preferred fixes: the single obvious one; design choices are not preferred'
   const text = fs.readFileSync(path.join(DIR, 'saturating-hidden-activation.before.ts'), 'utf8');
   const sat = analyzeText(text, 'x.ts').findings.find(f => f.code === 'saturating-hidden-activation')!;
   assert.equal(isPreferredFix(sat, 0), false, 'changing the activation is a design choice');
-  const init = analyzeText(fs.readFileSync(path.join(DIR, 'init-activation-mismatch.before.ts'), 'utf8'), 'x.ts').findings[0];
+  const init = analyzeText(fs.readFileSync(path.join(DIR, 'init-activation-mismatch.before.ts'), 'utf8'), 'x.ts')
+    .findings[0];
   assert.equal(isPreferredFix(init, 0), true);
-  const ada = analyzeText(fs.readFileSync(path.join(DIR, 'adagrad-deep.before.ts'), 'utf8'), 'x.ts').findings.find(f => f.code === 'adagrad-deep')!;
+  const ada = analyzeText(fs.readFileSync(path.join(DIR, 'adagrad-deep.before.ts'), 'utf8'), 'x.ts').findings.find(
+    f => f.code === 'adagrad-deep',
+  )!;
   assert.equal(ada.fixes!.length, 2, 'momentum (the default configuration) and RMSProp');
   assert.equal(isPreferredFix(ada, 0), true);
   assert.equal(isPreferredFix(ada, 1), false);
 });
 
 test('the after fixtures type-check against the tfjs typings (strict)', () => {
-  const afters = fs.readdirSync(DIR).filter(f => f.endsWith('.after.ts')).map(f => path.join(DIR, f));
+  const afters = fs
+    .readdirSync(DIR)
+    .filter(f => f.endsWith('.after.ts'))
+    .map(f => path.join(DIR, f));
   const program = ts.createProgram(afters, {
-    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    skipLibCheck: true, types: [], lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    skipLibCheck: true,
+    types: [],
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
   });
-  const diags = ts.getPreEmitDiagnostics(program).map(d => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  const diags = ts
+    .getPreEmitDiagnostics(program)
+    .map(d => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   assert.deepEqual(diags, []);
 });
 
@@ -86,7 +121,11 @@ test('fix edits on demand: the editor lints without them and builds them for the
     const text = fs.readFileSync(path.join(DIR, file), 'utf8');
     const full = analyzeText(text, file).findings;
     const lean = analyzeText(text, file, DEFAULT_LINT_SETTINGS, { fixes: false }).findings;
-    assert.deepEqual(lean, full.map(f => ({ ...f, fixes: undefined })), file);
+    assert.deepEqual(
+      lean,
+      full.map(f => ({ ...f, fixes: undefined })),
+      file,
+    );
     const cache = new DocumentAnalyses({ fixes: false });
     assert.deepEqual(cache.get('d', 1, () => text, file, DEFAULT_LINT_SETTINGS).findings, lean);
     assert.deepEqual(cache.withFixes('d'), full, file);

@@ -11,14 +11,20 @@ import { STATIC_CODES } from '../../src/guidelines/settings';
 import { findingSchema } from '../../src/protocol/events';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'lint');
-const fixtures = fs.readdirSync(DIR).filter(f => /\.(bad|good)(\.[\w-]+)?\.ts$/.test(f)).sort();
+const fixtures = fs
+  .readdirSync(DIR)
+  .filter(f => /\.(bad|good)(\.[\w-]+)?\.ts$/.test(f))
+  .sort();
 
 function expectedLines(text: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   text.split('\n').forEach((line, i) => {
     const m = /\/\/ expect: ([\w\s,-]+)$/.exec(line);
     if (!m) return;
-    for (const code of m[1].split(',').map(s => s.trim()).filter(Boolean)) {
+    for (const code of m[1]
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean)) {
       out.set(code, [...(out.get(code) ?? []), i + 1]);
     }
   });
@@ -27,8 +33,14 @@ function expectedLines(text: string): Map<string, number[]> {
 
 test('every static code has a positive and a negative fixture', () => {
   for (const code of STATIC_CODES) {
-    assert.ok(fixtures.some(f => f.startsWith(code + '.bad')), `missing ${code}.bad.ts`);
-    assert.ok(fixtures.some(f => f.startsWith(code + '.good')), `missing ${code}.good.ts`);
+    assert.ok(
+      fixtures.some(f => f.startsWith(code + '.bad')),
+      `missing ${code}.bad.ts`,
+    );
+    assert.ok(
+      fixtures.some(f => f.startsWith(code + '.good')),
+      `missing ${code}.good.ts`,
+    );
   }
 });
 
@@ -41,14 +53,24 @@ for (const file of fixtures) {
       const expected = expectedLines(text);
       assert.ok(expected.get(code)?.length, 'a positive fixture marks at least one line');
       for (const [c, lines] of expected) {
-        const actual = findings.filter(f => f.code === c).map(f => f.range!.start.line).sort((a, b) => a - b);
-        assert.deepEqual(actual, lines, `${c}: ${JSON.stringify(findings.filter(f => f.code === c).map(f => [f.range!.start.line, f.message]))}`);
+        const actual = findings
+          .filter(f => f.code === c)
+          .map(f => f.range!.start.line)
+          .sort((a, b) => a - b);
+        assert.deepEqual(
+          actual,
+          lines,
+          `${c}: ${JSON.stringify(findings.filter(f => f.code === c).map(f => [f.range!.start.line, f.message]))}`,
+        );
       }
     });
   } else {
     test(`${file}: no ${code}`, () => {
       const hits = findings.filter(f => f.code === code);
-      assert.deepEqual(hits.map(f => `${f.range!.start.line}: ${f.message}`), []);
+      assert.deepEqual(
+        hits.map(f => `${f.range!.start.line}: ${f.message}`),
+        [],
+      );
     });
   }
   test(`${file}: findings follow the schema, say why and name their source`, () => {

@@ -9,7 +9,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  probePython, checkTensorflow, setupNative, pythonCandidates, defaultNativeDir, readMarker, NativeSetupError, NATIVE_DIR_ENV,
+  probePython,
+  checkTensorflow,
+  setupNative,
+  pythonCandidates,
+  defaultNativeDir,
+  readMarker,
+  NativeSetupError,
+  NATIVE_DIR_ENV,
 } from '../../src/native/setup';
 import { NATIVE_DIR_ENV as RUNNER_NATIVE_DIR_ENV } from '../../src/runner/backend';
 import { runJob, tempDir } from './helpers';
@@ -19,21 +26,32 @@ function fakePython(probeOutput: object | string): string {
   const bin = tempDir('tl-fakepy-');
   const out = typeof probeOutput === 'string' ? probeOutput : JSON.stringify(probeOutput);
   // only shell builtins: PATH holds nothing but this folder
-  fs.writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\nprintf '%s\\n' '${out.replace(/'/g, "'\\''")}'\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'python3'), `#!/bin/sh\nprintf '%s\\n' '${out.replace(/'/g, "'\\''")}'\n`, {
+    mode: 0o755,
+  });
   return bin;
 }
 
 const onlyPath = (dir: string): NodeJS.ProcessEnv => ({ PATH: dir });
 
 async function setupError(opts: Parameters<typeof setupNative>[0]): Promise<NativeSetupError> {
-  try { await setupNative(opts); } catch (e) { if (e instanceof NativeSetupError) return e; throw e; }
+  try {
+    await setupNative(opts);
+  } catch (e) {
+    if (e instanceof NativeSetupError) return e;
+    throw e;
+  }
   assert.fail('setup should have failed');
 }
 
 test('the two modules agree on the variable that names the native build', () => {
   assert.equal(NATIVE_DIR_ENV, RUNNER_NATIVE_DIR_ENV);
   assert.equal(defaultNativeDir({ XDG_CACHE_HOME: '/x/cache' }), path.join('/x/cache', 'training-lens', 'native'));
-  assert.deepEqual(pythonCandidates('/opt/py/bin/python'), ['/opt/py/bin/python'], 'an explicit interpreter is the only one tried');
+  assert.deepEqual(
+    pythonCandidates('/opt/py/bin/python'),
+    ['/opt/py/bin/python'],
+    'an explicit interpreter is the only one tried',
+  );
   assert.deepEqual(pythonCandidates(undefined, [undefined, '/sel/python']), ['/sel/python', 'python3']);
 });
 
@@ -41,51 +59,91 @@ test('no Python on PATH: a clear no-python error', async () => {
   const e = await setupError({ pythons: ['python3'], dir: tempDir(), env: onlyPath(tempDir('tl-empty-')) });
   assert.equal(e.problem, 'no-python');
   assert.match(e.message, /No usable Python found .*No Python found at 'python3'.*trainingLens\.pythonPath/);
-  assert.throws(() => probePython('/nonexistent/python3'), (err: NativeSetupError) => err.problem === 'no-python');
+  assert.throws(
+    () => probePython('/nonexistent/python3'),
+    (err: NativeSetupError) => err.problem === 'no-python',
+  );
 });
 
 test('a Python without TensorFlow: a clear no-tensorflow error naming the pip command', async () => {
-  const bin = fakePython({ pythonVersion: '3.12.1', tensorflowError: "ModuleNotFoundError: No module named 'tensorflow'" });
+  const bin = fakePython({
+    pythonVersion: '3.12.1',
+    tensorflowError: "ModuleNotFoundError: No module named 'tensorflow'",
+  });
   const info = probePython('python3', onlyPath(bin));
   assert.equal(info.pythonVersion, '3.12.1');
   assert.equal(info.tensorflow, undefined);
   const e = await setupError({ pythons: ['python3'], dir: tempDir(), env: onlyPath(bin) });
   assert.equal(e.problem, 'no-tensorflow');
-  assert.match(e.message, /python3 \(Python 3\.12\.1\) has no TensorFlow .*No module named 'tensorflow'.*pip install tensorflow-cpu==2\.21\.0/);
+  assert.match(
+    e.message,
+    /python3 \(Python 3\.12\.1\) has no TensorFlow .*No module named 'tensorflow'.*pip install tensorflow-cpu==2\.21\.0/,
+  );
 });
 
 test('Python 2, garbage output, old or incomplete TensorFlow: each says what is wrong', () => {
-  assert.throws(() => probePython('python3', onlyPath(fakePython({ pythonVersion: '2.7.18' }))), /Python 2\.7\.18; TensorFlow needs Python 3/);
-  assert.throws(() => probePython('python3', onlyPath(fakePython('Segmentation fault'))), (e: NativeSetupError) => e.problem === 'bad-python' && /not a usable Python 3/.test(e.message));
+  assert.throws(
+    () => probePython('python3', onlyPath(fakePython({ pythonVersion: '2.7.18' }))),
+    /Python 2\.7\.18; TensorFlow needs Python 3/,
+  );
+  assert.throws(
+    () => probePython('python3', onlyPath(fakePython('Segmentation fault'))),
+    (e: NativeSetupError) => e.problem === 'bad-python' && /not a usable Python 3/.test(e.message),
+  );
   const tfDir = tempDir('tl-fake-tf-');
-  const old = probePython('python3', onlyPath(fakePython({ pythonVersion: '3.8.0', tensorflow: { version: '1.15.5', dir: tfDir } })));
-  assert.throws(() => checkTensorflow(old), (e: NativeSetupError) => e.problem === 'bad-tensorflow' && /1\.15\.5 .* needs TensorFlow 2\.9 or later/.test(e.message));
-  const noLib = probePython('python3', onlyPath(fakePython({ pythonVersion: '3.11.0', tensorflow: { version: '2.21.0', dir: tfDir } })));
-  assert.throws(() => checkTensorflow(noLib), (e: NativeSetupError) => e.problem === 'bad-tensorflow' && /has no libtensorflow_cc/.test(e.message));
+  const old = probePython(
+    'python3',
+    onlyPath(fakePython({ pythonVersion: '3.8.0', tensorflow: { version: '1.15.5', dir: tfDir } })),
+  );
+  assert.throws(
+    () => checkTensorflow(old),
+    (e: NativeSetupError) =>
+      e.problem === 'bad-tensorflow' && /1\.15\.5 .* needs TensorFlow 2\.9 or later/.test(e.message),
+  );
+  const noLib = probePython(
+    'python3',
+    onlyPath(fakePython({ pythonVersion: '3.11.0', tensorflow: { version: '2.21.0', dir: tfDir } })),
+  );
+  assert.throws(
+    () => checkTensorflow(noLib),
+    (e: NativeSetupError) => e.problem === 'bad-tensorflow' && /has no libtensorflow_cc/.test(e.message),
+  );
 });
 
 /** A real interpreter with TensorFlow, or why there is none. */
 function findTensorflowPython(): { python?: string; reason: string } {
-  const candidates = [process.env.TRAINING_LENS_TEST_PYTHON, path.join(path.dirname(defaultNativeDir()), 'venv', 'bin', 'python'), 'python3']
-    .filter((p): p is string => !!p && (p === 'python3' || fs.existsSync(p)));
+  const candidates = [
+    process.env.TRAINING_LENS_TEST_PYTHON,
+    path.join(path.dirname(defaultNativeDir()), 'venv', 'bin', 'python'),
+    'python3',
+  ].filter((p): p is string => !!p && (p === 'python3' || fs.existsSync(p)));
   const why: string[] = [];
   for (const python of candidates) {
     try {
       const info = probePython(python);
       checkTensorflow(info);
       return { python, reason: '' };
-    } catch (e) { why.push((e as Error).message); }
+    } catch (e) {
+      why.push((e as Error).message);
+    }
   }
-  return { reason: `no Python with TensorFlow here (${why.join(' | ')}); CI installs tensorflow-cpu into ~/.cache/training-lens/venv when pip can` };
+  return {
+    reason: `no Python with TensorFlow here (${why.join(' | ')}); CI installs tensorflow-cpu into ~/.cache/training-lens/venv when pip can`,
+  };
 }
 
 const tfPython = findTensorflowPython();
 let builtDir: string | undefined;
 // the temp build is ~300 MB: do not leave it behind
-after(() => { if (builtDir) fs.rmSync(builtDir, { recursive: true, force: true }); });
+after(() => {
+  if (builtDir) fs.rmSync(builtDir, { recursive: true, force: true });
+});
 
 test('with TensorFlow for Python: detection, build into a temp folder, verification', { timeout: 300_000 }, async t => {
-  if (!tfPython.python) { t.skip(tfPython.reason); return; }
+  if (!tfPython.python) {
+    t.skip(tfPython.reason);
+    return;
+  }
   const info = probePython(tfPython.python);
   const tf = checkTensorflow(info);
   assert.match(tf.version, /^2\.\d+/);
@@ -96,12 +154,17 @@ test('with TensorFlow for Python: detection, build into a temp folder, verificat
     r = await setupNative({ pythons: [tfPython.python], dir, progress: m => steps.push(m) });
   } catch (e) {
     // not buildable on this machine as it is (no compiler): a skip with the reason, not a failure
-    if (e instanceof NativeSetupError && (e.problem === 'no-compiler' || e.problem === 'unsupported-platform')) { t.skip(e.message); return; }
+    if (e instanceof NativeSetupError && (e.problem === 'no-compiler' || e.problem === 'unsupported-platform')) {
+      t.skip(e.message);
+      return;
+    }
     throw e;
   }
   assert.equal(r.reused, false);
   assert.equal(r.marker.tensorflow, tf.version);
-  assert.ok(fs.existsSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node', 'lib', 'napi-v8', 'tfjs_binding.node')));
+  assert.ok(
+    fs.existsSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node', 'lib', 'napi-v8', 'tfjs_binding.node')),
+  );
   assert.deepEqual(readMarker(dir), r.marker);
   assert.ok(steps.some(s => /Compiling/.test(s)) && steps.some(s => /Verifying/.test(s)), steps.join('\n'));
   // A second setup reuses the verified build.
@@ -112,7 +175,10 @@ test('with TensorFlow for Python: detection, build into a temp folder, verificat
 
 test('a real job trains through the runner on the native build: backend tensorflow', { timeout: 120_000 }, async t => {
   const dir = builtDir ?? (readMarker(defaultNativeDir()) ? defaultNativeDir() : undefined);
-  if (!dir) { t.skip(tfPython.python ? 'the native build failed (see the test above)' : tfPython.reason); return; }
+  if (!dir) {
+    t.skip(tfPython.python ? 'the native build failed (see the test above)' : tfPython.reason);
+    return;
+  }
   const { events, end } = await runJob('tiny.train.ts', { backend: 'auto', env: { [NATIVE_DIR_ENV]: dir } });
   assert.equal(end.status, 'ok', end.error?.message);
   const start = events[0];
@@ -122,25 +188,42 @@ test('a real job trains through the runner on the native build: backend tensorfl
   assert.equal(events.filter(e => e.kind === 'batch').length, 18);
   const last = events.filter(e => e.kind === 'epoch').at(-1);
   assert.ok(last?.kind === 'epoch' && last.logs.loss! < 1.0, 'it learns on tensorflow too');
-  assert.ok(events.some(e => e.kind === 'grad-norms'), 'probes work on the native backend');
+  assert.ok(
+    events.some(e => e.kind === 'grad-norms'),
+    'probes work on the native backend',
+  );
 });
 
 test('a broken native build falls back to wasm with the reason in backendNotes', { timeout: 120_000 }, async () => {
   const dir = tempDir('tl-native-broken-');
   const pkg = path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node');
   fs.mkdirSync(pkg, { recursive: true });
-  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
-  fs.writeFileSync(path.join(pkg, 'index.js'), "throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory');\n");
+  fs.writeFileSync(
+    path.join(pkg, 'package.json'),
+    JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }),
+  );
+  fs.writeFileSync(
+    path.join(pkg, 'index.js'),
+    "throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory');\n",
+  );
   const { events, end } = await runJob('tiny.train.ts', { backend: 'auto', epochs: 1, env: { [NATIVE_DIR_ENV]: dir } });
   assert.equal(end.status, 'ok', end.error?.message);
   const start = events[0];
   assert.ok(start.kind === 'run-start');
   assert.equal(start.backend, 'wasm');
-  assert.match(start.backendNotes.join('\n'), new RegExp(`native build at ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: libtensorflow\\.so\\.2: cannot open shared object file`));
+  assert.match(
+    start.backendNotes.join('\n'),
+    new RegExp(
+      `native build at ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: libtensorflow\\.so\\.2: cannot open shared object file`,
+    ),
+  );
   // a folder without a build says so too
   const missing = path.join(tempDir(), 'nothing-here');
   const r = await runJob('tiny.train.ts', { backend: 'auto', epochs: 1, env: { [NATIVE_DIR_ENV]: missing } });
   const s = r.events[0];
   assert.ok(s.kind === 'run-start' && s.backend === 'wasm');
-  assert.match(s.backendNotes.join('\n'), /native build at .*nothing-here: not found \(run "Training Lens: Set Up Native Backend"/);
+  assert.match(
+    s.backendNotes.join('\n'),
+    /native build at .*nothing-here: not found \(run "Training Lens: Set Up Native Backend"/,
+  );
 });

@@ -10,7 +10,9 @@ import { Instrumentation, DEFAULT_PROBES, type ProbeSettings } from '../../src/r
 import type { EventBody, GradNormsEvent, DeadUnitsEvent, HistogramEvent } from '../../src/protocol';
 import { histogram } from '../../src/probes/histogram';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(async () => {
+  await tf.setBackend('cpu');
+});
 
 function instrument(probes: Partial<ProbeSettings> = {}) {
   const events: EventBody[] = [];
@@ -22,16 +24,35 @@ function instrument(probes: Partial<ProbeSettings> = {}) {
 function mlp(seed: number): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [6], units: 12, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }),
-      tf.layers.dense({ units: 8, activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 1 }) }),
-      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 2 }) }),
+      tf.layers.dense({
+        inputShape: [6],
+        units: 12,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed }),
+      }),
+      tf.layers.dense({
+        units: 8,
+        activation: 'tanh',
+        kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 1 }),
+      }),
+      tf.layers.dense({
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 2 }),
+      }),
     ],
   });
 }
 
 function data(n: number) {
   const xs = tf.randomNormal([n, 6], 0, 1, 'float32', 5);
-  const ys = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), 'int32'), 3);
+  const ys = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: n }, (_, i) => i % 3),
+      'int32',
+    ),
+    3,
+  );
   return { xs, ys };
 }
 
@@ -41,13 +62,17 @@ test('gradient norms equal tf.variableGrads norms of the same step (within 1e-5)
   const { xs, ys } = data(16);
   // Expected: gradients of the same loss at the same (pre-step) weights, computed independently.
   const expected = tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(ys, tf.log(model.predict(xs) as tf.Tensor).add(0)).mean() as tf.Scalar);
+    const { grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(ys, tf.log(model.predict(xs) as tf.Tensor).add(0)).mean() as tf.Scalar,
+    );
     return grads;
   });
   const { inst, events } = instrument({ histogramEvery: 0 });
   try {
     await model.fit(xs, ys, { epochs: 1, batchSize: 16, shuffle: false });
-  } finally { inst.uninstall(); }
+  } finally {
+    inst.uninstall();
+  }
   const norms = events.find((e): e is Omit<GradNormsEvent, 'runId' | 'seq' | 't'> => e.kind === 'grad-norms');
   assert.ok(norms, 'a grad-norms event was emitted');
   const variableNames = model.trainableWeights.map(w => w.name);
@@ -62,7 +87,8 @@ test('gradient norms equal tf.variableGrads norms of the same step (within 1e-5)
   }
   // per-layer norm = sqrt(sum of its variables' squared norms)
   const layer0 = model.layers[0].name;
-  const k = norms.variables[`${layer0}/kernel`]!, b = norms.variables[`${layer0}/bias`]!;
+  const k = norms.variables[`${layer0}/kernel`]!,
+    b = norms.variables[`${layer0}/bias`]!;
   assert.ok(Math.abs(norms.layers[layer0]! - Math.hypot(k, b)) < 1e-6);
   Object.values(expected).forEach(t => t.dispose());
 });
@@ -73,7 +99,10 @@ test('dead-ReLU counts match a hand-built net whose dead units are known', async
   const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: 1, name: 'out' })] });
   const sign = [1, -1, 1, -1, -1, 1];
   layer.setWeights([
-    tf.tensor2d(Array.from({ length: 4 * 6 }, (_, i) => sign[i % 6] * 0.5), [4, 6]),
+    tf.tensor2d(
+      Array.from({ length: 4 * 6 }, (_, i) => sign[i % 6] * 0.5),
+      [4, 6],
+    ),
     tf.tensor1d(sign.map(s => s * 0.1)),
   ]);
   model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' }); // lr 0: the net stays as built
@@ -82,7 +111,9 @@ test('dead-ReLU counts match a hand-built net whose dead units are known', async
   const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0 });
   try {
     await model.fit(xs, ys, { epochs: 1, batchSize: 8, shuffle: false });
-  } finally { inst.uninstall(); }
+  } finally {
+    inst.uninstall();
+  }
   const dead = events.filter((e): e is Omit<DeadUnitsEvent, 'runId' | 'seq' | 't'> => e.kind === 'dead-units');
   assert.equal(dead.length, 2, '8 steps with a window of 4 give two readings');
   for (const d of dead) {
@@ -94,7 +125,14 @@ test('dead-ReLU counts match a hand-built net whose dead units are known', async
 });
 
 test('a unit that fires once in the window is not dead', async () => {
-  const layer = tf.layers.dense({ inputShape: [1], units: 1, activation: 'relu', name: 'edge', useBias: false, kernelInitializer: 'ones' });
+  const layer = tf.layers.dense({
+    inputShape: [1],
+    units: 1,
+    activation: 'relu',
+    name: 'edge',
+    useBias: false,
+    kernelInitializer: 'ones',
+  });
   const model = tf.sequential({ layers: [layer] });
   model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
   // All inputs negative (unit output 0) except one sample in the 3rd batch.
@@ -102,9 +140,14 @@ test('a unit that fires once in the window is not dead', async () => {
   const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0 });
   try {
     await model.fit(tf.tensor2d(values, [16, 1]), tf.zeros([16, 1]), { epochs: 1, batchSize: 4, shuffle: false });
-  } finally { inst.uninstall(); }
+  } finally {
+    inst.uninstall();
+  }
   const dead = events.filter(e => e.kind === 'dead-units') as Array<Omit<DeadUnitsEvent, 'runId' | 'seq' | 't'>>;
-  assert.deepEqual(dead.map(d => d.layers[0].dead), [0]);
+  assert.deepEqual(
+    dead.map(d => d.layers[0].dead),
+    [0],
+  );
 });
 
 test('instrumented training ends with exactly the weights of plain training', async () => {
@@ -115,7 +158,9 @@ test('instrumented training ends with exactly the weights of plain training', as
     const probe = instrumented ? instrument({ histogramEvery: 1, deadReluWindow: 3 }) : undefined;
     try {
       await model.fit(xs, ys, { epochs: 3, batchSize: 16, shuffle: false, validationSplit: 0.25 });
-    } finally { probe?.inst.uninstall(); }
+    } finally {
+      probe?.inst.uninstall();
+    }
     if (probe) {
       const k = new Set(probe.events.map(e => e.kind));
       assert.ok(k.has('grad-norms') && k.has('dead-units') && k.has('histogram'), 'every probe ran');
@@ -138,7 +183,9 @@ test('probes leak no tensors', async () => {
     const before = tf.memory().numTensors;
     await model.fit(xs, ys, { epochs: 2, batchSize: 16 });
     assert.equal(tf.memory().numTensors, before);
-  } finally { inst.uninstall(); }
+  } finally {
+    inst.uninstall();
+  }
 });
 
 test('histogram counts every finite value once and non-finite ones apart', () => {
@@ -147,7 +194,10 @@ test('histogram counts every finite value once and non-finite ones apart', () =>
   assert.equal(h.nonFinite, 2);
   assert.equal(h.edges.length, 4);
   const histEvent: Partial<HistogramEvent> = { ...h };
-  assert.equal(histEvent.counts!.reduce((a, b) => a + b, 0), 5);
+  assert.equal(
+    histEvent.counts!.reduce((a, b) => a + b, 0),
+    5,
+  );
 });
 
 test('weight histograms are the distribution of each weight after the step they are stamped with', async () => {
@@ -160,21 +210,38 @@ test('weight histograms are the distribution of each weight after the step they 
   try {
     // one batch per epoch: the weights after step s are known exactly at that epoch's end
     await model.fit(xs, ys, {
-      epochs: 4, batchSize: 32, shuffle: false,
-      callbacks: { onBatchEnd: async () => { after.push(model.trainableWeights.map(w => Array.from(w.read().dataSync()))); } },
+      epochs: 4,
+      batchSize: 32,
+      shuffle: false,
+      callbacks: {
+        onBatchEnd: async () => {
+          after.push(model.trainableWeights.map(w => Array.from(w.read().dataSync())));
+        },
+      },
     });
-  } finally { inst.uninstall(); }
-  const weights = events.filter((e): e is Omit<HistogramEvent, 'runId' | 'seq' | 't'> => e.kind === 'histogram' && e.of === 'weight');
+  } finally {
+    inst.uninstall();
+  }
+  const weights = events.filter(
+    (e): e is Omit<HistogramEvent, 'runId' | 'seq' | 't'> => e.kind === 'histogram' && e.of === 'weight',
+  );
   assert.deepEqual([...new Set(weights.map(e => e.step))], [0, 2], 'every histogramEvery steps, from step 0');
   const names = model.trainableWeights.map(w => w.name);
   for (const e of weights) {
     const i = names.indexOf(e.variable!);
     assert.ok(i >= 0 && model.layers.some(l => l.name === e.layer), `${e.variable} is a weight of layer ${e.layer}`);
     const want = histogram(after[e.step][i], DEFAULT_PROBES.histogramBins);
-    assert.deepEqual(e.counts, want.counts, `${e.variable} at step ${e.step}: the trained values, not the initial ones`);
+    assert.deepEqual(
+      e.counts,
+      want.counts,
+      `${e.variable} at step ${e.step}: the trained values, not the initial ones`,
+    );
     assert.deepEqual(e.edges, want.edges);
   }
   // the test can tell: after one step of a large lr, the kernels' distribution has moved
   const kernel = names.findIndex(n => n.endsWith('kernel'));
-  assert.notDeepEqual(histogram(initial[kernel], DEFAULT_PROBES.histogramBins).edges, histogram(after[0][kernel], DEFAULT_PROBES.histogramBins).edges);
+  assert.notDeepEqual(
+    histogram(initial[kernel], DEFAULT_PROBES.histogramBins).edges,
+    histogram(after[0][kernel], DEFAULT_PROBES.histogramBins).edges,
+  );
 });

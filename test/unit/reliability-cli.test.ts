@@ -43,9 +43,15 @@ await model.fit(tf.ones([64, 3]), tf.ones([64, 1]), { epochs: 3, batchSize: 8 })
 for (let i = 0; i < 2000; i++) console.log('after ' + i);
 `);
   const cwd = path.dirname(jobFile);
-  const child = spawn(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: OFFLINE_ENV });
+  const child = spawn(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu'], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: OFFLINE_ENV,
+  });
   let stderr = '';
-  child.stderr.on('data', d => { stderr += d; });
+  child.stderr.on('data', d => {
+    stderr += d;
+  });
   child.stdout.once('data', () => child.stdout.destroy()); // what `head -1` does after its line
   const code = await new Promise<number | null>(r => child.on('exit', c => r(c)));
   assert.equal(code, 0, `exit code (stderr: ${stderr.slice(-1500)})`);
@@ -54,7 +60,10 @@ for (let i = 0; i < 2000; i++) console.log('after ' + i);
   assert.equal(run?.status, 'ok', 'the run trained to the end');
   assert.equal(run.steps, 3 * 8);
   const log = readRunLog(path.join(run.dir, 'events.ndjson'));
-  assert.ok(log.events.some(e => e.kind === 'log' && e.text === 'after 1999'), 'the job ran to its last line');
+  assert.ok(
+    log.events.some(e => e.kind === 'log' && e.text === 'after 1999'),
+    'the job ran to its last line',
+  );
 });
 
 test('--backend node without tfjs-node: a clear error naming why, exit 1, and the run is listed', () => {
@@ -63,9 +72,16 @@ test('--backend node without tfjs-node: a clear error naming why, exit 1, and th
   const r = cli(['train', jobFile, '--backend', 'node'], cwd);
   assert.equal(r.code, 1, r.stderr);
   assert.doesNotMatch(r.stderr + r.stdout, /TypeError/);
-  assert.match(r.stdout, /error: --backend node: the native backend \(tfjs-node\) is not available: tfjs-node: not installed/);
+  assert.match(
+    r.stdout,
+    /error: --backend node: the native backend \(tfjs-node\) is not available: tfjs-node: not installed/,
+  );
   const runs = listRuns(runsOf(cwd));
-  assert.deepEqual(runs.map(x => [x.status, x.backend]), [['error', 'none']], 'the Runs list shows the failed run');
+  assert.deepEqual(
+    runs.map(x => [x.status, x.backend]),
+    [['error', 'none']],
+    'the Runs list shows the failed run',
+  );
   assert.match(runs[0].error!.message, /tfjs-node/);
 });
 
@@ -85,8 +101,10 @@ test('--report into a folder that cannot be made fails before training; a direct
   assert.equal(fs.existsSync(runsOf(cwd)), false, 'no run was started');
 });
 
-test('a dynamic import() that fails names the job and its line, not the runner\'s bundle', async () => {
-  const jobFile = job(`const name = './missing-module.js';\nconsole.log('loading');\nconst m = await import(name);\nconsole.log(m);\n`);
+test("a dynamic import() that fails names the job and its line, not the runner's bundle", async () => {
+  const jobFile = job(
+    `const name = './missing-module.js';\nconsole.log('loading');\nconst m = await import(name);\nconsole.log(m);\n`,
+  );
   const { end } = await runJob(jobFile, { backend: 'cpu' });
   assert.equal(end.status, 'error');
   assert.doesNotMatch(end.error!.message, /job\.bundle\.mjs/);

@@ -31,12 +31,15 @@ console.log('last line');
 `);
   const t0 = Date.now();
   const { events, end, handle, problems } = await runJob(jobFile, { backend: 'cpu' });
-  t.diagnostic(`${events.length} events in ${((Date.now() - t0) / 1000).toFixed(1)} s, log ${(fs.statSync(handle.logFile).size / 2 ** 20).toFixed(1)} MB`);
+  t.diagnostic(
+    `${events.length} events in ${((Date.now() - t0) / 1000).toFixed(1)} s, log ${(fs.statSync(handle.logFile).size / 2 ** 20).toFixed(1)} MB`,
+  );
   assert.equal(end.status, 'ok', end.error?.message);
   assert.deepEqual(problems, []);
   const lines = events.flatMap(e => (e.kind === 'log' && e.stream === 'stdout' ? [e.text] : []));
   assert.equal(lines.length, 200_002, 'lines received');
-  for (let i = 0; i < 200_000; i++) if (lines[i] !== `line ${i}`) assert.fail(`line ${i} is ${JSON.stringify(lines[i].slice(0, 40))}`);
+  for (let i = 0; i < 200_000; i++)
+    if (lines[i] !== `line ${i}`) assert.fail(`line ${i} is ${JSON.stringify(lines[i].slice(0, 40))}`);
   assert.equal(lines[200_000].length, 50_000_000, 'the 50 MB line is whole');
   assert.equal(lines[200_001], 'last line');
   const log = readRunLog(handle.logFile);
@@ -63,16 +66,18 @@ test('a disk that fills up: the run ends with "disk full: <log>", no torn line, 
     let written = 0;
     // fallback: the file system's behaviour on a full disk, a short write and then ENOSPC, after 1 MB (plus what
     // the writer's reserve file gives back when it is removed)
-    const logIo = disk ? undefined : {
-      writeSync: (fd: number, buf: Uint8Array, off?: number, len?: number) => {
-        const reserved = fs.existsSync(fs.readlinkSync(`/proc/self/fd/${fd}`) + '.reserve');
-        const room = 1_000_000 + (reserved ? 0 : 8192) - written;
-        if (room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-        const n = fs.writeSync(fd, buf, off, Math.min(len ?? buf.length, room));
-        written += n;
-        return n;
-      },
-    } as unknown as typeof fs;
+    const logIo = disk
+      ? undefined
+      : ({
+          writeSync: (fd: number, buf: Uint8Array, off?: number, len?: number) => {
+            const reserved = fs.existsSync(fs.readlinkSync(`/proc/self/fd/${fd}`) + '.reserve');
+            const room = 1_000_000 + (reserved ? 0 : 8192) - written;
+            if (room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+            const n = fs.writeSync(fd, buf, off, Math.min(len ?? buf.length, room));
+            written += n;
+            return n;
+          },
+        } as unknown as typeof fs);
     const jobFile = job(CHATTY);
     const t0 = Date.now();
     const { events, end, handle } = await runJob(jobFile, { backend: 'cpu', runsDir, logIo });
@@ -84,14 +89,27 @@ test('a disk that fills up: the run ends with "disk full: <log>", no torn line, 
     assert.deepEqual(log.events, events, 'the log is what the listeners saw, up to where the disk filled');
     assert.ok(log.events.length > 1000, 'the log kept everything written before the disk filled');
     const last = log.events.at(-1);
-    assert.ok(last?.kind === 'run-end' && last.error?.message === end.error!.message, 'the log itself ends with the disk-full run-end');
-    assert.deepEqual(fs.readdirSync(handle.runDir).filter(f => f.includes('reserve')), [], 'the reserve is released');
-    t.diagnostic(`disk full after ${log.events.length} events (${fs.statSync(handle.logFile).size} bytes), stopped in ${Date.now() - t0} ms`);
+    assert.ok(
+      last?.kind === 'run-end' && last.error?.message === end.error!.message,
+      'the log itself ends with the disk-full run-end',
+    );
+    assert.deepEqual(
+      fs.readdirSync(handle.runDir).filter(f => f.includes('reserve')),
+      [],
+      'the reserve is released',
+    );
+    t.diagnostic(
+      `disk full after ${log.events.length} events (${fs.statSync(handle.logFile).size} bytes), stopped in ${Date.now() - t0} ms`,
+    );
 
     if (disk) {
       // the CLI on the same full disk (free it first: the previous run filled it)
       fs.rmSync(runsDir, { recursive: true, force: true });
-      const r = spawnSync(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu', '--runs-dir', runsDir], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+      const r = spawnSync(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu', '--runs-dir', runsDir], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        maxBuffer: 64 << 20,
+      });
       assert.equal(r.status, 1, r.stderr.slice(-2000));
       assert.match(r.stdout, /error: disk full: .*events\.ndjson/);
       const runDir = fs.readdirSync(runsDir).find(d => !d.startsWith('.'))!;

@@ -34,7 +34,9 @@ function alive(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
@@ -58,9 +60,17 @@ test('kill -9 of the CLI while the job busy-loops: the runner dies within 2 s an
   const cli = spawn(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu'], { cwd, stdio: 'ignore' });
   const runsDir = path.join(cwd, '.training-lens', 'runs');
   try {
-    const runDir = await until('the run folder', () => fs.existsSync(runsDir) ? fs.readdirSync(runsDir).find(d => !d.startsWith('.')) : undefined, 30_000);
+    const runDir = await until(
+      'the run folder',
+      () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir).find(d => !d.startsWith('.')) : undefined),
+      30_000,
+    );
     const logFile = path.join(runsDir, runDir, 'events.ndjson');
-    await until('the job to spin', () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('"spinning"'), 30_000);
+    await until(
+      'the job to spin',
+      () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('"spinning"'),
+      30_000,
+    );
     const childPid = Number(fs.readFileSync(path.join(runsDir, runDir, RUNNER_PID_FILE), 'utf8'));
     assert.ok(alive(childPid), 'the runner is running the busy loop');
     const killedAt = Date.now();
@@ -76,7 +86,11 @@ test('kill -9 of the CLI while the job busy-loops: the runner dies within 2 s an
     assert.match(end.error!.message, /interrupted: host exited/);
     assert.equal(log.events.filter(e => e.kind === 'run-end').length, 1);
   } finally {
-    try { process.kill(cli.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(cli.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 });
 
@@ -110,9 +124,18 @@ test('try the fix on a 300 kB job: the patched source reaches the runner (no E2B
   const patched = original.replace("units: 16, activation: 'relu'", "units: 16, activation: 'elu'") + padding;
   assert.ok(patched.length > 300_000);
   const runsDir = tempDir();
-  const { events, end } = await runJob('tiny.train.ts', { backend: 'cpu', epochs: 1, runsDir, variant: { files: { [file]: patched }, title: 'big patch' } });
+  const { events, end } = await runJob('tiny.train.ts', {
+    backend: 'cpu',
+    epochs: 1,
+    runsDir,
+    variant: { files: { [file]: patched }, title: 'big patch' },
+  });
   assert.equal(end.status, 'ok', end.error?.message);
-  assert.deepEqual(listRuns(runsDir).map(r => [r.variant, r.status]), [['big patch', 'ok']], 'the Runs list shows it');
+  assert.deepEqual(
+    listRuns(runsDir).map(r => [r.variant, r.status]),
+    [['big patch', 'ok']],
+    'the Runs list shows it',
+  );
   const fit = events.find(e => e.kind === 'fit-start');
   assert.ok(fit?.kind === 'fit-start' && fit.layers[0].activation === 'elu', 'the patched source trained');
 });
@@ -123,9 +146,15 @@ await model.fit(tf.ones([32, 3]), tf.ones([32, 1]), { epochs: 1000, batchSize: 4
   for (let i = 0; i < 20; i++) hoard.push(new Array(100_000).fill(Math.random()));
 } } });
 `);
-  const { end, handle } = await runJob(jobFile, { backend: 'cpu', execArgv: [...runnerEntry(path.join(ROOT, 'src', 'runner')).execArgv, '--max-old-space-size=200'] });
+  const { end, handle } = await runJob(jobFile, {
+    backend: 'cpu',
+    execArgv: [...runnerEntry(path.join(ROOT, 'src', 'runner')).execArgv, '--max-old-space-size=200'],
+  });
   assert.equal(end.status, 'error');
-  assert.match(end.error!.message, /^Out of memory: the training process reached its JavaScript heap limit \(V8: .*heap out of memory\)/);
+  assert.match(
+    end.error!.message,
+    /^Out of memory: the training process reached its JavaScript heap limit \(V8: .*heap out of memory\)/,
+  );
   assert.doesNotMatch(end.error!.message, /0x[0-9a-f]{6,}/, 'no native stack frames');
   assert.equal(end.error!.location?.line, 5, 'the fit call of the job');
   assert.equal(readRunLog(handle.logFile).events.at(-1)?.kind, 'run-end');
@@ -137,9 +166,17 @@ test('SIGTERM to the CLI while the job blocks: the run is stopped within 2 s, ca
   const cli = spawn(process.execPath, [BIN, 'train', jobFile, '--backend', 'cpu'], { cwd, stdio: 'ignore' });
   const exited = new Promise<number | null>(r => cli.on('exit', c => r(c)));
   const runsDir = path.join(cwd, '.training-lens', 'runs');
-  const runDir = await until('the run folder', () => fs.existsSync(runsDir) ? fs.readdirSync(runsDir).find(d => !d.startsWith('.')) : undefined, 30_000);
+  const runDir = await until(
+    'the run folder',
+    () => (fs.existsSync(runsDir) ? fs.readdirSync(runsDir).find(d => !d.startsWith('.')) : undefined),
+    30_000,
+  );
   const logFile = path.join(runsDir, runDir, 'events.ndjson');
-  await until('the job to spin', () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('"spinning"'), 30_000);
+  await until(
+    'the job to spin',
+    () => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('"spinning"'),
+    30_000,
+  );
   const childPid = Number(fs.readFileSync(path.join(runsDir, runDir, RUNNER_PID_FILE), 'utf8'));
   const t0 = Date.now();
   cli.kill('SIGTERM');
@@ -152,21 +189,34 @@ test('SIGTERM to the CLI while the job blocks: the run is stopped within 2 s, ca
 
 test('a fit stopped mid-epoch counts only the epochs it finished', async t => {
   // long.train.ts: 16 steps per epoch; stopped around step 20 (the stop lands a few steps later, as the runner reads it)
-  const { events, end } = await runJob('long.train.ts', { backend: 'cpu', onEvent: (e, h) => { if (e.kind === 'batch' && e.step === 20) h.stop(); } });
+  const { events, end } = await runJob('long.train.ts', {
+    backend: 'cpu',
+    onEvent: (e, h) => {
+      if (e.kind === 'batch' && e.step === 20) h.stop();
+    },
+  });
   assert.equal(end.status, 'cancelled');
   const batches = events.filter(e => e.kind === 'batch').length;
   const finished = Math.floor(batches / 16);
-  if (batches % 16 === 0) t.diagnostic(`the stop landed on an epoch boundary (${batches} steps): no partial epoch this time`);
+  if (batches % 16 === 0)
+    t.diagnostic(`the stop landed on an epoch boundary (${batches} steps): no partial epoch this time`);
   assert.equal(events.filter(e => e.kind === 'epoch').length, finished, `epoch events after ${batches} steps`);
   assert.equal(summarizeRun(events)?.epochs, finished, 'epochs in the summary');
 });
 
-test('the wasm backend\'s Aborted() is reported as out of memory with its heap size', async () => {
+test("the wasm backend's Aborted() is reported as out of memory with its heap size", async () => {
   const { tf, name } = await selectBackend({ preference: 'wasm' });
   assert.equal(name, 'wasm');
   const message = wasmAbortMessage(new Error('Aborted(). Build with -sASSERTIONS for more info.'), 'wasm', tf);
-  assert.match(message ?? '', /^Out of memory in the wasm backend \(Aborted\(\)\): its memory could not grow any further \(\d+ MB in use; WebAssembly allows 4 GB at most\)/);
-  assert.equal(wasmAbortMessage(new Error('RuntimeError: memory access out of bounds'), 'wasm', tf), undefined, 'a small heap: not taken for OOM');
+  assert.match(
+    message ?? '',
+    /^Out of memory in the wasm backend \(Aborted\(\)\): its memory could not grow any further \(\d+ MB in use; WebAssembly allows 4 GB at most\)/,
+  );
+  assert.equal(
+    wasmAbortMessage(new Error('RuntimeError: memory access out of bounds'), 'wasm', tf),
+    undefined,
+    'a small heap: not taken for OOM',
+  );
   assert.equal(wasmAbortMessage(new Error('Aborted()'), 'cpu', undefined), undefined, 'only on wasm');
 });
 
@@ -180,7 +230,12 @@ process.kill(process.pid, 'SIGKILL');
   const { end, events } = await runJob(jobFile, { backend: 'cpu' });
   const took = Date.now() - t0;
   const sleeper = events.find(e => e.kind === 'log' && e.text.startsWith('sleeper '));
-  if (sleeper?.kind === 'log') try { process.kill(Number(sleeper.text.split(' ')[1]), 'SIGKILL'); } catch { /* gone */ }
+  if (sleeper?.kind === 'log')
+    try {
+      process.kill(Number(sleeper.text.split(' ')[1]), 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   assert.ok(sleeper, 'the output before the kill arrived');
   assert.equal(end.status, 'error');
   assert.match(end.error!.message, /exited unexpectedly \(signal SIGKILL\)/);
@@ -192,5 +247,8 @@ test('a runner that cannot be started (spawn E2BIG) ends its run with the reason
   const { end } = await runJob('tiny.train.ts', { backend: 'cpu', runsDir, env: { HUGE: 'x'.repeat(200_000) } });
   assert.equal(end.status, 'error');
   assert.match(end.error!.message, /^The training process could not be started: spawn E2BIG/);
-  assert.deepEqual(listRuns(runsDir).map(r => [r.status, r.error?.message]), [['error', end.error!.message]]);
+  assert.deepEqual(
+    listRuns(runsDir).map(r => [r.status, r.error?.message]),
+    [['error', end.error!.message]],
+  );
 });

@@ -19,9 +19,20 @@ import { readSweepRecord } from '../../src/sweep/record';
 
 const T0 = Date.parse('2026-11-23T17:00:00Z');
 const line = (o: object) => JSON.stringify(o) + '\n';
-const start = (runId: string, minute = 0) => line({ runId, seq: 0, t: 0, kind: 'run-start', jobFile: '/w/job.train.ts', backend: 'cpu', startedAt: new Date(T0 + minute * 60_000).toISOString() });
-const batch = (runId: string, step: number, loss: number) => line({ runId, seq: step + 1, t: step, kind: 'batch', step, epoch: 0, batch: step, loss, metrics: {}, lr: 0.01 });
-const end = (runId: string, steps: number) => line({ runId, seq: 999, t: 999, kind: 'run-end', status: 'ok', steps, durationMs: 999 });
+const start = (runId: string, minute = 0) =>
+  line({
+    runId,
+    seq: 0,
+    t: 0,
+    kind: 'run-start',
+    jobFile: '/w/job.train.ts',
+    backend: 'cpu',
+    startedAt: new Date(T0 + minute * 60_000).toISOString(),
+  });
+const batch = (runId: string, step: number, loss: number) =>
+  line({ runId, seq: step + 1, t: step, kind: 'batch', step, epoch: 0, batch: step, loss, metrics: {}, lr: 0.01 });
+const end = (runId: string, steps: number) =>
+  line({ runId, seq: 999, t: 999, kind: 'run-end', status: 'ok', steps, durationMs: 999 });
 
 /** a workspace with `.training-lens/runs` and one sound run in it */
 function workspace(): { root: string; runsDir: string; good: string } {
@@ -29,7 +40,10 @@ function workspace(): { root: string; runsDir: string; good: string } {
   const runsDir = path.join(root, '.training-lens', 'runs');
   const good = path.join(runsDir, 'good');
   fs.mkdirSync(good, { recursive: true });
-  fs.writeFileSync(path.join(good, EVENTS_FILE), start('good') + batch('good', 0, 2) + batch('good', 1, 1.5) + end('good', 2));
+  fs.writeFileSync(
+    path.join(good, EVENTS_FILE),
+    start('good') + batch('good', 0, 2) + batch('good', 1, 1.5) + end('good', 2),
+  );
   return { root, runsDir, good };
 }
 
@@ -37,63 +51,136 @@ function addRun(runsDir: string, name: string, log: string | ((file: string) => 
   const dir = path.join(runsDir, name);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, EVENTS_FILE);
-  if (typeof log === 'string') fs.writeFileSync(file, log); else log(file);
+  if (typeof log === 'string') fs.writeFileSync(file, log);
+  else log(file);
   return dir;
 }
 
 /** Runs `code` (with `lib` = src/runs/store) in a child under a time and memory limit. */
-function inChild(code: string, timeout = 20_000): { status: number | null; stdout: string; stderr: string; timedOut: boolean } {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', '-e', `const lib = require(${JSON.stringify(path.join(ROOT, 'src', 'runs', 'store.ts'))}); ${code}`], {
-    cwd: ROOT, encoding: 'utf8', timeout, killSignal: 'SIGKILL',
-  });
+function inChild(
+  code: string,
+  timeout = 20_000,
+): { status: number | null; stdout: string; stderr: string; timedOut: boolean } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--max-old-space-size=256',
+      '--import',
+      'tsx',
+      '-e',
+      `const lib = require(${JSON.stringify(path.join(ROOT, 'src', 'runs', 'store.ts'))}); ${code}`,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout,
+      killSignal: 'SIGKILL',
+    },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: r.signal === 'SIGKILL' };
 }
 
-test('a log linked to /dev/zero or a FIFO in its place neither hangs nor exhausts the listing; the run is damaged', { skip: process.platform === 'win32' }, () => {
-  const { runsDir } = workspace();
-  addRun(runsDir, 'zero', file => fs.symlinkSync('/dev/zero', file));
-  addRun(runsDir, 'fifo', file => execFileSync('mkfifo', [file]));
-  const r = inChild(`console.log(JSON.stringify(lib.listRuns(${JSON.stringify(runsDir)}).map(x => [x.runId, x.status, x.problem ?? ''])));`);
-  assert.ok(!r.timedOut, 'the listing finished within 20 s (a FIFO used to block it forever)');
-  assert.equal(r.status, 0, `the listing did not crash: ${r.stderr.slice(0, 500)}`);
-  const rows = JSON.parse(r.stdout) as string[][];
-  assert.deepEqual(rows.map(x => [x[0], x[1]]).sort(), [['fifo', 'damaged'], ['good', 'ok'], ['zero', 'damaged']], 'the sound run is still listed, the others are damaged');
-  assert.match(rows.find(x => x[0] === 'zero')![2], /symbolic link, not a regular file/);
-  assert.match(rows.find(x => x[0] === 'fifo')![2], /FIFO/);
-  const read = inChild(`try { lib.readRunLog(${JSON.stringify(path.join(runsDir, 'zero', EVENTS_FILE))}); console.log('read'); } catch (e) { console.log(e.message); }`);
-  assert.ok(!read.timedOut && read.status === 0, `opening the linked log in the dashboard neither hangs nor crashes: ${read.stderr.slice(0, 300)}`);
-  assert.match(read.stdout, /events\.ndjson: a symbolic link, not a regular file/);
-});
+test(
+  'a log linked to /dev/zero or a FIFO in its place neither hangs nor exhausts the listing; the run is damaged',
+  { skip: process.platform === 'win32' },
+  () => {
+    const { runsDir } = workspace();
+    addRun(runsDir, 'zero', file => fs.symlinkSync('/dev/zero', file));
+    addRun(runsDir, 'fifo', file => execFileSync('mkfifo', [file]));
+    const r = inChild(
+      `console.log(JSON.stringify(lib.listRuns(${JSON.stringify(runsDir)}).map(x => [x.runId, x.status, x.problem ?? ''])));`,
+    );
+    assert.ok(!r.timedOut, 'the listing finished within 20 s (a FIFO used to block it forever)');
+    assert.equal(r.status, 0, `the listing did not crash: ${r.stderr.slice(0, 500)}`);
+    const rows = JSON.parse(r.stdout) as string[][];
+    assert.deepEqual(
+      rows.map(x => [x[0], x[1]]).sort(),
+      [
+        ['fifo', 'damaged'],
+        ['good', 'ok'],
+        ['zero', 'damaged'],
+      ],
+      'the sound run is still listed, the others are damaged',
+    );
+    assert.match(rows.find(x => x[0] === 'zero')![2], /symbolic link, not a regular file/);
+    assert.match(rows.find(x => x[0] === 'fifo')![2], /FIFO/);
+    const read = inChild(
+      `try { lib.readRunLog(${JSON.stringify(path.join(runsDir, 'zero', EVENTS_FILE))}); console.log('read'); } catch (e) { console.log(e.message); }`,
+    );
+    assert.ok(
+      !read.timedOut && read.status === 0,
+      `opening the linked log in the dashboard neither hangs nor crashes: ${read.stderr.slice(0, 300)}`,
+    );
+    assert.match(read.stdout, /events\.ndjson: a symbolic link, not a regular file/);
+  },
+);
 
-test('the asynchronous listing (Runs view) isolates the same bad runs', { skip: process.platform === 'win32' }, async () => {
-  const { runsDir } = workspace();
-  addRun(runsDir, 'zero', file => fs.symlinkSync('/dev/zero', file));
-  addRun(runsDir, 'fifo', file => execFileSync('mkfifo', [file]));
-  addRun(runsDir, 'dir', file => fs.mkdirSync(file));
-  fs.symlinkSync('/', path.join(runsDir, 'linked-folder'));
-  const records = await new RunLister().list(runsDir);
-  assert.deepEqual(records.map(r => [r.runId, r.status]).sort(), [['dir', 'damaged'], ['fifo', 'damaged'], ['good', 'ok'], ['linked-folder', 'damaged'], ['zero', 'damaged']]);
-  assert.match(records.find(r => r.runId === 'dir')!.problem!, /a folder, not a regular file/);
-  assert.match(records.find(r => r.runId === 'linked-folder')!.problem!, /symbolic link/);
-});
+test(
+  'the asynchronous listing (Runs view) isolates the same bad runs',
+  { skip: process.platform === 'win32' },
+  async () => {
+    const { runsDir } = workspace();
+    addRun(runsDir, 'zero', file => fs.symlinkSync('/dev/zero', file));
+    addRun(runsDir, 'fifo', file => execFileSync('mkfifo', [file]));
+    addRun(runsDir, 'dir', file => fs.mkdirSync(file));
+    fs.symlinkSync('/', path.join(runsDir, 'linked-folder'));
+    const records = await new RunLister().list(runsDir);
+    assert.deepEqual(records.map(r => [r.runId, r.status]).sort(), [
+      ['dir', 'damaged'],
+      ['fifo', 'damaged'],
+      ['good', 'ok'],
+      ['linked-folder', 'damaged'],
+      ['zero', 'damaged'],
+    ]);
+    assert.match(records.find(r => r.runId === 'dir')!.problem!, /a folder, not a regular file/);
+    assert.match(records.find(r => r.runId === 'linked-folder')!.problem!, /symbolic link/);
+  },
+);
 
 test('event kinds that are Object.prototype names are rejected, not looked up', () => {
   for (const kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
     const r = parseEvent(JSON.stringify({ runId: 'r', seq: 0, t: 0, kind }));
     assert.deepEqual(r, { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` }, `kind ${kind}`);
   }
-  const log = parseRunLog(start('r') + '{"kind":"constructor"}\n' + '{"kind":"__proto__","runId":"r","seq":1,"t":0}\n' + end('r', 0));
-  assert.deepEqual(log.problems.map(p => p.line), [2, 3], 'the bad lines are skipped with their line numbers');
+  const log = parseRunLog(
+    start('r') + '{"kind":"constructor"}\n' + '{"kind":"__proto__","runId":"r","seq":1,"t":0}\n' + end('r', 0),
+  );
+  assert.deepEqual(
+    log.problems.map(p => p.line),
+    [2, 3],
+    'the bad lines are skipped with their line numbers',
+  );
   assert.equal(log.events.length, 2);
 });
 
 test('one run whose log holds prototype kinds, or is a folder, does not break the list or `report`', () => {
   const { runsDir } = workspace();
-  addRun(runsDir, 'proto', '{"kind":"toString"}\n' + start('proto', 5) + '{"kind":"constructor","runId":"proto","seq":1,"t":1}\n' + end('proto', 0));
+  addRun(
+    runsDir,
+    'proto',
+    '{"kind":"toString"}\n' +
+      start('proto', 5) +
+      '{"kind":"constructor","runId":"proto","seq":1,"t":1}\n' +
+      end('proto', 0),
+  );
   addRun(runsDir, 'folder', file => fs.mkdirSync(file));
   const runs = listRuns(runsDir);
-  assert.deepEqual(runs.map(r => [r.runId, r.status]).sort(), [['folder', 'damaged'], ['good', 'ok'], ['proto', 'ok']]);
-  const cli = (dir: string) => spawnSync(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))}).main(['report', ${JSON.stringify(dir)}]).then(c => { process.exitCode = c; })`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  assert.deepEqual(runs.map(r => [r.runId, r.status]).sort(), [
+    ['folder', 'damaged'],
+    ['good', 'ok'],
+    ['proto', 'ok'],
+  ]);
+  const cli = (dir: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `require(${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))}).main(['report', ${JSON.stringify(dir)}]).then(c => { process.exitCode = c; })`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
   const proto = cli(path.join(runsDir, 'proto'));
   assert.equal(proto.status, 0, `report on a log with prototype kinds: ${proto.stderr}`);
   assert.match(proto.stderr, /events\.ndjson:3: skipped: unknown event kind "constructor"/);
@@ -108,10 +195,22 @@ test('empty logs and logs without run-start are shown as damaged and can be dele
   const empty = addRun(runsDir, 'empty', '');
   const noStart = addRun(runsDir, 'no-start', batch('x', 0, 1) + end('x', 1));
   const runs = listRuns(runsDir);
-  assert.deepEqual(runs.filter(r => r.status === 'damaged').map(r => [r.runId, r.problem]).sort(), [['empty', 'empty log'], ['no-start', 'no run-start event in the log']]);
+  assert.deepEqual(
+    runs
+      .filter(r => r.status === 'damaged')
+      .map(r => [r.runId, r.problem])
+      .sort(),
+    [
+      ['empty', 'empty log'],
+      ['no-start', 'no run-start event in the log'],
+    ],
+  );
   deleteRun(empty, runsDir);
   deleteRun(noStart);
-  assert.deepEqual(listRuns(runsDir).map(r => r.runId), ['good']);
+  assert.deepEqual(
+    listRuns(runsDir).map(r => r.runId),
+    ['good'],
+  );
 });
 
 test('rename never writes through a linked run.json', { skip: process.platform === 'win32' }, () => {
@@ -130,16 +229,22 @@ test('rename never writes through a linked run.json', { skip: process.platform =
   assert.ok(!fs.existsSync(path.join(good, META_FILE)));
 });
 
-test('a run.json that is a link, a FIFO or junk gives no name and no hang', { skip: process.platform === 'win32' }, () => {
-  const { good, runsDir } = workspace();
-  execFileSync('mkfifo', [path.join(good, META_FILE)]);
-  const r = inChild(`console.log(JSON.stringify(lib.listRuns(${JSON.stringify(runsDir)}).map(x => x.name ?? null)));`);
-  assert.ok(!r.timedOut, 'a FIFO run.json does not block the listing');
-  assert.deepEqual(JSON.parse(r.stdout), [null]);
-  fs.rmSync(path.join(good, META_FILE));
-  fs.writeFileSync(path.join(good, META_FILE), '{"__proto__": {"name": "x"}, "constructor": 1}');
-  assert.equal(listRuns(runsDir)[0].name, undefined, 'an inherited name is no name');
-});
+test(
+  'a run.json that is a link, a FIFO or junk gives no name and no hang',
+  { skip: process.platform === 'win32' },
+  () => {
+    const { good, runsDir } = workspace();
+    execFileSync('mkfifo', [path.join(good, META_FILE)]);
+    const r = inChild(
+      `console.log(JSON.stringify(lib.listRuns(${JSON.stringify(runsDir)}).map(x => x.name ?? null)));`,
+    );
+    assert.ok(!r.timedOut, 'a FIFO run.json does not block the listing');
+    assert.deepEqual(JSON.parse(r.stdout), [null]);
+    fs.rmSync(path.join(good, META_FILE));
+    fs.writeFileSync(path.join(good, META_FILE), '{"__proto__": {"name": "x"}, "constructor": 1}');
+    assert.equal(listRuns(runsDir)[0].name, undefined, 'an inherited name is no name');
+  },
+);
 
 test('delete is confined to the runs folder after resolving links', { skip: process.platform === 'win32' }, () => {
   const { root, runsDir } = workspace();
@@ -157,7 +262,10 @@ test('delete is confined to the runs folder after resolving links', { skip: proc
   fs.writeFileSync(path.join(other, EVENTS_FILE), start('r1'));
   assert.throws(() => deleteRun(other, runsDir), /not a Training Lens run folder \(not directly inside/);
   assert.ok(fs.existsSync(other));
-  assert.throws(() => deleteRun(path.join(runsDir, '..', '..', 'elsewhere'), runsDir), /not a Training Lens run folder/);
+  assert.throws(
+    () => deleteRun(path.join(runsDir, '..', '..', 'elsewhere'), runsDir),
+    /not a Training Lens run folder/,
+  );
   // a `.training-lens` that is a link: nothing under it is deleted or renamed
   const ws2 = tempDir('tl-store-');
   fs.symlinkSync(path.join(root, '.training-lens'), path.join(ws2, '.training-lens'));
@@ -186,7 +294,7 @@ test('a run without run-end is running while its log grows, interrupted once it 
   assert.equal(listRuns(runsDir)[0].status, 'interrupted', 'the synchronous listing agrees');
 });
 
-test('run.json naming the writer\'s pid decides: alive is running, gone is interrupted at once; rename keeps it', async () => {
+test("run.json naming the writer's pid decides: alive is running, gone is interrupted at once; rename keeps it", async () => {
   const { runsDir } = workspace();
   const live = addRun(runsDir, 'live', start('live', 9) + batch('live', 0, 3));
   const gone = addRun(runsDir, 'gone', start('gone', 8) + batch('gone', 0, 3));
@@ -198,12 +306,23 @@ test('run.json naming the writer\'s pid decides: alive is running, gone is inter
   const old = new Date(Date.now() - 10 * 60_000);
   fs.utimesSync(path.join(live, EVENTS_FILE), old, old);
   const status = async () => Object.fromEntries((await new RunLister().list(runsDir)).map(r => [r.runId, r.status]));
-  assert.deepEqual(await status(), { live: 'running', gone: 'interrupted', elsewhere: 'running', good: 'ok' },
-    'a live writer keeps a quiet log running; a dead one makes a fresh log interrupted; a pid from another host is not checked');
+  assert.deepEqual(
+    await status(),
+    { live: 'running', gone: 'interrupted', elsewhere: 'running', good: 'ok' },
+    'a live writer keeps a quiet log running; a dead one makes a fresh log interrupted; a pid from another host is not checked',
+  );
   renameRun(live, 'mine', runsDir);
-  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(live, META_FILE), 'utf8')), { name: 'mine', pid: process.pid, host: os.hostname() });
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(live, META_FILE), 'utf8')), {
+    name: 'mine',
+    pid: process.pid,
+    host: os.hostname(),
+  });
   renameRun(live, '', runsDir);
-  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(live, META_FILE), 'utf8')), { pid: process.pid, host: os.hostname() }, 'removing the name keeps the pid');
+  assert.deepEqual(
+    JSON.parse(fs.readFileSync(path.join(live, META_FILE), 'utf8')),
+    { pid: process.pid, host: os.hostname() },
+    'removing the name keeps the pid',
+  );
   assert.equal((await new RunLister().list(runsDir)).find(r => r.runId === 'live')?.name, undefined);
 });
 
@@ -227,24 +346,34 @@ test('the listing reads only what changed: unchanged logs are not reopened, a gr
 test('hparams() ignores nothing and swaps no prototype for keys named after Object.prototype', () => {
   const env = (o: string) => ({ TRAINING_LENS_HPARAMS: o });
   for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-    assert.throws(() => hparams({ lr: 0.1 }, undefined, env(`{${JSON.stringify(key)}: {"polluted": 1}}`)),
-      new RegExp(`the sweep sets '${key.replace(/_/g, '_')}', which is not one of the defaults`), key);
+    assert.throws(
+      () => hparams({ lr: 0.1 }, undefined, env(`{${JSON.stringify(key)}: {"polluted": 1}}`)),
+      new RegExp(`the sweep sets '${key.replace(/_/g, '_')}', which is not one of the defaults`),
+      key,
+    );
   }
   const hp = hparams({ lr: 0.1 }, undefined, env('{"lr": 0.5}'));
   assert.equal(Object.getPrototypeOf(hp), Object.prototype);
   assert.equal((hp as Record<string, unknown>).polluted, undefined);
-  assert.throws(() => hparams({ lr: 0.1 }, { toString: [1, 2] } as never, {}), /the search space names 'toString', which has no default/);
+  assert.throws(
+    () => hparams({ lr: 0.1 }, { toString: [1, 2] } as never, {}),
+    /the search space names 'toString', which has no default/,
+  );
 });
 
-test('a sweep record linked to /dev/zero, or too big, is refused with a message naming the file', { skip: process.platform === 'win32' }, () => {
-  const dir = tempDir('tl-sweeps-');
-  const linked = path.join(dir, 'linked.json');
-  fs.symlinkSync('/dev/zero', linked);
-  assert.throws(() => readSweepRecord(linked), /linked\.json: a symbolic link, not a regular file/);
-  const big = path.join(dir, 'big.json');
-  fs.writeFileSync(big, Buffer.alloc(17 << 20, 0x20));
-  assert.throws(() => readSweepRecord(big), /big\.json: 17\.0 MB, over the 16\.0 MB Training Lens reads/);
-});
+test(
+  'a sweep record linked to /dev/zero, or too big, is refused with a message naming the file',
+  { skip: process.platform === 'win32' },
+  () => {
+    const dir = tempDir('tl-sweeps-');
+    const linked = path.join(dir, 'linked.json');
+    fs.symlinkSync('/dev/zero', linked);
+    assert.throws(() => readSweepRecord(linked), /linked\.json: a symbolic link, not a regular file/);
+    const big = path.join(dir, 'big.json');
+    fs.writeFileSync(big, Buffer.alloc(17 << 20, 0x20));
+    assert.throws(() => readSweepRecord(big), /big\.json: 17\.0 MB, over the 16\.0 MB Training Lens reads/);
+  },
+);
 
 test('a log over the size limit is refused with its size, not read into memory', () => {
   const { runsDir, good } = workspace();
@@ -277,17 +406,28 @@ test('a job that sends prototype-named event kinds on the event pipe gets them r
   const { runJob } = await import('./helpers');
   const { end, problems, handle } = await runJob('proto-kinds.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'ok', `the run ends normally: ${end.error?.message}`);
-  assert.deepEqual(problems.filter(p => /unknown event kind/.test(p)).length, 3, `each bad message is reported: ${problems.join('; ')}`);
+  assert.deepEqual(
+    problems.filter(p => /unknown event kind/.test(p)).length,
+    3,
+    `each bad message is reported: ${problems.join('; ')}`,
+  );
   const log = readRunLog(handle.logFile);
   assert.equal(log.events.at(-1)?.kind, 'run-end', 'the log ends with run-end');
   assert.deepEqual(log.problems, []);
 });
 
-test('a runs folder reached through a linked .training-lens is not listed; the reason names the link', { skip: process.platform === 'win32' }, async () => {
-  const { root } = workspace();
-  const ws2 = tempDir('tl-store-');
-  fs.symlinkSync(path.join(root, '.training-lens'), path.join(ws2, '.training-lens'));
-  const runsDir = path.join(ws2, '.training-lens', 'runs');
-  assert.throws(() => listRuns(runsDir), /\.training-lens is a symbolic link; Training Lens does not follow links in its runs folder/);
-  await assert.rejects(new RunLister().list(runsDir), /\.training-lens is a symbolic link/);
-});
+test(
+  'a runs folder reached through a linked .training-lens is not listed; the reason names the link',
+  { skip: process.platform === 'win32' },
+  async () => {
+    const { root } = workspace();
+    const ws2 = tempDir('tl-store-');
+    fs.symlinkSync(path.join(root, '.training-lens'), path.join(ws2, '.training-lens'));
+    const runsDir = path.join(ws2, '.training-lens', 'runs');
+    assert.throws(
+      () => listRuns(runsDir),
+      /\.training-lens is a symbolic link; Training Lens does not follow links in its runs folder/,
+    );
+    await assert.rejects(new RunLister().list(runsDir), /\.training-lens is a symbolic link/);
+  },
+);

@@ -37,11 +37,23 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.ok(k['dead-units'] >= 1, `dead-unit readings: ${k['dead-units']}`);
     const fit = events.find(e => e.kind === 'fit-start');
     assert.ok(fit?.kind === 'fit-start');
-    assert.deepEqual(fit.layers.map(l => [l.className, l.activation, l.units, l.initializer]),
-      [['Dense', 'relu', 16, 'heNormal'], ['Dense', 'relu', 8, 'heNormal'], ['Dense', 'softmax', 3, 'glorotUniform']]);
-    assert.deepEqual(fit.layers.map(l => l.guideline), [
-      { ok: true, text: 'relu → He ✓' }, { ok: true, text: 'relu → He ✓' }, { ok: true, text: 'softmax → Glorot (Xavier) ✓' },
-    ], 'the initializer table checked on the model as it trains');
+    assert.deepEqual(
+      fit.layers.map(l => [l.className, l.activation, l.units, l.initializer]),
+      [
+        ['Dense', 'relu', 16, 'heNormal'],
+        ['Dense', 'relu', 8, 'heNormal'],
+        ['Dense', 'softmax', 3, 'glorotUniform'],
+      ],
+    );
+    assert.deepEqual(
+      fit.layers.map(l => l.guideline),
+      [
+        { ok: true, text: 'relu → He ✓' },
+        { ok: true, text: 'relu → He ✓' },
+        { ok: true, text: 'softmax → Glorot (Xavier) ✓' },
+      ],
+      'the initializer table checked on the model as it trains',
+    );
     assert.equal(fit.compileLocation?.line, 17, 'compile call site');
     const stats = events.filter(e => e.kind === 'activation-stats');
     assert.ok(stats.length >= 1, 'activation statistics were taken');
@@ -52,7 +64,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
     assert.equal(s0.layers.length, 3, 'one entry per layer');
     assert.equal(fit.location?.file, path.join(JOBS, 'tiny.train.ts'));
     assert.equal(fit.location?.line, 19);
-    assert.deepEqual(fit.layers.map(l => l.location?.line), [12, 13, 14], 'each layer knows the line that built it');
+    assert.deepEqual(
+      fit.layers.map(l => l.location?.line),
+      [12, 13, 14],
+      'each layer knows the line that built it',
+    );
     const norms = events.filter(e => e.kind === 'grad-norms');
     for (const n of norms) {
       assert.ok(n.kind === 'grad-norms');
@@ -79,22 +95,29 @@ test('fitDataset and local imports work; --epochs overrides the job', async () =
   assert.ok(fit?.kind === 'fit-start' && fit.method === 'fitDataset' && fit.epochs === 3);
 });
 
-test('a job\'s own tfjs callbacks (BaseCallback instances) work alongside the runner\'s', async () => {
+test("a job's own tfjs callbacks (BaseCallback instances) work alongside the runner's", async () => {
   const { events, end } = await runJob('callbacks.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'ok', end.error?.message);
   const epochs = events.filter(e => e.kind === 'epoch').length;
   assert.ok(epochs > 1 && epochs < 40 + 1, `tfjs earlyStopping stopped the first fit early (${epochs} epochs in all)`);
-  const log = events.find(e => e.kind === 'log' && /early stopping after (\d+) epochs; plain callback saw 1 epoch/.test(e.text));
+  const log = events.find(
+    e => e.kind === 'log' && /early stopping after (\d+) epochs; plain callback saw 1 epoch/.test(e.text),
+  );
   assert.ok(log, 'the job finished both fits with its own callbacks called');
 });
 
 test('a CNN trains on wasm: the conv gradients Training Lens adds mean no move to cpu', async () => {
   const { events, end } = await runJob('conv.train.ts', { backend: 'wasm' });
   assert.equal(end.status, 'ok', end.error?.message);
-  const note = events.find(e => e.kind === 'log' && e.stream === 'runner' && /switching to the cpu backend/.test(e.text));
+  const note = events.find(
+    e => e.kind === 'log' && e.stream === 'runner' && /switching to the cpu backend/.test(e.text),
+  );
   assert.equal(note, undefined, 'no move to cpu is announced');
   const fit = events.find(e => e.kind === 'fit-start');
-  assert.ok(fit?.kind === 'fit-start' && fit.backend === 'wasm', `fit ran on ${fit?.kind === 'fit-start' ? fit.backend : '?'}`);
+  assert.ok(
+    fit?.kind === 'fit-start' && fit.backend === 'wasm',
+    `fit ran on ${fit?.kind === 'fit-start' ? fit.backend : '?'}`,
+  );
   assert.equal(kinds(events)['batch'], 4);
 });
 
@@ -108,11 +131,14 @@ test('a model wasm cannot train (a kernel it lacks) moves to cpu and still train
   assert.equal(kinds(events)['batch'], 4);
 });
 
-test('a job that throws ends in error at the user\'s TS line', async () => {
+test("a job that throws ends in error at the user's TS line", async () => {
   const { events, end } = await runJob('throws.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'error');
   assert.match(end.error!.message, /bad shape on purpose/);
-  assert.deepEqual({ file: end.error!.location!.file, line: end.error!.location!.line }, { file: path.join(JOBS, 'throws.train.ts'), line: 7 });
+  assert.deepEqual(
+    { file: end.error!.location!.file, line: end.error!.location!.line },
+    { file: path.join(JOBS, 'throws.train.ts'), line: 7 },
+  );
   assert.match(end.error!.stack!, /throws\.train\.ts:7:9/);
   assert.equal(events.at(-1), end);
 });
@@ -121,7 +147,10 @@ test('an error tfjs raises inside fit points at the fit call', async () => {
   const { end } = await runJob('bad-input.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'error');
   assert.match(end.error!.message, /expected .*shape \[3\]/);
-  assert.deepEqual({ file: end.error!.location?.file, line: end.error!.location?.line }, { file: path.join(JOBS, 'bad-input.train.ts'), line: 6 });
+  assert.deepEqual(
+    { file: end.error!.location?.file, line: end.error!.location?.line },
+    { file: path.join(JOBS, 'bad-input.train.ts'), line: 6 },
+  );
 });
 
 test('a syntax error names the file, line and column', async () => {
@@ -139,14 +168,24 @@ test('a non-finite loss stops training with an error at the fit call', async () 
   assert.match(end.error!.stack!, /nan-loss\.train\.ts:8/);
   const batches = events.filter(e => e.kind === 'batch');
   assert.ok(batches.length < 20 * 8, 'training stopped early');
-  assert.equal(batches.at(-1)?.kind === 'batch' && batches.at(-1)!.kind === 'batch' ? (batches.at(-1) as { loss: number | null }).loss : 0, null);
+  assert.equal(
+    batches.at(-1)?.kind === 'batch' && batches.at(-1)!.kind === 'batch'
+      ? (batches.at(-1) as { loss: number | null }).loss
+      : 0,
+    null,
+  );
 });
 
 test('stop cancels a run within 2 s and the log says cancelled', async () => {
   let stoppedAt = 0;
   const { end, events, handle } = await runJob('long.train.ts', {
     backend: 'cpu',
-    onEvent: (e, h) => { if (e.kind === 'batch' && e.step === 10) { stoppedAt = Date.now(); h.stop(); } },
+    onEvent: (e, h) => {
+      if (e.kind === 'batch' && e.step === 10) {
+        stoppedAt = Date.now();
+        h.stop();
+      }
+    },
   });
   const took = Date.now() - stoppedAt;
   assert.equal(end.status, 'cancelled');
@@ -158,7 +197,9 @@ test('stop cancels a run within 2 s and the log says cancelled', async () => {
 test('a killed runner still leaves a complete, readable log', async () => {
   const { end, handle } = await runJob('long.train.ts', {
     backend: 'cpu',
-    onEvent: (e, h) => { if (e.kind === 'batch' && e.step === 5) process.kill(findChildPid(h.logFile), 'SIGKILL'); },
+    onEvent: (e, h) => {
+      if (e.kind === 'batch' && e.step === 5) process.kill(findChildPid(h.logFile), 'SIGKILL');
+    },
   });
   assert.equal(end.status, 'error');
   assert.match(end.error!.message, /exited unexpectedly \(signal SIGKILL\)/);
@@ -173,7 +214,9 @@ function findChildPid(logFile: string): number {
   for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
     try {
       if (fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(runId)) return Number(pid);
-    } catch { /* gone or not ours */ }
+    } catch {
+      /* gone or not ours */
+    }
   }
   throw new Error('runner child not found');
 }
@@ -182,7 +225,10 @@ test('a corrupt log is read as far as it is sound', () => {
   const good = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'runs', 'corrupt', 'events.ndjson'), 'utf8');
   const log = parseRunLog(good);
   assert.ok(log.events.length > 3);
-  assert.deepEqual(log.problems.map(p => p.line), [3, 5, 7]);
+  assert.deepEqual(
+    log.problems.map(p => p.line),
+    [3, 5, 7],
+  );
   assert.match(log.problems[0].reason, /invalid JSON/);
   assert.match(log.problems[1].reason, /unknown event kind/);
   assert.match(log.problems[2].reason, /truncated last line/);
@@ -196,7 +242,13 @@ test('listRuns finds saved runs newest first', async () => {
   await runJob('tiny.train.ts', { backend: 'cpu', runsDir, epochs: 1 });
   fs.mkdirSync(path.join(runsDir, 'not-a-run'));
   const runs = listRuns(runsDir);
-  assert.deepEqual(runs.map(r => [path.basename(r.jobFile), r.status]), [['tiny.train.ts', 'ok'], ['throws.train.ts', 'error']]);
+  assert.deepEqual(
+    runs.map(r => [path.basename(r.jobFile), r.status]),
+    [
+      ['tiny.train.ts', 'ok'],
+      ['throws.train.ts', 'error'],
+    ],
+  );
   assert.equal(runs[0].steps, 6);
 });
 
@@ -212,13 +264,22 @@ test('a variant trains patched source in memory; the job file is untouched and s
   const original = fs.readFileSync(file, 'utf8');
   const patched = original.replace("units: 16, activation: 'relu'", "units: 16, activation: 'elu'");
   assert.notEqual(patched, original);
-  const { events, end, handle } = await runJob('tiny.train.ts', { backend: 'cpu', epochs: 1, variant: { files: { [file]: patched }, of: 'run-0', title: 'Use elu in dense 1' } });
+  const { events, end, handle } = await runJob('tiny.train.ts', {
+    backend: 'cpu',
+    epochs: 1,
+    variant: { files: { [file]: patched }, of: 'run-0', title: 'Use elu in dense 1' },
+  });
   assert.equal(end.status, 'ok', end.error?.message);
   const start = events[0];
-  assert.ok(start.kind === 'run-start' && start.variant?.of === 'run-0' && start.variant.title === 'Use elu in dense 1');
+  assert.ok(
+    start.kind === 'run-start' && start.variant?.of === 'run-0' && start.variant.title === 'Use elu in dense 1',
+  );
   const fit = events.find(e => e.kind === 'fit-start');
   assert.ok(fit?.kind === 'fit-start');
-  assert.deepEqual(fit.layers.map(l => l.activation), ['elu', 'relu', 'softmax']);
+  assert.deepEqual(
+    fit.layers.map(l => l.activation),
+    ['elu', 'relu', 'softmax'],
+  );
   assert.equal(fit.layers[0].location?.file, file, 'source-mapped to the job file');
   assert.equal(fs.readFileSync(file, 'utf8'), original);
   assert.equal(fs.readFileSync(path.join(handle.runDir, 'patched-tiny.train.ts'), 'utf8'), patched);

@@ -15,19 +15,42 @@ import type { RunHandle } from '../../src/runner/launch';
 import type { RunEndEvent, RunEvent } from '../../src/protocol';
 
 test('K folds are disjoint, cover every sample once, balanced, seeded', () => {
-  for (const [n, k] of [[10, 3], [100, 5], [7, 7]] as const) {
+  for (const [n, k] of [
+    [10, 3],
+    [100, 5],
+    [7, 7],
+  ] as const) {
     const folds = Array.from({ length: k }, (_, j) => kFoldIndices(n, k, j, 42));
     const all = folds.flatMap(f => f.validation).sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: n }, (_, i) => i), `n ${n}, K ${k}: every sample validates exactly once`);
+    assert.deepEqual(
+      all,
+      Array.from({ length: n }, (_, i) => i),
+      `n ${n}, K ${k}: every sample validates exactly once`,
+    );
     for (const f of folds) {
       assert.equal(f.train.length + f.validation.length, n);
-      assert.ok(f.train.every(i => !f.validation.includes(i)), 'train and validation are disjoint');
+      assert.ok(
+        f.train.every(i => !f.validation.includes(i)),
+        'train and validation are disjoint',
+      );
       assert.ok(Math.abs(f.validation.length - n / k) < 1, `fold sizes differ by at most one: ${f.validation.length}`);
     }
   }
-  assert.deepEqual(kFoldIndices(30, 3, 1, 5), kFoldIndices(30, 3, 1, 5), 'the same seed, the same folds (every trial sees them)');
-  assert.notDeepEqual(kFoldIndices(30, 3, 1, 5).validation, kFoldIndices(30, 3, 1, 6).validation, 'shuffled by the seed');
-  assert.notDeepEqual(kFoldIndices(30, 3, 0, 5).validation, Array.from({ length: 10 }, (_, i) => i), 'not the first third in order');
+  assert.deepEqual(
+    kFoldIndices(30, 3, 1, 5),
+    kFoldIndices(30, 3, 1, 5),
+    'the same seed, the same folds (every trial sees them)',
+  );
+  assert.notDeepEqual(
+    kFoldIndices(30, 3, 1, 5).validation,
+    kFoldIndices(30, 3, 1, 6).validation,
+    'shuffled by the seed',
+  );
+  assert.notDeepEqual(
+    kFoldIndices(30, 3, 0, 5).validation,
+    Array.from({ length: 10 }, (_, i) => i),
+    'not the first third in order',
+  );
   assert.throws(() => kFoldIndices(2, 3, 0, 1), /2 samples cannot make 3 folds/);
   assert.throws(() => kFoldIndices(10, 1, 0, 1), /K must be a whole number ≥ 2/);
 });
@@ -42,7 +65,7 @@ test('stratified folds keep the class shares of the whole', () => {
   }
 });
 
-test('cvSplit returns this run\'s fold from TRAINING_LENS_CV (else the data and validation as given)', async () => {
+test("cvSplit returns this run's fold from TRAINING_LENS_CV (else the data and validation as given)", async () => {
   await tf.setBackend('cpu');
   const cvSplit = createCvSplit(tf);
   const xs = tf.tensor2d(Array.from({ length: 12 }, (_, i) => [i, i * 10]).flat(), [12, 2]);
@@ -56,18 +79,25 @@ test('cvSplit returns this run\'s fold from TRAINING_LENS_CV (else the data and 
   const s = cvSplit(xs, ys, { validation: val, stratify: true }, env);
   assert.deepEqual(s.fold, { k: 3, fold: 2, seed: 9 });
   assert.deepEqual(s.xs.shape, [8, 2]);
-  const valRows = (await s.validation![0].array() as number[][]).map(r => r[0]);
-  const trainRows = (await s.xs.array() as number[][]).map(r => r[0]);
+  const valRows = ((await s.validation![0].array()) as number[][]).map(r => r[0]);
+  const trainRows = ((await s.xs.array()) as number[][]).map(r => r[0]);
   const expected = kFoldIndices(12, 3, 2, 9, [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
-  assert.deepEqual(valRows, expected.validation, 'the validation rows are the fold\'s samples');
+  assert.deepEqual(valRows, expected.validation, "the validation rows are the fold's samples");
   assert.deepEqual(trainRows, expected.train);
-  assert.deepEqual((await s.validation![1].argMax(-1).array() as number[]).sort(), [0, 0, 1, 1], 'stratified: two of each class');
+  assert.deepEqual(
+    ((await s.validation![1].argMax(-1).array()) as number[]).sort(),
+    [0, 0, 1, 1],
+    'stratified: two of each class',
+  );
   assert.throws(() => readFoldChoice({ [CV_ENV]: '{"k": 3, "fold": 3, "seed": 1}' }), /fold.*0\.\.K-1/);
 });
 
 test('a cross-validated sweep trains K runs per trial, each told its fold, and scores mean ± std', async () => {
   const work = tempDir('tl-cv-');
-  const space = readSweepSpace("import { hparams, choice } from 'training-lens';\nhparams({ units: 8 }, { units: choice(8, 16, 32) });\n", `${work}/job.ts`);
+  const space = readSweepSpace(
+    "import { hparams, choice } from 'training-lens';\nhparams({ units: 8 }, { units: choice(8, 16, 32) });\n",
+    `${work}/job.ts`,
+  );
   const launched: TrialLaunch[] = [];
   const launch = (t: TrialLaunch): RunHandle => {
     launched.push(t);
@@ -77,23 +107,59 @@ test('a cross-validated sweep trains K runs per trial, each told its fold, and s
     const done = (async (): Promise<RunEndEvent> => {
       await new Promise(r => setImmediate(r));
       // fold j of any trial scores 1 + j/10 (so the mean is 1.1 and the std sqrt(2/3)/10 with 3 folds)
-      const e: RunEvent = { kind: 'epoch', runId, seq: 0, t: 0, epoch: 0, step: 0, logs: { val_loss: 1 + fold / 10 + (t.hparams.units as number) / 1000 } };
+      const e: RunEvent = {
+        kind: 'epoch',
+        runId,
+        seq: 0,
+        t: 0,
+        epoch: 0,
+        step: 0,
+        logs: { val_loss: 1 + fold / 10 + (t.hparams.units as number) / 1000 },
+      };
       listeners.forEach(l => l(e));
       const end: RunEndEvent = { kind: 'run-end', runId, seq: 1, t: 0, status: 'ok', steps: 1, durationMs: 5 };
       listeners.forEach(l => l(end));
       return end;
     })();
-    return { runId, runDir: '', logFile: '', jobFile: '', onEvent: l => { listeners.push(l); }, onProblem: () => {}, stop: () => {}, done };
+    return {
+      runId,
+      runDir: '',
+      logFile: '',
+      jobFile: '',
+      onEvent: l => {
+        listeners.push(l);
+      },
+      onProblem: () => {},
+      stop: () => {},
+      done,
+    };
   };
-  const sweep = new Sweep({ jobFile: `${work}/job.ts`, sweepsDir: `${work}/sweeps`, trials: 2, epochs: 1, cv: 3, seed: 4, concurrency: 2, space, launch });
+  const sweep = new Sweep({
+    jobFile: `${work}/job.ts`,
+    sweepsDir: `${work}/sweeps`,
+    trials: 2,
+    epochs: 1,
+    cv: 3,
+    seed: 4,
+    concurrency: 2,
+    space,
+    launch,
+  });
   const r = await sweep.start().done;
   assert.equal(r.cv, 3);
   assert.equal(launched.length, 6, 'two trials × three folds');
   for (const t of r.trials) {
     const mine = launched.filter(l => l.sweep.trial === t.trial).map(l => JSON.parse(l.env![CV_ENV]));
-    assert.deepEqual(mine, [0, 1, 2].map(fold => ({ k: 3, fold, seed: 4 })), `trial ${t.trial}: one run per fold, the sweep's seed`);
+    assert.deepEqual(
+      mine,
+      [0, 1, 2].map(fold => ({ k: 3, fold, seed: 4 })),
+      `trial ${t.trial}: one run per fold, the sweep's seed`,
+    );
     assert.equal(t.status, 'ok');
-    assert.deepEqual(t.folds!.map(f => f.status), ['ok', 'ok', 'ok']);
+    assert.deepEqual(
+      t.folds!.map(f => f.status),
+      ['ok', 'ok', 'ok'],
+    );
     const units = t.hparams.units as number;
     assert.ok(Math.abs(t.metric!.value - (1.1 + units / 1000)) < 1e-9, `mean over folds: ${t.metric!.value}`);
     assert.ok(Math.abs(t.spread! - Math.sqrt(2 / 3) / 10) < 1e-9, `std over folds: ${t.spread}`);

@@ -13,16 +13,36 @@ import * as tf from '@tensorflow/tfjs';
 import { createCallbacks, readCheckpointInfo } from '../../src/toolkit/callbacks';
 import { tempDir } from './helpers';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(async () => {
+  await tf.setBackend('cpu');
+});
 
-const xTrain = tf.tensor2d([[0.2, 1], [0.4, -0.5], [0.6, 0.3], [0.8, -1], [1, 0.7], [-0.3, 0.2]]);
+const xTrain = tf.tensor2d([
+  [0.2, 1],
+  [0.4, -0.5],
+  [0.6, 0.3],
+  [0.8, -1],
+  [1, 0.7],
+  [-0.3, 0.2],
+]);
 const yTrain = tf.tensor2d([[0.2], [0.4], [0.6], [0.8], [1], [-0.3]]);
-const xVal = tf.tensor2d([[0.3, -0.2], [0.5, 0.6], [0.9, 0.1], [-0.6, -0.4]]);
+const xVal = tf.tensor2d([
+  [0.3, -0.2],
+  [0.5, 0.6],
+  [0.9, 0.1],
+  [-0.6, -0.4],
+]);
 const yVal = tf.mul(xVal.slice([0, 0], [-1, 1]), 0.5);
-const probe = tf.tensor2d([[0.1, 0.2], [0.7, -0.3], [-0.4, 0.9]]);
+const probe = tf.tensor2d([
+  [0.1, 0.2],
+  [0.7, -0.3],
+  [-0.4, 0.9],
+]);
 
 function linear(): tf.Sequential {
-  const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 1, useBias: false, kernelInitializer: 'zeros' })] });
+  const m = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [2], units: 1, useBias: false, kernelInitializer: 'zeros' })],
+  });
   m.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
   return m;
 }
@@ -30,9 +50,18 @@ function linear(): tf.Sequential {
 function mlp(): tf.Sequential {
   const m = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [2], units: 6, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 7 }) }),
+      tf.layers.dense({
+        inputShape: [2],
+        units: 6,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: 7 }),
+      }),
       tf.layers.batchNormalization(),
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }), biasInitializer: 'zeros' }),
+      tf.layers.dense({
+        units: 1,
+        kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }),
+        biasInitializer: 'zeros',
+      }),
     ],
   });
   m.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
@@ -57,7 +86,13 @@ test('early stopping stops once val_loss has not improved for `patience` epochs 
   const m = mlp();
   const stop = earlyStopping({ patience: 3, verbose: false });
   const snaps = new Snapshots();
-  const history = await m.fit(xTrain, yTrain, { epochs: 200, batchSize: 3, shuffle: false, validationData: [xVal, yVal], callbacks: [stop, snaps] });
+  const history = await m.fit(xTrain, yTrain, {
+    epochs: 200,
+    batchSize: 3,
+    shuffle: false,
+    validationData: [xVal, yVal],
+    callbacks: [stop, snaps],
+  });
   const val = history.history.val_loss as number[];
   const best = argmin(val);
   assert.ok(best > 0, `validation loss first improves (best epoch ${best}: ${val.slice(0, best + 1)})`);
@@ -66,7 +101,11 @@ test('early stopping stops once val_loss has not improved for `patience` epochs 
   assert.equal(stop.bestEpoch, best);
   assert.equal(stop.stoppedEpoch, val.length - 1);
   assert.notDeepEqual(snaps.weights.at(-1), snaps.weights[best], 'the last epoch had different weights');
-  assert.deepEqual(currentWeights(m), snaps.weights[best], 'final weights (incl. batch-norm moving stats) are the best epoch\'s, bit for bit');
+  assert.deepEqual(
+    currentWeights(m),
+    snaps.weights[best],
+    "final weights (incl. batch-norm moving stats) are the best epoch's, bit for bit",
+  );
   const pred = (m.predict(probe) as tf.Tensor).dataSync();
   assert.deepEqual(Float32Array.from(pred), snaps.predictions[best]);
 });
@@ -76,14 +115,26 @@ test('early stopping keeps no tensors behind; restoreBestWeights: false keeps th
   const m = linear();
   await m.fit(xTrain, yTrain, { epochs: 1, batchSize: 3, validationData: [xVal, yVal] });
   const before = tf.memory().numTensors;
-  const history = await m.fit(xTrain, yTrain, { epochs: 100, batchSize: 3, shuffle: false, validationData: [xVal, yVal], callbacks: [earlyStopping({ patience: 2, verbose: false })] });
+  const history = await m.fit(xTrain, yTrain, {
+    epochs: 100,
+    batchSize: 3,
+    shuffle: false,
+    validationData: [xVal, yVal],
+    callbacks: [earlyStopping({ patience: 2, verbose: false })],
+  });
   const val = history.history.val_loss as number[];
   assert.ok(argmin(val) >= 2, `several improvements, each replacing the kept copy (best epoch ${argmin(val)})`);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked (clones of older best weights were disposed)');
 
   const keep = linear();
   const snaps = new Snapshots();
-  const h2 = await keep.fit(xTrain, yTrain, { epochs: 100, batchSize: 3, shuffle: false, validationData: [xVal, yVal], callbacks: [earlyStopping({ patience: 2, restoreBestWeights: false, verbose: false }), snaps] });
+  const h2 = await keep.fit(xTrain, yTrain, {
+    epochs: 100,
+    batchSize: 3,
+    shuffle: false,
+    validationData: [xVal, yVal],
+    callbacks: [earlyStopping({ patience: 2, restoreBestWeights: false, verbose: false }), snaps],
+  });
   assert.ok((h2.history.val_loss as number[]).length < 100);
   assert.deepEqual(currentWeights(keep), snaps.weights.at(-1));
   assert.notDeepEqual(currentWeights(keep), snaps.weights[argmin(h2.history.val_loss as number[])]);
@@ -93,9 +144,15 @@ test('early stopping works with fitDataset, minDelta and a maximized metric', as
   const { earlyStopping } = createCallbacks(tf, {});
   const m = linear();
   const data = tf.data.zip({ xs: tf.data.array(xTrain.arraySync()), ys: tf.data.array(yTrain.arraySync()) }).batch(3);
-  const valData = tf.data.zip({ xs: tf.data.array(xVal.arraySync()), ys: tf.data.array(yVal.arraySync() as number[][]) }).batch(4);
+  const valData = tf.data
+    .zip({ xs: tf.data.array(xVal.arraySync()), ys: tf.data.array(yVal.arraySync() as number[][]) })
+    .batch(4);
   const snaps = new Snapshots();
-  const history = await m.fitDataset(data as never, { epochs: 100, validationData: valData as never, callbacks: [earlyStopping({ patience: 2, verbose: false }), snaps] });
+  const history = await m.fitDataset(data as never, {
+    epochs: 100,
+    validationData: valData as never,
+    callbacks: [earlyStopping({ patience: 2, verbose: false }), snaps],
+  });
   const val = history.history.val_loss as number[];
   assert.ok(val.length < 100);
   assert.deepEqual(currentWeights(m), snaps.weights[argmin(val)]);
@@ -117,7 +174,13 @@ test('checkpoint saves the best model to <runDir>/checkpoints/best; loadCheckpoi
   const m = mlp();
   const ckpt = checkpoint();
   const snaps = new Snapshots();
-  const history = await m.fit(xTrain, yTrain, { epochs: 40, batchSize: 3, shuffle: false, validationData: [xVal, yVal], callbacks: [ckpt, snaps] });
+  const history = await m.fit(xTrain, yTrain, {
+    epochs: 40,
+    batchSize: 3,
+    shuffle: false,
+    validationData: [xVal, yVal],
+    callbacks: [ckpt, snaps],
+  });
   const val = history.history.val_loss as number[];
   const best = argmin(val);
   assert.ok(best > 0 && best < val.length - 1, `best epoch ${best} is neither the first nor the last`);
@@ -156,13 +219,27 @@ test('checkpoint outside Training Lens: `dir`/best, loss when there is no valida
   const loaded = await loadCheckpoint(ckpt.path);
   assert.deepEqual(currentWeights(loaded), snaps.weights[argmin(loss)]);
   const missing = path.join(base, 'nothing-here');
-  await assert.rejects(loadCheckpoint(missing), new RegExp(`no checkpoint at ${missing.replace(/[/\\]/g, '.')} \\(model.json not found\\)`));
+  await assert.rejects(
+    loadCheckpoint(missing),
+    new RegExp(`no checkpoint at ${missing.replace(/[/\\]/g, '.')} \\(model.json not found\\)`),
+  );
 });
 
 test("monitors in mode 'auto' and the sweep's ranking agree on which way a metric improves", async () => {
   const { resolveMode } = await import('../../src/toolkit/callbacks');
   const { chooseMetric } = await import('../../src/sweep/rank');
-  for (const name of ['val_loss', 'loss', 'val_acc', 'val_accuracy', 'val_f1', 'val_fmeasure', 'val_auc', 'val_precision', 'val_recall', 'mean_squared_error']) {
+  for (const name of [
+    'val_loss',
+    'loss',
+    'val_acc',
+    'val_accuracy',
+    'val_f1',
+    'val_fmeasure',
+    'val_auc',
+    'val_precision',
+    'val_recall',
+    'mean_squared_error',
+  ]) {
     const sweepUp = chooseMetric([name], name)!.higherIsBetter;
     assert.equal(resolveMode('auto', name), sweepUp ? 'max' : 'min', name);
   }

@@ -4,15 +4,26 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createMcPredict } from '../../src/toolkit/mc';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(async () => {
+  await tf.setBackend('cpu');
+});
 const mcPredict = createMcPredict(tf);
 
 function net(extra: tf.layers.Layer[]): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [5], units: 32, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+      tf.layers.dense({
+        inputShape: [5],
+        units: 32,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+      }),
       ...extra,
-      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.dense({
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
     ],
   });
 }
@@ -27,7 +38,7 @@ test('with a Dropout layer the samples differ: nonzero std, and the mean is a pr
   assert.deepEqual(std.shape, [4, 3]);
   const s = await std.data();
   assert.ok(Math.min(...s) > 1e-3, `every output varies across passes (min std ${Math.min(...s)})`);
-  const rows = (await mean.sum(1).data());
+  const rows = await mean.sum(1).data();
   rows.forEach(r => assert.ok(Math.abs(r - 1) < 1e-5, `mean probabilities sum to 1 (${r})`));
   // predict (inference) is unaffected afterwards: dropout is off again
   const a = await (model.predict(x) as tf.Tensor).data();

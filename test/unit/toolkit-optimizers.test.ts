@@ -8,10 +8,17 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createOptimizers, OPTIMIZER_DEFAULTS, type OptimizerName } from '../../src/toolkit/optimizers';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(async () => {
+  await tf.setBackend('cpu');
+});
 
 // loss(w) = mean((Xw − y)²); gradient 2/n·Xᵀ(Xw − y)
-const X = [[1, 2, -1], [0.5, -1, 2], [-1.5, 0.3, 1], [2, 1, 0.5]];
+const X = [
+  [1, 2, -1],
+  [0.5, -1, 2],
+  [-1.5, 0.3, 1],
+  [2, 1, 0.5],
+];
 const Y = [1, -2, 0.5, 3];
 const W0 = [0.5, -0.3, 0.8];
 const STEPS = 6;
@@ -31,56 +38,81 @@ type Step = (w: number[], g: number[], t: number) => number[];
 /** Each rule keeps its own state per component; t counts from 1. */
 const reference: Record<OptimizerName, (o: Record<string, number>) => Step> = {
   // θ ← θ − η·g
-  sgd: ({ learningRate: lr }) => (w, g) => w.map((x, i) => x - lr * g[i]),
+  sgd:
+    ({ learningRate: lr }) =>
+    (w, g) =>
+      w.map((x, i) => x - lr * g[i]),
   // m ← β·m − η·g; θ ← θ + m
   momentum: ({ learningRate: lr, momentum: b }) => {
     const m = [0, 0, 0];
-    return (w, g) => w.map((x, i) => { m[i] = b * m[i] - lr * g[i]; return x + m[i]; });
+    return (w, g) =>
+      w.map((x, i) => {
+        m[i] = b * m[i] - lr * g[i];
+        return x + m[i];
+      });
   },
   // NAG in Keras' form (the seed's look-ahead gradient, reparametrized at θ + β·m): m ← β·m − η·g; θ ← θ + β·m − η·g
   nesterov: ({ learningRate: lr, momentum: b }) => {
     const m = [0, 0, 0];
-    return (w, g) => w.map((x, i) => { m[i] = b * m[i] - lr * g[i]; return x + b * m[i] - lr * g[i]; });
+    return (w, g) =>
+      w.map((x, i) => {
+        m[i] = b * m[i] - lr * g[i];
+        return x + b * m[i] - lr * g[i];
+      });
   },
   // s ← s + g²; θ ← θ − η·g / √(s + ε)   (ε: the backend's, 1e-7 in float32)
   adagrad: ({ learningRate: lr, initialAccumulatorValue: s0 }) => {
     const s = [s0, s0, s0];
     const eps = tf.backend().epsilon();
-    return (w, g) => w.map((x, i) => { s[i] += g[i] * g[i]; return x - lr * g[i] / Math.sqrt(s[i] + eps); });
+    return (w, g) =>
+      w.map((x, i) => {
+        s[i] += g[i] * g[i];
+        return x - (lr * g[i]) / Math.sqrt(s[i] + eps);
+      });
   },
   // s ← ρ·s + (1−ρ)·g²; θ ← θ − η·g / √(s + ε)
   rmsprop: ({ learningRate: lr, rho, epsilon: eps }) => {
     const s = [0, 0, 0];
-    return (w, g) => w.map((x, i) => { s[i] = rho * s[i] + (1 - rho) * g[i] * g[i]; return x - lr * g[i] / Math.sqrt(s[i] + eps); });
+    return (w, g) =>
+      w.map((x, i) => {
+        s[i] = rho * s[i] + (1 - rho) * g[i] * g[i];
+        return x - (lr * g[i]) / Math.sqrt(s[i] + eps);
+      });
   },
   // m ← β1·m + (1−β1)·g; s ← β2·s + (1−β2)·g²; m̂ = m/(1−β1^t); ŝ = s/(1−β2^t); θ ← θ − η·m̂/(√ŝ + ε)
   // (tfjs keeps β1^t and β2^t as float32 tensors, so 1 − β2^t is rounded as tfjs rounds it: 1.3e-5 relative at t=1)
   adam: ({ learningRate: lr, beta1, beta2, epsilon: eps }) => {
-    const m = [0, 0, 0]; const s = [0, 0, 0];
+    const m = [0, 0, 0];
+    const s = [0, 0, 0];
     const f = Math.fround;
-    let acc1 = 1; let acc2 = 1;
+    let acc1 = 1;
+    let acc2 = 1;
     return (w, g) => {
-      acc1 = f(acc1 * f(beta1)); acc2 = f(acc2 * f(beta2));
+      acc1 = f(acc1 * f(beta1));
+      acc2 = f(acc2 * f(beta2));
       return w.map((x, i) => {
         m[i] = beta1 * m[i] + (1 - beta1) * g[i];
         s[i] = beta2 * s[i] + (1 - beta2) * g[i] * g[i];
-        return x - lr * (m[i] / f(1 - acc1)) / (Math.sqrt(s[i] / f(1 - acc2)) + eps);
+        return x - (lr * (m[i] / f(1 - acc1))) / (Math.sqrt(s[i] / f(1 - acc2)) + eps);
       });
     };
   },
   // m ← β1·m + (1−β1)·g; u ← max(β2·u, |g|); θ ← θ − η/(1−β1^t) · m/(u + ε)
   adamax: ({ learningRate: lr, beta1: b1, beta2: b2, epsilon: eps }) => {
-    const m = [0, 0, 0]; const u = [0, 0, 0];
-    return (w, g, t) => w.map((x, i) => {
-      m[i] = b1 * m[i] + (1 - b1) * g[i];
-      u[i] = Math.max(b2 * u[i], Math.abs(g[i]));
-      return x - (lr / (1 - b1 ** t)) * m[i] / (u[i] + eps);
-    });
+    const m = [0, 0, 0];
+    const u = [0, 0, 0];
+    return (w, g, t) =>
+      w.map((x, i) => {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        u[i] = Math.max(b2 * u[i], Math.abs(g[i]));
+        return x - ((lr / (1 - b1 ** t)) * m[i]) / (u[i] + eps);
+      });
   },
   // Keras Nadam: μ_t = β1(1 − ½·0.96^t); m, v as Adam;
   // m̂ = μ_{t+1}·m/(1 − Πμ_1..μ_{t+1}) + (1 − μ_t)·g/(1 − Πμ_1..μ_t); v̂ = v/(1−β2^t); θ ← θ − η·m̂/(√v̂ + ε)
   nadam: ({ learningRate: lr, beta1: b1, beta2: b2, epsilon: eps }) => {
-    const m = [0, 0, 0]; const v = [0, 0, 0];
+    const m = [0, 0, 0];
+    const v = [0, 0, 0];
     const mu = (t: number) => b1 * (1 - 0.5 * 0.96 ** t);
     let product = 1;
     return (w, g, t) => {
@@ -90,9 +122,9 @@ const reference: Record<OptimizerName, (o: Record<string, number>) => Step> = {
       return w.map((x, i) => {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        const mHat = mu(t + 1) * m[i] / (1 - pNext) + (1 - mu(t)) * g[i] / (1 - pT);
+        const mHat = (mu(t + 1) * m[i]) / (1 - pNext) + ((1 - mu(t)) * g[i]) / (1 - pT);
         const vHat = v[i] / (1 - b2 ** t);
-        return x - lr * mHat / (Math.sqrt(vHat) + eps);
+        return x - (lr * mHat) / (Math.sqrt(vHat) + eps);
       });
     };
   },
@@ -104,7 +136,11 @@ function trainTf(opt: tf.Optimizer): number[][] {
   const ys = tf.tensor1d(Y);
   const path: number[][] = [];
   for (let t = 0; t < STEPS; t++) {
-    opt.minimize(() => tf.mean(tf.square(tf.sub(tf.squeeze(tf.matMul(xs, tf.reshape(w, [3, 1]))), ys))) as tf.Scalar, false, [w]);
+    opt.minimize(
+      () => tf.mean(tf.square(tf.sub(tf.squeeze(tf.matMul(xs, tf.reshape(w, [3, 1]))), ys))) as tf.Scalar,
+      false,
+      [w],
+    );
     path.push(Array.from(w.dataSync()));
   }
   tf.dispose([w, xs, ys]);
@@ -115,18 +151,36 @@ function trainTf(opt: tf.Optimizer): number[][] {
 function trainJs(step: Step): number[][] {
   let w = [...W0];
   const path: number[][] = [];
-  for (let t = 1; t <= STEPS; t++) { w = step(w, gradient(w), t); path.push(w); }
+  for (let t = 1; t <= STEPS; t++) {
+    w = step(w, gradient(w), t);
+    path.push(w);
+  }
   return path;
 }
 
 function assertClose(actual: number[][], expected: number[][], tol: number, what: string): void {
-  actual.forEach((row, t) => row.forEach((v, i) =>
-    assert.ok(Math.abs(v - expected[t][i]) <= tol, `${what}: step ${t + 1}, w[${i}] = ${v}, expected ${expected[t][i]} (±${tol})`)));
+  actual.forEach((row, t) =>
+    row.forEach((v, i) =>
+      assert.ok(
+        Math.abs(v - expected[t][i]) <= tol,
+        `${what}: step ${t + 1}, w[${i}] = ${v}, expected ${expected[t][i]} (±${tol})`,
+      ),
+    ),
+  );
 }
 
 const opts = createOptimizers(tf);
 // learning rates large enough that the weights move well beyond float32 noise in 6 steps
-const LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 0.05, nesterov: 0.05, adagrad: 0.1, rmsprop: 0.05, adam: 0.1, adamax: 0.1, nadam: 0.1 };
+const LR: Record<OptimizerName, number> = {
+  sgd: 0.05,
+  momentum: 0.05,
+  nesterov: 0.05,
+  adagrad: 0.1,
+  rmsprop: 0.05,
+  adam: 0.1,
+  adamax: 0.1,
+  nadam: 0.1,
+};
 
 for (const name of Object.keys(reference) as OptimizerName[]) {
   test(`${name} takes the same steps as its update rule (6 steps, within 1e-6)`, () => {
@@ -140,10 +194,20 @@ for (const name of Object.keys(reference) as OptimizerName[]) {
 }
 
 test('the defaults are those of the comparison table (G3)', () => {
-  const config = (o: tf.Optimizer) => { const c = o.getConfig(); o.dispose(); return c; };
+  const config = (o: tf.Optimizer) => {
+    const c = o.getConfig();
+    o.dispose();
+    return c;
+  };
   assert.deepEqual(config(opts.momentum()), { learningRate: 0.01, momentum: 0.9, useNesterov: false });
   assert.deepEqual(config(opts.nesterov()), { learningRate: 0.01, momentum: 0.9, useNesterov: true });
-  assert.deepEqual(config(opts.rmsprop()), { learningRate: 0.001, decay: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+  assert.deepEqual(config(opts.rmsprop()), {
+    learningRate: 0.001,
+    decay: 0.9,
+    momentum: 0,
+    epsilon: 1e-7,
+    centered: false,
+  });
   assert.deepEqual(config(opts.adam()), { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
   assert.deepEqual(config(opts.nadam()), { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
   assert.equal(opts.nadam({ learningRate: 0.01 }).getConfig().learningRate, 0.01, 'options object form');
@@ -171,7 +235,9 @@ test('nadam is a tfjs optimizer: compile and fit use it; dispose frees its slots
 });
 
 async function nadamModel(epochs: number) {
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), tf.layers.dense({ units: 1 })],
+  });
   const optimizer = opts.nadam(0.01);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   const xs = tf.tensor2d(X);
@@ -185,7 +251,13 @@ async function nadamModel(epochs: number) {
 test('a model saved with its Nadam optimizer loads back with it, in the same state', async () => {
   const { model, optimizer, xs, ys } = await nadamModel(20);
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async a => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }), { includeOptimizer: true });
+  await model.save(
+    tf.io.withSaveHandler(async a => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+    { includeOptimizer: true },
+  );
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
   const copy = loaded.optimizer;
   assert.equal(copy.getClassName(), 'Nadam', 'the class is looked up by its registered name');

@@ -7,28 +7,53 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { createSchedules, powerAt, exponentialAt, piecewiseAt, oneCycleAt, oneCyclePlan } from '../../src/toolkit/schedules';
+import {
+  createSchedules,
+  powerAt,
+  exponentialAt,
+  piecewiseAt,
+  oneCycleAt,
+  oneCyclePlan,
+} from '../../src/toolkit/schedules';
 import { setOptimizerMomentum, setOptimizerLearningRate, MOMENTUM_KEY } from '../../src/toolkit/optimizerState';
 
-before(async () => { await tf.setBackend('cpu'); });
+before(async () => {
+  await tf.setBackend('cpu');
+});
 
 const { schedules } = createSchedules(tf);
 const close = (a: number, b: number, rel = 1e-12) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-30);
 
-interface Seen { step: number; epoch: number; lr: number; c: number | null; momentum: number | null; mScalar: number | null; beta1: number | null; key: number | undefined }
+interface Seen {
+  step: number;
+  epoch: number;
+  lr: number;
+  c: number | null;
+  momentum: number | null;
+  mScalar: number | null;
+  beta1: number | null;
+  key: number | undefined;
+}
 
 /** Records, at every onBatchEnd, what the optimizer used for the step that just ran. */
 class Recorder extends tf.Callback {
   seen: Seen[] = [];
   private epoch = 0;
-  override async onEpochBegin(epoch: number) { this.epoch = epoch; }
+  override async onEpochBegin(epoch: number) {
+    this.epoch = epoch;
+  }
   override async onBatchEnd() {
     const o = this.model.optimizer as unknown as Record<string | symbol, unknown>;
     const scalar = (t: unknown) => (t instanceof tf.Tensor ? t.dataSync()[0] : null);
     this.seen.push({
-      step: this.seen.length, epoch: this.epoch, lr: o.learningRate as number,
-      c: scalar(o.c) == null ? null : -scalar(o.c)!, momentum: (o.momentum as number) ?? null, mScalar: scalar(o.m),
-      beta1: (o.beta1 as number) ?? null, key: o[MOMENTUM_KEY] as number | undefined,
+      step: this.seen.length,
+      epoch: this.epoch,
+      lr: o.learningRate as number,
+      c: scalar(o.c) == null ? null : -scalar(o.c)!,
+      momentum: (o.momentum as number) ?? null,
+      mScalar: scalar(o.m),
+      beta1: (o.beta1 as number) ?? null,
+      key: o[MOMENTUM_KEY] as number | undefined,
     });
   }
 }
@@ -36,7 +61,12 @@ class Recorder extends tf.Callback {
 function model(optimizer: tf.Optimizer): tf.Sequential {
   const m = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+      tf.layers.dense({
+        inputShape: [3],
+        units: 4,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+      }),
       tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
     ],
   });
@@ -49,7 +79,13 @@ const ys = tf.randomNormal([20, 1], 0, 1, 'float32', 4);
 /** 20 samples, batch 5: 4 steps per epoch. */
 async function fit(m: tf.Sequential, epochs: number, callbacks: tf.Callback[], extra: tf.ModelFitArgs = {}) {
   const rec = new Recorder();
-  const history = await m.fit(xs, ys, { epochs, batchSize: 5, shuffle: false, callbacks: [...callbacks, rec], ...extra });
+  const history = await m.fit(xs, ys, {
+    epochs,
+    batchSize: 5,
+    shuffle: false,
+    callbacks: [...callbacks, rec],
+    ...extra,
+  });
   return { seen: rec.seen, history };
 }
 
@@ -64,30 +100,58 @@ test('the formulas at chosen steps (G5)', () => {
   assert.ok(close(exponentialAt(40, { lr0: 0.01, s: 20 }), 0.0001));
   assert.ok(close(exponentialAt(10, { lr0: 0.01, s: 20 }), 0.01 / Math.sqrt(10)));
   const pw = { boundaries: [5, 15], values: [0.01, 0.005, 0.001] };
-  assert.deepEqual([0, 4, 5, 14, 15, 100].map(e => piecewiseAt(e, pw)), [0.01, 0.01, 0.005, 0.005, 0.001, 0.001]);
+  assert.deepEqual(
+    [0, 4, 5, 14, 15, 100].map(e => piecewiseAt(e, pw)),
+    [0.01, 0.01, 0.005, 0.005, 0.001, 0.001],
+  );
 
   const plan = oneCyclePlan({ maxLr: 0.1, steps: 100 });
-  assert.deepEqual({ ...plan }, { steps: 100, maxLr: 0.1, startLr: 0.01, finalLr: 0.00001, upSteps: 45, momentum: [0.95, 0.85] });
+  assert.deepEqual(
+    { ...plan },
+    { steps: 100, maxLr: 0.1, startLr: 0.01, finalLr: 0.00001, upSteps: 45, momentum: [0.95, 0.85] },
+  );
   const at = (s: number) => oneCycleAt(s, plan);
-  assert.ok(close(at(0).lr, 0.01)); assert.ok(close(at(0).momentum!, 0.95));
-  assert.ok(close(at(15).lr, 0.04)); assert.ok(close(at(15).momentum!, 0.95 - 0.1 / 3));
-  assert.ok(close(at(45).lr, 0.1), 'peak at the end of the first half'); assert.ok(close(at(45).momentum!, 0.85));
-  assert.ok(close(at(60).lr, 0.07)); assert.ok(close(at(60).momentum!, 0.85 + 0.1 / 3));
-  assert.ok(close(at(90).lr, 0.01), 'back to startLr'); assert.ok(close(at(90).momentum!, 0.95));
-  assert.ok(close(at(95).lr, 0.01 + (0.00001 - 0.01) * 5 / 9), 'annihilation: linear towards finalLr');
-  assert.ok(close(at(99).lr, 0.00001), 'finalLr at the last step'); assert.ok(close(at(99).momentum!, 0.95));
+  assert.ok(close(at(0).lr, 0.01));
+  assert.ok(close(at(0).momentum!, 0.95));
+  assert.ok(close(at(15).lr, 0.04));
+  assert.ok(close(at(15).momentum!, 0.95 - 0.1 / 3));
+  assert.ok(close(at(45).lr, 0.1), 'peak at the end of the first half');
+  assert.ok(close(at(45).momentum!, 0.85));
+  assert.ok(close(at(60).lr, 0.07));
+  assert.ok(close(at(60).momentum!, 0.85 + 0.1 / 3));
+  assert.ok(close(at(90).lr, 0.01), 'back to startLr');
+  assert.ok(close(at(90).momentum!, 0.95));
+  assert.ok(close(at(95).lr, 0.01 + ((0.00001 - 0.01) * 5) / 9), 'annihilation: linear towards finalLr');
+  assert.ok(close(at(99).lr, 0.00001), 'finalLr at the last step');
+  assert.ok(close(at(99).momentum!, 0.95));
   assert.ok(close(at(500).lr, 0.00001), 'finalLr after the planned steps');
-  assert.deepEqual(oneCyclePlan({ maxLr: 1, epochs: 3, stepsPerEpoch: 7, startLr: 0.2, finalLr: 0, annihilationShare: 0.2, momentum: false }),
-    { steps: 21, maxLr: 1, startLr: 0.2, finalLr: 0, upSteps: 8, momentum: null });
+  assert.deepEqual(
+    oneCyclePlan({
+      maxLr: 1,
+      epochs: 3,
+      stepsPerEpoch: 7,
+      startLr: 0.2,
+      finalLr: 0,
+      annihilationShare: 0.2,
+      momentum: false,
+    }),
+    { steps: 21, maxLr: 1, startLr: 0.2, finalLr: 0, upSteps: 8, momentum: null },
+  );
 });
 
 test('bad options are clear errors naming the option', () => {
   assert.throws(() => schedules.power({ s: 0 }), /schedules\.power: s must be a positive number \(got 0\)/);
   assert.throws(() => schedules.exponential({ s: 10, per: 'batch' as never }), /per must be 'step' or 'epoch'/);
-  assert.throws(() => schedules.piecewise({ boundaries: [5, 15], values: [0.01, 0.005] }), /values needs one more entry than boundaries/);
+  assert.throws(
+    () => schedules.piecewise({ boundaries: [5, 15], values: [0.01, 0.005] }),
+    /values needs one more entry than boundaries/,
+  );
   assert.throws(() => schedules.piecewise({ boundaries: [15, 5], values: [1, 2, 3] }), /boundaries must be increasing/);
   assert.throws(() => schedules.oneCycle({ maxLr: 0.1, epochs: 3 }), /give steps, or epochs and stepsPerEpoch/);
-  assert.throws(() => schedules.oneCycle({ maxLr: 0.1, steps: 10, annihilationShare: 1 }), /annihilationShare must be between 0 and 1/);
+  assert.throws(
+    () => schedules.oneCycle({ maxLr: 0.1, steps: 10, annihilationShare: 1 }),
+    /annihilationShare must be between 0 and 1/,
+  );
   assert.throws(() => schedules.performance({ factor: 2 }), /factor must be below 1/);
 });
 
@@ -116,14 +180,19 @@ test('exponential (per step) on Adam, continuing across fit calls, with lr0 give
 
 test('fitDataset takes the schedules too (power per epoch on SGD)', async () => {
   const m = model(tf.train.sgd(0.2));
-  const data = tf.data.zip({ xs: tf.data.array(xs.arraySync() as number[][]), ys: tf.data.array(ys.arraySync() as number[][]) }).batch(5);
+  const data = tf.data
+    .zip({ xs: tf.data.array(xs.arraySync() as number[][]), ys: tf.data.array(ys.arraySync() as number[][]) })
+    .batch(5);
   const rec = new Recorder();
   await m.fitDataset(data as never, { epochs: 3, callbacks: [schedules.power({ s: 1, per: 'epoch' }), rec] });
   assert.equal(rec.seen.length, 12);
   for (const s of rec.seen) assert.equal(s.c, Math.fround(powerAt(s.epoch, { lr0: 0.2, s: 1 })), `epoch ${s.epoch}`);
 });
 
-for (const [name, make] of [['SGD', () => tf.train.sgd(0.5)], ['Adam', () => tf.train.adam(0.5)]] as const) {
+for (const [name, make] of [
+  ['SGD', () => tf.train.sgd(0.5)],
+  ['Adam', () => tf.train.adam(0.5)],
+] as const) {
   test(`piecewise per epoch on ${name}: each epoch's steps use its value; per step switches mid-epoch`, async () => {
     const values = [0.01, 0.005, 0.001];
     const { seen } = await fit(model(make()), 5, [schedules.piecewise({ boundaries: [1, 3], values })]);
@@ -134,7 +203,10 @@ for (const [name, make] of [['SGD', () => tf.train.sgd(0.5)], ['Adam', () => tf.
       if (s.c != null) assert.equal(s.c, Math.fround(want));
     }
     const perStep = await fit(model(make()), 2, [schedules.piecewise({ boundaries: [2, 6], values, per: 'step' })]);
-    assert.deepEqual(perStep.seen.map(s => s.lr), [0.01, 0.01, 0.005, 0.005, 0.005, 0.005, 0.001, 0.001]);
+    assert.deepEqual(
+      perStep.seen.map(s => s.lr),
+      [0.01, 0.01, 0.005, 0.005, 0.005, 0.005, 0.001, 0.001],
+    );
   });
 }
 
@@ -156,9 +228,11 @@ test('1cycle on Momentum: rate and momentum follow oneCycleAt, move opposite, an
   assert.equal(up, 9);
   const peak = seen.reduce((a, b) => (b.lr > a.lr ? b : a));
   const trough = seen.reduce((a, b) => (b.momentum! < a.momentum! ? b : a));
-  assert.equal(peak.step, up); assert.equal(trough.step, up, 'momentum lowest where the rate peaks');
+  assert.equal(peak.step, up);
+  assert.equal(trough.step, up, 'momentum lowest where the rate peaks');
   for (let i = 1; i <= 2 * up; i++) {
-    const dLr = seen[i].lr - seen[i - 1].lr, dM = seen[i].momentum! - seen[i - 1].momentum!;
+    const dLr = seen[i].lr - seen[i - 1].lr,
+      dM = seen[i].momentum! - seen[i - 1].momentum!;
     assert.ok(dLr * dM < 0, `step ${i}: rate and momentum move in opposite directions`);
   }
   assert.ok(close(seen[19].lr, 0.005 / 1000), 'ends at finalLr');
@@ -177,7 +251,10 @@ test('1cycle on Adam moves beta1; with momentum: false it is left alone', async 
   const off = await fit(model(b), 1, [schedules.oneCycle({ ...plan, momentum: false })]);
   assert.ok(off.seen.every(s => s.beta1 === 0.9 && s.key === undefined));
   const sgd = await fit(model(tf.train.sgd(0.1)), 1, [schedules.oneCycle(plan)]);
-  assert.ok(sgd.seen.every(s => s.key === undefined), 'plain SGD has no momentum to move');
+  assert.ok(
+    sgd.seen.every(s => s.key === undefined),
+    'plain SGD has no momentum to move',
+  );
 });
 
 test('a momentum change takes effect in the next update (Momentum: scalar m; Adam: beta1 with exact bias correction)', () => {
@@ -185,9 +262,9 @@ test('a momentum change takes effect in the next update (Momentum: scalar m; Ada
   const w = tf.variable(tf.scalar(1));
   const mom = tf.train.momentum(0.1, 0.9);
   const g = [{ name: w.name, tensor: tf.scalar(2) }];
-  mom.applyGradients(g);                      // v = 2, w = 1 - 0.2
+  mom.applyGradients(g); // v = 2, w = 1 - 0.2
   setOptimizerMomentum(tf, mom, 0.5);
-  mom.applyGradients(g);                      // v = 0.5·2 + 2 = 3, w = 0.8 - 0.3
+  mom.applyGradients(g); // v = 0.5·2 + 2 = 3, w = 0.8 - 0.3
   assert.ok(Math.abs(w.dataSync()[0] - 0.5) < 1e-6, `momentum 0.5 used: w = ${w.dataSync()[0]}`);
 
   // Adam with beta1 varying per step, against the textbook update with m̂ = m / (1 - Π beta1).
@@ -195,7 +272,10 @@ test('a momentum change takes effect in the next update (Momentum: scalar m; Ada
   const adam = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
   const betas = [0.95, 0.9, 0.85, 0.8];
   const grads = [0.3, -0.2, 0.5, 0.1];
-  let ref = 0.7, m = 0, s = 0, prodB1 = 1;
+  let ref = 0.7,
+    m = 0,
+    s = 0,
+    prodB1 = 1;
   for (let t = 0; t < betas.length; t++) {
     setOptimizerMomentum(tf, adam, betas[t]);
     const grad = tf.scalar(grads[t]);
@@ -204,15 +284,17 @@ test('a momentum change takes effect in the next update (Momentum: scalar m; Ada
     m = betas[t] * m + (1 - betas[t]) * grads[t];
     s = 0.999 * s + 0.001 * grads[t] ** 2;
     prodB1 *= betas[t];
-    ref -= 0.01 * (m / (1 - prodB1)) / (Math.sqrt(s / (1 - 0.999 ** (t + 1))) + 1e-8);
+    ref -= (0.01 * (m / (1 - prodB1))) / (Math.sqrt(s / (1 - 0.999 ** (t + 1))) + 1e-8);
     assert.ok(Math.abs(v.dataSync()[0] - ref) < 1e-6, `step ${t}: ${v.dataSync()[0]} vs ${ref}`);
   }
-  tf.dispose([w, v, g[0].tensor]); mom.dispose(); adam.dispose();
+  tf.dispose([w, v, g[0].tensor]);
+  mom.dispose();
+  adam.dispose();
 });
 
 test('setting the rate does not leak tensors (SGD rebuilds its scalar every step)', async () => {
   const m = model(tf.train.momentum(0.1, 0.9));
-  await fit(m, 1, []);                        // optimizer slots exist from here on
+  await fit(m, 1, []); // optimizer slots exist from here on
   const before = tf.memory().numTensors;
   await fit(m, 3, [schedules.oneCycle({ maxLr: 0.1, steps: 12 }), schedules.power({ s: 2 })]);
   assert.equal(tf.memory().numTensors, before);
@@ -227,10 +309,23 @@ test('performance: with a plateau the rate halves after `patience` epochs, falli
   const flat = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 1, useBias: false })] });
   flat.compile({ optimizer: tf.train.sgd(0.08), loss: 'meanSquaredError' });
   const rec = new Recorder();
-  await flat.fit(tf.zeros([8, 3]), tf.ones([8, 1]), { epochs: 8, batchSize: 4, callbacks: [schedules.performance({ patience: 2 }), rec] });
+  await flat.fit(tf.zeros([8, 3]), tf.ones([8, 1]), {
+    epochs: 8,
+    batchSize: 4,
+    callbacks: [schedules.performance({ patience: 2 }), rec],
+  });
   const perEpoch = [0, 1, 2, 3, 4, 5, 6, 7].map(e => rec.seen.filter(s => s.epoch === e).map(s => s.lr));
   // epoch 0 sets the best; epochs 1, 2 do not improve → halve after epoch 2; the wait restarts: after 4, after 6.
-  assert.deepEqual(perEpoch, [[0.08, 0.08], [0.08, 0.08], [0.08, 0.08], [0.04, 0.04], [0.04, 0.04], [0.02, 0.02], [0.02, 0.02], [0.01, 0.01]]);
+  assert.deepEqual(perEpoch, [
+    [0.08, 0.08],
+    [0.08, 0.08],
+    [0.08, 0.08],
+    [0.04, 0.04],
+    [0.04, 0.04],
+    [0.02, 0.02],
+    [0.02, 0.02],
+    [0.01, 0.01],
+  ]);
   assert.equal(rec.seen.at(-1)!.c, Math.fround(0.01), 'SGD update scalar follows');
 });
 
@@ -253,10 +348,17 @@ test('performance: improvements reset the wait; mode auto maximizes accuracy; mi
   await acc.onTrainBegin();
   await acc.onEpochEnd(0, { val_acc: 0.5 });
   await acc.onEpochEnd(1, { val_acc: 0.6 });
-  assert.equal((m2.optimizer as unknown as { learningRate: number }).learningRate, 0.1, 'higher accuracy is an improvement');
+  assert.equal(
+    (m2.optimizer as unknown as { learningRate: number }).learningRate,
+    0.1,
+    'higher accuracy is an improvement',
+  );
   await acc.onEpochEnd(2, { val_acc: 0.55 });
   assert.equal((m2.optimizer as unknown as { learningRate: number }).learningRate, 0.05);
-  await assert.rejects(acc.onEpochEnd(3, { loss: 1 }), /monitor 'val_acc' is not in the epoch logs \(they have: loss\)/);
+  await assert.rejects(
+    acc.onEpochEnd(3, { loss: 1 }),
+    /monitor 'val_acc' is not in the epoch logs \(they have: loss\)/,
+  );
 });
 
 test('1cycle without a length spans the fit it is given: epochs × ceil(samples / batchSize), the last step annihilated', async () => {
@@ -266,10 +368,15 @@ test('1cycle without a length spans the fit it is given: epochs × ceil(samples 
   assert.equal(seen.length, 16);
   const plan = oneCyclePlan({ maxLr: 0.05, steps: 16 });
   for (const s of seen) assert.ok(close(s.lr, oneCycleAt(s.step, plan).lr), `step ${s.step}`);
-  assert.ok(close(seen.at(-1)!.lr, plan.finalLr), 'the final rate is reached on the fit\'s last step');
+  assert.ok(close(seen.at(-1)!.lr, plan.finalLr), "the final rate is reached on the fit's last step");
   await assert.rejects(
     // a generator dataset has no known size: nothing tells how long an epoch is
-    model(tf.train.sgd(0.1)).fitDataset(tf.data.generator(function* () { yield { xs: xs.slice(0, 5), ys: ys.slice(0, 5) }; }), { epochs: 1, callbacks: [schedules.oneCycle({ maxLr: 0.05 })] }),
+    model(tf.train.sgd(0.1)).fitDataset(
+      tf.data.generator(function* () {
+        yield { xs: xs.slice(0, 5), ys: ys.slice(0, 5) };
+      }),
+      { epochs: 1, callbacks: [schedules.oneCycle({ maxLr: 0.05 })] },
+    ),
     /cannot tell how many steps this fit takes/,
   );
 });

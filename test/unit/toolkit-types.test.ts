@@ -46,7 +46,9 @@ const BAD_LINES = [2, 3, 4, 5, 6];
 let typesDir = '';
 before(async () => {
   typesDir = path.join(tempDir('tl-types-'), 'toolkit-types');
-  const { writeToolkitTypes } = await import(path.join(ROOT, 'scripts', 'toolkit-types.mjs') as string) as { writeToolkitTypes(out: string): string[] };
+  const { writeToolkitTypes } = (await import(path.join(ROOT, 'scripts', 'toolkit-types.mjs') as string)) as {
+    writeToolkitTypes(out: string): string[];
+  };
   writeToolkitTypes(typesDir);
 });
 
@@ -69,14 +71,24 @@ function errorsByFile(program: ts.Program): Map<string, ts.Diagnostic[]> {
   return out;
 }
 
-const show = (ds: ts.Diagnostic[] = []) => ds.map(d => `${d.file ? path.basename(d.file.fileName) + ':' + (d.file.getLineAndCharacterOfPosition(d.start!).line + 1) : ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`).join('\n');
+const show = (ds: ts.Diagnostic[] = []) =>
+  ds
+    .map(
+      d =>
+        `${d.file ? path.basename(d.file.fileName) + ':' + (d.file.getLineAndCharacterOfPosition(d.start!).line + 1) : ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    )
+    .join('\n');
 
 function assertTypes(program: ts.Program, good: string, bad: string): void {
   const errors = errorsByFile(program);
   assert.equal(show(errors.get(good)), '', 'the job that uses the toolkit typechecks');
   assert.equal(show(errors.get('(global)')), '');
   const badLines = (errors.get(bad) ?? []).map(d => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1);
-  assert.deepEqual([...new Set(badLines)].sort((a, b) => a - b), BAD_LINES, `every misuse is an error:\n${show(errors.get(bad))}`);
+  assert.deepEqual(
+    [...new Set(badLines)].sort((a, b) => a - b),
+    BAD_LINES,
+    `every misuse is an error:\n${show(errors.get(bad))}`,
+  );
   const unresolved = [...errors.values()].flat().filter(d => d.code === 2307);
   assert.deepEqual(unresolved, [], 'training-lens resolves');
 }
@@ -88,8 +100,13 @@ for (const resolution of ['Node10', 'Bundler'] as const) {
     fs.writeFileSync(path.join(dir, 'bad.train.ts'), BAD);
     // VS Code's defaults for files outside any tsconfig (js/ts.implicitProjectConfig): ESNext, ES2020, strict
     const program = ts.createProgram([path.join(dir, 'job.train.ts'), path.join(dir, 'bad.train.ts')], {
-      module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2020, strict: true, noEmit: true, allowSyntheticDefaultImports: true,
-      moduleResolution: ts.ModuleResolutionKind[resolution], types: [],
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2020,
+      strict: true,
+      noEmit: true,
+      allowSyntheticDefaultImports: true,
+      moduleResolution: ts.ModuleResolutionKind[resolution],
+      types: [],
     });
     assertTypes(program, 'job.train.ts', 'bad.train.ts');
   });
@@ -98,14 +115,31 @@ for (const resolution of ['Node10', 'Bundler'] as const) {
 test('a NodeNext tsconfig that includes only src/: a job importing training-lens typechecks', () => {
   const dir = workspace();
   fs.mkdirSync(path.join(dir, 'src'));
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'my-models', type: 'module', private: true }));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [] },
-    include: ['src'],
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'my-models', type: 'module', private: true }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        types: [],
+      },
+      include: ['src'],
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'src', 'job.train.ts'), GOOD);
   fs.writeFileSync(path.join(dir, 'src', 'bad.train.ts'), BAD);
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: d => assert.fail(show([d])) });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(dir, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: d => assert.fail(show([d])) },
+  );
   assert.ok(parsed);
   assert.deepEqual(parsed.fileNames.map(f => path.basename(f)).sort(), ['bad.train.ts', 'job.train.ts']);
   assertTypes(ts.createProgram(parsed.fileNames, parsed.options), 'job.train.ts', 'bad.train.ts');
@@ -118,7 +152,10 @@ test('the command replaces its own older copy but never a real package named tra
   assert.ok(again.files.includes('index.d.ts') && again.files.includes('package.json'));
   const other = tempDir('tl-ws-');
   fs.mkdirSync(path.join(other, TYPES_PACKAGE_DIR), { recursive: true });
-  fs.writeFileSync(path.join(other, TYPES_PACKAGE_DIR, 'package.json'), JSON.stringify({ name: 'training-lens', version: '9.9.9' }));
+  fs.writeFileSync(
+    path.join(other, TYPES_PACKAGE_DIR, 'package.json'),
+    JSON.stringify({ name: 'training-lens', version: '9.9.9' }),
+  );
   assert.throws(() => installToolkitTypes(typesDir, other), /already holds a package that Training Lens did not write/);
   assert.throws(() => installToolkitTypes(path.join(other, 'nowhere'), other), /toolkit types were not built/);
 });

@@ -41,10 +41,22 @@ test('dead ReLUs: the fix lowers the too-high learning rate; the patched run lea
   const patched = applyEdits(original, fixes[0].edits);
   assert.ok(parses(patched, job), 'the patched job still parses');
   assert.match(patched, /tf\.train\.momentum\(0\.03, 0\.9\)/);
-  const lower = await runJob(job, { backend: 'wasm', variant: { files: { [job]: patched }, of: first.handle.runId, title: fixes[0].title } });
+  const lower = await runJob(job, {
+    backend: 'wasm',
+    variant: { files: { [job]: patched }, of: first.handle.runId, title: fixes[0].title },
+  });
   assert.equal(lower.end.status, 'ok');
-  assert.ok(lower.events.some(e => e.kind === 'dead-units'), 'the dead-ReLU probe still watches the ReLUs');
-  assert.deepEqual(findingsOf(lower.events).filter(f => f.code === 'dead-relu').map(f => f.layer), [], 'no dead layer at lr 0.03');
+  assert.ok(
+    lower.events.some(e => e.kind === 'dead-units'),
+    'the dead-ReLU probe still watches the ReLUs',
+  );
+  assert.deepEqual(
+    findingsOf(lower.events)
+      .filter(f => f.code === 'dead-relu')
+      .map(f => f.layer),
+    [],
+    'no dead layer at lr 0.03',
+  );
   assert.ok(valAcc(lower) > valAcc(first) + 0.2, `val_acc ${valAcc(first).toFixed(3)} -> ${valAcc(lower).toFixed(3)}`);
   const elu = applyEdits(original, fixes[1].edits);
   assert.ok(parses(elu, job));
@@ -58,8 +70,14 @@ test('a tiny learning rate: the fix raises the literal ×10', () => {
   const text = fs.readFileSync(job, 'utf8');
   const compileLine = text.split('\n').findIndex(l => l.includes('.compile(')) + 1;
   const finding: Finding = {
-    code: 'loss-not-decreasing', severity: 'warning', source: 'runtime', message: 'flat', file: job,
-    range: { start: { file: job, line: compileLine } }, evidence: {}, rule: 'test',
+    code: 'loss-not-decreasing',
+    severity: 'warning',
+    source: 'runtime',
+    message: 'flat',
+    file: job,
+    range: { start: { file: job, line: compileLine } },
+    evidence: {},
+    rule: 'test',
   };
   const [fix] = runtimeFixes(finding, text, job);
   assert.ok(fix, 'a learning-rate fix');
@@ -70,8 +88,18 @@ test('a tiny learning rate: the fix raises the literal ×10', () => {
 });
 
 test('no fix is invented when the code does not state the value in place', () => {
-  const text = "import * as tf from '@tensorflow/tfjs';\nconst lr = Number(process.env.LR);\nconst m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\nm.compile({ optimizer: tf.train.sgd(lr), loss: 'meanSquaredError' });\n";
-  const finding: Finding = { code: 'loss-not-decreasing', severity: 'warning', source: 'runtime', message: 'flat', file: '/x.ts', range: { start: { file: '/x.ts', line: 4 } }, evidence: {}, rule: 'test' };
+  const text =
+    "import * as tf from '@tensorflow/tfjs';\nconst lr = Number(process.env.LR);\nconst m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\nm.compile({ optimizer: tf.train.sgd(lr), loss: 'meanSquaredError' });\n";
+  const finding: Finding = {
+    code: 'loss-not-decreasing',
+    severity: 'warning',
+    source: 'runtime',
+    message: 'flat',
+    file: '/x.ts',
+    range: { start: { file: '/x.ts', line: 4 } },
+    evidence: {},
+    rule: 'test',
+  };
   assert.deepEqual(runtimeFixes(finding, text, '/x.ts'), []);
 });
 
@@ -87,6 +115,10 @@ test('a layer without a recorded call site is located from the source: by name, 
   ].join('\n');
   assert.equal(locateLayer(text, '/j.ts', 'hidden')?.start.line, 4);
   assert.equal(locateLayer(text, '/j.ts', 'dense_Dense1')?.start.line, 3);
-  assert.equal(locateLayer(text, '/j.ts', 'dense_Dense2')?.start.line, 5, 'the named layer does not take a generated number');
+  assert.equal(
+    locateLayer(text, '/j.ts', 'dense_Dense2')?.start.line,
+    5,
+    'the named layer does not take a generated number',
+  );
   assert.equal(locateLayer(text, '/j.ts', 'conv2d_Conv2D1'), undefined);
 });

@@ -29,8 +29,18 @@ test('the example CNN trains on wasm to the same accuracy as on cpu (same seed, 
   const wasm = await train('wasm');
   const cpu = await train('cpu');
   assert.ok(cpu.valAcc > 0.3, `the reference run learned (cpu validation accuracy ${cpu.valAcc})`);
-  console.log(`wasm: val acc ${wasm.valAcc.toFixed(4)} loss ${wasm.valLoss.toFixed(4)}; cpu: val acc ${cpu.valAcc.toFixed(4)} loss ${cpu.valLoss.toFixed(4)}`);
+  console.log(
+    `wasm: val acc ${wasm.valAcc.toFixed(4)} loss ${wasm.valLoss.toFixed(4)}; cpu: val acc ${cpu.valAcc.toFixed(4)} loss ${cpu.valLoss.toFixed(4)}`,
+  );
   assert.ok(Math.abs(wasm.valAcc - cpu.valAcc) <= 0.02, `validation accuracy: wasm ${wasm.valAcc}, cpu ${cpu.valAcc}`);
-  assert.ok(Math.abs(wasm.valLoss - cpu.valLoss) <= 0.02 * cpu.valLoss, `validation loss: wasm ${wasm.valLoss}, cpu ${cpu.valLoss}`);
-  wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - cpu.losses[i]) <= 0.02 * cpu.losses[i], `epoch ${i + 1} loss: wasm ${l}, cpu ${cpu.losses[i]}`));
+  assert.ok(
+    Math.abs(wasm.valLoss - cpu.valLoss) <= 0.02 * cpu.valLoss,
+    `validation loss: wasm ${wasm.valLoss}, cpu ${cpu.valLoss}`,
+  );
+  wasm.losses.forEach((l, i) =>
+    assert.ok(
+      Math.abs(l - cpu.losses[i]) <= 0.02 * cpu.losses[i],
+      `epoch ${i + 1} loss: wasm ${l}, cpu ${cpu.losses[i]}`,
+    ),
+  );
 });

@@ -4,7 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { poll, sleep } from '../shared/poll.ts';
-import { readRun as sharedReadRun, runIds as sharedRunIds, runsDir as sharedRunsDir, type RunEvent, type RunOnDisk } from '../shared/runs.ts';
+import {
+  readRun as sharedReadRun,
+  runIds as sharedRunIds,
+  runsDir as sharedRunsDir,
+  type RunEvent,
+  type RunOnDisk,
+} from '../shared/runs.ts';
 
 export const EXTENSION_ID = 'training-lens.training-lens';
 export const LENS_TITLE = '▶ Train with Training Lens';
@@ -12,8 +18,12 @@ export const DASHBOARD_VIEW_TYPE = 'trainingLens.dashboard';
 
 export { sleep };
 
-export const waitFor = <T>(what: string, fn: () => T | Promise<T>, timeoutMs = 30_000, intervalMs = 100): Promise<NonNullable<T>> =>
-  poll(what, fn, timeoutMs, intervalMs);
+export const waitFor = <T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<NonNullable<T>> => poll(what, fn, timeoutMs, intervalMs);
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -38,12 +48,16 @@ export const runIds = (): string[] => sharedRunIds(workspaceRoot());
 export const readRun = (runId: string): RunOnDisk => sharedReadRun(workspaceRoot(), runId);
 
 export const waitForNewRun = (before: string[], timeoutMs = 30_000) =>
-  waitFor('a new run folder', () => runIds().find((id) => !before.includes(id)) ?? null, timeoutMs);
+  waitFor('a new run folder', () => runIds().find(id => !before.includes(id)) ?? null, timeoutMs);
 
-export const waitForRunEnd = (runId: string, timeoutMs = 60_000) => waitFor(`run ${runId} to end`, () => readRun(runId).end ?? null, timeoutMs);
+export const waitForRunEnd = (runId: string, timeoutMs = 60_000) =>
+  waitFor(`run ${runId} to end`, () => readRun(runId).end ?? null, timeoutMs);
 
 export function lineOf(rel: string, needle: string): number {
-  const i = fs.readFileSync(path.join(workspaceRoot(), rel), 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = fs
+    .readFileSync(path.join(workspaceRoot(), rel), 'utf8')
+    .split('\n')
+    .findIndex(l => l.includes(needle));
   assert.ok(i >= 0, `${needle} in ${rel}`);
   return i + 1;
 }
@@ -52,8 +66,8 @@ export function lineOf(rel: string, needle: string): number {
 /** Tabs that hold the Training Lens dashboard webview. */
 export function dashboardTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(DASHBOARD_VIEW_TYPE));
+    .flatMap(g => g.tabs)
+    .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(DASHBOARD_VIEW_TYPE));
 }
 
 export async function closeAllEditors(): Promise<void> {
@@ -71,9 +85,10 @@ export interface DashboardProbe {
  * Returns null when it does not (the webview-message checks are then skipped with a note).
  */
 export function probeDashboard(api: unknown): DashboardProbe | null {
-  const ev = (api as { dashboard?: { onDidPostMessage?: vscode.Event<{ type: string }> } } | undefined)?.dashboard?.onDidPostMessage;
+  const ev = (api as { dashboard?: { onDidPostMessage?: vscode.Event<{ type: string }> } } | undefined)?.dashboard
+    ?.onDidPostMessage;
   if (typeof ev !== 'function') return null;
   const messages: DashboardProbe['messages'] = [];
-  const sub = ev((m) => messages.push(m as DashboardProbe['messages'][number]));
+  const sub = ev(m => messages.push(m as DashboardProbe['messages'][number]));
   return { messages, dispose: () => sub.dispose() };
 }

@@ -17,27 +17,43 @@ const LOG = path.join(repoRoot, 'test', 'fixtures', 'runs', 'per-class', 'events
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts');
 
 function readLog(): RunEvent[] {
-  return readFileSync(LOG, 'utf8').split('\n').filter(l => l.trim()).map((line, i) => {
-    const r = parseEvent(line);
-    if (!r.ok) throw new Error(`${LOG}:${i + 1}: ${r.reason}`);
-    return r.value;
-  });
+  return readFileSync(LOG, 'utf8')
+    .split('\n')
+    .filter(l => l.trim())
+    .map((line, i) => {
+      const r = parseEvent(line);
+      if (!r.ok) throw new Error(`${LOG}:${i + 1}: ${r.reason}`);
+      return r.value;
+    });
 }
 
-interface Panel { visible: boolean; title: string; picker: string; bars: Array<{ cls: string; text: string; share: string }>; matrix: string[][]; heat: number[][]; diagColour: string; offColour: string }
+interface Panel {
+  visible: boolean;
+  title: string;
+  picker: string;
+  bars: Array<{ cls: string; text: string; share: string }>;
+  matrix: string[][];
+  heat: number[][];
+  diagColour: string;
+  offColour: string;
+}
 
 async function readPanel(dash: DashboardPage): Promise<Panel> {
   await settled(dash.page);
   return dash.page.evaluate(() => {
     const root = document.getElementById('classes')!;
-    const cells = [...document.querySelectorAll<HTMLTableRowElement>('#confusion-matrix tbody tr')].map(tr => [...tr.querySelectorAll<HTMLTableCellElement>('td')]);
-    const diag = cells[0]?.[0], off = cells[0]?.[1];
+    const cells = [...document.querySelectorAll<HTMLTableRowElement>('#confusion-matrix tbody tr')].map(tr => [
+      ...tr.querySelectorAll<HTMLTableCellElement>('td'),
+    ]);
+    const diag = cells[0]?.[0],
+      off = cells[0]?.[1];
     return {
       visible: !root.hidden && root.getBoundingClientRect().height > 0,
       title: document.getElementById('classes-title')!.textContent ?? '',
       picker: (document.getElementById('classes-epoch') as HTMLSelectElement).value,
       bars: [...document.querySelectorAll<HTMLElement>('#class-recall li')].map(li => ({
-        cls: li.dataset.class ?? '', text: li.querySelector('.class-value')?.textContent ?? '',
+        cls: li.dataset.class ?? '',
+        text: li.querySelector('.class-value')?.textContent ?? '',
         share: getComputedStyle(li.querySelector('.bar-fill')!).width,
       })),
       matrix: cells.map(r => r.map(td => td.textContent ?? '')),
@@ -52,15 +68,26 @@ describe('per-class results panel (headless Chromium, production CSP)', () => {
   const events = readLog();
   const metrics = events.filter((e): e is ClassMetricsEvent => e.kind === 'class-metrics');
   const start = events.find(e => e.kind === 'run-start')!;
-  const info: RunInfo = { runId: start.runId, jobFile: start.kind === 'run-start' ? start.jobFile : '', label: 'per-class', startedAt: new Date(0).toISOString(), status: 'ok' };
+  const info: RunInfo = {
+    runId: start.runId,
+    jobFile: start.kind === 'run-start' ? start.jobFile : '',
+    label: 'per-class',
+    startedAt: new Date(0).toISOString(),
+    status: 'ok',
+  };
   const suite = dashboardSuite('tl-classes-');
   let dash: DashboardPage;
 
-  before(async () => { dash = await suite.open('dark'); });
+  before(async () => {
+    dash = await suite.open('dark');
+  });
 
   it('uses a recorded run with per-class results', () => {
     assert.ok(metrics.length >= 3, `${LOG}: ${metrics.length} class-metrics events`);
-    assert.ok(metrics.at(-1)!.matrix.some((r, i) => r.some((c, j) => i !== j && c > 0)), 'the last matrix has errors off the diagonal');
+    assert.ok(
+      metrics.at(-1)!.matrix.some((r, i) => r.some((c, j) => i !== j && c > 0)),
+      'the last matrix has errors off the diagonal',
+    );
   });
 
   it('is hidden until a run has per-class results', async () => {
@@ -68,7 +95,7 @@ describe('per-class results panel (headless Chromium, production CSP)', () => {
     assert.equal((await readPanel(dash)).visible, false);
   });
 
-  it('replayed as history, shows the latest epoch: recall per class and the confusion matrix with the log\'s numbers', async () => {
+  it("replayed as history, shows the latest epoch: recall per class and the confusion matrix with the log's numbers", async () => {
     const half = Math.floor(events.length / 2);
     await dash.host({ type: 'history', runId: info.runId, history: encodeHistory(events.slice(0, half)) });
     await dash.host({ type: 'history', runId: info.runId, history: encodeHistory(events.slice(half)) });
@@ -77,17 +104,29 @@ describe('per-class results panel (headless Chromium, production CSP)', () => {
     assert.ok(p.visible, 'panel visible');
     assert.match(p.title, new RegExp(`validation · epoch ${last.epoch + 1}$`));
     assert.equal(p.picker, 'latest');
-    assert.deepEqual(p.matrix, last.matrix.map(r => r.map(String)), 'matrix cells are the counts of the last epoch');
+    assert.deepEqual(
+      p.matrix,
+      last.matrix.map(r => r.map(String)),
+      'matrix cells are the counts of the last epoch',
+    );
     last.matrix.forEach((row, i) => {
       const total = row.reduce((a, b) => a + b, 0);
       const recall = row[i] / total;
       assert.equal(p.bars[i].cls, last.classes[i]);
       assert.ok(p.bars[i].text.includes(`(${row[i]} / ${total})`), `class ${i} bar text: ${p.bars[i].text}`);
-      assert.ok(p.bars[i].text.startsWith(`${(recall * 100).toFixed(recall === 1 ? 0 : 1)}%`), `class ${i} recall: ${p.bars[i].text}`);
-      row.forEach((c, j) => assert.ok(Math.abs(p.heat[i][j] - Math.sqrt(c / total) * 0.8) < 0.01, `cell ${i},${j}: heat ${p.heat[i][j]} for share ${c / total}`));
+      assert.ok(
+        p.bars[i].text.startsWith(`${(recall * 100).toFixed(recall === 1 ? 0 : 1)}%`),
+        `class ${i} recall: ${p.bars[i].text}`,
+      );
+      row.forEach((c, j) =>
+        assert.ok(
+          Math.abs(p.heat[i][j] - Math.sqrt(c / total) * 0.8) < 0.01,
+          `cell ${i},${j}: heat ${p.heat[i][j]} for share ${c / total}`,
+        ),
+      );
     });
-    assert.equal(p.diagColour, 'rgb(137, 209, 133)', 'correct predictions: the theme\'s --vscode-charts-green');
-    assert.equal(p.offColour, 'rgb(241, 76, 76)', 'errors: the theme\'s --vscode-charts-red');
+    assert.equal(p.diagColour, 'rgb(137, 209, 133)', "correct predictions: the theme's --vscode-charts-green");
+    assert.equal(p.offColour, 'rgb(241, 76, 76)', "errors: the theme's --vscode-charts-red");
     assert.deepEqual(await dash.cspViolations(), [], 'no CSP violation');
     assert.deepEqual(dash.pageErrors, []);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -113,9 +152,15 @@ describe('per-class results panel (headless Chromium, production CSP)', () => {
     await dash.page.selectOption('#classes-epoch', String(first.epoch));
     let p = await readPanel(dash);
     assert.match(p.title, new RegExp(`epoch ${first.epoch + 1}$`));
-    assert.deepEqual(p.matrix, first.matrix.map(r => r.map(String)));
+    assert.deepEqual(
+      p.matrix,
+      first.matrix.map(r => r.map(String)),
+    );
     await dash.page.selectOption('#classes-epoch', 'latest');
     p = await readPanel(dash);
-    assert.deepEqual(p.matrix, metrics.at(-1)!.matrix.map(r => r.map(String)));
+    assert.deepEqual(
+      p.matrix,
+      metrics.at(-1)!.matrix.map(r => r.map(String)),
+    );
   });
 });

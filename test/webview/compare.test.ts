@@ -21,11 +21,34 @@ function histRun(runId: string, spread: number): RunEvent[] {
   const events: RunEvent[] = [];
   let seq = 0;
   for (let step = 0; step < 60; step++) {
-    events.push({ kind: 'batch', runId, seq: seq++, t: step, step, epoch: 0, batch: step, loss: 1 / (1 + step), metrics: {}, lr: 0.01 } as RunEvent);
+    events.push({
+      kind: 'batch',
+      runId,
+      seq: seq++,
+      t: step,
+      step,
+      epoch: 0,
+      batch: step,
+      loss: 1 / (1 + step),
+      metrics: {},
+      lr: 0.01,
+    } as RunEvent);
     if (step % 10 === 0) {
       for (const layer of ['dense_1', 'dense_2']) {
         const edges = [-2, -1, 0, 1, 2].map(e => e * spread);
-        events.push({ kind: 'histogram', runId, seq: seq++, t: step, step, of: 'grad', layer, variable: `${layer}/kernel`, edges, counts: [1, 5, 5, 1], nonFinite: 0 } as RunEvent);
+        events.push({
+          kind: 'histogram',
+          runId,
+          seq: seq++,
+          t: step,
+          step,
+          of: 'grad',
+          layer,
+          variable: `${layer}/kernel`,
+          edges,
+          counts: [1, 5, 5, 1],
+          nonFinite: 0,
+        } as RunEvent);
       }
     }
   }
@@ -41,7 +64,6 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     return d;
   };
 
-
   it('draws the same charts from a history message (columns) as from the events', async () => {
     const { events } = fixtureLog();
     const info = infoOf(events[0].runId, 'fixture');
@@ -56,9 +78,13 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     const sa = await readSections(a.page);
     const sb = await readSections(b.page);
     assert.ok(sa.length >= 3, `charts: ${sa.map(s => s.id).join(', ')}`);
-    assert.deepEqual(sb.map(s => [s.id, s.series, s.points, s.nonFinite]), sa.map(s => [s.id, s.series, s.points, s.nonFinite]));
+    assert.deepEqual(
+      sb.map(s => [s.id, s.series, s.points, s.nonFinite]),
+      sa.map(s => [s.id, s.series, s.points, s.nonFinite]),
+    );
     for (const s of sb) assert.ok(s.colouredPixels > 0, `${s.id} drawn`);
-    for (const sel of ['#run-step', '#run-loss', '#run-epoch']) assert.equal(await b.page.locator(sel).innerText(), await a.page.locator(sel).innerText(), sel);
+    for (const sel of ['#run-step', '#run-loss', '#run-epoch'])
+      assert.equal(await b.page.locator(sel).innerText(), await a.page.locator(sel).innerText(), sel);
     // a corrupted history message is refused (the reason names the column) and changes nothing
     const h = encodeHistory(events) as unknown as { batch: { t: unknown } };
     h.batch.t = [1, 2];
@@ -69,7 +95,7 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     assert.match(String(errors[0].message), /invalid host message: history: batch\.t: expected Float64Array/);
   });
 
-  it('shows compared runs\' histograms side by side per layer, on a shared range, one colour per run; a run can be hidden', async () => {
+  it("shows compared runs' histograms side by side per layer, on a shared range, one colour per run; a run can be hidden", async () => {
     const d = await open();
     const a = infoOf('run-a', 'narrow');
     const b = infoOf('run-b', 'wide');
@@ -77,15 +103,30 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     await d.host({ type: 'history', runId: a.runId, history: encodeHistory(histRun(a.runId, 0.1)) });
     await d.host({ type: 'history', runId: b.runId, history: encodeHistory(histRun(b.runId, 1)) });
     await settled(d.page);
-    const figs = await d.page.locator('#hist-grad figure.hist').evaluateAll(els => els.map(e => {
-      const f = e as HTMLElement;
-      return { run: f.dataset.runId, key: f.dataset.key, range: f.dataset.range, color: f.dataset.color, samples: f.dataset.samples, caption: f.querySelector('figcaption')?.textContent ?? '', hidden: f.hidden };
-    }));
+    const figs = await d.page.locator('#hist-grad figure.hist').evaluateAll(els =>
+      els.map(e => {
+        const f = e as HTMLElement;
+        return {
+          run: f.dataset.runId,
+          key: f.dataset.key,
+          range: f.dataset.range,
+          color: f.dataset.color,
+          samples: f.dataset.samples,
+          caption: f.querySelector('figcaption')?.textContent ?? '',
+          hidden: f.hidden,
+        };
+      }),
+    );
     // layer by layer: dense_1 of both runs, then dense_2 of both
-    assert.deepEqual(figs.map(f => [f.key, f.run]), [
-      ['grad:dense_1/dense_1/kernel', 'run-a'], ['grad:dense_1/dense_1/kernel', 'run-b'],
-      ['grad:dense_2/dense_2/kernel', 'run-a'], ['grad:dense_2/dense_2/kernel', 'run-b'],
-    ]);
+    assert.deepEqual(
+      figs.map(f => [f.key, f.run]),
+      [
+        ['grad:dense_1/dense_1/kernel', 'run-a'],
+        ['grad:dense_1/dense_1/kernel', 'run-b'],
+        ['grad:dense_2/dense_2/kernel', 'run-a'],
+        ['grad:dense_2/dense_2/kernel', 'run-b'],
+      ],
+    );
     for (const f of figs) {
       assert.equal(f.samples, '6');
       // the wide run's range for both: the narrow run's mass sits in the middle rows, comparable at a glance
@@ -94,8 +135,13 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     }
     assert.notEqual(figs[0].color, figs[1].color, 'one colour per run');
     // the run's heatmap colour is its line colour on the loss chart
-    const runColours = await d.page.locator('#run-list .swatch').evaluateAll(els => els.map(e => getComputedStyle(e).backgroundColor.replace(/[^\d,]/g, '')));
-    assert.deepEqual(figs.slice(0, 2).map(f => f.color), runColours);
+    const runColours = await d.page
+      .locator('#run-list .swatch')
+      .evaluateAll(els => els.map(e => getComputedStyle(e).backgroundColor.replace(/[^\d,]/g, '')));
+    assert.deepEqual(
+      figs.slice(0, 2).map(f => f.color),
+      runColours,
+    );
     // the narrow run's canvas: painted in the middle rows only (values within ±0.2 of a ±2 range)
     // plain JS in a string: tsx's helpers do not exist in the page
     const rows = await d.page.evaluate(`(() => {
@@ -116,12 +162,19 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     assert.equal(await toggles.nth(1).getAttribute('aria-pressed'), 'false');
     assert.equal(await d.page.locator('#hist-grad figure.hist[data-run-id="run-b"]:not([hidden])').count(), 0);
     assert.equal(await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]:not([hidden])').count(), 2);
-    assert.equal(await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]').first().getAttribute('data-range'), '-0.2,0.2');
+    assert.equal(
+      await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]').first().getAttribute('data-range'),
+      '-0.2,0.2',
+    );
     // the last shown run cannot be hidden
     await toggles.nth(0).click();
     await settled(d.page);
     assert.equal(await toggles.nth(0).getAttribute('aria-pressed'), 'true');
-    assert.equal(await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]:not([hidden])').count(), 2, 'its heatmaps stay');
+    assert.equal(
+      await d.page.locator('#hist-grad figure.hist[data-run-id="run-a"]:not([hidden])').count(),
+      2,
+      'its heatmaps stay',
+    );
   });
 
   it('charts gradient clipping (pre/post global norm, threshold) and momentum', async () => {
@@ -131,23 +184,56 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
     let seq = 0;
     for (let step = 0; step < 40; step++) {
       const pre = 5 * Math.exp(-step / 10) + 0.2;
-      events.push({ kind: 'batch', runId, seq: seq++, t: step, step, epoch: 0, batch: step, loss: pre, metrics: {}, lr: 0.01 * (1 - step / 40), momentum: 0.95 - 0.1 * Math.sin(step / 12) } as RunEvent);
-      events.push({ kind: 'grad-norms', runId, seq: seq++, t: step, step, variables: {}, layers: { d1: pre / 2, d2: pre / 3 }, clip: { mode: 'norm', threshold: 1, preNorm: pre, postNorm: Math.min(pre, 1) } } as RunEvent);
+      events.push({
+        kind: 'batch',
+        runId,
+        seq: seq++,
+        t: step,
+        step,
+        epoch: 0,
+        batch: step,
+        loss: pre,
+        metrics: {},
+        lr: 0.01 * (1 - step / 40),
+        momentum: 0.95 - 0.1 * Math.sin(step / 12),
+      } as RunEvent);
+      events.push({
+        kind: 'grad-norms',
+        runId,
+        seq: seq++,
+        t: step,
+        step,
+        variables: {},
+        layers: { d1: pre / 2, d2: pre / 3 },
+        clip: { mode: 'norm', threshold: 1, preNorm: pre, postNorm: Math.min(pre, 1) },
+      } as RunEvent);
     }
     await d.host({ type: 'reset', runs: [infoOf(runId, 'clip')] });
     await d.host({ type: 'history', runId, history: encodeHistory(events) });
     const sections = await readSections(d.page);
     const ids = sections.map(s => s.id);
-    assert.deepEqual(ids.filter(id => ['lr', 'momentum', 'grad-norms', 'grad-clip'].includes(id)), ['lr', 'momentum', 'grad-norms', 'grad-clip']);
+    assert.deepEqual(
+      ids.filter(id => ['lr', 'momentum', 'grad-norms', 'grad-clip'].includes(id)),
+      ['lr', 'momentum', 'grad-norms', 'grad-clip'],
+    );
     const clip = sections.find(s => s.id === 'grad-clip')!;
     assert.equal(clip.series, 3);
     assert.equal(clip.points, 120);
     assert.ok(clip.colouredPixels > 200, `clip chart drawn (${clip.colouredPixels} px)`);
     assert.equal(clip.title, 'Global gradient norm, before / after clipping ');
-    assert.deepEqual(await d.page.locator('section[data-chart="grad-clip"] .series-toggle').allInnerTexts(), ['before clipping', 'after clipping', 'clip threshold']);
+    assert.deepEqual(await d.page.locator('section[data-chart="grad-clip"] .series-toggle').allInnerTexts(), [
+      'before clipping',
+      'after clipping',
+      'clip threshold',
+    ]);
     // text alternative: latest values (post = min(pre, threshold))
-    const last = await d.page.locator('section[data-chart="grad-clip"] tbody tr').evaluateAll(trs => trs.map(tr => [...tr.querySelectorAll('td')].slice(1, 3).map(td => td.textContent)));
-    assert.deepEqual(last.map(r => r[0]), ['39', '39', '39']);
+    const last = await d.page
+      .locator('section[data-chart="grad-clip"] tbody tr')
+      .evaluateAll(trs => trs.map(tr => [...tr.querySelectorAll('td')].slice(1, 3).map(td => td.textContent)));
+    assert.deepEqual(
+      last.map(r => r[0]),
+      ['39', '39', '39'],
+    );
     assert.equal(last[2][1], '1');
     const mom = sections.find(s => s.id === 'momentum')!;
     assert.equal(mom.points, 40);
@@ -160,7 +246,10 @@ describe('replay in columns, compared runs, clipping and momentum (headless Chro
       assert.deepEqual(await d.cspViolations(), []);
       assert.deepEqual(d.pageErrors, []);
       assert.deepEqual(d.consoleErrors, []);
-      assert.deepEqual((await d.posted()).filter(m => m.type === 'error' && !/invalid host message/.test(String(m.message))), []);
+      assert.deepEqual(
+        (await d.posted()).filter(m => m.type === 'error' && !/invalid host message/.test(String(m.message))),
+        [],
+      );
     }
   });
 });

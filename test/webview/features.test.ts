@@ -8,12 +8,21 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RunEvent, RunInfo } from '../../src/protocol';
-import { dashboardSuite, contrastRatio, cssRgb, fixtureLog, THEMES, vscodeElement, type DashboardPage } from './harness';
+import {
+  dashboardSuite,
+  contrastRatio,
+  cssRgb,
+  fixtureLog,
+  THEMES,
+  vscodeElement,
+  type DashboardPage,
+} from './harness';
 import { smoothValues } from '../../webview/smoothing';
 import { chartCsv } from '../../webview/export';
 import { formatNumber } from '../../webview/format';
 
-const frames = (p: Page): Promise<unknown> => p.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+const frames = (p: Page): Promise<unknown> =>
+  p.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 function infoOf(events: RunEvent[]): RunInfo {
   const start = events.find(e => e.kind === 'run-start');
@@ -36,23 +45,32 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     return d;
   };
 
-
-  it('smooths per-batch series with TensorBoard\'s formula; the slider changes it; the raw line stays', async () => {
+  it("smooths per-batch series with TensorBoard's formula; the slider changes it; the raw line stays", async () => {
     const d = await open();
-    const row = d.page.locator('section[data-chart="loss"] .series-table tr', { has: d.page.locator('button[data-key="batch:loss"]') });
+    const row = d.page.locator('section[data-chart="loss"] .series-table tr', {
+      has: d.page.locator('button[data-key="batch:loss"]'),
+    });
     const cells = async (): Promise<string[]> => row.locator('td').allInnerTexts();
-    const expectAt = (w: number): string => formatNumber(smoothValues(batchLoss.map(p => p.y), w).at(-1)!, 4);
+    const expectAt = (w: number): string =>
+      formatNumber(
+        smoothValues(
+          batchLoss.map(p => p.y),
+          w,
+        ).at(-1)!,
+        4,
+      );
     assert.equal(await d.page.locator('#smoothing').inputValue(), '0.6', 'default 0.6');
     assert.equal((await cells())[3], expectAt(0.6), 'smoothed column = TensorBoard EMA of the batch losses');
     assert.equal((await cells())[2], formatNumber(batchLoss.at(-1)!.y, 4), 'raw value column');
     // the plotted line, not only the table: the loss canvas changes with the weight and comes back with it
-    const lossPixels = (): Promise<string> => d.page.locator('section[data-chart="loss"] canvas').evaluate(c => (c as HTMLCanvasElement).toDataURL());
+    const lossPixels = (): Promise<string> =>
+      d.page.locator('section[data-chart="loss"] canvas').evaluate(c => (c as HTMLCanvasElement).toDataURL());
     const at06 = await lossPixels();
     await d.page.locator('#smoothing').fill('0.95');
     await frames(d.page);
     assert.equal((await cells())[3], expectAt(0.95));
     assert.notEqual(await lossPixels(), at06, 'the smoothed line is redrawn with the new weight');
-    const state = await d.page.evaluate(() => window.__state) as { smoothing?: number };
+    const state = (await d.page.evaluate(() => window.__state)) as { smoothing?: number };
     assert.equal(state.smoothing, 0.95, 'slider value saved');
     await d.page.locator('#smoothing').fill('0.6');
     await frames(d.page);
@@ -62,48 +80,69 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     assert.equal((await cells())[3], '', 'no smoothed column at 0');
     // data-points / data-series count the store's series, not the derived lines
     const loss = await d.page.locator('section[data-chart="loss"]').getAttribute('data-points');
-    const expectedLoss = events.reduce((n, e) => n + (e.kind === 'batch' && e.loss !== null ? 1 : 0) + (e.kind === 'epoch' ? ['loss', 'val_loss'].filter(k => e.logs[k] != null).length : 0), 0);
+    const expectedLoss = events.reduce(
+      (n, e) =>
+        n +
+        (e.kind === 'batch' && e.loss !== null ? 1 : 0) +
+        (e.kind === 'epoch' ? ['loss', 'val_loss'].filter(k => e.logs[k] != null).length : 0),
+      0,
+    );
     assert.equal(Number(loss), expectedLoss);
   });
 
   it('a hidden series stays hidden after a reload (setState round trip)', async () => {
     const d = await open();
-    const btn = (p: DashboardPage) => p.page.locator('section[data-chart="loss"] button.series-toggle[data-key="batch:loss"]');
+    const btn = (p: DashboardPage) =>
+      p.page.locator('section[data-chart="loss"] button.series-toggle[data-key="batch:loss"]');
     assert.equal(await btn(d).getAttribute('aria-pressed'), 'true');
     const seriesBefore = await d.page.locator('section[data-chart="loss"]').getAttribute('data-series');
     await btn(d).focus();
     await d.page.keyboard.press('Enter'); // keyboard reachable
     await frames(d.page);
     assert.equal(await btn(d).getAttribute('aria-pressed'), 'false');
-    const state = await d.page.evaluate(() => window.__state) as { hidden?: string[] };
+    const state = (await d.page.evaluate(() => window.__state)) as { hidden?: string[] };
     assert.deepEqual(state.hidden, ['loss|batch:loss']);
     assert.ok(JSON.stringify(state).length < 512, `state stays small: ${JSON.stringify(state)}`);
     // "reload": a new page whose getState() returns what the old one saved
     const r = await open(state);
     assert.equal(await btn(r).getAttribute('aria-pressed'), 'false', 'still hidden after reload');
-    assert.equal(await r.page.locator('section[data-chart="loss"]').getAttribute('data-series'), seriesBefore, 'data-series unchanged');
+    assert.equal(
+      await r.page.locator('section[data-chart="loss"]').getAttribute('data-series'),
+      seriesBefore,
+      'data-series unchanged',
+    );
     // the loss plot without its batch line has fewer coloured pixels than with it
     await btn(r).click();
     await frames(r.page);
     assert.equal(await btn(r).getAttribute('aria-pressed'), 'true');
-    assert.deepEqual((await r.page.evaluate(() => window.__state) as { hidden?: string[] }).hidden, []);
+    assert.deepEqual(((await r.page.evaluate(() => window.__state)) as { hidden?: string[] }).hidden, []);
   });
 
   it('exports a chart as CSV (every series, step,value pairs) and as PNG', async () => {
     const d = pages[0];
-    const [dl] = await Promise.all([d.page.waitForEvent('download'), d.page.locator('section[data-chart="loss"] vscode-button.export-csv').click()]);
+    const [dl] = await Promise.all([
+      d.page.waitForEvent('download'),
+      d.page.locator('section[data-chart="loss"] vscode-button.export-csv').click(),
+    ]);
     assert.equal(dl.suggestedFilename(), 'Loss.csv');
     const file = await dl.path();
     const csv = readFileSync(file, 'utf8');
-    const epochLogs = (k: string) => events.flatMap(e => (e.kind === 'epoch' && e.logs[k] != null ? [{ x: e.step, y: e.logs[k]! }] : []));
+    const epochLogs = (k: string) =>
+      events.flatMap(e => (e.kind === 'epoch' && e.logs[k] != null ? [{ x: e.step, y: e.logs[k]! }] : []));
     const expected = chartCsv([
       { name: 'loss (batch)', points: batchLoss },
       { name: 'loss (epoch)', points: epochLogs('loss') },
       { name: 'val_loss', points: epochLogs('val_loss') },
     ]);
-    assert.equal(csv.split('\n')[0], 'loss (batch) step,loss (batch) value,loss (epoch) step,loss (epoch) value,val_loss step,val_loss value');
+    assert.equal(
+      csv.split('\n')[0],
+      'loss (batch) step,loss (batch) value,loss (epoch) step,loss (epoch) value,val_loss step,val_loss value',
+    );
     assert.equal(csv, expected);
-    const [png] = await Promise.all([d.page.waitForEvent('download'), d.page.locator('section[data-chart="loss"] vscode-button.export-png').click()]);
+    const [png] = await Promise.all([
+      d.page.waitForEvent('download'),
+      d.page.locator('section[data-chart="loss"] vscode-button.export-png').click(),
+    ]);
     assert.equal(png.suggestedFilename(), 'Loss.png');
     const bytes = readFileSync(await png.path());
     assert.deepEqual([...bytes.subarray(1, 4)].map(b => String.fromCharCode(b)).join(''), 'PNG');
@@ -142,8 +181,11 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     // epoch axis
     await d.page.locator('#chart-toolbar vscode-button[data-axis="epoch"]').click();
     await frames(d.page);
-    assert.equal(await d.page.locator('#chart-toolbar vscode-button[data-axis="epoch"]').getAttribute('aria-pressed'), 'true');
-    assert.equal((await d.page.evaluate(() => window.__state) as { xAxis?: string }).xAxis, 'epoch');
+    assert.equal(
+      await d.page.locator('#chart-toolbar vscode-button[data-axis="epoch"]').getAttribute('aria-pressed'),
+      'true',
+    );
+    assert.equal(((await d.page.evaluate(() => window.__state)) as { xAxis?: string }).xAxis, 'epoch');
     await d.page.mouse.move(box.x + r - 2, box.y + (t + b) / 2);
     await d.page.mouse.wheel(0, -200);
     const [, e1] = (await section.getAttribute('data-zoom'))!.split(',').map(Number);
@@ -163,14 +205,25 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
       const events = [];
       for (let step = 0; step < 30000; step++) {
         const loss = step === 12345 ? 50 : step === 23456 ? -40 : 1 + 0.01 * Math.sin(step);
-        events.push({ kind: 'batch', runId, seq: step, t: step, step, epoch: 0, batch: step, loss, metrics: {}, lr: null });
+        events.push({
+          kind: 'batch',
+          runId,
+          seq: step,
+          t: step,
+          step,
+          epoch: 0,
+          batch: step,
+          loss,
+          metrics: {},
+          lr: null,
+        });
       }
       await window.__host({ type: 'events', runId, events });
     }, runId);
     await d.page.locator('#smoothing').fill('0'); // the raw line itself
     await frames(d.page);
     // plain JS strings: functions compiled by tsx carry `__name` helpers the page does not have
-    const hits = await d.page.evaluate(`(() => {
+    const hits = (await d.page.evaluate(`(() => {
       const s = document.querySelector('section[data-chart="loss"]');
       const c = s.querySelector('canvas');
       const [l, t, r, b] = s.dataset.plot.split(',').map(Number);
@@ -185,8 +238,11 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
       };
       const q = Math.floor((b - t) / 4);
       return { top: coloured(t, t + q), bottom: coloured(b - q, b) };
-    })()`) as { top: number; bottom: number };
-    assert.ok(hits.top > 0, `the +50 spike reaches the top quarter of the plot (nothing else does): ${JSON.stringify(hits)}`);
+    })()`)) as { top: number; bottom: number };
+    assert.ok(
+      hits.top > 0,
+      `the +50 spike reaches the top quarter of the plot (nothing else does): ${JSON.stringify(hits)}`,
+    );
     assert.ok(hits.bottom > 0, `the -40 dip reaches the bottom quarter: ${JSON.stringify(hits)}`);
     await d.page.locator('#smoothing').fill('0.6');
   });
@@ -194,8 +250,28 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
   it('draws gradient and activation histograms over time, bins on the right cells, non-finite shown', async () => {
     const d = pages[0];
     const runId = 'hist';
-    const hist = (seq: number, step: number, of: 'grad' | 'activation', layer: string, edges: number[], counts: number[], nonFinite = 0): RunEvent =>
-      ({ kind: 'histogram', runId, seq, t: seq, step, of, layer, variable: of === 'grad' ? `${layer}/kernel` : undefined, edges, counts, nonFinite }) as RunEvent;
+    const hist = (
+      seq: number,
+      step: number,
+      of: 'grad' | 'activation',
+      layer: string,
+      edges: number[],
+      counts: number[],
+      nonFinite = 0,
+    ): RunEvent =>
+      ({
+        kind: 'histogram',
+        runId,
+        seq,
+        t: seq,
+        step,
+        of,
+        layer,
+        variable: of === 'grad' ? `${layer}/kernel` : undefined,
+        edges,
+        counts,
+        nonFinite,
+      }) as RunEvent;
     const evs: RunEvent[] = [
       { kind: 'batch', runId, seq: 0, t: 0, step: 0, epoch: 0, batch: 0, loss: 1, metrics: {}, lr: null } as RunEvent,
       // value range 0..4; two samples: left half of the canvas bin 0..1, right half bin 3..4
@@ -211,13 +287,13 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     assert.equal(await fig.getAttribute('data-nonfinite'), '3');
     assert.match(await fig.locator('.badge').innerText(), /3 non-finite/);
     assert.equal(await d.page.locator('#hist-activation figure.hist').count(), 1, 'activations section');
-    const px = await d.page.evaluate(`(() => {
+    const px = (await d.page.evaluate(`(() => {
       const c = document.querySelector('#hist-grad figure.hist[data-key="grad:dense_1/dense_1/kernel"] canvas');
       const ctx = c.getContext('2d');
       const at = (fx, fy) => [...ctx.getImageData(Math.floor(c.width * fx), Math.floor(c.height * fy), 1, 1).data];
       // rows: value 4 at the top, 0 at the bottom; bin 0..1 = bottom quarter, bin 3..4 = top quarter
       return { leftBottom: at(0.25, 0.875), leftTop: at(0.25, 0.125), rightTop: at(0.75, 0.125), rightBottom: at(0.75, 0.875), bg: at(0.75, 0.5) };
-    })()`) as Record<'leftBottom' | 'leftTop' | 'rightTop' | 'rightBottom' | 'bg', number[]>;
+    })()`)) as Record<'leftBottom' | 'leftTop' | 'rightTop' | 'rightBottom' | 'bg', number[]>;
     const isBg = (p: number[]): boolean => p.join() === px.bg.join();
     assert.ok(!isBg(px.leftBottom), `sample 0 bin 0..1 painted: ${px.leftBottom}`);
     assert.ok(isBg(px.leftTop), 'sample 0 has nothing at 3..4');
@@ -229,40 +305,67 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
   });
 
   it('its buttons are @vscode-elements components painted from the theme (dark, light, high contrast); toggles keep aria-pressed and the keyboard', async () => {
-    const buttons = ['#stop-run', '#chart-toolbar [data-axis="step"]', '#chart-toolbar [data-axis="epoch"]', '#chart-toolbar [data-axis="time"]',
-      'section[data-chart="loss"] .toggle', 'section[data-chart="loss"] .export-csv', 'section[data-chart="loss"] .export-png', 'section[data-chart="loss"] .reset-zoom'];
+    const buttons = [
+      '#stop-run',
+      '#chart-toolbar [data-axis="step"]',
+      '#chart-toolbar [data-axis="epoch"]',
+      '#chart-toolbar [data-axis="time"]',
+      'section[data-chart="loss"] .toggle',
+      'section[data-chart="loss"] .export-csv',
+      'section[data-chart="loss"] .export-png',
+      'section[data-chart="loss"] .reset-zoom',
+    ];
     for (const theme of ['dark', 'light', 'highContrast'] as const) {
       const d = await open(undefined, theme);
       await frames(d.page);
       for (const sel of buttons) {
         const b = await vscodeElement(d.page, sel);
         assert.equal(b.tag, 'vscode-button', sel);
-        assert.ok(b.defined && b.adoptedSheets > 0 && b.styleElements === 0, `${sel}: an upgraded vscode-button styled without <style> elements`);
+        assert.ok(
+          b.defined && b.adoptedSheets > 0 && b.styleElements === 0,
+          `${sel}: an upgraded vscode-button styled without <style> elements`,
+        );
       }
       const vars = THEMES[theme].vars;
       // the pressed axis is a primary button (high contrast defines no button background: the component's blue),
       // the others secondary
       const step = await vscodeElement(d.page, '#chart-toolbar [data-axis="step"]', '.base');
       const epoch = await vscodeElement(d.page, '#chart-toolbar [data-axis="epoch"]', '.base');
-      assert.equal(step.background, cssRgb(vars['--vscode-button-background'] ?? '#0078d4'), `${theme}: the pressed toggle`);
-      assert.equal(epoch.background, cssRgb(vars['--vscode-button-secondaryBackground']), `${theme}: a toggle not pressed`);
-      for (const b of [step, epoch]) assert.ok(contrastRatio(b.color, b.background) >= 4.5, `${theme}: contrast ${contrastRatio(b.color, b.background).toFixed(2)}`);
+      assert.equal(
+        step.background,
+        cssRgb(vars['--vscode-button-background'] ?? '#0078d4'),
+        `${theme}: the pressed toggle`,
+      );
+      assert.equal(
+        epoch.background,
+        cssRgb(vars['--vscode-button-secondaryBackground']),
+        `${theme}: a toggle not pressed`,
+      );
+      for (const b of [step, epoch])
+        assert.ok(
+          contrastRatio(b.color, b.background) >= 4.5,
+          `${theme}: contrast ${contrastRatio(b.color, b.background).toFixed(2)}`,
+        );
       if (theme !== 'dark') continue;
 
       // keyboard: Enter on a focused axis button switches the axis; Tab moves to the next; Space toggles log y
       await d.page.focus('#chart-toolbar [data-axis="epoch"]');
       await d.page.keyboard.press('Enter');
       await frames(d.page);
-      assert.deepEqual(await d.page.$$eval('#chart-toolbar [data-axis]', bs => bs.map(b => `${(b as HTMLElement).dataset.axis}:${b.getAttribute('aria-pressed')}:${b.getAttribute('role')}`)),
-        ['step:false:button', 'epoch:true:button', 'time:false:button']);
-      assert.equal((await d.page.evaluate(() => window.__state) as { xAxis?: string }).xAxis, 'epoch');
+      assert.deepEqual(
+        await d.page.$$eval('#chart-toolbar [data-axis]', bs =>
+          bs.map(b => `${(b as HTMLElement).dataset.axis}:${b.getAttribute('aria-pressed')}:${b.getAttribute('role')}`),
+        ),
+        ['step:false:button', 'epoch:true:button', 'time:false:button'],
+      );
+      assert.equal(((await d.page.evaluate(() => window.__state)) as { xAxis?: string }).xAxis, 'epoch');
       await d.page.keyboard.press('Tab');
       assert.equal(await d.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.axis), 'time');
       await d.page.focus('section[data-chart="loss"] .toggle');
       await d.page.keyboard.press('Space');
       await frames(d.page);
       assert.equal(await d.page.getAttribute('section[data-chart="loss"] .toggle', 'aria-pressed'), 'true');
-      assert.equal((await d.page.evaluate(() => window.__state) as { logLoss?: boolean }).logLoss, true);
+      assert.equal(((await d.page.evaluate(() => window.__state)) as { logLoss?: boolean }).logLoss, true);
     }
   });
 
@@ -272,7 +375,11 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
       assert.deepEqual(d.pageErrors, [], 'no page errors');
       assert.deepEqual(d.consoleErrors, [], 'no console errors');
       assert.deepEqual(d.foreignRequests, [], 'no requests outside the local server');
-      assert.deepEqual((await d.posted()).filter(m => m.type === 'error'), [], 'no internal errors reported');
+      assert.deepEqual(
+        (await d.posted()).filter(m => m.type === 'error'),
+        [],
+        'no internal errors reported',
+      );
     }
   });
 });

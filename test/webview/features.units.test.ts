@@ -38,34 +38,64 @@ describe('TensorBoard smoothing', () => {
     for (let round = 0; round < 5; round++) {
       for (let k = 0; k < 37; k++, x++) pts.push({ x, y: Math.sin(x / 3) + (x % 7) / 10 });
       assert.equal(s.sync(pts), true);
-      close(s.out.map(p => p.y), smoothValues(pts.map(p => p.y), 0.8), 1e-9);
+      close(
+        s.out.map(p => p.y),
+        smoothValues(
+          pts.map(p => p.y),
+          0.8,
+        ),
+        1e-9,
+      );
     }
     assert.equal(s.sync(pts), false, 'nothing new');
     // an out-of-order insert (before the processed end) recomputes
     pts.splice(3, 0, { x: 2.5, y: 100 });
     s.sync(pts);
-    close(s.out.map(p => p.y), smoothValues(pts.map(p => p.y), 0.8), 1e-9);
+    close(
+      s.out.map(p => p.y),
+      smoothValues(
+        pts.map(p => p.y),
+        0.8,
+      ),
+      1e-9,
+    );
     // x mapping
     const m = new SmoothedSeries(0, st => st * 2);
-    m.sync([{ x: 1, y: 1 }, { x: 2, y: 5 }]);
-    assert.deepEqual(m.out, [{ x: 2, y: 1 }, { x: 4, y: 5 }]);
+    m.sync([
+      { x: 1, y: 1 },
+      { x: 2, y: 5 },
+    ]);
+    assert.deepEqual(m.out, [
+      { x: 2, y: 1 },
+      { x: 4, y: 5 },
+    ]);
   });
 });
 
 describe('CSV export', () => {
   it('writes a step,value column pair per series, rows to the longest series', () => {
     const csv = chartCsv([
-      { name: 'loss (batch)', points: [{ x: 0, y: 2.5 }, { x: 1, y: 2.25 }, { x: 2, y: 2 }] },
+      {
+        name: 'loss (batch)',
+        points: [
+          { x: 0, y: 2.5 },
+          { x: 1, y: 2.25 },
+          { x: 2, y: 2 },
+        ],
+      },
       { name: 'val_loss', points: [{ x: 2, y: 2.4 }] },
       { name: 'a,"b"', points: [] },
     ]);
-    assert.equal(csv, [
-      'loss (batch) step,loss (batch) value,val_loss step,val_loss value,"a,""b"" step","a,""b"" value"',
-      '0,2.5,2,2.4,,',
-      '1,2.25,,,,',
-      '2,2,,,,',
-      '',
-    ].join('\n'));
+    assert.equal(
+      csv,
+      [
+        'loss (batch) step,loss (batch) value,val_loss step,val_loss value,"a,""b"" step","a,""b"" value"',
+        '0,2.5,2,2.4,,',
+        '1,2.25,,,,',
+        '2,2,,,,',
+        '',
+      ].join('\n'),
+    );
     assert.equal(safeFileName('Metric: acc'), 'Metric_acc');
   });
 });
@@ -89,7 +119,8 @@ describe('histogram heatmap layout', () => {
   });
 
   it('paints the counted bins in the colour, empty bins in the background', () => {
-    const w = 10, h = 40;
+    const w = 10,
+      h = 40;
     const img = { width: w, height: h, data: new Uint8ClampedArray(w * h * 4) } as unknown as ImageData;
     paintHeatmap(img, samples, [0, 0, 255], [0, 0, 0]);
     const at = (x: number, y: number): number[] => [...img.data.slice((y * w + x) * 4, (y * w + x) * 4 + 4)];
@@ -110,12 +141,43 @@ describe('store: histograms, ratio line, x axes', () => {
     const s = new DashboardStore();
     s.reset([{ runId: 'r', jobFile: '/w/j.ts', label: 'r', startedAt: '', status: 'running' }]);
     s.appendEvents('r', [
-      ev({ kind: 'fit-start', fitIndex: 0, method: 'fit', epochs: 2, stepsPerEpoch: 4, batchSize: 8, optimizer: 'sgd', loss: 'mse', layers: [], totalParams: 0 }),
-      ...[0, 1, 2, 3, 4, 5].map(step => ev({ kind: 'batch', step, epoch: Math.floor(step / 4), batch: step % 4, loss: 1, metrics: {}, lr: null })),
+      ev({
+        kind: 'fit-start',
+        fitIndex: 0,
+        method: 'fit',
+        epochs: 2,
+        stepsPerEpoch: 4,
+        batchSize: 8,
+        optimizer: 'sgd',
+        loss: 'mse',
+        layers: [],
+        totalParams: 0,
+      }),
+      ...[0, 1, 2, 3, 4, 5].map(step =>
+        ev({ kind: 'batch', step, epoch: Math.floor(step / 4), batch: step % 4, loss: 1, metrics: {}, lr: null }),
+      ),
       ev({ kind: 'grad-norms', step: 5, variables: {}, layers: { a: 2, b: 1, c: 0.5 } }),
       ev({ kind: 'grad-norms', step: 6, variables: {}, layers: { a: null, b: 1, c: 0.5 } }),
-      ev({ kind: 'histogram', step: 50, of: 'grad', layer: 'a', variable: 'a/kernel', edges: [0, 1], counts: [3], nonFinite: 1 }),
-      ev({ kind: 'histogram', step: 0, of: 'grad', layer: 'a', variable: 'a/kernel', edges: [0, 1], counts: [2], nonFinite: 0 }),
+      ev({
+        kind: 'histogram',
+        step: 50,
+        of: 'grad',
+        layer: 'a',
+        variable: 'a/kernel',
+        edges: [0, 1],
+        counts: [3],
+        nonFinite: 1,
+      }),
+      ev({
+        kind: 'histogram',
+        step: 0,
+        of: 'grad',
+        layer: 'a',
+        variable: 'a/kernel',
+        edges: [0, 1],
+        counts: [2],
+        nonFinite: 0,
+      }),
       ev({ kind: 'histogram', step: 0, of: 'activation', layer: 'a', edges: [0, 1], counts: [2], nonFinite: 0 }),
     ]);
     const run = s.runs.get('r')!;
@@ -124,14 +186,18 @@ describe('store: histograms, ratio line, x axes', () => {
     assert.deepEqual(ratio.series[0].points, [{ x: 5, y: 4 }]);
     assert.equal(ratio.nonFinite, 1);
     const h = run.histograms.get('grad:a/a/kernel')!;
-    assert.deepEqual(h.samples.map(x => x.step), [0, 50], 'sorted by step');
+    assert.deepEqual(
+      h.samples.map(x => x.step),
+      [0, 50],
+      'sorted by step',
+    );
     assert.equal(h.nonFinite, 1);
     assert.ok(run.histograms.has('activation:a'));
     const epoch = stepMapper(run.timeline, 'epoch');
     assert.equal(epoch(2), 0.5);
     assert.equal(epoch(4), 1);
     assert.equal(epoch(4.5), 1.125);
-    assert.equal(epoch(9), 1.25, "past the last batch: the last known epoch");
+    assert.equal(epoch(9), 1.25, 'past the last batch: the last known epoch');
     const time = stepMapper(run.timeline, 'time');
     assert.equal(time(0) + 1, time(1), 'one second per batch event here');
     assert.equal(stepMapper(run.timeline, 'step')(7), 7);
@@ -144,7 +210,7 @@ describe('min-max level of detail', () => {
     const pts: Point[] = [];
     const lod = new MinMaxLod(50);
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     for (let x = 0; x < 20000; x++) {
       pts.push({ x, y: x === 7777 ? 100 : x === 15000 ? -100 : rnd() });
       if (x % 997 === 0 || x === 19999) {
@@ -162,6 +228,9 @@ describe('min-max level of detail', () => {
     // every bucket's extremes: a fresh LOD over the same points gives the same output
     const fresh = new MinMaxLod(50);
     fresh.sync(pts);
-    assert.deepEqual(fresh.out.map(p => p.x), lod.out.map(p => p.x));
+    assert.deepEqual(
+      fresh.out.map(p => p.x),
+      lod.out.map(p => p.x),
+    );
   });
 });

@@ -41,13 +41,33 @@ function emit(body: EventBody): void {
 
 const round = (x: number, d = 6): number => Number(x.toFixed(d));
 
-emit({ kind: 'run-start', jobFile, backend: 'wasm', backendNotes: ['tfjs-node not installed: using wasm (SIMD)'], startedAt: '2026-11-23T17:30:00.000Z', argv: { epochs } });
+emit({
+  kind: 'run-start',
+  jobFile,
+  backend: 'wasm',
+  backendNotes: ['tfjs-node not installed: using wasm (SIMD)'],
+  startedAt: '2026-11-23T17:30:00.000Z',
+  argv: { epochs },
+});
 t += 180;
 emit({
-  kind: 'fit-start', fitIndex: 0, method: 'fit', epochs, stepsPerEpoch, batchSize: 32, optimizer: 'adam', loss: 'categoricalCrossentropy',
+  kind: 'fit-start',
+  fitIndex: 0,
+  method: 'fit',
+  epochs,
+  stepsPerEpoch,
+  batchSize: 32,
+  optimizer: 'adam',
+  loss: 'categoricalCrossentropy',
   layers: layers.map(l => ({
-    name: l.name, className: 'Dense', activation: l.activation, initializer: l.activation === 'relu' ? 'heNormal' : 'glorotUniform',
-    units: l.units, params: l.inputs * l.units + l.units, outputShape: [null, l.units], location: { file: jobFile, line: l.line, column: 5 },
+    name: l.name,
+    className: 'Dense',
+    activation: l.activation,
+    initializer: l.activation === 'relu' ? 'heNormal' : 'glorotUniform',
+    units: l.units,
+    params: l.inputs * l.units + l.units,
+    outputShape: [null, l.units],
+    location: { file: jobFile, line: l.line, column: 5 },
   })),
   totalParams: layers.reduce((s, l) => s + l.inputs * l.units + l.units, 0),
   location: { file: jobFile, line: 24, column: 7 },
@@ -56,7 +76,7 @@ emit({ kind: 'log', level: 'info', stream: 'stdout', text: 'loaded 12000 trainin
 
 const lrAt = (step: number): number => {
   const peak = 0.01;
-  if (step < 30) return peak * (step + 1) / 30;
+  if (step < 30) return (peak * (step + 1)) / 30;
   const p = (step - 30) / (steps - 30);
   return 1e-4 + (peak - 1e-4) * 0.5 * (1 + Math.cos(Math.PI * p));
 };
@@ -72,7 +92,15 @@ for (let step = 0; step < steps; step++) {
   const acc = Math.min(1, Math.max(0, 1 - 0.9 * Math.exp(-step / 60) - 0.05 + 0.03 * gauss()));
   epochLoss += loss;
   epochAcc += acc;
-  emit({ kind: 'batch', step, epoch, batch, loss: round(loss), metrics: { acc: round(acc, 4) }, lr: round(lrAt(step), 8) });
+  emit({
+    kind: 'batch',
+    step,
+    epoch,
+    batch,
+    loss: round(loss),
+    metrics: { acc: round(acc, 4) },
+    lr: round(lrAt(step), 8),
+  });
 
   const variables: Record<string, number> = {};
   const perLayer: Record<string, number> = {};
@@ -90,24 +118,42 @@ for (let step = 0; step < steps; step++) {
   if ((step + 1) % 20 === 0) {
     const f = step / steps;
     emit({
-      kind: 'dead-units', step, window: 20,
-      layers: layers.filter(l => l.activation === 'relu').map((l, i) => ({
-        layer: l.name, total: l.units,
-        dead: Math.min(l.units, Math.round(l.units * ([0.02, 0.05, 0.08][i] + [0.12, 0.2, 0.3][i] * f) + rand() * 2)),
-      })),
+      kind: 'dead-units',
+      step,
+      window: 20,
+      layers: layers
+        .filter(l => l.activation === 'relu')
+        .map((l, i) => ({
+          layer: l.name,
+          total: l.units,
+          dead: Math.min(l.units, Math.round(l.units * ([0.02, 0.05, 0.08][i] + [0.12, 0.2, 0.3][i] * f) + rand() * 2)),
+        })),
     });
   }
   if ((step + 1) % 100 === 0) {
     const edges = Array.from({ length: 11 }, (_, i) => round(-0.05 + i * 0.01, 4));
-    emit({ kind: 'histogram', step, of: 'grad', layer: 'dense_Dense1', variable: 'dense_Dense1/kernel', edges, counts: [3, 40, 400, 6000, 40000, 42000, 9000, 2500, 300, 57], nonFinite: 0 });
+    emit({
+      kind: 'histogram',
+      step,
+      of: 'grad',
+      layer: 'dense_Dense1',
+      variable: 'dense_Dense1/kernel',
+      edges,
+      counts: [3, 40, 400, 6000, 40000, 42000, 9000, 2500, 300, 57],
+      nonFinite: 0,
+    });
   }
   if (batch === stepsPerEpoch - 1) {
     const n = stepsPerEpoch;
     emit({
-      kind: 'epoch', epoch, step,
+      kind: 'epoch',
+      epoch,
+      step,
       logs: {
-        loss: round(epochLoss / n), acc: round(epochAcc / n, 4),
-        val_loss: round(epochLoss / n * 1.08 + 0.02 * epoch), val_acc: round(Math.max(0, epochAcc / n - 0.015 - 0.004 * epoch), 4),
+        loss: round(epochLoss / n),
+        acc: round(epochAcc / n, 4),
+        val_loss: round((epochLoss / n) * 1.08 + 0.02 * epoch),
+        val_acc: round(Math.max(0, epochAcc / n - 0.015 - 0.004 * epoch), 4),
       },
     });
     epochLoss = 0;
@@ -115,11 +161,18 @@ for (let step = 0; step < steps; step++) {
   }
   if (step === 159) {
     emit({
-      kind: 'finding', finding: {
-        code: 'dead-relu', severity: 'warning', source: 'runtime', layer: 'dense_Dense3',
+      kind: 'finding',
+      finding: {
+        code: 'dead-relu',
+        severity: 'warning',
+        source: 'runtime',
+        layer: 'dense_Dense3',
         message: 'dense_Dense3: 19% of ReLU units produced no positive output in the last 20 steps',
-        file: jobFile, range: { start: { file: jobFile, line: 14, column: 5 } }, step,
-        evidence: { dead: 6, total: 32, window: 20 }, rule: 'G7 dead ReLU: fraction of units with zero activation over a window',
+        file: jobFile,
+        range: { start: { file: jobFile, line: 14, column: 5 } },
+        step,
+        evidence: { dead: 6, total: 32, window: 20 },
+        rule: 'G7 dead ReLU: fraction of units with zero activation over a window',
       },
     });
   }

@@ -21,8 +21,16 @@ let served: Served;
 before(async () => {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-sweep-pc-'));
   await esbuild.build({
-    absWorkingDir: repoRoot, entryPoints: [path.join(repoRoot, 'webview', 'sweep.ts')], outfile: path.join(outdir, 'sweep.js'),
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: true, logLevel: 'silent',
+    absWorkingDir: repoRoot,
+    entryPoints: [path.join(repoRoot, 'webview', 'sweep.ts')],
+    outfile: path.join(outdir, 'sweep.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: true,
+    minify: true,
+    logLevel: 'silent',
   });
   served = await serveWebview(outdir, { script: 'sweep.js', style: 'sweep.css', title: 'Training Lens: Sweep' });
   browser = await launchChromium();
@@ -37,22 +45,43 @@ after(async () => {
 function record(): SweepRecord {
   const lrs = [2e-4, 5e-4, 1e-3, 3e-3, 3e-2, 0.1, 0.3, 0.6];
   const trials: SweepTrial[] = lrs.map((lr, i) => ({
-    trial: i, hparams: { lr, n_hidden: i % 4, n_neurons: 10 + i * 7 }, status: i === 4 ? 'pruned' : 'ok', epochsDone: 3, rank: null,
-    runId: `run-${i}`, metric: { value: 2 - 0.2 * Math.log10(lr) + (i % 4) * 0.01, epoch: 3 }, ...(i === 4 ? { pruned: { epoch: 1, rung: 1, reason: 'rung' as const } } : {}),
+    trial: i,
+    hparams: { lr, n_hidden: i % 4, n_neurons: 10 + i * 7 },
+    status: i === 4 ? 'pruned' : 'ok',
+    epochsDone: 3,
+    rank: null,
+    runId: `run-${i}`,
+    metric: { value: 2 - 0.2 * Math.log10(lr) + (i % 4) * 0.01, epoch: 3 },
+    ...(i === 4 ? { pruned: { epoch: 1, rung: 1, reason: 'rung' as const } } : {}),
   }));
   const order = [...trials].sort((a, b) => a.metric!.value - b.metric!.value);
-  order.forEach((t, i) => { t.rank = i + 1; });
+  order.forEach((t, i) => {
+    t.rank = i + 1;
+  });
   const r = parseSweepRecord({
-    version: 1, id: 'pc', jobFile: '/w/mnist-search.train.ts', createdAt: '2026-01-01T00:00:00Z', status: 'done', seed: 3, epochs: 3, concurrency: 2,
-    metric: { name: 'val_loss', higherIsBetter: false }, defaults: { lr: 1e-3, n_hidden: 1, n_neurons: 30 },
-    space: { lr: { scale: 'log', min: 1e-4, max: 1, integer: false }, n_hidden: { scale: 'choice', values: [0, 1, 2, 3] }, n_neurons: { scale: 'int', min: 1, max: 99, step: 1 } },
+    version: 1,
+    id: 'pc',
+    jobFile: '/w/mnist-search.train.ts',
+    createdAt: '2026-01-01T00:00:00Z',
+    status: 'done',
+    seed: 3,
+    epochs: 3,
+    concurrency: 2,
+    metric: { name: 'val_loss', higherIsBetter: false },
+    defaults: { lr: 1e-3, n_hidden: 1, n_neurons: 30 },
+    space: {
+      lr: { scale: 'log', min: 1e-4, max: 1, integer: false },
+      n_hidden: { scale: 'choice', values: [0, 1, 2, 3] },
+      n_neurons: { scale: 'int', min: 1, max: 99, step: 1 },
+    },
     trials,
   });
   if (!r.ok) throw new Error(r.reason);
   return r.value;
 }
 
-const rowTrials = (page: Page) => page.$$eval('#best tbody tr', rows => rows.map(r => Number((r as HTMLElement).dataset.trial)).sort((a, b) => a - b));
+const rowTrials = (page: Page) =>
+  page.$$eval('#best tbody tr', rows => rows.map(r => Number((r as HTMLElement).dataset.trial)).sort((a, b) => a - b));
 
 /** Drags on an axis from position `from` to `to` (0 bottom .. 1 top of the axis). */
 async function brush(page: Page, axis: string, from: number, to: number): Promise<void> {
@@ -75,25 +104,50 @@ test('parallel coordinates: typed axes, one line per scored trial; brushing filt
   const r = record();
   await p.host({ type: 'sweep', sweep: r });
 
-  const axes = await page.$$eval('#parcoords g.axis', gs => gs.map(g => `${g.getAttribute('data-axis')} ${g.getAttribute('class')}`));
-  assert.deepEqual(axes, ['hp:lr axis log', 'hp:n_hidden axis category', 'hp:n_neurons axis linear', 'score axis linear'], 'one axis per parameter, log/categorical/linear, the score last');
-  assert.deepEqual(await page.$$eval('#parcoords g.axis[data-axis="hp:n_hidden"] text.tick', ts => ts.map(t => t.textContent)), ['0', '1', '2', '3'], 'a choice axis lists its values');
+  const axes = await page.$$eval('#parcoords g.axis', gs =>
+    gs.map(g => `${g.getAttribute('data-axis')} ${g.getAttribute('class')}`),
+  );
+  assert.deepEqual(
+    axes,
+    ['hp:lr axis log', 'hp:n_hidden axis category', 'hp:n_neurons axis linear', 'score axis linear'],
+    'one axis per parameter, log/categorical/linear, the score last',
+  );
+  assert.deepEqual(
+    await page.$$eval('#parcoords g.axis[data-axis="hp:n_hidden"] text.tick', ts => ts.map(t => t.textContent)),
+    ['0', '1', '2', '3'],
+    'a choice axis lists its values',
+  );
   assert.equal(await page.locator('#parcoords polyline.trial').count(), 8, 'a line per scored trial');
   assert.equal(await page.locator('#parcoords polyline.trial.top').count(), 3, 'Best-1..3 stand out');
   assert.equal(await page.locator('#parcoords polyline.trial.pruned').count(), 1, 'the pruned trial is marked');
 
   await brush(page, 'hp:lr', 0.97, 0.5);
-  assert.deepEqual(await rowTrials(page), [4, 5, 6, 7], 'the table keeps the trials inside the lr brush (the high rates)');
+  assert.deepEqual(
+    await rowTrials(page),
+    [4, 5, 6, 7],
+    'the table keeps the trials inside the lr brush (the high rates)',
+  );
   assert.equal(await page.locator('#parcoords polyline.trial.dim').count(), 4, 'the others are dimmed');
   assert.match(await page.locator('#best caption').innerText(), /4 of 8 trials inside the brushed ranges/);
-  assert.equal(await page.locator('#parcoords g.axis[data-axis="hp:lr"] rect.brush').getAttribute('visibility'), null, 'the band stays drawn');
+  assert.equal(
+    await page.locator('#parcoords g.axis[data-axis="hp:lr"] rect.brush').getAttribute('visibility'),
+    null,
+    'the band stays drawn',
+  );
 
   await page.fill('#top-k input', '2');
   await page.press('#top-k input', 'Tab');
   await page.click('#overlay');
-  const inside = r.trials.filter(t => t.trial >= 4).sort((a, b) => a.rank! - b.rank!).map(t => t.runId);
+  const inside = r.trials
+    .filter(t => t.trial >= 4)
+    .sort((a, b) => a.rank! - b.rank!)
+    .map(t => t.runId);
   const overlay = (await p.posted()).filter(m => m.type === 'overlay');
-  assert.deepEqual(overlay, [{ type: 'overlay', runIds: inside.slice(0, 2) }], 'Overlay top K takes the best K inside the brush');
+  assert.deepEqual(
+    overlay,
+    [{ type: 'overlay', runIds: inside.slice(0, 2) }],
+    'Overlay top K takes the best K inside the brush',
+  );
 
   // a second brush on another axis narrows further: n_hidden 0..1 (positions 0 and 1/3)
   await brush(page, 'hp:n_hidden', 0.45, 0.0);
@@ -111,19 +165,28 @@ test('parallel coordinates: typed axes, one line per scored trial; brushing filt
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   assert.deepEqual(await rowTrials(page), [5, 6, 7], 'the band 0.70..0.95 of the lr axis: lr 0.1, 0.3, 0.6');
-  assert.equal(await page.evaluate(() => (document.activeElement as SVGElement | null)?.dataset?.axis), 'hp:lr', 'the axis keeps the focus across re-renders');
+  assert.equal(
+    await page.evaluate(() => (document.activeElement as SVGElement | null)?.dataset?.axis),
+    'hp:lr',
+    'the axis keeps the focus across re-renders',
+  );
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('#best tbody tr').count(), 8, 'Escape clears the brush');
 
   // the importance bars: lr first (the loss falls with it: ρ < 0), n_hidden as a choice (η)
-  const bars = await page.$$eval('#importance g.param', gs => gs.map(g => `${g.getAttribute('data-param')} ${g.getAttribute('class')}`));
+  const bars = await page.$$eval('#importance g.param', gs =>
+    gs.map(g => `${g.getAttribute('data-param')} ${g.getAttribute('class')}`),
+  );
   assert.equal(bars[0], 'lr param spearman neg', `lr ranks first: ${bars}`);
   assert.ok(bars.includes('n_hidden param eta pos'), `a choice gets η: ${bars}`);
   // a stopped sweep offers Continue (the host resumes it from its record)
   assert.equal(await page.$('#continue'), null, 'no Continue on a finished sweep');
   await p.host({ type: 'sweep', sweep: { ...r, status: 'cancelled' } });
   await page.click('#continue');
-  assert.deepEqual((await p.posted()).filter(m => m.type === 'continue'), [{ type: 'continue' }]);
+  assert.deepEqual(
+    (await p.posted()).filter(m => m.type === 'continue'),
+    [{ type: 'continue' }],
+  );
   const errors = (await p.posted()).filter(m => m.type === 'error');
   assert.deepEqual(errors, [], 'no render or CSP errors');
   await page.close();

@@ -10,7 +10,17 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { contrastRatio, cssRgb, launchChromium, openDashboard, serveWebview, THEMES, vscodeElement, type DashboardPage, type Served } from './harness';
+import {
+  contrastRatio,
+  cssRgb,
+  launchChromium,
+  openDashboard,
+  serveWebview,
+  THEMES,
+  vscodeElement,
+  type DashboardPage,
+  type Served,
+} from './harness';
 import { repoRoot } from './build-webview';
 import { parseSweepRecord, type SweepRecord } from '../../src/protocol';
 
@@ -30,8 +40,16 @@ before(async () => {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'tl-sweep-webview-'));
   // the options of esbuild.config.mjs's sweepWebviewOptions, minified like the VSIX build
   await esbuild.build({
-    absWorkingDir: repoRoot, entryPoints: [path.join(repoRoot, 'webview', 'sweep.ts')], outfile: path.join(outdir, 'sweep.js'),
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: true, logLevel: 'silent',
+    absWorkingDir: repoRoot,
+    entryPoints: [path.join(repoRoot, 'webview', 'sweep.ts')],
+    outfile: path.join(outdir, 'sweep.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: true,
+    minify: true,
+    logLevel: 'silent',
   });
   assert.ok(existsSync(path.join(outdir, 'sweep.css')), 'the stylesheet is emitted next to the bundle');
   served = await serveWebview(outdir, { script: 'sweep.js', style: 'sweep.css', title: 'Training Lens: Sweep' });
@@ -45,8 +63,10 @@ after(async () => {
 });
 
 /** Trial numbers (0-based) in the table's row order. */
-const rowTrials = (page: Page) => page.$$eval('#best tbody tr', rows => rows.map(r => Number((r as HTMLElement).dataset.trial)));
-const columnText = (page: Page, col: string) => page.$$eval(`#best tbody td[data-col="${col}"]`, cells => cells.map(c => c.textContent ?? ''));
+const rowTrials = (page: Page) =>
+  page.$$eval('#best tbody tr', rows => rows.map(r => Number((r as HTMLElement).dataset.trial)));
+const columnText = (page: Page, col: string) =>
+  page.$$eval(`#best tbody td[data-col="${col}"]`, cells => cells.map(c => c.textContent ?? ''));
 
 async function open(theme: keyof typeof THEMES = 'dark'): Promise<DashboardPage> {
   const p = await openDashboard(browser, origin, theme);
@@ -62,14 +82,18 @@ test('the Best-N table sorts by a column click, from the keyboard, and keeps its
   const { page } = p;
   await p.host({ type: 'sweep', sweep: record });
 
-  const byRank = [...record.trials].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.trial - b.trial).map(t => t.trial);
+  const byRank = [...record.trials]
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.trial - b.trial)
+    .map(t => t.trial);
   assert.deepEqual(await rowTrials(page), byRank, 'rank order first');
   assert.deepEqual((await columnText(page, 'rank')).slice(0, 2), ['Best-1', 'Best-2']);
   const headers = await page.$$eval('#best thead th', ths => ths.map(th => (th as HTMLElement).dataset.col));
   assert.deepEqual(headers, ['rank', 'metric', ...names.map(n => `hp:${n}`), 'status', 'duration', 'trial']);
 
   // click the lr header: ascending lr; again: descending
-  const lrAsc = [...record.trials].sort((a, b) => (a.hparams.lr as number) - (b.hparams.lr as number)).map(t => t.trial);
+  const lrAsc = [...record.trials]
+    .sort((a, b) => (a.hparams.lr as number) - (b.hparams.lr as number))
+    .map(t => t.trial);
   await page.click('th[data-col="hp:lr"] button');
   assert.deepEqual(await rowTrials(page), lrAsc);
   assert.equal(await page.getAttribute('th[data-col="hp:lr"]', 'aria-sort'), 'ascending');
@@ -81,16 +105,25 @@ test('the Best-N table sorts by a column click, from the keyboard, and keeps its
   // keyboard: Tab-focus the duration header's button and press Enter, then Space to flip it
   await page.focus('th[data-col="duration"] button');
   await page.keyboard.press('Enter');
-  const byDuration = [...record.trials].sort((a, b) => (a.durationMs ?? Infinity) - (b.durationMs ?? Infinity) || a.trial - b.trial).map(t => t.trial);
+  const byDuration = [...record.trials]
+    .sort((a, b) => (a.durationMs ?? Infinity) - (b.durationMs ?? Infinity) || a.trial - b.trial)
+    .map(t => t.trial);
   assert.deepEqual(await rowTrials(page), byDuration);
-  assert.equal(await page.evaluate(() => (document.activeElement?.closest('th') as HTMLElement | null)?.dataset.col), 'duration', 'focus stays on the header');
+  assert.equal(
+    await page.evaluate(() => (document.activeElement?.closest('th') as HTMLElement | null)?.dataset.col),
+    'duration',
+    'focus stays on the header',
+  );
   await page.keyboard.press('Space');
   assert.equal(await page.getAttribute('th[data-col="duration"]', 'aria-sort'), 'descending');
 
   // a live update (the host sends the whole record again) keeps the chosen order and the focus
   await p.host({ type: 'sweep', sweep: { ...record, trials: record.trials.map(t => ({ ...t })) } });
   assert.equal(await page.getAttribute('th[data-col="duration"]', 'aria-sort'), 'descending');
-  assert.equal(await page.evaluate(() => (document.activeElement?.closest('th') as HTMLElement | null)?.dataset.col), 'duration');
+  assert.equal(
+    await page.evaluate(() => (document.activeElement?.closest('th') as HTMLElement | null)?.dataset.col),
+    'duration',
+  );
   assert.equal(await page.evaluate(() => document.body.dataset.sort), 'duration desc');
 
   // the metric column sorts best first on its first click
@@ -128,8 +161,11 @@ test('a row opens its run; "Overlay top K" asks for the K best runs; Stop while 
 
   // while it runs: progress, a running trial's epochs, and Stop
   const running: SweepRecord = {
-    ...record, status: 'running',
-    trials: record.trials.map((t, i) => (i === 0 ? { ...t, status: 'running', rank: null, metric: undefined, durationMs: undefined, epochsDone: 1 } : t)),
+    ...record,
+    status: 'running',
+    trials: record.trials.map((t, i) =>
+      i === 0 ? { ...t, status: 'running', rank: null, metric: undefined, durationMs: undefined, epochsDone: 1 } : t,
+    ),
   };
   await p.host({ type: 'sweep', sweep: running });
   assert.equal(await page.textContent(`#best tr[data-trial="0"] td[data-col="status"]`), `running 1/${record.epochs}`);
@@ -159,17 +195,41 @@ test('the controls are @vscode-elements components painted from the theme (dark,
     assert.deepEqual([overlay.tag, stop.tag, k.tag], ['vscode-button', 'vscode-button', 'vscode-textfield']);
     for (const c of [overlay, stop, k]) {
       assert.ok(c.defined, `${c.tag} is a registered, upgraded custom element`);
-      assert.ok(c.adoptedSheets > 0 && c.styleElements === 0, `${c.tag} is styled by constructable stylesheets (CSP-safe)`);
+      assert.ok(
+        c.adoptedSheets > 0 && c.styleElements === 0,
+        `${c.tag} is styled by constructable stylesheets (CSP-safe)`,
+      );
     }
     // the primary button takes the theme's button colours (high contrast defines none: the component's own blue)
-    assert.equal(overlay.background, cssRgb(vars['--vscode-button-background'] ?? '#0078d4'), `${theme}: Overlay button background`);
+    assert.equal(
+      overlay.background,
+      cssRgb(vars['--vscode-button-background'] ?? '#0078d4'),
+      `${theme}: Overlay button background`,
+    );
     assert.equal(overlay.color, cssRgb(vars['--vscode-button-foreground']));
-    assert.equal(stop.background, cssRgb(vars['--vscode-button-secondaryBackground']), `${theme}: Stop is a secondary button`);
+    assert.equal(
+      stop.background,
+      cssRgb(vars['--vscode-button-secondaryBackground']),
+      `${theme}: Stop is a secondary button`,
+    );
     // (VS Code derives settings.textInput* from input.*; vscode-elements reads the settings ones)
-    assert.equal(k.background, cssRgb(vars['--vscode-settings-textInputBackground']), `${theme}: the K field is an input of the theme`);
+    assert.equal(
+      k.background,
+      cssRgb(vars['--vscode-settings-textInputBackground']),
+      `${theme}: the K field is an input of the theme`,
+    );
     assert.equal(k.color, cssRgb(vars['--vscode-settings-textInputForeground']));
-    for (const c of [overlay, stop, k]) assert.ok(contrastRatio(c.color, c.background) >= 4.5, `${theme}: ${c.tag} text contrast ${contrastRatio(c.color, c.background).toFixed(2)}`);
-    if (theme === 'highContrast') assert.equal(stop.borderColor, cssRgb(vars['--vscode-button-border']), 'high contrast: buttons have the contrast border');
+    for (const c of [overlay, stop, k])
+      assert.ok(
+        contrastRatio(c.color, c.background) >= 4.5,
+        `${theme}: ${c.tag} text contrast ${contrastRatio(c.color, c.background).toFixed(2)}`,
+      );
+    if (theme === 'highContrast')
+      assert.equal(
+        stop.borderColor,
+        cssRgb(vars['--vscode-button-border']),
+        'high contrast: buttons have the contrast border',
+      );
 
     // keyboard: Tab from the K field reaches Overlay; Enter and Space press it
     await page.fill('#top-k input', '1');
@@ -178,7 +238,13 @@ test('the controls are @vscode-elements components painted from the theme (dark,
     await page.keyboard.press('Enter');
     await page.keyboard.press('Space');
     const best = record.trials.filter(t => t.rank !== null).sort((a, b) => a.rank! - b.rank!)[0].runId;
-    assert.deepEqual((await p.posted()).filter(m => m.type === 'overlay'), [{ type: 'overlay', runIds: [best] }, { type: 'overlay', runIds: [best] }]);
+    assert.deepEqual(
+      (await p.posted()).filter(m => m.type === 'overlay'),
+      [
+        { type: 'overlay', runIds: [best] },
+        { type: 'overlay', runIds: [best] },
+      ],
+    );
     assert.deepEqual(await p.cspViolations(), []);
     assert.deepEqual(p.consoleErrors, []);
     assert.deepEqual(p.pageErrors, []);
@@ -187,9 +253,27 @@ test('the controls are @vscode-elements components painted from the theme (dark,
   }
   // no ranked trial yet: Overlay is disabled (not focusable, a click posts nothing)
   const p = await open();
-  await p.host({ type: 'sweep', sweep: { ...running, trials: running.trials.map(t => ({ ...t, rank: null, status: 'pending' as const, runId: undefined, metric: undefined })) } });
-  assert.equal(await p.page.$eval('#overlay', e => (e as HTMLElement & { disabled: boolean }).disabled && e.tabIndex), -1);
+  await p.host({
+    type: 'sweep',
+    sweep: {
+      ...running,
+      trials: running.trials.map(t => ({
+        ...t,
+        rank: null,
+        status: 'pending' as const,
+        runId: undefined,
+        metric: undefined,
+      })),
+    },
+  });
+  assert.equal(
+    await p.page.$eval('#overlay', e => (e as HTMLElement & { disabled: boolean }).disabled && e.tabIndex),
+    -1,
+  );
   await p.page.click('#overlay', { force: true });
-  assert.deepEqual((await p.posted()).filter(m => m.type === 'overlay'), []);
+  assert.deepEqual(
+    (await p.posted()).filter(m => m.type === 'overlay'),
+    [],
+  );
   await p.page.close();
 });

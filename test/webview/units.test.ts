@@ -8,7 +8,12 @@ import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
 import { formatInt, formatNumber, logTickLabel } from '../../webview/format';
 
 describe('renderWebviewHtml', () => {
-  const opts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: makeNonce(), scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css' };
+  const opts = {
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    nonce: makeNonce(),
+    scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js',
+    styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css',
+  };
 
   it('makes 32-character nonces from a CSPRNG', () => {
     const seen = new Set<string>();
@@ -24,7 +29,10 @@ describe('renderWebviewHtml', () => {
     const html = renderWebviewHtml(opts);
     const csp = `default-src 'none'; script-src 'nonce-${opts.nonce}'; style-src ${opts.cspSource} 'nonce-${opts.nonce}'; img-src ${opts.cspSource} data:; font-src ${opts.cspSource};`;
     assert.equal(dashboardCsp(opts.cspSource, opts.nonce), csp);
-    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}">`), html);
+    assert.ok(
+      html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}">`),
+      html,
+    );
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map(m => m[0]);
     assert.deepEqual(scripts, [`<script nonce="${opts.nonce}" src="${opts.scriptUri}">`]);
     assert.ok(html.includes(`<link rel="stylesheet" href="${opts.styleUri}">`));
@@ -38,9 +46,12 @@ describe('renderWebviewHtml', () => {
     const html = renderWebviewHtml({ ...opts, title: '<img src=x onerror=alert(1)> "q"' });
     assert.ok(html.includes('<title>&lt;img src=x onerror=alert(1)&gt; &quot;q&quot;</title>'));
     assert.throws(() => renderWebviewHtml({ ...opts, nonce: "abc' 'unsafe-inline" }));
-    assert.throws(() => renderWebviewHtml({ ...opts, cspSource: "https://a; script-src *" }));
+    assert.throws(() => renderWebviewHtml({ ...opts, cspSource: 'https://a; script-src *' }));
     // code-server's webview.cspSource is a source list
-    assert.match(renderWebviewHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }).replace(/&#39;/g, "'"), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.match(
+      renderWebviewHtml({ ...opts, cspSource: "'self' https://*.vscode-cdn.net" }).replace(/&#39;/g, "'"),
+      /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/,
+    );
   });
 });
 
@@ -49,7 +60,13 @@ let seq = 0;
 function ev(e: EventBody, id = runId): RunEvent {
   return { ...e, runId: id, seq: seq++, t: seq } as RunEvent;
 }
-const info = (id: string, status: RunInfo['status'] = 'running'): RunInfo => ({ runId: id, jobFile: `/w/${id}.ts`, label: id, startedAt: '', status });
+const info = (id: string, status: RunInfo['status'] = 'running'): RunInfo => ({
+  runId: id,
+  jobFile: `/w/${id}.ts`,
+  label: id,
+  startedAt: '',
+  status,
+});
 
 describe('DashboardStore', () => {
   it('accumulates batches, epochs, grad norms and dead units into series', () => {
@@ -70,12 +87,29 @@ describe('DashboardStore', () => {
     const run = s.runs.get(runId)!;
     assert.deepEqual(s.chartIds(), ['loss', 'metric:acc', 'lr', 'grad-norms', 'dead-relu']);
     const loss = run.charts.get('loss')!;
-    assert.deepEqual(loss.series.map(x => [x.key, x.role, x.points.length]), [['batch:loss', 'batch', 1], ['epoch:loss', 'epoch', 1], ['epoch:val_loss', 'val', 1]]);
+    assert.deepEqual(
+      loss.series.map(x => [x.key, x.role, x.points.length]),
+      [
+        ['batch:loss', 'batch', 1],
+        ['epoch:loss', 'epoch', 1],
+        ['epoch:val_loss', 'val', 1],
+      ],
+    );
     assert.equal(loss.nonFinite, 1);
-    assert.deepEqual(run.charts.get('metric:acc')!.series.map(x => x.key), ['batch:acc', 'epoch:acc', 'epoch:val_acc']);
+    assert.deepEqual(
+      run.charts.get('metric:acc')!.series.map(x => x.key),
+      ['batch:acc', 'epoch:acc', 'epoch:val_acc'],
+    );
     assert.equal(run.charts.get('lr')!.series[0].points.length, 1, 'null lr skipped');
     const grad = run.charts.get('grad-norms')!;
-    assert.deepEqual(grad.series.map(x => [x.name, x.points.length]), [['a', 1], ['b', 0], ['c', 0]]);
+    assert.deepEqual(
+      grad.series.map(x => [x.name, x.points.length]),
+      [
+        ['a', 1],
+        ['b', 0],
+        ['c', 0],
+      ],
+    );
     assert.equal(grad.nonFinite, 1, 'null counted; zero skipped silently');
     assert.deepEqual(run.charts.get('dead-relu')!.series[0].points, [{ x: 1, y: 0.25 }]);
     assert.equal(displayStatus(run), 'ok');
@@ -86,7 +120,10 @@ describe('DashboardStore', () => {
   it('keeps points sorted by x', () => {
     const pts: Point[] = [];
     for (const x of [1, 2, 5, 3, 4, 0, 5]) insertSorted(pts, { x, y: x });
-    assert.deepEqual(pts.map(p => p.x), [0, 1, 2, 3, 4, 5, 5]);
+    assert.deepEqual(
+      pts.map(p => p.x),
+      [0, 1, 2, 3, 4, 5, 5],
+    );
   });
 
   it('resets, adds unknown runs, takes status from run-info until a run-end', () => {
@@ -115,7 +152,9 @@ describe('theme and format helpers', () => {
     assert.equal(dark.palette.length, 6);
     assert.ok(dark.palette.every(c => /^#[0-9a-f]{6}$/i.test(c)));
     assert.equal(dark.fontSize, 13);
-    const light = buildTheme('light', n => (n === '--vscode-charts-blue' ? ' #123456 ' : n === '--vscode-font-size' ? '14px' : ''));
+    const light = buildTheme('light', n =>
+      n === '--vscode-charts-blue' ? ' #123456 ' : n === '--vscode-font-size' ? '14px' : '',
+    );
     assert.equal(light.palette[0], '#123456');
     assert.equal(light.fontSize, 14);
     assert.notEqual(light.background, dark.background);
@@ -123,7 +162,11 @@ describe('theme and format helpers', () => {
 
   it('keeps high contrast grid lines apart from series drawn in the contrast colour', () => {
     // Light High Contrast: contrastBorder (the widget border) #0f4a85 is also its charts.orange
-    const vars: Record<string, string> = { '--vscode-editorWidget-border': '#0f4a85', '--vscode-charts-orange': '#0f4a85', '--vscode-editor-background': '#ffffff' };
+    const vars: Record<string, string> = {
+      '--vscode-editorWidget-border': '#0f4a85',
+      '--vscode-charts-orange': '#0f4a85',
+      '--vscode-editor-background': '#ffffff',
+    };
     const hc = buildTheme('high-contrast-light', n => vars[n] ?? '');
     assert.equal(hc.palette[1], '#0f4a85');
     assert.equal(hc.grid, 'rgba(15, 74, 133, 0.4)');
@@ -161,16 +204,36 @@ describe('logTickLabel', () => {
 
   it('labels 1-2-5 on a short axis, powers of ten on a long one, every other power on a very long one', () => {
     assert.deepEqual(labels(ticksOver(-1, 1)), ['0.1', '0.2', '0.5', '1', '2', '5', '10']);
-    assert.deepEqual(labels(ticksOver(-7, 2)), ['1e-7', '1e-6', '1e-5', '1e-4', '0.001', '0.01', '0.1', '1', '10', '100']);
+    assert.deepEqual(labels(ticksOver(-7, 2)), [
+      '1e-7',
+      '1e-6',
+      '1e-5',
+      '1e-4',
+      '0.001',
+      '0.01',
+      '0.1',
+      '1',
+      '10',
+      '100',
+    ]);
     assert.deepEqual(labels(ticksOver(-12, 0)), ['1e-12', '1e-10', '1e-8', '1e-6', '1e-4', '0.01', '1']);
-    for (const [lo, hi] of [[-1, 1], [-3, 0], [-7, 2], [-12, 0], [-20, 4]]) {
+    for (const [lo, hi] of [
+      [-1, 1],
+      [-3, 0],
+      [-7, 2],
+      [-12, 0],
+      [-20, 4],
+    ]) {
       assert.ok(labels(ticksOver(lo, hi)).length <= 10, `at most 10 labels over ${lo}..${hi}`);
     }
   });
 
   it('labels every tick when chart.js made few, nothing at or below zero', () => {
     const few = [{ value: 0.3 }, { value: 0.4 }, { value: 0.6 }];
-    assert.deepEqual(few.map(t => logTickLabel(t.value, few)), ['0.3', '0.4', '0.6']);
+    assert.deepEqual(
+      few.map(t => logTickLabel(t.value, few)),
+      ['0.3', '0.4', '0.6'],
+    );
     assert.equal(logTickLabel(0, few), '');
   });
 });

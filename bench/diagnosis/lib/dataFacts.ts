@@ -4,7 +4,10 @@
  * parts, duplicates between them, and whether the loss fits the labels and the output layer.
  */
 
-export interface Part { x: number[][][]; y: number[][][] }
+export interface Part {
+  x: number[][][];
+  y: number[][][];
+}
 
 export interface Captured {
   method: 'fit' | 'fitDataset';
@@ -50,7 +53,10 @@ const CROSS_ENTROPY = /^(binaryCrossentropy|categoricalCrossentropy|sparseCatego
 function labelKind(rows: number[][]): LabelKind {
   const finite = rows.filter(r => r.every(Number.isFinite));
   if (!finite.length) return 'continuous';
-  if (finite[0].length > 1) return finite.every(r => r.every(v => v === 0 || v === 1) && r.reduce((a: number, b: number) => a + b, 0) === 1) ? 'one-hot' : 'continuous';
+  if (finite[0].length > 1)
+    return finite.every(r => r.every(v => v === 0 || v === 1) && r.reduce((a: number, b: number) => a + b, 0) === 1)
+      ? 'one-hot'
+      : 'continuous';
   if (!finite.every(r => Number.isInteger(r[0]) && r[0] >= 0)) return 'continuous';
   return finite.every(r => r[0] <= 1) ? 'binary' : 'class-ids';
 }
@@ -63,14 +69,25 @@ function counts(kind: LabelKind, rows: number[][], classes: number): number[] {
   return c;
 }
 
-function lossMismatch(loss: string, output: Captured['output'], kind: LabelKind, range: [number, number], width: number): string | undefined {
-  if (loss === 'binaryCrossentropy' && (range[0] < 0 || range[1] > 1)) return `binaryCrossentropy with labels in [${range[0]}, ${range[1]}]`;
-  if (loss === 'sparseCategoricalCrossentropy' && kind === 'one-hot') return 'sparseCategoricalCrossentropy with one-hot labels';
-  if (loss === 'categoricalCrossentropy' && width === 1 && output.units > 1) return 'categoricalCrossentropy with one label column (class ids, not one-hot)';
+function lossMismatch(
+  loss: string,
+  output: Captured['output'],
+  kind: LabelKind,
+  range: [number, number],
+  width: number,
+): string | undefined {
+  if (loss === 'binaryCrossentropy' && (range[0] < 0 || range[1] > 1))
+    return `binaryCrossentropy with labels in [${range[0]}, ${range[1]}]`;
+  if (loss === 'sparseCategoricalCrossentropy' && kind === 'one-hot')
+    return 'sparseCategoricalCrossentropy with one-hot labels';
+  if (loss === 'categoricalCrossentropy' && width === 1 && output.units > 1)
+    return 'categoricalCrossentropy with one label column (class ids, not one-hot)';
   if (!CROSS_ENTROPY.test(loss)) return undefined;
   if (output.activation === 'softmax' && output.units === 1) return 'softmax over a single unit is always 1';
-  if (!['softmax', 'sigmoid'].includes(output.activation)) return `${loss} on a ${output.activation} output (not probabilities)`;
-  if (loss === 'categoricalCrossentropy' && output.activation === 'sigmoid') return 'categoricalCrossentropy on independent sigmoid outputs';
+  if (!['softmax', 'sigmoid'].includes(output.activation))
+    return `${loss} on a ${output.activation} output (not probabilities)`;
+  if (loss === 'categoricalCrossentropy' && output.activation === 'sigmoid')
+    return 'categoricalCrossentropy on independent sigmoid outputs';
   return undefined;
 }
 
@@ -81,21 +98,35 @@ function variance(xs: number[]): number {
 
 export function dataFacts(c: Captured): DataFacts {
   const all = [c.train, ...(c.val ? [c.val] : [])];
-  let nx = 0, ny = 0, inputMax = 0;
+  let nx = 0,
+    ny = 0,
+    inputMax = 0;
   for (const p of all) {
-    for (const input of p.x) for (const row of input) for (const v of row) {
-      if (!Number.isFinite(v)) nx++;
-      else inputMax = Math.max(inputMax, Math.abs(v));
-    }
+    for (const input of p.x)
+      for (const row of input)
+        for (const v of row) {
+          if (!Number.isFinite(v)) nx++;
+          else inputMax = Math.max(inputMax, Math.abs(v));
+        }
     for (const output of p.y) for (const row of output) for (const v of row) if (!Number.isFinite(v)) ny++;
   }
-  const trainY = c.train.y[0], valY = c.val?.y[0] ?? [];
+  const trainY = c.train.y[0],
+    valY = c.val?.y[0] ?? [];
   const kind = labelKind(trainY.concat(valY));
   const finiteLabels = trainY.concat(valY).flat().filter(Number.isFinite);
   const labelRange: [number, number] = [Math.min(...finiteLabels), Math.max(...finiteLabels)];
   const facts: DataFacts = {
-    method: c.method, loss: c.loss, output: c.output, nTrain: trainY.length, nVal: valY.length,
-    nonFinite: { x: nx, y: ny }, inputMax, labels: kind, labelRange, labelVariance: variance((valY.length ? valY : trainY).map(r => r[0]).filter(Number.isFinite)), leaked: 0,
+    method: c.method,
+    loss: c.loss,
+    output: c.output,
+    nTrain: trainY.length,
+    nVal: valY.length,
+    nonFinite: { x: nx, y: ny },
+    inputMax,
+    labels: kind,
+    labelRange,
+    labelVariance: variance((valY.length ? valY : trainY).map(r => r[0]).filter(Number.isFinite)),
+    leaked: 0,
     lossMismatch: lossMismatch(c.loss, c.output, kind, labelRange, trainY[0]?.length ?? 0),
   };
   if (kind !== 'continuous') {
@@ -106,7 +137,11 @@ export function dataFacts(c: Captured): DataFacts {
     if (c.val) {
       facts.valCounts = counts(kind, valY, classes);
       const vt = facts.valCounts.reduce((a, b) => a + b, 0);
-      facts.shift = facts.trainCounts.reduce((s, n, i) => s + Math.abs(n / Math.max(1, total) - facts.valCounts![i] / Math.max(1, vt)), 0) / 2;
+      facts.shift =
+        facts.trainCounts.reduce(
+          (s, n, i) => s + Math.abs(n / Math.max(1, total) - facts.valCounts![i] / Math.max(1, vt)),
+          0,
+        ) / 2;
     }
   }
   if (c.val) {
@@ -122,7 +157,10 @@ const f2 = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 /** The facts in one line for the bench output. */
 export function describeData(d: DataFacts): string {
   const parts = [`${d.nTrain} train / ${d.nVal} val`, `labels ${d.labels}`];
-  if (d.trainCounts) parts.push(`classes train [${d.trainCounts.join(' ')}]${d.valCounts ? ` val [${d.valCounts.join(' ')}]` : ''}, majority ${f2(d.majority!)}${d.shift !== undefined ? `, shift ${f2(d.shift)}` : ''}`);
+  if (d.trainCounts)
+    parts.push(
+      `classes train [${d.trainCounts.join(' ')}]${d.valCounts ? ` val [${d.valCounts.join(' ')}]` : ''}, majority ${f2(d.majority!)}${d.shift !== undefined ? `, shift ${f2(d.shift)}` : ''}`,
+    );
   parts.push(`|x| max ${d.inputMax >= 100 ? d.inputMax.toExponential(1) : f2(d.inputMax)}`);
   if (d.nonFinite.x || d.nonFinite.y) parts.push(`NON-FINITE x ${d.nonFinite.x}, y ${d.nonFinite.y}`);
   if (d.leaked) parts.push(`LEAKED ${d.leaked}/${d.nVal} val samples are training samples`);

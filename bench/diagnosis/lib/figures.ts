@@ -46,7 +46,11 @@ export interface Figures {
   latencyMax: number | null;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 export function figures(results: Scored[]): Figures {
   const sum = (f: (r: Scored) => number) => results.reduce((n, r) => n + f(r), 0);
@@ -58,8 +62,15 @@ export function figures(results: Scored[]): Figures {
   const healthy = results.filter(r => r.spec.healthy);
   const lat = results.flatMap(r => r.latencies).filter((x): x is number => x !== undefined);
   return {
-    jobs: results.length, healthyJobs: healthy.length, healthyClean: healthy.filter(r => r.runtime.length === 0).length,
-    expected, found, localized, reported, truePositive, info: sum(r => r.info.length),
+    jobs: results.length,
+    healthyJobs: healthy.length,
+    healthyClean: healthy.filter(r => r.runtime.length === 0).length,
+    expected,
+    found,
+    localized,
+    reported,
+    truePositive,
+    info: sum(r => r.info.length),
     recall: expected ? found / expected : 1,
     precision: reported ? truePositive / reported : 1,
     localization: found ? localized / found : 1,
@@ -75,7 +86,11 @@ export function figures(results: Scored[]): Figures {
  */
 export function confusion(results: Scored[]): Map<string, Map<string, number>> {
   const m = new Map<string, Map<string, number>>();
-  const add = (e: string, r: string) => { const row = m.get(e) ?? new Map<string, number>(); row.set(r, (row.get(r) ?? 0) + 1); m.set(e, row); };
+  const add = (e: string, r: string) => {
+    const row = m.get(e) ?? new Map<string, number>();
+    row.set(r, (row.get(r) ?? 0) + 1);
+    m.set(e, row);
+  };
   for (const r of results) {
     const fps = [...r.score.falsePositives];
     for (const x of r.score.matches) {
@@ -89,12 +104,19 @@ export function confusion(results: Scored[]): Map<string, Map<string, number>> {
 
 export function formatConfusion(m: Map<string, Map<string, number>>): string {
   const rows = [...m.keys()].sort((a, b) => (a === 'none' ? 1 : b === 'none' ? -1 : a.localeCompare(b)));
-  const cols = [...new Set([...m.values()].flatMap(r => [...r.keys()]))].sort((a, b) => (a === 'none' ? 1 : b === 'none' ? -1 : a.localeCompare(b)));
-  const abbrev = (c: string) => c.split('-').map(w => w.slice(0, 4)).join('-');
+  const cols = [...new Set([...m.values()].flatMap(r => [...r.keys()]))].sort((a, b) =>
+    a === 'none' ? 1 : b === 'none' ? -1 : a.localeCompare(b),
+  );
+  const abbrev = (c: string) =>
+    c
+      .split('-')
+      .map(w => w.slice(0, 4))
+      .join('-');
   const w = Math.max(...rows.map(r => r.length), 'expected \\ raised'.length);
   const widths = cols.map(c => Math.max(3, abbrev(c).length));
   const lines = [`${'expected \\ raised'.padEnd(w)}  ${cols.map((c, i) => abbrev(c).padStart(widths[i])).join(' ')}`];
-  for (const r of rows) lines.push(`${r.padEnd(w)}  ${cols.map((c, i) => String(m.get(r)?.get(c) ?? '.').padStart(widths[i])).join(' ')}`);
+  for (const r of rows)
+    lines.push(`${r.padEnd(w)}  ${cols.map((c, i) => String(m.get(r)?.get(c) ?? '.').padStart(widths[i])).join(' ')}`);
   return lines.join('\n');
 }
 

@@ -23,7 +23,11 @@ const arrays = (t: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>): number[
 function lossName(model: tf.LayersModel): string {
   const loss = (model as unknown as { loss: unknown }).loss;
   const one = Array.isArray(loss) ? loss[0] : loss;
-  return typeof one === 'string' ? one : typeof one === 'function' ? `custom:${(one as { name?: string }).name ?? ''}` : String(one);
+  return typeof one === 'string'
+    ? one
+    : typeof one === 'function'
+      ? `custom:${(one as { name?: string }).name ?? ''}`
+      : String(one);
 }
 
 function outputOf(model: tf.LayersModel): { activation: string; units: number } {
@@ -42,10 +46,12 @@ function finish(c: Captured): never {
 }
 
 async function collect(ds: tf.data.Dataset<tf.TensorContainer>): Promise<{ x: number[][][]; y: number[][][] }> {
-  const x: number[][][] = [], y: number[][][] = [];
+  const x: number[][][] = [],
+    y: number[][][] = [];
   await ds.forEachAsync(b => {
     const { xs, ys } = b as { xs: tf.Tensor; ys: tf.Tensor };
-    const bx = arrays(xs), by = arrays(ys);
+    const bx = arrays(xs),
+      by = arrays(ys);
     bx.forEach((a, i) => (x[i] ??= []).push(...a));
     by.forEach((a, i) => (y[i] ??= []).push(...a));
   });
@@ -53,9 +59,16 @@ async function collect(ds: tf.data.Dataset<tf.TensorContainer>): Promise<{ x: nu
 }
 
 const proto = tf.LayersModel.prototype as unknown as Record<string, unknown>;
-proto.fit = async function (this: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: tf.ModelFitArgs = {}) {
-  const xs = arrays(x), ys = arrays(y);
-  let train = { x: xs, y: ys }, val: Captured['val'];
+proto.fit = async function (
+  this: tf.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  y: tf.Tensor | tf.Tensor[],
+  args: tf.ModelFitArgs = {},
+) {
+  const xs = arrays(x),
+    ys = arrays(y);
+  let train = { x: xs, y: ys },
+    val: Captured['val'];
   if (args.validationData) {
     const [vx, vy] = args.validationData as [tf.Tensor, tf.Tensor];
     val = { x: arrays(vx), y: arrays(vy) };
@@ -67,10 +80,18 @@ proto.fit = async function (this: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y:
   }
   finish({ loss: lossName(this), output: outputOf(this), train, val, method: 'fit' });
 };
-proto.fitDataset = async function (this: tf.LayersModel, ds: tf.data.Dataset<tf.TensorContainer>, args: tf.ModelFitDatasetArgs<tf.TensorContainer>) {
+proto.fitDataset = async function (
+  this: tf.LayersModel,
+  ds: tf.data.Dataset<tf.TensorContainer>,
+  args: tf.ModelFitDatasetArgs<tf.TensorContainer>,
+) {
   const train = await collect(ds);
   const v = args.validationData;
-  const val = v ? (Array.isArray(v) ? { x: arrays(v[0] as tf.Tensor), y: arrays(v[1] as tf.Tensor) } : await collect(v as tf.data.Dataset<tf.TensorContainer>)) : undefined;
+  const val = v
+    ? Array.isArray(v)
+      ? { x: arrays(v[0] as tf.Tensor), y: arrays(v[1] as tf.Tensor) }
+      : await collect(v as tf.data.Dataset<tf.TensorContainer>)
+    : undefined;
   finish({ loss: lossName(this), output: outputOf(this), train, val, method: 'fitDataset' });
 };
 
@@ -79,7 +100,12 @@ async function main(): Promise<void> {
   (globalThis as Record<string, unknown>)[TF_GLOBAL_KEY] = tf;
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-probe-'));
   const bundle = path.join(tmpDir, 'job.mjs');
-  await bundleJob({ jobFile: path.resolve(job), outFile: bundle, tfExportNames: Object.keys(tf), toolkitExportNames: [] });
+  await bundleJob({
+    jobFile: path.resolve(job),
+    outFile: bundle,
+    tfExportNames: Object.keys(tf),
+    toolkitExportNames: [],
+  });
   try {
     await import(pathToFileURL(bundle).href);
   } finally {
@@ -88,4 +114,7 @@ async function main(): Promise<void> {
   throw new Error(`${job}: finished without calling fit or fitDataset`);
 }
 
-main().catch(e => { console.error(e instanceof Error ? e.message : e); process.exit(1); });
+main().catch(e => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

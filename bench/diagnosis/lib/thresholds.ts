@@ -38,7 +38,13 @@ export const PUBLISHED = {
  * first epoch's loss", which fails a model that has already learnt most of it in its first epoch); otherwise a final
  * loss at most half the first epoch's.
  */
-export const OWN = { noisyReversals: 0.5, noisyRelativeStep: 0.05, healthyAccuracy: 0.6, healthyOverMajority: 0.1, healthyLossRatio: 0.5 };
+export const OWN = {
+  noisyReversals: 0.5,
+  noisyRelativeStep: 0.05,
+  healthyAccuracy: 0.6,
+  healthyOverMajority: 0.1,
+  healthyLossRatio: 0.5,
+};
 
 /** The logged accuracy, whatever the metric was called. */
 export function accuracyOf(logs: Record<string, number | null | undefined>): number | null {

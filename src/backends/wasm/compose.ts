@@ -23,13 +23,21 @@ export function isOurs(config: KernelConfig | undefined): boolean {
 export class WasmComposer {
   private readonly temps: TensorInfo[] = [];
 
-  constructor(private readonly tf: Tf, readonly backend: KernelBackend) {}
+  constructor(
+    private readonly tf: Tf,
+    readonly backend: KernelBackend,
+  ) {}
 
   /** runs the wasm kernel `name`; its output is freed by finish() unless it is the result */
-  run(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Record<string, unknown> = {}): TensorInfo {
+  run(
+    name: string,
+    inputs: Record<string, TensorInfo> | TensorInfo[],
+    attrs: Record<string, unknown> = {},
+  ): TensorInfo {
     const kernel = this.tf.getKernel(name, 'wasm');
     if (!kernel) throw new Error(`Kernel '${name}' not registered for backend 'wasm'`);
-    const out = kernel.kernelFunc({ inputs: inputs as never, backend: this.backend, attrs: attrs as NamedAttrMap }) as TensorInfo | TensorInfo[];
+    const out = kernel.kernelFunc({ inputs: inputs as never, backend: this.backend, attrs: attrs as NamedAttrMap }) as
+      TensorInfo | TensorInfo[];
     if (Array.isArray(out)) out.forEach(t => this.temps.push(t));
     else this.temps.push(out);
     return out as TensorInfo;
@@ -60,7 +68,11 @@ export class WasmComposer {
   padOrCrop(x: TensorInfo, amounts: Array<[number, number]>, value = 0): TensorInfo {
     let out = x;
     if (amounts.some(([a, b]) => a > 0 || b > 0)) {
-      out = this.run('PadV2', { x: out }, { paddings: amounts.map(([a, b]) => [Math.max(0, a), Math.max(0, b)]), constantValue: value });
+      out = this.run(
+        'PadV2',
+        { x: out },
+        { paddings: amounts.map(([a, b]) => [Math.max(0, a), Math.max(0, b)]), constantValue: value },
+      );
     }
     if (amounts.some(([a, b]) => a < 0 || b < 0)) {
       const begin = amounts.map(([a]) => Math.max(0, -a));
@@ -79,17 +91,31 @@ export class WasmComposer {
     if (step.every(s => s === 1)) return this.run('Slice', { x }, { begin, size: count });
     if (x.shape.length !== 4 || step[0] !== 1 || step[3] !== 1) {
       const end = begin.map((b, i) => b + (count[i] - 1) * step[i] + 1);
-      return this.run('StridedSlice', { x }, { begin, end, strides: step, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+      return this.run(
+        'StridedSlice',
+        { x },
+        { begin, end, strides: step, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 },
+      );
     }
     const [, h, w, ch] = x.shape;
     const [sh, sw] = [step[1], step[2]];
     const [n, rows, cols, depth] = count;
     // rows begin[1] .. begin[1] + rows·sh (padded with zeros past the end: never picked), whole width steps
-    const rowsTaken = this.padOrCrop(x, [[-begin[0], begin[0] + n - x.shape[0]], [-begin[1], begin[1] + rows * sh - h], [0, Math.ceil(w / sw) * sw - w], [0, 0]]);
+    const rowsTaken = this.padOrCrop(x, [
+      [-begin[0], begin[0] + n - x.shape[0]],
+      [-begin[1], begin[1] + rows * sh - h],
+      [0, Math.ceil(w / sw) * sw - w],
+      [0, 0],
+    ]);
     const view = this.reshape(rowsTaken, [n * rows, sh, rowsTaken.shape[2] / sw, sw * ch]);
-    const picked = this.run('Slice', { x: view }, {
-      begin: [0, 0, Math.floor(begin[2] / sw), (begin[2] % sw) * ch + begin[3]], size: [n * rows, 1, cols, depth],
-    });
+    const picked = this.run(
+      'Slice',
+      { x: view },
+      {
+        begin: [0, 0, Math.floor(begin[2] / sw), (begin[2] % sw) * ch + begin[3]],
+        size: [n * rows, 1, cols, depth],
+      },
+    );
     return this.reshape(picked, count);
   }
 

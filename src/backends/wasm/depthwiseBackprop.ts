@@ -22,7 +22,15 @@ interface Attrs {
 type Shape4 = [number, number, number, number];
 
 function convInfo(tf: Tf, inShape: Shape4, filterShape: Shape4, attrs: Attrs): backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(inShape, filterShape, attrs.strides, attrs.dilations ?? 1, attrs.pad as never, attrs.dimRoundingMode, true);
+  return tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad as never,
+    attrs.dimRoundingMode,
+    true,
+  );
 }
 
 function guarded(tf: Tf, backend: KernelBackend, body: (c: WasmComposer) => TensorInfo): TensorInfo {
@@ -53,9 +61,15 @@ function backpropInput(tf: Tf, c: WasmComposer, dy: TensorInfo, filter: TensorIn
   const n = dy.shape[0];
   const padded = spreadForInputGrad(c, dy, info);
   const flipped = c.reshape(c.run('Reverse', { x: filter }, { dims: [0, 1] }), [kh, kw, channels * multiplier, 1]);
-  const perChannel = c.run('DepthwiseConv2dNative', { x: padded, filter: flipped }, {
-    strides: [1, 1], pad: 'valid', dilations: [info.dilationHeight, info.dilationWidth],
-  });
+  const perChannel = c.run(
+    'DepthwiseConv2dNative',
+    { x: padded, filter: flipped },
+    {
+      strides: [1, 1],
+      pad: 'valid',
+      dilations: [info.dilationHeight, info.dilationWidth],
+    },
+  );
   if (multiplier === 1) return perChannel;
   const split = c.reshape(perChannel, [n, info.inHeight, info.inWidth, channels, multiplier]);
   return c.run('Sum', { x: split }, { axis: [4], keepDims: false });
@@ -84,7 +98,10 @@ function backpropFilter(tf: Tf, c: WasmComposer, x: TensorInfo, dy: TensorInfo, 
     const rows = (n1 - n0) * info.outHeight * info.outWidth;
     // windows [rows, k, C] -> [C, k, rows];  dy [rows, C, M] -> [C, rows, M];  product [C, k, M]
     const cols = c.transpose(c.reshape(windows(c, xp, n0, n1, info), [rows, k, channels]), [2, 1, 0]);
-    const dyPart = n0 === 0 && n1 === info.batchSize ? dy : c.run('Slice', { x: dy }, { begin: [n0, 0, 0, 0], size: [n1 - n0, ...dy.shape.slice(1)] });
+    const dyPart =
+      n0 === 0 && n1 === info.batchSize
+        ? dy
+        : c.run('Slice', { x: dy }, { begin: [n0, 0, 0, 0], size: [n1 - n0, ...dy.shape.slice(1)] });
     const dyT = c.transpose(c.reshape(dyPart, [rows, channels, multiplier]), [1, 0, 2]);
     const part = c.matMul(cols, dyT, false, false);
     sum = sum ? c.add(sum, part) : part;

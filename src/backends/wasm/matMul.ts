@@ -21,8 +21,16 @@ export function untransposedMatMulConfigs(tf: Tf): KernelConfig[] {
       const c = new WasmComposer(tf, backend as KernelBackend);
       try {
         const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-        const rest = { ...inputs, a: transposeA ? c.transpose(a, swapLastTwo(a.shape.length)) : a, b: transposeB ? c.transpose(b, swapLastTwo(b.shape.length)) : b };
-        const result = original.kernelFunc({ inputs: rest, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo;
+        const rest = {
+          ...inputs,
+          a: transposeA ? c.transpose(a, swapLastTwo(a.shape.length)) : a,
+          b: transposeB ? c.transpose(b, swapLastTwo(b.shape.length)) : b,
+        };
+        const result = original.kernelFunc({
+          inputs: rest,
+          backend,
+          attrs: { ...attrs, transposeA: false, transposeB: false },
+        }) as TensorInfo;
         c.finish(result);
         return result;
       } catch (e) {
@@ -30,7 +38,13 @@ export function untransposedMatMulConfigs(tf: Tf): KernelConfig[] {
         throw e;
       }
     }) as KernelConfig['kernelFunc'];
-    out.push({ kernelName: name, backendName: 'wasm', setupFunc: original.setupFunc, disposeFunc: original.disposeFunc, kernelFunc });
+    out.push({
+      kernelName: name,
+      backendName: 'wasm',
+      setupFunc: original.setupFunc,
+      disposeFunc: original.disposeFunc,
+      kernelFunc,
+    });
   }
   return out;
 }

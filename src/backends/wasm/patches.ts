@@ -13,7 +13,12 @@ export function paddedInput(c: WasmComposer, x: TensorInfo, info: ConvInfo): Ten
   const { top, left } = info.padInfo;
   const needH = (info.outHeight - 1) * info.strideHeight + info.effectiveFilterHeight;
   const needW = (info.outWidth - 1) * info.strideWidth + info.effectiveFilterWidth;
-  return c.padOrCrop(x, [[0, 0], [top, needH - info.inHeight - top], [left, needW - info.inWidth - left], [0, 0]]);
+  return c.padOrCrop(x, [
+    [0, 0],
+    [top, needH - info.inHeight - top],
+    [left, needW - info.inWidth - left],
+    [0, 0],
+  ]);
 }
 
 /**
@@ -25,10 +30,14 @@ export function windows(c: WasmComposer, xp: TensorInfo, n0: number, n1: number,
   const parts: TensorInfo[] = [];
   for (let i = 0; i < info.filterHeight; i++) {
     for (let j = 0; j < info.filterWidth; j++) {
-      parts.push(c.stridedSlice(xp,
-        [n0, i * info.dilationHeight, j * info.dilationWidth, 0],
-        [n1 - n0, info.outHeight, info.outWidth, channels],
-        [1, info.strideHeight, info.strideWidth, 1]));
+      parts.push(
+        c.stridedSlice(
+          xp,
+          [n0, i * info.dilationHeight, j * info.dilationWidth, 0],
+          [n1 - n0, info.outHeight, info.outWidth, channels],
+          [1, info.strideHeight, info.strideWidth, 1],
+        ),
+      );
     }
   }
   return parts.length === 1 ? parts[0] : c.run('Concat', parts, { axis: 3 });
@@ -47,13 +56,28 @@ export function spreadForInputGrad(c: WasmComposer, dy: TensorInfo, info: ConvIn
     info.inHeight + info.effectiveFilterHeight - 1 - before[0] - spread.shape[1],
     info.inWidth + info.effectiveFilterWidth - 1 - before[1] - spread.shape[2],
   ];
-  return c.padOrCrop(spread, [[0, 0], [before[0], after[0]], [before[1], after[1]], [0, 0]]);
+  return c.padOrCrop(spread, [
+    [0, 0],
+    [before[0], after[0]],
+    [before[1], after[1]],
+    [0, 0],
+  ]);
 }
 
 /** t (NHWC) with (stride - 1) zeros between its rows and between its columns (rank-4 kernels only: see compose.ts) */
 export function spreadByStrides(c: WasmComposer, t: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return t;
   const [n, h, w, ch] = t.shape;
-  const cells = c.padOrCrop(c.reshape(t, [n * h, 1, w, ch]), [[0, 0], [0, sh - 1], [0, 0], [0, (sw - 1) * ch]]);
-  return c.padOrCrop(c.reshape(cells, [n, h * sh, w * sw, ch]), [[0, 0], [0, 1 - sh], [0, 1 - sw], [0, 0]]);
+  const cells = c.padOrCrop(c.reshape(t, [n * h, 1, w, ch]), [
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, (sw - 1) * ch],
+  ]);
+  return c.padOrCrop(c.reshape(cells, [n, h * sh, w * sw, ch]), [
+    [0, 0],
+    [0, 1 - sh],
+    [0, 1 - sw],
+    [0, 0],
+  ]);
 }

@@ -34,7 +34,8 @@ export function spikes(xs: number[], relative: number): Array<{ epoch: number; s
 }
 
 const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  const s = [...xs].sort((a, b) => a - b),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const numbers = (xs: Array<number | null | undefined>): xs is number[] => xs.every(v => typeof v === 'number');
@@ -61,15 +62,19 @@ export class CurveRules implements RuleFamily {
    */
   private overfitting(api: RuleApi, step: number): Finding | undefined {
     const { ctx: c, s } = api;
-    const ep = c.epochs, n = ep.length;
-    const raw = ep.map(e => e.logs.val_loss), t = ep.map(e => e.logs.loss);
+    const ep = c.epochs,
+      n = ep.length;
+    const raw = ep.map(e => e.logs.val_loss),
+      t = ep.map(e => e.logs.loss);
     if (!numbers(raw) || !numbers(t)) return undefined;
     const k = s.overfitRisingEpochs;
     if (n <= k) return undefined;
     // a validation loss that spiked and came back around its best, or was found noisy, is judged on its running
     // median of 3 (Tukey's smoother: a single spike, up or down, vanishes; the best of a noisy curve is a low outlier)
     const around = Math.max(0, raw.indexOf(Math.min(...raw.slice(0, n - k))) - 2);
-    const noisyBefore = spikes(raw.slice(around), s.noisyValidationSwing).length > 0 || api.findings.some(f => f.code === 'noisy-validation');
+    const noisyBefore =
+      spikes(raw.slice(around), s.noisyValidationSwing).length > 0 ||
+      api.findings.some(f => f.code === 'noisy-validation');
     const v = noisyBefore ? raw.map((_, i) => median(raw.slice(Math.max(0, i - 2), i + 1))) : raw;
     const best = Math.min(...v.slice(0, n - k));
     const bestEpoch = v.indexOf(best);
@@ -80,14 +85,40 @@ export class CurveRules implements RuleFamily {
     const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
     const trainNewLow = t[n - 1] <= Math.min(...t.slice(0, n - 1));
     const gap = (v[n - 1] - t[n - 1]) / Math.max(1e-12, t[n - 1]);
-    const trainAcc = accuracyOf(ep[n - 1].logs), valAcc = valAccuracyOf(ep[n - 1].logs);
+    const trainAcc = accuracyOf(ep[n - 1].logs),
+      valAcc = valAccuracyOf(ep[n - 1].logs);
     const accGap = trainAcc != null && valAcc != null ? trainAcc - valAcc : null;
     const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
-    if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
-    return api.make('overfitting', 'warning',
+    if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold)))
+      return undefined;
+    return api.make(
+      'overfitting',
+      'warning',
       `Overfitting: the validation loss has stayed at least ${pct(s.overfitGeneralizationLoss)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
-      (accGap !== null ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).` : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
-      { location: c.fitSite, evidence: { valLoss: v[n - 1], bestValLoss: best, bestEpoch: bestEpoch + 1, generalizationLoss: gl, glThreshold: s.overfitGeneralizationLoss, trainLoss: t[n - 1], gapRatio: gap, gapThreshold: s.overfitGapRatio, accuracyGap: accGap, accuracyGapThreshold: accGap === null ? null : accGapThreshold, epochs: k, noisyBefore }, rule: RULE_SOURCES.overfitting, fromStep: stepOfEpochStart(api, bestEpoch + 1), toStep: step });
+        (accGap !== null
+          ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).`
+          : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
+      {
+        location: c.fitSite,
+        evidence: {
+          valLoss: v[n - 1],
+          bestValLoss: best,
+          bestEpoch: bestEpoch + 1,
+          generalizationLoss: gl,
+          glThreshold: s.overfitGeneralizationLoss,
+          trainLoss: t[n - 1],
+          gapRatio: gap,
+          gapThreshold: s.overfitGapRatio,
+          accuracyGap: accGap,
+          accuracyGapThreshold: accGap === null ? null : accGapThreshold,
+          epochs: k,
+          noisyBefore,
+        },
+        rule: RULE_SOURCES.overfitting,
+        fromStep: stepOfEpochStart(api, bestEpoch + 1),
+        toStep: step,
+      },
+    );
   }
 
   /**
@@ -110,10 +141,15 @@ export class CurveRules implements RuleFamily {
     // sampling error of a mean loss over m samples, with a per-sample spread about the size of the mean (σ/√m)
     const samplingError = m ? 1 / Math.sqrt(m) : null;
     const smallSet = samplingError !== null && largest <= s.noisyValidationSamplingFactor * samplingError;
-    const lr = c.lr, bs = c.fit?.batchSize ?? null;
+    const lr = c.lr,
+      bs = c.fit?.batchSize ?? null;
     const supported = learningRateForBatch(c);
     const lrFactor = lr != null && supported ? lr / supported : null;
-    const cause = smallSet ? 'validation-set' : bs !== null && bs < s.smallBatchSize && (lrFactor === null || lrFactor < s.highLearningRateFactor) ? 'batch-size' : 'learning-rate';
+    const cause = smallSet
+      ? 'validation-set'
+      : bs !== null && bs < s.smallBatchSize && (lrFactor === null || lrFactor < s.highLearningRateFactor)
+        ? 'batch-size'
+        : 'learning-rate';
     const because = {
       'validation-set': `the validation set has only ${m} samples: a mean over so few moves by about ${pct(samplingError!)} from sampling alone, which explains spikes of ${pct(largest)}`,
       'batch-size': `batches of ${bs} samples make every step noisy, so each epoch ends somewhere else`,
@@ -122,19 +158,36 @@ export class CurveRules implements RuleFamily {
     // still improving between the spikes (the best epoch is recent): the trend is visible; else the noise hides it
     const stale = v.length - 1 - v.indexOf(best);
     const severity = stale >= s.noisyValidationStaleEpochs ? 'warning' : 'info';
-    return api.make('noisy-validation', severity,
+    return api.make(
+      'noisy-validation',
+      severity,
       `The validation loss jumps up and down: ${found.length} spikes of ${pct(s.noisyValidationSwing)} or more that came back (at epochs ${found.map(x => x.epoch + 1).join(', ')}; the largest ${pct(largest)}). Likely cause: ${because}.` +
-      (severity === 'warning'
-        ? ` Its best (${fmt(best)}) is ${stale} epochs old (threshold ${s.noisyValidationStaleEpochs}): the noise hides whether the model still improves.`
-        : ` It still reaches new bests (${fmt(best)}, ${pct(Math.max(0, improvement))} below the first epoch): judge by the trend or the best epoch, not by the last one.`),
+        (severity === 'warning'
+          ? ` Its best (${fmt(best)}) is ${stale} epochs old (threshold ${s.noisyValidationStaleEpochs}): the noise hides whether the model still improves.`
+          : ` It still reaches new bests (${fmt(best)}, ${pct(Math.max(0, improvement))} below the first epoch): judge by the trend or the best epoch, not by the last one.`),
       {
         location: c.fitSite,
         evidence: {
-          spikes: found.length, spikesThreshold: s.noisyValidationSpikes, largestSpike: largest, swingThreshold: s.noisyValidationSwing,
-          improvement, bestAge: stale, staleThreshold: s.noisyValidationStaleEpochs, validationSamples: m ?? null, samplingError, batchSize: bs, lr, supportedLr: supported, lrFactor, cause,
+          spikes: found.length,
+          spikesThreshold: s.noisyValidationSpikes,
+          largestSpike: largest,
+          swingThreshold: s.noisyValidationSwing,
+          improvement,
+          bestAge: stale,
+          staleThreshold: s.noisyValidationStaleEpochs,
+          validationSamples: m ?? null,
+          samplingError,
+          batchSize: bs,
+          lr,
+          supportedLr: supported,
+          lrFactor,
+          cause,
         },
-        rule: RULE_SOURCES.noisyValidation, fromStep: stepOfEpochStart(api, found[0].epoch), toStep: step,
-      });
+        rule: RULE_SOURCES.noisyValidation,
+        fromStep: stepOfEpochStart(api, found[0].epoch),
+        toStep: step,
+      },
+    );
   }
 
   /**
@@ -143,7 +196,8 @@ export class CurveRules implements RuleFamily {
    */
   private lossNotDecreasing(api: RuleApi, step: number): Finding | undefined {
     const { ctx: c, s } = api;
-    const W = s.lossPlateauEpochs, n = c.epochs.length;
+    const W = s.lossPlateauEpochs,
+      n = c.epochs.length;
     const t = c.epochs.map(e => e.logs.loss);
     if (n < W || !numbers(t)) return undefined;
     const ref = Math.min(...t.slice(0, n - W + 1));
@@ -151,9 +205,26 @@ export class CurveRules implements RuleFamily {
     const improvement = (ref - recent) / Math.max(1e-12, Math.abs(ref));
     const unconverged = recent > 0.5 * t[0] && c.notLearningWell(s.targetAccuracy);
     if (!(improvement < s.lossPlateauRelative && unconverged)) return undefined;
-    return api.make('loss-not-decreasing', 'warning',
+    return api.make(
+      'loss-not-decreasing',
+      'warning',
       `The training loss has not decreased for ${W} epochs (best ${fmt(ref)} before, ${fmt(recent)} since: ${(improvement * 100).toFixed(3)}% better, threshold ${pct(s.lossPlateauRelative)}) and is still ${pct(recent / t[0])} of its first value.`,
-      { location: c.compileSite, evidence: { before: ref, recent, improvement, threshold: s.lossPlateauRelative, epochs: W, firstLoss: t[0], lr: c.lr }, rule: RULE_SOURCES.lossFlat, fromStep: stepOfEpochStart(api, n - W + 1), toStep: step });
+      {
+        location: c.compileSite,
+        evidence: {
+          before: ref,
+          recent,
+          improvement,
+          threshold: s.lossPlateauRelative,
+          epochs: W,
+          firstLoss: t[0],
+          lr: c.lr,
+        },
+        rule: RULE_SOURCES.lossFlat,
+        fromStep: stepOfEpochStart(api, n - W + 1),
+        toStep: step,
+      },
+    );
   }
 
   /** Accuracy-history rules (AUTOTRAINER): only after the judgment point. */
@@ -169,9 +240,20 @@ export class CurveRules implements RuleFamily {
     // loss is reported as loss-not-decreasing instead).
     const maxGain = Math.max(...gains);
     if (!flat && maxGain <= s.slowConvergenceDelta && c.notLearningWell(s.targetAccuracy)) {
-      out.push(api.make('slow-convergence', 'warning',
-        `Accuracy is creeping: over ${n} epochs no epoch raised the training accuracy by more than ${fmt(Math.max(0, maxGain))} (threshold ${s.slowConvergenceDelta}), and it is ${fmt(acc[n - 1])}.`,
-        { location: c.compileSite, evidence: { maxGain, threshold: s.slowConvergenceDelta, accuracy: acc[n - 1], epochs: n, lr: c.lr }, rule: RULE_SOURCES.slow, fromStep: 0, toStep: step }));
+      out.push(
+        api.make(
+          'slow-convergence',
+          'warning',
+          `Accuracy is creeping: over ${n} epochs no epoch raised the training accuracy by more than ${fmt(Math.max(0, maxGain))} (threshold ${s.slowConvergenceDelta}), and it is ${fmt(acc[n - 1])}.`,
+          {
+            location: c.compileSite,
+            evidence: { maxGain, threshold: s.slowConvergenceDelta, accuracy: acc[n - 1], epochs: n, lr: c.lr },
+            rule: RULE_SOURCES.slow,
+            fromStep: 0,
+            toStep: step,
+          },
+        ),
+      );
     }
     // Oscillation: share of neighbouring peak/trough pairs of the training accuracy that differ by at least ζ.
     // a flat loss explains a stuck model's accuracy wobble (as it explains slow convergence)
@@ -179,9 +261,28 @@ export class CurveRules implements RuleFamily {
     const big = swings.filter(x => x >= s.oscillationSwing).length;
     const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
     if (!flatBefore && big / n >= s.oscillationShare && big >= 2) {
-      out.push(api.make('oscillating-loss', 'warning',
-        `Training oscillates: ${big} swings of at least ${s.oscillationSwing} in training accuracy between neighbouring peaks and troughs over ${n} epochs (${pct(big / n)}, threshold ${pct(s.oscillationShare)}); the largest is ${fmt(Math.max(...swings))}.`,
-        { location: c.compileSite, evidence: { swings: big, epochs: n, share: big / n, largest: Math.max(...swings), swingThreshold: s.oscillationSwing, shareThreshold: s.oscillationShare, lr: c.lr }, rule: RULE_SOURCES.oscillating, fromStep: 0, toStep: step }));
+      out.push(
+        api.make(
+          'oscillating-loss',
+          'warning',
+          `Training oscillates: ${big} swings of at least ${s.oscillationSwing} in training accuracy between neighbouring peaks and troughs over ${n} epochs (${pct(big / n)}, threshold ${pct(s.oscillationShare)}); the largest is ${fmt(Math.max(...swings))}.`,
+          {
+            location: c.compileSite,
+            evidence: {
+              swings: big,
+              epochs: n,
+              share: big / n,
+              largest: Math.max(...swings),
+              swingThreshold: s.oscillationSwing,
+              shareThreshold: s.oscillationShare,
+              lr: c.lr,
+            },
+            rule: RULE_SOURCES.oscillating,
+            fromStep: 0,
+            toStep: step,
+          },
+        ),
+      );
     }
     return out;
   }

@@ -52,7 +52,12 @@ export class GradientRules implements RuleFamily {
    * whole model. A stall is held back until the next dead-unit and activation probes have been read, so that the
    * cause is raised instead of its consequence.
    */
-  private unchanged(api: RuleApi, step: number, kernels: LayerSummary[], norm: (l: LayerSummary) => { value: number } | undefined): void {
+  private unchanged(
+    api: RuleApi,
+    step: number,
+    kernels: LayerSummary[],
+    norm: (l: LayerSummary) => { value: number } | undefined,
+  ): void {
     const { ctx: c, s, signals, streak } = api;
     const need = Math.max(s.persistence, s.unchangedEpochs * (c.fit?.stepsPerEpoch ?? 10));
     const zero = kernels.filter(l => norm(l)?.value === 0);
@@ -67,15 +72,34 @@ export class GradientRules implements RuleFamily {
       }
     }
     const all = kernels.length > 0 && zero.length === kernels.length;
-    signals.stall = all ? { fromStep: signals.stall?.fromStep ?? step, steps: (signals.stall?.steps ?? 0) + 1 } : undefined;
+    signals.stall = all
+      ? { fromStep: signals.stall?.fromStep ?? step, steps: (signals.stall?.steps ?? 0) + 1 }
+      : undefined;
 
     for (const l of zero.filter(x => signals.zeroSinceStart.has(x.name))) {
       const key = `zero|${l.name}`;
       const count = streak.count(key);
       if (count < need) continue;
-      api.raise(api.make('unchanged-weights', 'error',
-        `${l.name}'s kernel has received exactly zero gradient since the first step (${count} steps): its constant initial weights (${l.initializer}) never change.`,
-        { layer: l, evidence: { steps: count, threshold: need, gradientNorm: 0, initializer: l.initializer ?? null, sinceStart: true }, rule: RULE_SOURCES.unchanged, fromStep: streak.from(key), toStep: step }));
+      api.raise(
+        api.make(
+          'unchanged-weights',
+          'error',
+          `${l.name}'s kernel has received exactly zero gradient since the first step (${count} steps): its constant initial weights (${l.initializer}) never change.`,
+          {
+            layer: l,
+            evidence: {
+              steps: count,
+              threshold: need,
+              gradientNorm: 0,
+              initializer: l.initializer ?? null,
+              sinceStart: true,
+            },
+            rule: RULE_SOURCES.unchanged,
+            fromStep: streak.from(key),
+            toStep: step,
+          },
+        ),
+      );
     }
     const deadLayer = [...signals.deadFraction.values()].some(f => f >= s.deadReluFraction);
     const stalled = deadLayer ? [] : zero.filter(l => !signals.zeroSinceStart.has(l.name));
@@ -84,24 +108,68 @@ export class GradientRules implements RuleFamily {
     const count = Math.min(...stalled.map(l => streak.count(`zero|${l.name}`)));
     if (count < need) return;
     if (all) {
-      api.hold(api.make('unchanged-weights', 'error',
-        `Training has stalled: every kernel has received exactly zero gradient for ${count} steps (since step ${from}; loss ${fmt(signals.lastFiniteLoss)}), so no weight changes any more.`,
-        { location: c.compileSite, evidence: { steps: count, threshold: need, gradientNorm: 0, layers: kernels.length, loss: signals.lastFiniteLoss, lr: c.lr, sinceStart: false }, rule: RULE_SOURCES.unchanged, fromStep: from, toStep: step }), s.holdSymptomSteps);
+      api.hold(
+        api.make(
+          'unchanged-weights',
+          'error',
+          `Training has stalled: every kernel has received exactly zero gradient for ${count} steps (since step ${from}; loss ${fmt(signals.lastFiniteLoss)}), so no weight changes any more.`,
+          {
+            location: c.compileSite,
+            evidence: {
+              steps: count,
+              threshold: need,
+              gradientNorm: 0,
+              layers: kernels.length,
+              loss: signals.lastFiniteLoss,
+              lr: c.lr,
+              sinceStart: false,
+            },
+            rule: RULE_SOURCES.unchanged,
+            fromStep: from,
+            toStep: step,
+          },
+        ),
+        s.holdSymptomSteps,
+      );
       return;
     }
     for (const l of stalled) {
       const key = `zero|${l.name}`;
-      api.hold(api.make('unchanged-weights', 'error',
-        `${l.name}'s kernel has received exactly zero gradient for ${streak.count(key)} steps: its weights no longer change.`,
-        { layer: l, evidence: { steps: streak.count(key), threshold: need, gradientNorm: 0, initializer: l.initializer ?? null, sinceStart: false }, rule: RULE_SOURCES.unchanged, fromStep: streak.from(key), toStep: step }), s.holdSymptomSteps);
+      api.hold(
+        api.make(
+          'unchanged-weights',
+          'error',
+          `${l.name}'s kernel has received exactly zero gradient for ${streak.count(key)} steps: its weights no longer change.`,
+          {
+            layer: l,
+            evidence: {
+              steps: streak.count(key),
+              threshold: need,
+              gradientNorm: 0,
+              initializer: l.initializer ?? null,
+              sinceStart: false,
+            },
+            rule: RULE_SOURCES.unchanged,
+            fromStep: streak.from(key),
+            toStep: step,
+          },
+        ),
+        s.holdSymptomSteps,
+      );
     }
   }
 
   /** Vanishing / exploding gradients: AUTOTRAINER's first/last-layer kernel gradient-norm ratio. */
-  private ratio(api: RuleApi, step: number, kernels: LayerSummary[], norm: (l: LayerSummary) => { value: number; size: number } | undefined): void {
+  private ratio(
+    api: RuleApi,
+    step: number,
+    kernels: LayerSummary[],
+    norm: (l: LayerSummary) => { value: number; size: number } | undefined,
+  ): void {
     const { ctx: c, s, streak } = api;
     if (kernels.length < 2) return;
-    const first = norm(kernels[0]), last = norm(kernels[kernels.length - 1]);
+    const first = norm(kernels[0]),
+      last = norm(kernels[kernels.length - 1]);
     if (!first || !last || first.value === 0 || last.value === 0) {
       streak.miss('vg');
       streak.miss('eg');
@@ -111,18 +179,57 @@ export class GradientRules implements RuleFamily {
     api.signals.gradientRatio = ratio;
     const rms = first.value / Math.sqrt(Math.max(1, first.size));
     const gate = c.notLearningWell(s.targetAccuracy);
-    const vanishing = gate && ((ratio <= s.vanishingRatio && first.value <= s.vanishingFirstNorm) || rms < s.vanishingRms);
+    const vanishing =
+      gate && ((ratio <= s.vanishingRatio && first.value <= s.vanishingFirstNorm) || rms < s.vanishingRms);
     const exploding = gate && ratio >= s.explodingRatio;
-    const firstName = kernels[0].name, lastName = kernels[kernels.length - 1].name;
+    const firstName = kernels[0].name,
+      lastName = kernels[kernels.length - 1].name;
     if (vanishing && streak.hit('vg', step) >= s.persistence) {
-      api.raise(api.make('vanishing-gradient', ratio <= s.vanishingRatio * 1e-2 ? 'error' : 'warning',
-        `Gradients vanish before reaching the first layers: ${firstName}'s kernel gradient norm is ${fmt(first.value)}, ${fmt(ratio)} times that of ${lastName} (thresholds: ratio ≤ ${s.vanishingRatio} and norm ≤ ${s.vanishingFirstNorm}, or RMS < ${s.vanishingRms}), for ${s.persistence} steps in a row${gateText(api)}. The early layers barely learn.`,
-        { layer: kernels[0], evidence: { firstNorm: first.value, lastNorm: last.value, ratio, rms, ratioThreshold: s.vanishingRatio, normThreshold: s.vanishingFirstNorm, rmsThreshold: s.vanishingRms, steps: s.persistence }, rule: RULE_SOURCES.vanishing, fromStep: streak.from('vg'), toStep: step }));
+      api.raise(
+        api.make(
+          'vanishing-gradient',
+          ratio <= s.vanishingRatio * 1e-2 ? 'error' : 'warning',
+          `Gradients vanish before reaching the first layers: ${firstName}'s kernel gradient norm is ${fmt(first.value)}, ${fmt(ratio)} times that of ${lastName} (thresholds: ratio ≤ ${s.vanishingRatio} and norm ≤ ${s.vanishingFirstNorm}, or RMS < ${s.vanishingRms}), for ${s.persistence} steps in a row${gateText(api)}. The early layers barely learn.`,
+          {
+            layer: kernels[0],
+            evidence: {
+              firstNorm: first.value,
+              lastNorm: last.value,
+              ratio,
+              rms,
+              ratioThreshold: s.vanishingRatio,
+              normThreshold: s.vanishingFirstNorm,
+              rmsThreshold: s.vanishingRms,
+              steps: s.persistence,
+            },
+            rule: RULE_SOURCES.vanishing,
+            fromStep: streak.from('vg'),
+            toStep: step,
+          },
+        ),
+      );
     } else if (!vanishing) streak.miss('vg');
     if (exploding && streak.hit('eg', step) >= s.persistence) {
-      api.raise(api.make('exploding-gradient', 'error',
-        `Gradients explode towards the first layers: ${firstName}'s kernel gradient norm is ${fmt(first.value)}, ${fmt(ratio)} times that of ${lastName} (threshold ${s.explodingRatio}), for ${s.persistence} steps in a row${gateText(api)}.`,
-        { layer: kernels[0], evidence: { firstNorm: first.value, lastNorm: last.value, ratio, threshold: s.explodingRatio, steps: s.persistence }, rule: RULE_SOURCES.exploding, fromStep: streak.from('eg'), toStep: step }));
+      api.raise(
+        api.make(
+          'exploding-gradient',
+          'error',
+          `Gradients explode towards the first layers: ${firstName}'s kernel gradient norm is ${fmt(first.value)}, ${fmt(ratio)} times that of ${lastName} (threshold ${s.explodingRatio}), for ${s.persistence} steps in a row${gateText(api)}.`,
+          {
+            layer: kernels[0],
+            evidence: {
+              firstNorm: first.value,
+              lastNorm: last.value,
+              ratio,
+              threshold: s.explodingRatio,
+              steps: s.persistence,
+            },
+            rule: RULE_SOURCES.exploding,
+            fromStep: streak.from('eg'),
+            toStep: step,
+          },
+        ),
+      );
     } else if (!exploding) streak.miss('eg');
   }
 }

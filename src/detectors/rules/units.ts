@@ -32,7 +32,14 @@ export class UnitRules implements RuleFamily {
    * is not learning well (or at least deadReluUngatedFraction whatever the accuracy); or, while every gradient is exactly zero (a stall: nothing can revive them), at least
    * stallDeadReluFraction in one window. The learning rate is named as the cause when it is far above the usual range.
    */
-  private deadRelu(api: RuleApi, step: number, window: number, layerName: string, dead: number, total: number): Finding | undefined {
+  private deadRelu(
+    api: RuleApi,
+    step: number,
+    window: number,
+    layerName: string,
+    dead: number,
+    total: number,
+  ): Finding | undefined {
     const { s, signals, streak, ctx } = api;
     const key = `dr|${layerName}`;
     const fraction = dead / total;
@@ -42,7 +49,10 @@ export class UnitRules implements RuleFamily {
     // the accuracy gate (AUTOTRAINER) holds back a partly dead layer of a model that learns; a layer almost entirely
     // dead has lost its capacity whatever the accuracy
     const gated = fraction < s.deadReluUngatedFraction && !ctx.notLearningWell(s.targetAccuracy);
-    if (!stalledDead && (fraction < s.deadReluFraction || gated)) { streak.miss(key); return undefined; }
+    if (!stalledDead && (fraction < s.deadReluFraction || gated)) {
+      streak.miss(key);
+      return undefined;
+    }
     const windows = streak.hit(key, Math.max(0, step - window + 1));
     if (!stalledDead && windows < s.deadReluWindows) return undefined;
     const layer = ctx.layer(layerName);
@@ -52,24 +62,46 @@ export class UnitRules implements RuleFamily {
     const cause = lr.high
       ? ` The learning rate ${fmt(lr.lr)} of ${lr.optimizer}${lr.factor != null ? ` (${fmt(lr.factor)}× its default ${fmt(lr.defaultLr)})` : ''} is the likely cause: updates that large push a unit's inputs below zero for every sample, and a dead unit gets no gradient to come back.`
       : '';
-    return api.make('dead-relu', fraction >= 0.9 || stalledDead ? 'error' : 'warning',
+    return api.make(
+      'dead-relu',
+      fraction >= 0.9 || stalledDead ? 'error' : 'warning',
       `${dead} of ${total} ReLU units of ${layerName} (${pct(fraction)}) output 0 for every sample` +
-      (stalledDead
-        ? `, and every kernel's gradient has been exactly 0 since step ${stall!.fromStep} (epoch ${epochOf(api, stall!.fromStep) + 1}): the units died there and training has stopped (threshold ${pct(threshold)} during a stall).`
-        : ` over ${windows} windows of ${window} steps, since step ${diedAt} (epoch ${epochOf(api, diedAt) + 1}): they get no gradient and no longer learn (threshold ${pct(threshold)}).`) +
-      cause,
+        (stalledDead
+          ? `, and every kernel's gradient has been exactly 0 since step ${stall!.fromStep} (epoch ${epochOf(api, stall!.fromStep) + 1}): the units died there and training has stopped (threshold ${pct(threshold)} during a stall).`
+          : ` over ${windows} windows of ${window} steps, since step ${diedAt} (epoch ${epochOf(api, diedAt) + 1}): they get no gradient and no longer learn (threshold ${pct(threshold)}).`) +
+        cause,
       {
         layer,
         evidence: {
-          dead, total, fraction, threshold, window, windows, diedAtStep: diedAt, stalled: stalledDead,
-          lr: lr.lr, optimizer: lr.optimizer, defaultLr: lr.defaultLr, lrHigh: lr.high, cause: lr.high ? 'learning-rate' : 'unknown',
+          dead,
+          total,
+          fraction,
+          threshold,
+          window,
+          windows,
+          diedAtStep: diedAt,
+          stalled: stalledDead,
+          lr: lr.lr,
+          optimizer: lr.optimizer,
+          defaultLr: lr.defaultLr,
+          lrHigh: lr.high,
+          cause: lr.high ? 'learning-rate' : 'unknown',
         },
-        rule: RULE_SOURCES.deadRelu, fromStep: diedAt, toStep: step,
-      });
+        rule: RULE_SOURCES.deadRelu,
+        fromStep: diedAt,
+        toStep: step,
+      },
+    );
   }
 
   /** Saturation beyond saturatedFraction in saturationProbes probes in a row (DeepDiagnosis), while not learning well. */
-  private saturation(api: RuleApi, step: number, layerName: string, activation: string, saturated: number | null): Finding | undefined {
+  private saturation(
+    api: RuleApi,
+    step: number,
+    layerName: string,
+    activation: string,
+    saturated: number | null,
+  ): Finding | undefined {
     const { s, streak, ctx, signals } = api;
     const key = `sat|${layerName}`;
     if (saturated == null || ctx.outputLayer?.name === layerName) return undefined;
@@ -78,20 +110,46 @@ export class UnitRules implements RuleFamily {
     const wide = layer && SATURATING.has(activation) && !fanScaledInit(layer);
     const held = signals.saturatedSince.get(layerName);
     if (wide && saturated > s.saturatedFractionInit) {
-      signals.saturatedSince.set(layerName, { fromStep: held?.fromStep ?? step, probes: (held?.probes ?? 0) + 1, share: saturated });
+      signals.saturatedSince.set(layerName, {
+        fromStep: held?.fromStep ?? step,
+        probes: (held?.probes ?? 0) + 1,
+        share: saturated,
+      });
       streak.hit(`satlow|${layerName}`, step);
     } else {
       signals.saturatedSince.delete(layerName);
       streak.miss(`satlow|${layerName}`);
     }
-    if (saturated <= s.saturatedFraction || !ctx.notLearningWell(s.targetAccuracy)) { streak.miss(key); return undefined; }
+    if (saturated <= s.saturatedFraction || !ctx.notLearningWell(s.targetAccuracy)) {
+      streak.miss(key);
+      return undefined;
+    }
     const probes = streak.hit(key, step);
     if (probes < s.saturationProbes) return undefined;
-    const init = layer && !fanScaledInit(layer) ? layer.initializer ?? null : null;
-    return api.make('saturated-activation', 'warning',
+    const init = layer && !fanScaledInit(layer) ? (layer.initializer ?? null) : null;
+    return api.make(
+      'saturated-activation',
+      'warning',
       `${pct(saturated)} of ${layerName}'s ${activation} outputs are saturated (pre-activation beyond ±5, where the derivative is below ${activation === 'tanh' ? '2e-4' : '0.007'}), in ${probes} probes in a row (threshold ${pct(s.saturatedFraction)})` +
-      (init ? `: its initializer ${init} is not scaled to the layer's fan-in, so the pre-activations start far too wide.` : '.'),
-      { layer, evidence: { saturated, threshold: s.saturatedFraction, probes, activation, initializer: init, cause: init ? 'initializer' : 'unknown', gradientRatio: signals.gradientRatio ?? null }, rule: RULE_SOURCES.saturated, fromStep: streak.from(key), toStep: step });
+        (init
+          ? `: its initializer ${init} is not scaled to the layer's fan-in, so the pre-activations start far too wide.`
+          : '.'),
+      {
+        layer,
+        evidence: {
+          saturated,
+          threshold: s.saturatedFraction,
+          probes,
+          activation,
+          initializer: init,
+          cause: init ? 'initializer' : 'unknown',
+          gradientRatio: signals.gradientRatio ?? null,
+        },
+        rule: RULE_SOURCES.saturated,
+        fromStep: streak.from(key),
+        toStep: step,
+      },
+    );
   }
 
   /**
@@ -108,34 +166,64 @@ export class UnitRules implements RuleFamily {
     for (const [name, held] of signals.saturatedSince) {
       const layer = ctx.layer(name);
       if (!layer || held.probes < s.saturationProbes) continue;
-      out.push(api.make('saturated-activation', 'warning',
-        `${pct(held.share)} of ${name}'s ${layer.activation} outputs are pinned at their limits (pre-activation beyond ±5) in ${held.probes} probes in a row (threshold ${pct(s.saturatedFractionInit)} with slow learning), and training accuracy has only moved ${fmt(progress.first)} → ${fmt(progress.now)} in ${progress.epochs} epochs (at that pace Θ = ${s.targetAccuracy} is ${Number.isFinite(progress.epochsToTarget) ? `${Math.ceil(progress.epochsToTarget)} epochs away` : 'never reached'}, ${progress.left} planned)` +
-        `${signals.gradientRatio !== undefined ? `; the first layer's gradient is ${fmt(signals.gradientRatio)} of the last's` : ''}. The cause is the initializer ${layer.initializer ?? 'used'}: it is not scaled to the layer's fan-in, so the pre-activations start far too wide.`,
-        {
-          layer,
-          evidence: {
-            saturated: held.share, threshold: s.saturatedFractionInit, probes: held.probes, activation: layer.activation ?? null, initializer: layer.initializer ?? null,
-            cause: 'initializer', gradientRatio: signals.gradientRatio ?? null, accuracyFirst: progress.first, accuracy: progress.now,
-            accuracyPerEpoch: progress.pace, epochsToTarget: Number.isFinite(progress.epochsToTarget) ? progress.epochsToTarget : null, epochsLeft: progress.left, targetAccuracy: s.targetAccuracy,
+      out.push(
+        api.make(
+          'saturated-activation',
+          'warning',
+          `${pct(held.share)} of ${name}'s ${layer.activation} outputs are pinned at their limits (pre-activation beyond ±5) in ${held.probes} probes in a row (threshold ${pct(s.saturatedFractionInit)} with slow learning), and training accuracy has only moved ${fmt(progress.first)} → ${fmt(progress.now)} in ${progress.epochs} epochs (at that pace Θ = ${s.targetAccuracy} is ${Number.isFinite(progress.epochsToTarget) ? `${Math.ceil(progress.epochsToTarget)} epochs away` : 'never reached'}, ${progress.left} planned)` +
+            `${signals.gradientRatio !== undefined ? `; the first layer's gradient is ${fmt(signals.gradientRatio)} of the last's` : ''}. The cause is the initializer ${layer.initializer ?? 'used'}: it is not scaled to the layer's fan-in, so the pre-activations start far too wide.`,
+          {
+            layer,
+            evidence: {
+              saturated: held.share,
+              threshold: s.saturatedFractionInit,
+              probes: held.probes,
+              activation: layer.activation ?? null,
+              initializer: layer.initializer ?? null,
+              cause: 'initializer',
+              gradientRatio: signals.gradientRatio ?? null,
+              accuracyFirst: progress.first,
+              accuracy: progress.now,
+              accuracyPerEpoch: progress.pace,
+              epochsToTarget: Number.isFinite(progress.epochsToTarget) ? progress.epochsToTarget : null,
+              epochsLeft: progress.left,
+              targetAccuracy: s.targetAccuracy,
+            },
+            rule: RULE_SOURCES.saturatedInit,
+            fromStep: held.fromStep,
+            toStep: step,
           },
-          rule: RULE_SOURCES.saturatedInit, fromStep: held.fromStep, toStep: step,
-        }));
+        ),
+      );
     }
     return out;
   }
 }
 
 /** Training accuracy since the first epoch, and whether at that pace it reaches Θ within the planned epochs. */
-export function learningProgress(api: RuleApi): { first: number; now: number; epochs: number; pace: number; epochsToTarget: number; left: number; slow: boolean } | undefined {
+export function learningProgress(
+  api: RuleApi,
+):
+  | { first: number; now: number; epochs: number; pace: number; epochsToTarget: number; left: number; slow: boolean }
+  | undefined {
   const { ctx, s } = api;
   const acc = ctx.epochs.map(e => accuracyOf(e.logs));
   const n = acc.length;
   if (n < 2 || acc[0] == null || acc[n - 1] == null) return undefined;
-  const first = acc[0]!, now = acc[n - 1]!;
+  const first = acc[0]!,
+    now = acc[n - 1]!;
   const pace = (now - first) / (n - 1);
   const epochsToTarget = pace > 0 ? (s.targetAccuracy - now) / pace : Infinity;
   const left = Math.max(0, ctx.plannedEpochs - n);
-  return { first, now, epochs: n, pace, epochsToTarget, left, slow: now < s.targetAccuracy && ctx.notLearningWell(s.targetAccuracy) && epochsToTarget > left };
+  return {
+    first,
+    now,
+    epochs: n,
+    pace,
+    epochsToTarget,
+    left,
+    slow: now < s.targetAccuracy && ctx.notLearningWell(s.targetAccuracy) && epochsToTarget > left,
+  };
 }
 
 function epochOf(api: RuleApi, step: number): number {

@@ -106,7 +106,7 @@ async function waitForHttp(url, timeoutMs, child) {
     } catch (err) {
       lastErr = err;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise(r => setTimeout(r, 200));
   }
   throw new Error(`code-server did not answer ${url} within ${timeoutMs} ms: ${lastErr}`);
 }
@@ -115,17 +115,29 @@ async function waitForHttp(url, timeoutMs, child) {
  * Starts code-server serving `folder` on a free port and waits until it answers /healthz.
  * Returns { url, port, stop() }; stop() kills the whole process group.
  */
-export async function startCodeServer({ entry, folder, userDataDir, extensionsDir, configHome, logFile, disableTrust }) {
+export async function startCodeServer({
+  entry,
+  folder,
+  userDataDir,
+  extensionsDir,
+  configHome,
+  logFile,
+  disableTrust,
+}) {
   const port = await freePort();
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
     '--ignore-last-opened',
   ];
   if (disableTrust) args.push('--disable-workspace-trust');
@@ -150,21 +162,40 @@ export async function startCodeServer({ entry, folder, userDataDir, extensionsDi
 
 /** SIGTERM to the group, SIGKILL after 5 s. */
 export function stopProcessGroup(child) {
-  return new Promise(/** @param {(v?: void) => void} resolve */ (resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      // the leader is gone; its group may still hold children
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-    }, 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
-      resolve();
-    });
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { clearTimeout(timer); resolve(); }
-  });
+  return new Promise(
+    /** @param {(v?: void) => void} resolve */ resolve => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        // the leader is gone; its group may still hold children
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* none left */
+        }
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* none left */
+        }
+        resolve();
+      });
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    },
+  );
 }

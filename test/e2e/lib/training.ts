@@ -18,7 +18,12 @@ export const CMD = {
 export const FIXTURE_LAYERS = 3;
 export const FIXTURE_RELU_LAYERS = 2;
 
-export const trustedWindow = () => ({ url: env.url, folder: env.workspace, userDataDir: env.userDataDir, artifacts: env.artifacts });
+export const trustedWindow = () => ({
+  url: env.url,
+  folder: env.workspace,
+  userDataDir: env.userDataDir,
+  artifacts: env.artifacts,
+});
 export const restrictedWindow = () => ({
   url: env.restrictedUrl,
   folder: env.restrictedWorkspace,
@@ -46,7 +51,11 @@ export { readRun, runIds, runsDir, type RunEvent, type RunOnDisk };
 
 /** Waits for a run folder that was not in `before` to appear and returns its id. */
 export async function waitForNewRun(workspace: string, before: string[], timeoutMs = 30_000): Promise<string> {
-  return waitUntil('a new run folder under .training-lens/runs', () => runIds(workspace).find((id) => !before.includes(id)) ?? null, timeoutMs);
+  return waitUntil(
+    'a new run folder under .training-lens/runs',
+    () => runIds(workspace).find(id => !before.includes(id)) ?? null,
+    timeoutMs,
+  );
 }
 
 export async function waitForRunEnd(workspace: string, runId: string, timeoutMs = 60_000): Promise<RunEvent> {
@@ -55,7 +64,10 @@ export async function waitForRunEnd(workspace: string, runId: string, timeoutMs 
 
 /** 1-based line of the first line of `file` containing `needle`. */
 export function lineOf(file: string, needle: string): number {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex(l => l.includes(needle));
   if (i < 0) throw new Error(`${needle} not found in ${file}`);
   return i + 1;
 }
@@ -82,7 +94,7 @@ export async function trainViaLens(wb: Workbench, job: string): Promise<string> 
 /** The live status bar item's text, or null when none is shown. */
 export async function liveStatus(wb: Workbench): Promise<string | null> {
   const items = await wb.trainingLensStatusItems();
-  return items.find((t) => /epoch|step|loss|starting|training/i.test(t)) ?? null;
+  return items.find(t => /epoch|step|loss|starting|training/i.test(t)) ?? null;
 }
 
 /** Best effort: stop whatever runs in this window (used in `finally` blocks so that a failing test leaves no run). */
@@ -108,7 +120,7 @@ export async function runListOf(frame: Frame): Promise<RunListEntry[] | null> {
     .evaluate(() => {
       const list = document.querySelector<HTMLElement>('#run-list');
       if (!list || list.hidden) return null;
-      return Array.from(list.querySelectorAll<HTMLElement>('li')).map((li) => ({
+      return Array.from(list.querySelectorAll<HTMLElement>('li')).map(li => ({
         label: (li.querySelector('.run-label')?.textContent ?? '').trim(),
         status: (li.querySelector('.status')?.textContent ?? '').trim(),
         runId: li.dataset.runId ?? '',
@@ -119,6 +131,6 @@ export async function runListOf(frame: Frame): Promise<RunListEntry[] | null> {
 
 /** The visible run lists of every dashboard frame (see `runListOf`). */
 export async function dashboardRunLists(wb: Workbench): Promise<RunListEntry[][]> {
-  const lists = await Promise.all(wb.dashboardFrames().map((f) => runListOf(f)));
+  const lists = await Promise.all(wb.dashboardFrames().map(f => runListOf(f)));
   return lists.filter((l): l is RunListEntry[] => !!l && l.length > 0);
 }

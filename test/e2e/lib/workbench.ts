@@ -54,8 +54,12 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
 export { sleep };
 
 /** Polls `fn` until it returns a truthy value; throws with `what` (and the last value/error) on timeout. */
-export const waitUntil = <T>(what: string, fn: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 200): Promise<NonNullable<T>> =>
-  poll(what, fn, timeoutMs, intervalMs);
+export const waitUntil = <T>(
+  what: string,
+  fn: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<NonNullable<T>> => poll(what, fn, timeoutMs, intervalMs);
 
 export interface ChartInfo {
   chart: string;
@@ -85,13 +89,16 @@ export class Workbench {
     readonly userDataDir: string,
     readonly artifacts: string,
   ) {
-    page.on('console', (m) => {
+    page.on('console', m => {
       if (m.type() === 'error') this.consoleErrors.push(m.text());
     });
-    page.on('pageerror', (e) => this.consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('pageerror', e => this.consoleErrors.push(`pageerror: ${e.message}`));
   }
 
-  static async open(browser: Browser, opts: { url: string; folder: string; userDataDir: string; artifacts: string }): Promise<Workbench> {
+  static async open(
+    browser: Browser,
+    opts: { url: string; folder: string; userDataDir: string; artifacts: string },
+  ): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const wb = new Workbench(page, opts.url, opts.folder, opts.userDataDir, opts.artifacts);
     await wb.load();
@@ -113,12 +120,17 @@ export class Workbench {
     // the status bar is rendered once the workbench has restored its parts
     await this.page.waitForSelector('.part.statusbar', { timeout: 60_000 });
     // the extension host is up once the remote connection indicator no longer says "Opening..."/"Connecting"
-    await this.page.waitForSelector('.explorer-folders-view, .explorer-viewlet', { timeout: 60_000 }).catch(() => undefined);
+    await this.page
+      .waitForSelector('.explorer-folders-view, .explorer-viewlet', { timeout: 60_000 })
+      .catch(() => undefined);
   }
 
   /** "Developer: Reload Window" — a real window reload, new extension host. */
   async reloadWindow(): Promise<void> {
-    const navigated = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame(), timeout: 30_000 });
+    const navigated = this.page.waitForEvent('framenavigated', {
+      predicate: f => f === this.page.mainFrame(),
+      timeout: 30_000,
+    });
     await this.runCommand('Developer: Reload Window');
     await navigated;
     await this.page.waitForLoadState('domcontentloaded');
@@ -149,18 +161,23 @@ export class Workbench {
 
   async openCommandPalette(): Promise<void> {
     // the first F1 after load can be swallowed while the keybinding service starts: retry until the widget shows
-    await waitUntil('the command palette to open', async () => {
-      await this.assertNoDialog();
-      if (await this.quickInput().isVisible()) return true;
-      await this.focusWorkbench();
-      await this.page.keyboard.press('F1');
-      try {
-        await this.quickInput().waitFor({ state: 'visible', timeout: 2000 });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 30_000, 100);
+    await waitUntil(
+      'the command palette to open',
+      async () => {
+        await this.assertNoDialog();
+        if (await this.quickInput().isVisible()) return true;
+        await this.focusWorkbench();
+        await this.page.keyboard.press('F1');
+        try {
+          await this.quickInput().waitFor({ state: 'visible', timeout: 2000 });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      100,
+    );
   }
 
   /**
@@ -170,72 +187,111 @@ export class Workbench {
    */
   async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
     let opened = 0;
-    await waitUntil(`command "${title}" in the command palette`, async () => {
-      await this.assertNoDialog();
-      if (!(await this.quickInput().isVisible()) || Date.now() - opened > 5000) {
-        await this.closeQuickInput();
-        await this.openCommandPalette();
-        await this.quickInput().locator('input').fill(`>${title}`);
-        opened = Date.now();
-      }
-      const rows = this.quickInput().locator('.monaco-list-row');
-      const n = await rows.count();
-      for (let i = 0; i < n; i++) {
-        const name = (await rows.nth(i).locator('.label-name').first().innerText().catch(() => '')).trim();
-        if (name === title) {
-          await rows.nth(i).click();
-          return true;
+    await waitUntil(
+      `command "${title}" in the command palette`,
+      async () => {
+        await this.assertNoDialog();
+        if (!(await this.quickInput().isVisible()) || Date.now() - opened > 5000) {
+          await this.closeQuickInput();
+          await this.openCommandPalette();
+          await this.quickInput().locator('input').fill(`>${title}`);
+          opened = Date.now();
         }
-      }
-      return false;
-    }, timeoutMs, 200);
+        const rows = this.quickInput().locator('.monaco-list-row');
+        const n = await rows.count();
+        for (let i = 0; i < n; i++) {
+          const name = (
+            await rows
+              .nth(i)
+              .locator('.label-name')
+              .first()
+              .innerText()
+              .catch(() => '')
+          ).trim();
+          if (name === title) {
+            await rows.nth(i).click();
+            return true;
+          }
+        }
+        return false;
+      },
+      timeoutMs,
+      200,
+    );
   }
 
   /** Visible quick-pick row labels (the command palette or an extension's showQuickPick). */
   async quickItems(): Promise<string[]> {
     return this.quickInput()
-      .locator('.monaco-list-row .quick-input-list-rows .label-name, .monaco-list-row .quick-input-list-label .label-name')
+      .locator(
+        '.monaco-list-row .quick-input-list-rows .label-name, .monaco-list-row .quick-input-list-label .label-name',
+      )
       .allInnerTexts();
   }
 
   /** Waits for a quick-pick row matching `label` (exact string, or a predicate/regex) and selects it. */
-  async pickQuickItem(label: string | RegExp | ((l: string) => boolean), opts: { exact?: boolean; timeoutMs?: number } = {}): Promise<string> {
+  async pickQuickItem(
+    label: string | RegExp | ((l: string) => boolean),
+    opts: { exact?: boolean; timeoutMs?: number } = {},
+  ): Promise<string> {
     const match = (l: string): boolean =>
-      typeof label === 'string' ? (opts.exact ? l.trim() === label : l.includes(label)) : label instanceof RegExp ? label.test(l) : label(l);
+      typeof label === 'string'
+        ? opts.exact
+          ? l.trim() === label
+          : l.includes(label)
+        : label instanceof RegExp
+          ? label.test(l)
+          : label(l);
     const rows = this.quickInput().locator('.monaco-list-row');
-    const picked = await waitUntil(`quick pick item ${String(label)}`, async () => {
-      await this.assertNoDialog();
-      if (!(await this.quickInput().isVisible())) return null;
-      const n = await rows.count();
-      for (let i = 0; i < n; i++) {
-        const row = rows.nth(i);
-        const text = (await row.getAttribute('aria-label')) ?? (await row.innerText());
-        const name = await row.locator('.label-name').first().innerText().catch(() => text);
-        if (match(name) || match(text)) return { i, name };
-      }
-      return null;
-    }, opts.timeoutMs ?? 30_000);
+    const picked = await waitUntil(
+      `quick pick item ${String(label)}`,
+      async () => {
+        await this.assertNoDialog();
+        if (!(await this.quickInput().isVisible())) return null;
+        const n = await rows.count();
+        for (let i = 0; i < n; i++) {
+          const row = rows.nth(i);
+          const text = (await row.getAttribute('aria-label')) ?? (await row.innerText());
+          const name = await row
+            .locator('.label-name')
+            .first()
+            .innerText()
+            .catch(() => text);
+          if (match(name) || match(text)) return { i, name };
+        }
+        return null;
+      },
+      opts.timeoutMs ?? 30_000,
+    );
     await rows.nth(picked.i).click();
     return picked.name;
   }
 
   /** Labels of the rows currently shown in an extension's quick pick (waits until at least one shows). */
   async waitQuickPickLabels(timeoutMs = 30_000): Promise<string[]> {
-    return waitUntil('quick pick rows', async () => {
-      await this.assertNoDialog();
-      if (!(await this.quickInput().isVisible())) return null;
-      // one label per row: the first .label-name (a row's description/detail lines have their own)
-      const names = await this.quickInput()
-        .locator('.monaco-list-row')
-        .evaluateAll((rows) => rows.map((r) => (r.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? ''));
-      return names.length && names.every(Boolean) ? names : null;
-    }, timeoutMs);
+    return waitUntil(
+      'quick pick rows',
+      async () => {
+        await this.assertNoDialog();
+        if (!(await this.quickInput().isVisible())) return null;
+        // one label per row: the first .label-name (a row's description/detail lines have their own)
+        const names = await this.quickInput()
+          .locator('.monaco-list-row')
+          .evaluateAll(rows =>
+            rows.map(r => (r.querySelector('.label-name') as HTMLElement | null)?.innerText.trim() ?? ''),
+          );
+        return names.length && names.every(Boolean) ? names : null;
+      },
+      timeoutMs,
+    );
   }
 
   async closeQuickInput(): Promise<void> {
     if (!(await this.quickInput().isVisible())) return;
     await this.page.keyboard.press('Escape');
-    await this.quickInput().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------------------- editors
@@ -244,26 +300,38 @@ export class Workbench {
     const base = path.basename(relPath);
     const dir = path.dirname(relPath);
     let opened = 0;
-    await waitUntil(`${relPath} in Quick Open`, async () => {
-      await this.assertNoDialog();
-      if (!(await this.quickInput().isVisible()) || Date.now() - opened > 5000) {
-        await this.closeQuickInput();
-        await this.openCommandPalette();
-        await this.quickInput().locator('input').fill(relPath);
-        opened = Date.now();
-      }
-      const rows = this.quickInput().locator('.monaco-list-row');
-      const n = await rows.count();
-      for (let i = 0; i < n; i++) {
-        const label = (await rows.nth(i).getAttribute('aria-label')) ?? '';
-        const name = (await rows.nth(i).locator('.label-name').first().innerText().catch(() => '')).trim();
-        if (name === base && (dir === '.' || label.includes(dir))) {
-          await rows.nth(i).click();
-          return true;
+    await waitUntil(
+      `${relPath} in Quick Open`,
+      async () => {
+        await this.assertNoDialog();
+        if (!(await this.quickInput().isVisible()) || Date.now() - opened > 5000) {
+          await this.closeQuickInput();
+          await this.openCommandPalette();
+          await this.quickInput().locator('input').fill(relPath);
+          opened = Date.now();
         }
-      }
-      return false;
-    }, 30_000, 200);
+        const rows = this.quickInput().locator('.monaco-list-row');
+        const n = await rows.count();
+        for (let i = 0; i < n; i++) {
+          const label = (await rows.nth(i).getAttribute('aria-label')) ?? '';
+          const name = (
+            await rows
+              .nth(i)
+              .locator('.label-name')
+              .first()
+              .innerText()
+              .catch(() => '')
+          ).trim();
+          if (name === base && (dir === '.' || label.includes(dir))) {
+            await rows.nth(i).click();
+            return true;
+          }
+        }
+        return false;
+      },
+      30_000,
+      200,
+    );
     await this.page
       .locator(`.tabs-container .tab[data-resource-name="${base}"], .tabs-container .tab[aria-label^="${base}"]`)
       .first()
@@ -283,7 +351,11 @@ export class Workbench {
   }
 
   async waitForNotification(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return waitUntil(`a notification matching ${pattern}`, async () => (await this.notifications()).find((t) => pattern.test(t)) ?? null, timeoutMs);
+    return waitUntil(
+      `a notification matching ${pattern}`,
+      async () => (await this.notifications()).find(t => pattern.test(t)) ?? null,
+      timeoutMs,
+    );
   }
 
   async clearNotifications(): Promise<void> {
@@ -295,7 +367,9 @@ export class Workbench {
   async trainingLensStatusItems(): Promise<string[]> {
     return this.page
       .locator('.part.statusbar .statusbar-item[id^="training-lens.training-lens"]:not(.hidden)')
-      .evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).innerText.trim()));
+      .evaluateAll(els =>
+        els.filter(e => (e as HTMLElement).offsetParent !== null).map(e => (e as HTMLElement).innerText.trim()),
+      );
   }
 
   async statusBarText(): Promise<string> {
@@ -321,12 +395,16 @@ export class Workbench {
       for (const e of entries) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.name === `${name}.log` || new RegExp(`^\\d+-${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.log$`).test(e.name)) files.push(p);
+        else if (
+          e.name === `${name}.log` ||
+          new RegExp(`^\\d+-${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.log$`).test(e.name)
+        )
+          files.push(p);
       }
     };
     walk(root);
     files.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
-    return files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    return files.map(f => fs.readFileSync(f, 'utf8')).join('\n');
   }
 
   /** The text the Output view shows on screen (Monaco renders spaces as no-break spaces: normalised here). */
@@ -345,7 +423,9 @@ export class Workbench {
   // ---------------------------------------------------------------------------------------------------- webviews
   /** Frames that hold a Training Lens dashboard (webview content lives in a nested fake.html frame). */
   dashboardFrames(): Frame[] {
-    return this.page.frames().filter((f) => /\/webview\/browser\/pre\/fake\.html/.test(f.url()) || /fake\.html/.test(f.url()));
+    return this.page
+      .frames()
+      .filter(f => /\/webview\/browser\/pre\/fake\.html/.test(f.url()) || /fake\.html/.test(f.url()));
   }
 
   /** The dashboard state of one frame, or null when the frame holds no dashboard (or went away). */
@@ -364,8 +444,10 @@ export class Workbench {
           job: (document.querySelector('#job-file')?.textContent ?? '').trim(),
           status: status ? (status.textContent ?? '').trim() : null,
           charts,
-          themeKind: Array.from(document.body.classList).find((c) => /^vscode-(light|dark|high-contrast)/.test(c)) ?? '',
-          editorBackground: getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim(),
+          themeKind: Array.from(document.body.classList).find(c => /^vscode-(light|dark|high-contrast)/.test(c)) ?? '',
+          editorBackground: getComputedStyle(document.documentElement)
+            .getPropertyValue('--vscode-editor-background')
+            .trim(),
           bodyColor: getComputedStyle(document.body).color,
         };
       });
@@ -376,34 +458,44 @@ export class Workbench {
 
   /** Reads the state of every frame that holds a dashboard (`#run-status` or chart sections). */
   async dashboards(): Promise<DashboardState[]> {
-    const states = await Promise.all(this.dashboardFrames().map((f) => this.frameState(f)));
+    const states = await Promise.all(this.dashboardFrames().map(f => this.frameState(f)));
     return states.filter((s): s is DashboardState => s !== null);
   }
 
   /** Waits until some dashboard frame satisfies `pred` and returns its state. */
-  async waitForDashboard(what: string, pred: (s: DashboardState) => boolean, timeoutMs = 60_000): Promise<DashboardState> {
+  async waitForDashboard(
+    what: string,
+    pred: (s: DashboardState) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<DashboardState> {
     return waitUntil(what, async () => (await this.dashboards()).find(pred) ?? null, timeoutMs, 250);
   }
 
   /** The frame of a dashboard satisfying `pred` (for frame-level checks). */
   async dashboardFrame(pred: (s: DashboardState) => boolean = () => true, timeoutMs = 60_000): Promise<Frame> {
-    return waitUntil('a dashboard frame', async () => {
-      for (const f of this.dashboardFrames()) {
-        const s = await this.frameState(f);
-        if (s && pred(s)) return f;
-      }
-      return null;
-    }, timeoutMs);
+    return waitUntil(
+      'a dashboard frame',
+      async () => {
+        for (const f of this.dashboardFrames()) {
+          const s = await this.frameState(f);
+          if (s && pred(s)) return f;
+        }
+        return null;
+      },
+      timeoutMs,
+    );
   }
 
   /** Titles of the editor tabs. */
   async tabTitles(): Promise<string[]> {
-    return this.page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? (e as HTMLElement).innerText.trim()));
+    return this.page
+      .locator('.tabs-container .tab')
+      .evaluateAll(els => els.map(e => e.getAttribute('aria-label') ?? (e as HTMLElement).innerText.trim()));
   }
 
   /** Resolves after the webview in `frame` has painted twice (chart.js redraws on the next animation frame). */
   async afterPaint(frame: Frame): Promise<void> {
-    await frame.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    await frame.evaluate(() => new Promise<void>(r => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   }
 
   // ---------------------------------------------------------------------------------------------------- themes
@@ -412,12 +504,19 @@ export class Workbench {
     // the list is virtualised: filter it so that the row exists (the high contrast themes are at the bottom)
     await this.quickInput().locator('input').fill(label);
     await this.pickQuickItem(label, { exact: true });
-    await waitUntil(`theme ${label} to apply`, async () => {
-      const cls = (await this.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
-      // high contrast themes: hc-black / hc-light on the workbench
-      if (/high contrast/i.test(label)) return /light/i.test(label) ? /\bhc-light\b/.test(cls) : /\bhc-black\b/.test(cls);
-      return label.toLowerCase().includes('light') ? cls.includes('vs ') || /\bvs\b/.test(cls) : /\bvs-dark\b/.test(cls);
-    }, 15_000);
+    await waitUntil(
+      `theme ${label} to apply`,
+      async () => {
+        const cls = (await this.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+        // high contrast themes: hc-black / hc-light on the workbench
+        if (/high contrast/i.test(label))
+          return /light/i.test(label) ? /\bhc-light\b/.test(cls) : /\bhc-black\b/.test(cls);
+        return label.toLowerCase().includes('light')
+          ? cls.includes('vs ') || /\bvs\b/.test(cls)
+          : /\bvs-dark\b/.test(cls);
+      },
+      15_000,
+    );
   }
 
   // ---------------------------------------------------------------------------------------------------- artifacts

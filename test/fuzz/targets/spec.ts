@@ -10,5 +10,6 @@ export interface FuzzTargetSpec<T> {
 
 /** An error the code under test documents (a clear message); anything else is a bug. */
 export function expectDocumented(e: unknown, test: (message: string) => boolean, what: string): void {
-  if (!(e instanceof Error) || !test(e.message)) throw new Error(`${what} threw an undocumented error: ${(e as Error)?.stack ?? String(e)}`);
+  if (!(e instanceof Error) || !test(e.message))
+    throw new Error(`${what} threw an undocumented error: ${(e as Error)?.stack ?? String(e)}`);
 }
