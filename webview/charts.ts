@@ -2,8 +2,8 @@
  * chart.js rendering of the store's series: one <section class="chart" data-chart="<id>"> per chart,
  * datasets share the store's point arrays (parsing off, sorted by x: decimation can work on them).
  * Only `render()` touches chart.js, and main.ts calls it at most once per animation frame. This file schedules the
- * drawing and keeps each dataset bound to its (smoothed, x-mapped, level-of-detail) data; a chart's DOM and
- * exports are in chart-panel.ts, its look in chart-options.ts, zoom and pan in chart-zoom.ts.
+ * drawing; each dataset's (smoothed, x-mapped, level-of-detail) data is bound in chart-binding.ts, a chart's DOM
+ * and exports are in chart-panel.ts, its look in chart-options.ts, zoom and pan in chart-zoom.ts.
  */
 import {
   Chart,
@@ -18,12 +18,10 @@ import {
 } from 'chart.js';
 import { stepMapper, type ChartId, type DashboardStore } from './dashboardState';
 import type { Theme } from './theme';
-import { clampWeight, MinMaxLod, SmoothedSeries } from './smoothing';
+import { clampWeight, MinMaxLod } from './smoothing';
 import { setPressed, vscodeButton } from './vscode-controls';
 import {
-  applyPointRadius,
   chartOptions,
-  isSmoothable,
   ROLE_RANK,
   styleDataset,
   type ChartPrefs,
@@ -32,6 +30,7 @@ import {
 } from './chart-options';
 import { createPanel, exportCsv, exportPng, updateRows, type Panel } from './chart-panel';
 import { wireZoom } from './chart-zoom';
+import { bindDataset, configureDataset } from './chart-binding';
 import { ChartToolbar } from './chart-toolbar';
 
 export type { ChartPrefs } from './chart-options';
@@ -117,7 +116,7 @@ export class ChartsView {
     this.toolbar.showSmoothing(this.prefs.smoothing);
     const multi = (this.store?.runs.size ?? 0) > 1;
     for (const p of this.panels.values()) {
-      for (const ref of p.refs.values()) this.configure(p, ref);
+      for (const ref of p.refs.values()) configureDataset(p, ref, this.prefs);
       this.restyle(p, multi);
       p.chart.options = this.options(p);
       p.chart.update('none');
@@ -208,10 +207,6 @@ export class ChartsView {
     }
   }
 
-  private isHidden(chartId: ChartId, key: string): boolean {
-    return this.prefs.hidden.includes(`${chartId}|${key}`);
-  }
-
   /** Legend click: hides/shows the series (of every run) and remembers it in the view state. */
   private toggleSeries(panel: Panel, key: string): void {
     const id = `${panel.id}|${key}`;
@@ -219,64 +214,10 @@ export class ChartsView {
     this.prefs.hidden = hidden
       ? this.prefs.hidden.filter(h => h !== id)
       : [...this.prefs.hidden, id].slice(-MAX_HIDDEN);
-    for (const ref of panel.refs.values()) if (ref.series.key === key) this.configure(panel, ref);
+    for (const ref of panel.refs.values()) if (ref.series.key === key) configureDataset(panel, ref, this.prefs);
     panel.chart.update('none');
     this.updateRows(panel);
     this.onPrefsChange();
-  }
-
-  /** Sets the data of a dataset (and its faint raw line) from the smoothing weight, x axis and hidden state. */
-  private configure(panel: Panel, ref: DatasetRef, bind = true): void {
-    const smoothable = isSmoothable(ref.series, panel.id);
-    const w = smoothable ? this.prefs.smoothing : 0;
-    const mode = this.prefs.xAxis;
-    const xf = stepMapper(ref.run.timeline, mode);
-    const hidden = this.isHidden(panel.id, ref.series.key);
-    ref.mapper = w > 0 || mode !== 'step' ? new SmoothedSeries(w, xf) : null;
-    ref.ds.hidden = hidden;
-    if (smoothable) {
-      if (!ref.raw) {
-        const rawDs: TaggedDataset = { label: `${ref.ds.label ?? ''} (raw)`, data: [], tlRun: ref.runIndex, tlRole: 9 };
-        ref.raw = { ds: rawDs, mapper: null, lod: new MinMaxLod(), on: false };
-        panel.datasets.push(rawDs);
-      }
-      ref.raw.on = w > 0 && !hidden;
-      ref.raw.mapper = ref.raw.on && mode !== 'step' ? new SmoothedSeries(0, xf) : null;
-      ref.raw.ds.hidden = !ref.raw.on;
-    }
-    if (bind) this.bind(panel, ref);
-  }
-
-  /**
-   * Brings derived data up to date and points the datasets at it: the min-max level of detail (a few thousand
-   * points however long the run: chart.js then only walks those), or, zoomed in, the full data (chart.js's
-   * decimation works on the visible range).
-   */
-  private bind(panel: Panel, ref: DatasetRef): void {
-    applyPointRadius(ref, panel.id);
-    const zoomed = !!panel.range;
-    const m = ref.mapper;
-    m?.sync(ref.series.points);
-    if (zoomed) ref.ds.data = m ? m.out : ref.series.points;
-    else {
-      if (m) ref.lod.syncSeries(m);
-      else ref.lod.sync(ref.series.points);
-      ref.ds.data = ref.lod.out;
-    }
-    const raw = ref.raw;
-    if (!raw) return;
-    if (!raw.on) {
-      raw.ds.data = [];
-      return;
-    }
-    const rm = raw.mapper;
-    rm?.sync(ref.series.points);
-    if (zoomed) raw.ds.data = rm ? rm.out : ref.series.points;
-    else {
-      if (rm) raw.lod.syncSeries(rm);
-      else raw.lod.sync(ref.series.points);
-      raw.ds.data = raw.lod.out;
-    }
   }
 
   private setRange(panel: Panel, range: { min: number; max: number } | undefined, update = true): void {
@@ -288,7 +229,7 @@ export class ChartsView {
       x.max = panel.range?.max;
     }
     panel.resetZoom.hidden = !panel.range;
-    for (const ref of panel.refs.values()) this.bind(panel, ref);
+    for (const ref of panel.refs.values()) bindDataset(panel, ref);
     if (panel.range) panel.section.dataset.zoom = `${panel.range.min},${panel.range.max}`;
     else delete panel.section.dataset.zoom;
     if (update) panel.chart.update('none');
@@ -323,7 +264,7 @@ export class ChartsView {
             panel.refs.set(key, ref);
             panel.datasets.push(ds);
             // bound to its data when the chart is drawn
-            this.configure(panel, ref, false);
+            configureDataset(panel, ref, this.prefs, false);
             added = true;
           });
         }
@@ -347,7 +288,7 @@ export class ChartsView {
     panel.dirty = false;
     panel.lastDraw = performance.now();
     // derived (smoothed / x-mapped) data catches up with the store's arrays
-    for (const ref of panel.refs.values()) this.bind(panel, ref);
+    for (const ref of panel.refs.values()) bindDataset(panel, ref);
     if (panel.added) {
       panel.added = false;
       // (re)style all: tints depend on how many layers there are
