@@ -6,9 +6,34 @@ import ts from 'typescript';
 import { unwrap, type Resolver } from './values';
 import { tfRef, type TfImports } from './tfjs';
 import { canonicalLoss, canonicalOptimizer } from './catalog';
-import { ABSENT, type Known, type LossRef, type OptimizerRef } from './sketch';
+import { ABSENT, type CompileSketch, type Known, type LossRef, type OptimizerRef } from './sketch';
 
 const { isCallExpression, isSpreadElement, isStringLiteralLike } = ts;
+
+/** The sketch of a `compile({...})` call; undefined when it states neither an optimizer nor a loss. */
+export function readCompile(
+  resolver: Resolver,
+  imports: TfImports,
+  call: ts.CallExpression,
+  receiver: ts.Expression,
+): CompileSketch | undefined {
+  const cfg = resolver.object(call.arguments[0]);
+  if (!cfg || (!cfg.props.has('optimizer') && !cfg.props.has('loss'))) return undefined;
+  // a key not written is absent (tfjs' default) unless an unknown spread may set it
+  const stated = <T>(key: string, read: (value: ts.Expression, inline: boolean) => Known<T>): Known<T> => {
+    const p = cfg.props.get(key);
+    if (p === undefined) return cfg.openEnded ? { state: 'unknown', node: call } : ABSENT;
+    if (p === 'unknown') return { state: 'unknown', node: call };
+    return read(p.value, p.inline);
+  };
+  return {
+    call,
+    receiver,
+    optimizer: stated('optimizer', (v, inline) => readOptimizer(resolver, imports, v, inline)),
+    loss: stated('loss', v => readLoss(resolver, imports, v)),
+    metrics: stated('metrics', v => readMetrics(resolver, v)),
+  };
+}
 
 export function readOptimizer(
   resolver: Resolver,

@@ -2,23 +2,19 @@
  * TypeScript AST -> model sketch: the layers of each model in order (kind, activation, initializer, units, rate),
  * its compile call (optimizer with learning rate, loss), and where each value is written. Every value is
  * known (with the node that states it), absent (tfjs applies its default) or unknown (dynamic): never guessed.
+ * This file ties calls to models (sequential arrays and adds, apply chains); what one layer or compile call
+ * states is read in layerConfig.ts and compile.ts, a functional model's graph is walked in functional.ts.
  * Parse-only: the compiler API's parser, no type check, no module resolution, nothing executed.
  */
 import ts from 'typescript';
-import { Scopes, Resolver, unwrap, type ObjectInfo } from './values';
+import { Scopes, Resolver, unwrap } from './values';
 import { readImports, tfRef, detectQuote, type TfImports } from './tfjs';
 import { multiplicity, scopeOf, type Multiplicity } from './loops';
 import { helperAdds, times, type AddCall } from './builders';
-import { readOptimizer, readLoss, readMetrics } from './compile';
-import {
-  ABSENT,
-  type Known,
-  type InitializerRef,
-  type LayerSketch,
-  type ModelSketch,
-  type CompileSketch,
-  type FileSketch,
-} from './sketch';
+import { readCompile } from './compile';
+import { readLayer } from './layerConfig';
+import { functionalGraph, UNKNOWN_PRODUCER, type Producer } from './functional';
+import { type LayerSketch, type ModelSketch, type CompileSketch, type FileSketch } from './sketch';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
@@ -33,7 +29,6 @@ const {
   isSpreadElement,
   isVariableDeclaration,
 } = ts;
-import { layerInfo, canonicalActivation, canonicalInitializer } from './catalog';
 
 export type {
   Known,
@@ -48,14 +43,6 @@ export type {
   FileSketch,
 } from './sketch';
 export { hoverTargetsOf } from './hoverTargets';
-
-type Producer =
-  | { kind: 'input' }
-  | { kind: 'unknown' }
-  /** seq: creation order in the post-order walk = evaluation order (an apply's inputs always come first) */
-  | { kind: 'apply'; seq: number; call: ts.CallExpression; layer?: LayerSketch; inputs: Producer[] | undefined };
-
-const UNKNOWN_PRODUCER: Producer = { kind: 'unknown' };
 
 /** Builds the sketch of one parsed file. Never throws on broken syntax: the parser always yields a tree. */
 export function sketchFile(sf: ts.SourceFile): FileSketch {
@@ -201,105 +188,9 @@ class Sketcher {
   // ---- layers ----
 
   private layer(call: ts.CallExpression, factory: string, nameNode: ts.Node): void {
-    const info = layerInfo(factory);
-    const arg = call.arguments[0];
-    const config = arg ? this.resolver.object(arg) : undefined;
-    let activation: Known<string>;
-    if (info.impliedActivation) activation = { state: 'known', value: info.impliedActivation, node: nameNode };
-    else if (info.kind === 'weight' || info.kind === 'activation' || info.kind === 'other') {
-      activation = this.configValue<string>(arg, config, 'activation', 'string');
-      if (activation.state === 'known') activation.value = canonicalActivation(activation.value);
-    } else activation = ABSENT;
-    if (info.kind === 'activation' && activation.state === 'absent' && factory === 'activation')
-      activation = { state: 'unknown', node: call };
-
-    const layer: LayerSketch = {
-      id: 0,
-      factory,
-      kind: info.kind,
-      family: info.family,
-      call,
-      nameNode,
-      config,
-      name: this.configValue<string>(arg, config, 'name', 'string'),
-      activation,
-      defaultActivation: info.defaultActivation,
-      initializer: info.initializerKey
-        ? this.initializer(this.configExpression(arg, config, info.initializerKey))
-        : undefined,
-      units: info.kind === 'weight' ? this.configValue<number>(arg, config, 'units', 'number') : ABSENT,
-      rate: info.kind === 'dropout' ? this.configValue<number>(arg, config, 'rate', 'number') : ABSENT,
-      useBias: info.kind === 'weight' ? this.configValue<boolean>(arg, config, 'useBias', 'boolean') : ABSENT,
-    };
+    const layer = readLayer(this.resolver, this.imports, call, factory, nameNode);
     this.layerByCall.set(call, layer);
     this.out.layers.push(layer);
-  }
-
-  /** A config key's expression: known, absent (tfjs default), or unknown (config not readable, or an unknown spread). */
-  private configExpression(
-    arg: ts.Expression | undefined,
-    config: ObjectInfo | undefined,
-    key: string,
-  ): Known<ts.Expression> {
-    if (!arg) return ABSENT;
-    if (!config) return { state: 'unknown', node: arg };
-    const p = config.props.valueOf(key);
-    if (p === undefined) return config.openEnded ? { state: 'unknown', node: arg } : ABSENT;
-    if (p === 'unknown') return { state: 'unknown', node: arg };
-    return { state: 'known', value: p, node: p };
-  }
-
-  /** A config key's value when it is a literal of the wanted type (directly or through consts). */
-  private configValue<T extends string | number | boolean>(
-    arg: ts.Expression | undefined,
-    config: ObjectInfo | undefined,
-    key: string,
-    type: 'string' | 'number' | 'boolean',
-  ): Known<T> {
-    if (!arg) return ABSENT;
-    if (!config) return { state: 'unknown', node: arg };
-    const p = config.props.valueOf(key);
-    if (p === undefined) return config.openEnded ? { state: 'unknown', node: arg } : ABSENT;
-    if (p === 'unknown') return { state: 'unknown', node: arg };
-    const v = this.resolver.value(p);
-    if (typeof v === type) return { state: 'known', value: v as T, node: p };
-    if (v === undefined || (type === 'string' && v === null)) return ABSENT;
-    return { state: 'unknown', node: p };
-  }
-
-  private initializer(p: Known<ts.Expression>): Known<InitializerRef> {
-    if (p.state !== 'known') return p;
-    const v = this.resolver.evaluate(p.value);
-    if (v.known && typeof v.value === 'string')
-      return { state: 'known', value: { name: canonicalInitializer(v.value), form: 'string' }, node: p.node };
-    if (v.known && v.value === undefined) return ABSENT;
-    const e = this.resolver.resolve(p.value);
-    if (isCallExpression(e)) {
-      const ref = tfRef(e.expression, this.imports, this.resolver);
-      if (ref?.kind === 'function' && ref.ns === 'initializers') {
-        const value: InitializerRef = { name: canonicalInitializer(ref.name), form: 'factory', nameNode: ref.nameNode };
-        if (value.name === 'varianceScaling' && e.arguments[0]) {
-          const cfg = this.resolver.object(e.arguments[0]);
-          const scale = cfg?.props.get('scale'),
-            mode = cfg?.props.get('mode');
-          if (cfg && !cfg.openEnded) {
-            value.scale = scale === undefined ? 1 : scale === 'unknown' ? undefined : this.resolver.number(scale.value);
-            const m =
-              mode === undefined
-                ? { known: true as const, value: 'fanIn' }
-                : mode === 'unknown'
-                  ? { known: false as const }
-                  : this.resolver.evaluate(mode.value);
-            value.mode = m.known && typeof m.value === 'string' ? m.value : undefined;
-          }
-        } else if (value.name === 'varianceScaling') {
-          value.scale = 1;
-          value.mode = 'fanIn';
-        }
-        return { state: 'known', value, node: p.node };
-      }
-    }
-    return { state: 'unknown', node: p.node };
   }
 
   /** The layer an expression denotes: a layer call, or a single-assignment variable holding one. */
@@ -352,42 +243,10 @@ class Sketcher {
     const outs = isArrayLiteralExpression(outExpr)
       ? outExpr.elements.map(x => this.producerOf(x))
       : [this.producerOf(outExpr)];
-    // walk the graph back from the outputs
-    const seen = new Set<Producer>();
-    const consumers = new Map<Producer, number>();
-    let complete = outs.every(p => p.kind !== 'unknown');
-    let chain = outs.length === 1;
-    const stack = [...outs];
-    while (stack.length) {
-      const p = stack.pop()!;
-      if (seen.has(p) || p.kind !== 'apply') continue;
-      seen.add(p);
-      if (!p.inputs) {
-        complete = false;
-        chain = false;
-        continue;
-      }
-      if (p.inputs.length !== 1) chain = false;
-      for (const q of p.inputs) {
-        consumers.set(q, (consumers.get(q) ?? 0) + 1);
-        stack.push(q);
-      }
-    }
-    for (const n of consumers.values()) if (n > 1) chain = false;
-    const applies = [...seen]
-      .filter((p): p is Extract<Producer, { kind: 'apply' }> => p.kind === 'apply')
-      .sort((a, b) => a.seq - b.seq);
-    const home = scopeOf(call);
-    model.entries = applies.map(p => {
-      // an apply in a loop of the model's own function is that many layers deep (outside it: once, as before)
-      const m = multiplicity(p.call, home, this.resolver);
-      return m.count === 'maybe' && m.atLeast === 0
-        ? { layer: p.layer, count: 1, node: p.call, via: 'apply' }
-        : { layer: p.layer, count: m.count, atLeast: m.atLeast, node: p.call, via: 'apply' };
-    });
-    if (applies.some(a => a.layer?.kind === 'merge')) chain = false;
-    model.complete = complete;
-    model.chain = chain;
+    const graph = functionalGraph(outs, scopeOf(call), this.resolver);
+    model.entries = graph.entries;
+    model.complete = graph.complete;
+    model.chain = graph.chain;
   }
 
   // ---- sequential models: layers: [...] and model.add(...) ----
@@ -506,39 +365,8 @@ class Sketcher {
   // ---- compile ----
 
   private compile(call: ts.CallExpression, receiver: ts.Expression): void {
-    const cfg = this.resolver.object(call.arguments[0]);
-    if (!cfg || (!cfg.props.has('optimizer') && !cfg.props.has('loss'))) return;
-    const opt = cfg.props.get('optimizer');
-    const loss = cfg.props.get('loss');
-    const metrics = cfg.props.get('metrics');
-    const c: CompileSketch = {
-      call,
-      receiver,
-      optimizer:
-        opt === undefined
-          ? cfg.openEnded
-            ? { state: 'unknown', node: call }
-            : ABSENT
-          : opt === 'unknown'
-            ? { state: 'unknown', node: call }
-            : readOptimizer(this.resolver, this.imports, opt.value, opt.inline),
-      loss:
-        loss === undefined
-          ? cfg.openEnded
-            ? { state: 'unknown', node: call }
-            : ABSENT
-          : loss === 'unknown'
-            ? { state: 'unknown', node: call }
-            : readLoss(this.resolver, this.imports, loss.value),
-      metrics:
-        metrics === undefined
-          ? cfg.openEnded
-            ? { state: 'unknown', node: call }
-            : ABSENT
-          : metrics === 'unknown'
-            ? { state: 'unknown', node: call }
-            : readMetrics(this.resolver, metrics.value),
-    };
+    const c = readCompile(this.resolver, this.imports, call, receiver);
+    if (!c) return;
     this.pendingCompiles.push(c);
     this.out.compiles.push(c);
   }
