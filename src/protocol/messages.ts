@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import { runEventSchema, type RunEvent, type ParseResult } from './events';
-import { checkHistory, type BatchColumns, type GradNormsColumns, type HistogramColumns } from './history';
+import type { BatchColumns, GradNormsColumns, HistogramColumns } from './history';
+import { checkHistory } from './historyCheck';
 
 /** A run's history in columns (see history.ts): typed arrays checked in one pass, the other events by their schema. */
 export const historyChunkSchema = z
