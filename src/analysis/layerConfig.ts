@@ -3,7 +3,8 @@
  * (with the node that states it), absent (tfjs applies its default) or unknown (the config is not readable).
  */
 import ts from 'typescript';
-import type { ObjectInfo, Resolver } from './values';
+import type { ObjectInfo } from './objectProps';
+import type { Resolver } from './values';
 import { tfRef, type TfImports } from './tfjs';
 import { layerInfo, canonicalActivation, canonicalInitializer } from './catalog';
 import { ABSENT, type Known, type InitializerRef, type LayerSketch } from './sketch';

@@ -3,7 +3,7 @@
  * with the syntax node that states each value (for placing findings and building fixes).
  */
 import type ts from 'typescript';
-import type { ObjectInfo } from './values';
+import type { ObjectInfo } from './objectProps';
 import type { TfImports } from './tfjs';
 import type { LayerKind, WeightFamily } from './catalog';
 

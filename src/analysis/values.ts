@@ -1,12 +1,15 @@
 /**
  * Resolving what an expression stands for, statically: literals, simple arithmetic, and identifiers bound once
  * (`const`, or `let`/`var` never reassigned) in an enclosing scope of the same file. Anything else is unknown:
- * the linter reports only what the source states, never a guess.
+ * the linter reports only what the source states, never a guess. What a resolved object or array holds is
+ * described in objectProps.ts.
  */
 import ts from 'typescript';
 import { Scopes, unwrap, returnedExpression } from './scopes';
+import { isPlainLiteral, propertyNameText, Props, type ArrayInfo, type ObjectInfo } from './objectProps';
 
 export { Scopes, unwrap, returnedExpression, type Decl } from './scopes';
+export { propertyNameText } from './objectProps';
 
 // TypeScript 5's CommonJS exports are getters: bind what the hot paths call once, not on every node
 const {
@@ -19,8 +22,6 @@ const {
   isFunctionExpression,
   isIdentifier,
   isMethodDeclaration,
-  isNoSubstitutionTemplateLiteral,
-  isNumericLiteral,
   isObjectLiteralExpression,
   isOmittedExpression,
   isPrefixUnaryExpression,
@@ -29,22 +30,10 @@ const {
   isShorthandPropertyAssignment,
   isSpreadAssignment,
   isSpreadElement,
-  isStringLiteral,
   isBinaryExpression,
   isElementAccessExpression,
   isTemplateExpression,
 } = ts;
-
-/** Only `key: value` and shorthand properties with static names. */
-function isPlainLiteral(lit: ts.ObjectLiteralExpression): boolean {
-  const props = lit.properties;
-  for (let i = 0; i < props.length; i++) {
-    const p = props[i];
-    if (!(isPropertyAssignment(p) || isShorthandPropertyAssignment(p)) || propertyNameText(p.name) === undefined)
-      return false;
-  }
-  return true;
-}
 
 export type Literal = string | number | boolean | null | undefined;
 /** "no statically known value" (distinct from `undefined`, which is a known value) */
@@ -63,106 +52,6 @@ const MATH: Readonly<Record<string, (...xs: number[]) => number>> = {
   abs: Math.abs,
 };
 const MAX_DEPTH = 12;
-
-/** Reads an object property name that is statically known. */
-export function propertyNameText(name: ts.PropertyName): string | undefined {
-  if (isIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name) || isNoSubstitutionTemplateLiteral(name))
-    return name.text;
-  return undefined;
-}
-
-export interface PropValue {
-  value: ts.Expression;
-  inline: boolean;
-  assignment?: ts.ObjectLiteralElementLike;
-}
-
-/**
- * The properties of a resolved object, by name. Most configs are a plain literal (no spreads, no computed keys):
- * those are read straight from the AST, nothing copied. Merged objects (spreads) keep small arrays.
- */
-export class Props {
-  private names?: string[];
-  private values?: (PropValue | 'unknown')[];
-
-  /** literal mode: `literal`'s own properties, all of them plain `key: value` or shorthand */
-  constructor(
-    private readonly literal?: ts.ObjectLiteralExpression,
-    private readonly inline = true,
-  ) {}
-
-  private findOwn(name: string): ts.PropertyAssignment | ts.ShorthandPropertyAssignment | undefined {
-    const props = this.literal!.properties;
-    for (let i = props.length - 1; i >= 0; i--) {
-      const p = props[i] as ts.PropertyAssignment | ts.ShorthandPropertyAssignment;
-      if (propertyNameText(p.name) === name) return p;
-    }
-    return undefined;
-  }
-
-  get(name: string): PropValue | 'unknown' | undefined {
-    if (this.literal) {
-      const p = this.findOwn(name);
-      if (!p) return undefined;
-      return { value: isPropertyAssignment(p) ? p.initializer : p.name, inline: this.inline, assignment: p };
-    }
-    const i = this.names ? this.names.indexOf(name) : -1;
-    return i < 0 ? undefined : this.values![i];
-  }
-  /** Just the value expression (no wrapper object): what the sketch reads for every config key. */
-  valueOf(name: string): ts.Expression | 'unknown' | undefined {
-    if (this.literal) {
-      const p = this.findOwn(name);
-      return p && (isPropertyAssignment(p) ? p.initializer : p.name);
-    }
-    const v = this.get(name);
-    return v === undefined || v === 'unknown' ? v : v.value;
-  }
-  has(name: string): boolean {
-    return this.literal ? this.findOwn(name) !== undefined : (this.names?.indexOf(name) ?? -1) >= 0;
-  }
-  set(name: string, value: PropValue | 'unknown'): void {
-    if (this.literal) throw new Error('Props: literal mode is read-only');
-    const names = (this.names ??= []),
-      values = (this.values ??= []);
-    const i = names.indexOf(name);
-    if (i >= 0) values[i] = value;
-    else {
-      names.push(name);
-      values.push(value);
-    }
-  }
-  forEach(f: (value: PropValue | 'unknown', name: string) => void): void {
-    if (this.literal) {
-      for (const p of this.literal.properties) {
-        const name = propertyNameText(p.name!)!;
-        f(this.get(name)!, name);
-      }
-      return;
-    }
-    for (let i = 0; i < (this.names?.length ?? 0); i++) f(this.values![i], this.names![i]);
-  }
-}
-
-/** A resolved object literal: known properties (value expressions), and whether unknown keys may exist. */
-export interface ObjectInfo {
-  /** the literal written in place (not reached through a variable): the only one quick fixes may edit */
-  literal: ts.ObjectLiteralExpression;
-  inline: boolean;
-  props: Props;
-  /** a spread whose keys are not known: any key not listed may still be set */
-  openEnded: boolean;
-}
-
-export interface ArrayElement {
-  expr: ts.Expression;
-  inline: boolean;
-  repeat?: number;
-}
-export interface ArrayInfo {
-  elements: ArrayElement[];
-  openEnded: boolean;
-}
 
 export class Resolver {
   /** per-declaration memo for callers that classify the same names again and again (tfRef: `tf`, `layers`) */
