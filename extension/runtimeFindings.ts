@@ -10,12 +10,7 @@ import { withRuntimeFixes } from '../src/detectors/fixes';
 import type { RunManager } from './runManager';
 import { withoutLintDuplicates } from '../src/guidelines/dedupe';
 import { lintMarksOf, onDidChangeLintMarks } from './guidelines/lintMarks';
-
-const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
+import { toDiagnostic, toWorkspaceEdit } from './findings';
 
 export const TRY_FIX_COMMAND = 'trainingLens.tryFix';
 
@@ -24,8 +19,6 @@ export interface RuntimeFindingRef {
   runId: string;
   jobFile: string;
 }
-
-type Fix = NonNullable<Finding['fixes']>[number];
 
 export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
@@ -97,7 +90,7 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
         tryIt.command = { command: TRY_FIX_COMMAND, title: 'Try the fix', arguments: [ref, i] };
         const apply = new vscode.CodeAction(`Apply: ${fix.title}`, vscode.CodeActionKind.QuickFix);
         apply.diagnostics = [d];
-        apply.edit = workspaceEdit(fix);
+        apply.edit = toWorkspaceEdit(fix.edits);
         apply.isPreferred = i === 0 && document.uri.fsPath === (fix.edits[0]?.file ?? '');
         actions.push(tryIt, apply);
       });
@@ -110,18 +103,8 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     const [f] = raw.source === 'static' && raw.range ? [raw] : withRuntimeFixes([raw], file => readText(file), jobFile);
     const file = f.file ?? f.range?.start.file ?? jobFile;
     const uri = vscode.Uri.file(file);
-    const line = Math.max(0, (f.range?.start.line ?? 1) - 1);
-    const col = Math.max(0, (f.range?.start.column ?? 1) - 1);
     const doc = vscode.workspace.textDocuments.find(d => d.uri.fsPath === uri.fsPath);
-    const end = doc && line < doc.lineCount ? doc.lineAt(line).range.end.character : col + 1;
-    const advice = f.advice?.length ? `\nTry, in order: ${f.advice.map((a, i) => `${i + 1}. ${a}`).join(' ')}` : '';
-    const d = new vscode.Diagnostic(
-      new vscode.Range(line, col, line, Math.max(end, col + 1)),
-      `${f.message}${advice}\n(${f.rule})`,
-      SEVERITY[f.severity],
-    );
-    d.source = 'Training Lens';
-    d.code = f.code;
+    const d = toDiagnostic(f, { doc, detail: true });
     this.refs.set(d, { finding: f, runId, jobFile });
     const key = uri.toString();
     let entry = this.byFile.get(key);
@@ -170,18 +153,4 @@ export function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function workspaceEdit(fix: Fix): vscode.WorkspaceEdit {
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of fix.edits) {
-    const range = new vscode.Range(
-      e.start.line - 1,
-      (e.start.column ?? 1) - 1,
-      e.end.line - 1,
-      (e.end.column ?? 1) - 1,
-    );
-    edit.replace(vscode.Uri.file(e.file), range, e.newText);
-  }
-  return edit;
 }

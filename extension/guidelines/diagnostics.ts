@@ -6,32 +6,9 @@ import * as vscode from 'vscode';
 import type { Finding } from '../../src/protocol/events';
 import type { GuidelineAnalyses } from './analyses';
 import { setLintMarks } from './lintMarks';
+import { toDiagnostic } from '../findings';
 
-export const DIAGNOSTIC_SOURCE = 'Training Lens';
 const DEBOUNCE_MS = 200;
-
-export function toRange(range: NonNullable<Finding['range']>): vscode.Range {
-  const start = new vscode.Position(range.start.line - 1, (range.start.column ?? 1) - 1);
-  const end = range.end ? new vscode.Position(range.end.line - 1, (range.end.column ?? 1) - 1) : start;
-  return new vscode.Range(start, end);
-}
-
-const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
-
-export function toDiagnostic(f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(
-    f.range ? toRange(f.range) : new vscode.Range(0, 0, 0, 0),
-    f.message,
-    SEVERITY[f.severity],
-  );
-  d.source = DIAGNOSTIC_SOURCE;
-  d.code = f.code;
-  return d;
-}
 
 export class GuidelineDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('trainingLens.guidelines');
@@ -74,7 +51,11 @@ export class GuidelineDiagnostics implements vscode.Disposable {
 
   /** Publishes a file's findings (also for a file that is not open: Lint Workspace). */
   setFor(uri: vscode.Uri, findings: readonly Finding[]): void {
-    if (findings.length) this.collection.set(uri, findings.map(toDiagnostic));
+    if (findings.length)
+      this.collection.set(
+        uri,
+        findings.map(f => toDiagnostic(f)),
+      );
     else this.collection.delete(uri);
     setLintMarks(uri, findings);
   }

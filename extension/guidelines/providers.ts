@@ -6,15 +6,9 @@ import { hoverAt } from '../../src/guidelines/hovers';
 import { isPreferredFix } from '../../src/guidelines/rules';
 import type { TextEdit } from '../../src/guidelines/edits';
 import type { GuidelineAnalyses } from './analyses';
-import { DIAGNOSTIC_SOURCE, toRange } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, findingRange, toWorkspaceEdit } from '../findings';
 
 export const APPLY_FIX_COMMAND = 'trainingLens.guidelines.applyFix';
-
-function workspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
-  const we = new vscode.WorkspaceEdit();
-  for (const e of edits) we.replace(uri, toRange({ start: e.start, end: e.end }), e.newText);
-  return we;
-}
 
 /** Lens click: apply a fix computed for a given document version (refused if the text moved on since). */
 export async function applyFixCommand(uriText: string, version: number, edits: TextEdit[]): Promise<boolean> {
@@ -26,7 +20,7 @@ export async function applyFixCommand(uriText: string, version: number, edits: T
     );
     return false;
   }
-  return vscode.workspace.applyEdit(workspaceEdit(uri, edits));
+  return vscode.workspace.applyEdit(toWorkspaceEdit(edits, uri));
 }
 
 export class GuidelineCodeLenses implements vscode.CodeLensProvider {
@@ -92,7 +86,7 @@ export class GuidelineQuickFixes implements vscode.CodeActionProvider {
     const findings = this.analyses.withFixes(doc);
     const actions: vscode.CodeAction[] = [];
     for (const diag of ours) {
-      const finding = findings.find(f => f.code === diag.code && f.range && toRange(f.range).isEqual(diag.range));
+      const finding = findings.find(f => f.code === diag.code && f.range && findingRange(f).isEqual(diag.range));
       if (!finding?.fixes) continue;
       finding.fixes.forEach((_fix, i) => actions.push(this.action(doc, diag, finding, i)));
     }
@@ -108,7 +102,7 @@ export class GuidelineQuickFixes implements vscode.CodeActionProvider {
     const fix = finding.fixes![index];
     const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
     action.diagnostics = [diag];
-    action.edit = workspaceEdit(doc.uri, fix.edits);
+    action.edit = toWorkspaceEdit(fix.edits, doc.uri);
     action.isPreferred = isPreferredFix(finding, index);
     return action;
   }

@@ -85,6 +85,13 @@ class Doc {
   getText(): string {
     return this.text;
   }
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
+  lineAt(line: number): { range: Range } {
+    const text = this.text.split('\n')[line];
+    return { range: new Range(line, 0, line, text.length) };
+  }
   offsetAt(p: Position): number {
     const lines = this.text.split('\n');
     let o = 0;
@@ -409,6 +416,20 @@ test("a run's fit-start guideline finding that lint already shows on that line i
   const runtimeOf = () =>
     ((collections.at(-1)!.get(deep.uri.toString()) ?? []) as { code: string }[]).map(d => d.code).sort();
   assert.deepEqual(runtimeOf(), ['dead-relu', 'saturating-hidden-activation']);
+  // the run's findings go through the same conversion as lint's, with the advice and source in the message
+  const deadRelu = (collections.at(-1)!.get(deep.uri.toString()) as ReturnType<typeof diagnosticsOf>).find(
+    d => d.code === 'dead-relu',
+  )!;
+  const lintEntry = diagnosticsOf(deep).find(d => d.code === 'init-activation-mismatch')!;
+  assert.equal(deadRelu.source, 'Training Lens', 'runtime diagnostic source');
+  assert.equal(deadRelu.message, 'dead-relu\n(a source)', 'runtime diagnostic message: finding message, then its rule');
+  assert.equal(deadRelu.range.start.line, 3, 'runtime diagnostic: on the finding line (4, 0-based 3)');
+  assert.equal(
+    deadRelu.range.end.character,
+    MODEL.split('\n')[3].length,
+    'runtime diagnostic placed by its line only: spans the rest of the line',
+  );
+  assert.ok(!lintEntry.message.includes('\n('), `lint diagnostic message has no rule suffix: ${lintEntry.message}`);
   settings['lint.enabled'] = false;
   configChanged.fire({ affectsConfiguration: s => s.startsWith('trainingLens') });
   assert.deepEqual(
