@@ -2,11 +2,12 @@
  * Concrete edits for runtime findings ("try the fix"): the remedy at the head of a finding's advice, written as
  * a text edit of the job's source, found by the same parse-only analysis the linter uses. A finding gets no fix
  * when the code does not state the value in place (e.g. a learning rate computed elsewhere): never a guess.
+ * The job is parsed once per version for all of a run's findings (analysis/sketchCache.ts).
  */
 import type ts from 'typescript';
 import type { Finding } from '../protocol';
-import { parseSource } from '../analysis/parse';
-import { sketchFile, type FileSketch, type LayerSketch, type CompileSketch } from '../analysis/model';
+import type { FileSketch, LayerSketch, CompileSketch } from '../analysis/model';
+import { jobSketches } from '../analysis/sketchCache';
 import { namespaceText } from '../analysis/tfjs';
 import { replaceNode, setConfigProperty, stringLiteral, type Fix, type TextEdit } from '../guidelines/edits';
 import { STRING_OPTIMIZER_LR, FACTORY_OPTIMIZER_LR } from '../analysis/catalog';
@@ -124,7 +125,7 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
   if (finding.source !== 'runtime') return [];
   let sketch: FileSketch;
   try {
-    sketch = sketchFile(parseSource(text, fileName));
+    sketch = jobSketches.get(fileName, text);
   } catch {
     return [];
   }
@@ -248,7 +249,7 @@ export function runtimeFixes(finding: Finding, text: string, fileName: string): 
 export function locateLayer(text: string, fileName: string, layerName: string): Finding['range'] {
   let sketch: FileSketch;
   try {
-    sketch = sketchFile(parseSource(text, fileName));
+    sketch = jobSketches.get(fileName, text);
   } catch {
     return undefined;
   }
@@ -281,11 +282,15 @@ export function withRuntimeFixes(
   jobFile?: string,
 ): Finding[] {
   const texts = new Map<string, string | undefined>();
+  const textOf = (file: string): string | undefined => {
+    if (!texts.has(file)) texts.set(file, read(file));
+    return texts.get(file);
+  };
   return findings.map(original => {
     let f = original;
     // a layer finding the runtime could only place on fit( (evidence.placedAt) is moved to the layer's line
     if ((!f.range || f.evidence.placedAt !== undefined) && f.layer && jobFile) {
-      const text = read(jobFile);
+      const text = textOf(jobFile);
       const range = text === undefined ? undefined : locateLayer(text, jobFile, f.layer);
       if (range) {
         const { placedAt: _placed, ...evidence } = f.evidence;
@@ -293,8 +298,7 @@ export function withRuntimeFixes(
       }
     }
     if (f.fixes?.length || !f.file) return f;
-    if (!texts.has(f.file)) texts.set(f.file, read(f.file));
-    const text = texts.get(f.file);
+    const text = textOf(f.file);
     const fixes = text === undefined ? [] : runtimeFixes(f, text, f.file);
     return fixes.length ? { ...f, fixes } : f;
   });
