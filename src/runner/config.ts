@@ -18,10 +18,8 @@ export const RUNNER_PID_FILE = 'runner.pid';
 /** the child's file descriptor for events (stdio index in the host's fork) */
 export const EVENTS_FD = 4;
 
-export interface RunConfig {
-  runId: string;
-  jobFile: string;
-  runDir: string;
+/** What a run trains and how, as its starter chooses it (the launcher adds who the run is and where it lives). */
+export interface RunSettings {
   backend: BackendPreference;
   epochs?: number;
   probes: ProbeSettings;
@@ -35,6 +33,13 @@ export interface RunConfig {
   hparams?: Record<string, number | string | boolean>;
   /** the sweep this run is a trial of */
   sweep?: { id: string; trial: number };
+}
+
+/** The child's whole configuration (the file RUN_CONFIG_ENV names). */
+export interface RunConfig extends RunSettings {
+  runId: string;
+  jobFile: string;
+  runDir: string;
 }
 
 export { HPARAMS_ENV } from '../toolkit/hparams';

@@ -15,29 +15,27 @@ import type { Readable } from 'node:stream';
 import { validateEvent, type RunEvent, type RunEndEvent, type SourceLocation } from '../protocol';
 import { EVENTS_FILE, newRunId } from '../runs/store';
 import { SafeRunLogWriter } from '../runs/writer';
-import { RUN_CONFIG_ENV, RUN_CONFIG_FILE, RUNNER_PID_FILE, EVENTS_FD, type RunConfig, type RunVariant } from './config';
+import {
+  RUN_CONFIG_ENV,
+  RUN_CONFIG_FILE,
+  RUNNER_PID_FILE,
+  EVENTS_FD,
+  type RunConfig,
+  type RunSettings,
+} from './config';
 import { HOST_EXITED_MESSAGE } from './watchdog';
 import { fatalErrorMessage, withoutNativeFrames } from './failures';
 import { splitLines } from './lines';
-import type { BackendPreference } from './backend';
 import { DEFAULT_PROBES, type ProbeSettings } from './instrument';
-import type { DiagnosisSettings } from '../detectors/settings';
 
-export interface LaunchOptions {
+/** A run as its starter asks for it: the settings, each optional (`launchRun` fills the defaults), and how to host it. */
+export interface LaunchOptions extends Partial<Omit<RunSettings, 'probes'>> {
   jobFile: string;
   runsDir: string;
   /** the built runner entry (dist/runner.js), or src/runner/child.ts under tsx in tests */
   runnerEntry: string;
-  backend?: BackendPreference;
-  epochs?: number;
+  /** probes to change from DEFAULT_PROBES */
   probes?: Partial<ProbeSettings>;
-  wasmDir?: string;
-  diagnosis?: Partial<DiagnosisSettings>;
-  /** train a patched copy of the job (in memory; the file is untouched) */
-  variant?: RunVariant;
-  /** hyper-parameter values for this run (a sweep trial) */
-  hparams?: Record<string, number | string | boolean>;
-  sweep?: { id: string; trial: number };
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
   /** how long a stop may take before the child is killed */
