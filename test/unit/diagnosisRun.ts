@@ -1,6 +1,7 @@
 /** Hand-made event sequences for the diagnosis engine's unit tests: a model, its steps, probes and epochs. */
 import assert from 'node:assert/strict';
 import { DiagnosisEngine, diagnose } from '../../src/detectors/engine';
+import { RULE_SOURCES } from '../../src/detectors/settings';
 import type { RunEvent, Finding, LayerSummary, EventBody } from '../../src/protocol';
 
 export const FILE = '/jobs/model.ts';
@@ -135,8 +136,9 @@ export const codes = (fs: Finding[]) =>
   fs.filter(f => f.source === 'runtime').map(f => `${f.code}${f.layer ? '@' + f.layer : ''}`);
 
 export function assertComplete(f: Finding): void {
-  assert.equal(f.source, 'runtime');
-  assert.ok(f.message.length > 20);
+  assert.equal(f.source, 'runtime', `${f.code}: a runtime finding`);
+  assert.match(f.message, /\d/, `${f.code}: the message states what was measured: ${f.message}`);
+  if (f.layer) assert.ok(f.message.includes(f.layer), `${f.code}: the message names layer ${f.layer}: ${f.message}`);
   assert.ok(
     Object.values(f.evidence).some(v => typeof v === 'number'),
     'measured values',
@@ -145,8 +147,12 @@ export function assertComplete(f: Finding): void {
     Object.keys(f.evidence).some(k => /threshold/i.test(k)),
     'the threshold it was held against',
   );
-  assert.ok(f.rule.length > 10, 'cites its source');
-  assert.ok(f.held && f.held.fromStep <= f.held.toStep, 'held range');
-  assert.ok(f.advice && f.advice.length >= 1, 'advice');
-  assert.ok(f.range?.start.file === FILE, 'a source location');
+  assert.ok(
+    (Object.values(RULE_SOURCES) as string[]).includes(f.rule),
+    `${f.code}: cites one of the published sources of RULE_SOURCES, not "${f.rule}"`,
+  );
+  assert.ok(f.held, `${f.code}: the steps it held over`);
+  assert.ok(f.held.fromStep <= f.held.toStep, `${f.code}: held from ${f.held.fromStep} to ${f.held.toStep}`);
+  assert.ok((f.advice?.length ?? 0) >= 1, `${f.code}: at least one remedy in its advice`);
+  assert.equal(f.range?.start.file, FILE, `${f.code}: placed in the job file`);
 }

@@ -79,8 +79,12 @@ for (const file of fixtures) {
       assert.equal(f.source, 'static');
       assert.ok((STATIC_CODES as readonly string[]).includes(f.code), f.code);
       assert.ok(f.rule.length > 10, 'rule names a source');
-      assert.match(f.message, /\[[^\]]+\]$/, 'message ends with its source');
-      assert.ok(f.message.length > 80, 'message explains why');
+      const cited = /\[([^\]]+)\]$/.exec(f.message);
+      assert.ok(cited, `${f.code}: the message ends with its source in brackets: ${f.message}`);
+      for (const source of cited[1].split('; '))
+        assert.ok(f.rule.includes(source), `${f.code}: the message cites "${source}", which its rule does not list`);
+      const why = f.message.slice(0, cited.index).trim();
+      assert.ok(why.length > 80, `${f.code}: the message explains why before citing: ${why}`);
     }
   });
 }

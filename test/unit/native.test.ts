@@ -166,7 +166,14 @@ test('with TensorFlow for Python: detection, build into a temp folder, verificat
     fs.existsSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node', 'lib', 'napi-v8', 'tfjs_binding.node')),
   );
   assert.deepEqual(readMarker(dir), r.marker);
-  assert.ok(steps.some(s => /Compiling/.test(s)) && steps.some(s => /Verifying/.test(s)), steps.join('\n'));
+  assert.ok(
+    steps.some(s => /Compiling/.test(s)),
+    `a Compiling step: ${steps.join(' | ')}`,
+  );
+  assert.ok(
+    steps.some(s => /Verifying/.test(s)),
+    `a Verifying step: ${steps.join(' | ')}`,
+  );
   // A second setup reuses the verified build.
   const again = await setupNative({ pythons: [tfPython.python], dir });
   assert.equal(again.reused, true);
@@ -187,7 +194,8 @@ test('a real job trains through the runner on the native build: backend tensorfl
   assert.match(start.backendNotes.join('\n'), /using the native build at /);
   assert.equal(events.filter(e => e.kind === 'batch').length, 18);
   const last = events.filter(e => e.kind === 'epoch').at(-1);
-  assert.ok(last?.kind === 'epoch' && last.logs.loss! < 1.0, 'it learns on tensorflow too');
+  assert.ok(last?.kind === 'epoch', 'an epoch event');
+  assert.ok(last.logs.loss! < 1.0, `it learns on tensorflow too (loss ${last.logs.loss})`);
   assert.ok(
     events.some(e => e.kind === 'grad-norms'),
     'probes work on the native backend',
@@ -221,7 +229,8 @@ test('a broken native build falls back to wasm with the reason in backendNotes',
   const missing = path.join(tempDir(), 'nothing-here');
   const r = await runJob('tiny.train.ts', { backend: 'auto', epochs: 1, env: { [NATIVE_DIR_ENV]: missing } });
   const s = r.events[0];
-  assert.ok(s.kind === 'run-start' && s.backend === 'wasm');
+  assert.ok(s.kind === 'run-start', 'the log starts with run-start');
+  assert.equal(s.backend, 'wasm', 'a missing native build falls back to wasm');
   assert.match(
     s.backendNotes.join('\n'),
     /native build at .*nothing-here: not found \(run "Training Lens: Set Up Native Backend"/,

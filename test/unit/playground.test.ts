@@ -86,7 +86,10 @@ test('the grid samples f over the range (row j = y, column i = x) and the contou
     assert.ok(Math.abs(g.values[j * g.nx + i] - want) <= 1e-5 * Math.max(1, want), `grid(${i}, ${j})`);
   }
   assert.ok(g.levels.length >= 10);
-  g.levels.forEach((l, k) => assert.ok(l > s.minimum.f && (k === 0 || l > g.levels[k - 1]), `level ${k} = ${l}`));
+  g.levels.forEach((l, k) => {
+    assert.ok(l > s.minimum.f, `level ${k} = ${l} is above the minimum ${s.minimum.f}`);
+    if (k > 0) assert.ok(l > g.levels[k - 1], `level ${k} = ${l} is above level ${k - 1} = ${g.levels[k - 1]}`);
+  });
   // geometric: the levels span decades (Rosenbrock's valley floor and rim both get lines)
   assert.ok(g.levels[g.levels.length - 1] / g.levels[0] > 100);
 });
@@ -244,7 +247,8 @@ test('the child process computes the same result off the host thread; a newer re
     const b = child.compute({ surface: 'saddle', steps: 30, lrScale: 1 });
     const c = child.compute({ surface: 'rosenbrock', steps: 30, lrScale: 1 });
     const [ra, rb, rc] = await Promise.all([a, b, c]);
-    assert.ok(child.pid && child.pid !== process.pid, 'a separate process');
+    assert.ok(child.pid, 'the playground child has a pid');
+    assert.notEqual(child.pid, process.pid, 'a separate process');
     assert.equal(rb.kind, 'superseded', 'the waiting saddle request was replaced by the rosenbrock one');
     assert.equal(ra.kind, 'result', 'the first request is computed');
     assert.equal(rc.kind, 'result', 'the last request is computed');

@@ -82,7 +82,8 @@ test('kill -9 of the CLI while the job busy-loops: the runner dies within 2 s an
     const log = readRunLog(logFile);
     assert.deepEqual(log.problems, [], 'no torn line');
     const end = log.events.at(-1);
-    assert.ok(end?.kind === 'run-end' && end.status === 'error', 'the log ends with an error run-end');
+    assert.ok(end?.kind === 'run-end', 'the log ends with a run-end');
+    assert.equal(end.status, 'error', 'the run-end says error');
     assert.match(end.error!.message, /interrupted: host exited/);
     assert.equal(log.events.filter(e => e.kind === 'run-end').length, 1);
   } finally {
@@ -137,7 +138,8 @@ test('try the fix on a 300 kB job: the patched source reaches the runner (no E2B
     'the Runs list shows it',
   );
   const fit = events.find(e => e.kind === 'fit-start');
-  assert.ok(fit?.kind === 'fit-start' && fit.layers[0].activation === 'elu', 'the patched source trained');
+  assert.ok(fit?.kind === 'fit-start', 'a fit-start event');
+  assert.equal(fit.layers[0].activation, 'elu', 'the patched source trained');
 });
 
 test('a runner that runs out of JavaScript heap ends with "Out of memory" at the fit line, not native frames', async () => {
@@ -184,7 +186,8 @@ test('SIGTERM to the CLI while the job blocks: the run is stopped within 2 s, ca
   assert.ok(Date.now() - t0 <= 3000, `stopping took ${Date.now() - t0} ms`);
   assert.equal(alive(childPid), false, 'the runner is gone');
   const end = readRunLog(logFile).events.at(-1);
-  assert.ok(end?.kind === 'run-end' && end.status === 'cancelled');
+  assert.ok(end?.kind === 'run-end', 'the log ends with a run-end');
+  assert.equal(end.status, 'cancelled', 'the run-end says cancelled');
 });
 
 test('a fit stopped mid-epoch counts only the epochs it finished', async t => {

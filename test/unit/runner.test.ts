@@ -92,7 +92,9 @@ test('fitDataset and local imports work; --epochs overrides the job', async () =
   assert.equal(kinds(events)['epoch'], 3);
   assert.equal(kinds(events)['batch'], 3 * 6);
   const fit = events.find(e => e.kind === 'fit-start');
-  assert.ok(fit?.kind === 'fit-start' && fit.method === 'fitDataset' && fit.epochs === 3);
+  assert.ok(fit?.kind === 'fit-start', 'a fit-start event');
+  assert.equal(fit.method, 'fitDataset', 'fit-start names the method');
+  assert.equal(fit.epochs, 3, 'fit-start names the epochs');
 });
 
 test("a job's own tfjs callbacks (BaseCallback instances) work alongside the runner's", async () => {
@@ -125,9 +127,11 @@ test('a model wasm cannot train (a kernel it lacks) moves to cpu and still train
   const { events, end } = await runJob('wasm-missing-kernel.train.ts', { backend: 'wasm' });
   assert.equal(end.status, 'ok', end.error?.message);
   const note = events.find(e => e.kind === 'log' && e.stream === 'runner');
-  assert.ok(note?.kind === 'log' && /Einsum.*cpu/.test(note.text), 'the switch is said');
+  assert.ok(note?.kind === 'log', 'the runner logged a note');
+  assert.match(note.text, /Einsum.*cpu/, 'the switch is said');
   const fit = events.find(e => e.kind === 'fit-start');
-  assert.ok(fit?.kind === 'fit-start' && fit.backend === 'cpu');
+  assert.ok(fit?.kind === 'fit-start', 'a fit-start event');
+  assert.equal(fit.backend, 'cpu', 'the fit ran on cpu');
   assert.equal(kinds(events)['batch'], 4);
 });
 
@@ -256,7 +260,10 @@ test('a job that calls process.exit(0) ends ok with every event kept', async () 
   const { events, end } = await runJob('exits.train.ts', { backend: 'cpu' });
   assert.equal(end.status, 'ok', end.error?.message);
   assert.equal(kinds(events)['batch'], 4);
-  assert.ok(events.some(e => e.kind === 'log' && e.text === 'done, exiting'));
+  assert.ok(
+    events.some(e => e.kind === 'log' && e.text === 'done, exiting'),
+    "the job's last line was logged",
+  );
 });
 
 test('a variant trains patched source in memory; the job file is untouched and stacks still name it', async () => {

@@ -54,7 +54,8 @@ test("a run's findings about one job parse it once; an edited text is parsed aga
     withRuntimeFixes([finding('exploding-gradient', 14)], () => text, JOB)[0].fixes?.[0]?.edits[0];
   const [was, now] = [lrFix(original), lrFix(edited)];
   assert.equal(jobSketches.parses - before, 2, 'the edited text was parsed once more');
-  assert.ok(was && now, 'the learning-rate fix exists before and after the edit');
+  assert.ok(was, 'the learning-rate fix exists before the edit');
+  assert.ok(now, 'the learning-rate fix exists after the edit');
   assert.equal(now.start.line, was.start.line + 1, 'the fix edits the line where the compile call is now');
 });
 

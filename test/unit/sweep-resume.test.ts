@@ -160,7 +160,8 @@ test('an interrupted Hyperband sweep continues its sampler and its rungs', async
     if (!snapshot && r.trials.length >= 5 && r.trials.some(t => t.status === 'running')) snapshot = structuredClone(r);
   });
   await sweep.start().done;
-  assert.ok(snapshot && snapshot.status === 'running', 'a mid-way record');
+  assert.ok(snapshot, 'a record was written mid-way');
+  assert.equal(snapshot.status, 'running', 'the mid-way record says the sweep is running');
   writeSweepRecord(sweep.file, snapshot);
   const kept = snapshot.trials.filter(t => t.status === 'ok' || t.status === 'pruned').map(t => t.trial);
   const launched: TrialLaunch[] = [];

@@ -289,7 +289,8 @@ test('cross-validation with Hyperband: fold 0 is judged at the rungs, a kept tri
       assert.equal(t.status, 'ok', `trial ${t.trial}: ${t.status}`);
       assert.deepEqual(foldsOf(t.trial), [0, 1, 2], `kept trial ${t.trial} trained every fold`);
       assert.equal(t.epochsDone, 27);
-      assert.ok(t.spread !== undefined && t.spread < 1e-12, `the scripted folds agree: ${t.spread}`);
+      assert.ok(t.spread !== undefined, `kept trial ${t.trial} has a spread over its folds`);
+      assert.ok(t.spread < 1e-12, `the scripted folds agree: ${t.spread}`);
     }
   }
   assert.ok(

@@ -317,7 +317,10 @@ test('a sweep of 4 trials (CLI) completes; every trial is a run with its hparams
   const table = r.stdout.slice(r.stdout.indexOf('Best-N by val_loss (lower is better'));
   const rows = table.split('\n').filter(l => /^Best-\d+ /.test(l));
   assert.equal(rows.length, 4);
-  rows.forEach((row, i) => assert.ok(row.startsWith(`Best-${i + 1} `) && row.includes(byLog[i].runId!), row));
+  rows.forEach((row, i) => {
+    assert.ok(row.startsWith(`Best-${i + 1} `), `row ${i} is Best-${i + 1}: ${row}`);
+    assert.ok(row.includes(byLog[i].runId!), `row ${i} names run ${byLog[i].runId}: ${row}`);
+  });
 });
 
 test('a failing trial is recorded and ranked last; the sweep goes on; stop cancels the rest', async () => {
@@ -332,7 +335,14 @@ test('a failing trial is recorded and ranked last; the sweep goes on; stop cance
   });
   // seed 3 samples lr on both sides of the job's 1e-2 limit
   const planned = sampleTrials(readSweepSpaceFile(job).space, 4, 3).map(h => h.lr as number);
-  assert.ok(planned.some(lr => lr > 1e-2) && planned.some(lr => lr <= 1e-2), `seed 3 gives both kinds: ${planned}`);
+  assert.ok(
+    planned.some(lr => lr > 1e-2),
+    `seed 3 gives an lr above 1e-2: ${planned}`,
+  );
+  assert.ok(
+    planned.some(lr => lr <= 1e-2),
+    `seed 3 gives an lr at most 1e-2: ${planned}`,
+  );
   const sweep = new Sweep({
     jobFile: job,
     sweepsDir: path.join(work, 'sweeps'),
@@ -355,7 +365,8 @@ test('a failing trial is recorded and ranked last; the sweep goes on; stop cance
       assert.equal(t.rank, null);
     } else {
       assert.equal(t.status, 'ok', t.error?.message);
-      assert.ok(t.rank !== null && t.metric);
+      assert.notEqual(t.rank, null, `trial ${t.trial} is ranked`);
+      assert.ok(t.metric, `trial ${t.trial} has its metric`);
     }
   }
   assert.ok(
@@ -383,7 +394,9 @@ test('a failing trial is recorded and ranked last; the sweep goes on; stop cance
     end.trials.map(t => t.status),
     ['cancelled', 'cancelled', 'cancelled'],
   );
-  assert.ok(end.trials[0].runId && !end.trials[1].runId && !end.trials[2].runId);
+  assert.ok(end.trials[0].runId, 'the first trial started a run');
+  assert.equal(end.trials[1].runId, undefined, 'the second trial never started');
+  assert.equal(end.trials[2].runId, undefined, 'the third trial never started');
 
   // a trial stopped from outside (Training Lens: Stop, the status bar) stops the sweep too
   const handles: RunHandle[] = [];

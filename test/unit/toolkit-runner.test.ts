@@ -26,7 +26,8 @@ test("a job importing 'training-lens' trains with nadam + clipNorm; grad-norms e
     "the sweep's values reached hparams()",
   );
   const fit = events.find(e => e.kind === 'fit-start');
-  assert.ok(fit?.kind === 'fit-start' && fit.optimizer === 'Nadam');
+  assert.ok(fit?.kind === 'fit-start', 'a fit-start event');
+  assert.equal(fit.optimizer, 'Nadam', 'fit-start names the optimizer');
   const batches = events.filter(e => e.kind === 'batch');
   assert.equal(batches.length, 3 * 6);
   assert.ok(
@@ -36,7 +37,8 @@ test("a job importing 'training-lens' trains with nadam + clipNorm; grad-norms e
   const norms = events.filter(e => e.kind === 'grad-norms');
   assert.equal(norms.length, batches.length);
   for (const n of norms) {
-    assert.ok(n.kind === 'grad-norms' && n.clip, 'every step says how it was clipped');
+    assert.ok(n.kind === 'grad-norms', 'a grad-norms event');
+    assert.ok(n.clip, `step ${n.step} says how it was clipped`);
     assert.equal(n.clip.mode, 'norm');
     assert.equal(n.clip.threshold, 0.5);
     assert.ok(n.clip.postNorm! <= 0.5 + 1e-5, `step ${n.step}: post-clip norm ${n.clip.postNorm}`);
@@ -54,7 +56,9 @@ test("a job importing 'training-lens' trains with nadam + clipNorm; grad-norms e
   const epochs = events.filter(e => e.kind === 'epoch');
   const first = epochs[0],
     last = epochs.at(-1);
-  assert.ok(first?.kind === 'epoch' && last?.kind === 'epoch' && last.logs.loss! < first.logs.loss!, 'it learns');
+  assert.ok(first?.kind === 'epoch', 'a first epoch');
+  assert.ok(last?.kind === 'epoch', 'a last epoch');
+  assert.ok(last.logs.loss! < first.logs.loss!, `it learns: loss ${first.logs.loss} -> ${last.logs.loss}`);
 });
 
 test('an ordinary run ignores a TRAINING_LENS_HPARAMS inherited from the shell: hparams() gives what run-start records', async () => {
@@ -65,7 +69,8 @@ test('an ordinary run ignores a TRAINING_LENS_HPARAMS inherited from the shell: 
   });
   assert.equal(end.status, 'ok', end.error?.message);
   const start = events[0];
-  assert.ok(start.kind === 'run-start' && start.hparams === undefined);
+  assert.ok(start.kind === 'run-start', 'the log starts with run-start');
+  assert.equal(start.hparams, undefined, 'no hparams outside a sweep');
   const log = events.find(e => e.kind === 'log' && e.text.startsWith('hparams '));
   assert.ok(log?.kind === 'log');
   assert.deepEqual(
@@ -126,6 +131,9 @@ test("a workspace with the toolkit types in node_modules/training-lens still get
   fs.copyFileSync(path.join(FIXTURES, 'clip.train.ts'), job);
   const { events, end } = await runJob(job, { backend: 'cpu', epochs: 1 });
   assert.equal(end.status, 'ok', end.error?.message);
-  assert.ok(events.some(e => e.kind === 'grad-norms' && e.clip?.mode === 'norm'));
+  assert.ok(
+    events.some(e => e.kind === 'grad-norms' && e.clip?.mode === 'norm'),
+    'the grad-norms events report clipping by norm',
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -149,7 +149,8 @@ test('the command replaces its own older copy but never a real package named tra
   const dir = workspace();
   const again = installToolkitTypes(typesDir, dir);
   assert.equal(again.replaced, true);
-  assert.ok(again.files.includes('index.d.ts') && again.files.includes('package.json'));
+  assert.ok(again.files.includes('index.d.ts'), `index.d.ts written again: ${again.files}`);
+  assert.ok(again.files.includes('package.json'), `package.json written again: ${again.files}`);
   const other = tempDir('tl-ws-');
   fs.mkdirSync(path.join(other, TYPES_PACKAGE_DIR), { recursive: true });
   fs.writeFileSync(
