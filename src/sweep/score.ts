@@ -1,11 +1,11 @@
 /**
  * A running sweep's bookkeeping over its record, pure: trials' scores and ranks from the runs' best metric values,
- * a cross-validated trial's status from its folds', and the epochs running work may still take (what a scheduler
- * must keep back from the budget before it draws another trial).
+ * a cross-validated trial's status from its folds', and the most epochs running work may still take (what a
+ * scheduler keeps back from the budget before it draws another trial, so the budget is never overrun).
  */
 import type { SweepRecord, SweepTrial } from '../protocol';
 import { chooseMetric, rankTrials, type MetricValue } from './rank';
-import { reservedEpochs, type SchedulerPlan } from './scheduler';
+import type { SchedulerPlan } from './scheduler';
 import { meanAndSpread, workKey } from './work';
 
 /**
@@ -57,22 +57,20 @@ export function foldedStatus(trial: SweepTrial, pruned: boolean): SweepTrial['st
 }
 
 /**
- * Epochs running work may still take: a scheduled run up to its next rung (to R past the last); under
- * cross-validation the scheduler judges fold 0, and a trial it kept owes its other folds all their epochs.
+ * The most epochs running work may still take: a scheduled run to R (a trial that passes a rung goes on to the next,
+ * so any less would let the sweep overrun its budget); under cross-validation the scheduler judges fold 0, and a
+ * trial not yet stopped owes its other folds all their epochs.
  */
 export function owedEpochs(plan: SchedulerPlan, trials: readonly SweepTrial[]): number {
   let sum = 0;
   for (const t of trials) {
     if (!t.folds) {
-      if (t.status === 'running') sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }]);
+      if (t.status === 'running') sum += plan.maxEpochs - t.epochsDone;
       continue;
     }
     if (t.status === 'pruned' || t.status === 'error' || t.status === 'cancelled') continue;
     const [first, ...rest] = t.folds;
-    if (first.status === 'running')
-      sum +=
-        reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: first.epochsDone }]) +
-        rest.length * plan.maxEpochs;
+    if (first.status === 'running') sum += plan.maxEpochs - first.epochsDone + rest.length * plan.maxEpochs;
     if (first.status === 'ok')
       for (const f of rest) if (f.status === 'pending' || f.status === 'running') sum += plan.maxEpochs - f.epochsDone;
   }

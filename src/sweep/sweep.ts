@@ -11,7 +11,7 @@ import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
 import { readSweepSpaceFile } from './space';
 import { randomSeed, trialSampler, type HparamValue } from './sample';
-import { RungBook, bracketOf, reservedEpochs, rungsOf, type SchedulerPlan } from './scheduler';
+import { RungBook, bracketOf, rungsOf, type SchedulerPlan } from './scheduler';
 import { foldEpoch, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
 import { prepareArtefactDir } from '../runs/ignore';
@@ -122,10 +122,8 @@ export class Sweep {
     if (!this.plan) return undefined;
     const index = this.record.trials.length;
     if (this.opts.trials !== undefined && index >= this.opts.trials) return undefined;
-    const first = Math.min(
-      this.plan.maxEpochs,
-      reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]),
-    );
+    // a new trial may train to R on every fold: draw it only if the budget pays for that
+    const first = this.plan.maxEpochs * (this.record.cv ?? 1);
     if (this.spent + owedEpochs(this.plan, this.record.trials) + first > this.record.budget!) return undefined;
     const k = this.record.cv;
     const trial: SweepTrial = {
