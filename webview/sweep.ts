@@ -11,10 +11,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { parseSweepHostMessage, type SweepRecord, type SweepTrial, type SweepWebviewToHost } from '../src/protocol';
 import { el } from './dom';
-import { formatClock, formatDimension, formatHparam, formatMetric } from './format';
+import { formatDimension } from './format';
 import { getVsCodeApi } from './vscode-api';
 import { axesOf, insideBrushes, parcoords, type Brushes } from './sweep-parcoords';
 import { importanceFigure } from './sweep-importance';
+import { columns, type Column } from './sweep-columns';
 
 interface SortState {
   column: string;
@@ -43,78 +44,6 @@ const app = document.getElementById('app') ?? document.body;
 
 function save(): void {
   api.setState({ v: 1, sort, topK });
-}
-
-interface Column {
-  id: string;
-  label: string;
-  /** sort key; undefined sorts last in both directions */
-  key(t: SweepTrial): number | string | undefined;
-  cell(t: SweepTrial): string;
-  numeric: boolean;
-}
-
-const STATUS_ORDER: Record<SweepTrial['status'], number> = {
-  ok: 0,
-  pruned: 1,
-  running: 2,
-  pending: 3,
-  error: 4,
-  cancelled: 5,
-};
-
-function columns(s: SweepRecord): Column[] {
-  const metric = s.metric;
-  return [
-    {
-      id: 'rank',
-      label: 'Rank',
-      numeric: true,
-      key: t => t.rank ?? undefined,
-      cell: t => (t.rank === null ? '–' : `Best-${t.rank}`),
-    },
-    {
-      id: 'metric',
-      label: metric ? `${metric.name} ${metric.higherIsBetter ? '↑' : '↓'}` : 'metric',
-      numeric: true,
-      // "ascending" on the metric column means best first, whichever way the metric improves
-      key: t => (t.metric ? (metric?.higherIsBetter ? -t.metric.value : t.metric.value) : undefined),
-      cell: t =>
-        t.metric
-          ? `${formatMetric(t.metric.value)}${t.spread !== undefined ? ` ± ${formatMetric(t.spread)}` : ''}`
-          : '–',
-    },
-    ...Object.keys(s.space).map((name): Column => ({
-      id: `hp:${name}`,
-      label: name,
-      numeric: s.space[name].scale !== 'choice',
-      key: t => {
-        const v = t.hparams[name];
-        return typeof v === 'boolean' ? String(v) : v;
-      },
-      cell: t => (t.hparams[name] === undefined ? '–' : formatHparam(t.hparams[name])),
-    })),
-    {
-      id: 'status',
-      label: 'Status',
-      numeric: false,
-      key: t => STATUS_ORDER[t.status],
-      cell: t =>
-        t.status === 'running'
-          ? `running ${t.epochsDone}/${s.epochs * (s.cv ?? 1)}`
-          : t.pruned
-            ? `pruned at epoch ${t.pruned.epoch}`
-            : t.status,
-    },
-    {
-      id: 'duration',
-      label: 'Duration',
-      numeric: true,
-      key: t => t.durationMs,
-      cell: t => (t.durationMs === undefined ? '–' : formatClock(t.durationMs)),
-    },
-    { id: 'trial', label: 'Trial', numeric: true, key: t => t.trial, cell: t => String(t.trial + 1) },
-  ];
 }
 
 function sortedTrials(s: SweepRecord, cols: Column[]): SweepTrial[] {

@@ -13,7 +13,7 @@ import { runsDirOf } from '../runs/store';
 import { formatMetric } from '../protocol/format';
 import { readSweepSpaceFile, SpaceError } from './space';
 import { Sweep, launchTrialsWith, sweepsDirOf } from './sweep';
-import { bestTable, importanceText } from './table';
+import { bestTable, earlyStopText, importanceText } from './table';
 import { readSweepRecord } from './record';
 import type { SchedulerKind } from './scheduler';
 import { formatDimension, formatHparam } from '../protocol/format';
@@ -229,7 +229,7 @@ export async function sweepCommand(
       const status = t.pruned
         ? `pruned after epoch ${t.pruned.epoch} (${t.pruned.reason === 'diverged' ? 'diverged' : `lost at rung ${t.pruned.rung}`})`
         : t.status;
-      io.out(`trial ${t.trial + 1}${of} ${status}${score} · ${hp}${why}`);
+      io.out(`trial ${t.trial + 1}${of} ${status}${score}${earlyStopText(t, r.epochs)} · ${hp}${why}`);
     }
   });
   const onSignal = () => {

@@ -83,20 +83,6 @@ export function promotes(
   return score <= finite[Math.min(k, finite.length) - 1];
 }
 
-/**
- * Epochs held back for running trials when deciding whether another trial fits the budget: each may still train to
- * its next rung (to R when it has none left).
- */
-export function reservedEpochs(
-  plan: SchedulerPlan,
-  running: ReadonlyArray<{ bracket: number; epochsDone: number }>,
-): number {
-  return running.reduce((sum, t) => {
-    const next = rungsOf(plan, t.bracket).find(r => r > t.epochsDone) ?? plan.maxEpochs;
-    return sum + Math.max(0, next - t.epochsDone);
-  }, 0);
-}
-
 /** Keeps the rung scores of a sweep and says stop or go on after each epoch of a trial. */
 export class RungBook {
   private readonly rungs = new Map<string, Map<number, number | undefined>>();

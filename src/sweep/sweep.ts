@@ -5,81 +5,31 @@
  * change to `.training-lens/sweeps/<id>.json`, so an interrupted sweep still says what it found. With a scheduler
  * (scheduler.ts: ASHA, Hyperband) trials are drawn until the epoch budget is spent and the worst are stopped at rungs.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { launchRun, type LaunchOptions, type RunHandle } from '../runner/launch';
+import type { RunHandle } from '../runner/launch';
 import { newRunId } from '../runs/store';
 import type { RunEndEvent, SweepRecord, SweepTrial } from '../protocol';
-import { readSweepSpaceFile, type SweepSpace } from './space';
-import { sampleTrials, randomSeed, trialSampler, type HparamValue } from './sample';
-import { RungBook, bracketOf, reservedEpochs, rungsOf, type SchedulerKind, type SchedulerPlan } from './scheduler';
-import { chooseMetric, foldEpoch, rankTrials, type MetricValue } from './rank';
+import { readSweepSpaceFile } from './space';
+import { randomSeed, trialSampler, type HparamValue } from './sample';
+import { RungBook, bracketOf, rungsOf, type SchedulerPlan } from './scheduler';
+import { foldEpoch, type MetricValue } from './rank';
 import { writeSweepRecord } from './record';
 import { prepareArtefactDir } from '../runs/ignore';
 import { workKey, meanAndSpread, reopenRecord } from './work';
-
-export { meanAndSpread };
+import { checkSweepOptions, initialRecord, pendingFolds, type SweepOptions } from './options';
+import { foldedStatus, owedEpochs, scoreTrials } from './score';
 import { CV_ENV } from '../toolkit/folds';
 
-/** What one trial is launched with. */
-export interface TrialLaunch {
-  hparams: Record<string, number | string | boolean>;
-  sweep: { id: string; trial: number };
-  epochs: number;
-  /** cross-validation: the env that tells the job's cvSplit() its fold (TRAINING_LENS_CV) */
-  env?: Record<string, string>;
-}
-
-export type TrialLauncher = (trial: TrialLaunch) => RunHandle;
-
-/** The plain launcher (CLI, tests): `launchRun` with these options plus the trial's. */
-export function launchTrialsWith(base: Omit<LaunchOptions, 'hparams' | 'sweep' | 'epochs'>): TrialLauncher {
-  return t =>
-    launchRun({ ...base, hparams: t.hparams, sweep: t.sweep, epochs: t.epochs, env: { ...base.env, ...t.env } });
-}
-
-export interface SweepOptions {
-  jobFile: string;
-  /** the sweep record goes here: `<workspace>/.training-lens/sweeps` */
-  sweepsDir: string;
-  /** how many trials (random search); with a scheduler, the most it may start (none: until the budget is spent) */
-  trials?: number;
-  /** per-trial epoch budget (overrides the job's own `epochs`) */
-  epochs: number;
-  /** total epochs over all trials; default trials × epochs */
-  budget?: number;
-  /** K-fold cross-validation: each trial trains K runs, one per fold (with a scheduler: the others once fold 0 has gone the distance) */
-  cv?: number;
-  /** continue this (stopped or interrupted) sweep: its id, file, trials and seed; what it did is kept */
-  resumeFrom?: SweepRecord;
-  /** early stopping of trials; default none (every trial trains `epochs`) */
-  scheduler?: { kind: SchedulerKind; eta?: number; minEpochs?: number };
-  /** at most this many trials at once (never more than the machine's cores) */
-  concurrency?: number;
-  /** PRNG seed; a fresh one (kept in the record) when omitted */
-  seed?: number;
-  /** compare trials by this epoch metric; default val_loss, else val_acc/val_accuracy, else loss */
-  metric?: string;
-  /** already parsed (the extension parses before asking for trials); read from the job file otherwise */
-  space?: SweepSpace;
-  launch: TrialLauncher;
-  /** the sweep record could not be written (the sweep goes on; said once per failure streak) */
-  onWriteError?: (message: string) => void;
-}
-
-export const SWEEPS_DIR = path.join('.training-lens', 'sweeps');
-
-export function sweepsDirOf(workspaceRoot: string): string {
-  return path.join(workspaceRoot, SWEEPS_DIR);
-}
-
-export function concurrencyFor(trials: number, requested?: number): number {
-  return Math.max(1, Math.min(os.availableParallelism(), requested ?? Infinity, trials));
-}
-
-function positiveInteger(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive whole number (got ${v})`);
-}
+export { meanAndSpread };
+export {
+  SWEEPS_DIR,
+  concurrencyFor,
+  launchTrialsWith,
+  sweepsDirOf,
+  type SweepOptions,
+  type TrialLaunch,
+  type TrialLauncher,
+} from './options';
 
 export class Sweep {
   readonly id: string;
@@ -100,69 +50,15 @@ export class Sweep {
   private readonly draw: () => Record<string, HparamValue>;
 
   constructor(private readonly opts: SweepOptions) {
-    if (opts.trials !== undefined) positiveInteger('trials', opts.trials);
-    positiveInteger('epochs', opts.epochs);
-    if (opts.budget !== undefined) positiveInteger('budget', opts.budget);
-    if (opts.concurrency !== undefined) positiveInteger('concurrency', opts.concurrency);
-    const scheduled = opts.scheduler && opts.scheduler.kind !== 'none';
-    if (opts.cv !== undefined && (!Number.isInteger(opts.cv) || opts.cv < 2))
-      throw new RangeError(`cv must be a whole number ≥ 2 (got ${opts.cv})`);
-    if (opts.trials === undefined && opts.budget === undefined)
-      throw new RangeError('a sweep needs a number of trials or an epoch budget');
-    const eta = opts.scheduler?.eta ?? 3,
-      minEpochs = opts.scheduler?.minEpochs ?? 1;
-    if (scheduled) {
-      if (!Number.isInteger(eta) || eta < 2) throw new RangeError(`eta must be a whole number ≥ 2 (got ${eta})`);
-      positiveInteger('minEpochs', minEpochs);
-      this.plan = { kind: opts.scheduler!.kind, eta, minEpochs, maxEpochs: opts.epochs };
-      this.rungBook = new RungBook(this.plan);
-    }
+    this.plan = checkSweepOptions(opts);
+    if (this.plan) this.rungBook = new RungBook(this.plan);
     const jobFile = path.resolve(opts.jobFile);
     const space = opts.space ?? readSweepSpaceFile(jobFile);
     const seed = opts.seed ?? randomSeed();
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-      throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff} (got ${seed})`);
     this.id = opts.resumeFrom?.id ?? newRunId(jobFile);
     this.file = path.join(opts.sweepsDir, `${this.id}.json`);
-    // random search: the trials the budget pays for, all drawn up front; a scheduler draws them as it goes
-    const trials = opts.trials ?? Math.max(1, Math.floor(opts.budget! / opts.epochs));
-    const budget = opts.budget ?? trials * opts.epochs * (opts.cv ?? 1);
     this.draw = trialSampler(space.space, seed);
-    this.record = {
-      version: 1,
-      id: this.id,
-      jobFile,
-      createdAt: new Date().toISOString(),
-      status: 'running',
-      seed,
-      epochs: opts.epochs,
-      concurrency: concurrencyFor(this.plan ? (opts.trials ?? Infinity) : trials, opts.concurrency),
-      metric: opts.metric ? chooseMetric([], opts.metric)! : null,
-      ...(opts.metric ? { requestedMetric: opts.metric } : {}),
-      ...(this.plan ? { scheduler: { kind: this.plan.kind, eta, minEpochs } } : {}),
-      budget,
-      ...(opts.cv ? { cv: opts.cv } : {}),
-      defaults: space.defaults,
-      space: space.space,
-      trials: this.plan
-        ? []
-        : sampleTrials(space.space, trials, seed).map((hparams, trial) => ({
-            trial,
-            hparams,
-            status: 'pending',
-            epochsDone: 0,
-            rank: null,
-            ...(opts.cv
-              ? {
-                  folds: Array.from({ length: opts.cv }, (_, fold) => ({
-                    fold,
-                    status: 'pending' as const,
-                    epochsDone: 0,
-                  })),
-                }
-              : {}),
-          })),
-    };
+    this.record = initialRecord(opts, { id: this.id, jobFile, seed, space, plan: this.plan });
     if (opts.resumeFrom) this.reopen(opts.resumeFrom);
     this.done = new Promise(r => {
       this.resolveDone = r;
@@ -221,42 +117,14 @@ export class Sweep {
     }
   }
 
-  /**
-   * Epochs running work may still take: a scheduled run up to its next rung (to R past the last); under
-   * cross-validation the scheduler judges fold 0, and a trial it kept owes its other folds all their epochs.
-   */
-  private reserved(): number {
-    const plan = this.plan!;
-    let sum = 0;
-    for (const t of this.record.trials) {
-      if (!t.folds) {
-        if (t.status === 'running')
-          sum += reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: t.epochsDone }]);
-        continue;
-      }
-      if (t.status === 'pruned' || t.status === 'error' || t.status === 'cancelled') continue;
-      const [first, ...rest] = t.folds;
-      if (first.status === 'running')
-        sum +=
-          reservedEpochs(plan, [{ bracket: t.bracket ?? 0, epochsDone: first.epochsDone }]) +
-          rest.length * plan.maxEpochs;
-      if (first.status === 'ok')
-        for (const f of rest)
-          if (f.status === 'pending' || f.status === 'running') sum += plan.maxEpochs - f.epochsDone;
-    }
-    return sum;
-  }
-
   /** A scheduler's next trial, if the budget (less what running trials may still need) and the cap allow one. */
   private drawTrial(): SweepTrial | undefined {
     if (!this.plan) return undefined;
     const index = this.record.trials.length;
     if (this.opts.trials !== undefined && index >= this.opts.trials) return undefined;
-    const first = Math.min(
-      this.plan.maxEpochs,
-      reservedEpochs(this.plan, [{ bracket: bracketOf(this.plan, index), epochsDone: 0 }]),
-    );
-    if (this.spent + this.reserved() + first > this.record.budget!) return undefined;
+    // a new trial may train to R on every fold: draw it only if the budget pays for that
+    const first = this.plan.maxEpochs * (this.record.cv ?? 1);
+    if (this.spent + owedEpochs(this.plan, this.record.trials) + first > this.record.budget!) return undefined;
     const k = this.record.cv;
     const trial: SweepTrial = {
       trial: index,
@@ -265,9 +133,7 @@ export class Sweep {
       epochsDone: 0,
       rank: null,
       bracket: bracketOf(this.plan, index),
-      ...(k
-        ? { folds: Array.from({ length: k }, (_, fold) => ({ fold, status: 'pending' as const, epochsDone: 0 })) }
-        : {}),
+      ...pendingFolds(k),
     };
     this.record.trials.push(trial);
     return trial;
@@ -386,19 +252,7 @@ export class Sweep {
       trial.folds![fold].status = end.status;
       // a trial the scheduler stopped on its first fold never trains the others
       if (status === 'pruned') for (const f of trial.folds!) if (f.status === 'pending') f.status = 'cancelled';
-      const states = trial.folds!.map(f => f.status);
-      trial.status =
-        status === 'pruned'
-          ? 'pruned'
-          : states.includes('error')
-            ? 'error'
-            : states.includes('cancelled')
-              ? 'cancelled'
-              : states.every(st => st === 'ok')
-                ? 'ok'
-                : states.includes('running')
-                  ? 'running'
-                  : 'pending';
+      trial.status = foldedStatus(trial, status === 'pruned');
     }
     // The scores are already complete: launchRun hands every event to the listeners as it writes it to the log.
     this.rescore();
@@ -409,36 +263,8 @@ export class Sweep {
     this.maybeFinish();
   }
 
-  /** Picks the metric (over every trial's logs) and ranks; a cross-validated trial scores the mean of its folds. */
   private rescore(): void {
-    if (!this.opts.metric) {
-      this.record.metric = chooseMetric([...this.scores.values()].flatMap(s => [...s.keys()])) ?? null;
-    }
-    const metric = this.record.metric ?? undefined;
-    for (const t of this.record.trials) {
-      if (!t.folds) {
-        const s = metric && this.scores.get(workKey(t.trial, undefined))?.get(metric.name);
-        if (s) t.metric = s;
-        else delete t.metric;
-        continue;
-      }
-      const scored: MetricValue[] = [];
-      for (const f of t.folds) {
-        const s = metric && this.scores.get(workKey(t.trial, f.fold))?.get(metric.name);
-        if (s) {
-          f.metric = s;
-          scored.push(s);
-        } else delete f.metric;
-      }
-      const summary = meanAndSpread(scored);
-      if (summary) t.metric = summary.metric;
-      else delete t.metric;
-      // a spread needs two folds (a pruned trial has one)
-      if (summary && scored.length > 1) t.spread = summary.spread;
-      else delete t.spread;
-    }
-    const ranked = rankTrials(this.record.trials, metric);
-    for (const r of ranked) this.record.trials[r.trial].rank = r.rank;
+    scoreTrials(this.record, this.scores, this.opts.metric);
   }
 
   private maybeFinish(): void {

@@ -1,5 +1,5 @@
 /** The Best-N table as text (CLI): rank, metric, each hyper-parameter, status, duration, run. */
-import { paramImportance, type SweepRecord } from '../protocol';
+import { paramImportance, type SweepRecord, type SweepTrial } from '../protocol';
 import { formatClock, formatHparam, formatMetric } from '../protocol/format';
 
 export function bestTable(record: SweepRecord): string[] {
@@ -49,4 +49,15 @@ export function importanceText(record: SweepRecord): string[] {
         `  ${p.name.padEnd(width)}  ${p.kind === 'spearman' ? 'ρ' : 'η'} ${(p.value >= 0 ? ' ' : '') + p.value.toFixed(2)}  ${'█'.repeat(Math.round(p.strength * 20))}`,
     ),
   ];
+}
+
+/**
+ * The epochs a finished trial trained when the job's own early stopping (e.g. `earlyStopping({ patience })`) ended
+ * it before the sweep's per-trial epochs: "stopped early: 30, 17, 30 of 30 epochs" (one count per fold); '' when every
+ * run trained them all, or the scheduler stopped the trial (its status says when).
+ */
+export function earlyStopText(t: SweepTrial, epochs: number): string {
+  if (t.pruned || t.status !== 'ok') return '';
+  const counts = t.folds ? t.folds.map(f => f.epochsDone) : [t.epochsDone];
+  return counts.some(n => n < epochs) ? ` (stopped early: ${counts.join(', ')} of ${epochs} epochs)` : '';
 }

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Frame } from 'playwright-core';
-import { waitUntil, withWorkbench, type Workbench } from './lib/workbench.ts';
+import { waitUntil, withWorkbench } from './lib/workbench.ts';
+import { SWEEP, answerInputBox, rowTrials, sweepFrame, sweeps } from './lib/sweep.ts';
 import {
   dashboardRunLists,
   env,
@@ -23,73 +23,7 @@ import {
 
 const browser = useBrowser();
 const JOB = 'jobs/sweep.ts';
-const SWEEP = 'Training Lens: Sweep';
 const FIXTURE = path.resolve(import.meta.dirname, '..', 'fixtures', 'sweep', 'lr.train.ts');
-
-interface SweepOnDisk {
-  id: string;
-  status: string;
-  metric: { name: string } | null;
-  trials: Array<{
-    trial: number;
-    status: string;
-    runId?: string;
-    rank: number | null;
-    hparams: Record<string, number>;
-    metric?: { value: number };
-  }>;
-}
-
-function sweeps(workspace: string): SweepOnDisk[] {
-  const dir = path.join(workspace, '.training-lens', 'sweeps');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.json'))
-    .map(f => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as SweepOnDisk);
-}
-
-/** Answers an extension's input box (or quick pick: the value filters its items): waits for its title, replaces the value, Enter. */
-async function answerInputBox(wb: Workbench, title: string, value: string): Promise<void> {
-  await waitUntil(
-    `the input box "${title}"`,
-    async () =>
-      (
-        await wb
-          .quickInput()
-          .locator('.quick-input-title')
-          .innerText()
-          .catch(() => '')
-      ).includes(title)
-        ? true
-        : null,
-    30_000,
-  );
-  const input = wb.quickInput().locator('input');
-  await input.fill(value);
-  await input.press('Enter');
-}
-
-/** The Sweep panel's frame (the webview content lives two frames deep, like the dashboard's). */
-async function sweepFrame(wb: Workbench, rows: number): Promise<Frame> {
-  return waitUntil(
-    `a Sweep panel with ${rows} rows`,
-    async () => {
-      for (const f of wb.page.frames()) {
-        const n = await f.evaluate(() => document.querySelectorAll('#best tbody tr').length).catch(() => 0);
-        if (n === rows) return f;
-      }
-      return null;
-    },
-    60_000,
-    250,
-  );
-}
-
-const rowTrials = (f: Frame) =>
-  f.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('#best tbody tr')).map(r => Number(r.dataset.trial)),
-  );
 
 test('11. Sweep: 4 trials from the palette, each a run; the Best-N panel sorts and overlays the top K', async t => {
   fs.copyFileSync(FIXTURE, path.join(env.workspace, JOB));

@@ -14,7 +14,6 @@ import {
   bracketShares,
   bracketOf,
   promotes,
-  reservedEpochs,
   RungBook,
   type SchedulerPlan,
 } from '../../src/sweep/scheduler';
@@ -65,15 +64,6 @@ test("ASHA's rule: go on when among the best 1/η at the rung; the first and a n
   assert.equal(promotes(0.2, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 3), true);
   assert.equal(promotes(undefined, [undefined, 0.3], 3), false, 'no finite score: stopped');
   assert.equal(promotes(0.9, [undefined, undefined, 0.9], 3), true, 'trials without a score do not outrank one');
-  assert.equal(
-    reservedEpochs(HB, [
-      { bracket: 3, epochsDone: 0 },
-      { bracket: 3, epochsDone: 3 },
-      { bracket: 0, epochsDone: 20 },
-    ]),
-    1 + 6 + 7,
-    'a running trial may still train to its next rung (to R past the last)',
-  );
   const book = new RungBook(HB);
   assert.equal(book.afterEpoch(0, 3, 1, 0.5, 0.5), undefined, 'first at rung 1 goes on');
   assert.deepEqual(
@@ -168,8 +158,8 @@ test('a Hyperband sweep stops losers at their rungs and diverged trials at once,
   assert.deepEqual(r.scheduler, { kind: 'hyperband', eta: 3, minEpochs: 1 });
   const spent = r.trials.reduce((n, t) => n + t.epochsDone, 0);
   assert.ok(
-    spent <= 90 + 2 * 9 && spent >= 90 - 9,
-    `spent ${spent} of the budget of 90 (at most a trial's epochs left over per slot)`,
+    spent <= 90 && spent > 90 - 9,
+    `spent ${spent} of the budget of 90 (never more; less only by what one more trial could not be paid for)`,
   );
   assert.ok(r.trials.length > 10, `more trials than the 10 a plain random search affords: ${r.trials.length}`);
   for (const t of r.trials) {
@@ -274,7 +264,7 @@ test('cross-validation with Hyperband: fold 0 is judged at the rungs, a kept tri
   assert.equal(r.status, 'done');
   assert.equal(r.cv, 3);
   const spent = r.trials.reduce((n, t) => n + t.epochsDone, 0);
-  assert.ok(spent <= 150 + 3 * 9 && spent >= 150 - 3 * 9, `spent ${spent} of the budget of 150`);
+  assert.ok(spent <= 150 && spent > 150 - 3 * 9, `spent ${spent} of the budget of 150 (never more)`);
   const foldsOf = (trial: number) =>
     launched.filter(l => l.sweep.trial === trial).map(l => JSON.parse(l.env!.TRAINING_LENS_CV).fold as number);
   for (const t of r.trials) {
