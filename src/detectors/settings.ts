@@ -50,6 +50,13 @@ export interface DiagnosisSettings {
   /** ...and the share of epochs with such a swing (AUTOTRAINER η = 20%) */
   oscillationShare: number;
   /**
+   * ...and a swing must also be at least this many standard errors of the difference between two epochs'
+   * accuracies (binomial sampling error over the epoch's samples; 2: the usual 95% level). ζ = 0.03 is an absolute
+   * swing whatever the data size: on 480 samples at 37% accuracy one standard error of that difference is already
+   * 0.031, and on the tune half a model stuck at chance "oscillated" by sampling alone.
+   */
+  oscillationNoiseZ: number;
+  /**
    * slow convergence: no epoch raised the training accuracy by more than this (AUTOTRAINER Table I: δ = 0.01 on the
    * training accuracy; RQ3: 0.004-0.014). monitor.py also requires it of the validation accuracy, but a validation
    * set of ~100 samples moves in steps of ~0.01, so only the training curve is judged.
@@ -121,6 +128,19 @@ export interface DiagnosisSettings {
    * then (a product choice: a spike that has fallen back by more than half is noise, not a trend)
    */
   overfitRiseRetained: number;
+  /**
+   * overfitting by size: the rise must also be at least this many standard errors of a mean loss over the m
+   * validation samples (σ/√m, the per-sample loss spread taken as the mean, as for noisy validation; 2: the usual
+   * 95% level). On 120 validation samples that is 18%: a healthy tune job's loss wandered 12% then 18% above its
+   * best in one run and stayed within 5% in the next.
+   */
+  overfitNoiseZ: number;
+  /**
+   * overfitting by consistency: one-sided p-value of a Mann-Kendall trend test over the epochs since the best at or
+   * below which a rise of at least GL_α is established whatever its size (the usual 5%: three rises in a row after
+   * the best). Prechelt's UP_s criterion (s successive increases) asks the same of the curve, without its noise.
+   */
+  overfitTrendPValue: number;
   /**
    * noisy validation: a spike is a validation loss at least this much above both neighbouring epochs (relative to
    * the lower one). A product choice: twice the ~5% standard error of a mean loss over 1,000 validation samples
@@ -195,6 +215,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   lossPlateauRelative: 1e-3,
   oscillationSwing: 0.03,
   oscillationShare: 0.2,
+  oscillationNoiseZ: 2,
   slowConvergenceDelta: 0.01,
   judgmentPoint: 0.3,
   historyEpochs: 5,
@@ -211,6 +232,8 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   holdSymptomSteps: 25,
   saturatedFractionInit: 0.25,
   overfitRiseRetained: 0.5,
+  overfitNoiseZ: 2,
+  overfitTrendPValue: 0.05,
   noisyValidationSwing: 0.1,
   noisyValidationSpikes: 2,
   noisyValidationSamplingFactor: 3,
@@ -240,10 +263,11 @@ export const RULE_SOURCES = {
     'DeepDiagnosis (Wardat et al., ICSE 2022): unchanged weight; TheDeepChecker: constant initialization (unbroken symmetry)',
   lossFlat:
     'DeepDiagnosis (Wardat et al., ICSE 2022): loss not decreasing (5 epochs); SageMaker Debugger LossNotDecreasing (0.1%)',
-  oscillating: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL (ζ = 0.03, η = 20%)',
+  oscillating:
+    'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: OL (ζ = 0.03, η = 20%); swings beyond 2 binomial standard errors of the epoch accuracy',
   slow: 'AUTOTRAINER (Zhang et al., ICSE 2021), Table I: SC (δ = 0.01)',
   overfitting:
-    'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs (UP_s); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
+    'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs, or successive increases (UP_s) tested by Mann-Kendall (p ≤ 0.05); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
   noisyValidation:
     'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
   initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',

@@ -4,20 +4,18 @@
  * the model parsed from the source (rules.ts: they place findings on syntax nodes and build quick fixes), and the
  * check of the real model at fit start (modelCheck.ts: placed on the layers' recorded call sites).
  */
-import type { Finding } from '../protocol/events';
 import { DEFAULT_KERNEL_INITIALIZER } from '../analysis/catalog';
 import {
   SOURCES,
   initRowForActivation,
   initRowForFamily,
   initializerScaling,
-  optimizerRow,
   SATURATING,
   REGULARIZATION,
   type InitRow,
   type InitializerScaling,
 } from './tables';
-import type { LintSettings, StaticCode, Severity } from './settings';
+import type { StaticCode, Severity } from './settings';
 import {
   effectiveActivation,
   isHidden,
@@ -27,13 +25,17 @@ import {
   type ShapeLayer,
   type ShapeModel,
 } from './shape';
+import { cite, message, type JudgeOptions, type Verdict } from './verdict';
+import { judgeOutput } from './judgeOutput';
+
+export type { FixHint, Target, Verdict, JudgeOptions } from './verdict';
+export { judgeOptimizer, judgeLearningRate, RULE_OPTIMIZER } from './judgeOptimizer';
 
 // rule citations shared by many findings: built once
 const RULE_SELU_INIT = `${SOURCES.initTable}; ${SOURCES.selu}`;
 const RULE_SELU_SETUP = `${SOURCES.selfNormalizingConfig}; ${SOURCES.selu}`;
 const RULE_ALPHA_DROPOUT = `${SOURCES.dropout}; ${SOURCES.selu}`;
 const RULE_BATCH_NORM = `${SOURCES.defaultConfig}; ${SOURCES.batchNorm}`;
-export const RULE_OPTIMIZER = `${SOURCES.optimizerTable}; ${SOURCES.defaultConfig}`;
 const RULE_SATURATING = `${SOURCES.vanishing}; ${SOURCES.activationRanking}`;
 const RULE_DROPOUT_ABOVE = `${REGULARIZATION.dropout.source}; ${SOURCES.umlaut}`;
 
@@ -50,63 +52,6 @@ export const DEFAULT_SEVERITY: Readonly<Record<StaticCode, Severity>> = {
   'lr-range': 'warning',
   'optimizer-default': 'info',
 };
-
-/** The edit a verdict suggests, as data: the lint rules turn it into text edits when the source allows. */
-export type FixHint<L> =
-  | {
-      kind: 'initializer';
-      layer: L;
-      target: string;
-      why: 'constant' | 'mismatch' | 'selu';
-      row?: InitRow;
-      activation?: string;
-    }
-  | { kind: 'alpha-dropout'; layer: L }
-  | { kind: 'elu-he'; layer: L }
-  | { kind: 'batch-norm' }
-  | { kind: 'output-activation'; layer: L; value: string }
-  /** momentum (the default configuration's optimizer), and RMSProp as a second choice for AdaGrad */
-  | { kind: 'optimizer'; rmsprop: boolean };
-
-/** What a finding points at: a layer (its call, or the initializer or rate value in its config), the model, the optimizer. */
-export type Target<L> = { part: 'call' | 'initializer' | 'rate'; layer: L } | { part: 'model' | 'optimizer' | 'lr' };
-
-export interface Verdict<L> {
-  code: StaticCode;
-  /** undefined: DEFAULT_SEVERITY */
-  severity?: Severity;
-  message: string;
-  evidence: Finding['evidence'];
-  rule: string;
-  /** the finding's `layer` */
-  label?: string;
-  at: Target<L>;
-  fix?: FixHint<L>;
-}
-
-export interface JudgeOptions<L> {
-  settings: LintSettings;
-  /** how findings name a layer */
-  label(layer: L): string;
-  /** how the job spells `tf.layers` (`tf.layers`, `layers`), to name alphaDropout in advice */
-  layerNamespace?(layer: L): string | undefined;
-}
-
-/**
- * Message texts by the values they depend on: a file repeats the same few situations many times, and building
- * the long texts dominated the linter's time. Bounded: the keys are a handful of names and numbers.
- */
-const messages = new Map<string, string>();
-function message(key: string, build: () => string): string {
-  let m = messages.get(key);
-  if (m === undefined) {
-    if (messages.size > 2000) messages.clear();
-    messages.set(key, (m = build()));
-  }
-  return m;
-}
-
-const cite = (source: string) => ` [${source}]`;
 
 /** The initializer the table recommends, keeping the layer's normal/uniform choice when it made one. */
 export function recommendedInitializer(row: InitRow, current?: string): string {
@@ -364,128 +309,4 @@ export function judgeModel<M extends ShapeModel<ShapeLayer>>(
     if (v) out.push(v);
   }
   return out;
-}
-
-const PROBABILITY_LOSSES: Readonly<Record<string, 'softmax' | 'sigmoid'>> = {
-  categoricalCrossentropy: 'softmax',
-  sparseCategoricalCrossentropy: 'softmax',
-  binaryCrossentropy: 'sigmoid',
-  logLoss: 'sigmoid',
-};
-const LOGIT_LOSSES: Readonly<Record<string, 'softmax' | 'sigmoid'>> = {
-  softmaxCrossEntropy: 'softmax',
-  sigmoidCrossEntropy: 'sigmoid',
-};
-
-function judgeOutput<M extends ShapeModel<ShapeLayer>>(
-  shape: ModelShape<M>,
-  loss: string,
-  o: JudgeOptions<LayerOf<M>>,
-): Verdict<LayerOf<M>> | undefined {
-  const out = shape.output;
-  if (!out) return undefined;
-  const act = out.activation.value;
-  if (act === undefined) return undefined;
-  const units = out.weight.units.state === 'known' ? out.weight.units.value : undefined;
-  const wants = PROBABILITY_LOSSES[loss];
-  const logits = LOGIT_LOSSES[loss];
-  const target = out.activation.from;
-  const base = {
-    code: 'output-activation-loss' as const,
-    at: { part: 'call' as const, layer: target },
-    label: o.label(out.weight),
-    rule: SOURCES.outputLayer,
-  };
-  const actText = act === 'linear' ? 'no activation (linear)' : act;
-  if (wants && act !== wants) {
-    const severity: Severity = wants === 'sigmoid' && act === 'softmax' && units !== 1 ? 'warning' : 'error';
-    const why =
-      wants === 'softmax'
-        ? `${loss} compares the true class distribution with predicted probabilities, so the output layer must produce a distribution (non-negative, summing to 1): softmax. With ${actText} the loss is computed on values that are not probabilities.`
-        : act === 'softmax' && units === 1
-          ? `${loss} expects one probability per output from a sigmoid. A softmax over a single unit always outputs 1, so the loss cannot decrease.`
-          : `${loss} expects each output to be a probability in (0, 1), which is what a sigmoid gives. With ${actText} the outputs are not such probabilities.`;
-    return {
-      ...base,
-      severity,
-      message: `${why} For ${wants === 'softmax' ? 'single-label multi-class classification the output layer uses softmax' : 'binary (or multi-label) classification the output layer uses sigmoid'}.${cite(SOURCES.outputLayer)}`,
-      evidence: { loss, outputActivation: act, expected: wants, units: units ?? null },
-      fix: { kind: 'output-activation', layer: target, value: wants },
-    };
-  }
-  if (logits && act === logits) {
-    return {
-      ...base,
-      severity: 'warning',
-      message: `${loss} applies ${logits} itself and expects raw scores (logits); the output layer applies ${logits} too, so the loss sees ${logits}(${logits}(x)) and its gradients shrink. Leave the output linear, or use the probability loss (${logits === 'softmax' ? 'categoricalCrossentropy' : 'binaryCrossentropy'}).${cite(SOURCES.outputLayer)}`,
-      evidence: { loss, outputActivation: act, expected: 'linear' },
-      fix: { kind: 'output-activation', layer: target, value: 'linear' },
-    };
-  }
-  return undefined;
-}
-
-// ---- the optimizer and its learning rate ----
-
-/** `optimizer`: canonical name (adagrad, sgd, momentum, ...); `shape`: the compiled model's, when known. */
-export function judgeOptimizer<L>(
-  optimizer: string,
-  shape: ModelShape<ShapeModel<ShapeLayer>> | undefined,
-  o: JudgeOptions<L>,
-): Verdict<L> | undefined {
-  const deep = shape ? shape.hiddenMin > o.settings.deepHiddenLayers : false;
-  if (optimizer === 'adagrad') {
-    if (deep) {
-      return {
-        code: 'adagrad-deep',
-        at: { part: 'optimizer' },
-        message: `AdaGrad divides each step by the root of all squared gradients seen so far, so its learning rate only ever shrinks; on deep networks it typically slows to a halt before reaching a good minimum (convergence quality ★☆☆ in the optimizer table). This model has ${shape!.hiddenExact ?? `at least ${shape!.hiddenMin}`} hidden layers. The default configuration uses momentum optimization (or RMSProp, Nadam).${cite(SOURCES.optimizerTable)}`,
-        evidence: { optimizer: 'adagrad', hiddenLayers: shape!.hiddenMin, deepAbove: o.settings.deepHiddenLayers },
-        rule: RULE_OPTIMIZER,
-        fix: { kind: 'optimizer', rmsprop: true },
-      };
-    }
-    return {
-      code: 'optimizer-default',
-      at: { part: 'optimizer' },
-      message: `AdaGrad is fast at first but its effective learning rate keeps shrinking (quality ★☆☆ in the optimizer table); fine for simple problems, not for deeper nets. The default configuration's optimizer is momentum (or RMSProp, Nadam).${cite(SOURCES.optimizerTable)}`,
-      evidence: { optimizer: 'adagrad', choice: true },
-      rule: RULE_OPTIMIZER,
-      fix: { kind: 'optimizer', rmsprop: true },
-    };
-  }
-  if (optimizer === 'sgd') {
-    return {
-      code: 'optimizer-default',
-      at: { part: 'optimizer' },
-      message: `Plain SGD reaches good minima but slowly (speed ★☆☆ in the optimizer table). Momentum optimization (β = 0.9) keeps the quality and converges faster; it is the default configuration's optimizer.${cite(SOURCES.optimizerTable)}`,
-      evidence: { optimizer: 'sgd' },
-      rule: RULE_OPTIMIZER,
-      fix: { kind: 'optimizer', rmsprop: false },
-    };
-  }
-  return undefined;
-}
-
-export function judgeLearningRate<L>(
-  optimizer: string,
-  lr: number,
-  nesterov: boolean | undefined,
-  o: JudgeOptions<L>,
-): Verdict<L> | undefined {
-  if (optimizer === 'adadelta') return undefined;
-  const { learningRateMin: lo, learningRateMax: hi } = o.settings;
-  if (lr <= hi && lr >= lo && lr > 0) return undefined;
-  const row = optimizerRow(optimizer, nesterov);
-  return {
-    code: 'lr-range',
-    at: { part: 'lr' },
-    severity: lr <= 0 ? 'error' : undefined,
-    message:
-      lr <= 0
-        ? `Learning rate ${lr}: the weights would not move (or would move uphill).${cite(SOURCES.umlaut)}`
-        : `Learning rate ${lr} is ${lr > hi ? `above ${hi}` : `below ${lo}`}, outside the range UMLAUT treats as typical (${lo}-${hi}); ${lr > hi ? 'large steps tend to make the loss oscillate or diverge' : 'steps this small barely change the weights'}.${row?.defaults ? ` The table's ${row.label} default: ${row.defaults}.` : ''} If it is intended (e.g. with a schedule), adjust trainingLens.lint.learningRateMax/Min.${cite(SOURCES.umlaut)}`,
-    evidence: { learningRate: lr, min: lo, max: hi, optimizer },
-    rule: SOURCES.umlaut,
-  };
 }

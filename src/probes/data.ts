@@ -8,19 +8,10 @@
  */
 import type { DataCheckEvent, EventBody, SourceLocation } from '../protocol';
 import type { Tf, Tensor, LayersModel } from '../tf/types';
-import {
-  classCount,
-  classesOf,
-  confusion,
-  countClasses,
-  countShared,
-  hashRows,
-  scanNonFinite,
-  summarizeLabels,
-  unravel,
-  type TensorCheck,
-} from './dataStats';
+import { confusion, scanNonFinite, unravel, type TensorCheck } from './dataStats';
 import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
+import { rowSize, rowsOf, slice, type Side } from './dataRows';
+import { analyzeSides } from './dataLabels';
 
 export interface DataProbeLimits {
   /** validation samples predicted per epoch for the per-class panel */
@@ -57,37 +48,6 @@ export interface FitData {
 
 type DataCheckBody = Omit<DataCheckEvent, 'runId' | 'seq' | 't'>;
 type Emit = (body: EventBody) => void;
-
-/** One side of the split: its input rows and target rows (views into what was read). */
-interface Side {
-  x?: Rows;
-  y?: Rows;
-}
-
-const rowsOf = (values: Float32Array, t: { shape: readonly (number | null)[] }): Rows => {
-  const rowShape = t.shape.slice(1) as number[];
-  const size = Math.max(
-    1,
-    rowShape.reduce((a, b) => a * b, 1),
-  );
-  return { values, rowShape, rows: Math.floor(values.length / size) };
-};
-
-function slice(r: Rows, from: number, to: number): Rows {
-  const size = Math.max(
-    1,
-    r.rowShape.reduce((a, b) => a * b, 1),
-  );
-  const a = Math.min(from, r.rows),
-    b = Math.min(to, r.rows);
-  return { values: r.values.subarray(a * size, b * size), rowShape: r.rowShape, rows: b - a };
-}
-
-const rowSize = (r: Rows) =>
-  Math.max(
-    1,
-    r.rowShape.reduce((a, b) => a * b, 1),
-  );
 
 export class DataProbe {
   private evalX: Tensor[] = [];
@@ -335,7 +295,7 @@ export class DataProbe {
       report.notChecked.push(
         `fitDataset: the first ${tapped.rows} training samples only (of more than ${max}); label shift not compared`,
       );
-    const truth = this.analyze(report, train, first ? undefined : val, { compare: first ? false : tapped.complete });
+    const truth = this.analyze(report, train, first ? undefined : val, first ? false : tapped.complete);
     if (!first && truth) {
       const source = val?.x ?? train.x;
       if (source && this.model.inputs.length === 1) {
@@ -347,58 +307,14 @@ export class DataProbe {
     return report;
   }
 
-  /**
-   * Labels of both sides (encoding, samples per class), leakage between them; returns the true classes of the samples
-   * the epoch-end evaluation predicts (the first validation samples, the training ones without validation).
-   */
-  private analyze(
-    report: DataCheckBody,
-    train: Side,
-    val: Side | undefined,
-    opts: { compare?: boolean } = {},
-  ): Int32Array | undefined {
-    const units = this.outputUnits(),
-      max = this.limits.maxEvalSamples;
-    const compare = opts.compare !== false;
-    let truth: Int32Array | undefined;
-    const yr = train.y ?? val?.y;
-    if (yr) {
-      const width = rowSize(yr);
-      const both = train.y && val?.y ? concat(train.y.values, val.y.values) : yr.values;
-      const summary = summarizeLabels(both, width);
-      const k = classCount(summary, units);
-      const threshold = width === 1 && units === 1;
-      const classesOfSide = (r: Rows | undefined) => (r ? classesOf(r.values, width, threshold) : undefined);
-      const trainCls = k !== null ? classesOfSide(train.y) : undefined,
-        valCls = k !== null ? classesOfSide(val?.y) : undefined;
-      report.labels = {
-        ...summary,
-        classes: k,
-        train: k !== null && trainCls ? countClasses(trainCls, k) : null,
-        val: k !== null && valCls && compare ? countClasses(valCls, k) : null,
-      };
-      if (k !== null && k > this.limits.maxClasses)
-        report.notChecked.push(`per-class results: ${k} classes (more than ${this.limits.maxClasses})`);
-      else if (k !== null && units !== null) {
-        this.classes = k;
-        if (val?.x && valCls) {
-          this.of = 'validation';
-          truth = valCls.subarray(0, Math.min(valCls.length, val.x.rows, max));
-        } else if (!val && trainCls && train.x && this.limits.maxTrainEvalSamples > 0) {
-          this.of = 'training';
-          truth = trainCls.subarray(0, Math.min(trainCls.length, train.x.rows, this.limits.maxTrainEvalSamples));
-        }
-      }
+  /** Labels and leakage into the report; remembers what the epoch-end evaluation predicts. */
+  private analyze(report: DataCheckBody, train: Side, val: Side | undefined, compare = true): Int32Array | undefined {
+    const plan = analyzeSides(report, train, val, this.outputUnits(), this.limits, compare);
+    if (plan) {
+      this.classes = plan.classes;
+      this.of = plan.of;
     }
-    if (train.x && val?.x && rowSize(train.x) === rowSize(val.x) && compare) {
-      const size = rowSize(train.x);
-      report.leakage = {
-        trainRows: train.x.rows,
-        valRows: val.x.rows,
-        duplicated: countShared(hashRows(train.x.values, size), hashRows(val.x.values, size)),
-      };
-    }
-    return truth;
+    return plan?.truth;
   }
 
   /** Predicts the evaluation samples and emits their confusion matrix (nothing when there are none). */
@@ -442,11 +358,4 @@ export class DataProbe {
     for (const t of this.taps) t.uninstall();
     this.taps.length = 0;
   }
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

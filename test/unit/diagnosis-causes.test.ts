@@ -103,6 +103,31 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
   });
 });
 
+describe('once a high learning rate has killed one ReLU layer, its siblings are judged at 50%', () => {
+  // a model that learns (accuracy 0.9, past AUTOTRAINER's gate): d1 is 95% dead, d2 60% (below γ = 70%)
+  const run = (lr: number, d2: number) => {
+    const r = new Run(MLP, { optimizer: 'Adam', lr });
+    for (let i = 0; i < 2; i++) r.train(healthy, 0.3, 0.9).dead('d1', 95).dead('d2', d2);
+    return r;
+  };
+  test('Adam lr 0.1 (100x its default): dead-relu on both layers, the sibling at the SageMaker/TheDeepChecker 50%', () => {
+    const f = run(0.1, 60).diagnose();
+    assert.deepEqual(codes(f), ['dead-relu@d1', 'dead-relu@d2']);
+    const d2 = f[1];
+    assertComplete(d2);
+    assert.deepEqual([d2.evidence.sibling, d2.evidence.threshold, d2.evidence.lrHigh], [true, 0.5, true]);
+    assert.match(d2.message, /another ReLU layer of this model died under the same learning rate/);
+  });
+  test('...not at the default learning rate, nor at 49%, nor after a single window', () => {
+    assert.deepEqual(codes(run(0.001, 60).diagnose()), ['dead-relu@d1'], 'no learning-rate cause: γ and the gate hold');
+    assert.deepEqual(codes(run(0.1, 49).diagnose()), ['dead-relu@d1'], '49% is below 50%');
+    const once = new Run(MLP, { optimizer: 'Adam', lr: 0.1 });
+    once.train(healthy, 0.3, 0.9).dead('d1', 95).dead('d2', 10);
+    once.train(healthy, 0.3, 0.9).dead('d1', 95).dead('d2', 60);
+    assert.deepEqual(codes(once.diagnose()), ['dead-relu@d1'], 'd2 at 60% in one window only');
+  });
+});
+
 describe('saturation caused by the initializer (not slow-convergence)', () => {
   const sig = (init: string) => [
     dense('s1', 3, 'sigmoid', { initializer: init }),
@@ -169,6 +194,25 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
     assert.deepEqual(codes(f), ['overfitting']);
     assert.equal(f[0].epoch, 3, 'held from the epoch after the best');
     assert.equal(new Run().epochs(logs([0.9, 0.7, 0.6, 0.65])).diagnose().length, 0, 'one epoch up is not yet a trend');
+  });
+  test('on a small validation set a rise must pass 2 standard errors of its mean (18% on 120 samples)', () => {
+    // a healthy run's wander: 12% then 18% above the best on 120 samples, then back
+    const wander = [1.85, 1.05, 0.9, 0.76, 0.71, 0.7935, 0.8393];
+    assert.deepEqual(new Run(MLP, { validationSamples: 120 }).epochs(logs(wander)).diagnose(), []);
+    const f = new Run(MLP, { validationSamples: 5000 }).epochs(logs(wander)).diagnose();
+    assert.deepEqual(codes(f), ['overfitting'], 'the same rise on 5,000 samples (noise floor 2.8%): GL_5 decides');
+    assert.equal(f[0].evidence.criterion, 'size');
+  });
+  test('a slow steady rise is overfitting by its trend (Mann-Kendall p <= 0.05): 3 rises after the best', () => {
+    const slow = [0.9, 0.7, 0.6, 0.612, 0.624, 0.636];
+    assert.deepEqual(new Run().epochs(logs(slow.slice(0, 5))).diagnose(), [], 'two rises: p = 0.17');
+    const f = new Run(MLP, { validationSamples: 120 }).epochs(logs(slow)).diagnose();
+    assert.deepEqual(codes(f), ['overfitting'], 'whatever the noise floor: the ordering is the evidence');
+    assertComplete(f[0]);
+    assert.deepEqual([f[0].evidence.criterion, f[0].epoch], ['trend', 3], 'held from the epoch after the best');
+    assert.ok((f[0].evidence.trendP as number) < 0.05);
+    const small = [0.9, 0.7, 0.6, 0.605, 0.61, 0.615];
+    assert.deepEqual(new Run().epochs(logs(small)).diagnose(), [], 'steady but only 2.5% above the best (GL_5)');
   });
   test('after a spike around the best, the rise is judged on the running median of 3 epochs', () => {
     const noisyRise = [0.9, 0.7, 0.85, 0.6, 0.7, 0.8, 0.9];

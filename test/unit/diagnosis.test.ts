@@ -268,17 +268,26 @@ describe('curve rules', () => {
   test('a flat loss is loss-not-decreasing, not also slow-convergence', () => {
     assert.deepEqual(codes(new Run(MLP, { epochs: 10 }).epochs(flat(10, 1.4, 0)).diagnose()), ['loss-not-decreasing']);
   });
+  const zigzag = (swing: number) =>
+    [0.3, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5].map((acc, i) => ({
+      loss: 1.4 - 0.05 * i,
+      acc,
+    }));
   test('oscillating-loss: >= 2 peak/trough swings of >= 0.03 making up >= 20% of the epochs', () => {
-    const zigzag = (swing: number) =>
-      [0.3, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5, 0.5 - swing, 0.5].map((acc, i) => ({
-        loss: 1.4 - 0.05 * i,
-        acc,
-      }));
     assert.deepEqual(peakTroughSwings([0, 1, 0, 1]), [1]);
-    const f = new Run(MLP, { epochs: 10 }).epochs(zigzag(0.03)).diagnose();
+    // 32,000 samples an epoch: two standard errors of the accuracy difference (0.008) are below ζ, which decides
+    const large = { epochs: 10, stepsPerEpoch: 1000 };
+    const f = new Run(MLP, large).epochs(zigzag(0.03)).diagnose();
     assert.deepEqual(codes(f), ['oscillating-loss']);
     assertComplete(f[0]);
-    assert.deepEqual(new Run(MLP, { epochs: 10 }).epochs(zigzag(0.029)).diagnose(), []);
+    assert.deepEqual(new Run(MLP, large).epochs(zigzag(0.029)).diagnose(), []);
+  });
+  test('...and beyond the sampling noise of an epoch accuracy: on 320 samples a swing needs 2 standard errors (0.079)', () => {
+    // what a model stuck at chance does on a few hundred samples: it wobbles by a few points
+    assert.deepEqual(new Run(MLP, { epochs: 10 }).epochs(zigzag(0.05)).diagnose(), [], '0.05 is sampling noise');
+    const f = new Run(MLP, { epochs: 10 }).epochs(zigzag(0.08)).diagnose();
+    assert.deepEqual(codes(f), ['oscillating-loss'], '0.08 is beyond it');
+    assert.equal(f[0].evidence.samplesPerEpoch, 320);
   });
   test('overfitting: validation loss GL >= 5% above its best in each of 2 epochs while training loss hits new lows, with an accuracy gap', () => {
     const base = [

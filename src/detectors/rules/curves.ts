@@ -8,15 +8,30 @@ import { accuracyOf, valAccuracyOf } from '../context';
 import { RULE_SOURCES } from '../settings';
 import { fmt, pct } from '../format';
 import { learningRateForBatch } from '../causes';
+import { mannKendall } from '../trend';
 import type { RuleApi, RuleFamily } from './types';
 
 /** |peak - trough| for each neighbouring local maximum/minimum pair of a curve. */
 export function peakTroughSwings(xs: number[]): number[] {
+  return peakTroughPairs(xs).map(([a, b]) => Math.abs(a - b));
+}
+
+/** Neighbouring local maximum/minimum pairs of a curve, as [earlier, later] values. */
+export function peakTroughPairs(xs: number[]): Array<[number, number]> {
   const extrema: number[] = [];
   for (let i = 1; i < xs.length - 1; i++) {
     if ((xs[i] > xs[i - 1] && xs[i] >= xs[i + 1]) || (xs[i] < xs[i - 1] && xs[i] <= xs[i + 1])) extrema.push(xs[i]);
   }
-  return extrema.slice(1).map((x, i) => Math.abs(x - extrema[i]));
+  return extrema.slice(1).map((x, i) => [extrema[i], x]);
+}
+
+/**
+ * The smallest difference between two epochs' accuracies over `samples` samples each that sampling alone does not
+ * explain at `z` standard errors (binomial: Var(p̂) = p(1 - p)/n per epoch, the two epochs independent).
+ */
+export function accuracyNoise(a: number, b: number, samples: number | null, z: number): number {
+  if (!samples) return 0;
+  return z * Math.sqrt((a * (1 - a) + b * (1 - b)) / samples);
 }
 
 /**
@@ -55,7 +70,8 @@ export class CurveRules implements RuleFamily {
 
   /**
    * Overfitting (UMLAUT; Prechelt's GL_α; SageMaker's gap; AUTOTRAINER's accuracy gap), on a sustained rise only: the
-   * validation loss has stayed at least GL_α above its best in every one of the last k epochs, the latest still
+   * validation loss has stayed at least GL_α (and its sampling error) above its best in every one of the last k
+   * epochs, or has risen since its best with a significant Mann-Kendall trend and is GL_α above it; the latest still
    * holds at least half of the largest rise since the best (a spike falling back is noise), and after a spike that
    * came back around the best epoch, or noisy-validation was found, the rule reads the running median of 3 epochs. Meanwhile the training loss reaches a new
    * low and the gaps between training and validation are large.
@@ -80,7 +96,17 @@ export class CurveRules implements RuleFamily {
     const bestEpoch = v.indexOf(best);
     if (!(best > 0)) return undefined;
     const gl = v[n - 1] / best - 1;
-    const risen = v.slice(n - k).every(x => x / best - 1 >= s.overfitGeneralizationLoss);
+    // a rise is established by its size (GL_α held for k epochs, and beyond the sampling error of a mean loss over
+    // the validation set: σ/√m with a per-sample spread about the size of the mean) or by its consistency (the
+    // epochs since the best rise more steadily than chance ordering explains: Mann-Kendall, one-sided)
+    const m = c.fit?.validationSamples;
+    const noiseFloor = m ? s.overfitNoiseZ / Math.sqrt(m) : 0;
+    const needed = Math.max(s.overfitGeneralizationLoss, noiseFloor);
+    const bySize = v.slice(n - k).every(x => x / best - 1 >= needed);
+    const since = v.slice(bestEpoch);
+    const trendP = since.length >= 4 ? mannKendall(since).p : 1;
+    const byTrend = trendP <= s.overfitTrendPValue && gl >= s.overfitGeneralizationLoss;
+    const risen = bySize || byTrend;
     const peak = Math.max(...v.slice(bestEpoch + 1));
     const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
     const trainNewLow = t[n - 1] <= Math.min(...t.slice(0, n - 1));
@@ -94,7 +120,10 @@ export class CurveRules implements RuleFamily {
     return api.make(
       'overfitting',
       'warning',
-      `Overfitting: the validation loss has stayed at least ${pct(s.overfitGeneralizationLoss)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
+      (bySize
+        ? `Overfitting: the validation loss has stayed at least ${pct(needed)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noiseFloor > s.overfitGeneralizationLoss ? ` (${s.overfitNoiseZ} standard errors of a mean over ${m} validation samples)` : ''}`
+        : `Overfitting: the validation loss has risen steadily in the ${since.length - 1} epochs since its best (${fmt(best)} at epoch ${bestEpoch + 1}; Mann-Kendall trend p = ${fmt(trendP)}, threshold ${s.overfitTrendPValue})`) +
+        `${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
         (accGap !== null
           ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).`
           : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
@@ -105,7 +134,11 @@ export class CurveRules implements RuleFamily {
           bestValLoss: best,
           bestEpoch: bestEpoch + 1,
           generalizationLoss: gl,
-          glThreshold: s.overfitGeneralizationLoss,
+          glThreshold: needed,
+          noiseFloor,
+          trendP,
+          trendPThreshold: s.overfitTrendPValue,
+          criterion: bySize ? 'size' : 'trend',
           trainLoss: t[n - 1],
           gapRatio: gap,
           gapThreshold: s.overfitGapRatio,
@@ -257,8 +290,14 @@ export class CurveRules implements RuleFamily {
     }
     // Oscillation: share of neighbouring peak/trough pairs of the training accuracy that differ by at least ζ.
     // a flat loss explains a stuck model's accuracy wobble (as it explains slow convergence)
-    const swings = peakTroughSwings(acc);
-    const big = swings.filter(x => x >= s.oscillationSwing).length;
+    // a swing counts when it passes ζ and the sampling noise of an epoch's accuracy (a model stuck near chance
+    // wobbles by a few points on a few hundred samples without oscillating)
+    const samples = c.fit?.stepsPerEpoch && c.fit.batchSize ? c.fit.stepsPerEpoch * c.fit.batchSize : null;
+    const pairs = peakTroughPairs(acc);
+    const swings = pairs.map(([a, b]) => Math.abs(a - b));
+    const big = pairs.filter(
+      ([a, b]) => Math.abs(a - b) >= Math.max(s.oscillationSwing, accuracyNoise(a, b, samples, s.oscillationNoiseZ)),
+    ).length;
     const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
     if (!flatBefore && big / n >= s.oscillationShare && big >= 2) {
       out.push(
@@ -275,6 +314,8 @@ export class CurveRules implements RuleFamily {
               largest: Math.max(...swings),
               swingThreshold: s.oscillationSwing,
               shareThreshold: s.oscillationShare,
+              samplesPerEpoch: samples,
+              noiseZ: s.oscillationNoiseZ,
               lr: c.lr,
             },
             rule: RULE_SOURCES.oscillating,

@@ -29,8 +29,10 @@ export class UnitRules implements RuleFamily {
 
   /**
    * Dead ReLUs: at least deadReluFraction of a layer's units dead in deadReluWindows windows in a row while the model
-   * is not learning well (or at least deadReluUngatedFraction whatever the accuracy); or, while every gradient is exactly zero (a stall: nothing can revive them), at least
-   * stallDeadReluFraction in one window. The learning rate is named as the cause when it is far above the usual range.
+   * is not learning well (or at least deadReluUngatedFraction whatever the accuracy); or, while every gradient is
+   * exactly zero (a stall: nothing can revive them), at least stallDeadReluFraction in one window; or at least
+   * stallDeadReluFraction in deadReluWindows windows once another layer was found dead under a learning rate far
+   * above the usual range (the cause is established for the model). That learning rate is named as the cause.
    */
   private deadRelu(
     api: RuleApi,
@@ -46,19 +48,29 @@ export class UnitRules implements RuleFamily {
     signals.deadFraction.set(layerName, fraction);
     const stall = signals.stall && signals.stall.steps >= s.persistence ? signals.stall : undefined;
     const stalledDead = stall !== undefined && fraction >= s.stallDeadReluFraction;
+    // windows at the lower published share (SageMaker Debugger / TheDeepChecker), counted all along
+    const lowKey = `drlow|${layerName}`;
+    const lowWindows = fraction >= s.stallDeadReluFraction ? streak.hit(lowKey, Math.max(0, step - window + 1)) : 0;
+    if (!lowWindows) streak.miss(lowKey);
+    // once another ReLU layer of this model was found dead with a learning rate far above its range, that cause
+    // acts on every ReLU layer: a sibling is judged at the lower share, without the accuracy gate
+    const causeShown = api.findings.some(
+      f => f.code === 'dead-relu' && f.layer !== layerName && f.evidence.lrHigh === true,
+    );
+    const sibling = causeShown && lowWindows >= s.deadReluWindows;
     // the accuracy gate (AUTOTRAINER) holds back a partly dead layer of a model that learns; a layer almost entirely
     // dead has lost its capacity whatever the accuracy
     const gated = fraction < s.deadReluUngatedFraction && !ctx.notLearningWell(s.targetAccuracy);
-    if (!stalledDead && (fraction < s.deadReluFraction || gated)) {
+    if (!stalledDead && !sibling && (fraction < s.deadReluFraction || gated)) {
       streak.miss(key);
       return undefined;
     }
-    const windows = streak.hit(key, Math.max(0, step - window + 1));
+    const windows = sibling ? lowWindows : streak.hit(key, Math.max(0, step - window + 1));
     if (!stalledDead && windows < s.deadReluWindows) return undefined;
     const layer = ctx.layer(layerName);
     const lr = learningRateVerdict(ctx, s);
-    const diedAt = stalledDead ? stall!.fromStep : streak.from(key);
-    const threshold = stalledDead ? s.stallDeadReluFraction : s.deadReluFraction;
+    const diedAt = stalledDead ? stall!.fromStep : sibling ? streak.from(lowKey) : streak.from(key);
+    const threshold = stalledDead || sibling ? s.stallDeadReluFraction : s.deadReluFraction;
     const cause = lr.high
       ? ` The learning rate ${fmt(lr.lr)} of ${lr.optimizer}${lr.factor != null ? ` (${fmt(lr.factor)}× its default ${fmt(lr.defaultLr)})` : ''} is the likely cause: updates that large push a unit's inputs below zero for every sample, and a dead unit gets no gradient to come back.`
       : '';
@@ -68,7 +80,7 @@ export class UnitRules implements RuleFamily {
       `${dead} of ${total} ReLU units of ${layerName} (${pct(fraction)}) output 0 for every sample` +
         (stalledDead
           ? `, and every kernel's gradient has been exactly 0 since step ${stall!.fromStep} (epoch ${epochOf(api, stall!.fromStep) + 1}): the units died there and training has stopped (threshold ${pct(threshold)} during a stall).`
-          : ` over ${windows} windows of ${window} steps, since step ${diedAt} (epoch ${epochOf(api, diedAt) + 1}): they get no gradient and no longer learn (threshold ${pct(threshold)}).`) +
+          : ` over ${windows} windows of ${window} steps, since step ${diedAt} (epoch ${epochOf(api, diedAt) + 1}): they get no gradient and no longer learn (threshold ${pct(threshold)}${sibling ? ', as another ReLU layer of this model died under the same learning rate' : ''}).`) +
         cause,
       {
         layer,
@@ -81,6 +93,7 @@ export class UnitRules implements RuleFamily {
           windows,
           diedAtStep: diedAt,
           stalled: stalledDead,
+          sibling,
           lr: lr.lr,
           optimizer: lr.optimizer,
           defaultLr: lr.defaultLr,
