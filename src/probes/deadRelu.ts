@@ -37,14 +37,14 @@ export class DeadReluProbe {
       taps.observe(layer, (_l, _inputs, y) => {
         const previous = this.alive.get(layer);
         // ReLU outputs are >= 0, so "positive for some sample" is "sum over samples > 0" (a sum of non-negative
-        // floats never rounds down to 0). The sum is one matrix product with a row of ones: no transpose (wasm's and
-        // the cpu backend's reductions over a leading axis transpose first), and a running sum over the window.
+        // floats never rounds down to 0), kept as a running sum over the window. A dense layer's [batch, units]
+        // output is summed over axis 0; a conv output's leading axes as one product with a row of ones: wasm's
+        // reductions over leading axes transpose the whole output first (~15x slower there on an MNIST conv).
         const next = tf.keep(
           tf.tidy(() => {
             const units = y.shape[y.shape.length - 1] ?? 1;
             const rows = y.size / units;
-            const flat = y.rank === 2 ? (y as Tensor2D) : tf.reshape(y, [rows, units]);
-            const sums = tf.matMul(this.onesRow(rows), flat);
+            const sums = y.rank <= 2 ? tf.sum(y, 0) : tf.matMul(this.onesRow(rows), tf.reshape(y, [rows, units]));
             return previous ? tf.add(previous, sums) : sums;
           }),
         );

@@ -3,7 +3,7 @@
  * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
  * reduces them to squared L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
  */
-import type { Tf, Tensor, Tensor2D, Optimizer } from '../tf/types';
+import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 import { readClip } from '../toolkit/clipping';
 
@@ -42,21 +42,9 @@ export class GradientProbe {
       probe.names = Object.keys(result.grads);
       probe.pendingNorms?.dispose();
       // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
-      // Each variable's sum of squares is one dot product g·g (a [1,n]×[n,1] product: one kernel, one pass, no
-      // temporary of g's size), the k results one concat; the square roots are taken on read, in JS. Each kernel
-      // call costs tens of µs on tfjs-node, so fewer kernels is most of the saving on small models.
-      probe.pendingNorms = tf.keep(
-        tf.tidy(() =>
-          tf.concat(
-            probe.names.map(n => {
-              const g = result.grads[n];
-              const row = g.rank === 2 && g.shape[0] === 1 ? (g as Tensor2D) : tf.reshape(g, [1, g.size]);
-              return tf.matMul(row, row, false, true);
-            }),
-            1,
-          ),
-        ),
-      );
+      // sum(square(g)) per variable, stacked; the square roots are taken on read, in JS (one kernel fewer per step:
+      // a dot product g·g would be one kernel, but wasm's matrix product packs g first and is slower)
+      probe.pendingNorms = tf.keep(tf.tidy(() => tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n]))))));
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
