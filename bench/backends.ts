@@ -6,7 +6,9 @@
  * backend available here — tfjs-node (the workspace's, or the native build of "Set Up Native Backend": the
  * TRAINING_LENS_NATIVE_DIR variable, else ${XDG_CACHE_HOME:-~/.cache}/training-lens/native), wasm, cpu — plain `fit`
  * and `fit` with Training Lens's default probes. One worker process per backend (each holds its own tf instance and
- * models); the parent interleaves their measurements round by round (the machine's load drifts) and prints medians.
+ * models); the parent interleaves their measurements round by round (the machine's load drifts) and prints medians
+ * of wall-clock and of CPU time per step (the worker's user + system time: steadier when other processes share the
+ * cores).
  * Then every example job (examples/*.train.ts, one epoch) trains through the real runner on each backend, as a user's
  * run would: the median ms/step comes from its batch events, and `auto` names the backend a run would pick.
  * `--examples none` skips that part; `--examples fashion-mlp,toolkit` picks some. `--backends node,wasm` leaves cpu out.
@@ -39,7 +41,8 @@ const median = (xs: number[]) => {
 };
 const batchSize = 32;
 
-type Measure = { plain: number; probed: number };
+/** ms/step of wall-clock time, and of CPU time (user + system, every thread of the worker: steadier on a busy machine) */
+type Measure = { plain: number; probed: number; plainCpu: number; probedCpu: number };
 type WorkerMsg =
   | { type: 'ready'; backend: string; notes: string[] }
   | { type: 'measure'; results: Record<string, Measure> }
@@ -147,10 +150,12 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
     const timeFit = async (m: ReturnType<typeof referenceModel>, instrumented: boolean) => {
       if (instrumented) inst.install();
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await m.model.fit(m.xs, m.ys, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+      const cpu = process.cpuUsage(cpu0);
       const ms = (performance.now() - t0) / steps;
       if (instrumented) inst.uninstall();
-      return ms;
+      return { ms, cpu: (cpu.user + cpu.system) / 1000 / steps };
     };
     const pairs = kinds.map(kind => ({
       kind,
@@ -166,7 +171,7 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
       flip = !flip; // alternate which goes first so drift does not favour one side
       const results: Record<string, Measure> = {};
       for (const p of pairs) {
-        let plain: number, probed: number;
+        let plain: { ms: number; cpu: number }, probed: { ms: number; cpu: number };
         if (flip) {
           plain = await timeFit(p.plain, false);
           probed = await timeFit(p.probed, true);
@@ -174,7 +179,7 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
           probed = await timeFit(p.probed, true);
           plain = await timeFit(p.plain, false);
         }
-        results[p.kind] = { plain, probed };
+        results[p.kind] = { plain: plain.ms, probed: probed.ms, plainCpu: plain.cpu, probedCpu: probed.cpu };
       }
       send({ type: 'measure', results });
     });
@@ -193,6 +198,8 @@ interface Bench {
   error?: string;
   plain: Record<string, number[]>;
   probed: Record<string, number[]>;
+  plainCpu: Record<string, number[]>;
+  probedCpu: Record<string, number[]>;
 }
 
 function next(child: ChildProcess): Promise<WorkerMsg> {
@@ -221,6 +228,8 @@ async function main(): Promise<void> {
     notes: [],
     plain: {},
     probed: {},
+    plainCpu: {},
+    probedCpu: {},
     child: fork(__filename, ['--worker', preference, '--samples', String(samples), '--models', kinds.join(',')], {
       env,
       execArgv: ['--import', 'tsx'],
@@ -246,6 +255,8 @@ async function main(): Promise<void> {
       for (const [kind, res] of Object.entries(m.results)) {
         (b.plain[kind] ??= []).push(res.plain);
         (b.probed[kind] ??= []).push(res.probed);
+        (b.plainCpu[kind] ??= []).push(res.plainCpu);
+        (b.probedCpu[kind] ??= []).push(res.probedCpu);
       }
     }
     console.log(
@@ -254,12 +265,16 @@ async function main(): Promise<void> {
   }
   for (const kind of kinds) {
     console.log(`\n${MODEL_TITLES[kind] ?? kind}`);
-    console.log('backend      plain ms/step   instrumented ms/step   overhead');
+    console.log(
+      'backend      plain ms/step   instrumented ms/step   overhead   CPU ms/step plain / instrumented   overhead',
+    );
     for (const b of live) {
       const mp = median(b.plain[kind]),
         mi = median(b.probed[kind]);
+      const cp = median(b.plainCpu[kind]),
+        ci = median(b.probedCpu[kind]);
       console.log(
-        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}`,
+        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}   ${cp.toFixed(2).padStart(16)} / ${ci.toFixed(2).padEnd(15)}   x${(ci / cp).toFixed(3)}`,
       );
     }
     const wasm = live.find(b => b.backend === 'wasm'),

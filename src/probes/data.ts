@@ -8,7 +8,8 @@
  */
 import type { DataCheckEvent, EventBody, SourceLocation } from '../protocol';
 import type { Tf, Tensor, LayersModel } from '../tf/types';
-import { confusion, scanNonFinite, unravel, type TensorCheck } from './dataStats';
+import { confusion, scanNonFinite, type TensorCheck } from './dataStats';
+import { checkNonFinite } from './nonFinite';
 import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
 import { rowSize, rowsOf, slice, type Side } from './dataRows';
 import { analyzeSides } from './dataLabels';
@@ -139,31 +140,6 @@ export class DataProbe {
     return rows;
   }
 
-  /**
-   * NaN/Inf in every value of t, counted on the backend (no copy); the first one's position by argMax over the
-   * non-finite mask (argMax returns the first maximum).
-   */
-  private async countNonFinite(t: Tensor, name: string): Promise<TensorCheck> {
-    const tf = this.tf;
-    if (t.dtype !== 'float32') return { name, values: t.size, nonFinite: 0, nan: 0, firstIndex: null };
-    const counts = tf.tidy(() => {
-      const flat = tf.reshape(tf.cast(tf.logicalNot(tf.isFinite(t)), 'int32'), [-1]);
-      return tf.stack([tf.sum(flat), tf.argMax(flat)]);
-    });
-    let nonFinite: number, first: number;
-    try {
-      [nonFinite, first] = Array.from(await counts.data());
-    } finally {
-      counts.dispose();
-    }
-    if (nonFinite === 0) return { name, values: t.size, nonFinite: 0, nan: 0, firstIndex: null };
-    // rare: the NaN share of them
-    const nanCount = tf.tidy(() => tf.sum(tf.cast(tf.isNaN(t), 'int32')));
-    const nan = (await nanCount.data())[0];
-    nanCount.dispose();
-    return { name, values: t.size, nonFinite, nan, firstIndex: unravel(first, t.shape as number[]) };
-  }
-
   /** Scans each tensor for NaN/Inf and reads it back (within the budget). */
   private async scanAll(
     named: Array<[Tensor, string]>,
@@ -172,7 +148,7 @@ export class DataProbe {
   ): Promise<Map<Tensor, Float32Array>> {
     const read = new Map<Tensor, Float32Array>();
     for (const [t, name] of named) {
-      tensors.push(await this.countNonFinite(t, name));
+      tensors.push(await checkNonFinite(this.tf, t, name));
       if (readBack(t)) read.set(t, await this.read(t, this.budgetRows(t, name)));
     }
     return read;

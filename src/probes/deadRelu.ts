@@ -1,9 +1,9 @@
 /**
  * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps.
  * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), so it
- * only adds a per-unit maximum over the batch, kept as a running maximum on the backend over the window.
+ * only adds a per-unit sum over the batch, kept as a running sum on the backend over the window.
  */
-import type { Tf, Tensor, Layer } from '../tf/types';
+import type { Tf, Tensor, Tensor2D, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
 
 const RELU_ACTIVATIONS = new Set(['relu', 'relu6']);
@@ -21,6 +21,7 @@ export interface DeadCount {
 export class DeadReluProbe {
   private readonly alive = new Map<Layer, Tensor | undefined>();
   private stepsInWindow = 0;
+  private readonly ones = new Map<number, Tensor2D>();
 
   constructor(private readonly tf: Tf) {}
 
@@ -35,19 +36,31 @@ export class DeadReluProbe {
       this.alive.set(layer, undefined);
       taps.observe(layer, (_l, _inputs, y) => {
         const previous = this.alive.get(layer);
-        // ReLU outputs are >= 0, so "positive for some sample" is "max over samples > 0": one reduction, and the
-        // window is a running maximum (two kernels a step instead of compare + any + or).
+        // ReLU outputs are >= 0, so "positive for some sample" is "sum over samples > 0" (a sum of non-negative
+        // floats never rounds down to 0), kept as a running sum over the window. A dense layer's [batch, units]
+        // output is summed over axis 0; a conv output's leading axes as one product with a row of ones: wasm's
+        // reductions over leading axes transpose the whole output first (~15x slower there on an MNIST conv).
         const next = tf.keep(
           tf.tidy(() => {
             const units = y.shape[y.shape.length - 1] ?? 1;
-            const peak = tf.max(y.reshape([-1, units]), 0);
-            return previous ? tf.maximum(previous, peak) : peak;
+            const rows = y.size / units;
+            const sums = y.rank <= 2 ? tf.sum(y, 0) : tf.matMul(this.onesRow(rows), tf.reshape(y, [rows, units]));
+            return previous ? tf.add(previous, sums) : sums;
           }),
         );
         previous?.dispose();
         this.alive.set(layer, next);
       });
     }
+  }
+
+  /** A kept [1, rows] tensor of ones (one per batch size seen: the last batch of an epoch may be smaller). */
+  private onesRow(rows: number): Tensor2D {
+    const cached = this.ones.get(rows);
+    if (cached) return cached;
+    const ones = this.tf.keep(this.tf.ones([1, rows]) as Tensor2D);
+    this.ones.set(rows, ones);
+    return ones;
   }
 
   /** Called once per training step. */
@@ -80,6 +93,8 @@ export class DeadReluProbe {
   dispose(): void {
     for (const t of this.alive.values()) t?.dispose();
     this.alive.clear();
+    for (const t of this.ones.values()) t.dispose();
+    this.ones.clear();
     this.stepsInWindow = 0;
   }
 }

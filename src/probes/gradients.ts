@@ -1,7 +1,7 @@
 /**
  * Gradient probe: wraps the compiled optimizer's `computeGradients`, which fit, fitDataset and trainOnBatch all
  * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
- * reduces them to L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
+ * reduces them to squared L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
  */
 import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
@@ -42,10 +42,9 @@ export class GradientProbe {
       probe.names = Object.keys(result.grads);
       probe.pendingNorms?.dispose();
       // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
-      // sqrt(sum(square(g))) per variable, with one sqrt over the stacked sums (fewer kernels on the hot path)
-      probe.pendingNorms = tf.keep(
-        tf.tidy(() => tf.sqrt(tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n])))))),
-      );
+      // sum(square(g)) per variable, stacked; the square roots are taken on read, in JS (one kernel fewer per step:
+      // a dot product g·g would be one kernel, but wasm's matrix product packs g first and is slower)
+      probe.pendingNorms = tf.keep(tf.tidy(() => tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n]))))));
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
@@ -69,7 +68,7 @@ export class GradientProbe {
     pending.dispose();
     const variables: Record<string, number> = {};
     this.names.forEach((n, i) => {
-      variables[n] = values[i];
+      variables[n] = Math.sqrt(values[i]);
     });
     let histograms: Record<string, Histogram> | undefined;
     if (this.pendingGrads) {

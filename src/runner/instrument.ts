@@ -1,20 +1,16 @@
 /**
  * Instruments `LayersModel.prototype.fit` / `fitDataset` (Sequential delegates to an inner LayersModel, so this
- * catches every model) without changing what they compute: one appended callback for batch/epoch events, the
- * gradient probe on the compiled optimizer, the dead-ReLU probe on ReLU layers. Probes are removed when fit ends.
+ * catches every model) without changing what they compute: one appended callback emits the batch and epoch events
+ * and drives the probes of `src/probes/registry.ts`, attached at fit start and detached when fit ends.
  */
 import type { EventBody, FitStartEvent, SourceLocation } from '../protocol';
 import { finite } from '../protocol';
-import type { Tf, LayersModel, Layer } from '../tf/types';
-import { GradientProbe, layerNorms } from '../probes/gradients';
-import { DeadReluProbe } from '../probes/deadRelu';
-import { ActivationProbe } from '../probes/activations';
+import type { Tf, LayersModel } from '../tf/types';
 import { LayerTaps } from '../probes/layerTaps';
-import { readWeightHistograms } from '../probes/weights';
+import { PROBES } from '../probes/registry';
+import type { AttachedProbe, FitContext, ProbeSettings } from '../probes/probe';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames } from '../stack/frames';
-import { MemoryProbe } from '../probes/memory';
-import { DataProbe } from '../probes/data';
 import {
   validationSamplesOf,
   stepsOf,
@@ -25,26 +21,7 @@ import {
   type FitArgs,
 } from './modelFacts';
 
-export interface ProbeSettings {
-  gradNorms: boolean;
-  deadRelu: boolean;
-  /** steps a unit must stay at 0 to count as dead */
-  deadReluWindow: number;
-  /** gradient and activation histograms every N steps (0: never) */
-  histogramEvery: number;
-  histogramBins: number;
-  /** activation statistics (saturation, input range) every N steps (0: never) */
-  activationEvery: number;
-}
-
-export const DEFAULT_PROBES: ProbeSettings = {
-  gradNorms: true,
-  deadRelu: true,
-  deadReluWindow: 20,
-  histogramEvery: 50,
-  histogramBins: 30,
-  activationEvery: 25,
-};
+export { DEFAULT_PROBES, type ProbeSettings } from '../probes/probe';
 
 export interface InstrumentOptions {
   emit: (body: EventBody) => void;
@@ -154,12 +131,7 @@ export class Instrumentation {
     if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
     (config as { verbose?: number }).verbose = 0; // tfjs-node's Keras-style progress lines: the run's epoch events say it
     const fitIndex = this.fitCount++;
-    const grads = new GradientProbe(tf);
     const taps = new LayerTaps();
-    const dead = new DeadReluProbe(tf);
-    const acts = new ActivationProbe(tf);
-    const memory = new MemoryProbe(tf, this.opts.isUserFile);
-    const probes = this.opts.probes;
     const varToLayer = new Map<string, string>();
     const variableSizes: Record<string, number> = {};
     for (const layer of model.layers) {
@@ -176,6 +148,7 @@ export class Instrumentation {
     let fitStarted = false;
 
     const stepsPerEpoch = method === 'fit' ? stepsOf(args[0], config) : (config.batchesPerEpoch ?? null);
+    const layers = summarize(model.layers);
     const emitFitStart = () => {
       fitStarted = true;
       this.opts.emit({
@@ -187,7 +160,7 @@ export class Instrumentation {
         batchSize: method === 'fit' ? (config.batchSize ?? 32) : null,
         optimizer: model.optimizer?.getClassName?.() ?? 'unknown',
         loss: lossName(model),
-        layers: summarize(model.layers),
+        layers,
         totalParams: model.countParams(),
         location,
         backend: tf.getBackend(),
@@ -218,76 +191,7 @@ export class Instrumentation {
           lr: learningRate(model),
           ...(momentum == null ? {} : { momentum }),
         });
-        memory.report(step, this.opts.emit);
-        if (probes.gradNorms) {
-          const reading = await grads.read(probes.histogramBins);
-          if (reading) {
-            const layers = layerNorms(reading.variables, layerOf);
-            this.opts.emit({
-              kind: 'grad-norms',
-              step,
-              variables: mapValues(reading.variables, finite),
-              layers: mapValues(layers, finite),
-              ...(reading.clip
-                ? {
-                    clip: {
-                      ...reading.clip,
-                      preNorm: finite(reading.clip.preNorm),
-                      postNorm: finite(reading.clip.postNorm),
-                    },
-                  }
-                : {}),
-            });
-            for (const [variable, h] of Object.entries(reading.histograms ?? {})) {
-              this.opts.emit({ kind: 'histogram', step, of: 'grad', layer: layerOf(variable), variable, ...h });
-            }
-          }
-          grads.captureHistograms = probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
-        }
-        if (probes.histogramEvery > 0 && step % probes.histogramEvery === 0) {
-          for (const { layer, variable, ...h } of await readWeightHistograms(
-            model.layers as Layer[],
-            probes.histogramBins,
-          )) {
-            this.opts.emit({ kind: 'histogram', step, of: 'weight', layer, variable, ...h });
-          }
-        }
-        if (probes.activationEvery > 0) {
-          const reading = await acts.read(probes.histogramBins);
-          if (reading) {
-            this.opts.emit({
-              kind: 'activation-stats',
-              step,
-              layers: reading.layers.map(l => ({
-                ...l,
-                mean: finite(l.mean),
-                std: finite(l.std),
-                min: finite(l.min),
-                max: finite(l.max),
-              })),
-              input:
-                reading.input &&
-                (mapValues(reading.input as unknown as Record<string, number>, finite) as {
-                  mean: number | null;
-                  std: number | null;
-                  min: number | null;
-                  max: number | null;
-                }),
-            });
-            for (const [layer, h] of Object.entries(reading.histograms))
-              this.opts.emit({ kind: 'histogram', step, of: 'activation', layer, ...h });
-          }
-          acts.capture = this.steps % probes.activationEvery === 0;
-          acts.captureHistograms =
-            acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
-        }
-        if (probes.deadRelu && dead.layerCount > 0) {
-          dead.step();
-          if (dead.windowSteps >= probes.deadReluWindow) {
-            const reading = await dead.read();
-            if (reading) this.opts.emit({ kind: 'dead-units', step, window: reading.window, layers: reading.layers });
-          }
-        }
+        for (const probe of attached) await probe.afterStep?.(step);
         if (!Number.isFinite(loss) && !nonFinite) {
           nonFinite = { step, epoch, batch, value: String(loss) };
           model.stopTraining = true;
@@ -304,7 +208,7 @@ export class Instrumentation {
           step: Math.max(0, this.steps - 1),
           logs: mapValues(logs ?? {}, finite),
         });
-        await data.probe.epochEnd(ep, Math.max(0, this.steps - 1), fitIndex, this.opts.emit);
+        for (const probe of attached) await probe.afterEpoch?.(ep, Math.max(0, this.steps - 1));
         epoch = ep + 1;
       },
       onEpochBegin: async (ep: number) => {
@@ -323,21 +227,10 @@ export class Instrumentation {
     const callArgs = [...args];
     callArgs[configIndex] = config;
 
-    if (probes.gradNorms && model.optimizer) {
-      grads.captureHistograms = probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
-      grads.install(model.optimizer);
-    }
-    if (probes.deadRelu) dead.install(model.layers as Layer[], taps);
-    if (probes.activationEvery > 0) {
-      acts.install(model.layers as Layer[], taps);
-      acts.capture = this.steps % probes.activationEvery === 0;
-      acts.captureHistograms = acts.capture && probes.histogramEvery > 0 && this.steps % probes.histogramEvery === 0;
-    }
-    // the data as tfjs will split it, before the first step (src/probes/data.ts)
-    const data = await DataProbe.start(
+    const context: FitContext = {
       tf,
       model,
-      {
+      fit: {
         method,
         args,
         config,
@@ -345,11 +238,25 @@ export class Instrumentation {
         location,
         compileLocation: compileSites.get(model),
         loss: lossName(model),
-        outputActivation: summarize(model.layers).at(-1)?.activation ?? null,
+        outputActivation: layers.at(-1)?.activation ?? null,
       },
-      this.opts.emit,
-    );
-    this.opts.emit(data.report);
+      settings: this.opts.probes,
+      taps,
+      emit: this.opts.emit,
+      firstStep: this.steps,
+      layerOf,
+      isUserFile: this.opts.isUserFile,
+    };
+    const attached: AttachedProbe[] = [];
+    try {
+      for (const probe of PROBES) {
+        const a = await probe.attach(context);
+        if (a) attached.push(a);
+      }
+    } catch (e) {
+      await detachAll(attached, taps, Math.max(0, this.steps - 1));
+      throw e;
+    }
     this.active.add(model);
     try {
       let result: unknown;
@@ -392,25 +299,24 @@ export class Instrumentation {
       }
       throw e;
     } finally {
-      if (probes.deadRelu && dead.windowSteps > 0) {
-        const reading = await dead.read();
-        if (reading)
-          this.opts.emit({
-            kind: 'dead-units',
-            step: Math.max(0, this.steps - 1),
-            window: reading.window,
-            layers: reading.layers,
-          });
-      }
       this.active.delete(model);
-      memory.report(Math.max(0, this.steps - 1), this.opts.emit, true); // what the run holds once fit is done
-      grads.uninstall();
-      taps.uninstall();
-      dead.dispose();
-      acts.dispose();
-      data.probe.dispose();
+      await detachAll(attached, taps, Math.max(0, this.steps - 1));
     }
   }
+}
+
+/** Detaches in reverse order (the last memory sample after every other probe's last reading), then the taps. */
+async function detachAll(attached: AttachedProbe[], taps: LayerTaps, lastStep: number): Promise<void> {
+  let failure: unknown;
+  for (const probe of [...attached].reverse()) {
+    try {
+      await probe.detach(lastStep);
+    } catch (e) {
+      failure ??= e;
+    }
+  }
+  taps.uninstall();
+  if (failure) throw failure;
 }
 
 function isBaseCallback(c: unknown): boolean {
