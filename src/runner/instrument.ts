@@ -22,6 +22,7 @@ import {
   momentumOf,
   lossName,
   summarize,
+  trainableParamCount,
   type FitArgs,
 } from './modelFacts';
 
@@ -189,6 +190,7 @@ export class Instrumentation {
         loss: lossName(model),
         layers: summarize(model.layers),
         totalParams: model.countParams(),
+        trainableParams: trainableParamCount(model),
         location,
         backend: tf.getBackend(),
         compileLocation: compileSites.get(model),
