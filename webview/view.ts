@@ -2,12 +2,13 @@
  * The non-chart DOM: header (job, backend, status, epoch/step, loss), error link, run list (compare mode),
  * findings, model table, empty state. Built with createElement/textContent only (no HTML injection).
  */
-import type { Finding, WebviewToHost } from '../src/protocol';
+import { describeParams, type Finding, type WebviewToHost } from '../src/protocol';
 import { displayStatus, type DashboardStore, type RunState } from './dashboardState';
 import { seriesColor, type Theme } from './theme';
 import { basename, formatDuration, formatInt, formatNumber } from './format';
 import { vscodeButton, type VscodeButton } from './vscode-controls';
 import { el } from './dom';
+import { paramTotalsRow, trainableCell } from './modelTable';
 
 export interface ViewPrefs {
   modelOpen: boolean;
@@ -37,6 +38,7 @@ export class DashboardView {
   private readonly model: HTMLDetailsElement;
   private readonly modelSummary: HTMLElement;
   private readonly modelBody: HTMLElement;
+  private readonly modelFoot: HTMLElement;
   private readonly empty: HTMLElement;
   private modelKey = '';
   private findingsKey = '';
@@ -91,6 +93,7 @@ export class DashboardView {
     this.findings.hidden = true;
     this.modelSummary = el('summary', { text: 'Model' });
     this.modelBody = el('tbody');
+    this.modelFoot = el('tfoot');
     const head = el(
       'thead',
       {},
@@ -105,6 +108,7 @@ export class DashboardView {
           'Units',
           'Params',
           'Initializer for the activation (G1)',
+          'Trainable',
         ].map(h => el('th', { text: h })),
       ),
     );
@@ -112,7 +116,7 @@ export class DashboardView {
       'details',
       { id: 'model', className: 'model' },
       this.modelSummary,
-      el('table', { id: 'model-table' }, head, this.modelBody),
+      el('table', { id: 'model-table' }, head, this.modelBody, this.modelFoot),
     );
     this.model.open = prefs.modelOpen;
     this.model.hidden = true;
@@ -284,9 +288,10 @@ export class DashboardView {
     if (key === this.modelKey) return;
     this.modelKey = key;
     this.modelBody.textContent = '';
+    this.modelFoot.textContent = '';
     this.model.hidden = !fit;
     if (!fit) return;
-    this.modelSummary.textContent = `Model · ${fit.layers.length} layers · ${formatInt(fit.totalParams)} params · ${fit.optimizer}${fit.loss ? ` · ${fit.loss}` : ''}${fit.batchSize ? ` · batch ${fit.batchSize}` : ''}`;
+    this.modelSummary.textContent = `Model · ${fit.layers.length} layers · ${describeParams(fit, formatInt)} · ${fit.optimizer}${fit.loss ? ` · ${fit.loss}` : ''}${fit.batchSize ? ` · batch ${fit.batchSize}` : ''}`;
     for (const l of fit.layers) {
       const name = el('td', { text: l.name });
       const loc = l.location;
@@ -310,8 +315,11 @@ export class DashboardView {
         el('td', { className: 'num', text: l.units === undefined ? '' : formatInt(l.units) }),
         el('td', { className: 'num', text: formatInt(l.params) }),
         check,
+        trainableCell(l),
       );
+      if (l.trainable === false) tr.classList.add('frozen');
       this.modelBody.append(tr);
     }
+    this.modelFoot.append(paramTotalsRow(fit, 8));
   }
 }

@@ -12,7 +12,7 @@ import { summarizeRun, formatLogs, type RunSummary } from '../runs/summary';
 import { formatClock, formatMetric } from '../protocol/format';
 import { ProgressTracker } from '../runs/progress';
 import { withRuntimeFixes } from '../detectors/fixes';
-import type { RunEvent } from '../protocol';
+import { describeParams, type RunEvent } from '../protocol';
 import { lintCommand } from '../guidelines/lintFiles';
 import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
 import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
@@ -76,7 +76,7 @@ class Reporter {
         break;
       case 'fit-start':
         write(
-          `${e.method}: ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs` +
+          `${e.method}: ${e.layers.length} layers, ${describeParams(e, String)}, ${e.optimizer}, ${e.epochs} epochs` +
             `${e.stepsPerEpoch ? ` × ${e.stepsPerEpoch} steps` : ''}${e.backend ? ` on ${e.backend}` : ''}`,
         );
         break;

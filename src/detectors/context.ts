@@ -53,11 +53,21 @@ export class RunContext {
     return this.layers.find(l => l.name === name);
   }
 
-  /** Layers with a kernel, in model order (the gradient ratio compares the first with the last). */
+  /**
+   * A layer frozen in the current fit (`layer.trainable = false`, transfer learning): its weights stay as they are by
+   * design, so no rule reads its gradients, dead units or saturation as a training problem.
+   */
+  isFrozen(name: string): boolean {
+    return this.layer(name)?.trainable === false;
+  }
+
+  /** Trainable layers with a kernel, in model order (the gradient ratio compares the first with the last). */
   kernelLayers(): LayerSummary[] {
     const vars = Object.keys(this.fit?.variables ?? {});
     return this.layers.filter(
-      l => vars.includes(`${l.name}/kernel`) || vars.some(v => v.startsWith(l.name + '/') && /kernel/.test(v)),
+      l =>
+        l.trainable !== false &&
+        (vars.includes(`${l.name}/kernel`) || vars.some(v => v.startsWith(l.name + '/') && /kernel/.test(v))),
     );
   }
 

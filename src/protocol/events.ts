@@ -21,6 +21,10 @@ const layerSummary = z.object({
   regularizer: z.string().optional(),
   units: z.number().int().optional(),
   params: z.number().int().nonnegative(),
+  /** false when the layer is frozen (`layer.trainable = false`): fit leaves its weights alone; absent in older logs */
+  trainable: z.boolean().optional(),
+  /** the part of `params` fit updates (0 when frozen; less than params for batch norm's moving statistics) */
+  trainableParams: z.number().int().nonnegative().optional(),
   outputShape: z.array(z.number().nullable()).optional(),
   location: sourceLocation.optional(),
   /** the initializer-per-activation table's verdict on this layer (G1), when the table has a row for it */
@@ -59,6 +63,8 @@ export const fitStartEvent = z.object({
   loss: z.string().nullable(),
   layers: z.array(layerSummary),
   totalParams: z.number().int().nonnegative(),
+  /** parameters fit updates (Keras summary's "Trainable params"); the rest of totalParams is non-trainable */
+  trainableParams: z.number().int().nonnegative().optional(),
   location: sourceLocation.optional(),
   /** backend as training actually started (differs from run-start after a wasm -> cpu fallback) */
   backend: z.string().optional(),

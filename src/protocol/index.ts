@@ -3,3 +3,4 @@ export * from './messages';
 export * from './playground';
 export * from './sweep';
 export * from './sweepImportance';
+export * from './params';

@@ -18,6 +18,7 @@ import {
   momentumOf,
   lossName,
   summarize,
+  trainableParamCount,
   type FitArgs,
 } from './modelFacts';
 
@@ -162,6 +163,7 @@ export class Instrumentation {
         loss: lossName(model),
         layers,
         totalParams: model.countParams(),
+        trainableParams: trainableParamCount(model),
         location,
         backend: tf.getBackend(),
         compileLocation: compileSites.get(model),

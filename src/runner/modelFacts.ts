@@ -122,6 +122,11 @@ export function effectiveActivation(layers: Layer[], index: number): string | un
   return own;
 }
 
+/** Elements of the weights fit updates: a frozen layer (or model) has none, batch norm's moving statistics never count. */
+export function trainableParamCount(layer: { trainableWeights: { shape: (number | null)[] }[] }): number {
+  return layer.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+}
+
 export function summarize(layers: Layer[]): LayerSummary[] {
   return layers
     .filter(l => l.getClassName() !== 'InputLayer')
@@ -147,6 +152,8 @@ export function summarize(layers: Layer[]): LayerSummary[] {
               ? config.filters
               : undefined,
         params: layer.countParams(),
+        trainable: layer.trainable,
+        trainableParams: trainableParamCount(layer),
         outputShape,
         location: layerLocation(layer),
         guideline: checkLayerInitializer(

@@ -16,15 +16,32 @@ export class UnitRules implements RuleFamily {
   observe(e: RunEvent, api: RuleApi): void {
     switch (e.kind) {
       case 'dead-units':
-        for (const l of e.layers) api.raise(this.deadRelu(api, e.step, e.window, l.layer, l.dead, l.total));
+        for (const l of this.trainable(api, e.layers))
+          api.raise(this.deadRelu(api, e.step, e.window, l.layer, l.dead, l.total));
         break;
       case 'activation-stats':
-        for (const l of e.layers) api.raise(this.saturation(api, e.step, l.layer, l.activation, l.saturated));
+        for (const l of this.trainable(api, e.layers))
+          api.raise(this.saturation(api, e.step, l.layer, l.activation, l.saturated));
         break;
       case 'epoch':
         for (const f of this.saturationFromInit(api, e.step)) api.raise(f);
         break;
     }
+  }
+
+  /**
+   * The readings of layers this fit trains. A frozen layer's dead or saturated units are the pretrained base's, not
+   * something this fit's learning rate or initializer did, and no remedy applies to weights that are not trained:
+   * its streaks start over (it may be unfrozen in a later fit).
+   */
+  private trainable<T extends { layer: string }>(api: RuleApi, readings: T[]): T[] {
+    return readings.filter(l => {
+      if (!api.ctx.isFrozen(l.layer)) return true;
+      for (const key of [`dr|${l.layer}`, `sat|${l.layer}`, `satlow|${l.layer}`]) api.streak.miss(key);
+      api.signals.deadFraction.delete(l.layer);
+      api.signals.saturatedSince.delete(l.layer);
+      return false;
+    });
   }
 
   /**
