@@ -196,7 +196,7 @@ async function main(cfg: RunConfig): Promise<void> {
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
   const jobTf = tfForJob(tf, isUser);
   // `import ... from 'training-lens'`: built on the job's tf instance (tfjs checks optimizers and callbacks by class)
-  const toolkit = createToolkit(jobTf, { runDir: cfg.runDir });
+  const toolkit = createToolkit(jobTf, { runDir: cfg.runDir, jobFile: cfg.jobFile });
   await bundleJob({
     jobFile: cfg.jobFile,
     outFile: bundleFile,

@@ -13,8 +13,11 @@ import { choice, intRange, uniform, logUniform } from './search';
 import { createCvSplit } from './folds';
 import { createSchedules } from './schedules';
 import { createCallbacks } from './callbacks';
+import { createLoadCsv } from './data/csv';
+import { createTrainValSplit } from './data/split';
+import type { DataEnv } from './data/paths';
 
-export interface ToolkitEnv {
+export interface ToolkitEnv extends DataEnv {
   /** the run's folder (checkpoints go under it) */
   runDir?: string;
 }
@@ -49,6 +52,10 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
     maxNorm: tf.constraints.maxNorm,
     ...createSchedules(tf),
     ...createCallbacks(tf, env),
+    /** a CSV file as tensors: loadCsv('data/iris.csv', { label: 'species' }) → { x, y, featureNames, classes, skipped } */
+    loadCsv: createLoadCsv(tf, env),
+    /** a shuffled (and, for class labels, stratified) validation split: trainValSplit(x, y, { fraction: 0.2 }) */
+    trainValSplit: createTrainValSplit(tf, env),
   };
 }
 
