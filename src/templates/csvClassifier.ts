@@ -1,7 +1,8 @@
 /** The csv-classifier template: an MLP on the numeric columns of a CSV file, one column the class. */
 import { tsString } from './quote';
 
-export function csvClassifierJob(data: string, label: string): string {
+export function csvClassifierJob(data: string, label: string, delimiter?: string): string {
+  const separator = delimiter ? `delimiter: ${tsString(delimiter)}, ` : '';
   return `/**
  * An MLP classifier on a CSV file: numeric feature columns, one class column (${label}).
  * Written by Training Lens: New Training Job (template csv-classifier), following the guideline tables' default
@@ -12,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadCsv, trainValSplit, nadam, earlyStopping } from 'training-lens';
 
 // relative paths resolve against this file's folder
-const data = await loadCsv(${tsString(data)}, { label: ${tsString(label)}, labelType: 'class' });
+const data = await loadCsv(${tsString(data)}, { label: ${tsString(label)}, ${separator}labelType: 'class' });
 const classes = data.classes ?? [];
 if (classes.length < 2) throw new Error(\`need at least 2 classes in column ${label.replace(/[`$\\]/g, '')}, found \${classes.length}\`);
 const { xTrain, yTrain, xVal, yVal } = trainValSplit(data.x, data.y, { fraction: 0.2, shuffle: true, stratify: true, seed: 42 });
@@ -34,7 +35,7 @@ model.compile({ optimizer: nadam(1e-3), loss: 'categoricalCrossentropy', metrics
 
 await model.fit(standardize(xTrain), oneHot(yTrain), {
   epochs: 40,
-  batchSize: 16,
+  batchSize: 32,
   validationData: [standardize(xVal), oneHot(yVal)],
   callbacks: [earlyStopping({ monitor: 'val_loss', patience: 5, restoreBestWeights: true })],
 });

@@ -2,8 +2,14 @@
 import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 
-/** The column names of the CSV file's first line (comma, semicolon or tab separated). */
-export function csvColumns(file: string): string[] {
+export interface CsvHeader {
+  columns: string[];
+  /** the separator of the first line: comma, semicolon or tab */
+  delimiter: string;
+}
+
+/** The column names of the CSV file's first line and its separator. */
+export function csvHeader(file: string): CsvHeader {
   const fd = fs.openSync(file, 'r');
   let head: string;
   try {
@@ -18,5 +24,5 @@ export function csvColumns(file: string): string[] {
   const [columns] = parse(firstLine, { delimiter, relax_quotes: true }) as string[][];
   if (!columns || columns.length < 2)
     throw new Error(`${file}:1: a CSV file for training needs at least 2 columns (features and a label)`);
-  return columns.map(c => c.trim());
+  return { columns: columns.map(c => c.trim()), delimiter };
 }

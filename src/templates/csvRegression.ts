@@ -1,7 +1,8 @@
 /** The csv-regression template: an MLP predicting one numeric column of a CSV file from the others. */
 import { tsString } from './quote';
 
-export function csvRegressionJob(data: string, label: string): string {
+export function csvRegressionJob(data: string, label: string, delimiter?: string): string {
+  const separator = delimiter ? `delimiter: ${tsString(delimiter)}, ` : '';
   return `/**
  * An MLP regression on a CSV file: numeric feature columns, one numeric target column (${label}).
  * Written by Training Lens: New Training Job (template csv-regression), following the guideline tables' default
@@ -12,8 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { loadCsv, trainValSplit, nadam, earlyStopping } from 'training-lens';
 
 // relative paths resolve against this file's folder
-const data = await loadCsv(${tsString(data)}, { label: ${tsString(label)}, labelType: 'number' });
-const { xTrain, yTrain, xVal, yVal } = trainValSplit(data.x, data.y, { fraction: 0.2, shuffle: true, seed: 42 });
+const data = await loadCsv(${tsString(data)}, { label: ${tsString(label)}, ${separator}labelType: 'number' });
+const { xTrain, yTrain, xVal, yVal } = trainValSplit(data.x, data.y, { fraction: 0.2, shuffle: true, stratify: false, seed: 42 });
 
 // standardize the features and the target with the training set's statistics (the model predicts the scaled target)
 const { mean, variance } = tf.moments(xTrain, 0);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { templateInfo, type TemplateId } from './catalog';
 import { classificationSample, regressionSample } from './sampleCsv';
 import { writeImageSample } from './sampleImages';
-import { csvColumns } from './csvHeader';
+import { csvHeader } from './csvHeader';
 import { csvClassifierJob } from './csvClassifier';
 import { csvRegressionJob } from './csvRegression';
 import { imageFolderJob } from './imageFolder';
@@ -57,7 +57,7 @@ function writeSample(template: TemplateId, target: string): { label: string; gen
   }
   const sample = template === 'csv-regression' ? regressionSample() : classificationSample();
   if (fs.existsSync(target)) {
-    const label = csvColumns(target).at(-1) ?? sample.label;
+    const label = csvHeader(target).columns.at(-1) ?? sample.label;
     return { label, generated: false, note: `using the sample data in ${target}` };
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -73,11 +73,18 @@ export function createJob(jobFile: string, options: NewJobOptions): NewJob {
   const notes: string[] = [];
   let data: string;
   let label = '';
+  let delimiter: string | undefined;
   let generated = false;
   if (options.data) {
     data = path.resolve(options.data);
     checkUserData(info.data, data);
-    if (info.data === 'csv') label = csvColumns(data).at(-1) ?? '';
+    if (info.data === 'csv') {
+      const header = csvHeader(data);
+      label = header.columns.at(-1) ?? '';
+      // loadCsv reads ',' (tab for .tsv) unless told
+      const usual = /\.tsv$/i.test(data) ? '\t' : ',';
+      if (header.delimiter !== usual) delimiter = header.delimiter;
+    }
     notes.push(
       `reading ${data}${label ? `; predicting its last column '${label}' (change \`label\` in the job to pick another)` : ''}`,
     );
@@ -91,9 +98,9 @@ export function createJob(jobFile: string, options: NewJobOptions): NewJob {
   const dataInJob = pathInJob(file, data);
   const source =
     info.id === 'csv-classifier'
-      ? csvClassifierJob(dataInJob, label)
+      ? csvClassifierJob(dataInJob, label, delimiter)
       : info.id === 'csv-regression'
-        ? csvRegressionJob(dataInJob, label)
+        ? csvRegressionJob(dataInJob, label, delimiter)
         : info.id === 'image-folder'
           ? imageFolderJob(dataInJob)
           : fineTuneJob(dataInJob);

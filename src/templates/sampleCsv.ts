@@ -41,7 +41,7 @@ export function classificationSample(rowsPerClass = 60, seed = 1): CsvSample {
         s.sepalW[0] + s.sepalW[1] * z(),
         s.petalL[0] + s.petalL[1] * petal,
         s.petalW[0] + s.petalW[1] * (0.7 * petal + 0.7 * z()),
-      ].map(v => round(Math.max(0.1, v), 1));
+      ].map(v => round(Math.max(0.1, v), 2));
       lines.push([...row, s.name].join(','));
     }
   }

@@ -104,10 +104,17 @@ test('new --data <your CSV>: predicts its last column; the data path is relative
   const made = cli(['new', 'jobs/wine.train.ts', '--template', 'csv-classifier', '--data', 'input/wine.csv'], dir);
   assert.equal(made.code, 0, made.out);
   const source = fs.readFileSync(path.join(dir, 'jobs', 'wine.train.ts'), 'utf8');
-  assert.match(source, /loadCsv\('\.\.\/input\/wine\.csv', \{ label: 'quality'/, 'label = the last column');
+  assert.match(
+    source,
+    /loadCsv\('\.\.\/input\/wine\.csv', \{ label: 'quality', delimiter: ';'/,
+    'label = the last column',
+  );
   assert.equal(fs.readFileSync(path.join(real, 'package.json'), 'utf8'), manifest, 'the installed tfjs untouched');
   assert.match(made.out, /using your installed @tensorflow\/tfjs/);
   assert.ok(!fs.existsSync(path.join(dir, 'data')), 'no sample generated when data is given');
+  const trained = cli(['train', 'jobs/wine.train.ts', '--backend', 'cpu', '--epochs', '1'], dir);
+  assert.equal(trained.code, 0, `the job trains on the user's semicolon-separated CSV:\n${trained.out}`);
+  assert.match(trained.out, /loadCsv \.\.\/input\/wine\.csv: 90 rows, 3 features, 3 classes/);
 });
 
 test('new: an unknown template, a missing data file and an existing job are clear errors', () => {
