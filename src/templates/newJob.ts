@@ -32,10 +32,10 @@ export interface NewJob {
   notes: string[];
 }
 
-/** The path the job writes for its data: relative to the job's folder when inside it (posix separators). */
+/** The path the job writes for its data: relative to the job's folder (posix separators), absolute across drives. */
 function pathInJob(jobFile: string, data: string): string {
   const rel = path.relative(path.dirname(jobFile), data);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return data;
+  if (rel === '' || path.isAbsolute(rel)) return data;
   return rel.split(path.sep).join('/');
 }
 
