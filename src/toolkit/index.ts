@@ -15,6 +15,7 @@ import { createSchedules } from './schedules';
 import { createCallbacks } from './callbacks';
 import { createLoadCsv } from './data/csv';
 import { createTrainValSplit } from './data/split';
+import { createLoadImageFolder } from './data/images';
 import type { DataEnv } from './data/paths';
 
 export interface ToolkitEnv extends DataEnv {
@@ -54,6 +55,8 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
     ...createCallbacks(tf, env),
     /** a CSV file as tensors: loadCsv('data/iris.csv', { label: 'species' }) → { x, y, featureNames, classes, skipped } */
     loadCsv: createLoadCsv(tf, env),
+    /** images in one sub-folder per class: loadImageFolder('data/shapes', { size: [28, 28] }) → { x, y, classes, skipped } */
+    loadImageFolder: createLoadImageFolder(tf, env),
     /** a shuffled (and, for class labels, stratified) validation split: trainValSplit(x, y, { fraction: 0.2 }) */
     trainValSplit: createTrainValSplit(tf, env),
   };

@@ -1,6 +1,7 @@
 /**
  * The toolkit's data loaders on files generated in a temp dir: CSV (typed columns, classes, malformed files as a
- * clear error or a counted skip), the train/validation split (stratified, shuffled by default).
+ * clear error or a counted skip), the train/validation split (stratified, shuffled by default), image folders
+ * (PNG and JPEG pixels, classes from folder names, unreadable and corrupt files counted, folders without classes).
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createLoadCsv } from '../../src/toolkit/data/csv';
 import { createTrainValSplit } from '../../src/toolkit/data/split';
+import { createLoadImageFolder } from '../../src/toolkit/data/images';
+import { PNG } from 'pngjs';
+import * as jpeg from 'jpeg-js';
 import { tempDir, runJob, ROOT } from './helpers';
 
 before(async () => {
@@ -21,6 +25,7 @@ const lines: { level: string; text: string }[] = [];
 const env = { jobFile, log: (level: 'info' | 'warn', text: string) => lines.push({ level, text }) };
 const loadCsv = createLoadCsv(tf, env);
 const trainValSplit = createTrainValSplit(tf, env);
+const loadImageFolder = createLoadImageFolder(tf, env);
 
 function write(rel: string, text: string): string {
   const file = path.join(dir, rel);
@@ -212,4 +217,185 @@ test('through the runner: a job loads a CSV next to itself, the run log says wha
   );
   const codes = events.flatMap(e => (e.kind === 'finding' ? [e.finding.code] : []));
   assert.ok(!codes.includes('label-distribution-shift'), `a stratified split is not shifted: ${codes}`);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Image folders
+
+type Pixel = [number, number, number];
+
+function pngBytes(pixels: Pixel[][]): Buffer {
+  const png = new PNG({ width: pixels[0].length, height: pixels.length });
+  pixels.flat().forEach(([r, g, b], i) => png.data.set([r, g, b, 255], i * 4));
+  return PNG.sync.write(png);
+}
+
+function jpegBytes(pixels: Pixel[][]): Buffer {
+  const width = pixels[0].length,
+    height = pixels.length;
+  const data = Buffer.alloc(width * height * 4);
+  pixels.flat().forEach(([r, g, b], i) => data.set([r, g, b, 255], i * 4));
+  return jpeg.encode({ width, height, data }, 100).data;
+}
+
+/** an image of `h`×`w` in one colour */
+const solid = (h: number, w: number, p: Pixel): Pixel[][] => Array.from({ length: h }, () => Array(w).fill(p));
+
+const KNOWN: Pixel[][] = [
+  [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+  ],
+  [
+    [10, 20, 30],
+    [128, 128, 128],
+    [255, 255, 255],
+  ],
+];
+
+test('loadImageFolder decodes PNG to the known pixels, in [0, 1], RGB and grayscale', async () => {
+  write('png/a/known.png', '');
+  fs.writeFileSync(path.join(dir, 'png/a/known.png'), pngBytes(KNOWN));
+  fs.mkdirSync(path.join(dir, 'png/b'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'png/b/other.png'), pngBytes(solid(2, 3, [0, 0, 0])));
+  const rgb = await loadImageFolder('png', { size: [2, 3] });
+  assert.deepEqual(rgb.x.shape, [2, 2, 3, 3]);
+  assert.deepEqual(
+    Array.from(rgb.x.slice([0], [1]).dataSync()),
+    KNOWN.flat(2).map(v => Math.fround(v / 255)),
+    'the PNG decoder gives the pixels written',
+  );
+  const gray = await loadImageFolder('png', { size: [2, 3], grayscale: true });
+  assert.deepEqual(gray.x.shape, [2, 2, 3, 1]);
+  const luma = KNOWN.flat().map(([r, g, b]) => (0.299 * r + 0.587 * g + 0.114 * b) / 255);
+  Array.from(gray.x.slice([0], [1]).dataSync()).forEach((v, i) =>
+    assert.ok(Math.abs(v - luma[i]) < 1e-6, `gray pixel ${i}: ${v} vs ${luma[i]}`),
+  );
+});
+
+test('loadImageFolder decodes JPEG to the known colours (within JPEG loss) and resizes to size', async () => {
+  // 8×8 blocks of one colour each: JPEG's DCT blocks keep a flat colour almost exactly at quality 100
+  const colours: Pixel[] = [
+    [200, 30, 40],
+    [20, 180, 60],
+    [40, 50, 220],
+    [250, 250, 250],
+  ];
+  const img: Pixel[][] = Array.from({ length: 16 }, (_, r) =>
+    Array.from({ length: 16 }, (_, c) => colours[(r < 8 ? 0 : 2) + (c < 8 ? 0 : 1)]),
+  );
+  fs.mkdirSync(path.join(dir, 'jpg/q'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'jpg/q/blocks.jpg'), jpegBytes(img));
+  fs.writeFileSync(path.join(dir, 'jpg/q/flat.JPEG'), jpegBytes(solid(16, 16, [90, 120, 150])));
+  const full = await loadImageFolder('jpg', { size: [16, 16] });
+  const px = full.x.slice([0], [1]).dataSync();
+  img
+    .flat()
+    .forEach((p, i) =>
+      p.forEach((v, ch) =>
+        assert.ok(
+          Math.abs(px[i * 3 + ch] * 255 - v) <= 3,
+          `JPEG pixel ${i} channel ${ch}: ${px[i * 3 + ch] * 255} vs ${v}`,
+        ),
+      ),
+    );
+  const small = await loadImageFolder('jpg', { size: [2, 2] });
+  assert.deepEqual(small.x.shape, [2, 2, 2, 3]);
+  const q = small.x.slice([0], [1]).dataSync();
+  colours.forEach((c, i) =>
+    c.forEach((v, ch) => assert.ok(Math.abs(q[i * 3 + ch] * 255 - v) <= 3, `quadrant ${i} keeps its colour`)),
+  );
+  const flat = Array.from(small.x.slice([1], [1]).dataSync()).map(v => Math.round(v * 255));
+  assert.ok(
+    flat.every((v, i) => Math.abs(v - [90, 120, 150][i % 3]) <= 2),
+    `flat.JPEG (upper-case extension) read: ${flat}`,
+  );
+});
+
+test('loadImageFolder: classes are the sorted sub-folders; unreadable and corrupt files are counted skips with a warning', async () => {
+  const root = path.join(dir, 'shapes');
+  const put = (rel: string, bytes: Buffer | string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), bytes);
+  };
+  for (const [cls, colour] of [
+    ['triangle', [0, 0, 255]],
+    ['circle', [255, 0, 0]],
+    ['square', [0, 255, 0]],
+  ] as const) {
+    put(`${cls}/1.png`, pngBytes(solid(4, 4, [...colour])));
+    put(`${cls}/nested/2.jpg`, jpegBytes(solid(8, 8, [...colour])));
+  }
+  const good = pngBytes(solid(4, 4, [1, 2, 3]));
+  put('circle/truncated.png', good.subarray(0, good.length - 20));
+  put('square/garbage.jpg', 'this is text, not a JPEG');
+  put('square/cut.jpg', jpegBytes(solid(8, 8, [9, 9, 9])).subarray(0, 30));
+  put('triangle/notes.txt', 'labels were checked by hand');
+  put('README.md', 'shapes data set');
+  put('.hidden/ignored.png', good);
+  fs.symlinkSync(path.join(root, 'gone.png'), path.join(root, 'triangle', 'dangling.png'));
+
+  lines.length = 0;
+  const progress: [number, number][] = [];
+  const d = await loadImageFolder('shapes', {
+    size: [4, 4],
+    onProgress: (a, b) => progress.push([a, b]),
+    progressEvery: 4,
+  });
+  assert.deepEqual(d.classes, ['circle', 'square', 'triangle']);
+  assert.deepEqual(Array.from(d.y.dataSync()), [0, 0, 1, 1, 2, 2]);
+  // every image of a class has its folder's colour: labels and pixels stay paired
+  const firstPixels = (d.x.slice([0, 0, 0, 0], [-1, 1, 1, 3]).arraySync() as number[][][][]).map(p =>
+    p[0][0].map(v => Math.round(v * 255)),
+  );
+  assert.deepEqual(
+    firstPixels.map(p => p.indexOf(Math.max(...p))),
+    [0, 0, 1, 1, 2, 2],
+  );
+
+  const reasons = Object.fromEntries(d.skipped.map(s => [path.relative(root, s.file), s.reason]));
+  assert.equal(d.skipped.length, 6, JSON.stringify(reasons));
+  assert.equal(reasons['README.md'], 'not inside a class folder');
+  assert.equal(reasons['triangle/notes.txt'], 'not a PNG or JPEG file (.txt)');
+  assert.equal(reasons['square/garbage.jpg'], 'not a PNG or JPEG file');
+  assert.match(reasons['circle/truncated.png'], /^corrupt PNG: /);
+  assert.match(reasons['square/cut.jpg'], /^corrupt JPEG: /);
+  assert.equal(reasons['triangle/dangling.png'], 'unreadable (ENOENT)');
+  const warned = lines.filter(l => l.level === 'warn').map(l => l.text);
+  for (const s of d.skipped)
+    assert.ok(warned.includes(`loadImageFolder: skipped ${s.file}: ${s.reason}`), `a warning for ${s.file}`);
+  assert.ok(
+    lines.some(
+      l => l.text === 'loadImageFolder shapes: 6 images, 3 classes (circle, square, triangle), 4×4×3, 6 skipped',
+    ),
+    `the run log says what was loaded: ${JSON.stringify(lines)}`,
+  );
+  assert.equal(progress.length, 10, 'progress after every image file');
+  assert.deepEqual(progress.at(-1), [10, 10]);
+  assert.ok(
+    lines.some(l => l.text === 'loadImageFolder shapes: 8/10 images'),
+    'a progress line every 4 files',
+  );
+});
+
+test('loadImageFolder: no class folders, no images, an empty class, a missing folder are clear errors', async () => {
+  write('flat/1.png', '');
+  fs.writeFileSync(path.join(dir, 'flat/1.png'), pngBytes(solid(2, 2, [0, 0, 0])));
+  await assert.rejects(loadImageFolder('flat', { size: [2, 2] }), /flat has no class sub-folders/);
+  write('noimg/a/readme.txt', 'x');
+  fs.mkdirSync(path.join(dir, 'noimg/b'));
+  await assert.rejects(
+    loadImageFolder('noimg', { size: [2, 2] }),
+    /noimg has no PNG or JPEG images in its class folders \(a, b\)/,
+  );
+  write('onebad/a/1.png', '');
+  fs.writeFileSync(path.join(dir, 'onebad/a/1.png'), pngBytes(solid(2, 2, [0, 0, 0])));
+  write('onebad/b/broken.png', 'not an image');
+  await assert.rejects(loadImageFolder('onebad', { size: [2, 2] }), /no usable image in class folder 'b'/);
+  await assert.rejects(
+    loadImageFolder('nowhere', { size: [2, 2] }),
+    (e: Error) => e.message.includes(`${path.join(dir, 'nowhere')} does not exist`) || assert.fail(e.message),
+  );
+  await assert.rejects(loadImageFolder('flat', { size: [0, 2] as [number, number] }), /size must be \[height, width\]/);
 });
