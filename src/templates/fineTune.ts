@@ -25,12 +25,12 @@ const { xTrain, yTrain, xVal, yVal } = trainValSplit(data.x, data.y, { fraction:
 
 // 1. task A: a convolutional base and a softmax over every class
 const base = [
-  tf.layers.conv2d({ inputShape: [32, 32, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
+  tf.layers.conv2d({ inputShape: [32, 32, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
   tf.layers.maxPooling2d({ poolSize: 2 }),
-  tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
+  tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
   tf.layers.maxPooling2d({ poolSize: 2 }),
   tf.layers.flatten(),
-  tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' }),
+  tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: 'heNormal' }),
 ];
 const modelA = tf.sequential({ layers: [...base, tf.layers.dense({ units: classes.length, activation: 'softmax' })] });
 modelA.compile({ optimizer: nadam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

@@ -19,12 +19,12 @@ const oneHot = (y: tf.Tensor1D) => tf.oneHot(y.toInt(), classes.length);
 
 const model = tf.sequential({
   layers: [
-    tf.layers.conv2d({ inputShape: [32, 32, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
+    tf.layers.conv2d({ inputShape: [32, 32, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
     tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
+    tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: 'heNormal' }),
     tf.layers.maxPooling2d({ poolSize: 2 }),
     tf.layers.flatten(),
-    tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' }),
+    tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: 'heNormal' }),
     tf.layers.dropout({ rate: 0.3 }),
     tf.layers.dense({ units: classes.length, activation: 'softmax' }),
   ],
