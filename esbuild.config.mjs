@@ -91,5 +91,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve('esbuild.c
     // editor types of `import ... from 'training-lens'` (Training Lens: Add Toolkit Types copies them)
     const { writeToolkitTypes } = await import('./scripts/toolkit-types.mjs');
     writeToolkitTypes(path.join(outdir, 'toolkit-types'));
+    // types-only tfjs for workspaces without npm install (New Training Job and the "Add tfjs Types" offer copy them)
+    const { writeTfjsTypes } = await import('./scripts/tfjs-types.mjs');
+    writeTfjsTypes(path.join(outdir, 'tfjs-types'));
   }
 }

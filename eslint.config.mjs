@@ -14,7 +14,7 @@ const LAYERS = [
   ['protocol', 'native'],
   ['tf', 'stack', 'runs', 'analysis'],
   ['guidelines'],
-  ['detectors', 'toolkit'],
+  ['detectors', 'toolkit', 'templates'],
   ['probes', 'playground', 'backends'],
   ['runner'],
   ['sweep'],

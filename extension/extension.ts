@@ -17,6 +17,8 @@ import { RunsView } from './runsView';
 import { registerSweep } from './sweep';
 import { registerPlayground } from './playground';
 import { registerToolkitTypes } from './toolkitTypes';
+import { registerTfjsTypes } from './tfjsTypes';
+import { registerNewJob } from './newJob';
 import type { HostToWebview } from '../src/protocol';
 
 const JOB_SELECTOR: vscode.DocumentSelector = [
@@ -48,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   registerSweep(context, { runs, dashboard, output, checkTrust }); // Sweep: random search, each trial a normal run
   registerPlayground(context, output); // Compare Optimizers: paths computed in a child process, no job code runs
   registerToolkitTypes(context, output); // Add Toolkit Types: editor types of `import ... from 'training-lens'`
+  registerTfjsTypes(context, output); // types-only tfjs: offered when a job's tfjs import does not resolve
+  registerNewJob(context, output); // New Training Job: a job from a template, its sample data and the types
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),

@@ -16,9 +16,11 @@ import { describeParams, type RunEvent } from '../protocol';
 import { lintCommand } from '../guidelines/lintFiles';
 import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
 import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
+import { newCommand, NEW_USAGE, NEW_FLAGS } from '../templates/cli';
+import { typesLocation } from '../templates/editorTypes';
 
 const USAGE = `Usage:
-  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
+${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
   training-lens report <run folder | events.ndjson> [--json]
   training-lens lint <files or folders...> [--format text|json]
 ${SETUP_NATIVE_USAGE}${SWEEP_USAGE}`;
@@ -255,6 +257,20 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'train':
         return await train(rest);
+      case 'new': {
+        const { positional, flags } = parseArgs(rest, NEW_FLAGS);
+        try {
+          return newCommand(
+            positional,
+            flags,
+            { out: write, err: l => print(process.stderr, l + '\n') },
+            typesLocation(__dirname),
+          );
+        } catch (e) {
+          print(process.stderr, `training-lens new: ${(e as Error).message}\n`);
+          return 2;
+        }
+      }
       case 'report':
         return reportCommand(rest);
       case 'lint':
