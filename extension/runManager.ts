@@ -88,6 +88,7 @@ export class RunManager implements vscode.Disposable {
         activationEvery: config.get<number>('probes.activationEvery', 25),
       },
       diagnosis: diagnosisSettings(config),
+      tfevents: config.get<boolean>('tfevents.write', true),
       variant,
       hparams: trial?.hparams,
       sweep: trial?.sweep,
