@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { RunManager, infoFromRecord } from './runManager';
 import { RunStatusBar } from './statusBar';
 import { Dashboard, openSource } from './dashboard';
+import { registerLogdirs } from './logdirs';
 import { TrainCodeLensProvider } from './codeLens';
 import { findJobFiles } from './jobs';
 import { RuntimeFindings, TRY_FIX_COMMAND, readText, type RuntimeFindingRef } from './runtimeFindings';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   registerSweep(context, { runs, dashboard, output, checkTrust }); // Sweep: random search, each trial a normal run
   registerPlayground(context, output); // Compare Optimizers: paths computed in a child process, no job code runs
   registerToolkitTypes(context, output); // Add Toolkit Types: editor types of `import ... from 'training-lens'`
+  registerLogdirs(context, runs, dashboard, output); // Open TensorBoard Logdir; logdir runs in the Runs view
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),
