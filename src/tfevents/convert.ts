@@ -108,6 +108,8 @@ export class LogdirRunReader {
       return;
     }
     const role = scalarRole(p.tag, st.part.role);
+    // Keras' sub-runs: name the tag with its folder (validation/epoch_loss), as TensorBoard lists it
+    const tag = this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag;
     const rec = () => {
       let r = this.steps.get(p.step);
       if (!r) this.steps.set(p.step, (r = { epoch: this.epochCount, metrics: {} }));
@@ -116,17 +118,17 @@ export class LogdirRunReader {
     switch (role.kind) {
       case 'lr':
         rec().lr = p.value;
-        this.tagOf.set('lr', p.tag);
+        this.tagOf.set('lr', tag);
         break;
       case 'batch':
-        this.tagOf.set(role.key, p.tag);
+        this.tagOf.set(role.key, tag);
         if (role.key === 'loss') {
           rec().loss = p.value;
           this.lossSinceValidation.push(p.value);
         } else rec().metrics[role.key] = p.value;
         break;
       case 'epoch': {
-        this.tagOf.set(role.key, p.tag);
+        this.tagOf.set(role.key, tag);
         st.lastEpoch = Math.max(st.lastEpoch, p.step);
         const logs = this.epochs.get(p.step) ?? {};
         logs[role.key] = finiteOrNull(p.value);
@@ -134,7 +136,7 @@ export class LogdirRunReader {
         break;
       }
       case 'validation': {
-        this.tagOf.set(role.key, p.tag);
+        this.tagOf.set(role.key, tag);
         let v = this.validations.get(p.step);
         if (!v) {
           // one epoch per step a validation series was logged at, with the training loss averaged since the

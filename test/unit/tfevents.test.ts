@@ -49,7 +49,7 @@ test("Keras' TensorBoard callback: train/ + validation/ become one run with ever
     h[key].forEach((v, i) =>
       assert.equal(epochs[i].logs[key], f32(v), `reader: epoch ${i} ${key} differs from Keras' History (${v})`),
     );
-  assert.equal(reader.tagOf.get('val_loss'), 'epoch_loss', 'tag map: val_loss comes from validation/epoch_loss');
+  assert.equal(reader.tagOf.get('val_loss'), 'validation/epoch_loss', 'tag map: val_loss is validation/epoch_loss');
   const hists = histsOf(events);
   const kernels = hists.filter(e => e.layer === 'sequential/hidden' && e.variable === 'kernel');
   assert.equal(kernels.length, h.loss.length, 'reader: one hidden-kernel histogram per epoch (histogram_freq=1)');
@@ -94,7 +94,7 @@ test('PyTorch SummaryWriter: every scalar as written, validation per epoch, weig
 test('report <logdir>: the overfitting finding names the tag and step and says there is no source line', () => {
   for (const [dir, tag] of [
     ['pytorch', 'Loss/val'],
-    ['keras', 'epoch_loss'],
+    ['keras', 'validation/epoch_loss'],
   ]) {
     const [r] = reportLogdir(path.join(FIXTURES, dir));
     const f = r.findings.find(x => x.code === 'overfitting');
