@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { findRuns, type LogdirRun } from '../src/tfevents/logdir';
-import { LogdirRunReader } from '../src/tfevents/convert';
+import { LogdirRunReader, LOGDIR_FIRST_READ_BYTES } from '../src/tfevents/convert';
 import { locateLogdirFinding } from '../src/tfevents/findings';
 import { DiagnosisEngine } from '../src/detectors/engine';
 import type { RunEvent, RunInfo } from '../src/protocol';
@@ -125,18 +125,22 @@ export class LogdirRuns implements vscode.Disposable {
   }
 
   private pollAll(): void {
+    let more = false;
     for (const f of this.followed.values()) {
       const before = f.events.length;
       this.take(f);
-      for (const e of f.events.slice(before)) this.runs.publish(f.reader.runId, e);
+      for (let i = before; i < f.events.length; i++) this.runs.publish(f.reader.runId, f.events[i]);
+      more ||= f.reader.more;
     }
+    // a long logdir is read a few MB at a time: the rest right away, the extension host breathing in between
+    if (more) setTimeout(() => this.pollAll(), 0);
   }
 
   /** New events of the run, each followed by the findings it brings out (seq renumbered to keep order). */
   private take(f: Followed): void {
     let fresh: RunEvent[];
     try {
-      fresh = f.reader.poll();
+      fresh = f.reader.poll(false, LOGDIR_FIRST_READ_BYTES);
     } catch (e) {
       this.output.warn(`TensorBoard run ${f.run.dir}: ${(e as Error).message}`);
       return;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunEvent, EventBody } from '../protocol';
 import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadProblems, type RunPart } from './logdir';
 import { pointsOf, type SummaryPoint, type SummaryTally } from './summaries';
-import { histogramRole, scalarRole } from './tags';
+import { histogramRole, scalarRole, type ScalarRole } from './tags';
 
 interface PartState {
   part: RunPart;
@@ -16,6 +16,8 @@ interface PartState {
   tally: SummaryTally;
   /** highest Keras-style epoch seen in this part */
   lastEpoch: number;
+  /** each tag's series (the tag rules are regular expressions: once per tag, not per point) */
+  roles: Map<string, ScalarRole>;
 }
 
 interface StepRecord {
@@ -24,6 +26,9 @@ interface StepRecord {
   metrics: Record<string, number>;
   lr?: number;
 }
+
+/** what the dashboard host reads of a logdir run before its first replay (the rest follows poll by poll) */
+export const LOGDIR_FIRST_READ_BYTES = 4 << 20;
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -55,29 +60,40 @@ export class LogdirRunReader {
       tails: new Map(),
       tally: { skipped: 0, plugins: new Map() },
       lastEpoch: -1,
+      roles: new Map(),
     }));
   }
 
-  /** The events the files gained since the last poll; `final` flushes what is still held back and ends the run. */
-  poll(final = false): RunEvent[] {
+  /** set when the last poll stopped at its byte budget: poll again for the rest */
+  more = false;
+
+  /**
+   * The events the files gained since the last poll, reading at most about `budget` bytes per file (the dashboard's
+   * first charts need not wait for a long run's whole logdir); `final` reads everything, flushes what is still held
+   * back and ends the run.
+   */
+  poll(final = false, budget = Number.MAX_SAFE_INTEGER): RunEvent[] {
     if (this.ended) return [];
+    if (final) budget = Number.MAX_SAFE_INTEGER;
     const out: RunEvent[] = [];
     let gained = 0;
+    this.more = false;
     for (const st of this.parts) {
       for (const name of listEventFiles(st.part.dir))
         if (!st.tails.has(name)) st.tails.set(name, new EventFileTail(path.join(st.part.dir, name)));
       const points: SummaryPoint[] = [];
       for (const tail of st.tails.values())
-        for (const e of tail.read(this.problems)) {
+        for (const e of tail.read(this.problems, budget)) {
           if (e.wall_time) {
             this.firstWall = Math.min(this.firstWall ?? e.wall_time, e.wall_time);
             this.lastWall = Math.max(this.lastWall, e.wall_time);
           }
-          points.push(...pointsOf(e, st.tally));
+          for (const p of pointsOf(e, st.tally)) points.push(p);
         }
       gained += points.length;
+      if ([...st.tails.values()].some(t => t.more)) this.more = true;
       // files of one run interleave by step (TensorBoard orders them by name = start time)
-      points.sort((a, b) => a.step - b.step);
+      if (!sortedBySteps(points)) points.sort((a, b) => a.step - b.step);
       for (const p of points) this.take(p, st);
     }
     this.problems.torn = this.parts.reduce((n, st) => n + [...st.tails.values()].filter(t => t.torn).length, 0);
@@ -86,7 +102,7 @@ export class LogdirRunReader {
       out.push(...this.startEvents());
     }
     if (!this.started) return out;
-    out.push(...this.flush(final || gained === 0));
+    for (const e of this.flush(final || (gained === 0 && !this.more))) out.push(e);
     if (final) {
       out.push(
         this.stamp({ kind: 'run-end', status: 'ok', steps: this.maxStep, durationMs: this.elapsed() } as EventBody),
@@ -107,25 +123,21 @@ export class LogdirRunReader {
       if (p.counts.length) this.pendingHist.push(p);
       return;
     }
-    const role = scalarRole(p.tag, st.part.role);
+    let role = st.roles.get(p.tag);
+    if (!role) st.roles.set(p.tag, (role = scalarRole(p.tag, st.part.role)));
     // Keras' sub-runs: name the tag with its folder (validation/epoch_loss), as TensorBoard lists it
     const tag = this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag;
-    const rec = () => {
-      let r = this.steps.get(p.step);
-      if (!r) this.steps.set(p.step, (r = { epoch: this.epochCount, metrics: {} }));
-      return r;
-    };
     switch (role.kind) {
       case 'lr':
-        rec().lr = p.value;
+        this.stepRecord(p.step).lr = p.value;
         this.tagOf.set('lr', tag);
         break;
       case 'batch':
         this.tagOf.set(role.key, tag);
         if (role.key === 'loss') {
-          rec().loss = p.value;
+          this.stepRecord(p.step).loss = p.value;
           this.lossSinceValidation.push(p.value);
-        } else rec().metrics[role.key] = p.value;
+        } else this.stepRecord(p.step).metrics[role.key] = p.value;
         break;
       case 'epoch': {
         this.tagOf.set(role.key, tag);
@@ -158,6 +170,12 @@ export class LogdirRunReader {
         break;
       }
     }
+  }
+
+  private stepRecord(step: number): StepRecord {
+    let r = this.steps.get(step);
+    if (!r) this.steps.set(step, (r = { epoch: this.epochCount, metrics: {} }));
+    return r;
   }
 
   private startEvents(): RunEvent[] {
@@ -239,9 +257,19 @@ export class LogdirRunReader {
     return Math.max(0, Math.round((this.lastWall - (this.firstWall ?? this.lastWall)) * 1000));
   }
 
+  /** `body` is the reader's own fresh object: stamped in place (a copy per event costs a long run seconds) */
   private stamp(body: EventBody): RunEvent {
-    return { ...body, runId: this.runId, seq: this.seq++, t: this.elapsed() } as RunEvent;
+    const e = body as RunEvent;
+    e.runId = this.runId;
+    e.seq = this.seq++;
+    e.t = this.elapsed();
+    return e;
   }
+}
+
+function sortedBySteps(points: SummaryPoint[]): boolean {
+  for (let i = 1; i < points.length; i++) if (points[i].step < points[i - 1].step) return false;
+  return true;
 }
 
 function listEventFiles(dir: string): string[] {

@@ -115,8 +115,11 @@ export class EventFileTail {
 
   constructor(readonly file: string) {}
 
-  /** New events since the last call (whole records only); problems are added to `problems`. */
-  read(problems: ReadProblems): TfEvent[] {
+  /** bytes past what was read, when the last read stopped at its budget */
+  more = false;
+
+  /** New events since the last call (whole records, at most about `budget` bytes); problems go to `problems`. */
+  read(problems: ReadProblems, budget = Number.MAX_SAFE_INTEGER): TfEvent[] {
     if (this.failed) return [];
     let opened: { fd: number; stat: fs.Stats };
     try {
@@ -128,9 +131,19 @@ export class EventFileTail {
     }
     const { fd, stat } = opened;
     const events: TfEvent[] = [];
+    let partial = false;
     try {
-      while (this.offset < stat.size) {
-        const buf = readAtSync(fd, this.offset, Math.min(stat.size - this.offset, READ_BYTES));
+      let taken = 0;
+      let grow = false;
+      while (this.offset < stat.size && (taken < budget || grow)) {
+        const remaining = stat.size - this.offset;
+        // a budgeted read still takes a record bigger than the budget whole (grow), at most MAX_RECORD_BYTES
+        const want = Math.min(
+          remaining,
+          grow ? MAX_RECORD_BYTES + 16 : Math.max(1 << 16, Math.min(READ_BYTES, budget - taken)),
+        );
+        grow = false;
+        const buf = readAtSync(fd, this.offset, want);
         const frames = readFrames(buf, MAX_RECORD_BYTES);
         problems.badCrc += frames.badCrc;
         problems.oversized += frames.oversized;
@@ -142,10 +155,18 @@ export class EventFileTail {
           }
         }
         this.offset += frames.consumed;
-        // a partial record: the rest of it comes with a later read (or never, when the writer died)
-        if (frames.consumed === 0 || frames.torn) break;
+        taken += frames.consumed;
+        if (frames.consumed === 0) {
+          if (frames.torn && want < remaining) grow = true;
+          else {
+            // a partial record at the end: the rest comes with a later read (or never, when the writer died)
+            partial = frames.torn > 0;
+            break;
+          }
+        }
       }
-      this.torn = this.offset < stat.size;
+      this.torn = partial;
+      this.more = this.offset < stat.size && !partial;
     } finally {
       fs.closeSync(fd);
     }
