@@ -120,7 +120,10 @@ export class LogdirRunReader {
   private take(p: SummaryPoint, st: PartState): void {
     this.maxStep = Math.max(this.maxStep, p.step);
     if (p.type === 'histogram') {
-      if (p.counts.length) this.pendingHist.push(p);
+      // a histogram with a non-finite edge or count cannot be drawn (nor written as JSON): left out, counted
+      if (p.counts.length && p.edges.every(Number.isFinite) && p.counts.every(Number.isFinite))
+        this.pendingHist.push(p);
+      else if (p.counts.length) this.problems.undecodable++;
       return;
     }
     let role = st.roles.get(p.tag);
