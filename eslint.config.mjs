@@ -12,7 +12,7 @@ import globals from 'globals';
  */
 const LAYERS = [
   ['protocol', 'native'],
-  ['tf', 'stack', 'runs', 'analysis'],
+  ['tf', 'stack', 'runs', 'analysis', 'tfevents'],
   ['guidelines'],
   ['detectors', 'toolkit', 'templates'],
   ['probes', 'playground', 'backends'],

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { RunManager, infoFromRecord } from './runManager';
 import { RunStatusBar } from './statusBar';
 import { Dashboard, openSource } from './dashboard';
+import { registerLogdirs } from './logdirs';
 import { TrainCodeLensProvider } from './codeLens';
 import { findJobFiles } from './jobs';
 import { RuntimeFindings, TRY_FIX_COMMAND, readText, type RuntimeFindingRef } from './runtimeFindings';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): TrainingLensApi {
   registerToolkitTypes(context, output); // Add Toolkit Types: editor types of `import ... from 'training-lens'`
   registerTfjsTypes(context, output); // types-only tfjs: offered when a job's tfjs import does not resolve
   registerNewJob(context, output); // New Training Job: a job from a template, its sample data and the types
+  registerLogdirs(context, runs, dashboard, output); // Open TensorBoard Logdir; logdir runs in the Runs view
 
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider(JOB_SELECTOR, lenses),

@@ -88,6 +88,7 @@ export class RunManager implements vscode.Disposable {
         activationEvery: config.get<number>('probes.activationEvery', 25),
       },
       diagnosis: diagnosisSettings(config),
+      tfevents: config.get<boolean>('tfevents.write', true),
       variant,
       hparams: trial?.hparams,
       sweep: trial?.sweep,
@@ -122,8 +123,18 @@ export class RunManager implements vscode.Disposable {
     return targets.length > 0;
   }
 
+  /** runs read from elsewhere than a run log (TensorBoard logdirs: extension/logdirs.ts), by run id */
+  external:
+    { owns(runId: string): boolean; eventsOf(runId: string): RunEvent[]; records(): Promise<RunRecord[]> } | undefined;
+
+  /** An event of an external run, to every listener (the dashboard appends it like a live one). */
+  publish(runId: string, event: RunEvent): void {
+    this.eventEmitter.fire({ runId, event });
+  }
+
   /** Events of a run: from memory while live (or just finished), otherwise from its log on disk. */
   eventsOf(runId: string, runDir?: string): RunEvent[] {
+    if (this.external?.owns(runId)) return this.external.eventsOf(runId);
     const live = this.live.get(runId) ?? this.finished.get(runId);
     if (live) return live.events;
     if (!runDir) return [];

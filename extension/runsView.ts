@@ -110,7 +110,11 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
       : undefined;
     // live runs have no run-end yet: the manager knows they run
     const live = new Set(this.runs.liveRuns.map(r => r.handle.runId));
-    return saved.map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r));
+    const logdirs = (await this.runs.external?.records()) ?? []; // TensorBoard runs (extension/logdirs.ts)
+    return [
+      ...saved.map(r => new RunItem(live.has(r.runId) ? { ...r, status: 'running' } : r)),
+      ...logdirs.map(r => Object.assign(new RunItem(r), { contextValue: 'trainingLens.logdirRun' })),
+    ];
   }
 
   private targets(item: RunItem | undefined, selected: RunItem[] | undefined): RunItem[] {

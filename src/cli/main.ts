@@ -14,14 +14,16 @@ import { ProgressTracker } from '../runs/progress';
 import { withRuntimeFixes } from '../detectors/fixes';
 import { describeParams, type RunEvent } from '../protocol';
 import { lintCommand } from '../guidelines/lintFiles';
+import { findEventDirs } from '../tfevents/logdir';
+import { reportLogdir, printLogdirReport } from './logdirReport';
 import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
 import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
 import { newCommand, NEW_USAGE, NEW_FLAGS } from '../templates/cli';
 import { typesLocation } from '../templates/editorTypes';
 
 const USAGE = `Usage:
-${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
-  training-lens report <run folder | events.ndjson> [--json]
+${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>] [--no-tfevents]
+  training-lens report <run folder | events.ndjson | TensorBoard logdir> [--json]
   training-lens lint <files or folders...> [--format text|json]
 ${SETUP_NATIVE_USAGE}${SWEEP_USAGE}`;
 
@@ -151,7 +153,16 @@ async function train(argv: string[]): Promise<number> {
   const report = reportFlag ? path.resolve(String(reportFlag)) : undefined;
   if (report) checkWritable(report); // before training, not after it
 
-  const run = launchRun({ jobFile: job, runsDir, backend, epochs, ...runnerEntry(__dirname), env: nativeRunEnv() });
+  const tfevents = !flags.has('no-tfevents');
+  const run = launchRun({
+    jobFile: job,
+    runsDir,
+    backend,
+    epochs,
+    tfevents,
+    ...runnerEntry(__dirname),
+    env: nativeRunEnv(),
+  });
   const reporter = new Reporter(true);
   const events: RunEvent[] = [];
   run.onEvent(e => {
@@ -220,7 +231,10 @@ function reportCommand(argv: string[]): number {
   const { positional, flags } = parseArgs(argv, []);
   const target = positional[0];
   if (!target) throw new UsageError('report needs a run folder or an events.ndjson file');
-  const file = fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, EVENTS_FILE) : target;
+  const isDir = fs.existsSync(target) && fs.statSync(target).isDirectory();
+  if (isDir && !fs.existsSync(path.join(target, EVENTS_FILE)) && findEventDirs(target).length)
+    return logdirCommand(target, flags.has('json'));
+  const file = isDir ? path.join(target, EVENTS_FILE) : target;
   if (!fs.existsSync(file)) throw new UsageError(`no run log at ${file}`);
   let log: ReturnType<typeof readRunLog>;
   try {
@@ -243,6 +257,14 @@ function reportCommand(argv: string[]): number {
   const reporter = new Reporter(false);
   log.events.forEach(e => reporter.event(e));
   printSummary(summary);
+  return 0;
+}
+
+/** A TensorBoard logdir: each run summarized and diagnosed (src/cli/logdirReport.ts). */
+function logdirCommand(logdir: string, json: boolean): number {
+  const reports = reportLogdir(logdir);
+  if (json) write(JSON.stringify(reports, null, 2));
+  else printLogdirReport(reports, write);
   return 0;
 }
 

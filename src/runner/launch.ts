@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { validateEvent, type RunEvent, type RunEndEvent, type SourceLocation } from '../protocol';
 import { EVENTS_FILE, newRunId } from '../runs/store';
 import { SafeRunLogWriter } from '../runs/writer';
+import { tfeventsListener } from '../tfevents/writer';
 import {
   RUN_CONFIG_ENV,
   RUN_CONFIG_FILE,
@@ -42,6 +43,8 @@ export interface LaunchOptions extends Partial<Omit<RunSettings, 'probes'>> {
   stopGraceMs?: number;
   /** the log's file writes (tests inject a failing one) */
   logIo?: ConstructorParameters<typeof SafeRunLogWriter>[1];
+  /** also write the run as a TensorBoard event file in its folder (default: yes) */
+  tfevents?: boolean;
 }
 
 export interface RunHandle {
@@ -88,6 +91,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
   const configFile = path.join(runDir, RUN_CONFIG_FILE);
   fs.writeFileSync(configFile, JSON.stringify(config));
   const listeners: Array<(e: RunEvent) => void> = [];
+  if (opts.tfevents !== false) listeners.push(tfeventsListener(runDir));
   const problemListeners: Array<(r: string) => void> = [];
   const started = Date.now();
   let lastSeq = -1;

@@ -1,0 +1,182 @@
+/**
+ * TensorBoard logdirs in VS Code: **Open TensorBoard Logdir**, the logdir runs found in the workspace as Runs-view
+ * items, and each shown logdir run followed live (polled every LOGDIR_POLL_MS: new records appear within a second)
+ * and diagnosed by the same engine as a Training Lens run. Its findings name the tag and step: a logdir has no
+ * source line (src/tfevents/findings.ts). The reading itself is src/tfevents/.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { findRuns, type LogdirRun } from '../src/tfevents/logdir';
+import { LogdirRunReader, LOGDIR_FIRST_READ_BYTES } from '../src/tfevents/convert';
+import { locateLogdirFinding } from '../src/tfevents/findings';
+import { DiagnosisEngine } from '../src/detectors/engine';
+import type { RunEvent, RunInfo } from '../src/protocol';
+import type { RunRecord } from '../src/runs/store';
+import { TOOL_DIR } from '../src/runs/layout';
+import type { RunManager } from './runManager';
+import type { Dashboard } from './dashboard';
+
+export const LOGDIR_POLL_MS = 500;
+const RUN_ID_PREFIX = 'tensorboard:';
+const MAX_EVENT_FILES = 2000;
+
+interface Followed {
+  run: LogdirRun;
+  reader: LogdirRunReader;
+  engine: DiagnosisEngine;
+  events: RunEvent[];
+}
+
+export class LogdirRuns implements vscode.Disposable {
+  private readonly followed = new Map<string, Followed>();
+  /** logdirs opened with the command (also outside the workspace) */
+  private readonly opened = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly runs: RunManager,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.timer = setInterval(() => this.pollAll(), LOGDIR_POLL_MS);
+  }
+
+  static isLogdirRun(runId: string): boolean {
+    return runId.startsWith(RUN_ID_PREFIX);
+  }
+
+  /** Events of a logdir run, read (and then followed) on first use. */
+  eventsOf(runId: string): RunEvent[] {
+    const dir = runId.slice(RUN_ID_PREFIX.length);
+    let f = this.followed.get(runId);
+    if (!f) {
+      const run = findRuns(dir).find(r => r.dir === dir) ?? { name: path.basename(dir), dir, parts: [] };
+      f = { run, reader: new LogdirRunReader(run, runId), engine: new DiagnosisEngine(), events: [] };
+      this.followed.set(runId, f);
+      this.take(f);
+    }
+    return f.events;
+  }
+
+  /** Folders of the workspace (and opened logdirs) holding TensorBoard runs; Training Lens' own runs left out. */
+  async records(): Promise<RunRecord[]> {
+    const files = await vscode.workspace.findFiles(
+      '**/*tfevents*',
+      `{**/node_modules/**,**/${TOOL_DIR}/**}`,
+      MAX_EVENT_FILES,
+    );
+    const roots = new Set<string>(this.opened);
+    for (const f of files) {
+      const dir = path.dirname(f.fsPath);
+      roots.add(/^(train|training|validation|val|eval|test)$/.test(path.basename(dir)) ? path.dirname(dir) : dir);
+    }
+    const out = new Map<string, RunRecord>();
+    for (const root of roots)
+      for (const run of findRuns(root)) {
+        const runId = RUN_ID_PREFIX + run.dir;
+        const ws = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir));
+        out.set(runId, {
+          runId,
+          dir: run.dir,
+          jobFile: run.dir,
+          startedAt: new Date(0).toISOString(),
+          status: 'ok',
+          steps: 0,
+          backend: 'tensorboard',
+          name: `TensorBoard: ${ws ? path.relative(ws.uri.fsPath, run.dir) || ws.name : run.dir}`,
+        });
+      }
+    return [...out.values()];
+  }
+
+  /** Open TensorBoard Logdir: every run under the folder, shown together in the dashboard. */
+  async open(dashboard: Dashboard, folder?: string): Promise<void> {
+    const dir =
+      folder ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: 'Open Logdir',
+          title: 'Training Lens: Open TensorBoard Logdir',
+        })
+      )?.[0]?.fsPath;
+    if (!dir) return;
+    const runs = findRuns(dir);
+    if (!runs.length) {
+      void vscode.window.showWarningMessage(`Training Lens: no events.out.tfevents.* file under ${dir}.`);
+      return;
+    }
+    this.opened.add(dir);
+    dashboard.show(runs.map(r => ({ info: this.infoOf(r) })));
+    void vscode.commands.executeCommand('trainingLens.runs.refresh');
+  }
+
+  private infoOf(run: LogdirRun): RunInfo {
+    const runId = RUN_ID_PREFIX + run.dir;
+    const events = this.eventsOf(runId);
+    const start = events.find(e => e.kind === 'run-start');
+    return {
+      runId,
+      jobFile: run.dir,
+      label: `TensorBoard: ${run.name}`,
+      startedAt: start?.kind === 'run-start' ? start.startedAt : new Date().toISOString(),
+      status: 'ok',
+    };
+  }
+
+  private pollAll(): void {
+    let more = false;
+    for (const f of this.followed.values()) {
+      const before = f.events.length;
+      this.take(f);
+      for (let i = before; i < f.events.length; i++) this.runs.publish(f.reader.runId, f.events[i]);
+      more ||= f.reader.more;
+    }
+    // a long logdir is read a few MB at a time: the rest right away, the extension host breathing in between
+    if (more) setTimeout(() => this.pollAll(), 0);
+  }
+
+  /** New events of the run, each followed by the findings it brings out (seq renumbered to keep order). */
+  private take(f: Followed): void {
+    let fresh: RunEvent[];
+    try {
+      fresh = f.reader.poll(false, LOGDIR_FIRST_READ_BYTES);
+    } catch (e) {
+      this.output.warn(`TensorBoard run ${f.run.dir}: ${(e as Error).message}`);
+      return;
+    }
+    for (const e of fresh) {
+      f.events.push({ ...e, seq: f.events.length });
+      for (const finding of f.engine.observe(e)) {
+        const located = locateLogdirFinding(finding, { runName: f.run.name, tagOf: f.reader.tagOf });
+        f.events.push({ kind: 'finding', runId: e.runId, seq: f.events.length, t: e.t, finding: located });
+      }
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** Open TensorBoard Logdir, and logdir runs in the Runs view and the dashboard (through the run manager). */
+export function registerLogdirs(
+  context: vscode.ExtensionContext,
+  runs: RunManager,
+  dashboard: Dashboard,
+  output: vscode.LogOutputChannel,
+): LogdirRuns {
+  const logdirs = new LogdirRuns(runs, output);
+  runs.external = {
+    owns: LogdirRuns.isLogdirRun,
+    eventsOf: runId => logdirs.eventsOf(runId),
+    records: () => logdirs.records(),
+  };
+  context.subscriptions.push(
+    logdirs,
+    vscode.commands.registerCommand('trainingLens.openLogdir', (uri?: vscode.Uri) =>
+      logdirs.open(dashboard, uri?.fsPath),
+    ),
+  );
+  return logdirs;
+}

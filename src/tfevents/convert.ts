@@ -1,0 +1,294 @@
+/**
+ * A TensorBoard run as a Training Lens event stream (run-start, fit-start, batch, epoch, grad-norms, histogram,
+ * run-end), so the dashboard, comparison, smoothing, export and the detectors work on it unchanged. Incremental: each
+ * `poll()` reads what the event files gained and returns the new events, so a logdir being written is followed.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunEvent, EventBody } from '../protocol';
+import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadProblems, type RunPart } from './logdir';
+import { pointsOf, type SummaryPoint, type SummaryTally } from './summaries';
+import { histogramRole, scalarRole, type ScalarRole } from './tags';
+
+interface PartState {
+  part: RunPart;
+  tails: Map<string, EventFileTail>;
+  tally: SummaryTally;
+  /** highest Keras-style epoch seen in this part */
+  lastEpoch: number;
+  /** each tag's series (the tag rules are regular expressions: once per tag, not per point) */
+  roles: Map<string, ScalarRole>;
+}
+
+interface StepRecord {
+  epoch: number;
+  loss?: number;
+  metrics: Record<string, number>;
+  lr?: number;
+}
+
+/** what the dashboard host reads of a logdir run before its first replay (the rest follows poll by poll) */
+export const LOGDIR_FIRST_READ_BYTES = 4 << 20;
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+export class LogdirRunReader {
+  readonly problems: ReadProblems = emptyProblems();
+  /** series key → the TensorBoard tag it came from (findings name the tag) */
+  readonly tagOf = new Map<string, string>();
+  private readonly parts: PartState[];
+  private seq = 0;
+  private firstWall: number | undefined;
+  private lastWall = 0;
+  private started = false;
+  private ended = false;
+  private steps = new Map<number, StepRecord>();
+  private epochs = new Map<number, Record<string, number | null>>();
+  private validations = new Map<number, { epoch: number; logs: Record<string, number | null> }>();
+  private epochCount = 0;
+  private maxStep = 0;
+  private lossSinceValidation: number[] = [];
+  private grads = new Map<number, Record<string, number | null>>();
+  private pendingHist: SummaryPoint[] = [];
+
+  constructor(
+    readonly run: LogdirRun,
+    readonly runId = `tensorboard:${run.dir}`,
+  ) {
+    this.parts = run.parts.map(part => ({
+      part,
+      tails: new Map(),
+      tally: { skipped: 0, plugins: new Map() },
+      lastEpoch: -1,
+      roles: new Map(),
+    }));
+  }
+
+  /** set when the last poll stopped at its byte budget: poll again for the rest */
+  more = false;
+
+  /**
+   * The events the files gained since the last poll, reading at most about `budget` bytes per file (the dashboard's
+   * first charts need not wait for a long run's whole logdir); `final` reads everything, flushes what is still held
+   * back and ends the run.
+   */
+  poll(final = false, budget = Number.MAX_SAFE_INTEGER): RunEvent[] {
+    if (this.ended) return [];
+    if (final) budget = Number.MAX_SAFE_INTEGER;
+    const out: RunEvent[] = [];
+    let gained = 0;
+    this.more = false;
+    for (const st of this.parts) {
+      for (const name of listEventFiles(st.part.dir))
+        if (!st.tails.has(name)) st.tails.set(name, new EventFileTail(path.join(st.part.dir, name)));
+      const points: SummaryPoint[] = [];
+      for (const tail of st.tails.values())
+        for (const e of tail.read(this.problems, budget)) {
+          if (e.wall_time) {
+            this.firstWall = Math.min(this.firstWall ?? e.wall_time, e.wall_time);
+            this.lastWall = Math.max(this.lastWall, e.wall_time);
+          }
+          for (const p of pointsOf(e, st.tally)) points.push(p);
+        }
+      gained += points.length;
+      if ([...st.tails.values()].some(t => t.more)) this.more = true;
+      // files of one run interleave by step (TensorBoard orders them by name = start time)
+      if (!sortedBySteps(points)) points.sort((a, b) => a.step - b.step);
+      for (const p of points) this.take(p, st);
+    }
+    this.problems.torn = this.parts.reduce((n, st) => n + [...st.tails.values()].filter(t => t.torn).length, 0);
+    if (!this.started && (gained > 0 || final)) {
+      this.started = true;
+      out.push(...this.startEvents());
+    }
+    if (!this.started) return out;
+    for (const e of this.flush(final || (gained === 0 && !this.more))) out.push(e);
+    if (final) {
+      out.push(
+        this.stamp({ kind: 'run-end', status: 'ok', steps: this.maxStep, durationMs: this.elapsed() } as EventBody),
+      );
+      this.ended = true;
+    }
+    return out;
+  }
+
+  /** Skipped summaries (images, text, …) over all parts. */
+  get skipped(): number {
+    return this.parts.reduce((n, st) => n + st.tally.skipped, 0);
+  }
+
+  private take(p: SummaryPoint, st: PartState): void {
+    this.maxStep = Math.max(this.maxStep, p.step);
+    if (p.type === 'histogram') {
+      // a histogram with a non-finite edge or count cannot be drawn (nor written as JSON): left out, counted
+      if (p.counts.length && p.edges.every(Number.isFinite) && p.counts.every(Number.isFinite))
+        this.pendingHist.push(p);
+      else if (p.counts.length) this.problems.undecodable++;
+      return;
+    }
+    let role = st.roles.get(p.tag);
+    if (!role) st.roles.set(p.tag, (role = scalarRole(p.tag, st.part.role)));
+    // Keras' sub-runs: name the tag with its folder (validation/epoch_loss), as TensorBoard lists it
+    const tag = this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag;
+    switch (role.kind) {
+      case 'lr':
+        this.stepRecord(p.step).lr = p.value;
+        this.tagOf.set('lr', tag);
+        break;
+      case 'batch':
+        this.tagOf.set(role.key, tag);
+        if (role.key === 'loss') {
+          this.stepRecord(p.step).loss = p.value;
+          this.lossSinceValidation.push(p.value);
+        } else this.stepRecord(p.step).metrics[role.key] = p.value;
+        break;
+      case 'epoch': {
+        this.tagOf.set(role.key, tag);
+        st.lastEpoch = Math.max(st.lastEpoch, p.step);
+        const logs = this.epochs.get(p.step) ?? {};
+        logs[role.key] = finiteOrNull(p.value);
+        this.epochs.set(p.step, logs);
+        break;
+      }
+      case 'validation': {
+        this.tagOf.set(role.key, tag);
+        let v = this.validations.get(p.step);
+        if (!v) {
+          // one epoch per step a validation series was logged at, with the training loss averaged since the
+          // previous one (as Keras reports an epoch's loss)
+          const losses = this.lossSinceValidation.splice(0);
+          const logs: Record<string, number | null> = {};
+          if (losses.length) logs.loss = finiteOrNull(losses.reduce((a, b) => a + b, 0) / losses.length);
+          this.validations.set(p.step, (v = { epoch: this.epochCount++, logs }));
+        }
+        v.logs[role.key] = finiteOrNull(p.value);
+        break;
+      }
+      case 'ignore':
+        break;
+      case 'grad-norm': {
+        const g = this.grads.get(p.step) ?? {};
+        g[role.layer] = finiteOrNull(p.value);
+        this.grads.set(p.step, g);
+        break;
+      }
+    }
+  }
+
+  private stepRecord(step: number): StepRecord {
+    let r = this.steps.get(step);
+    if (!r) this.steps.set(step, (r = { epoch: this.epochCount, metrics: {} }));
+    return r;
+  }
+
+  private startEvents(): RunEvent[] {
+    const startedAt = new Date((this.firstWall ?? Date.now() / 1000) * 1000).toISOString();
+    return [
+      this.stamp({
+        kind: 'run-start',
+        jobFile: this.run.dir,
+        backend: 'tensorboard',
+        backendNotes: [`TensorBoard logdir run "${this.run.name}" (${this.run.parts.map(p => p.role).join(' + ')})`],
+        startedAt,
+        argv: {},
+      }),
+      this.stamp({
+        kind: 'fit-start',
+        fitIndex: 0,
+        method: 'fit',
+        epochs: 0,
+        stepsPerEpoch: null,
+        batchSize: null,
+        optimizer: 'unknown (TensorBoard logdir)',
+        loss: null,
+        layers: [],
+        totalParams: 0,
+      }),
+    ];
+  }
+
+  /** Steps, epochs and histograms read so far, in step order; the newest epoch waits for every part unless `all`. */
+  private flush(all: boolean): RunEvent[] {
+    const out: Array<{ step: number; order: number; body: EventBody }> = [];
+    for (const [step, r] of this.steps) {
+      out.push({
+        step,
+        order: 0,
+        body: {
+          kind: 'batch',
+          step,
+          epoch: r.epoch,
+          batch: 0,
+          loss: r.loss === undefined ? null : finiteOrNull(r.loss),
+          metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
+          lr: r.lr ?? null,
+        },
+      });
+    }
+    this.steps.clear();
+    for (const [step, layers] of this.grads)
+      out.push({ step, order: 1, body: { kind: 'grad-norms', step, variables: {}, layers } });
+    this.grads.clear();
+    for (const h of this.pendingHist) {
+      if (h.type !== 'histogram') continue;
+      const role = histogramRole(h.tag);
+      out.push({
+        step: h.step,
+        order: 2,
+        body: { kind: 'histogram', step: h.step, ...role, edges: h.edges, counts: h.counts, nonFinite: 0 },
+      });
+    }
+    this.pendingHist = [];
+    // Keras epochs: held until every part that logs epochs is past them (validation is written after train)
+    const epochParts = this.parts.filter(st => st.lastEpoch >= 0);
+    const ready = all ? Infinity : Math.min(...epochParts.map(st => st.lastEpoch));
+    for (const epoch of [...this.epochs.keys()].sort((a, b) => a - b)) {
+      if (epoch >= ready) break;
+      const logs = this.epochs.get(epoch)!;
+      this.epochs.delete(epoch);
+      out.push({ step: epoch, order: 3, body: { kind: 'epoch', epoch, step: epoch, logs } });
+      this.epochCount = epoch + 1;
+    }
+    for (const [step, v] of this.validations)
+      out.push({ step, order: 3, body: { kind: 'epoch', epoch: v.epoch, step, logs: v.logs } });
+    this.validations.clear();
+    out.sort((a, b) => a.step - b.step || a.order - b.order);
+    return out.map(o => this.stamp(o.body));
+  }
+
+  private elapsed(): number {
+    return Math.max(0, Math.round((this.lastWall - (this.firstWall ?? this.lastWall)) * 1000));
+  }
+
+  /** `body` is the reader's own fresh object: stamped in place (a copy per event costs a long run seconds) */
+  private stamp(body: EventBody): RunEvent {
+    const e = body as RunEvent;
+    e.runId = this.runId;
+    e.seq = this.seq++;
+    e.t = this.elapsed();
+    return e;
+  }
+}
+
+function sortedBySteps(points: SummaryPoint[]): boolean {
+  for (let i = 1; i < points.length; i++) if (points[i].step < points[i - 1].step) return false;
+  return true;
+}
+
+function listEventFiles(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter(d => d.isFile() && isEventFile(d.name))
+      .map(d => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every event of a run read once, ended (CLI report, benchmark, tests). */
+export function readLogdirRun(run: LogdirRun): { events: RunEvent[]; reader: LogdirRunReader } {
+  const reader = new LogdirRunReader(run);
+  return { events: reader.poll(true), reader };
+}
