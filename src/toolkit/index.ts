@@ -13,10 +13,13 @@ import { choice, intRange, uniform, logUniform } from './search';
 import { createCvSplit } from './folds';
 import { createSchedules } from './schedules';
 import { createCallbacks } from './callbacks';
+import { createCustomLog, type CustomRecorder } from './customLog';
 
 export interface ToolkitEnv {
   /** the run's folder (checkpoints go under it) */
   runDir?: string;
+  /** records `log` / `logHistogram` in the run (absent outside Training Lens: they record nothing) */
+  record?: CustomRecorder;
 }
 
 export function createToolkit(tf: Tf, env: ToolkitEnv) {
@@ -49,6 +52,7 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
     maxNorm: tf.constraints.maxNorm,
     ...createSchedules(tf),
     ...createCallbacks(tf, env),
+    ...createCustomLog(tf, env.record),
   };
 }
 
