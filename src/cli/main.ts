@@ -16,12 +16,13 @@ import type { RunEvent } from '../protocol';
 import { lintCommand } from '../guidelines/lintFiles';
 import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/cli';
 import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
+import { exportCommand, ExportUsageError, EXPORT_USAGE } from './export';
 
 const USAGE = `Usage:
   training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>]
   training-lens report <run folder | events.ndjson> [--json]
   training-lens lint <files or folders...> [--format text|json]
-${SETUP_NATIVE_USAGE}${SWEEP_USAGE}`;
+${SETUP_NATIVE_USAGE}${SWEEP_USAGE}${EXPORT_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -268,6 +269,8 @@ export async function main(argv: string[]): Promise<number> {
           { ...runnerEntry(__dirname), env: nativeRunEnv() },
         );
       }
+      case 'export':
+        return exportCommand(rest, { out: t => print(process.stdout, t), err: l => print(process.stderr, l + '\n') });
       case 'setup-native':
         return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, {
           out: write,
@@ -283,7 +286,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ExportUsageError) {
       print(process.stderr, `training-lens: ${e.message}\n${USAGE}`);
       return 2;
     }
