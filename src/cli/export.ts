@@ -6,7 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EVENTS_FILE, runsDirOf } from '../runs/store';
-import { exportCsvChunks, exportJson, formatOfFile, loadExportRun, type ExportFormat } from '../runs/export';
+import {
+  exportCsvChunks,
+  exportJson,
+  formatOfFile,
+  loadExportRun,
+  writeExport,
+  type ExportFormat,
+} from '../runs/export';
 
 export const EXPORT_USAGE = `  training-lens export <run folders | run ids...> [--format csv|json] [-o <file>] [--runs-dir <dir>]
 `;
@@ -60,13 +67,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     else for (const chunk of exportCsvChunks(loaded)) io.out(chunk);
     return 0;
   }
-  const fd = fs.openSync(out, 'w');
-  try {
-    if (chosen === 'json') fs.writeSync(fd, exportJson(loaded) + '\n');
-    else for (const chunk of exportCsvChunks(loaded)) fs.writeSync(fd, chunk);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeExport(out, loaded, chosen);
   const tags = loaded.reduce((n, r) => n + r.series.scalars.size + r.series.histograms.size, 0);
   io.err(
     `Exported ${loaded.length} run${loaded.length === 1 ? '' : 's'} (${tags} series) to ${out} as ${chosen.toUpperCase()}`,

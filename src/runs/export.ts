@@ -7,6 +7,7 @@
  *   `histogram-nonfinite` row where a histogram counted NaN/Infinity.
  * Texts from run folders (labels, tags, custom names) that a spreadsheet would run as a formula get a leading `'`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, RunStartEvent } from '../protocol';
 import { EVENTS_FILE, type RunRecord } from './layout';
@@ -112,4 +113,15 @@ export function exportRuns(runs: readonly ExportRun[], format: ExportFormat): st
 export function formatOfFile(file: string): ExportFormat | undefined {
   const ext = path.extname(file).toLowerCase();
   return ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : undefined;
+}
+
+/** Writes the export to a file, in pieces (a CSV of a long run does not need to fit in one string). */
+export function writeExport(file: string, runs: readonly ExportRun[], format: ExportFormat): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    if (format === 'json') fs.writeSync(fd, exportJson(runs) + '\n');
+    else for (const chunk of exportCsvChunks(runs)) fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
