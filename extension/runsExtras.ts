@@ -15,6 +15,8 @@ export interface RunsViewAccess {
   readonly view: vscode.TreeView<{ run: RunRecord }>;
   refresh(): void;
   targets(item?: { run: RunRecord }, selected?: { run: RunRecord }[]): { run: RunRecord }[];
+  /** the runs the view lists (the filter applied) */
+  getChildren(): Promise<{ run: RunRecord; label?: string | vscode.TreeItemLabel }[]>;
 }
 
 const FILTERED_CONTEXT = 'trainingLens.runs.filtered';
@@ -119,13 +121,20 @@ export class RunsExtras implements vscode.Disposable {
   }
 
   private async exportRuns(item?: { run: RunRecord }, selected?: { run: RunRecord }[]): Promise<void> {
-    const runs = this.access
+    let runs = this.access
       .targets(item, selected)
       .map(i => i.run)
       .filter(r => r.status !== 'damaged');
     if (runs.length === 0) {
-      void vscode.window.showInformationMessage('Training Lens: select the runs to export in the Runs view.');
-      return;
+      // nothing selected (the palette): ask which runs
+      const picks = await vscode.window.showQuickPick(
+        (await this.access.getChildren())
+          .filter(i => i.run.status !== 'damaged')
+          .map(i => ({ label: typeof i.label === 'string' ? i.label : i.run.runId, run: i.run })),
+        { title: 'Training Lens: Export Runs', placeHolder: 'Pick the runs to export', canPickMany: true },
+      );
+      if (!picks?.length) return;
+      runs = picks.map(p => p.run);
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await vscode.window.showSaveDialog({
