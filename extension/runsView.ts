@@ -9,6 +9,7 @@ import { infoFromRecord, type RunManager } from './runManager';
 import type { Dashboard } from './dashboard';
 import { formatHparam } from '../src/protocol/format';
 import { escapeMarkdown } from '../src/runs/markdown';
+import { RunsExtras } from './runsExtras';
 
 const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('loading~spin'),
@@ -39,6 +40,9 @@ export function runTooltip(run: RunRecord): vscode.MarkdownString {
             ? escapeMarkdown(`sweep ${run.sweep.id}, trial ${run.sweep.trial + 1}: ${hparamText(run.sweep.hparams)}`)
             : '',
           run.error ? `error: ${escapeMarkdown(run.error.message)}` : '',
+          run.tags?.length ? `tags: ${escapeMarkdown(run.tags.join(', '))}` : '',
+          run.note ? `note: ${escapeMarkdown(run.note)}` : '',
+          run.notesProblem ? `notes not read: ${escapeMarkdown(run.notesProblem)}` : '',
         ];
   md.appendMarkdown([...lines, `run ${escapeMarkdown(run.runId)}`].filter(Boolean).join('\n\n'));
   return md;
@@ -55,7 +59,7 @@ export class RunItem extends vscode.TreeItem {
     this.description =
       run.status === 'damaged'
         ? `damaged: ${run.problem ?? ''}`
-        : `${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
+        : `${run.tags?.length ? `[${run.tags.join(', ')}] ` : ''}${run.status}${loss}${run.variant ? ` · try: ${run.variant}` : ''}${trial}`;
     this.tooltip = runTooltip(run);
     this.iconPath = STATUS_ICON[run.status];
     this.contextValue = run.status === 'running' ? 'trainingLens.run.live' : 'trainingLens.run';
@@ -67,8 +71,10 @@ export class RunItem extends vscode.TreeItem {
 export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly view: vscode.TreeView<RunItem>;
+  readonly view: vscode.TreeView<RunItem>;
   private readonly disposables: vscode.Disposable[] = [];
+  /** filter, notes and tags, export (runsExtras.ts) */
+  private readonly extras: RunsExtras;
 
   constructor(
     private readonly runs: RunManager,
@@ -79,7 +85,9 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
       canSelectMany: true,
       showCollapseAll: false,
     });
+    this.extras = new RunsExtras(this);
     this.disposables.push(
+      this.extras,
       this.view,
       this.changed,
       runs.onRunInfo(() => this.refresh()),
@@ -104,10 +112,13 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
 
   async getChildren(item?: RunItem): Promise<RunItem[]> {
     if (item) return [];
-    const saved = await this.runs.savedRuns();
+    const all = await this.runs.savedRuns();
+    const saved = this.extras.apply(all);
     this.view.message = this.runs.listingProblems.length
       ? `Cannot list runs: ${this.runs.listingProblems.join('; ')}`
-      : undefined;
+      : saved.length < all.length
+        ? `${saved.length} of ${all.length} runs match the filter`
+        : undefined;
     // live runs have no run-end yet: the manager knows they run
     const live = new Set(this.runs.liveRuns.map(r => r.handle.runId));
     const logdirs = (await this.runs.external?.records()) ?? []; // TensorBoard runs (extension/logdirs.ts)
@@ -117,7 +128,7 @@ export class RunsView implements vscode.TreeDataProvider<RunItem>, vscode.Dispos
     ];
   }
 
-  private targets(item: RunItem | undefined, selected: RunItem[] | undefined): RunItem[] {
+  targets(item?: RunItem, selected?: RunItem[]): RunItem[] {
     if (selected?.length) return selected;
     if (item) return [item];
     return [...this.view.selection];

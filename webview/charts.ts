@@ -32,10 +32,12 @@ import { createPanel, exportCsv, exportPng, updateRows, type Panel } from './cha
 import { wireZoom } from './chart-zoom';
 import { bindDataset, configureDataset } from './chart-binding';
 import { ChartToolbar } from './chart-toolbar';
+import { SeedBands, SeedBandFiller } from './seed-bands';
 
 export type { ChartPrefs } from './chart-options';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Decimation);
+Chart.register(SeedBandFiller);
 
 export const MAX_HIDDEN = 64;
 
@@ -101,7 +103,11 @@ export class ChartsView {
       xAxis: mode => this.setXAxis(mode),
     });
     container.parentElement?.insertBefore(this.toolbar.element, container);
+    this.toolbar.element.append(this.bands.toggle);
   }
+
+  /** mean ± std over seed replicas (seed-bands.ts) */
+  private readonly bands = new SeedBands(() => this.reconfigureAll());
 
   setXAxis(mode: ChartPrefs['xAxis']): void {
     this.prefs.xAxis = mode;
@@ -117,6 +123,7 @@ export class ChartsView {
     const multi = (this.store?.runs.size ?? 0) > 1;
     for (const p of this.panels.values()) {
       for (const ref of p.refs.values()) configureDataset(p, ref, this.prefs);
+      if (this.store) this.bands.apply(p, this.store, this.prefs.xAxis, this.theme.palette);
       this.restyle(p, multi);
       p.chart.options = this.options(p);
       p.chart.update('none');
@@ -289,6 +296,7 @@ export class ChartsView {
     panel.lastDraw = performance.now();
     // derived (smoothed / x-mapped) data catches up with the store's arrays
     for (const ref of panel.refs.values()) bindDataset(panel, ref);
+    if (this.store) this.bands.apply(panel, this.store, this.prefs.xAxis, this.theme.palette);
     if (panel.added) {
       panel.added = false;
       // (re)style all: tints depend on how many layers there are

@@ -28,11 +28,9 @@ import {
   type Series,
   type SeriesRole,
 } from './series';
+import { customChartId, isCustomChart, orderCharts, type CustomOr } from './custom-series';
 
 export * from './series';
-
-const FIXED_ORDER_HEAD = ['loss'];
-const FIXED_ORDER_TAIL = ['lr', 'momentum', 'grad-norms', 'grad-clip', 'grad-ratio', 'dead-relu', 'memory'];
 
 export class DashboardStore {
   readonly runs = new Map<string, RunState>();
@@ -150,7 +148,7 @@ export class DashboardStore {
   chartIds(): ChartId[] {
     const present = new Set<ChartId>();
     for (const run of this.runs.values()) for (const id of run.charts.keys()) present.add(id);
-    return [...FIXED_ORDER_HEAD, ...this.metricOrder, ...FIXED_ORDER_TAIL].filter(id => present.has(id));
+    return orderCharts(this.metricOrder).filter(id => present.has(id));
   }
 
   hasData(): boolean {
@@ -163,7 +161,7 @@ export class DashboardStore {
     if (!c) {
       c = { id, series: [], nonFinite: 0, version: 0 };
       run.charts.set(id, c);
-      if (id.startsWith('metric:') && !this.metricOrder.includes(id)) this.metricOrder.push(id);
+      if ((id.startsWith('metric:') || isCustomChart(id)) && !this.metricOrder.includes(id)) this.metricOrder.push(id);
     }
     return c;
   }
@@ -256,7 +254,11 @@ export class DashboardStore {
       case 'class-metrics':
         run.classMetrics.push(e);
         break;
-      case 'log':
+      case 'custom-scalar':
+        this.add(run, customChartId(e.name), 'custom', e.name, 'batch', e.step, e.value);
+        break;
+      case 'custom-histogram':
+        this.onHistogram(run, { ...e, of: 'custom', layer: e.name, variable: undefined });
         break;
       case 'memory':
         this.add(run, 'memory', 'tensors', 'tensors', 'batch', e.step, e.tensors);
@@ -264,7 +266,7 @@ export class DashboardStore {
     }
   }
 
-  private onHistogram(run: RunState, e: HistogramEvent): void {
+  private onHistogram(run: RunState, e: CustomOr<HistogramEvent>): void {
     const key = `${e.of}:${e.layer}${e.variable ? `/${e.variable}` : ''}`;
     let h = run.histograms.get(key);
     if (!h)
@@ -395,5 +397,3 @@ function newRun(info: RunInfo): RunState {
     classMetrics: [],
   };
 }
-
-/** Maps a step to the x shown: itself, the fractional epoch, or seconds since the run started (interpolated). */

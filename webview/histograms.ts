@@ -32,6 +32,7 @@ const KINDS: Array<{ of: HistogramSeries['of']; id: string; title: string; note:
     note: 'activation distribution per layer over steps: mass piled at the ends means saturation',
   },
   { of: 'weight', id: 'hist-weight', title: 'Weights', note: 'weight distribution per layer over steps' },
+  { of: 'custom', id: 'hist-custom', title: 'Custom histograms', note: "the job's logHistogram() series over steps" },
 ];
 
 /** Per-frame drawing budget (ms) for heatmaps (in view first). */

@@ -52,7 +52,8 @@ export interface HistogramSample {
 }
 export interface HistogramSeries {
   key: string;
-  of: HistogramEvent['of'];
+  /** 'custom': the job's logHistogram() series (layer: its name) */
+  of: HistogramEvent['of'] | 'custom';
   layer: string;
   variable?: string;
   samples: HistogramSample[];
@@ -106,6 +107,7 @@ export function chartMeta(id: ChartId): ChartMeta {
   if (id === 'grad-ratio') return { id, title: 'Gradient norm ratio, first / last layer', kind: 'grad-ratio' };
   if (id === 'dead-relu') return { id, title: 'Dead ReLU units per layer', kind: 'dead-relu' };
   if (id === 'memory') return { id, title: 'Live tensors (tf.memory)', kind: 'memory' };
+  if (id.startsWith('custom:')) return { id, title: `Custom: ${id.slice('custom:'.length)}`, kind: 'metric' };
   const name = id.startsWith('metric:') ? id.slice('metric:'.length) : id;
   return { id, title: `Metric: ${name}`, kind: 'metric' };
 }

@@ -20,12 +20,13 @@ import { setupNativeCommand, nativeRunEnv, SETUP_NATIVE_USAGE } from '../native/
 import { sweepCommand, SWEEP_USAGE, SWEEP_FLAGS } from '../sweep/cli';
 import { newCommand, NEW_USAGE, NEW_FLAGS } from '../templates/cli';
 import { typesLocation } from '../templates/editorTypes';
+import { exportCommand, ExportUsageError, EXPORT_USAGE } from './export';
 
 const USAGE = `Usage:
 ${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>] [--no-tfevents]
   training-lens report <run folder | events.ndjson | TensorBoard logdir> [--json]
   training-lens lint <files or folders...> [--format text|json]
-${SETUP_NATIVE_USAGE}${SWEEP_USAGE}`;
+${SETUP_NATIVE_USAGE}${SWEEP_USAGE}${EXPORT_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -306,6 +307,8 @@ export async function main(argv: string[]): Promise<number> {
           { ...runnerEntry(__dirname), env: nativeRunEnv() },
         );
       }
+      case 'export':
+        return exportCommand(rest, { out: t => print(process.stdout, t), err: l => print(process.stderr, l + '\n') });
       case 'setup-native':
         return await setupNativeCommand(parseArgs(rest, ['python', 'dir']).flags, {
           out: write,
@@ -321,7 +324,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ExportUsageError) {
       print(process.stderr, `training-lens: ${e.message}\n${USAGE}`);
       return 2;
     }

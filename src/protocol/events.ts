@@ -3,6 +3,7 @@
  * Every line that crosses a boundary is parsed with `parseEvent`, which says why a bad line is rejected.
  */
 import * as z from 'zod';
+import { customScalarEvent, customHistogramEvent } from './customEvents';
 
 const finiteOrNull = z.number().nullable(); // JSON has no NaN/Inf: the runner writes null and flags it
 const sourceLocation = z.object({
@@ -324,6 +325,8 @@ export const runEventSchema = z.union([
   memoryEvent,
   dataCheckEvent,
   classMetricsEvent,
+  customScalarEvent,
+  customHistogramEvent,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartEvent>;
@@ -366,6 +369,8 @@ const schemaByKind: Record<RunEventKind, z.ZodType> = {
   memory: memoryEvent,
   'data-check': dataCheckEvent,
   'class-metrics': classMetricsEvent,
+  'custom-scalar': customScalarEvent,
+  'custom-histogram': customHistogramEvent,
 };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };

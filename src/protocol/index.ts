@@ -1,4 +1,5 @@
 export * from './events';
+export * from './customEvents';
 export * from './messages';
 export * from './playground';
 export * from './sweep';

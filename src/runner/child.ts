@@ -16,6 +16,7 @@ import { tfForJob } from './callSites';
 import type { Tf } from '../tf/types';
 import { DiagnosisEngine } from '../detectors/engine';
 import { createToolkit } from '../toolkit';
+import { customRecorder } from './customRecorder';
 import { startWatchdog, NEXT_SEQ, STEPS, ENDED } from './watchdog';
 import { wasmAbortMessage, importFailureLocation } from './failures';
 import { EVENTS_FILE } from '../runs/store';
@@ -196,7 +197,11 @@ async function main(cfg: RunConfig): Promise<void> {
   const bundleFile = path.join(cfg.runDir, 'job.bundle.mjs');
   const jobTf = tfForJob(tf, isUser);
   // `import ... from 'training-lens'`: built on the job's tf instance (tfjs checks optimizers and callbacks by class)
-  const toolkit = createToolkit(jobTf, { runDir: cfg.runDir, jobFile: cfg.jobFile });
+  const toolkit = createToolkit(jobTf, {
+    runDir: cfg.runDir,
+    jobFile: cfg.jobFile,
+    record: customRecorder(emit, () => Math.max(0, (instrumentation?.steps ?? 0) - 1)),
+  });
   await bundleJob({
     jobFile: cfg.jobFile,
     outFile: bundleFile,

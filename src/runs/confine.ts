@@ -86,18 +86,26 @@ export function renameRunFolder(dir: string, name: string, runsDir?: string): vo
     /* none, or not a regular file */
   }
   const text = serializeMeta({ ...kept, name: name.trim().slice(0, NAME_MAX_CHARS) || undefined });
+  replaceRunFile(entry.path, META_FILE, text);
+}
+
+/**
+ * Replaces (or, with `text` undefined, removes) one small file of a confined run folder whole: written to a fresh
+ * temporary file ('wx': fails on anything already there, links included), then renamed over the old one, so a link
+ * in its place is replaced, never followed.
+ */
+export function replaceRunFile(runDir: string, name: string, text: string | undefined): void {
+  const file = path.join(runDir, name);
   if (text === undefined) {
-    fs.rmSync(meta, { recursive: true, force: true });
+    fs.rmSync(file, { recursive: true, force: true });
     return;
   }
-  const tmp = path.join(entry.path, `.${META_FILE}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  // 'wx' (O_CREAT|O_EXCL) fails on anything already there, links included; the rename then replaces run.json
-  // itself, whatever it was (a link is replaced, not followed)
+  const tmp = path.join(runDir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   fs.writeFileSync(tmp, text, { flag: 'wx' });
   try {
-    const old = lstatOrUndefined(meta);
-    if (old?.isDirectory()) fs.rmSync(meta, { recursive: true, force: true });
-    fs.renameSync(tmp, meta);
+    const old = lstatOrUndefined(file);
+    if (old?.isDirectory()) fs.rmSync(file, { recursive: true, force: true });
+    fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;

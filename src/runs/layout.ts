@@ -35,6 +35,11 @@ export interface RunRecord {
   error?: RunEndEvent['error'];
   /** the name the user gave the run (Runs view: Rename) */
   name?: string;
+  /** the user's note and tags (notes.json, Runs view: Edit Note, Edit Tags) */
+  note?: string;
+  tags?: string[];
+  /** why notes.json could not be read */
+  notesProblem?: string;
   /** what a "try the fix" run tried */
   variant?: string;
   /** a sweep trial: its sweep, number and hyper-parameter values */

@@ -21,6 +21,12 @@ import {
 } from './safeFile';
 import { realRunsDir } from './confine';
 import { parseMeta, writerAlive, type RunMeta } from './meta';
+import { readNotes, readNotesSync, type NotesReading } from './notes';
+
+/** the part of notes.json a record shows */
+function notesOf(r: NotesReading): Pick<RunRecord, 'note' | 'tags' | 'notesProblem'> {
+  return { ...r.notes, ...(r.problem ? { notesProblem: r.problem } : {}) };
+}
 
 /** the part of run.json a record shows */
 const shown = (meta: RunMeta): { name?: string } => (meta.name ? { name: meta.name } : {});
@@ -98,7 +104,7 @@ export function describeRunSync(dir: string, now = Date.now()): RunRecord | unde
   const { fd, stat } = opened;
   try {
     const glance = runGlanceSync(glanceLog(stat.size), r => readAtSync(fd, r.position, r.length));
-    return recordOf(runId, dir, glance, stat.mtimeMs, readMetaSync(dir), now);
+    return { ...recordOf(runId, dir, glance, stat.mtimeMs, readMetaSync(dir), now), ...notesOf(readNotesSync(dir)) };
   } catch (e) {
     return damaged(runId, dir, `${file}: ${(e as Error).message}`, stat.mtimeMs);
   } finally {
@@ -166,7 +172,8 @@ export class RunLister {
           const dir = path.join(runsDir, d.name);
           seen.add(path.resolve(dir));
           try {
-            return await this.describe(dir, d, now);
+            const record = await this.describe(dir, d, now);
+            return record && { ...record, ...notesOf(await readNotes(dir)) };
           } catch (e) {
             return damaged(d.name, dir, (e as Error).message, now);
           }

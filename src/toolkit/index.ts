@@ -17,10 +17,13 @@ import { createLoadCsv } from './data/csv';
 import { createTrainValSplit } from './data/split';
 import { createLoadImageFolder } from './data/images';
 import type { DataEnv } from './data/paths';
+import { createCustomLog, type CustomRecorder } from './customLog';
 
 export interface ToolkitEnv extends DataEnv {
   /** the run's folder (checkpoints go under it) */
   runDir?: string;
+  /** records `log` / `logHistogram` in the run (absent outside Training Lens: they record nothing) */
+  record?: CustomRecorder;
 }
 
 export function createToolkit(tf: Tf, env: ToolkitEnv) {
@@ -59,6 +62,7 @@ export function createToolkit(tf: Tf, env: ToolkitEnv) {
     loadImageFolder: createLoadImageFolder(tf, env),
     /** a shuffled (and, for class labels, stratified) validation split: trainValSplit(x, y, { fraction: 0.2 }) */
     trainValSplit: createTrainValSplit(tf, env),
+    ...createCustomLog(tf, env.record),
   };
 }
 

@@ -13,7 +13,7 @@ import { ROOT, tempDir } from './helpers';
 import { installToolkitTypes, TYPES_PACKAGE_DIR } from '../../src/toolkit/typesPackage';
 
 const GOOD = `import * as tf from '@tensorflow/tfjs';
-import { nadam, clip, hparams, schedules, earlyStopping, mcPredict, l2, maxNorm } from 'training-lens';
+import { nadam, clip, hparams, schedules, earlyStopping, mcPredict, l2, maxNorm, log, logHistogram } from 'training-lens';
 import toolkit from 'training-lens';
 
 const hp = hparams({ lr: 1e-3, weightDecay: 1e-6, units: 64 }, { lr: [1e-6, 1e-2], weightDecay: [1e-8, 1e-4] });
@@ -29,19 +29,22 @@ const lr: number = toolkit.adam({ learningRate: 0.01 }).getConfig().learningRate
 export async function train(xs: tf.Tensor, ys: tf.Tensor) {
   await model.fit(xs, ys, { epochs: 10, callbacks: [schedules.oneCycle({ maxLr: 0.01, steps: 100 }), earlyStopping({ patience: 3 })] });
   const { mean, std } = mcPredict(model, xs, { samples: 20 });
+  log('mean prediction', mean.mean(), 3);
+  logHistogram('std', std);
   return [mean, std, other, lr];
 }
 `;
 
 // each line must be an error, each for its own reason
-const BAD = `import { nadam, hparams, mcPredict, schedules } from 'training-lens';
+const BAD = `import { nadam, hparams, mcPredict, schedules, log } from 'training-lens';
 nadam('fast');
 hparams({ lr: 1e-3 }).lr.toUpperCase();
 mcPredict();
 schedules.oneCycle({ steps: 100 });
 nadam({ clipNorm: '1' });
+log('acc', 'high');
 `;
-const BAD_LINES = [2, 3, 4, 5, 6];
+const BAD_LINES = [2, 3, 4, 5, 6, 7];
 
 let typesDir = '';
 before(async () => {
