@@ -5,13 +5,9 @@
 import * as z from 'zod';
 import { customScalarEvent, customHistogramEvent } from './customEvents';
 
-const finiteOrNull = z.number().nullable(); // JSON has no NaN/Inf: the runner writes null and flags it
-const sourceLocation = z.object({
-  file: z.string(),
-  line: z.number().int().positive(),
-  column: z.number().int().nonnegative().optional(),
-});
-export type SourceLocation = z.infer<typeof sourceLocation>;
+import { base, finiteOrNull, sourceLocation } from './eventParts';
+import { dataCheckEvent, classMetricsEvent } from './dataEvents';
+export type { SourceLocation } from './eventParts';
 
 const layerSummary = z.object({
   name: z.string(),
@@ -32,8 +28,6 @@ const layerSummary = z.object({
   guideline: z.object({ ok: z.boolean(), text: z.string() }).optional(),
 });
 export type LayerSummary = z.infer<typeof layerSummary>;
-
-const base = { runId: z.string().min(1), seq: z.number().int().nonnegative(), t: z.number().nonnegative() };
 
 export const runStartEvent = z.object({
   ...base,
@@ -163,78 +157,6 @@ export const activationStatsEvent = z.object({
   /** the model's input batch: unnormalized data shows here */
   input: z.object({ mean: stat, std: stat, min: stat, max: stat }).optional(),
 });
-
-/** What the data probe measured at fit start (src/probes/data.ts): the inputs, the labels as tfjs splits them. */
-const tensorCheck = z.object({
-  /** 'x', 'y', 'validation x', 'validation y' (with the input's index when a model has several) */
-  name: z.string(),
-  values: z.number().int().nonnegative(),
-  nonFinite: z.number().int().nonnegative(),
-  nan: z.number().int().nonnegative(),
-  /** index (per dimension) of the first NaN/Inf value, null when there is none */
-  firstIndex: z.array(z.number().int().nonnegative()).nullable(),
-});
-export const dataCheckEvent = z.object({
-  ...base,
-  kind: z.literal('data-check'),
-  fitIndex: z.number().int().nonnegative(),
-  method: z.enum(['fit', 'fitDataset']),
-  location: sourceLocation.optional(),
-  compileLocation: sourceLocation.optional(),
-  loss: z.string().nullable(),
-  outputActivation: z.string().nullable(),
-  outputUnits: z.number().int().positive().nullable(),
-  /** where the validation data came from: tfjs's validationSplit (the LAST fraction, before shuffling), validationData, none */
-  validation: z.enum(['split', 'data', 'dataset', 'none']),
-  validationSplit: z.number().optional(),
-  tensors: z.array(tensorCheck),
-  labels: z
-    .object({
-      /** how the targets are encoded, read from their values */
-      encoding: z.enum(['one-hot', 'sparse', 'binary', 'probabilities', 'continuous', 'multi-hot']),
-      width: z.number().int().positive(),
-      min: finiteOrNull,
-      max: finiteOrNull,
-      /** largest |row sum - 1| of a multi-column target (one-hot rows sum to 1) */
-      rowSumError: finiteOrNull,
-      integer: z.boolean(),
-      /** classes of a single-label classification (null: not one) */
-      classes: z.number().int().positive().nullable(),
-      /** samples per class: training part, validation part (null: not measured) */
-      train: z.array(z.number().int().nonnegative()).nullable(),
-      val: z.array(z.number().int().nonnegative()).nullable(),
-    })
-    .nullable(),
-  /** identical input rows (hashed) found in both the training and the validation part */
-  leakage: z
-    .object({
-      trainRows: z.number().int().nonnegative(),
-      valRows: z.number().int().nonnegative(),
-      duplicated: z.number().int().nonnegative(),
-    })
-    .nullable(),
-  /** checks that could not be made, and why (e.g. a dataset that cannot be read without consuming it) */
-  notChecked: z.array(z.string()),
-});
-
-/** Per-class results on the validation data (or the training data without one) at an epoch end. */
-export const classMetricsEvent = z
-  .object({
-    ...base,
-    kind: z.literal('class-metrics'),
-    fitIndex: z.number().int().nonnegative(),
-    epoch: z.number().int().nonnegative(),
-    step: z.number().int().nonnegative(),
-    of: z.enum(['validation', 'training']),
-    samples: z.number().int().positive(),
-    /** class labels in index order */
-    classes: z.array(z.string()).min(2),
-    /** true class (row) x predicted class (column) counts */
-    matrix: z.array(z.array(z.number().int().nonnegative())),
-  })
-  .refine(e => e.matrix.length === e.classes.length && e.matrix.every(r => r.length === e.classes.length), {
-    message: 'matrix must be classes x classes',
-  });
 
 export const findingSchema = z.object({
   code: z.string(),
@@ -404,3 +326,4 @@ export function parseEvent(line: string): ParseResult<RunEvent> {
 export function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
+export { dataCheckEvent, classMetricsEvent } from './dataEvents';

@@ -72,6 +72,12 @@ export const TRANSLATORS: { [K in RunEventKind]?: Translator<K> } = {
           values: [{ tag: [e.of, e.layer, e.variable].filter(Boolean).join('/'), histo: histo(e.edges, e.counts) }],
         }
       : undefined,
+  // the toolkit's log() / logHistogram(): the same tags export uses
+  'custom-scalar': e => ({ step: e.step, values: scalar(`custom/${e.name}`, e.value) }),
+  'custom-histogram': e =>
+    e.counts.length
+      ? { step: e.step, values: [{ tag: `custom_hist/${e.name}`, histo: histo(e.edges, e.counts) }] }
+      : undefined,
 };
 
 export function translate(e: RunEvent): Translated | undefined {
