@@ -9,7 +9,6 @@ export const SOURCES = {
   optimizerTable: 'Hands-On ML 2nd ed., ch.11, Table 11-2 (optimizer comparison)',
   defaultConfig: 'Hands-On ML 2nd ed., ch.11, Table 11-3 (default DNN configuration)',
   selfNormalizingConfig: 'Hands-On ML 2nd ed., ch.11, Table 11-4 (self-normalizing net configuration)',
-  defaultConfig1st: 'Hands-On ML 1st ed., ch.11, Table 11-2 (default DNN configuration)',
   schedules: 'Hands-On ML 2nd ed., ch.11, "Learning Rate Scheduling"',
   dropout: 'Hands-On ML 2nd ed., ch.11, "Dropout"',
   batchNorm: 'Hands-On ML 2nd ed., ch.11, "Batch Normalization"',
@@ -291,12 +290,6 @@ export const SELF_NORMALIZING_CONFIG: ConfigColumn = {
   optimizer: 'momentum (or RMSProp, Nadam)',
   schedule: '1cycle',
   source: SOURCES.selfNormalizingConfig,
-};
-export const CONFIG_NOTES = {
-  firstEdition: "1st edition's default: He init, ELU, batch norm, dropout, Nesterov momentum, no schedule.",
-  firstEditionSource: SOURCES.defaultConfig1st,
-  variants:
-    'Need fast inference: drop batch norm, use leaky ReLU. Need a sparse model: ℓ1. Small training set: data augmentation.',
 };
 
 // ---- G5: learning-rate schedules ----

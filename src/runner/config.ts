@@ -7,7 +7,6 @@
  */
 import type { BackendPreference } from './backend';
 import type { ProbeSettings } from './instrument';
-import type { RunEvent } from '../protocol';
 import type { DiagnosisSettings } from '../detectors/settings';
 
 export const RUN_CONFIG_ENV = 'TRAINING_LENS_RUN';
@@ -57,5 +56,3 @@ export interface RunVariant {
 
 /** host -> child */
 export type HostCommand = { type: 'stop' };
-/** child -> host: one event per line on EVENTS_FD */
-export type ChildMessage = RunEvent;
