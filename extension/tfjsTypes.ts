@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { tfjsTypesState } from '../src/toolkit/tfjsTypes';
 import { importsTfjs, resolveTfjsFrom } from '../src/toolkit/tfjsResolve';
 import { installEditorTypes, type TypesLocation } from '../src/templates/editorTypes';
+import { isMissingModule } from './toolkitTypes';
 
 export const ADD_TFJS_TYPES_COMMAND = 'trainingLens.addTfjsTypes';
 const LANGUAGES = ['typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
@@ -38,11 +39,7 @@ export async function addEditorTypes(
 }
 
 export function isMissingTfjsModule(d: Pick<vscode.Diagnostic, 'code' | 'message'>): boolean {
-  const code = typeof d.code === 'object' ? d.code.value : d.code;
-  return (
-    (code === 2307 || code === 7016 || code === '2307' || code === '7016') &&
-    /['"]@tensorflow\/tfjs(?:-[a-z-]+)?['"]/.test(d.message)
-  );
+  return isMissingModule(d, /['"]@tensorflow\/tfjs(?:-[a-z-]+)?['"]/);
 }
 
 class MissingTfjsTypesFix implements vscode.CodeActionProvider {

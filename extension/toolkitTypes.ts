@@ -43,11 +43,14 @@ export class MissingToolkitTypesFix implements vscode.CodeActionProvider {
   }
 }
 
-export function isMissingToolkitModule(d: Pick<vscode.Diagnostic, 'code' | 'message'>): boolean {
+/** TypeScript's "Cannot find module" (TS2307) or "no declaration file" (TS7016) for a module the pattern names. */
+export function isMissingModule(d: Pick<vscode.Diagnostic, 'code' | 'message'>, module: RegExp): boolean {
   const code = typeof d.code === 'object' ? d.code.value : d.code;
-  return (
-    (code === 2307 || code === 7016 || code === '2307' || code === '7016') && /['"]training-lens['"]/.test(d.message)
-  );
+  return (code === 2307 || code === 7016 || code === '2307' || code === '7016') && module.test(d.message);
+}
+
+export function isMissingToolkitModule(d: Pick<vscode.Diagnostic, 'code' | 'message'>): boolean {
+  return isMissingModule(d, /['"]training-lens['"]/);
 }
 
 export function registerToolkitTypes(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
