@@ -66,6 +66,11 @@ export class Dashboard extends PanelHost<HostToWebview> {
     }
   }
 
+  /** Whether the open panel shows this run (a logdir run is followed only while it does). */
+  shows(runId: string): boolean {
+    return !!this.panel && this.shown.some(s => s.info.runId === runId);
+  }
+
   protected title(): string {
     const first = this.shown[0]?.info;
     if (!first) return 'Training Lens';

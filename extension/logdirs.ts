@@ -18,6 +18,9 @@ import type { Dashboard } from './dashboard';
 
 export const LOGDIR_POLL_MS = 500;
 const RUN_ID_PREFIX = 'tensorboard:';
+/** logdirs opened with the command, kept in workspace state: the Runs view still lists them after a reload */
+const OPENED_KEY = 'trainingLens.logdirs.opened';
+const MAX_OPENED = 20;
 const MAX_EVENT_FILES = 2000;
 
 interface Followed {
@@ -29,14 +32,19 @@ interface Followed {
 
 export class LogdirRuns implements vscode.Disposable {
   private readonly followed = new Map<string, Followed>();
-  /** logdirs opened with the command (also outside the workspace) */
-  private readonly opened = new Set<string>();
+  /** logdirs opened with the command (also outside the workspace), oldest first */
+  private readonly opened: Set<string>;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly runs: RunManager,
     private readonly output: vscode.LogOutputChannel,
+    private readonly state: vscode.Memento,
+    /** whether the dashboard shows the run: one it no longer shows is forgotten (read again if shown again) */
+    private readonly shown: (runId: string) => boolean,
   ) {
+    const saved = state.get<unknown>(OPENED_KEY, []);
+    this.opened = new Set(Array.isArray(saved) ? saved.filter((d): d is string => typeof d === 'string') : []);
     this.timer = setInterval(() => this.pollAll(), LOGDIR_POLL_MS);
   }
 
@@ -106,7 +114,10 @@ export class LogdirRuns implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Training Lens: no events.out.tfevents.* file under ${dir}.`);
       return;
     }
+    this.opened.delete(dir);
     this.opened.add(dir);
+    while (this.opened.size > MAX_OPENED) this.opened.delete(this.opened.values().next().value!);
+    void this.state.update(OPENED_KEY, [...this.opened]);
     dashboard.show(runs.map(r => ({ info: this.infoOf(r) })));
     void vscode.commands.executeCommand('trainingLens.runs.refresh');
   }
@@ -126,7 +137,11 @@ export class LogdirRuns implements vscode.Disposable {
 
   private pollAll(): void {
     let more = false;
-    for (const f of this.followed.values()) {
+    for (const [runId, f] of this.followed) {
+      if (!this.shown(runId)) {
+        this.followed.delete(runId);
+        continue;
+      }
       const before = f.events.length;
       this.take(f);
       for (let i = before; i < f.events.length; i++) this.runs.publish(f.reader.runId, f.events[i]);
@@ -166,7 +181,7 @@ export function registerLogdirs(
   dashboard: Dashboard,
   output: vscode.LogOutputChannel,
 ): LogdirRuns {
-  const logdirs = new LogdirRuns(runs, output);
+  const logdirs = new LogdirRuns(runs, output, context.workspaceState, runId => dashboard.shows(runId));
   runs.external = {
     owns: LogdirRuns.isLogdirRun,
     eventsOf: runId => logdirs.eventsOf(runId),

@@ -168,10 +168,12 @@ export class DashboardView {
         : totalSteps
           ? `${formatInt(stepNow)} / ${formatInt(totalSteps)}`
           : formatInt(stepNow);
-    this.loss.textContent = b ? formatNumber(b.loss, 4) : '–';
-    this.loss.classList.toggle('bad', !!b && b.loss === null);
+    // a run logged per epoch only (a Keras logdir's epoch_loss) has its loss in its last epoch
+    const lossNow = b ? b.loss : run.lastEpoch?.logs.loss;
+    this.loss.textContent = formatNumber(lossNow, 4);
+    this.loss.classList.toggle('bad', lossNow === null);
     this.optimizer.textContent = fit ? fit.optimizer : '–';
-    const ms = run.end?.durationMs ?? b?.t;
+    const ms = run.end?.durationMs ?? b?.t ?? run.lastEpoch?.t;
     this.duration.textContent = ms === undefined ? '–' : formatDuration(ms);
     this.renderError(run);
     this.renderRunList(store, theme);

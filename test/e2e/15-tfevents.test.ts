@@ -21,12 +21,17 @@ const FIXTURE = path.resolve(import.meta.dirname, '..', 'fixtures', 'tfevents', 
 const LABEL = 'TensorBoard: tb-logs/keras';
 /** epochs in the Keras fixture: loss (train/epoch_loss) and val_loss (validation/epoch_loss) each */
 const KERAS_EPOCHS = 30;
+const kerasLosses = (
+  JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as { epochs: { loss: number[] } }
+).epochs.loss;
 
 interface Shown {
   /** the header: the shown run's folder name, its path as the tooltip, its backend */
   header: string;
   path: string;
   backend: string;
+  /** the header's loss: the last batch's, or the last epoch's for a run logged per epoch */
+  loss: string;
   /** labels of the run list (shown when several runs are) */
   runs: string[];
   lossPoints: number;
@@ -44,6 +49,7 @@ async function shownOf(f: Frame): Promise<Shown | null> {
         header: (header.textContent ?? '').trim(),
         path: header.title,
         backend: (document.querySelector('#run-backend')?.textContent ?? '').trim(),
+        loss: (document.querySelector('#run-loss')?.textContent ?? '').trim(),
         runs: list.hidden
           ? []
           : Array.from(list.querySelectorAll<HTMLElement>('li .run-label')).map(l => (l.textContent ?? '').trim()),
@@ -124,6 +130,7 @@ test('15. TensorBoard logdirs: Compare Runs shows a Keras logdir with a finding;
     // one run shown: the header names it (no run list)
     assert.equal(keras.s.header, 'keras');
     assert.equal(keras.s.backend, 'tensorboard');
+    assert.equal(keras.s.loss, String(Number(kerasLosses.at(-1)!.toPrecision(4))), "the last epoch's loss");
     assert.deepEqual(keras.s.runs, [], 'one run shown');
     const finding = keras.s.findings.find(x => /overfitting/i.test(x))!;
     assert.match(finding, /tag "validation\/epoch_loss", step \d+; a logdir has no source line/, 'tag and step');
@@ -132,14 +139,15 @@ test('15. TensorBoard logdirs: Compare Runs shows a Keras logdir with a finding;
     await wb.screenshot('15-tfevents');
 
     // Open TensorBoard Logdir on a folder outside the workspace whose run is still being written
-    const run = new EventFile(path.join(outside, 'run1'));
+    const runDir = path.join(outside, 'run1');
+    const run = new EventFile(runDir);
     run.losses(0, 20);
     await wb.runCommand('Training Lens: Open TensorBoard Logdir');
     await answerFolderDialog(wb, outside, 'Open Logdir');
     const live = await waitShown(
       wb,
       'the dashboard showing the opened logdir run',
-      s => s.path === path.join(outside, 'run1') && s.lossPoints === 20,
+      s => s.path === runDir && s.lossPoints === 20,
     );
     t.diagnostic(`opened: ${JSON.stringify(live.s)}`);
 
@@ -152,7 +160,7 @@ test('15. TensorBoard logdirs: Compare Runs shows a Keras logdir with a finding;
       await waitShown(
         wb,
         `${want} loss points after appending`,
-        s => s.path === path.join(outside, 'run1') && s.lossPoints === want,
+        s => s.path === runDir && s.lossPoints === want,
         15_000,
       );
       latencies.push(Date.now() - t0);
@@ -161,5 +169,21 @@ test('15. TensorBoard logdirs: Compare Runs shows a Keras logdir with a finding;
     t.diagnostic(`appended records shown after ${latencies.join(', ')} ms`);
     await wb.afterPaint(live.f);
     await wb.screenshot('15-tfevents-live');
+
+    // after a reload the dashboard shows the run again and the Runs listing still offers the opened logdir
+    await wb.reloadWindow();
+    await waitShown(wb, 'the logdir run restored after the reload', s => s.path === runDir && s.lossPoints === 50);
+    await wb.runCommand('Training Lens: Compare Runs');
+    await wb.quickInput().locator('input').fill('run1');
+    const offered = await waitUntil(
+      'the opened logdir offered',
+      async () => {
+        const l = await wb.waitQuickPickLabels();
+        return l.includes(`TensorBoard: ${runDir}`) ? l : null;
+      },
+      15_000,
+    );
+    t.diagnostic(`after the reload Compare Runs offers: ${JSON.stringify(offered)}`);
+    await wb.closeQuickInput();
   });
 });
