@@ -232,6 +232,31 @@ test("NaN weights in Keras' histogram form: non-finite naming the tag, not a rea
   assert.equal(r.problems.undecodable, 0, 'a NaN histogram is a finding, not an undecodable record');
 });
 
+test("Keras 2's TF1 histograms (`dense_2/kernel_0`): the unchanged layer's finding names that tag", () => {
+  const dir = tempDir('tl-hist-k2-');
+  const w = { dense_1: normals(5, 128, 0.1), dense_2: normals(6, 128, 0.1) };
+  const records: Buffer[] = [];
+  for (let step = 0; step < 6; step++) {
+    w.dense_1 = learns(step, w.dense_1);
+    const values: SummaryValue[] = [{ tag: 'epoch_loss', simple_value: 1 / (step + 1) }];
+    for (const [l, v] of Object.entries(w)) {
+      const { edges, counts } = bins(v);
+      values.push({
+        tag: `${l}/kernel_0`,
+        histo: { min: edges[0], max: edges[30], num: 128, bucket_limit: edges.slice(1), bucket: counts },
+      });
+    }
+    records.push(Buffer.from(frameRecord(encodeEvent({ wall_time: 1000 + step, step, summary: { value: values } }))));
+  }
+  fs.writeFileSync(path.join(dir, 'events.out.tfevents.1.k2'), Buffer.concat(records));
+  const found = fromHistogram(onlyReport(dir).findings);
+  assert.deepEqual(
+    found.map(f => [f.code, f.layer]),
+    [['unchanged-weights', 'dense_2']],
+  );
+  assertNamesTag(found[0], 'dense_2/kernel_0');
+});
+
 test('vanishing gradients in the gradient histograms: vanishing-gradient on the first layer', () => {
   // first layer's gradients 1e-9 per weight, the last's 1e-2: ratio ~1e-7, norm ~1.6e-8 (thresholds 1e-3, 1e-4)
   const r = onlyReport(writeLogdir({ dense_1: learns, dense_2: learns }, 6, { dense_1: 1e-9, dense_2: 1e-2 }));
