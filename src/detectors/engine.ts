@@ -21,6 +21,7 @@ import { OnsetRules } from './rules/onset';
 import { GradientRules } from './rules/gradients';
 import { UnitRules } from './rules/units';
 import { CurveRules } from './rules/curves';
+import { HistogramRules } from './rules/histograms';
 import { LeakWatch } from './leak';
 import { DataDiagnosis } from './data';
 import { checkFitModel } from '../guidelines/modelCheck';
@@ -43,6 +44,8 @@ export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> =
   () => new GradientRules(),
   () => new UnitRules(),
   () => new CurveRules(),
+  // a TensorBoard logdir's weight and gradient histograms (only there: a Training Lens run measures them directly)
+  () => new HistogramRules(),
   // tensors that pile up step after step (tf.memory())
   () => {
     const leaks = new LeakWatch();
@@ -209,8 +212,12 @@ export class DiagnosisEngine {
   }
 }
 
-/** ROOT_LEVEL, with constant kernels that never got a gradient one level up (they explain the layer symptoms) */
+/**
+ * ROOT_LEVEL, with constant kernels that never got a gradient one level up (they explain the layer symptoms); a
+ * logdir layer whose histogram stays the same may be frozen by design, so it explains nothing
+ */
 function levelOf(f: Finding): number | undefined {
+  if (f.code === 'unchanged-weights' && f.evidence.from === 'histogram') return undefined;
   return f.code === 'unchanged-weights' && f.evidence.sinceStart === true ? 2 : ROOT_LEVEL[f.code];
 }
 

@@ -321,6 +321,7 @@ export const ROOT_LEVEL: Record<string, number> = {
   'bad-initial-loss': 3,
   'dead-relu': 3,
   'exploding-gradient': 2, // the weights it blows up then saturate or silence downstream units
+  'exploding-weights': 2, // read on a logdir's weight histograms: the same divergence seen in the weights
   'vanishing-gradient': 3,
   'saturated-activation': 2.5, // saturated units pass < 0.7% of the gradient back: vanishing gradients before them follow
   'loss-not-decreasing': 4,

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, EventBody } from '../protocol';
 import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadProblems, type RunPart } from './logdir';
-import { pointsOf, type SummaryPoint, type SummaryTally } from './summaries';
-import { histogramRole, scalarRole, type ScalarRole } from './tags';
+import { pointsOf, type HistogramPoint, type SummaryPoint, type SummaryTally } from './summaries';
+import { histogramRole, histogramSeries, nonFiniteBins, scalarRole, type ScalarRole } from './tags';
 
 interface PartState {
   part: RunPart;
@@ -49,7 +49,7 @@ export class LogdirRunReader {
   private maxStep = 0;
   private lossSinceValidation: number[] = [];
   private grads = new Map<number, Record<string, number | null>>();
-  private pendingHist: SummaryPoint[] = [];
+  private pendingHist: Array<HistogramPoint & { nonFinite?: number }> = [];
 
   constructor(
     readonly run: LogdirRun,
@@ -120,10 +120,14 @@ export class LogdirRunReader {
   private take(p: SummaryPoint, st: PartState): void {
     this.maxStep = Math.max(this.maxStep, p.step);
     if (p.type === 'histogram') {
-      // a histogram with a non-finite edge or count cannot be drawn (nor written as JSON): left out, counted
-      if (p.counts.length && p.edges.every(Number.isFinite) && p.counts.every(Number.isFinite))
-        this.pendingHist.push(p);
-      else if (p.counts.length) this.problems.undecodable++;
+      if (!p.counts.length) return;
+      // NaN/Inf weights give non-finite edges, which cannot be drawn (nor written as JSON): kept as their count
+      const finite = p.edges.every(Number.isFinite) && p.counts.every(Number.isFinite);
+      this.pendingHist.push(finite ? p : { ...p, ...nonFiniteBins(p.counts) });
+      this.tagOf.set(
+        histogramSeries(histogramRole(p.tag)),
+        this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag,
+      );
       return;
     }
     let role = st.roles.get(p.tag);
@@ -230,12 +234,18 @@ export class LogdirRunReader {
       out.push({ step, order: 1, body: { kind: 'grad-norms', step, variables: {}, layers } });
     this.grads.clear();
     for (const h of this.pendingHist) {
-      if (h.type !== 'histogram') continue;
       const role = histogramRole(h.tag);
       out.push({
         step: h.step,
         order: 2,
-        body: { kind: 'histogram', step: h.step, ...role, edges: h.edges, counts: h.counts, nonFinite: 0 },
+        body: {
+          kind: 'histogram',
+          step: h.step,
+          ...role,
+          edges: h.edges,
+          counts: h.counts,
+          nonFinite: h.nonFinite ?? 0,
+        },
       });
     }
     this.pendingHist = [];

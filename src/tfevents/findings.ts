@@ -21,10 +21,20 @@ export interface LogdirFindingContext {
   tagOf: ReadonlyMap<string, string>;
 }
 
-/** The finding with its tag and step, without a file or line (there is none), the message saying why. */
+/**
+ * The finding with its tag and step, without a file or line (there is none), the message saying why. A finding read
+ * on a histogram (src/detectors/rules/histograms.ts) names its series in `evidence.series` (`histogram:…`): the tag
+ * is that histogram's, not the loss's.
+ */
 export function locateLogdirFinding(f: Finding, ctx: LogdirFindingContext): Finding {
-  const series = SERIES_OF[f.code] ?? 'loss';
-  const tag = ctx.tagOf.get(series) ?? ctx.tagOf.get('loss') ?? [...ctx.tagOf.values()][0] ?? '(no tag)';
+  const own = typeof f.evidence.series === 'string' ? f.evidence.series : undefined;
+  const series = own ?? SERIES_OF[f.code] ?? 'loss';
+  const tag =
+    ctx.tagOf.get(series) ??
+    own?.replace(/^histogram:/, '') ??
+    ctx.tagOf.get('loss') ??
+    [...ctx.tagOf.values()][0] ??
+    '(no tag)';
   const step = f.step ?? f.held?.toStep ?? f.epoch ?? 0;
   const { file: _file, range: _range, fixes: _fixes, ...rest } = f;
   return {

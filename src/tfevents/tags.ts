@@ -7,7 +7,8 @@
  *   split (`val`, `validation`, `test`, `eval`, `dev` as one of its words, e.g. `Loss/val`) is a validation series
  *   `val_<rest>`, read at the steps it was logged as epochs. A series whose name is `loss` is the loss.
  * - Histograms: `grad`/`gradient` in the tag → gradients, `activation`/`output` → activations, else weights; the
- *   last path part is the variable (`kernel`, `bias`, `weight`), the rest the layer.
+ *   last path part is the variable (`kernel`, `bias`, `weight`), the rest the layer. A histogram's series key is
+ *   `histogram:<of>/<layer>[/<variable>]` (findings on it name its tag).
  */
 
 export type ScalarRole =
@@ -68,4 +69,19 @@ export function histogramRole(tag: string): HistogramRole {
   const cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('.'));
   if (cut <= 0) return { of, layer: name };
   return { of, layer: name.slice(0, cut), variable: name.slice(cut + 1) };
+}
+
+/** The series key of a histogram tag, as findings on it carry it (`histogram:weight/dense_1/kernel`). */
+export function histogramSeries(role: HistogramRole): string {
+  return `histogram:${role.of}/${role.layer}${role.variable === undefined ? '' : `/${role.variable}`}`;
+}
+
+/**
+ * A histogram with NaN/Inf edges or counts (TensorFlow writes a tensor holding NaN/Inf so) cannot place its values
+ * in bins: it becomes what the runner's probe records for such a tensor, one empty bin and the non-finite count
+ * (every value it holds: which of them were finite cannot be told).
+ */
+export function nonFiniteBins(counts: number[]): { edges: number[]; counts: number[]; nonFinite: number } {
+  const n = counts.reduce((a, c) => a + (Number.isFinite(c) ? c : 0), 0);
+  return { edges: [0, 1], counts: [0], nonFinite: Math.max(1, Math.round(n)) };
 }
