@@ -203,7 +203,9 @@ async function train(argv: string[]): Promise<number> {
       },
       summary.jobFile,
     );
-    fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(findings, null, 2) + '\n');
+    // `line` beside `range`: scripts reading findings.json get the 1-based line without knowing the range shape
+    const flat = findings.map(f => (f.range ? { ...f, line: f.range.start.line } : f));
+    fs.writeFileSync(path.join(report, 'findings.json'), JSON.stringify(flat, null, 2) + '\n');
     fs.writeFileSync(
       path.join(report, 'summary.json'),
       JSON.stringify({ ...summary, logFile: run.logFile }, null, 2) + '\n',

@@ -348,7 +348,11 @@ function train(job: string): Finding[] {
 const staticAt = (fs: Finding[]) =>
   fs
     .filter(f => f.source === 'static')
-    .map(f => `${f.code}@${path.basename(f.file!)}:${f.range!.start.line}`)
+    .map(f => {
+      // findings.json's flat `line` is the range's line (scripts read it without knowing the range shape)
+      assert.equal((f as Finding & { line?: number }).line, f.range!.start.line, `${f.code}: line`);
+      return `${f.code}@${path.basename(f.file!)}:${f.range!.start.line}`;
+    })
     .sort();
 
 test('a model from JSON (tf.models.modelFromJSON): no layer call sites, the findings go on compile', () => {
