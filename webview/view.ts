@@ -291,8 +291,9 @@ export class DashboardView {
     this.modelKey = key;
     this.modelBody.textContent = '';
     this.modelFoot.textContent = '';
-    this.model.hidden = !fit;
-    if (!fit) return;
+    // a TensorBoard logdir carries no model: no empty table pretending to be one
+    this.model.hidden = !fit || fit.layers.length === 0;
+    if (!fit || fit.layers.length === 0) return;
     this.modelSummary.textContent = `Model · ${fit.layers.length} layers · ${describeParams(fit, formatInt)} · ${fit.optimizer}${fit.loss ? ` · ${fit.loss}` : ''}${fit.batchSize ? ` · batch ${fit.batchSize}` : ''}`;
     for (const l of fit.layers) {
       const name = el('td', { text: l.name });
