@@ -194,8 +194,9 @@ export class DataDiagnosis {
     const l = e.labels,
       loss = e.loss ?? '';
     if (!l || !/crossentropy/i.test(loss)) return undefined;
+    // no activation of its own (a tf.layers.softmax() at the end): judged on the layers at fit start (outputs.ts)
     const units = e.outputUnits,
-      act = e.outputActivation ?? 'linear';
+      act = e.outputActivation ?? 'unknown';
     const range = `${fmt(l.min)}..${fmt(l.max)}`;
     let problem: string | undefined, fix: string | undefined;
     if (/sparse/i.test(loss)) {
@@ -217,7 +218,7 @@ export class DataDiagnosis {
         problem = `${loss} expects each label row to be a probability distribution (values in [0, 1] summing to 1), but the labels range over ${range} and rows sum to 1 only within ${fmt(l.rowSumError)}`;
         fix = 'Pass one-hot (or probability) rows: tf.oneHot(classIndices, classes)';
       }
-      if (!problem && act !== 'softmax') {
+      if (!problem && act !== 'softmax' && act !== 'unknown') {
         problem = `the output layer has ${act} activation, so its outputs are not a probability distribution over the classes, which ${loss} expects`;
         fix = `Give the output layer activation 'softmax'`;
       }
@@ -231,7 +232,7 @@ export class DataDiagnosis {
       } else if (act === 'softmax' && units === 1) {
         problem = `the output layer is a softmax over a single unit, which is always 1: ${loss} cannot learn the 0/1 labels from it`;
         fix = `Give the output layer activation 'sigmoid'`;
-      } else if (act !== 'sigmoid' && act !== 'softmax') {
+      } else if (act !== 'sigmoid' && act !== 'softmax' && act !== 'unknown') {
         problem = `the output layer has ${act} activation, so its outputs are not probabilities in (0, 1), which ${loss} expects`;
         fix = `Give the output layer activation 'sigmoid'`;
       }

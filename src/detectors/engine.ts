@@ -24,6 +24,7 @@ import { CurveRules } from './rules/curves';
 import { HistogramRules } from './rules/histograms';
 import { LeakWatch } from './leak';
 import { DataDiagnosis } from './data';
+import { redundantActivation } from './outputs';
 import { checkFitModel } from '../guidelines/modelCheck';
 
 export { peakTroughSwings } from './rules/curves';
@@ -37,6 +38,7 @@ export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> =
     return {
       observe: (e, api) => {
         for (const f of data.observe(e, api.ctx)) api.raise(f);
+        if (e.kind === 'fit-start') api.raise(redundantActivation(e, api.ctx));
       },
     };
   },

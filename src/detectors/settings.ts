@@ -67,6 +67,23 @@ export interface DiagnosisSettings {
   /** ...and never before this many epochs of history (a product choice: 4 epoch-to-epoch changes) */
   historyEpochs: number;
   /**
+   * slow convergence in a run too short for that history: from this many epochs (and the judgment point) on, a
+   * training accuracy that at its pace would not reach Θ within the planned epochs, while the loss is still falling
+   * (a product choice: 2 epoch-to-epoch changes, the least that shows a pace)
+   */
+  shortRunEpochs: number;
+  /**
+   * ...in runs planned for at most this many epochs (a product choice: where the judgment point and the 5-epoch
+   * history leave AUTOTRAINER's δ rule at most a few epochs to see a creeping accuracy)
+   */
+  shortRunEpochsMax: number;
+  /**
+   * ...the loss is still falling when its last epoch's drop is at least this share of its average drop per epoch so
+   * far (a product choice: a plateauing curve drops by a small fraction of its early pace, one held back by too small
+   * a step by about its average)
+   */
+  slowLossPaceShare: number;
+  /**
    * overfitting: the validation loss has stayed above its best for `overfitRisingEpochs` epochs (UMLAUT compares
    * epoch to epoch; 2 for persistence) and its generalization loss GL = val_loss / best - 1 is now at least this
    * (Prechelt, "Early stopping - but when?", 1998: criterion GL_α, evaluated there for α = 1, 2, 3, 5; GL_5 -> 0.05,
@@ -141,6 +158,14 @@ export interface DiagnosisSettings {
    * the best). Prechelt's UP_s criterion (s successive increases) asks the same of the curve, without its noise.
    */
   overfitTrendPValue: number;
+  /**
+   * overfitting on a validation set with fewer expected errors than this (validation samples × error rate): a mean
+   * cross-entropy over it is a sum over a handful of wrong samples that grow more or less confident, so the loss
+   * alone cannot establish the rise; the validation accuracy must then also have fallen, by overfitNoiseZ standard
+   * errors of a two-proportion test. 10: the usual condition for the normal approximation of a binomial count
+   * (n·p ≥ 10).
+   */
+  overfitMinValidationErrors: number;
   /**
    * noisy validation: a spike is a validation loss at least this much above both neighbouring epochs (relative to
    * the lower one). A product choice: twice the ~5% standard error of a mean loss over 1,000 validation samples
@@ -219,6 +244,9 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   slowConvergenceDelta: 0.01,
   judgmentPoint: 0.3,
   historyEpochs: 5,
+  shortRunEpochs: 3,
+  shortRunEpochsMax: 10,
+  slowLossPaceShare: 0.5,
   overfitGeneralizationLoss: 0.05,
   overfitRisingEpochs: 2,
   overfitGapRatio: 0.1,
@@ -234,6 +262,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   overfitRiseRetained: 0.5,
   overfitNoiseZ: 2,
   overfitTrendPValue: 0.05,
+  overfitMinValidationErrors: 10,
   noisyValidationSwing: 0.1,
   noisyValidationSpikes: 2,
   noisyValidationSamplingFactor: 3,
@@ -277,6 +306,8 @@ export const RULE_SOURCES = {
     'Google Machine Learning Crash Course, "Imbalanced datasets"; He & Garcia, "Learning from Imbalanced Data" (IEEE TKDE 2009): accuracy hides the minority class',
   nonFiniteInput:
     'DeepDiagnosis (Wardat et al., ICSE 2022) and UMLAUT (Schoop et al., CHI 2021): invalid (NaN) input data',
+  redundantActivation:
+    'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2020) redundant softmax; tfjs: tf.losses.softmaxCrossEntropy / sigmoidCrossEntropy apply the activation to their logits',
   labelLoss:
     'tfjs-layers losses: categoricalCrossentropy expects one-hot rows, sparseCategoricalCrossentropy class indices, binaryCrossentropy targets in [0, 1]; UMLAUT: output activation and loss mismatch',
   leakage:

@@ -82,6 +82,9 @@ function lossMismatch(
     return 'sparseCategoricalCrossentropy with one-hot labels';
   if (loss === 'categoricalCrossentropy' && width === 1 && output.units > 1)
     return 'categoricalCrossentropy with one label column (class ids, not one-hot)';
+  if (/\+/.test(output.activation)) return `${output.activation} output: an activation applied twice`;
+  if (/^custom:softmaxCrossEntropy/.test(loss) && output.activation === 'softmax')
+    return 'softmaxCrossEntropy (applies softmax to logits) on a softmax output';
   if (!CROSS_ENTROPY.test(loss)) return undefined;
   if (output.activation === 'softmax' && output.units === 1) return 'softmax over a single unit is always 1';
   if (!['softmax', 'sigmoid'].includes(output.activation))

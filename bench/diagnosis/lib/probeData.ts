@@ -30,11 +30,25 @@ function lossName(model: tf.LayersModel): string {
       : String(one);
 }
 
+/**
+ * The output's activation as it takes effect: activation layers at the end (Softmax, Activation) count, and one
+ * applied twice is named twice ('softmax+softmax'). Units: the output's last dimension.
+ */
 function outputOf(model: tf.LayersModel): { activation: string; units: number } {
-  const last = model.layers[model.layers.length - 1];
-  const cfg = last.getConfig() as { activation?: string; units?: number };
+  const acts: string[] = [];
+  for (const layer of [...model.layers].reverse()) {
+    const cls = layer.getClassName();
+    const cfg = layer.getConfig() as { activation?: string };
+    if (cls === 'Softmax') acts.push('softmax');
+    else if (cls === 'Activation') acts.push(cfg.activation ?? 'linear');
+    else if (cls !== 'Dropout') {
+      acts.push(cfg.activation ?? 'linear');
+      break;
+    }
+  }
+  const applied = acts.filter(a => a !== 'linear');
   const shape = model.outputs[0].shape;
-  return { activation: cfg.activation ?? 'linear', units: Number(cfg.units ?? shape[shape.length - 1]) };
+  return { activation: applied.reverse().join('+') || 'linear', units: Number(shape[shape.length - 1]) };
 }
 
 let tmpDir: string | undefined;

@@ -7,7 +7,9 @@ import type { RunEvent, Finding } from '../../protocol';
 import { accuracyOf, valAccuracyOf } from '../context';
 import { RULE_SOURCES } from '../settings';
 import { fmt, pct } from '../format';
-import { learningRateForBatch } from '../causes';
+import { learningRateForBatch, learningRateVerdict } from '../causes';
+import { learningProgress } from './units';
+import { fewErrors } from './validationErrors';
 import { mannKendall } from '../trend';
 import type { RuleApi, RuleFamily } from './types';
 
@@ -100,7 +102,12 @@ export class CurveRules implements RuleFamily {
     // the validation set: σ/√m with a per-sample spread about the size of the mean) or by its consistency (the
     // epochs since the best rise more steadily than chance ordering explains: Mann-Kendall, one-sided)
     const m = c.fit?.validationSamples;
-    const noiseFloor = m ? s.overfitNoiseZ / Math.sqrt(m) : 0;
+    // a classifier's mean cross-entropy is carried by its wrong samples: with an error rate q the per-sample spread
+    // is about sqrt((1 - q)/q) times the mean (never taken below the mean itself)
+    const valAcc = valAccuracyOf(ep[n - 1].logs);
+    const q = valAcc != null && m ? Math.min(0.5, Math.max(1 / m, 1 - valAcc)) : 0.5;
+    const relativeError = m ? Math.sqrt((1 - q) / q / m) : 0;
+    const noiseFloor = s.overfitNoiseZ * relativeError;
     const needed = Math.max(s.overfitGeneralizationLoss, noiseFloor);
     const bySize = v.slice(n - k).every(x => x / best - 1 >= needed);
     const since = v.slice(bestEpoch);
@@ -111,18 +118,22 @@ export class CurveRules implements RuleFamily {
     const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
     const trainNewLow = t[n - 1] <= Math.min(...t.slice(0, n - 1));
     const gap = (v[n - 1] - t[n - 1]) / Math.max(1e-12, t[n - 1]);
-    const trainAcc = accuracyOf(ep[n - 1].logs),
-      valAcc = valAccuracyOf(ep[n - 1].logs);
+    const trainAcc = accuracyOf(ep[n - 1].logs);
     const accGap = trainAcc != null && valAcc != null ? trainAcc - valAcc : null;
     const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
     if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold)))
       return undefined;
+    const few = fewErrors(api, bestEpoch, noisyBefore);
+    if (few && !few.fallen) return undefined;
     return api.make(
       'overfitting',
       'warning',
       (bySize
-        ? `Overfitting: the validation loss has stayed at least ${pct(needed)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noiseFloor > s.overfitGeneralizationLoss ? ` (${s.overfitNoiseZ} standard errors of a mean over ${m} validation samples)` : ''}`
+        ? `Overfitting: the validation loss has stayed at least ${pct(needed)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noiseFloor > s.overfitGeneralizationLoss ? ` (${s.overfitNoiseZ} standard errors of a mean over ${m} validation samples at an error rate of ${pct(q)})` : ''}`
         : `Overfitting: the validation loss has risen steadily in the ${since.length - 1} epochs since its best (${fmt(best)} at epoch ${bestEpoch + 1}; Mann-Kendall trend p = ${fmt(trendP)}, threshold ${s.overfitTrendPValue})`) +
+        (few
+          ? ` (only about ${fmt(few.errors)} validation samples are wrong, so the validation accuracy decides: it fell from ${fmt(few.before)} to ${fmt(few.now)}, ${fmt(few.z)} standard errors)`
+          : '') +
         `${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
         (accGap !== null
           ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).`
@@ -136,6 +147,7 @@ export class CurveRules implements RuleFamily {
           generalizationLoss: gl,
           glThreshold: needed,
           noiseFloor,
+          relativeError,
           trendP,
           trendPThreshold: s.overfitTrendPValue,
           criterion: bySize ? 'size' : 'trend',
@@ -146,6 +158,8 @@ export class CurveRules implements RuleFamily {
           accuracyGapThreshold: accGap === null ? null : accGapThreshold,
           epochs: k,
           noisyBefore,
+          validationErrors: few?.errors ?? null,
+          valAccuracyDropZ: few?.z ?? null,
         },
         rule: RULE_SOURCES.overfitting,
         fromStep: stepOfEpochStart(api, bestEpoch + 1),
@@ -265,22 +279,55 @@ export class CurveRules implements RuleFamily {
     const { ctx: c, s } = api;
     const n = c.epochs.length;
     const acc = c.epochs.map(e => accuracyOf(e.logs));
-    const judged = n >= Math.max(s.historyEpochs, Math.ceil(s.judgmentPoint * c.plannedEpochs));
-    if (!judged || !numbers(acc)) return [];
+    const judgedAt = Math.ceil(s.judgmentPoint * c.plannedEpochs);
+    if (!numbers(acc) || n < Math.max(s.shortRunEpochs, judgedAt)) return [];
+    const judged = n >= Math.max(s.historyEpochs, judgedAt);
     const out: Finding[] = [];
     const gains = acc.slice(1).map((x, i) => x - acc[i]);
     // Slow convergence: no epoch raised the training accuracy by more than δ — while the loss is still moving (a flat
-    // loss is reported as loss-not-decreasing instead).
+    // loss is reported as loss-not-decreasing instead). Or, in a run too short for that history, the step is too
+    // small for the planned epochs: at its pace so far the accuracy would not reach Θ by the end, while the loss is
+    // still falling as fast as on average (no plateau: more of the same steps would help) and the learning rate is
+    // not high (TheDeepChecker's low learning rate).
     const maxGain = Math.max(...gains);
-    if (!flat && maxGain <= s.slowConvergenceDelta && c.notLearningWell(s.targetAccuracy)) {
+    const t = c.epochs.map(e => e.logs.loss);
+    const progress = learningProgress(api);
+    // still falling: by more than the plateau threshold per epoch (a flat loss is loss-not-decreasing), and in the
+    // last epoch about as fast as on average
+    const stillFalling =
+      numbers(t) &&
+      (t[0] - t[n - 1]) / Math.abs(t[0]) >= s.lossPlateauRelative * (n - 1) &&
+      t[n - 2] - t[n - 1] >= s.slowLossPaceShare * ((t[0] - t[n - 1]) / (n - 1));
+    const creeping = judged && maxGain <= s.slowConvergenceDelta;
+    // a too-small step raises the accuracy epoch after epoch (an oscillating one does not)
+    const tooSlow =
+      c.plannedEpochs <= s.shortRunEpochsMax &&
+      gains.every(g => g >= 0) &&
+      !!progress?.slow &&
+      progress.pace > 0 &&
+      stillFalling &&
+      !learningRateVerdict(c, s).high;
+    if (!flat && (creeping || tooSlow) && c.notLearningWell(s.targetAccuracy)) {
       out.push(
         api.make(
           'slow-convergence',
           'warning',
-          `Accuracy is creeping: over ${n} epochs no epoch raised the training accuracy by more than ${fmt(Math.max(0, maxGain))} (threshold ${s.slowConvergenceDelta}), and it is ${fmt(acc[n - 1])}.`,
+          creeping
+            ? `Accuracy is creeping: over ${n} epochs no epoch raised the training accuracy by more than ${fmt(Math.max(0, maxGain))} (threshold ${s.slowConvergenceDelta}), and it is ${fmt(acc[n - 1])}.`
+            : `Training is too slow for this run: the training accuracy moved ${fmt(progress!.first)} → ${fmt(progress!.now)} in ${n} epochs (${fmt(progress!.pace)} per epoch); at that pace Θ = ${s.targetAccuracy} is ${Number.isFinite(progress!.epochsToTarget) ? `${Math.ceil(progress!.epochsToTarget)} epochs away` : 'never reached'}, with ${progress!.left} planned epochs left, while the loss still falls as fast as on average (no plateau): the steps of ${c.fit?.optimizer ?? 'the optimizer'} at learning rate ${fmt(c.lr)} are too small for the planned epochs.`,
           {
             location: c.compileSite,
-            evidence: { maxGain, threshold: s.slowConvergenceDelta, accuracy: acc[n - 1], epochs: n, lr: c.lr },
+            evidence: {
+              maxGain,
+              threshold: s.slowConvergenceDelta,
+              accuracy: acc[n - 1],
+              epochs: n,
+              lr: c.lr,
+              criterion: creeping ? 'gain' : 'pace',
+              accuracyPerEpoch: progress?.pace ?? null,
+              epochsToTarget: progress && Number.isFinite(progress.epochsToTarget) ? progress.epochsToTarget : null,
+              epochsLeft: progress?.left ?? null,
+            },
             rule: RULE_SOURCES.slow,
             fromStep: 0,
             toStep: step,
@@ -299,7 +346,7 @@ export class CurveRules implements RuleFamily {
       ([a, b]) => Math.abs(a - b) >= Math.max(s.oscillationSwing, accuracyNoise(a, b, samples, s.oscillationNoiseZ)),
     ).length;
     const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
-    if (!flatBefore && big / n >= s.oscillationShare && big >= 2) {
+    if (judged && !flatBefore && big / n >= s.oscillationShare && big >= 2) {
       out.push(
         api.make(
           'oscillating-loss',
