@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, EventBody } from '../protocol';
 import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadProblems, type RunPart } from './logdir';
-import { pointsOf, type SummaryPoint, type SummaryTally } from './summaries';
+import { valuePoint, type SummaryPoint, type SummaryTally } from './summaries';
+import { readEvent, type RecordReader, type ValueFields } from './codec';
 import { histogramRole, scalarRole, type ScalarRole } from './tags';
 
 interface PartState {
@@ -23,7 +24,8 @@ interface PartState {
 interface StepRecord {
   epoch: number;
   loss?: number;
-  metrics: Record<string, number>;
+  /** as the batch event carries them (non-finite as null) */
+  metrics: Record<string, number | null>;
   lr?: number;
 }
 
@@ -31,6 +33,9 @@ interface StepRecord {
 export const LOGDIR_FIRST_READ_BYTES = 4 << 20;
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+type FlushedBody = Extract<EventBody, { kind: 'batch' | 'grad-norms' | 'histogram' | 'epoch' }>;
+const FLUSH_ORDER: Record<FlushedBody['kind'], number> = { batch: 0, 'grad-norms': 1, histogram: 2, epoch: 3 };
 
 export class LogdirRunReader {
   readonly problems: ReadProblems = emptyProblems();
@@ -78,18 +83,36 @@ export class LogdirRunReader {
     const out: RunEvent[] = [];
     let gained = 0;
     this.more = false;
+    const at = { step: 0, wallTime: 0 };
     for (const st of this.parts) {
       for (const name of listEventFiles(st.part.dir))
         if (!st.tails.has(name)) st.tails.set(name, new EventFileTail(path.join(st.part.dir, name)));
       const points: SummaryPoint[] = [];
-      for (const tail of st.tails.values())
-        for (const e of tail.read(this.problems, budget)) {
-          if (e.wall_time) {
-            this.firstWall = Math.min(this.firstWall ?? e.wall_time, e.wall_time);
-            this.lastWall = Math.max(this.lastWall, e.wall_time);
-          }
-          for (const p of pointsOf(e, st.tally)) points.push(p);
+      const onValue = (v: ValueFields) => {
+        const p = valuePoint(v, st.tally);
+        if (p) points.push(p);
+      };
+      const onRecord = (r: RecordReader, start: number, end: number) => {
+        const first = points.length;
+        const skipped = st.tally.skipped;
+        try {
+          readEvent(r, start, end, onValue, at);
+        } catch (e) {
+          // an undecodable record gives nothing, not the values before the damage
+          points.length = first;
+          st.tally.skipped = skipped;
+          throw e;
         }
+        for (let i = first; i < points.length; i++) {
+          points[i].step = at.step;
+          points[i].wallTime = at.wallTime;
+        }
+        if (at.wallTime) {
+          this.firstWall = Math.min(this.firstWall ?? at.wallTime, at.wallTime);
+          this.lastWall = Math.max(this.lastWall, at.wallTime);
+        }
+      };
+      for (const tail of st.tails.values()) tail.read(this.problems, onRecord, budget);
       gained += points.length;
       if ([...st.tails.values()].some(t => t.more)) this.more = true;
       // files of one run interleave by step (TensorBoard orders them by name = start time)
@@ -140,7 +163,7 @@ export class LogdirRunReader {
         if (role.key === 'loss') {
           this.stepRecord(p.step).loss = p.value;
           this.lossSinceValidation.push(p.value);
-        } else this.stepRecord(p.step).metrics[role.key] = p.value;
+        } else this.stepRecord(p.step).metrics[role.key] = finiteOrNull(p.value);
         break;
       case 'epoch': {
         this.tagOf.set(role.key, tag);
@@ -209,34 +232,24 @@ export class LogdirRunReader {
 
   /** Steps, epochs and histograms read so far, in step order; the newest epoch waits for every part unless `all`. */
   private flush(all: boolean): RunEvent[] {
-    const out: Array<{ step: number; order: number; body: EventBody }> = [];
-    for (const [step, r] of this.steps) {
+    const out: FlushedBody[] = [];
+    for (const [step, r] of this.steps)
       out.push({
+        kind: 'batch',
         step,
-        order: 0,
-        body: {
-          kind: 'batch',
-          step,
-          epoch: r.epoch,
-          batch: 0,
-          loss: r.loss === undefined ? null : finiteOrNull(r.loss),
-          metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
-          lr: r.lr ?? null,
-        },
+        epoch: r.epoch,
+        batch: 0,
+        loss: r.loss === undefined ? null : finiteOrNull(r.loss),
+        metrics: r.metrics,
+        lr: r.lr ?? null,
       });
-    }
     this.steps.clear();
-    for (const [step, layers] of this.grads)
-      out.push({ step, order: 1, body: { kind: 'grad-norms', step, variables: {}, layers } });
+    for (const [step, layers] of this.grads) out.push({ kind: 'grad-norms', step, variables: {}, layers });
     this.grads.clear();
     for (const h of this.pendingHist) {
       if (h.type !== 'histogram') continue;
       const role = histogramRole(h.tag);
-      out.push({
-        step: h.step,
-        order: 2,
-        body: { kind: 'histogram', step: h.step, ...role, edges: h.edges, counts: h.counts, nonFinite: 0 },
-      });
+      out.push({ kind: 'histogram', step: h.step, ...role, edges: h.edges, counts: h.counts, nonFinite: 0 });
     }
     this.pendingHist = [];
     // Keras epochs: held until every part that logs epochs is past them (validation is written after train)
@@ -246,14 +259,15 @@ export class LogdirRunReader {
       if (epoch >= ready) break;
       const logs = this.epochs.get(epoch)!;
       this.epochs.delete(epoch);
-      out.push({ step: epoch, order: 3, body: { kind: 'epoch', epoch, step: epoch, logs } });
+      out.push({ kind: 'epoch', epoch, step: epoch, logs });
       this.epochCount = epoch + 1;
     }
-    for (const [step, v] of this.validations)
-      out.push({ step, order: 3, body: { kind: 'epoch', epoch: v.epoch, step, logs: v.logs } });
+    for (const [step, v] of this.validations) out.push({ kind: 'epoch', epoch: v.epoch, step, logs: v.logs });
     this.validations.clear();
-    out.sort((a, b) => a.step - b.step || a.order - b.order);
-    return out.map(o => this.stamp(o.body));
+    // by step, then batch, grad-norms, histogram, epoch (stable: each kind keeps the order it was pushed in); the
+    // bodies themselves are sorted, no wrapper per event
+    out.sort((a, b) => a.step - b.step || FLUSH_ORDER[a.kind] - FLUSH_ORDER[b.kind]);
+    return out.map(body => this.stamp(body));
   }
 
   private elapsed(): number {

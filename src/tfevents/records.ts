@@ -34,8 +34,16 @@ export interface FrameResult extends FrameProblems {
   consumed: number;
 }
 
-/** Splits whole records out of `buf`; a partial record at the end is left unconsumed (and counted as torn). */
-export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): FrameResult {
+/**
+ * Walks the whole records of `buf`, calling `onRecord(start, end)` with each checked record's data bytes (no copy,
+ * no view per record: a long file holds hundreds of thousands); a partial record at the end is left unconsumed (and
+ * counted as torn). Returns the problems and the bytes consumed; `records` stays empty.
+ */
+export function forEachFrame(
+  buf: Uint8Array,
+  onRecord: (start: number, end: number) => void,
+  maxRecord = MAX_RECORD_BYTES,
+): FrameResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: FrameResult = { records: [], consumed: 0, badCrc: 0, torn: 0, oversized: 0 };
   let at = 0;
@@ -44,10 +52,9 @@ export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): Frame
       out.torn++;
       break;
     }
-    const lenBytes = buf.subarray(at, at + 8);
     const lo = view.getUint32(at, true);
     const hi = view.getUint32(at + 4, true);
-    if (view.getUint32(at + 8, true) !== maskedCrc32c(lenBytes)) {
+    if (view.getUint32(at + 8, true) !== maskedCrc32c(buf.subarray(at, at + 8))) {
       // the length itself is damaged: nothing after it can be framed
       out.badCrc++;
       at = buf.length;
@@ -63,12 +70,20 @@ export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): Frame
       out.torn++;
       break;
     }
-    const data = buf.subarray(at + HEADER, at + HEADER + lo);
-    if (view.getUint32(at + HEADER + lo, true) === maskedCrc32c(data)) out.records.push(data);
+    const start = at + HEADER;
+    if (view.getUint32(start + lo, true) === maskedCrc32c(buf.subarray(start, start + lo))) onRecord(start, start + lo);
     else out.badCrc++;
     at = end;
   }
   out.consumed = at;
+  return out;
+}
+
+/** Splits whole records out of `buf`; a partial record at the end is left unconsumed (and counted as torn). */
+export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): FrameResult {
+  const records: Uint8Array[] = [];
+  const out = forEachFrame(buf, (start, end) => records.push(buf.subarray(start, end)), maxRecord);
+  out.records = records;
   return out;
 }
 
