@@ -5,6 +5,7 @@
  * Other summaries (images, text, audio, hparams) are counted and left out.
  */
 import { toNumber, type HistogramProto, type TensorProto, type ValueFields } from './codec';
+import type { PointColumns } from './points';
 
 export interface ScalarPoint {
   type: 'scalar';
@@ -91,24 +92,22 @@ export interface SummaryTally {
 }
 
 /**
- * The scalar or histogram point of one summary value (`undefined`, counted in `tally.skipped`, for any other kind).
- * Its step and wall time are the event's: `readEvent` knows them only once the whole record is read, so they are 0
- * here and the caller sets them.
+ * The scalar or histogram point of one summary value, into `points` (any other kind is counted in `tally.skipped`).
+ * Its step and wall time are the event's: `readEvent` knows them only once the whole record is read.
  */
-export function valuePoint(v: ValueFields, tally: SummaryTally): SummaryPoint | undefined {
+export function takeValue(v: ValueFields, tally: SummaryTally, points: PointColumns): void {
   const tag = v.tag;
-  if (v.simple !== undefined) return { type: 'scalar', tag, step: 0, wallTime: 0, value: v.simple };
-  if (v.histo) return { type: 'histogram', tag, step: 0, wallTime: 0, ...histoToBins(v.histo) };
+  if (v.simple !== undefined) return points.pushScalar(tag, v.simple);
+  if (v.histo) return points.pushHistogram({ type: 'histogram', tag, step: 0, wallTime: 0, ...histoToBins(v.histo) });
   let plugin = v.metadata?.plugin_data?.plugin_name;
   if (plugin) tally.plugins.set(tag, plugin);
   else plugin = tally.plugins.get(tag);
   if (v.tensor && plugin === 'scalars') {
     const values = tensorValues(v.tensor);
-    if (values.length === 1) return { type: 'scalar', tag, step: 0, wallTime: 0, value: values[0] };
+    if (values.length === 1) return points.pushScalar(tag, values[0]);
   } else if (v.tensor && plugin === 'histograms') {
     const bins = tensorToBins(v.tensor);
-    if (bins) return { type: 'histogram', tag, step: 0, wallTime: 0, ...bins };
+    if (bins) return points.pushHistogram({ type: 'histogram', tag, step: 0, wallTime: 0, ...bins });
   }
   tally.skipped++;
-  return undefined;
 }

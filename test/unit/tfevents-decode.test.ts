@@ -1,13 +1,17 @@
 /**
  * The streaming Event reader (`readEvent`, which decodes only the fields the conversion uses) against protobufjs'
  * full decoder of TensorBoard's Event: every record of the real Keras and PyTorch logdirs, and records whose fields
- * the conversion skips or whose fields come in another order, must give the same step, wall time and values.
+ * the conversion skips or whose fields come in another order, must give the same step, wall time and values. And the
+ * points of a run folder's several files are taken in step order, a damaged record's not at all.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './helpers';
+import { LogdirRunReader } from '../../src/tfevents/convert';
+import type { BatchEvent, EpochEvent } from '../../src/protocol';
 import { readFrames, forEachFrame, frameRecord } from '../../src/tfevents/records';
 import {
   decodeEvent,
@@ -101,4 +105,58 @@ test('streaming reader: skipped fields, fields after the summary, two summaries,
   });
   assert.equal(framed.consumed, buf.length, 'framing: every record consumed');
   assert.deepEqual(steps, [0, 2 ** 40, 9, 1], 'in place: each record read within its own bounds');
+});
+
+test('a run folder of several files: points taken in step order; an undecodable record gives no point at all', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-tfev-order-'));
+  try {
+    const rec = (step: number, tag: string, value: number) =>
+      frameRecord(encodeEvent({ wall_time: 100 + step, step, summary: { value: [{ tag, simple_value: value }] } }));
+    // a restarted writer: the second file (by name) holds steps between those of the first
+    fs.writeFileSync(
+      path.join(dir, 'events.out.tfevents.1.a'),
+      Buffer.concat([rec(0, 'loss', 6), rec(2, 'loss', 3), rec(2, 'val_loss', 2.5), rec(4, 'loss', 1)]),
+    );
+    // a whole first value, then a summary value holding a field of wire type 7 (there is none): not an Event
+    const damaged = Buffer.concat([
+      encodeEvent({ step: 5, summary: { value: [{ tag: 'loss', simple_value: 9 }] } }),
+      Buffer.from([0x2a, 0x03, 0x0a, 0x01, 0x0f]),
+    ]);
+    assert.throws(() => decodeEvent(damaged), 'full decoder: the damaged record is not an Event');
+    fs.writeFileSync(
+      path.join(dir, 'events.out.tfevents.2.b'),
+      Buffer.concat([rec(1, 'loss', 3), rec(3, 'loss', 1.5), rec(4, 'val_loss', 0.75), frameRecord(damaged)]),
+    );
+    const reader = new LogdirRunReader({ name: 'r', dir, parts: [{ role: 'train', dir }] });
+    const events = reader.poll(true);
+    const batches = events.filter((e): e is BatchEvent => e.kind === 'batch');
+    assert.deepEqual(
+      batches.map(b => [b.step, b.loss, b.epoch]),
+      [
+        [0, 6, 0],
+        [1, 3, 0],
+        [2, 3, 0],
+        [3, 1.5, 1],
+        [4, 1, 1],
+      ],
+      'order: batches by step across both files, each in the epoch its step falls in',
+    );
+    const epochs = events.filter((e): e is EpochEvent => e.kind === 'epoch');
+    assert.deepEqual(
+      epochs.map(e => [e.step, e.logs]),
+      [
+        [2, { loss: 4, val_loss: 2.5 }],
+        [4, { loss: 1.25, val_loss: 0.75 }],
+      ],
+      'order: each validation epoch averages the training losses of the steps before it, whichever file held them',
+    );
+    assert.equal(reader.problems.undecodable, 1, 'damage: the cut record is counted');
+    assert.equal(
+      batches.find(b => b.step === 5),
+      undefined,
+      'damage: the value read before the cut is not kept',
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
