@@ -14,6 +14,22 @@ export function maskedCrc32c(data: Uint8Array): number {
   return (((crc >>> 15) | (crc << 17)) + MASK_DELTA) >>> 0;
 }
 
+/**
+ * The masked CRC of a length field, by length: a file's records come in few sizes (one scalar event is the size of the
+ * next), so most of a long file's length checks need no CRC computed. Bounded: emptied when full.
+ */
+const lengthCrcs = new Map<number, number>();
+const LENGTH_CRCS_MAX = 4096;
+function lengthCrc(buf: Uint8Array, at: number, lo: number, hi: number): number {
+  if (hi !== 0) return maskedCrc32c(buf.subarray(at, at + 8));
+  let crc = lengthCrcs.get(lo);
+  if (crc === undefined) {
+    if (lengthCrcs.size >= LENGTH_CRCS_MAX) lengthCrcs.clear();
+    lengthCrcs.set(lo, (crc = maskedCrc32c(buf.subarray(at, at + 8))));
+  }
+  return crc;
+}
+
 /** Largest record read: a summary with a big histogram or image is far below it; anything above is damage. */
 export const MAX_RECORD_BYTES = 64 << 20;
 const HEADER = 12;
@@ -54,7 +70,7 @@ export function forEachFrame(
     }
     const lo = view.getUint32(at, true);
     const hi = view.getUint32(at + 4, true);
-    if (view.getUint32(at + 8, true) !== maskedCrc32c(buf.subarray(at, at + 8))) {
+    if (view.getUint32(at + 8, true) !== lengthCrc(buf, at, lo, hi)) {
       // the length itself is damaged: nothing after it can be framed
       out.badCrc++;
       at = buf.length;
