@@ -1,11 +1,19 @@
 /**
  * `npm run bench:tfevents`: a synthetic TensorBoard logdir of 100,000 steps × 6 scalar tags (one event per tag and
  * step, as PyTorch's SummaryWriter writes them) + 10 histogram tags × 500 steps (30 bins), written in a temp folder.
- * Prints the time to the dashboard host's first replay message (what the dashboard draws its first charts from:
- * logdir found, every record read and checked, converted to Training Lens events, the first 10,000 encoded as
- * columns), the whole read, and — where TRAINING_LENS_TEST_PYTHON (or the first argument) has tensorboard —
- * TensorBoard's own EventAccumulator loading the same logdir, timed in the same run. BENCH_TFEVENTS_STEPS overrides
- * the step count.
+ * Prints, as medians of BENCH_TFEVENTS_RUNS (3) runs with wall and CPU time (the machine is shared: CPU time is the
+ * steadier figure):
+ * - the time to the dashboard host's first replay message, what the dashboard draws its first charts from: the
+ *   logdir found, the first LOGDIR_FIRST_READ_BYTES (4 MB) of each event file read, every record checked (CRC32C)
+ *   and converted to Training Lens events, the first 10,000 encoded as columns. The first chart is the first part
+ *   of the run, every scalar tag from step 0; the rest streams in poll by poll after it (not a downsample);
+ * - the whole logdir read poll by poll as the host then reads it, and read at once with every replay message encoded;
+ * - once, what the dashboard host also does before that first replay (extension/logdirs.ts): diagnosing the first
+ *   read's events with the DiagnosisEngine;
+ * - where TRAINING_LENS_TEST_PYTHON (or the first argument) has tensorboard, TensorBoard's own EventAccumulator
+ *   loading the same logdir (Reload, default size guidance: reservoir sampling to 10,000 scalars per tag), timed in
+ *   the same run, median of as many runs.
+ * BENCH_TFEVENTS_STEPS overrides the step count.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,8 +25,11 @@ import { LogdirRunReader, LOGDIR_FIRST_READ_BYTES } from '../src/tfevents/conver
 import { encodeEvent, type SummaryValue } from '../src/tfevents/codec';
 import { frameRecord } from '../src/tfevents/records';
 import { encodeHistory } from '../src/protocol/history';
+import { DiagnosisEngine } from '../src/detectors/engine';
+import type { RunEvent } from '../src/protocol';
 
 const STEPS = Number(process.env.BENCH_TFEVENTS_STEPS ?? 100_000);
+const RUNS = Number(process.env.BENCH_TFEVENTS_RUNS ?? 3);
 const SCALARS = ['Loss/train', 'Accuracy/train', 'lr', 'grad_norm/total', 'Loss/val', 'Accuracy/val'];
 const HISTOGRAMS = Array.from({ length: 10 }, (_, i) => `weights/layer${i}.weight`);
 const HIST_STEPS = 500;
@@ -63,17 +74,46 @@ function writeLogdir(dir: string): number {
   return fs.statSync(file).size;
 }
 
-function tensorboardSeconds(python: string, dir: string): string {
+function tensorboardMs(python: string, dir: string): string {
   const code =
     'import sys, time\n' +
     'from tensorboard.backend.event_processing.event_accumulator import EventAccumulator\n' +
-    't = time.perf_counter(); a = EventAccumulator(sys.argv[1]); a.Reload()\n' +
-    'print(time.perf_counter() - t, len(a.Tags()["scalars"]), len(a.Tags()["histograms"]))\n';
-  const r = spawnSync(python, ['-c', code, dir], { encoding: 'utf8' });
+    // loaded before the clock starts: TensorFlow when installed (its C++ record reader), else TensorBoard's stub
+    'from tensorboard.compat import tf\n' +
+    'print("TensorFlow " + tf.__version__ if tf.__version__ != "stub" else "no TensorFlow: its pure-Python reader")\n' +
+    'for _ in range(int(sys.argv[2])):\n' +
+    '    t = time.perf_counter(); a = EventAccumulator(sys.argv[1]); a.Reload()\n' +
+    '    print(time.perf_counter() - t, len(a.Tags()["scalars"]), len(a.Tags()["histograms"]))\n';
+  const r = spawnSync(python, ['-c', code, dir, String(RUNS)], { encoding: 'utf8' });
   if (r.status !== 0) return `not timed: ${r.stderr.trim().split('\n').at(-1)}`;
-  const [secs, scalars, hists] = r.stdout.trim().split(' ');
-  return `${(Number(secs) * 1000).toFixed(0)} ms (EventAccumulator.Reload, ${scalars} scalar + ${hists} histogram tags, default sampling)`;
+  const [reader, ...lines] = r.stdout.trim().split('\n');
+  const rows = lines.map(l => l.split(' '));
+  const [, scalars, hists] = rows[0];
+  const ms = rows.map(([secs]) => Number(secs) * 1000);
+  return (
+    `${median(ms).toFixed(0)} ms (runs ${ms.map(x => x.toFixed(0)).join(', ')}; EventAccumulator.Reload, ` +
+    `${scalars} scalar + ${hists} histogram tags, default sampling; ${reader})`
+  );
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+
+interface Sample {
+  ms: number;
+  cpu: number;
+}
+function timed<T>(f: () => T): Sample & { value: T } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  return { ms: performance.now() - t0, cpu: cpuMs(c0), value };
+}
+const fmt = (xs: Sample[]) =>
+  `${median(xs.map(x => x.ms)).toFixed(0)} ms (CPU ${median(xs.map(x => x.cpu)).toFixed(0)} ms; runs ${xs.map(x => x.ms.toFixed(0)).join(', ')})`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-tfevents-'));
 try {
@@ -83,32 +123,63 @@ try {
     `logdir: ${STEPS} steps × ${SCALARS.length} scalar tags + ${HISTOGRAMS.length} histogram tags × ${HIST_STEPS} steps, ` +
       `${(bytes / 2 ** 20).toFixed(1)} MB (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
-  const start = performance.now();
-  const [run] = findRuns(path.join(dir, 'run1'));
-  // as the dashboard host reads a logdir run: a first budgeted poll, replayed at once, then the rest poll by poll
-  const reader = new LogdirRunReader(run);
-  const first = reader.poll(false, LOGDIR_FIRST_READ_BYTES);
-  encodeHistory(first.slice(0, CHUNK));
-  const firstReplay = performance.now() - start;
-  let events = first.length;
-  while (reader.more) events += reader.poll(false, LOGDIR_FIRST_READ_BYTES).length;
-  events += reader.poll(true).length;
-  const all = performance.now() - start;
+  console.log(`machine: ${os.cpus().length} cores, shared; load average ${os.loadavg()[0].toFixed(1)} at the start`);
+  const logdir = path.join(dir, 'run1');
+  const firsts: Sample[] = [];
+  const wholes: Sample[] = [];
+  const atOnces: Sample[] = [];
+  let firstEvents: RunEvent[] = [];
+  let firstTags = new Set<string>();
+  let total = 0;
+  let firstHists = 0;
+  for (let run = 0; run < RUNS; run++) {
+    // as the dashboard host reads a logdir run: a first budgeted poll, replayed at once, then the rest poll by poll
+    const c0 = process.cpuUsage();
+    const start = performance.now();
+    const [found] = findRuns(logdir);
+    const reader = new LogdirRunReader(found);
+    const first = reader.poll(false, LOGDIR_FIRST_READ_BYTES);
+    encodeHistory(first.slice(0, CHUNK));
+    firsts.push({ ms: performance.now() - start, cpu: cpuMs(c0) });
+    let events = first.length;
+    while (reader.more) events += reader.poll(false, LOGDIR_FIRST_READ_BYTES).length;
+    events += reader.poll(true).length;
+    wholes.push({ ms: performance.now() - start, cpu: cpuMs(c0) });
+    firstEvents = first;
+    // the TensorBoard tags the first replay shows (grad_norm/<layer> becomes a grad-norms series, named by layer)
+    firstTags = new Set(reader.tagOf.values());
+    for (const e of first)
+      if (e.kind === 'grad-norms') for (const l of Object.keys(e.layers)) firstTags.add(`grad_norm/${l}`);
+    const hists = new Set(first.flatMap(e => (e.kind === 'histogram' ? [`${e.layer}/${e.variable}`] : [])));
+    firstHists = hists.size;
+    total = events;
+    atOnces.push(
+      timed(() => {
+        const all = new LogdirRunReader(findRuns(logdir)[0]).poll(true);
+        for (let i = 0; i < all.length; i += CHUNK) encodeHistory(all.slice(i, i + CHUNK));
+      }),
+    );
+  }
+  const batches = firstEvents.filter(e => e.kind === 'batch');
   console.log(
-    `Training Lens, to the first replay message: ${firstReplay.toFixed(0)} ms (${first.length} events from the first ${LOGDIR_FIRST_READ_BYTES >> 20} MB)`,
+    `Training Lens, to the first replay message: ${fmt(firsts)}; the first part of the run, not a downsample: steps ` +
+      `${batches.length ? `${batches[0].step}–${batches.at(-1)!.step}` : 'none'}, ${firstTags.size} of ` +
+      `${SCALARS.length} scalar tags and ${firstHists} of ${HISTOGRAMS.length} histogram tags (${firstEvents.length} ` +
+      `events from the first ${LOGDIR_FIRST_READ_BYTES >> 20} MB; the rest streams in after)`,
   );
+  console.log(`Training Lens, the whole logdir read and converted, poll by poll: ${fmt(wholes)} (${total} events)`);
+  console.log(`Training Lens, read at once and every replay message encoded: ${fmt(atOnces)}`);
+  const engine = new DiagnosisEngine();
+  const diagnosis = timed(() => {
+    for (const e of firstEvents) engine.observe(e);
+  });
   console.log(
-    `Training Lens, the whole logdir read and converted, poll by poll: ${all.toFixed(0)} ms (${events} events)`,
-  );
-  const once = performance.now();
-  const allAtOnce = new LogdirRunReader(findRuns(path.join(dir, 'run1'))[0]).poll(true);
-  for (let i = 0; i < allAtOnce.length; i += CHUNK) encodeHistory(allAtOnce.slice(i, i + CHUNK));
-  console.log(
-    `Training Lens, read at once and every replay message encoded: ${(performance.now() - once).toFixed(0)} ms`,
+    `Training Lens, the dashboard host's diagnosis of the first read before its first replay (extension/logdirs.ts, ` +
+      `${firstEvents.length} events, once): ${diagnosis.ms.toFixed(0)} ms (CPU ${diagnosis.cpu.toFixed(0)} ms)`,
   );
   const python = process.argv[2] ?? process.env.TRAINING_LENS_TEST_PYTHON;
   console.log(
-    `TensorBoard: ${python ? tensorboardSeconds(python, path.join(dir, 'run1')) : 'not timed: set TRAINING_LENS_TEST_PYTHON to a Python with tensorboard'}`,
+    `TensorBoard: ${python ? tensorboardMs(python, logdir) : 'not timed: set TRAINING_LENS_TEST_PYTHON to a Python with tensorboard'}`,
   );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

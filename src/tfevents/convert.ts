@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, EventBody } from '../protocol';
 import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadProblems, type RunPart } from './logdir';
-import { pointsOf, type HistogramPoint, type SummaryPoint, type SummaryTally } from './summaries';
+import { takeValue, type HistogramPoint, type SummaryTally } from './summaries';
+import { PointColumns } from './points';
+import { readEvent, type RecordReader, type ValueFields } from './codec';
 import { histogramRole, histogramSeries, nonFiniteBins, scalarRole, type ScalarRole } from './tags';
 
 interface PartState {
@@ -16,21 +18,21 @@ interface PartState {
   tally: SummaryTally;
   /** highest Keras-style epoch seen in this part */
   lastEpoch: number;
-  /** each tag's series (the tag rules are regular expressions: once per tag, not per point) */
-  roles: Map<string, ScalarRole>;
+  /** each tag's series, by tag index (the tag rules are regular expressions: once per tag, not per point) */
+  roles: ScalarRole[];
+  /** each tag as findings name it, by tag index */
+  shown: string[];
 }
 
-interface StepRecord {
-  epoch: number;
-  loss?: number;
-  metrics: Record<string, number>;
-  lr?: number;
-}
+type BatchBody = Extract<EventBody, { kind: 'batch' }>;
 
 /** what the dashboard host reads of a logdir run before its first replay (the rest follows poll by poll) */
 export const LOGDIR_FIRST_READ_BYTES = 4 << 20;
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+type FlushedBody = Extract<EventBody, { kind: 'batch' | 'grad-norms' | 'histogram' | 'epoch' }>;
+const FLUSH_ORDER: Record<FlushedBody['kind'], number> = { batch: 0, 'grad-norms': 1, histogram: 2, epoch: 3 };
 
 export class LogdirRunReader {
   readonly problems: ReadProblems = emptyProblems();
@@ -42,7 +44,8 @@ export class LogdirRunReader {
   private lastWall = 0;
   private started = false;
   private ended = false;
-  private steps = new Map<number, StepRecord>();
+  /** the batch event of each step read since the last flush */
+  private steps = new Map<number, BatchBody>();
   private epochs = new Map<number, Record<string, number | null>>();
   private validations = new Map<number, { epoch: number; logs: Record<string, number | null> }>();
   private epochCount = 0;
@@ -50,6 +53,7 @@ export class LogdirRunReader {
   private lossSinceValidation: number[] = [];
   private grads = new Map<number, Record<string, number | null>>();
   private pendingHist: Array<HistogramPoint & { nonFinite?: number }> = [];
+  private readonly points = new PointColumns();
 
   constructor(
     readonly run: LogdirRun,
@@ -60,7 +64,8 @@ export class LogdirRunReader {
       tails: new Map(),
       tally: { skipped: 0, plugins: new Map() },
       lastEpoch: -1,
-      roles: new Map(),
+      roles: [],
+      shown: [],
     }));
   }
 
@@ -78,23 +83,38 @@ export class LogdirRunReader {
     const out: RunEvent[] = [];
     let gained = 0;
     this.more = false;
+    const at = { step: 0, wallTime: 0 };
     for (const st of this.parts) {
       for (const name of listEventFiles(st.part.dir))
         if (!st.tails.has(name)) st.tails.set(name, new EventFileTail(path.join(st.part.dir, name)));
-      const points: SummaryPoint[] = [];
-      for (const tail of st.tails.values())
-        for (const e of tail.read(this.problems, budget)) {
-          if (e.wall_time) {
-            this.firstWall = Math.min(this.firstWall ?? e.wall_time, e.wall_time);
-            this.lastWall = Math.max(this.lastWall, e.wall_time);
-          }
-          for (const p of pointsOf(e, st.tally)) points.push(p);
+      const points = this.points;
+      points.clear();
+      const onValue = (v: ValueFields) => takeValue(v, st.tally, points);
+      const onRecord = (r: RecordReader, start: number, end: number) => {
+        const first = points.length;
+        const skipped = st.tally.skipped;
+        try {
+          readEvent(r, start, end, onValue, at);
+        } catch (e) {
+          // an undecodable record gives nothing, not the values before the damage
+          points.truncate(first);
+          st.tally.skipped = skipped;
+          throw e;
         }
+        points.setStep(first, at.step, at.wallTime);
+        if (at.wallTime) {
+          this.firstWall = Math.min(this.firstWall ?? at.wallTime, at.wallTime);
+          this.lastWall = Math.max(this.lastWall, at.wallTime);
+        }
+      };
+      for (const tail of st.tails.values()) tail.read(this.problems, onRecord, budget);
       gained += points.length;
       if ([...st.tails.values()].some(t => t.more)) this.more = true;
-      // files of one run interleave by step (TensorBoard orders them by name = start time)
-      if (!sortedBySteps(points)) points.sort((a, b) => a.step - b.step);
-      for (const p of points) this.take(p, st);
+      points.forEachByStep(
+        (tag, step, value) => this.takeScalar(tag, step, value, st),
+        h => this.takeHistogram(h, st),
+      );
+      points.clear();
     }
     this.problems.torn = this.parts.reduce((n, st) => n + [...st.tails.values()].filter(t => t.torn).length, 0);
     if (!this.started && (gained > 0 || final)) {
@@ -117,71 +137,82 @@ export class LogdirRunReader {
     return this.parts.reduce((n, st) => n + st.tally.skipped, 0);
   }
 
-  private take(p: SummaryPoint, st: PartState): void {
+  private takeHistogram(p: HistogramPoint, st: PartState): void {
     this.maxStep = Math.max(this.maxStep, p.step);
-    if (p.type === 'histogram') {
-      if (!p.counts.length) return;
-      // NaN/Inf weights give non-finite edges, which cannot be drawn (nor written as JSON): kept as their count
-      const finite = p.edges.every(Number.isFinite) && p.counts.every(Number.isFinite);
-      this.pendingHist.push(finite ? p : { ...p, ...nonFiniteBins(p.counts) });
-      this.tagOf.set(
-        histogramSeries(histogramRole(p.tag)),
-        this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag,
-      );
-      return;
+    if (!p.counts.length) return;
+    // NaN/Inf weights give non-finite edges, which cannot be drawn (nor written as JSON): kept as their count
+    const finite = p.edges.every(Number.isFinite) && p.counts.every(Number.isFinite);
+    this.pendingHist.push(finite ? p : { ...p, ...nonFiniteBins(p.counts) });
+    this.tagOf.set(
+      histogramSeries(histogramRole(p.tag)),
+      this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag,
+    );
+  }
+
+  /** One scalar point: `t` is its tag's index in `this.points.tags`. */
+  private takeScalar(t: number, step: number, value: number, st: PartState): void {
+    this.maxStep = Math.max(this.maxStep, step);
+    let role = st.roles[t];
+    if (!role) {
+      const name = this.points.tags[t];
+      role = st.roles[t] = scalarRole(name, st.part.role);
+      // Keras' sub-runs: name the tag with its folder (validation/epoch_loss), as TensorBoard lists it
+      st.shown[t] = this.parts.length > 1 ? `${path.basename(st.part.dir)}/${name}` : name;
     }
-    let role = st.roles.get(p.tag);
-    if (!role) st.roles.set(p.tag, (role = scalarRole(p.tag, st.part.role)));
-    // Keras' sub-runs: name the tag with its folder (validation/epoch_loss), as TensorBoard lists it
-    const tag = this.parts.length > 1 ? `${path.basename(st.part.dir)}/${p.tag}` : p.tag;
+    const tag = st.shown[t];
     switch (role.kind) {
       case 'lr':
-        this.stepRecord(p.step).lr = p.value;
+        this.stepRecord(step).lr = value;
         this.tagOf.set('lr', tag);
         break;
       case 'batch':
         this.tagOf.set(role.key, tag);
         if (role.key === 'loss') {
-          this.stepRecord(p.step).loss = p.value;
-          this.lossSinceValidation.push(p.value);
-        } else this.stepRecord(p.step).metrics[role.key] = p.value;
+          this.stepRecord(step).loss = finiteOrNull(value);
+          this.lossSinceValidation.push(value);
+        } else this.stepRecord(step).metrics[role.key] = finiteOrNull(value);
         break;
       case 'epoch': {
         this.tagOf.set(role.key, tag);
-        st.lastEpoch = Math.max(st.lastEpoch, p.step);
-        const logs = this.epochs.get(p.step) ?? {};
-        logs[role.key] = finiteOrNull(p.value);
-        this.epochs.set(p.step, logs);
+        st.lastEpoch = Math.max(st.lastEpoch, step);
+        const logs = this.epochs.get(step) ?? {};
+        logs[role.key] = finiteOrNull(value);
+        this.epochs.set(step, logs);
         break;
       }
       case 'validation': {
         this.tagOf.set(role.key, tag);
-        let v = this.validations.get(p.step);
+        let v = this.validations.get(step);
         if (!v) {
           // one epoch per step a validation series was logged at, with the training loss averaged since the
           // previous one (as Keras reports an epoch's loss)
           const losses = this.lossSinceValidation.splice(0);
           const logs: Record<string, number | null> = {};
           if (losses.length) logs.loss = finiteOrNull(losses.reduce((a, b) => a + b, 0) / losses.length);
-          this.validations.set(p.step, (v = { epoch: this.epochCount++, logs }));
+          this.validations.set(step, (v = { epoch: this.epochCount++, logs }));
         }
-        v.logs[role.key] = finiteOrNull(p.value);
+        v.logs[role.key] = finiteOrNull(value);
         break;
       }
       case 'ignore':
         break;
       case 'grad-norm': {
-        const g = this.grads.get(p.step) ?? {};
-        g[role.layer] = finiteOrNull(p.value);
-        this.grads.set(p.step, g);
+        let g = this.grads.get(step);
+        if (!g) this.grads.set(step, (g = {}));
+        g[role.layer] = finiteOrNull(value);
         break;
       }
     }
   }
 
-  private stepRecord(step: number): StepRecord {
+  /** The step's batch event, filled point by point (the event itself: no record to copy from at flush). */
+  private stepRecord(step: number): BatchBody {
     let r = this.steps.get(step);
-    if (!r) this.steps.set(step, (r = { epoch: this.epochCount, metrics: {} }));
+    if (!r)
+      this.steps.set(
+        step,
+        (r = { kind: 'batch', step, epoch: this.epochCount, batch: 0, loss: null, metrics: {}, lr: null }),
+      );
     return r;
   }
 
@@ -213,39 +244,20 @@ export class LogdirRunReader {
 
   /** Steps, epochs and histograms read so far, in step order; the newest epoch waits for every part unless `all`. */
   private flush(all: boolean): RunEvent[] {
-    const out: Array<{ step: number; order: number; body: EventBody }> = [];
-    for (const [step, r] of this.steps) {
-      out.push({
-        step,
-        order: 0,
-        body: {
-          kind: 'batch',
-          step,
-          epoch: r.epoch,
-          batch: 0,
-          loss: r.loss === undefined ? null : finiteOrNull(r.loss),
-          metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
-          lr: r.lr ?? null,
-        },
-      });
-    }
+    const out: FlushedBody[] = [];
+    for (const body of this.steps.values()) out.push(body);
     this.steps.clear();
-    for (const [step, layers] of this.grads)
-      out.push({ step, order: 1, body: { kind: 'grad-norms', step, variables: {}, layers } });
+    for (const [step, layers] of this.grads) out.push({ kind: 'grad-norms', step, variables: {}, layers });
     this.grads.clear();
     for (const h of this.pendingHist) {
       const role = histogramRole(h.tag);
       out.push({
+        kind: 'histogram',
         step: h.step,
-        order: 2,
-        body: {
-          kind: 'histogram',
-          step: h.step,
-          ...role,
-          edges: h.edges,
-          counts: h.counts,
-          nonFinite: h.nonFinite ?? 0,
-        },
+        ...role,
+        edges: h.edges,
+        counts: h.counts,
+        nonFinite: h.nonFinite ?? 0,
       });
     }
     this.pendingHist = [];
@@ -256,14 +268,15 @@ export class LogdirRunReader {
       if (epoch >= ready) break;
       const logs = this.epochs.get(epoch)!;
       this.epochs.delete(epoch);
-      out.push({ step: epoch, order: 3, body: { kind: 'epoch', epoch, step: epoch, logs } });
+      out.push({ kind: 'epoch', epoch, step: epoch, logs });
       this.epochCount = epoch + 1;
     }
-    for (const [step, v] of this.validations)
-      out.push({ step, order: 3, body: { kind: 'epoch', epoch: v.epoch, step, logs: v.logs } });
+    for (const [step, v] of this.validations) out.push({ kind: 'epoch', epoch: v.epoch, step, logs: v.logs });
     this.validations.clear();
-    out.sort((a, b) => a.step - b.step || a.order - b.order);
-    return out.map(o => this.stamp(o.body));
+    // by step, then batch, grad-norms, histogram, epoch (stable: each kind keeps the order it was pushed in); the
+    // bodies themselves are sorted, no wrapper per event
+    out.sort((a, b) => a.step - b.step || FLUSH_ORDER[a.kind] - FLUSH_ORDER[b.kind]);
+    return out.map(body => this.stamp(body));
   }
 
   private elapsed(): number {
@@ -278,11 +291,6 @@ export class LogdirRunReader {
     e.t = this.elapsed();
     return e;
   }
-}
-
-function sortedBySteps(points: SummaryPoint[]): boolean {
-  for (let i = 1; i < points.length; i++) if (points[i].step < points[i - 1].step) return false;
-  return true;
 }
 
 function listEventFiles(dir: string): string[] {

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openRegularSync, readAtSync } from '../runs/safeFile';
-import { readFrames, MAX_RECORD_BYTES } from './records';
-import { decodeEvent, type TfEvent } from './codec';
+import { forEachFrame, MAX_RECORD_BYTES } from './records';
+import { recordReader, type RecordReader } from './codec';
 
 export const EVENT_FILE_PATTERN = /(^|\.)tfevents\./;
 const MAX_DEPTH = 8;
@@ -118,19 +118,26 @@ export class EventFileTail {
   /** bytes past what was read, when the last read stopped at its budget */
   more = false;
 
-  /** New events since the last call (whole records, at most about `budget` bytes); problems go to `problems`. */
-  read(problems: ReadProblems, budget = Number.MAX_SAFE_INTEGER): TfEvent[] {
-    if (this.failed) return [];
+  /**
+   * The records written since the last call (whole records, at most about `budget` bytes), each handed to `onRecord`
+   * as a reader and the record's bounds in its buffer (read it there and then: the buffer is the next read's too);
+   * a record `onRecord` throws on is counted undecodable. Other problems go to `problems`.
+   */
+  read(
+    problems: ReadProblems,
+    onRecord: (r: RecordReader, start: number, end: number) => void,
+    budget = Number.MAX_SAFE_INTEGER,
+  ): void {
+    if (this.failed) return;
     let opened: { fd: number; stat: fs.Stats };
     try {
       opened = openRegularSync(this.file, Number.MAX_SAFE_INTEGER);
     } catch (e) {
       problems.unreadable.push((e as Error).message);
       this.failed = true;
-      return [];
+      return;
     }
     const { fd, stat } = opened;
-    const events: TfEvent[] = [];
     let partial = false;
     try {
       let taken = 0;
@@ -144,16 +151,20 @@ export class EventFileTail {
         );
         grow = false;
         const buf = readAtSync(fd, this.offset, want);
-        const frames = readFrames(buf, MAX_RECORD_BYTES);
+        const reader = recordReader(buf);
+        const frames = forEachFrame(
+          buf,
+          (start, end) => {
+            try {
+              onRecord(reader, start, end);
+            } catch {
+              problems.undecodable++;
+            }
+          },
+          MAX_RECORD_BYTES,
+        );
         problems.badCrc += frames.badCrc;
         problems.oversized += frames.oversized;
-        for (const r of frames.records) {
-          try {
-            events.push(decodeEvent(r));
-          } catch {
-            problems.undecodable++;
-          }
-        }
         this.offset += frames.consumed;
         taken += frames.consumed;
         if (frames.consumed === 0) {
@@ -170,6 +181,5 @@ export class EventFileTail {
     } finally {
       fs.closeSync(fd);
     }
-    return events;
   }
 }

@@ -14,6 +14,22 @@ export function maskedCrc32c(data: Uint8Array): number {
   return (((crc >>> 15) | (crc << 17)) + MASK_DELTA) >>> 0;
 }
 
+/**
+ * The masked CRC of a length field, by length: a file's records come in few sizes (one scalar event is the size of the
+ * next), so most of a long file's length checks need no CRC computed. Bounded: emptied when full.
+ */
+const lengthCrcs = new Map<number, number>();
+const LENGTH_CRCS_MAX = 4096;
+function lengthCrc(buf: Uint8Array, at: number, lo: number, hi: number): number {
+  if (hi !== 0) return maskedCrc32c(buf.subarray(at, at + 8));
+  let crc = lengthCrcs.get(lo);
+  if (crc === undefined) {
+    if (lengthCrcs.size >= LENGTH_CRCS_MAX) lengthCrcs.clear();
+    lengthCrcs.set(lo, (crc = maskedCrc32c(buf.subarray(at, at + 8))));
+  }
+  return crc;
+}
+
 /** Largest record read: a summary with a big histogram or image is far below it; anything above is damage. */
 export const MAX_RECORD_BYTES = 64 << 20;
 const HEADER = 12;
@@ -34,8 +50,16 @@ export interface FrameResult extends FrameProblems {
   consumed: number;
 }
 
-/** Splits whole records out of `buf`; a partial record at the end is left unconsumed (and counted as torn). */
-export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): FrameResult {
+/**
+ * Walks the whole records of `buf`, calling `onRecord(start, end)` with each checked record's data bytes (no copy,
+ * no view per record: a long file holds hundreds of thousands); a partial record at the end is left unconsumed (and
+ * counted as torn). Returns the problems and the bytes consumed; `records` stays empty.
+ */
+export function forEachFrame(
+  buf: Uint8Array,
+  onRecord: (start: number, end: number) => void,
+  maxRecord = MAX_RECORD_BYTES,
+): FrameResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: FrameResult = { records: [], consumed: 0, badCrc: 0, torn: 0, oversized: 0 };
   let at = 0;
@@ -44,10 +68,9 @@ export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): Frame
       out.torn++;
       break;
     }
-    const lenBytes = buf.subarray(at, at + 8);
     const lo = view.getUint32(at, true);
     const hi = view.getUint32(at + 4, true);
-    if (view.getUint32(at + 8, true) !== maskedCrc32c(lenBytes)) {
+    if (view.getUint32(at + 8, true) !== lengthCrc(buf, at, lo, hi)) {
       // the length itself is damaged: nothing after it can be framed
       out.badCrc++;
       at = buf.length;
@@ -63,12 +86,20 @@ export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): Frame
       out.torn++;
       break;
     }
-    const data = buf.subarray(at + HEADER, at + HEADER + lo);
-    if (view.getUint32(at + HEADER + lo, true) === maskedCrc32c(data)) out.records.push(data);
+    const start = at + HEADER;
+    if (view.getUint32(start + lo, true) === maskedCrc32c(buf.subarray(start, start + lo))) onRecord(start, start + lo);
     else out.badCrc++;
     at = end;
   }
   out.consumed = at;
+  return out;
+}
+
+/** Splits whole records out of `buf`; a partial record at the end is left unconsumed (and counted as torn). */
+export function readFrames(buf: Uint8Array, maxRecord = MAX_RECORD_BYTES): FrameResult {
+  const records: Uint8Array[] = [];
+  const out = forEachFrame(buf, (start, end) => records.push(buf.subarray(start, end)), maxRecord);
+  out.records = records;
   return out;
 }
 

@@ -4,7 +4,8 @@
  * tensor; `histograms`: a k×3 tensor of [left edge, right edge, count] rows, as Keras' TensorBoard callback writes).
  * Other summaries (images, text, audio, hparams) are counted and left out.
  */
-import { toNumber, type HistogramProto, type TensorProto, type TfEvent } from './codec';
+import { toNumber, type HistogramProto, type TensorProto, type ValueFields } from './codec';
+import type { PointColumns } from './points';
 
 export interface ScalarPoint {
   type: 'scalar';
@@ -90,40 +91,23 @@ export interface SummaryTally {
   plugins: Map<string, string>;
 }
 
-/** The scalar and histogram points of one event. */
-export function pointsOf(e: TfEvent, tally: SummaryTally): SummaryPoint[] {
-  const values = e.summary?.value;
-  if (!values?.length) return [];
-  const step = toNumber(e.step);
-  const wallTime = e.wall_time ?? 0;
-  const out: SummaryPoint[] = [];
-  for (const v of values) {
-    const tag = v.tag ?? '';
-    if (Object.hasOwn(v, 'simple_value') && typeof v.simple_value === 'number') {
-      out.push({ type: 'scalar', tag, step, wallTime, value: v.simple_value });
-      continue;
-    }
-    if (Object.hasOwn(v, 'histo') && v.histo) {
-      out.push({ type: 'histogram', tag, step, wallTime, ...histoToBins(v.histo) });
-      continue;
-    }
-    let plugin = v.metadata?.plugin_data?.plugin_name;
-    if (plugin) tally.plugins.set(tag, plugin);
-    else plugin = tally.plugins.get(tag);
-    if (Object.hasOwn(v, 'tensor') && v.tensor && plugin === 'scalars') {
-      const values = tensorValues(v.tensor);
-      if (values.length === 1) {
-        out.push({ type: 'scalar', tag, step, wallTime, value: values[0] });
-        continue;
-      }
-    } else if (Object.hasOwn(v, 'tensor') && v.tensor && plugin === 'histograms') {
-      const bins = tensorToBins(v.tensor);
-      if (bins) {
-        out.push({ type: 'histogram', tag, step, wallTime, ...bins });
-        continue;
-      }
-    }
-    tally.skipped++;
+/**
+ * The scalar or histogram point of one summary value, into `points` (any other kind is counted in `tally.skipped`).
+ * Its step and wall time are the event's: `readEvent` knows them only once the whole record is read.
+ */
+export function takeValue(v: ValueFields, tally: SummaryTally, points: PointColumns): void {
+  const tag = v.tag;
+  if (v.simple !== undefined) return points.pushScalar(tag, v.simple);
+  if (v.histo) return points.pushHistogram({ type: 'histogram', tag, step: 0, wallTime: 0, ...histoToBins(v.histo) });
+  let plugin = v.metadata?.plugin_data?.plugin_name;
+  if (plugin) tally.plugins.set(tag, plugin);
+  else plugin = tally.plugins.get(tag);
+  if (v.tensor && plugin === 'scalars') {
+    const values = tensorValues(v.tensor);
+    if (values.length === 1) return points.pushScalar(tag, values[0]);
+  } else if (v.tensor && plugin === 'histograms') {
+    const bins = tensorToBins(v.tensor);
+    if (bins) return points.pushHistogram({ type: 'histogram', tag, step: 0, wallTime: 0, ...bins });
   }
-  return out;
+  tally.skipped++;
 }
