@@ -8,7 +8,9 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { runJob, ROOT, type Finished } from './helpers';
-import { parseEvent, type DataCheckEvent, type Finding, type RunEvent } from '../../src/protocol';
+import * as tf from '@tensorflow/tfjs';
+import { parseEvent, type DataCheckEvent, type EventBody, type Finding, type RunEvent } from '../../src/protocol';
+import { Instrumentation, DEFAULT_PROBES } from '../../src/runner/instrument';
 import { DataDiagnosis } from '../../src/detectors/data';
 import { RunContext } from '../../src/detectors/context';
 import { DEFAULT_DIAGNOSIS } from '../../src/detectors/settings';
@@ -198,4 +200,68 @@ test('the detector: raised above both bounds (absolute floor, share of the unifo
   const [f] = judge(0.55, 1.1);
   assert.equal(f.range?.start.line, 7, 'on compile(');
   assert.ok(Math.abs((f.evidence.softmaxOfOneHot as number) - Math.log(1 + 2 / Math.E)) < 1e-12);
+});
+
+test('the self-test changes nothing fit computes: same weights bit for bit, same random draws, no tensor left (cpu)', async () => {
+  await tf.setBackend('cpu');
+  const xs = tf.randomNormal([96, 4], 0, 1, 'float32', 3);
+  const ys = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 96 }, (_, i) => i % 3),
+      'int32',
+    ),
+    3,
+  );
+  const train = async (instrumented: boolean) => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.dense({
+          inputShape: [4],
+          units: 8,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+        }),
+        tf.layers.dense({
+          units: 3,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }),
+        }),
+      ],
+    });
+    // the custom loss is called by the self-test too: it must not matter to training
+    m.compile({
+      optimizer: tf.train.adam(0.01),
+      loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp),
+    });
+    const events: EventBody[] = [];
+    const inst = instrumented
+      ? new Instrumentation(tf, { emit: e => events.push(e), probes: DEFAULT_PROBES })
+      : undefined;
+    inst?.install();
+    const random = Math.random;
+    let draws = 0,
+      a = 7;
+    Math.random = () => {
+      draws++;
+      a = (a * 16807) % 2147483647;
+      return a / 2147483647;
+    };
+    const before = tf.memory().numTensors;
+    try {
+      await m.fit(xs, ys, { epochs: 2, batchSize: 16, shuffle: true });
+    } finally {
+      Math.random = random;
+      inst?.uninstall();
+    }
+    const left = tf.memory().numTensors - before;
+    return { weights: m.getWeights().map(w => w.dataSync() as Float32Array), draws, events, left };
+  };
+  const plain = await train(false);
+  const inst = await train(true);
+  const checks = inst.events.flatMap(e => (e.kind === 'data-check' && e.lossCheck ? [e.lossCheck] : []));
+  assert.equal(checks.length, 1, 'the self-test ran');
+  assert.ok(checks[0].perfect! > 0.5);
+  assert.equal(inst.draws, plain.draws, 'Math.random draws');
+  plain.weights.forEach((w, i) => assert.deepEqual(inst.weights[i], w, `weight tensor ${i} differs`));
+  assert.ok(inst.left <= plain.left, `tensors left: ${inst.left} instrumented vs ${plain.left} plain`);
 });
