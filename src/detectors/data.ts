@@ -10,6 +10,7 @@ import { accuracyOf, type RunContext } from './context';
 import { RULE_SOURCES, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
 import { chiSquareHomogeneity } from './chiSquare';
+import { LossCheckHold } from './outputs';
 
 type Evidence = Finding['evidence'];
 
@@ -21,6 +22,8 @@ export class DataDiagnosis {
   private predictions = false;
   private stuckEpochs = 0;
   private stuckFrom = 0;
+  /** the loss self-test's finding, held until its fit's fit-start */
+  private readonly lossCheck = new LossCheckHold();
 
   constructor(private readonly s: Readonly<DiagnosisSettings>) {}
 
@@ -41,7 +44,11 @@ export class DataDiagnosis {
       const f = this.majorityRate(e.epoch, e.step, accuracyOf(e.logs), this.check, ctx);
       return f ? [f] : [];
     }
-    if (e.kind === 'fit-start') this.predictions = false;
+    if (e.kind === 'fit-start') {
+      this.predictions = false;
+      return this.lossCheck.fitStart(e, ctx);
+    }
+    if (e.kind === 'run-end') return this.lossCheck.runEnd();
     return [];
   }
 
@@ -152,8 +159,10 @@ export class DataDiagnosis {
         ),
       );
     }
+    // the labels' encoding by name first; else the loss's own values on them
     const mismatch = this.labelLoss(e, ctx);
     if (mismatch) out.push(mismatch);
+    out.push(...this.lossCheck.dataCheck(e, ctx, mismatch !== undefined));
     const shift = this.shift(e, ctx);
     if (shift) out.push(shift);
     const leak = e.leakage;

@@ -4,8 +4,9 @@
  * sigmoidCrossEntropy expect logits). TheDeepChecker's "redundant softmax": the loss then sees softmax(probabilities),
  * whose values stay between 1/(1 + (C-1)e) and e/(e + C - 1), so it can never be confident and its gradients
  * shrink. Raised as label-loss-mismatch on compile( (a loss that does not fit the output), like the data checks.
+ * The same from the loss's own values, whatever its name (a custom loss): data-check's lossCheck (lossNeverZero).
  */
-import type { Finding, FitStartEvent, LayerSummary } from '../protocol';
+import type { DataCheckEvent, Finding, FitStartEvent, LayerSummary } from '../protocol';
 import type { RunContext } from './context';
 import { RULE_SOURCES } from './settings';
 import { adviceFor } from './advice';
@@ -86,6 +87,97 @@ export function redundantActivation(e: FitStartEvent, ctx: RunContext): Finding 
     held: { fromStep: ctx.step, toStep: ctx.step, fromEpoch: ctx.epochs.length, toEpoch: ctx.epochs.length },
     advice: [fix!, ...adviceFor('label-loss-mismatch', ctx)],
   };
+}
+
+/**
+ * The loss tested on itself (data-check's lossCheck, src/probes/dataLoss.ts): above both bounds on a perfect prediction,
+ * the loss cannot reach its floor (0 for cross-entropy, MSE, KL divergence) however right the model is. A redundant
+ * softmax over C classes gives log(1 + (C-1)/e) there (0.31 for 2 classes), half or more of the uniform loss log(C).
+ */
+export const LOSS_CHECK_FLOOR = 0.1;
+export const LOSS_CHECK_SHARE = 0.25;
+
+/** label-loss-mismatch from the loss's own values: a loss far from 0 on the perfect prediction, whatever its name. */
+export function lossNeverZero(e: DataCheckEvent, ctx: RunContext): Finding | undefined {
+  const c = e.lossCheck;
+  if (!c || c.perfect === null || c.uniform === null) return undefined;
+  if (c.perfect <= LOSS_CHECK_FLOOR || c.perfect <= LOSS_CHECK_SHARE * c.uniform) return undefined;
+  const loss = e.loss ?? 'the loss';
+  const act = c.activation;
+  const softmaxOfOneHot = act === 'softmax' ? -Math.log(Math.E / (Math.E + c.units - 1)) : null;
+  const also =
+    softmaxOfOneHot !== null
+      ? ` A softmax applied again to a one-hot prediction gives -log(e/(e+${c.units - 1})) = ${fmt(softmaxOfOneHot)} here.`
+      : '';
+  const right =
+    act === 'sigmoid'
+      ? 'binaryCrossentropy'
+      : c.labels === 'indices'
+        ? 'sparseCategoricalCrossentropy'
+        : 'categoricalCrossentropy';
+  const at = e.compileLocation ?? e.location;
+  return {
+    code: 'label-loss-mismatch',
+    severity: 'error',
+    source: 'runtime',
+    message: `The loss never reaches 0, even for perfect predictions: on ${c.samples} real labels, ${loss} gives ${fmt(c.perfect)} for the perfect prediction and ${fmt(c.uniform)} for a uniform one (threshold: above ${LOSS_CHECK_FLOOR} and ${LOSS_CHECK_SHARE * 100}% of the uniform loss; a sound loss gives about 0). It likely applies ${act} again to the ${act} output (it expects logits), or does not fit the labels.${also} Training then cannot make the model confident and its gradients shrink.`,
+    file: at?.file,
+    range: at ? { start: at } : undefined,
+    step: ctx.step,
+    epoch: ctx.epochs.length,
+    evidence: {
+      loss,
+      outputActivation: act,
+      labels: c.labels,
+      outputUnits: c.units,
+      samples: c.samples,
+      perfectLoss: c.perfect,
+      uniformLoss: c.uniform,
+      softmaxOfOneHot,
+      threshold: LOSS_CHECK_FLOOR,
+      uniformShare: LOSS_CHECK_SHARE,
+    },
+    rule: RULE_SOURCES.redundantActivation,
+    held: { fromStep: ctx.step, toStep: ctx.step, fromEpoch: ctx.epochs.length, toEpoch: ctx.epochs.length },
+    advice: [
+      `Make the output layer linear (logits) and keep the loss, or keep the ${act} and use loss '${right}'`,
+      ...adviceFor('label-loss-mismatch', ctx),
+    ],
+  };
+}
+
+/**
+ * The self-test's finding waits for its fit's fit-start (sent after the first step; data-check comes before it): when
+ * the layer check there (redundantActivation) names the cause, it is dropped, so one fit does not get it twice.
+ */
+export class LossCheckHold {
+  private held: { fitIndex: number; finding: Finding } | undefined;
+  /** the last fit-start seen, and whether the layer check raised on it */
+  private started = { fitIndex: -1, redundant: false };
+
+  /** `named`: the data check already raised label-loss-mismatch on this data-check by the loss's name. */
+  dataCheck(e: DataCheckEvent, ctx: RunContext, named: boolean): Finding[] {
+    // an earlier fit that failed before its fit-start: what its loss showed still goes out
+    const before = this.held && this.held.fitIndex !== e.fitIndex ? this.runEnd() : [];
+    const f = named ? undefined : lossNeverZero(e, ctx);
+    if (f && this.started.fitIndex !== e.fitIndex) this.held = { fitIndex: e.fitIndex, finding: f };
+    else if (f && !this.started.redundant) before.push(f);
+    return before;
+  }
+
+  fitStart(e: FitStartEvent, ctx: RunContext): Finding[] {
+    this.started = { fitIndex: e.fitIndex, redundant: redundantActivation(e, ctx) !== undefined };
+    if (this.held?.fitIndex !== e.fitIndex) return [];
+    const held = this.runEnd();
+    return this.started.redundant ? [] : held;
+  }
+
+  /** Releases what is held (the run ends, or its fit never started). */
+  runEnd(): Finding[] {
+    const f = this.held?.finding;
+    this.held = undefined;
+    return f ? [f] : [];
+  }
 }
 
 function fmt(x: number): string {

@@ -13,6 +13,7 @@ import { checkNonFinite } from './nonFinite';
 import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
 import { rowSize, rowsOf, slice, type Side } from './dataRows';
 import { analyzeSides } from './dataLabels';
+import { lossCheckOf, lossSelfTest } from './dataLoss';
 
 export interface DataProbeLimits {
   /** validation samples predicted per epoch for the per-class panel */
@@ -208,6 +209,13 @@ export class DataProbe {
       evalSource = xs;
     }
     const truth = this.analyze(report, train, val);
+    const lossTest = this.lossTest(report, yr);
+    if (lossTest)
+      try {
+        report.lossCheck = lossCheckOf(lossTest.check, await lossTest.values.data());
+      } finally {
+        lossTest.values.dispose();
+      }
     if (truth && evalSource.length > 0) {
       this.evalX = evalSource.map(t => this.tf.slice(t, evalFrom, truth.length));
       this.truth = truth;
@@ -272,6 +280,14 @@ export class DataProbe {
         `fitDataset: the first ${tapped.rows} training samples only (of more than ${max}); label shift not compared`,
       );
     const truth = this.analyze(report, train, first ? undefined : val, first ? false : tapped.complete);
+    // the loss on the first batch's labels (read synchronously: tfjs is about to take that batch)
+    const lossTest = first ? this.lossTest(report, train.y) : undefined;
+    if (lossTest)
+      try {
+        report.lossCheck = lossCheckOf(lossTest.check, lossTest.values.dataSync());
+      } finally {
+        lossTest.values.dispose();
+      }
     if (!first && truth) {
       const source = val?.x ?? train.x;
       if (source && this.model.inputs.length === 1) {
@@ -291,6 +307,18 @@ export class DataProbe {
       this.of = plan.of;
     }
     return plan?.truth;
+  }
+
+  /** The compiled loss on the labels (src/probes/dataLoss.ts); a loss that throws on them is said not checked. */
+  private lossTest(report: DataCheckBody, y: Rows | undefined): ReturnType<typeof lossSelfTest> {
+    try {
+      return lossSelfTest(this.tf, this.model, report.labels, y);
+    } catch (e) {
+      report.notChecked.push(
+        `loss self-test: the loss function failed on the labels (${e instanceof Error ? e.message : String(e)})`,
+      );
+      return undefined;
+    }
   }
 
   /** Predicts the evaluation samples and emits their confusion matrix (nothing when there are none). */

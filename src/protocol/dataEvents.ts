@@ -12,6 +12,23 @@ const tensorCheck = z.object({
   /** index (per dimension) of the first NaN/Inf value, null when there is none */
   firstIndex: z.array(z.number().int().nonnegative()).nullable(),
 });
+/**
+ * The model's own loss function on a few real labels, fed a perfect prediction (the labels themselves, one-hot for
+ * class indices) and a uniform one, for a softmax or sigmoid output: a sound loss is about 0 on the perfect one.
+ */
+const lossCheck = z.object({
+  /** the output activation as it takes effect */
+  activation: z.enum(['softmax', 'sigmoid']),
+  /** how the perfect prediction was built from the labels: as they are (one-hot, 0/1) or one-hot of class indices */
+  labels: z.enum(['one-hot', 'indices', 'binary']),
+  samples: z.number().int().positive(),
+  /** the output's units (classes of a softmax) */
+  units: z.number().int().positive(),
+  /** mean loss on the perfect prediction (null: not finite) */
+  perfect: finiteOrNull,
+  /** mean loss on the uniform prediction (1/units for softmax, 0.5 for sigmoid; null: not finite) */
+  uniform: finiteOrNull,
+});
 export const dataCheckEvent = z.object({
   ...base,
   kind: z.literal('data-check'),
@@ -53,6 +70,8 @@ export const dataCheckEvent = z.object({
     .nullable(),
   /** checks that could not be made, and why (e.g. a dataset that cannot be read without consuming it) */
   notChecked: z.array(z.string()),
+  /** the compiled loss evaluated on real labels (src/probes/dataLoss.ts); absent when not applicable and in older logs */
+  lossCheck: lossCheck.optional(),
 });
 
 /** Per-class results on the validation data (or the training data without one) at an epoch end. */
