@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, EventBody } from '../protocol';
 import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadProblems, type RunPart } from './logdir';
-import { takeValue, type HistogramPoint, type SummaryTally } from './summaries';
-import { PointColumns } from './points';
+import { takeValue, type SummaryTally } from './summaries';
+import { PointColumns, type HistogramPoint } from './points';
 import { readEvent, type RecordReader, type ValueFields } from './codec';
 import { histogramRole, histogramSeries, nonFiniteBins, scalarRole, type ScalarRole } from './tags';
 

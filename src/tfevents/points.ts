@@ -5,7 +5,17 @@
  * Here a scalar is three numbers (tag index, step, value) in reused typed arrays; tags are interned once per run;
  * histograms (few and large) stay objects.
  */
-import type { HistogramPoint } from './summaries';
+
+/** one histogram summary of one event */
+export interface HistogramPoint {
+  type: 'histogram';
+  tag: string;
+  step: number;
+  wallTime: number;
+  /** bins + 1 edges */
+  edges: number[];
+  counts: number[];
+}
 
 export class PointColumns {
   /** the run's tags, by index (shared by its parts) */

@@ -7,27 +7,6 @@
 import { toNumber, type HistogramProto, type TensorProto, type ValueFields } from './codec';
 import type { PointColumns } from './points';
 
-export interface ScalarPoint {
-  type: 'scalar';
-  tag: string;
-  step: number;
-  /** seconds since the epoch, as the writer stamped the event */
-  wallTime: number;
-  value: number;
-}
-
-export interface HistogramPoint {
-  type: 'histogram';
-  tag: string;
-  step: number;
-  wallTime: number;
-  /** bins + 1 edges */
-  edges: number[];
-  counts: number[];
-}
-
-export type SummaryPoint = ScalarPoint | HistogramPoint;
-
 const DT_FLOAT = 1;
 const DT_DOUBLE = 2;
 const DT_INT32 = 3;
