@@ -29,12 +29,15 @@ export const memoryProbe: Probe = {
   },
 };
 
-/** every step's gradient norms per variable and layer; the gradients' histograms every `histogramEvery` steps */
+/**
+ * gradient norms per variable and layer on the steps the schedule reads (every step with `everyStep`); the
+ * gradients' histograms every `histogramEvery` steps
+ */
 export const gradientProbe: Probe = {
   name: 'gradients',
-  attach({ tf, model, settings, emit, firstStep, layerOf }) {
+  attach({ tf, model, settings, emit, firstStep, layerOf, schedule }) {
     if (!settings.gradNorms || !model.optimizer) return undefined;
-    const probe = new GradientProbe(tf);
+    const probe = new GradientProbe(tf, schedule);
     const histogramAt = (step: number) => settings.histogramEvery > 0 && step % settings.histogramEvery === 0;
     probe.captureHistograms = histogramAt(firstStep);
     probe.install(model.optimizer);
@@ -43,6 +46,8 @@ export const gradientProbe: Probe = {
         const reading = await probe.read(settings.histogramBins);
         probe.captureHistograms = histogramAt(step + 1);
         if (!reading) return;
+        // a non-finite gradient: read every step while it lasts (where it first appears names the layer)
+        if (Object.values(reading.variables).some(v => !Number.isFinite(v))) schedule.alarm(step);
         const clip = reading.clip && {
           ...reading.clip,
           preNorm: finite(reading.clip.preNorm),
