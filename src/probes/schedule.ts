@@ -55,9 +55,12 @@ export class ProbeSchedule {
   private alarmUntil = -1;
   private recent: number[] = [];
   private charged = 0;
+  /** probe time measured on reading steps and on the others */
   private readonly readCost = new RecentMedian();
   private readonly baseCost = new RecentMedian();
-  private readonly stepTime = new RecentMedian();
+  /** whole step cycles (the step, then its probes) with and without a reading */
+  private readonly readCycle = new RecentMedian();
+  private readonly plainCycle = new RecentMedian();
   /** steps between readings, as last decided */
   spacing = 1;
   /** readings taken and steps run (for the run log's note and the tests) */
@@ -113,12 +116,11 @@ export class ProbeSchedule {
     const read = this.reading;
     this.steps++;
     if (read) this.readings++;
-    const cost = probeMs + this.charged;
     // the first step of a fit is mostly kernel set-up, an epoch's first follows its validation; steps other probes
     // were due on are not gradient readings
     if (step !== this.fitStart && step !== this.epochStart && !this.due(step)) {
-      (read ? this.readCost : this.baseCost).add(cost);
-      this.stepTime.add(Math.max(0, stepMs - this.charged));
+      (read ? this.readCost : this.baseCost).add(probeMs + this.charged);
+      (read ? this.readCycle : this.plainCycle).add(stepMs + probeMs);
     }
     this.charged = 0;
     if (read) this.lastRead = step;
@@ -127,16 +129,23 @@ export class ProbeSchedule {
     this.reading = this.decide(step + 1);
   }
 
-  /** steps between readings that keep the probes within budget: base + extra / spacing <= budget * step time */
+  /**
+   * Steps between readings that keep the probes within budget: base + extra / spacing <= budget * step, where base is
+   * the probes' time on every step, extra what a reading adds (its probes' own time, or the longer step cycle when a
+   * reading costs more than that: tape records, garbage collection) and step the step's time without probes.
+   */
   private measuredSpacing(): number {
-    const step = this.stepTime.value,
-      read = this.readCost.value;
-    if (this.settings.everyStep || step === undefined || read === undefined) return 1;
-    // too few steps without readings to know what they cost: count none (the spacing then makes some)
-    const base = this.baseCost.count >= 3 ? this.baseCost.value! : 0;
-    const extra = Math.max(0, read - base);
-    const room = this.settings.budget * step - base;
+    const read = this.readCost.value,
+      readCycle = this.readCycle.value;
+    if (this.settings.everyStep || read === undefined || readCycle === undefined) return 1;
+    const cycle = this.plainCycle.value;
+    // too few steps without readings to know what they cost: judge readings alone (a spacing of 2 makes some)
+    if (this.baseCost.count < 3 || cycle === undefined)
+      return read <= this.settings.budget * (readCycle - read) ? 1 : 2;
+    const base = this.baseCost.value!;
+    const extra = Math.max(read - base, readCycle - cycle);
     if (extra <= 0) return 1;
+    const room = this.settings.budget * (cycle - base) - base;
     if (room <= 0) return MAX_SPACING;
     return Math.min(MAX_SPACING, Math.max(1, Math.ceil(extra / room)));
   }
