@@ -1,5 +1,6 @@
 /**
- * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps.
+ * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps (of
+ * the steps read in it, when the schedule spaces readings: src/probes/schedule.ts).
  * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), after
  * the step (see layerTaps.ts), and keeps an elementwise running sum on the backend over the window.
  */
@@ -31,25 +32,30 @@ export class DeadReluProbe {
     return this.running.size;
   }
 
-  install(layers: Layer[], taps: LayerTaps): void {
+  /** `wants`: whether the running step is read (the schedule's reading steps; default every step) */
+  install(layers: Layer[], taps: LayerTaps, wants?: () => boolean): void {
     const tf = this.tf;
     for (const layer of layers.filter(isReluLayer)) {
       if (this.running.has(layer)) continue;
       this.running.set(layer, undefined);
-      taps.observe(layer, (_l, _inputs, y) => {
-        // ReLU outputs are >= 0, so "positive for some sample" is "sum over samples > 0" (a sum of non-negative
-        // floats never rounds down to 0). One kernel per step: an elementwise add to the window's running sum (wasm's
-        // add is XNNPACK's, its maximum a scalar loop 10x slower); the reduction over samples waits for the read.
-        // tfjs' wasm backend reduces over leading axes by transposing the whole output first.
-        const previous = this.running.get(layer);
-        if (previous && !sameShape(previous.shape, y.shape)) {
-          this.fold(layer, previous);
-          this.running.set(layer, tf.keep(y.clone()));
-        } else {
-          this.running.set(layer, tf.keep(previous ? tf.add(previous, y) : y.clone()));
-          previous?.dispose();
-        }
-      });
+      taps.observe(
+        layer,
+        (_l, _inputs, y) => {
+          // ReLU outputs are >= 0, so "positive for some sample" is "sum over samples > 0" (a sum of non-negative
+          // floats never rounds down to 0). One kernel per step: an elementwise add to the window's running sum (wasm's
+          // add is XNNPACK's, its maximum a scalar loop 10x slower); the reduction over samples waits for the read.
+          // tfjs' wasm backend reduces over leading axes by transposing the whole output first.
+          const previous = this.running.get(layer);
+          if (previous && !sameShape(previous.shape, y.shape)) {
+            this.fold(layer, previous);
+            this.running.set(layer, tf.keep(y.clone()));
+          } else {
+            this.running.set(layer, tf.keep(previous ? tf.add(previous, y) : y.clone()));
+            previous?.dispose();
+          }
+        },
+        { wants },
+      );
     }
   }
 

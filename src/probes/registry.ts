@@ -127,13 +127,17 @@ export const activationProbe: Probe = {
   },
 };
 
-/** ReLU units that stayed at 0 for every sample of the last `deadReluWindow` steps, and of the fit's last steps */
+/**
+ * ReLU units that stayed at 0 for every sample of the last `deadReluWindow` steps (the steps read in them), and of
+ * the fit's last steps
+ */
 export const deadReluProbe: Probe = {
   name: 'dead-relu',
-  attach({ tf, model, settings, emit, taps }) {
+  attach({ tf, model, settings, emit, taps, schedule }) {
     if (!settings.deadRelu) return undefined;
     const probe = new DeadReluProbe(tf);
-    probe.install(model.layers as Layer[], taps);
+    // on the schedule's reading steps: a pass over every ReLU output costs ~1-2% of a conv net's step
+    probe.install(model.layers as Layer[], taps, () => schedule.reads);
     if (probe.layerCount === 0) return undefined;
     const report = async (step: number) => {
       const reading = await probe.read();

@@ -1,6 +1,7 @@
 /**
- * Which steps take the gradient readings. Gradient norms cost a fixed handful of kernel calls per step (two per
- * variable and a download), whatever the step's size: 0.2–1 ms, which is 5–15% of a 3–8 ms step. The schedule
+ * Which steps take the readings of gradient norms and dead units. Gradient norms cost a fixed handful of kernel calls
+ * per step (two per variable and a download), whatever the step's size: 0.2–1 ms, which is 5–15% of a 3–8 ms step;
+ * dead units a pass over every ReLU output. The schedule
  * measures what the probes cost against the step's own time and spaces the readings so that the probes take at most
  * `budget` of training time (never more than MAX_SPACING steps apart). It always reads:
  * - every step when `everyStep` is set;
@@ -8,8 +9,8 @@
  * - the steps other probes are due (activation statistics, histograms), so their step indices do not move;
  * - every step for ALARM_STEPS steps after something looked wrong: a non-finite loss, a loss jump (above LOSS_JUMP
  *   times the median of the recent losses), a non-finite gradient norm.
- * The dead-unit probe is not spaced: it costs one kernel per ReLU layer and step, and a unit that fires on one step
- * of the window must still count as alive.
+ * A dead unit's window stays deadReluWindow steps long: with spaced readings, a unit is dead when it is 0 for every
+ * sample of the steps read in it (at least 4 of every 20).
  */
 
 export interface ScheduleSettings {
