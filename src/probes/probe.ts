@@ -7,7 +7,7 @@ import type { EventBody } from '../protocol';
 import type { Tf, LayersModel } from '../tf/types';
 import type { LayerTaps } from './layerTaps';
 import type { FitData } from './data';
-import type { ProbeSchedule } from './schedule';
+import { DEFAULT_BUDGET, type ProbeSchedule } from './schedule';
 
 export type Emit = (body: EventBody) => void;
 
@@ -23,7 +23,7 @@ export interface ProbeSettings {
   activationEvery: number;
   /** gradient norms on every step; otherwise spaced to stay within `budget` (schedule.ts) */
   everyStep?: boolean;
-  /** share of training time the probes may take before gradient readings are spaced (default 0.06) */
+  /** share of training time the probes' measured time may take before readings are spaced (DEFAULT_BUDGET) */
   budget?: number;
 }
 
@@ -35,7 +35,7 @@ export const DEFAULT_PROBES: ProbeSettings = {
   histogramBins: 30,
   activationEvery: 25,
   everyStep: false,
-  budget: 0.06,
+  budget: DEFAULT_BUDGET,
 };
 
 /** What a probe sees of the fit it measures. */

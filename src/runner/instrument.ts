@@ -7,7 +7,7 @@ import type { EventBody, FitStartEvent, SourceLocation } from '../protocol';
 import { finite } from '../protocol';
 import type { Tf, LayersModel } from '../tf/types';
 import { LayerTaps } from '../probes/layerTaps';
-import { ProbeSchedule } from '../probes/schedule';
+import { ProbeSchedule, DEFAULT_BUDGET } from '../probes/schedule';
 import { PROBES } from '../probes/registry';
 import type { AttachedProbe, FitContext, ProbeSettings } from '../probes/probe';
 import { missingWasmKernel } from './backend';
@@ -138,7 +138,7 @@ export class Instrumentation {
     const schedule = new ProbeSchedule(
       {
         everyStep: probes.everyStep ?? false,
-        budget: probes.budget ?? 0.06,
+        budget: probes.budget ?? DEFAULT_BUDGET,
         activationEvery: probes.activationEvery,
         histogramEvery: probes.histogramEvery,
       },

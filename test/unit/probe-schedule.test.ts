@@ -62,13 +62,12 @@ test('spacing never exceeds MAX_SPACING, however expensive the readings', () => 
   assert.ok(Math.max(...gaps(read)) <= MAX_SPACING, `largest gap ${Math.max(...gaps(read))}`);
 });
 
-test('every step is read with everyStep, and at each epoch start and due probe step otherwise', () => {
+test('every step is read with everyStep, and the first steps of each epoch otherwise', () => {
   const every = new ProbeSchedule({ ...settings, everyStep: true }, 0);
   assert.equal(drive(every, 0, 60, { stepMs: 1, baseMs: 0.2, readMs: 5 }).length, 60);
 
-  const due = new ProbeSchedule({ ...settings, activationEvery: 25, histogramEvery: 50 }, 0);
-  const read = drive(due, 0, 120, { stepMs: 1, baseMs: 0.2, readMs: 5, epochEvery: 30 });
-  for (const step of [0, 25, 50, 75, 100]) assert.ok(read.includes(step), `due step ${step} is read`);
+  const spaced = new ProbeSchedule({ ...settings, activationEvery: 25, histogramEvery: 50 }, 0);
+  const read = drive(spaced, 0, 120, { stepMs: 1, baseMs: 0.2, readMs: 5, epochEvery: 30 });
   for (const start of [30, 60, 90])
     for (let i = 0; i < EPOCH_START; i++) assert.ok(read.includes(start + i), `epoch start ${start}+${i} is read`);
   assert.ok(read.length < 60, `${read.length} of 120 steps read`);
@@ -96,7 +95,7 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-async function fit(probes: Partial<ProbeSettings>, epochs: number) {
+async function fit(probes: Partial<ProbeSettings>, epochs: number): Promise<EventBody[]> {
   const model = tf.sequential({
     layers: [
       tf.layers.dense({ inputShape: [64], units: 256, activation: 'relu', kernelInitializer: 'heNormal' }),
@@ -121,18 +120,35 @@ async function fit(probes: Partial<ProbeSettings>, epochs: number) {
   } finally {
     inst.uninstall();
   }
-  return events.filter(e => e.kind === 'grad-norms').map(e => (e as { step: number }).step);
+  return events;
 }
+
+const stepsOf = (events: EventBody[], kind: string, of?: string) => [
+  ...new Set(
+    events
+      .filter(e => e.kind === kind && (!of || (e as { of?: string }).of === of))
+      .map(e => (e as { step: number }).step),
+  ),
+];
 
 test('a real fit reads the gradients on the schedule: every step with everyStep, spaced within bounds without', async () => {
   // a 256-wide MLP with batch 8 on cpu: 3 kernels' worth of norms are a large share of a tiny step
-  const all = await fit({ everyStep: true }, 2);
+  const all = stepsOf(await fit({ everyStep: true }, 2), 'grad-norms');
   assert.deepEqual(
     all,
     Array.from({ length: 80 }, (_, i) => i),
   );
-  const spaced = await fit({ activationEvery: 0, histogramEvery: 0, budget: 0.001 }, 2);
+  const events = await fit({ activationEvery: 7, histogramEvery: 10, budget: 0.001 }, 2);
+  const spaced = stepsOf(events, 'grad-norms');
   assert.ok(spaced.length < 80, `${spaced.length} of 80 steps read with a 0.1% budget`);
   for (const step of [0, 1, 2, 40, 41]) assert.ok(spaced.includes(step), `fit/epoch start ${step} is read`);
   assert.ok(Math.max(...gaps(spaced)) <= MAX_SPACING, `gaps ${gaps(spaced)}`);
+  // the other probes keep their own steps: gradient histograms come with that step's norms
+  const tens = Array.from({ length: 8 }, (_, i) => i * 10);
+  assert.deepEqual(stepsOf(events, 'histogram', 'grad'), tens);
+  for (const step of tens) assert.ok(spaced.includes(step), `norms at histogram step ${step}`);
+  assert.deepEqual(
+    stepsOf(events, 'activation-stats'),
+    Array.from({ length: 12 }, (_, i) => i * 7),
+  );
 });
