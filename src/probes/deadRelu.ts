@@ -24,6 +24,8 @@ export class DeadReluProbe {
   private readonly running = new Map<Layer, Tensor | undefined>();
   /** per layer: per-unit sums of earlier batch shapes in this window (the last batch of an epoch is smaller) */
   private readonly folded = new Map<Layer, Tensor | undefined>();
+  /** layers whose running sum is the last window's (read already; replaced at the next reading) */
+  private readonly stale = new Set<Layer>();
   private stepsInWindow = 0;
 
   constructor(private readonly tf: Tf) {}
@@ -46,7 +48,12 @@ export class DeadReluProbe {
           // add is XNNPACK's, its maximum a scalar loop 10x slower); the reduction over samples waits for the read.
           // tfjs' wasm backend reduces over leading axes by transposing the whole output first.
           const previous = this.running.get(layer);
-          if (previous && !sameShape(previous.shape, y.shape)) {
+          if (previous && this.stale.has(layer)) {
+            // the last window's sum, kept until now so that the tensors probes hold do not change with the schedule
+            this.stale.delete(layer);
+            previous.dispose();
+            this.running.set(layer, tf.keep(y.clone()));
+          } else if (previous && !sameShape(previous.shape, y.shape)) {
             this.fold(layer, previous);
             this.running.set(layer, tf.keep(y.clone()));
           } else {
@@ -85,7 +92,7 @@ export class DeadReluProbe {
 
   /** Reads and resets the window: per layer, units never positive during it (one download for every layer). */
   async read(): Promise<{ window: number; layers: DeadCount[] } | undefined> {
-    const seen = [...this.running.keys()].filter(l => this.running.get(l) || this.folded.get(l));
+    const seen = [...this.running.keys()].filter(l => this.current(l) || this.folded.get(l));
     if (this.stepsInWindow === 0 || seen.length === 0) return undefined;
     const window = this.stepsInWindow;
     this.stepsInWindow = 0;
@@ -94,7 +101,7 @@ export class DeadReluProbe {
     const all = tf.tidy(() =>
       tf.concat(
         seen.map(layer => {
-          const running = this.running.get(layer);
+          const running = this.current(layer);
           const folded = this.folded.get(layer);
           const units =
             running && folded ? tf.add(unitSums(tf, running), folded) : running ? unitSums(tf, running) : folded!;
@@ -103,7 +110,11 @@ export class DeadReluProbe {
         }),
       ),
     );
-    this.reset();
+    for (const layer of this.running.keys()) {
+      if (this.running.get(layer)) this.stale.add(layer);
+      this.folded.get(layer)?.dispose();
+      this.folded.set(layer, undefined);
+    }
     let sums: ArrayLike<number>;
     try {
       sums = await all.data();
@@ -121,7 +132,13 @@ export class DeadReluProbe {
     return { window, layers };
   }
 
+  /** the window's running sum of `layer`, if a step of this window was read */
+  private current(layer: Layer): Tensor | undefined {
+    return this.stale.has(layer) ? undefined : this.running.get(layer);
+  }
+
   private reset(): void {
+    this.stale.clear();
     for (const layer of this.running.keys()) {
       this.running.get(layer)?.dispose();
       this.running.set(layer, undefined);

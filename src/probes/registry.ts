@@ -1,8 +1,9 @@
 /**
- * The probes instrumentation attaches to every fit, in the order their events go out after each step: memory,
- * gradient norms (and gradient histograms), weight histograms, activation statistics, dead units; the data probe
- * reports at fit start and after each epoch. They detach in reverse order, so the last memory sample follows every
- * other probe's last reading.
+ * The probes instrumentation attaches to every fit, in the order their events go out after each step: gradient
+ * norms (and gradient histograms), memory, weight histograms, activation statistics, dead units; the data probe
+ * reports at fit start and after each epoch. Memory follows the gradient reading, so the tensors probes hold when it
+ * samples do not depend on whether the step was read. They detach in reverse order: the last memory sample follows
+ * every other probe's last reading (the gradient probe reads nothing when it detaches).
  */
 import { finite } from '../protocol';
 import type { Layer } from '../tf/types';
@@ -173,8 +174,8 @@ export const dataProbe: Probe = {
 };
 
 export const PROBES: readonly Probe[] = [
-  memoryProbe,
   gradientProbe,
+  memoryProbe,
   weightProbe,
   activationProbe,
   deadReluProbe,

@@ -76,10 +76,18 @@ export class ProbeSchedule {
     private readonly settings: ScheduleSettings,
     firstStep: number,
   ) {
-    this.running = firstStep;
-    this.fitStart = firstStep;
-    this.epochStart = firstStep;
-    this.lastRead = firstStep;
+    this.running = this.fitStart = this.epochStart = this.lastRead = firstStep;
+  }
+
+  /**
+   * Another fit of the same model starts at `firstStep`: its first steps are read again; what readings cost is kept
+   * (a job that calls fit in a loop of short fits would otherwise never measure it).
+   */
+  beginFit(firstStep: number): void {
+    this.running = this.fitStart = this.epochStart = this.lastRead = firstStep;
+    this.reading = true;
+    this.charged = 0;
+    this.recent = [];
   }
 
   /** whether the step now running takes the readings */

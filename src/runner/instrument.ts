@@ -56,6 +56,8 @@ type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
 
 export class Instrumentation {
   private readonly active = new Set<LayersModel>();
+  /** per model: when its gradient readings are taken (what they cost carries over from one fit to the next) */
+  private readonly schedules = new WeakMap<LayersModel, ProbeSchedule>();
   private readonly pending = new Set<Promise<unknown>>();
   private restorers: Array<() => void> = [];
   private stopRequested = false;
@@ -135,15 +137,13 @@ export class Instrumentation {
     const fitIndex = this.fitCount++;
     const taps = new LayerTaps(tf);
     const probes = this.opts.probes;
-    const schedule = new ProbeSchedule(
-      {
-        everyStep: probes.everyStep ?? false,
-        budget: probes.budget ?? DEFAULT_BUDGET,
-        activationEvery: probes.activationEvery,
-        histogramEvery: probes.histogramEvery,
-      },
-      this.steps,
-    );
+    let schedule = this.schedules.get(model);
+    if (schedule) schedule.beginFit(this.steps);
+    else {
+      const { everyStep = false, budget = DEFAULT_BUDGET, activationEvery, histogramEvery } = probes;
+      schedule = new ProbeSchedule({ everyStep, budget, activationEvery, histogramEvery }, this.steps);
+      this.schedules.set(model, schedule);
+    }
     /** when the previous step's probes were done: a step's wall time runs from there to its onBatchEnd */
     let stepStart = 0;
     const varToLayer = new Map<string, string>();
