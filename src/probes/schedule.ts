@@ -145,20 +145,22 @@ export class ProbeSchedule {
   /**
    * Steps between readings that keep the probes within budget: base + extra / spacing <= budget * step, where base is
    * the probes' time on every step, extra what a reading adds (its probes' own time, or the longer step cycle when a
-   * reading costs more than that: tape records, garbage collection) and step the step's time without probes.
+   * reading costs more than that: tape records, garbage collection) and step the step's own time (a reading step's
+   * cycle less its probes: reading steps are never scarce, so this follows the machine's load).
    */
   private measuredSpacing(): number {
     const read = this.readCost.value,
       readCycle = this.readCycle.value;
     if (this.settings.everyStep || read === undefined || readCycle === undefined) return 1;
-    const cycle = this.plainCycle.value;
+    const step = readCycle - read;
+    const budget = this.settings.budget * step;
     // too few steps without readings to know what they cost: judge readings alone (a spacing of 2 makes some)
-    if (this.baseCost.count < 3 || cycle === undefined)
-      return read <= this.settings.budget * (readCycle - read) ? 1 : 2;
+    if (this.baseCost.count < 3) return read <= budget ? 1 : 2;
     const base = this.baseCost.value!;
-    const extra = Math.max(read - base, readCycle - cycle);
+    const cycle = this.plainCycle.value;
+    const extra = Math.max(read - base, cycle === undefined ? 0 : readCycle - cycle);
     if (extra <= 0) return 1;
-    const room = this.settings.budget * (cycle - base) - base;
+    const room = budget - base;
     if (room <= 0) return MAX_SPACING;
     return Math.min(MAX_SPACING, Math.max(1, Math.ceil(extra / room)));
   }
