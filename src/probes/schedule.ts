@@ -1,9 +1,9 @@
 /**
  * Which steps take the readings of gradient norms and dead units. Gradient norms cost a fixed handful of kernel calls
  * per step (two per variable and a download), whatever the step's size: 0.2–1 ms, which is 5–15% of a 3–8 ms step;
- * dead units a pass over every ReLU output. The schedule
- * measures what the probes cost against the step's own time and spaces the readings so that the probes take at most
- * `budget` of training time (DEFAULT_BUDGET) (never more than MAX_SPACING steps apart). It always reads:
+ * dead units a pass over every ReLU output. The schedule measures what the probes cost against the step's own time
+ * and spaces the readings so that the probes take at most `budget` (DEFAULT_BUDGET) of training time, never more than
+ * MAX_SPACING steps apart. It always reads:
  * - every step when `everyStep` is set;
  * - the first FIT_START steps of each fit and the first EPOCH_START steps of each epoch;
  * - every step for ALARM_STEPS steps after something looked wrong: a non-finite loss, a loss jump (above LOSS_JUMP
