@@ -12,6 +12,7 @@
  * Then every example job (examples/*.train.ts, one epoch) trains through the real runner on each backend, as a user's
  * run would: the median ms/step comes from its batch events, and `auto` names the backend a run would pick.
  * `--examples none` skips that part; `--examples fashion-mlp,toolkit` picks some. `--backends node,wasm` leaves cpu out.
+ * `--every-step` measures the probes reading every step (no spacing).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,6 +41,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const batchSize = 32;
+/** `--every-step`: the probes read gradients and dead units on every step (no spacing: src/probes/schedule.ts) */
+const EVERY_STEP = process.argv.includes('--every-step');
 
 /** ms/step of wall-clock time, and of CPU time (user + system, every thread of the worker: steadier on a busy machine) */
 type Measure = { plain: number; probed: number; plainCpu: number; probedCpu: number };
@@ -146,7 +149,8 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
     const choice = await selectBackend({ preference });
     const tf = choice.tf as Tf & Tfjs;
     const steps = Math.ceil(samples / batchSize);
-    const inst = new Instrumentation(tf, { emit: () => undefined, probes: DEFAULT_PROBES });
+    const probes = { ...DEFAULT_PROBES, everyStep: process.argv.includes('--every-step') };
+    const inst = new Instrumentation(tf, { emit: () => undefined, probes });
     const timeFit = async (m: ReturnType<typeof referenceModel>, instrumented: boolean) => {
       if (instrumented) inst.install();
       const t0 = performance.now();
@@ -223,6 +227,9 @@ async function main(): Promise<void> {
     `Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`,
   );
   console.log(`native build: ${env[NATIVE_DIR_ENV] ?? 'none (run `training-lens setup-native`)'}`);
+  console.log(
+    `probes: defaults, ${EVERY_STEP ? 'every step read (--every-step)' : 'gradient and dead-unit readings spaced to a 6% budget (--every-step: every step)'}`,
+  );
   const benches: Bench[] = BACKENDS.map(preference => ({
     preference,
     notes: [],
@@ -230,11 +237,23 @@ async function main(): Promise<void> {
     probed: {},
     plainCpu: {},
     probedCpu: {},
-    child: fork(__filename, ['--worker', preference, '--samples', String(samples), '--models', kinds.join(',')], {
-      env,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    }),
+    child: fork(
+      __filename,
+      [
+        '--worker',
+        preference,
+        '--samples',
+        String(samples),
+        '--models',
+        kinds.join(','),
+        ...(EVERY_STEP ? ['--every-step'] : []),
+      ],
+      {
+        env,
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      },
+    ),
   }));
   for (const b of benches) {
     const m = await next(b.child);

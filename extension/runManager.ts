@@ -86,6 +86,7 @@ export class RunManager implements vscode.Disposable {
         deadReluWindow: config.get<number>('probes.deadReluWindow', 20),
         histogramEvery: config.get<number>('probes.histogramEvery', 50),
         activationEvery: config.get<number>('probes.activationEvery', 25),
+        everyStep: config.get<boolean>('probes.everyStep', false),
       },
       diagnosis: diagnosisSettings(config),
       tfevents: config.get<boolean>('tfevents.write', true),

@@ -23,7 +23,7 @@ import { typesLocation } from '../templates/editorTypes';
 import { exportCommand, ExportUsageError, EXPORT_USAGE } from './export';
 
 const USAGE = `Usage:
-${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>] [--no-tfevents]
+${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>] [--no-tfevents] [--every-step]
   training-lens report <run folder | events.ndjson | TensorBoard logdir> [--json]
   training-lens lint <files or folders...> [--format text|json]
 ${SETUP_NATIVE_USAGE}${SWEEP_USAGE}${EXPORT_USAGE}`;
@@ -161,6 +161,8 @@ async function train(argv: string[]): Promise<number> {
     backend,
     epochs,
     tfevents,
+    // gradient norms on every step instead of spaced on short steps (src/probes/schedule.ts)
+    ...(flags.has('every-step') ? { probes: { everyStep: true } } : {}),
     ...runnerEntry(__dirname),
     env: nativeRunEnv(),
   });

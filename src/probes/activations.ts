@@ -2,7 +2,8 @@
  * Activation statistics from the training forward pass, every N steps: per layer mean, std, min, max, the share
  * of saturated outputs (sigmoid/tanh outputs whose pre-activation lies beyond ±5, computed from the output:
  * sigmoid(5) = 0.99331, tanh(5) = 0.99991) and of exact zeros; plus the model's input range (unnormalized data),
- * and optionally the full output for histograms. Nothing runs on the other steps.
+ * and optionally the full output for histograms. Computed after the step (layerTaps.ts); nothing runs on the other
+ * steps.
  */
 import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
@@ -49,37 +50,46 @@ export class ActivationProbe {
     const tf = this.tf;
     const first = layers.find(l => l.getClassName() !== 'InputLayer');
     if (first) {
-      taps.observe(first, (_l, inputs) => {
-        if (!this.capture || this.pendingInput) return;
-        const x = Array.isArray(inputs) ? inputs[0] : inputs;
-        if (x.dtype !== 'float32') return;
-        this.pendingInput = tf.keep(
-          tf.tidy(() => {
-            const { mean, variance } = tf.moments(x);
-            return tf.stack([mean, tf.sqrt(variance), tf.min(x), tf.max(x)]);
-          }),
-        );
-      });
+      const wants = () => this.capture && !this.pendingInput;
+      taps.observe(
+        first,
+        (_l, inputs) => {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          if (!x || x.dtype !== 'float32' || this.pendingInput) return;
+          this.pendingInput = tf.keep(
+            tf.tidy(() => {
+              const { mean, variance } = tf.moments(x);
+              return tf.stack([mean, tf.sqrt(variance), tf.min(x), tf.max(x)]);
+            }),
+          );
+        },
+        { wants, inputs: true },
+      );
     }
     for (const layer of layers) {
       const activation = activationOf(layer);
       if (!activation || activation === 'linear' || this.activations.has(layer)) continue;
       this.activations.set(layer, activation);
-      taps.observe(layer, (_l, _inputs, y) => {
-        if (!this.capture || this.pending.has(layer)) return;
-        const band = SATURATION_BOUND[activation];
-        const stats = tf.keep(
-          tf.tidy(() => {
-            const { mean, variance } = tf.moments(y);
-            const saturated = band
-              ? tf.mean(tf.logicalOr(tf.lessEqual(y, band.lo), tf.greaterEqual(y, band.hi)).toFloat())
-              : tf.scalar(-1);
-            const zero = tf.mean(tf.equal(y, 0).toFloat());
-            return tf.stack([mean, tf.sqrt(variance), tf.min(y), tf.max(y), saturated, zero]);
-          }),
-        );
-        this.pending.set(layer, { stats, values: this.captureHistograms ? tf.keep(y.clone()) : undefined });
-      });
+      const wants = () => this.capture && !this.pending.has(layer);
+      taps.observe(
+        layer,
+        (_l, _inputs, y) => {
+          if (this.pending.has(layer)) return; // a shared layer: its first call of the step
+          const band = SATURATION_BOUND[activation];
+          const stats = tf.keep(
+            tf.tidy(() => {
+              const { mean, variance } = tf.moments(y);
+              const saturated = band
+                ? tf.mean(tf.logicalOr(tf.lessEqual(y, band.lo), tf.greaterEqual(y, band.hi)).toFloat())
+                : tf.scalar(-1);
+              const zero = tf.mean(tf.equal(y, 0).toFloat());
+              return tf.stack([mean, tf.sqrt(variance), tf.min(y), tf.max(y), saturated, zero]);
+            }),
+          );
+          this.pending.set(layer, { stats, values: this.captureHistograms ? tf.keep(y.clone()) : undefined });
+        },
+        { wants },
+      );
     }
   }
 

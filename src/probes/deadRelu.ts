@@ -1,9 +1,10 @@
 /**
- * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps.
- * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), so it
- * only adds a per-unit sum over the batch, kept as a running sum on the backend over the window.
+ * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps (of
+ * the steps read in it, when the schedule spaces readings: src/probes/schedule.ts).
+ * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), after
+ * the step (see layerTaps.ts), and keeps an elementwise running sum on the backend over the window.
  */
-import type { Tf, Tensor, Tensor2D, Layer } from '../tf/types';
+import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
 
 const RELU_ACTIVATIONS = new Set(['relu', 'relu6']);
@@ -19,48 +20,65 @@ export interface DeadCount {
 }
 
 export class DeadReluProbe {
-  private readonly alive = new Map<Layer, Tensor | undefined>();
+  /** per layer: the running elementwise sum of its outputs over the window's steps (same batch shape) */
+  private readonly running = new Map<Layer, Tensor | undefined>();
+  /** per layer: per-unit sums of earlier batch shapes in this window (the last batch of an epoch is smaller) */
+  private readonly folded = new Map<Layer, Tensor | undefined>();
+  /** layers whose running sum is the last window's (read already; replaced at the next reading) */
+  private readonly stale = new Set<Layer>();
   private stepsInWindow = 0;
-  private readonly ones = new Map<number, Tensor2D>();
 
   constructor(private readonly tf: Tf) {}
 
   get layerCount(): number {
-    return this.alive.size;
+    return this.running.size;
   }
 
-  install(layers: Layer[], taps: LayerTaps): void {
+  /** `wants`: whether the running step is read (the schedule's reading steps; default every step) */
+  install(layers: Layer[], taps: LayerTaps, wants?: () => boolean): void {
     const tf = this.tf;
     for (const layer of layers.filter(isReluLayer)) {
-      if (this.alive.has(layer)) continue;
-      this.alive.set(layer, undefined);
-      taps.observe(layer, (_l, _inputs, y) => {
-        const previous = this.alive.get(layer);
-        // ReLU outputs are >= 0, so "positive for some sample" is "sum over samples > 0" (a sum of non-negative
-        // floats never rounds down to 0), kept as a running sum over the window. A dense layer's [batch, units]
-        // output is summed over axis 0; a conv output's leading axes as one product with a row of ones: wasm's
-        // reductions over leading axes transpose the whole output first (~15x slower there on an MNIST conv).
-        const next = tf.keep(
-          tf.tidy(() => {
-            const units = y.shape[y.shape.length - 1] ?? 1;
-            const rows = y.size / units;
-            const sums = y.rank <= 2 ? tf.sum(y, 0) : tf.matMul(this.onesRow(rows), tf.reshape(y, [rows, units]));
-            return previous ? tf.add(previous, sums) : sums;
-          }),
-        );
-        previous?.dispose();
-        this.alive.set(layer, next);
-      });
+      if (this.running.has(layer)) continue;
+      this.running.set(layer, undefined);
+      taps.observe(
+        layer,
+        (_l, _inputs, y) => {
+          // ReLU outputs are >= 0, so "positive for some sample" is "sum over samples > 0" (a sum of non-negative
+          // floats never rounds down to 0). One kernel per step: an elementwise add to the window's running sum (wasm's
+          // add is XNNPACK's, its maximum a scalar loop 10x slower); the reduction over samples waits for the read.
+          // tfjs' wasm backend reduces over leading axes by transposing the whole output first.
+          const previous = this.running.get(layer);
+          if (previous && this.stale.has(layer)) {
+            // the last window's sum, kept until now so that the tensors probes hold do not change with the schedule
+            this.stale.delete(layer);
+            previous.dispose();
+            this.running.set(layer, tf.keep(y.clone()));
+          } else if (previous && !sameShape(previous.shape, y.shape)) {
+            this.fold(layer, previous);
+            this.running.set(layer, tf.keep(y.clone()));
+          } else {
+            this.running.set(layer, tf.keep(previous ? tf.add(previous, y) : y.clone()));
+            previous?.dispose();
+          }
+        },
+        { wants },
+      );
     }
   }
 
-  /** A kept [1, rows] tensor of ones (one per batch size seen: the last batch of an epoch may be smaller). */
-  private onesRow(rows: number): Tensor2D {
-    const cached = this.ones.get(rows);
-    if (cached) return cached;
-    const ones = this.tf.keep(this.tf.ones([1, rows]) as Tensor2D);
-    this.ones.set(rows, ones);
-    return ones;
+  /** Moves a running sum into the layer's per-unit sums (a batch shape changed). */
+  private fold(layer: Layer, running: Tensor): void {
+    const tf = this.tf;
+    const before = this.folded.get(layer);
+    const next = tf.keep(
+      tf.tidy(() => {
+        const units = unitSums(tf, running);
+        return before ? tf.add(before, units) : units;
+      }),
+    );
+    running.dispose();
+    before?.dispose();
+    this.folded.set(layer, next);
   }
 
   /** Called once per training step. */
@@ -72,29 +90,79 @@ export class DeadReluProbe {
     return this.stepsInWindow;
   }
 
-  /** Reads and resets the window: per layer, units never positive during it. */
+  /** Reads and resets the window: per layer, units never positive during it (one download for every layer). */
   async read(): Promise<{ window: number; layers: DeadCount[] } | undefined> {
-    if (this.stepsInWindow === 0 || [...this.alive.values()].every(a => !a)) return undefined;
+    const seen = [...this.running.keys()].filter(l => this.current(l) || this.folded.get(l));
+    if (this.stepsInWindow === 0 || seen.length === 0) return undefined;
     const window = this.stepsInWindow;
     this.stepsInWindow = 0;
-    const layers: DeadCount[] = [];
-    for (const [layer, alive] of this.alive) {
-      this.alive.set(layer, undefined);
-      if (!alive) continue;
-      const peaks = await alive.data();
-      alive.dispose();
-      let aliveCount = 0;
-      for (let i = 0; i < peaks.length; i++) if (peaks[i] > 0) aliveCount++;
-      layers.push({ layer: layer.name, dead: peaks.length - aliveCount, total: peaks.length });
+    const tf = this.tf;
+    const sizes: number[] = [];
+    const all = tf.tidy(() =>
+      tf.concat(
+        seen.map(layer => {
+          const running = this.current(layer);
+          const folded = this.folded.get(layer);
+          const units =
+            running && folded ? tf.add(unitSums(tf, running), folded) : running ? unitSums(tf, running) : folded!;
+          sizes.push(units.size);
+          return units;
+        }),
+      ),
+    );
+    for (const layer of this.running.keys()) {
+      if (this.running.get(layer)) this.stale.add(layer);
+      this.folded.get(layer)?.dispose();
+      this.folded.set(layer, undefined);
     }
+    let sums: ArrayLike<number>;
+    try {
+      sums = await all.data();
+    } finally {
+      all.dispose();
+    }
+    const layers: DeadCount[] = [];
+    let offset = 0;
+    seen.forEach((layer, i) => {
+      let alive = 0;
+      for (let j = offset; j < offset + sizes[i]; j++) if (sums[j] > 0) alive++;
+      offset += sizes[i];
+      layers.push({ layer: layer.name, dead: sizes[i] - alive, total: sizes[i] });
+    });
     return { window, layers };
   }
 
+  /** the window's running sum of `layer`, if a step of this window was read */
+  private current(layer: Layer): Tensor | undefined {
+    return this.stale.has(layer) ? undefined : this.running.get(layer);
+  }
+
+  private reset(): void {
+    this.stale.clear();
+    for (const layer of this.running.keys()) {
+      this.running.get(layer)?.dispose();
+      this.running.set(layer, undefined);
+      this.folded.get(layer)?.dispose();
+      this.folded.set(layer, undefined);
+    }
+  }
+
   dispose(): void {
-    for (const t of this.alive.values()) t?.dispose();
-    this.alive.clear();
-    for (const t of this.ones.values()) t.dispose();
-    this.ones.clear();
+    this.reset();
+    this.running.clear();
+    this.folded.clear();
     this.stepsInWindow = 0;
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** [units]: the sum over every leading axis of a [..., units] output (a product with a row of ones: see above) */
+function unitSums(tf: Tf, y: Tensor): Tensor {
+  const units = y.shape[y.shape.length - 1] ?? 1;
+  const rows = y.size / units;
+  if (y.rank <= 2) return tf.sum(y, 0);
+  return tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(y, [rows, units])), [units]);
 }

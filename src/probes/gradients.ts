@@ -2,10 +2,12 @@
  * Gradient probe: wraps the compiled optimizer's `computeGradients`, which fit, fitDataset and trainOnBatch all
  * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
  * reduces them to squared L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
+ * Only on the steps its schedule reads (schedule.ts): the norms cost a fixed two kernels per variable.
  */
 import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 import { readClip } from '../toolkit/clipping';
+import type { ProbeSchedule } from './schedule';
 
 type ComputeGradients = Optimizer['computeGradients'];
 
@@ -27,7 +29,11 @@ export class GradientProbe {
   /** Count of computeGradients calls since the last read (1 per step when fit drives the optimizer). */
   calls = 0;
 
-  constructor(private readonly tf: Tf) {}
+  /** without a schedule, every step is read */
+  constructor(
+    private readonly tf: Tf,
+    private readonly schedule?: ProbeSchedule,
+  ) {}
 
   install(optimizer: Optimizer): void {
     if (this.restoreFn) return;
@@ -39,6 +45,8 @@ export class GradientProbe {
     const wrapped: ComputeGradients = function (this: Optimizer, f, varList) {
       const result = original.call(this, f, varList);
       probe.calls++;
+      if (probe.schedule && !probe.schedule.reads && !probe.captureHistograms) return result;
+      const t0 = performance.now();
       probe.names = Object.keys(result.grads);
       probe.pendingNorms?.dispose();
       // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
@@ -49,6 +57,7 @@ export class GradientProbe {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
       }
+      probe.schedule?.charge(performance.now() - t0);
       return result;
     };
     optimizer.computeGradients = wrapped;

@@ -1,32 +1,59 @@
 /**
  * One wrapper around `call` per layer, shared by every probe that needs a layer's training-time output (dead
  * ReLUs, activation statistics). Observers see the tensors of the real forward pass; they must not change them.
+ *
+ * Observers run after the step, not inside the forward pass: ops run there are recorded on the gradient tape, which
+ * copies their inputs for a backward pass that never uses them (two or three extra kernels per op). The wrapper only
+ * takes a handle on the output (one Identity kernel, and only when an observer wants this step); `flush()` hands the
+ * outputs to the observers once the step is over, outside the tape.
  */
-import type { Tensor, Layer } from '../tf/types';
+import type { Tf, Tensor, Layer } from '../tf/types';
 
 export type LayerObserver = (layer: Layer, inputs: Tensor | Tensor[], output: Tensor) => void;
 
+export interface ObserveOptions {
+  /** whether the observer wants the step that is running (default: every step) */
+  wants?: () => boolean;
+  /** the observer reads the layer's first input too (else it gets an empty list) */
+  inputs?: boolean;
+}
+
+interface Observer extends ObserveOptions {
+  see: LayerObserver;
+}
+
 interface Tap {
   layer: Layer;
-  observers: LayerObserver[];
+  observers: Observer[];
   restore: () => void;
 }
 
+interface Pending {
+  layer: Layer;
+  output: Tensor;
+  input: Tensor | undefined;
+  observers: Observer[];
+}
+
+/** pending outputs kept at most (a job that trains outside fit's callbacks never flushes: the oldest are dropped) */
+const MAX_PENDING = 256;
+
 export class LayerTaps {
   private readonly taps = new Map<Layer, Tap>();
+  private pending: Pending[] = [];
 
-  observe(layer: Layer, observer: LayerObserver): void {
+  constructor(private readonly tf: Tf) {}
+
+  observe(layer: Layer, see: LayerObserver, options: ObserveOptions = {}): void {
     let tap = this.taps.get(layer);
     if (!tap) {
       const hadOwn = Object.prototype.hasOwnProperty.call(layer, 'call');
       const original = layer.call;
-      const observers: LayerObserver[] = [];
+      const observers: Observer[] = [];
+      const capture = (inputs: Tensor | Tensor[], out: Tensor) => this.capture(layer, observers, inputs, out);
       layer.call = function (this: Layer, inputs, kwargs) {
         const out = original.call(this, inputs, kwargs);
-        if (kwargs?.training) {
-          const y = Array.isArray(out) ? out[0] : out;
-          for (const o of observers) o(layer, inputs, y);
-        }
+        if (kwargs?.training) capture(inputs, Array.isArray(out) ? out[0] : out);
         return out;
       };
       tap = {
@@ -39,10 +66,45 @@ export class LayerTaps {
       };
       this.taps.set(layer, tap);
     }
-    tap.observers.push(observer);
+    tap.observers.push({ see, ...options });
+  }
+
+  private capture(layer: Layer, observers: Observer[], inputs: Tensor | Tensor[], output: Tensor): void {
+    const wanting = observers.filter(o => !o.wants || o.wants());
+    if (wanting.length === 0) return;
+    const tf = this.tf;
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    // clones, kept past fit's per-batch tidy: the forward pass's own tensors stay as tfjs manages them
+    this.pending.push({
+      layer,
+      output: tf.keep(output.clone()),
+      input: x && wanting.some(o => o.inputs) ? tf.keep(x.clone()) : undefined,
+      observers: wanting,
+    });
+    if (this.pending.length > MAX_PENDING) this.dispose(this.pending.splice(0, 1));
+  }
+
+  /** After a step: the observers see the outputs the step captured; then the captured tensors are freed. */
+  flush(): void {
+    const pending = this.pending;
+    this.pending = [];
+    try {
+      for (const p of pending) for (const o of p.observers) o.see(p.layer, p.input ? [p.input] : [], p.output);
+    } finally {
+      this.dispose(pending);
+    }
+  }
+
+  private dispose(pending: Pending[]): void {
+    for (const p of pending) {
+      p.output.dispose();
+      p.input?.dispose();
+    }
   }
 
   uninstall(): void {
+    this.dispose(this.pending);
+    this.pending = [];
     for (const tap of this.taps.values()) tap.restore();
     this.taps.clear();
   }

@@ -7,6 +7,7 @@ import type { EventBody } from '../protocol';
 import type { Tf, LayersModel } from '../tf/types';
 import type { LayerTaps } from './layerTaps';
 import type { FitData } from './data';
+import { DEFAULT_BUDGET, type ProbeSchedule } from './schedule';
 
 export type Emit = (body: EventBody) => void;
 
@@ -20,6 +21,10 @@ export interface ProbeSettings {
   histogramBins: number;
   /** activation statistics (saturation, input range) every N steps (0: never) */
   activationEvery: number;
+  /** gradient norms on every step; otherwise spaced to stay within `budget` (schedule.ts) */
+  everyStep?: boolean;
+  /** share of training time the probes' measured time may take before readings are spaced (DEFAULT_BUDGET) */
+  budget?: number;
 }
 
 export const DEFAULT_PROBES: ProbeSettings = {
@@ -29,6 +34,8 @@ export const DEFAULT_PROBES: ProbeSettings = {
   histogramEvery: 50,
   histogramBins: 30,
   activationEvery: 25,
+  everyStep: false,
+  budget: DEFAULT_BUDGET,
 };
 
 /** What a probe sees of the fit it measures. */
@@ -43,6 +50,8 @@ export interface FitContext {
   emit: Emit;
   /** the run's index of the first step this fit takes */
   firstStep: number;
+  /** which steps take the gradient readings (the running step: `schedule.reads`) */
+  schedule: ProbeSchedule;
   /** the layer a trainable variable belongs to */
   layerOf: (variable: string) => string;
   isUserFile?: (file: string) => boolean;

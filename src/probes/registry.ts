@@ -1,8 +1,9 @@
 /**
- * The probes instrumentation attaches to every fit, in the order their events go out after each step: memory,
- * gradient norms (and gradient histograms), weight histograms, activation statistics, dead units; the data probe
- * reports at fit start and after each epoch. They detach in reverse order, so the last memory sample follows every
- * other probe's last reading.
+ * The probes instrumentation attaches to every fit, in the order their events go out after each step: gradient
+ * norms (and gradient histograms), memory, weight histograms, activation statistics, dead units; the data probe
+ * reports at fit start and after each epoch. Memory follows the gradient reading, so the tensors probes hold when it
+ * samples do not depend on whether the step was read. They detach in reverse order: the last memory sample follows
+ * every other probe's last reading (the gradient probe reads nothing when it detaches).
  */
 import { finite } from '../protocol';
 import type { Layer } from '../tf/types';
@@ -29,12 +30,15 @@ export const memoryProbe: Probe = {
   },
 };
 
-/** every step's gradient norms per variable and layer; the gradients' histograms every `histogramEvery` steps */
+/**
+ * gradient norms per variable and layer on the steps the schedule reads (every step with `everyStep`); the
+ * gradients' histograms every `histogramEvery` steps
+ */
 export const gradientProbe: Probe = {
   name: 'gradients',
-  attach({ tf, model, settings, emit, firstStep, layerOf }) {
+  attach({ tf, model, settings, emit, firstStep, layerOf, schedule }) {
     if (!settings.gradNorms || !model.optimizer) return undefined;
-    const probe = new GradientProbe(tf);
+    const probe = new GradientProbe(tf, schedule);
     const histogramAt = (step: number) => settings.histogramEvery > 0 && step % settings.histogramEvery === 0;
     probe.captureHistograms = histogramAt(firstStep);
     probe.install(model.optimizer);
@@ -43,6 +47,8 @@ export const gradientProbe: Probe = {
         const reading = await probe.read(settings.histogramBins);
         probe.captureHistograms = histogramAt(step + 1);
         if (!reading) return;
+        // a non-finite gradient: read every step while it lasts (where it first appears names the layer)
+        if (Object.values(reading.variables).some(v => !Number.isFinite(v))) schedule.alarm(step);
         const clip = reading.clip && {
           ...reading.clip,
           preNorm: finite(reading.clip.preNorm),
@@ -122,13 +128,17 @@ export const activationProbe: Probe = {
   },
 };
 
-/** ReLU units that stayed at 0 for every sample of the last `deadReluWindow` steps, and of the fit's last steps */
+/**
+ * ReLU units that stayed at 0 for every sample of the last `deadReluWindow` steps (the steps read in them), and of
+ * the fit's last steps
+ */
 export const deadReluProbe: Probe = {
   name: 'dead-relu',
-  attach({ tf, model, settings, emit, taps }) {
+  attach({ tf, model, settings, emit, taps, schedule }) {
     if (!settings.deadRelu) return undefined;
     const probe = new DeadReluProbe(tf);
-    probe.install(model.layers as Layer[], taps);
+    // on the schedule's reading steps: a pass over every ReLU output costs ~1-2% of a conv net's step
+    probe.install(model.layers as Layer[], taps, () => schedule.reads);
     if (probe.layerCount === 0) return undefined;
     const report = async (step: number) => {
       const reading = await probe.read();
@@ -164,8 +174,8 @@ export const dataProbe: Probe = {
 };
 
 export const PROBES: readonly Probe[] = [
-  memoryProbe,
   gradientProbe,
+  memoryProbe,
   weightProbe,
   activationProbe,
   deadReluProbe,

@@ -7,6 +7,7 @@ import type { EventBody, FitStartEvent, SourceLocation } from '../protocol';
 import { finite } from '../protocol';
 import type { Tf, LayersModel } from '../tf/types';
 import { LayerTaps } from '../probes/layerTaps';
+import { ProbeSchedule, DEFAULT_BUDGET } from '../probes/schedule';
 import { PROBES } from '../probes/registry';
 import type { AttachedProbe, FitContext, ProbeSettings } from '../probes/probe';
 import { missingWasmKernel } from './backend';
@@ -55,6 +56,8 @@ type AnyFit = (this: LayersModel, ...args: unknown[]) => Promise<unknown>;
 
 export class Instrumentation {
   private readonly active = new Set<LayersModel>();
+  /** per model: when its gradient readings are taken (what they cost carries over from one fit to the next) */
+  private readonly schedules = new WeakMap<LayersModel, ProbeSchedule>();
   private readonly pending = new Set<Promise<unknown>>();
   private restorers: Array<() => void> = [];
   private stopRequested = false;
@@ -132,7 +135,17 @@ export class Instrumentation {
     if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
     (config as { verbose?: number }).verbose = 0; // tfjs-node's Keras-style progress lines: the run's epoch events say it
     const fitIndex = this.fitCount++;
-    const taps = new LayerTaps();
+    const taps = new LayerTaps(tf);
+    const probes = this.opts.probes;
+    let schedule = this.schedules.get(model);
+    if (schedule) schedule.beginFit(this.steps);
+    else {
+      const { everyStep = false, budget = DEFAULT_BUDGET, activationEvery, histogramEvery } = probes;
+      schedule = new ProbeSchedule({ everyStep, budget, activationEvery, histogramEvery }, this.steps);
+      this.schedules.set(model, schedule);
+    }
+    /** when the previous step's probes were done: a step's wall time runs from there to its onBatchEnd */
+    let stepStart = 0;
     const varToLayer = new Map<string, string>();
     const variableSizes: Record<string, number> = {};
     for (const layer of model.layers) {
@@ -174,6 +187,7 @@ export class Instrumentation {
 
     const callback = {
       onBatchEnd: async (batch: number, logs?: Record<string, number>) => {
+        const ended = performance.now();
         if (!fitStarted) emitFitStart();
         const step = this.steps++;
         stepsThisFit++;
@@ -193,7 +207,12 @@ export class Instrumentation {
           lr: learningRate(model),
           ...(momentum == null ? {} : { momentum }),
         });
+        schedule.loss(step, loss);
+        taps.flush();
         for (const probe of attached) await probe.afterStep?.(step);
+        const done = performance.now();
+        schedule.next(step, ended - stepStart, done - ended);
+        stepStart = done;
         if (!Number.isFinite(loss) && !nonFinite) {
           nonFinite = { step, epoch, batch, value: String(loss) };
           model.stopTraining = true;
@@ -216,6 +235,7 @@ export class Instrumentation {
       onEpochBegin: async (ep: number) => {
         epoch = ep;
         batchesThisEpoch = 0;
+        schedule.epochBegin(this.steps);
       },
     };
     // tfjs takes either plain callback objects or BaseCallback instances, never a mix: wrap the plain ones (ours too)
@@ -246,6 +266,7 @@ export class Instrumentation {
       taps,
       emit: this.opts.emit,
       firstStep: this.steps,
+      schedule,
       layerOf,
       isUserFile: this.opts.isUserFile,
     };
@@ -262,6 +283,7 @@ export class Instrumentation {
     this.active.add(model);
     try {
       let result: unknown;
+      stepStart = performance.now();
       try {
         result = await original.apply(model, callArgs);
       } catch (e) {

@@ -21,6 +21,18 @@ function cli(args: string[], cwd = tempDir()) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, cwd };
 }
 
+test('train --every-step reads the gradient norms on every step', () => {
+  const report = path.join(tempDir(), 'report');
+  const args = ['train', path.join(JOBS, 'tiny.train.ts'), '--backend', 'cpu', '--epochs', '2', '--report', report];
+  const r = cli([...args, '--every-step']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const steps = (file: string) =>
+    readRunLog(file)
+      .events.filter(e => e.kind === 'grad-norms')
+      .map(e => e.kind === 'grad-norms' && e.step);
+  assert.deepEqual(steps(path.join(report, 'events.ndjson')), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+});
+
 test('train --report writes events, findings and summary, one line per epoch', () => {
   const report = path.join(tempDir(), 'report');
   const r = cli(['train', path.join(JOBS, 'tiny.train.ts'), '--backend', 'cpu', '--epochs', '2', '--report', report]);

@@ -137,7 +137,8 @@ test('a unit that fires once in the window is not dead', async () => {
   model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
   // All inputs negative (unit output 0) except one sample in the 3rd batch.
   const values = Array.from({ length: 16 }, (_, i) => (i === 9 ? 1 : -1));
-  const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0 });
+  // every step read: spaced readings see a unit only on the steps they read (probe-schedule.test.ts)
+  const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0, everyStep: true });
   try {
     await model.fit(tf.tensor2d(values, [16, 1]), tf.zeros([16, 1]), { epochs: 1, batchSize: 4, shuffle: false });
   } finally {

@@ -23,7 +23,8 @@ function assertWellFormed(events: RunEvent[], logFile: string): void {
 
 for (const backend of ['cpu', 'wasm'] as const) {
   test(`a tiny job trains on ${backend}; the log is well-formed and replays`, async () => {
-    const { events, end, handle, problems } = await runJob('tiny.train.ts', { backend });
+    // every step's gradients (the default spaces them on short steps: probe-schedule.test.ts)
+    const { events, end, handle, problems } = await runJob('tiny.train.ts', { backend, probes: { everyStep: true } });
     assert.deepEqual(problems, []);
     assert.equal(end.status, 'ok', end.error?.message);
     assertWellFormed(events, handle.logFile);

@@ -34,8 +34,9 @@ test("a job importing 'training-lens' trains with nadam + clipNorm; grad-norms e
     batches.every(b => b.kind === 'batch' && b.lr === 0.01),
     'the learning rate of the toolkit optimizer is logged',
   );
+  // the steps the gradients were read (spaced on short steps): each reading's clip norms are its own step's
   const norms = events.filter(e => e.kind === 'grad-norms');
-  assert.equal(norms.length, batches.length);
+  assert.ok(norms.length >= 3 && norms.length <= batches.length, `${norms.length} readings of ${batches.length} steps`);
   for (const n of norms) {
     assert.ok(n.kind === 'grad-norms', 'a grad-norms event');
     assert.ok(n.clip, `step ${n.step} says how it was clipped`);

@@ -59,7 +59,11 @@ export class GradientRules implements RuleFamily {
     norm: (l: LayerSummary) => { value: number } | undefined,
   ): void {
     const { ctx: c, s, signals, streak } = api;
+    // gradients are read on spaced steps (src/probes/schedule.ts): `persistence` counts readings in a row, the
+    // epochs' worth of steps is the span those readings cover
     const need = Math.max(s.persistence, s.unchangedEpochs * (c.fit?.stepsPerEpoch ?? 10));
+    const held = (key: string) =>
+      streak.count(key) >= s.persistence && step - streak.from(key) + 1 >= need ? step - streak.from(key) + 1 : 0;
     const zero = kernels.filter(l => norm(l)?.value === 0);
     for (const l of kernels) {
       const key = `zero|${l.name}`;
@@ -78,8 +82,8 @@ export class GradientRules implements RuleFamily {
 
     for (const l of zero.filter(x => signals.zeroSinceStart.has(x.name))) {
       const key = `zero|${l.name}`;
-      const count = streak.count(key);
-      if (count < need) continue;
+      const count = held(key);
+      if (!count) continue;
       api.raise(
         api.make(
           'unchanged-weights',
@@ -105,8 +109,8 @@ export class GradientRules implements RuleFamily {
     const stalled = deadLayer ? [] : zero.filter(l => !signals.zeroSinceStart.has(l.name));
     if (!stalled.length) return;
     const from = Math.max(...stalled.map(l => streak.from(`zero|${l.name}`)));
-    const count = Math.min(...stalled.map(l => streak.count(`zero|${l.name}`)));
-    if (count < need) return;
+    const count = Math.min(...stalled.map(l => held(`zero|${l.name}`)));
+    if (!count) return;
     if (all) {
       api.hold(
         api.make(
@@ -139,11 +143,11 @@ export class GradientRules implements RuleFamily {
         api.make(
           'unchanged-weights',
           'error',
-          `${l.name}'s kernel has received exactly zero gradient for ${streak.count(key)} steps: its weights no longer change.`,
+          `${l.name}'s kernel has received exactly zero gradient for ${held(key)} steps: its weights no longer change.`,
           {
             layer: l,
             evidence: {
-              steps: streak.count(key),
+              steps: held(key),
               threshold: need,
               gradientNorm: 0,
               initializer: l.initializer ?? null,
