@@ -96,11 +96,16 @@ export function redundantActivation(e: FitStartEvent, ctx: RunContext): Finding 
  */
 export const LOSS_CHECK_FLOOR = 0.1;
 export const LOSS_CHECK_SHARE = 0.25;
+/**
+ * tfjs losses (as compile names them) whose value on a perfect prediction is not 0, so "about 0" says nothing of
+ * them: poisson gives the mean label (1/C on one-hot rows), cosineProximity -1, hinge and squaredHinge 1 per 0-label.
+ */
+const NONZERO_FLOOR_LOSSES = new Set(['poisson', 'cosineProximity', 'hinge', 'squaredHinge']);
 
 /** label-loss-mismatch from the loss's own values: a loss far from 0 on the perfect prediction, whatever its name. */
 export function lossNeverZero(e: DataCheckEvent, ctx: RunContext): Finding | undefined {
   const c = e.lossCheck;
-  if (!c || c.perfect === null || c.uniform === null) return undefined;
+  if (!c || c.perfect === null || c.uniform === null || NONZERO_FLOOR_LOSSES.has(e.loss ?? '')) return undefined;
   if (c.perfect <= LOSS_CHECK_FLOOR || c.perfect <= LOSS_CHECK_SHARE * c.uniform) return undefined;
   const loss = e.loss ?? 'the loss';
   const act = c.activation;

@@ -26,6 +26,7 @@ const JOBS = {
   customCe: 'custom-ce.train.ts',
   namedSoftmaxCe: 'named-softmax-ce.train.ts',
   mse: 'mse.train.ts',
+  poisson: 'poisson.train.ts',
 };
 
 // Started one after another (the machine is small); each test awaits its own run.
@@ -128,6 +129,17 @@ describe('the loss tested on itself at fit start (runner, wasm)', () => {
       );
     });
   }
+
+  test('poisson on a softmax output: its floor is the mean label, not 0, so it is measured but not judged', async () => {
+    const { findings, checks } = await run('poisson');
+    assert.equal(checks.length, 1, 'measured');
+    // mean over samples and units of p - y log p at p = y (one-hot, 3 classes): 1/3
+    assert.ok(Math.abs(checks[0].perfect! - 1 / 3) < 1e-3, `perfect ${checks[0].perfect}`);
+    assert.deepEqual(
+      findings.filter(x => x.code === 'label-loss-mismatch'),
+      [],
+    );
+  });
 
   test('mse regression: no softmax or sigmoid output, so the loss is not tested, and nothing is raised', async () => {
     const { findings, checks, events } = await run('mse');
