@@ -13,7 +13,8 @@ import { checkNonFinite } from './nonFinite';
 import { DatasetTap, isTensor, rowSizeOf, tensorsOf, type Rows } from './dataTap';
 import { rowSize, rowsOf, slice, type Side } from './dataRows';
 import { analyzeSides } from './dataLabels';
-import { lossCheckOf, lossSelfTest } from './dataLoss';
+import { lossCheckOf, lossFunctionsOf, lossSelfTest } from './dataLoss';
+import { recallMeasured, rememberMeasured, type FitDataKey } from './dataMemo';
 
 export interface DataProbeLimits {
   /** validation samples predicted per epoch for the per-class panel */
@@ -49,6 +50,13 @@ export interface FitData {
 }
 
 type DataCheckBody = Omit<DataCheckEvent, 'runId' | 'seq' | 't'>;
+/** what a fit's measurement leaves for the next fit on the same tensors (src/probes/dataMemo.ts) */
+interface Known {
+  measured: Pick<DataCheckBody, 'tensors' | 'labels' | 'leakage' | 'lossCheck' | 'notChecked'>;
+  classes: number;
+  of: 'validation' | 'training';
+  truth: Int32Array | undefined;
+}
 type Emit = (body: EventBody) => void;
 
 export class DataProbe {
@@ -173,6 +181,41 @@ export class DataProbe {
       this.notChecked.push('several inputs or outputs: labels, leakage and per-class results use the first of each');
     const report = this.empty(fit, validation);
     if (validation === 'split') report.validationSplit = fit.config.validationSplit;
+    const key: FitDataKey = {
+      lists: [xs, ys, vxs, vys],
+      split: report.validationSplit,
+      loss: lossFunctionsOf(this.model)?.[0],
+      limits: this.limits,
+    };
+    const known = recallMeasured<Known>(this.model, key);
+    let truth: Int32Array | undefined;
+    if (known) {
+      Object.assign(report, known.measured);
+      ({ classes: this.classes, of: this.of, truth } = known);
+    } else {
+      truth = await this.measureTensors(report, fit, [xs, ys, vxs, vys]);
+      const { tensors, labels, leakage, lossCheck, notChecked } = report;
+      const measured = { tensors, labels, leakage, notChecked, ...(lossCheck ? { lossCheck } : {}) };
+      rememberMeasured<Known>(this.model, key, { measured, classes: this.classes, of: this.of, truth });
+    }
+    // what the epoch ends predict: the validation part (the last fraction when fit splits), else the training data
+    const evalSource = validation === 'data' ? vxs : xs;
+    const evalFrom =
+      validation === 'split' && xs[0] ? Math.floor((xs[0].shape[0] ?? 0) * (1 - fit.config.validationSplit!)) : 0;
+    if (truth && evalSource.length > 0) {
+      this.evalX = evalSource.map(t => this.tf.slice(t, evalFrom, truth.length));
+      this.truth = truth;
+    }
+    return report;
+  }
+
+  /** Scans and reads the fit's tensors into the report (labels, leakage, the loss self-test); returns the labels to evaluate. */
+  private async measureTensors(
+    report: DataCheckBody,
+    fit: FitData,
+    [xs, ys, vxs, vys]: Tensor[][],
+  ): Promise<Int32Array | undefined> {
+    const validation = report.validation;
     const name = (list: Tensor[], base: string) =>
       list.map((t, i): [Tensor, string] => [t, list.length > 1 ? `${base}[${i}]` : base]);
     // inputs are read back only to compare them with validation inputs (leakage); targets always (labels)
@@ -191,22 +234,15 @@ export class DataProbe {
     const yr = y && read.has(y) ? rowsOf(read.get(y)!, y) : undefined;
     let train: Side = { x: xr, y: yr },
       val: Side | undefined;
-    let evalSource: Tensor[],
-      evalFrom = 0;
     if (validation === 'split' && x) {
       const splitAt = Math.floor((x.shape[0] ?? 0) * (1 - fit.config.validationSplit!));
       train = { x: xr && slice(xr, 0, splitAt), y: yr && slice(yr, 0, splitAt) };
       val = { x: xr && slice(xr, splitAt, Infinity), y: yr && slice(yr, splitAt, Infinity) };
-      evalSource = xs;
-      evalFrom = splitAt;
     } else if (validation === 'data') {
       val = {
         x: vx && read.has(vx) ? rowsOf(read.get(vx)!, vx) : undefined,
         y: vy && read.has(vy) ? rowsOf(read.get(vy)!, vy) : undefined,
       };
-      evalSource = vxs;
-    } else {
-      evalSource = xs;
     }
     const truth = this.analyze(report, train, val);
     const lossTest = this.lossTest(report, yr);
@@ -216,11 +252,7 @@ export class DataProbe {
       } finally {
         lossTest.values.dispose();
       }
-    if (truth && evalSource.length > 0) {
-      this.evalX = evalSource.map(t => this.tf.slice(t, evalFrom, truth.length));
-      this.truth = truth;
-    }
-    return report;
+    return truth;
   }
 
   private async measureDataset(fit: FitData): Promise<DataCheckBody> {

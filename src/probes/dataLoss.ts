@@ -40,7 +40,7 @@ export function modelOutputActivation(model: LayersModel): string | undefined {
 }
 
 /** The compiled loss functions (a tf.Sequential keeps them on the LayersModel it wraps). */
-function lossFunctionsOf(model: LayersModel): LayersModel['lossFunctions'] | undefined {
+export function lossFunctionsOf(model: LayersModel): LayersModel['lossFunctions'] | undefined {
   return model.lossFunctions ?? (model as unknown as { model?: LayersModel }).model?.lossFunctions;
 }
 
