@@ -11,7 +11,7 @@ import { ProbeSchedule, DEFAULT_BUDGET } from '../probes/schedule';
 import { PROBES } from '../probes/registry';
 import type { AttachedProbe, FitContext, ProbeSettings } from '../probes/probe';
 import { missingWasmKernel } from './backend';
-import { userLocation, stackFrames } from '../stack/frames';
+import { userLocation, stackFrames, CallerLocations } from '../stack/frames';
 import {
   validationSamplesOf,
   stepsOf,
@@ -64,18 +64,21 @@ export class Instrumentation {
   private fitCount = 0;
   /** global step counter across all fit calls of the run */
   steps = 0;
+  private readonly callers: CallerLocations;
 
   constructor(
     private readonly tf: Tf,
     private readonly opts: InstrumentOptions,
-  ) {}
+  ) {
+    this.callers = new CallerLocations(opts.isUserFile);
+  }
 
   install(): void {
     const proto = this.tf.LayersModel.prototype as unknown as Record<string, AnyFit>;
     const compile = proto.compile as unknown as (this: LayersModel, ...a: unknown[]) => void;
-    const isUser = this.opts.isUserFile;
+    const callers = this.callers;
     (proto as unknown as Record<string, unknown>).compile = function (this: LayersModel, ...args: unknown[]) {
-      const location = userLocation(new Error().stack, isUser);
+      const location = callers.locate();
       if (location) compileSites.set(this, location);
       return compile.apply(this, args);
     };
@@ -128,8 +131,9 @@ export class Instrumentation {
   ): Promise<unknown> {
     if (this.stopRequested) throw new CancelledError();
     const tf = this.tf;
+    // its stack is formatted (source-mapped) only if the fit fails
     const callSite = new Error('fit called here');
-    const location = userLocation(callSite.stack, this.opts.isUserFile);
+    const location = this.callers.locate();
     const configIndex = method === 'fit' ? 2 : 1;
     const config: FitArgs = { ...((args[configIndex] as FitArgs | undefined) ?? {}) };
     if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
