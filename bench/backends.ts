@@ -228,7 +228,7 @@ async function main(): Promise<void> {
   );
   console.log(`native build: ${env[NATIVE_DIR_ENV] ?? 'none (run `training-lens setup-native`)'}`);
   console.log(
-    `probes: defaults, ${EVERY_STEP ? 'every step read (--every-step)' : 'gradient and dead-unit readings spaced to a 6% budget (--every-step: every step)'}`,
+    `probes: defaults, ${EVERY_STEP ? 'every step read (--every-step)' : `gradient and dead-unit readings spaced to a ${(DEFAULT_PROBES.budget ?? 0) * 100}% measured budget (--every-step: every step)`}`,
   );
   const benches: Bench[] = BACKENDS.map(preference => ({
     preference,
