@@ -80,6 +80,7 @@ export class RunManager implements vscode.Disposable {
       runsDir: this.runsDirFor(jobFile),
       backend: config.get<BackendPreference>('backend', 'auto'),
       epochs,
+      seed: config.get<number | null>('seed') ?? undefined,
       probes: {
         gradNorms: config.get<boolean>('probes.gradientNorms', true),
         deadRelu: config.get<boolean>('probes.deadRelu', true),

@@ -23,7 +23,7 @@ import { typesLocation } from '../templates/editorTypes';
 import { exportCommand, ExportUsageError, EXPORT_USAGE } from './export';
 
 const USAGE = `Usage:
-${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>] [--no-tfevents] [--every-step]
+${NEW_USAGE}  training-lens train <job.ts> [--epochs N] [--backend auto|node|wasm|cpu] [--report <dir>] [--runs-dir <dir>] [--seed S] [--no-tfevents] [--every-step]
   training-lens report <run folder | events.ndjson | TensorBoard logdir> [--json]
   training-lens lint <files or folders...> [--format text|json]
 ${SETUP_NATIVE_USAGE}${SWEEP_USAGE}${EXPORT_USAGE}`;
@@ -137,7 +137,7 @@ function printSummary(s: RunSummary): void {
 }
 
 async function train(argv: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['epochs', 'backend', 'report', 'runs-dir']);
+  const { positional, flags } = parseArgs(argv, ['epochs', 'backend', 'report', 'runs-dir', 'seed']);
   const job = positional[0];
   if (!job) throw new UsageError('train needs a job file');
   if (!fs.existsSync(job)) throw new UsageError(`no such job file: ${job}`);
@@ -146,6 +146,10 @@ async function train(argv: string[]): Promise<number> {
   const epochs = epochsFlag === undefined ? undefined : Number(epochsFlag);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
     throw new UsageError('--epochs must be a positive whole number');
+  const seedFlag = flags.get('seed');
+  const seed = seedFlag === undefined ? undefined : Number(seedFlag);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+    throw new UsageError('--seed must be a whole number from 0 to 4294967295');
   const backend = (flags.get('backend') ?? 'auto') as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(backend))
     throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
@@ -160,6 +164,7 @@ async function train(argv: string[]): Promise<number> {
     runsDir,
     backend,
     epochs,
+    seed,
     tfevents,
     // gradient norms on every step instead of spaced on short steps (src/probes/schedule.ts)
     ...(flags.has('every-step') ? { probes: { everyStep: true } } : {}),

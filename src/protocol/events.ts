@@ -36,7 +36,10 @@ export const runStartEvent = z.object({
   backend: z.string(),
   backendNotes: z.array(z.string()).default([]),
   startedAt: z.string(), // ISO wall-clock time
-  argv: z.object({ epochs: z.number().int().positive().optional() }).default({}),
+  /** what the run was started with beyond the job: an epochs override, the seed of Math.random */
+  argv: z
+    .object({ epochs: z.number().int().positive().optional(), seed: z.number().int().nonnegative().optional() })
+    .default({}),
   /** set when this run trains a patched copy of the job ("try the fix"): the fix and the run it is compared with */
   variant: z.object({ of: z.string().optional(), title: z.string() }).optional(),
   /** hyper-parameter values a sweep passed to this run (what `hparams()` in the job returns over its defaults) */

@@ -12,6 +12,7 @@ import { selectBackend } from './backend';
 import { bundleJob, JobBuildError, TF_GLOBAL_KEY, NODE_GLOBAL_KEY, TOOLKIT_GLOBAL_KEY } from './bundle';
 import { Instrumentation, CancelledError, NonFiniteLossError } from './instrument';
 import { userLocation, isUserFrame } from '../stack/frames';
+import { seededRandom } from '../toolkit/random';
 import { tfForJob } from './callSites';
 import type { Tf } from '../tf/types';
 import { DiagnosisEngine } from '../detectors/engine';
@@ -155,6 +156,8 @@ process.on('disconnect', () => {
 });
 
 async function main(cfg: RunConfig): Promise<void> {
+  // before any tfjs op: every seed tfjs is not given comes from Math.random
+  if (cfg.seed !== undefined) Math.random = seededRandom(cfg.seed);
   const runStart = (backend: string, notes: string[]) =>
     emit({
       kind: 'run-start',
@@ -162,7 +165,7 @@ async function main(cfg: RunConfig): Promise<void> {
       backend,
       backendNotes: notes,
       startedAt: new Date(started).toISOString(),
-      argv: cfg.epochs ? { epochs: cfg.epochs } : {},
+      argv: { ...(cfg.epochs ? { epochs: cfg.epochs } : {}), ...(cfg.seed !== undefined ? { seed: cfg.seed } : {}) },
       variant: cfg.variant ? { of: cfg.variant.of, title: cfg.variant.title } : undefined,
       hparams: cfg.hparams,
       sweep: cfg.sweep,

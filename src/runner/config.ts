@@ -21,6 +21,11 @@ export const EVENTS_FD = 4;
 export interface RunSettings {
   backend: BackendPreference;
   epochs?: number;
+  /**
+   * seeds Math.random before the job runs: tfjs draws every seed a job does not give (initializers, dropout, fit's
+   * shuffling) from it, so the same seed on the same backend trains the same run
+   */
+  seed?: number;
   probes: ProbeSettings;
   /** folder with the wasm binaries shipped in the build */
   wasmDir?: string;

@@ -77,6 +77,7 @@ export function launchRun(opts: LaunchOptions): RunHandle {
     runDir,
     backend: opts.backend ?? 'auto',
     epochs: opts.epochs,
+    seed: opts.seed,
     probes: { ...DEFAULT_PROBES, ...opts.probes },
     wasmDir: opts.wasmDir,
     diagnosis: opts.diagnosis,

@@ -78,6 +78,34 @@ test('bad usage exits 2 with a reason', () => {
   assert.match(cli(['train', 'nope.ts']).stderr, /no such job file: nope\.ts/);
 });
 
+test('--seed: the same seed trains the same run (data, weights, dropout, shuffling); another seed does not', () => {
+  const losses = (seed: string) => {
+    const report = path.join(tempDir(), 'report');
+    const r = cli([
+      'train',
+      path.join(JOBS, 'unseeded.train.ts'),
+      '--backend',
+      'cpu',
+      '--seed',
+      seed,
+      '--report',
+      report,
+    ]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const { events } = readRunLog(path.join(report, 'events.ndjson'));
+    const start = events.find(e => e.kind === 'run-start');
+    assert.equal(start?.kind === 'run-start' && start.argv.seed, Number(seed), 'run-start records the seed');
+    return events.flatMap(e => (e.kind === 'batch' ? [e.loss] : []));
+  };
+  const first = losses('7');
+  assert.equal(first.length, 12);
+  assert.deepEqual(losses('7'), first);
+  assert.notDeepEqual(losses('8'), first);
+  const bad = cli(['train', path.join(JOBS, 'unseeded.train.ts'), '--seed', '-1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--seed must be a whole number/);
+});
+
 test('report replays a saved run, and survives a corrupt log', () => {
   const corrupt = path.join(ROOT, 'test', 'fixtures', 'runs', 'corrupt');
   const r = cli(['report', corrupt]);
