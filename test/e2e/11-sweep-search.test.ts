@@ -40,11 +40,14 @@ function lrPosition(sweep: SweepOnDisk, lr: number): number {
   return (Math.log10(lr) - Math.log10(min!)) / (Math.log10(max!) - Math.log10(min!));
 }
 
-/** A cut on the axis in the widest gap between trials near the middle, so the drag's rounding cannot matter. */
+/**
+ * A cut on the axis in the widest gap between trials near the middle, so the drag's rounding cannot matter; at least
+ * two trials on each side (the overlay of the best two inside the brush needs two).
+ */
 function cutBetweenTrials(positions: number[]): number {
   const sorted = [...positions].sort((a, b) => a - b);
   let best = { cut: NaN, score: -Infinity };
-  for (let i = 1; i < sorted.length; i++) {
+  for (let i = 2; i <= sorted.length - 2; i++) {
     const cut = (sorted[i - 1] + sorted[i]) / 2;
     const score = sorted[i] - sorted[i - 1] - Math.abs(cut - 0.5) / 4;
     if (score > best.score) best = { cut, score };

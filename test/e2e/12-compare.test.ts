@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { waitUntil, withWorkbench, type Workbench } from './lib/workbench.ts';
+import { tickAndAccept } from './lib/quickInput.ts';
 import {
   env,
   readRun,
@@ -92,34 +93,10 @@ test('12. Compare Runs overlays two runs, one colour per run; a hidden series st
     const offered = await wb.waitQuickPickLabels();
     t.diagnostic(`Compare Runs offers: ${JSON.stringify(offered.slice(0, 6))}`);
     assert.ok(offered.length >= 2, 'at least two runs offered');
-    // the list is virtualised and other scenarios leave many runs: narrow it to the short job as a user would
-    await wb.quickInput().locator('input').fill('short.ts');
-    const labels = await waitUntil(
-      'the pick narrowed to the short job',
-      async () => {
-        const l = await wb.waitQuickPickLabels();
-        return l.every(x => x.startsWith('short.ts · ')) ? l : null;
-      },
-      10_000,
-    );
-    // tick the two newest runs of the short job (other scenarios leave other jobs' runs), then accept
-    const rows = wb.quickInput().locator('.monaco-list-row');
-    const pick = labels.flatMap((l, i) => (l.startsWith('short.ts · ') ? [i] : [])).slice(0, 2);
-    assert.equal(pick.length, 2, 'two runs of the short job offered');
-    for (const i of pick)
-      await rows.nth(i).locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
-    await waitUntil(
-      'two runs ticked',
-      async () =>
-        (await wb
-          .quickInput()
-          .locator(
-            '.monaco-list-row[aria-checked="true"], .monaco-list-row .monaco-checkbox.checked, .monaco-list-row input[type="checkbox"]:checked',
-          )
-          .count()) >= 2,
-      5000,
-    ).catch(() => undefined);
-    await wb.page.keyboard.press('Enter');
+    // the list is virtualised and other scenarios leave many runs: narrow it to the short job as a user would, tick
+    // its two newest runs (ticks retried until VS Code takes them), then accept
+    const picked = await tickAndAccept(wb, 'short.ts', l => l.startsWith('short.ts · '), 2);
+    assert.equal(picked.length, 2, 'two runs of the short job offered');
 
     const overlay = await waitUntil(
       'the dashboard to overlay two runs',

@@ -13,6 +13,8 @@ export async function tickAndAccept(
   wb: Workbench,
   filter: string,
   matches: (label: string) => boolean,
+  /** tick at most this many (the first matching rows) */
+  limit = Infinity,
 ): Promise<string[]> {
   await wb.waitQuickPickLabels();
   await wb.quickInput().locator('input').fill(filter);
@@ -24,13 +26,14 @@ export async function tickAndAccept(
     },
     10_000,
   );
-  const rows = wb.quickInput().locator('.monaco-list-row');
-  const want = labels.flatMap((l, i) => (matches(l) ? [i] : []));
-  for (const i of want) {
+  const want = labels.filter(matches).slice(0, limit);
+  // rows found by their label each time: VS Code may reorder the filtered rows as they are ticked
+  const rowOf = (label: string) => wb.quickInput().locator('.monaco-list-row').filter({ hasText: label }).first();
+  for (const label of want) {
     await waitUntil(
-      `row ${i} ("${labels[i]}") ticked`,
+      `"${label}" ticked`,
       async () => {
-        const row = rows.nth(i);
+        const row = rowOf(label);
         if ((await row.getAttribute('aria-checked')) === 'true') return true;
         await row.locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
         return (await row.getAttribute('aria-checked')) === 'true' || null;
@@ -41,12 +44,21 @@ export async function tickAndAccept(
   }
   await waitUntil(
     `${want.length} rows ticked`,
-    async () => (await wb.quickInput().locator(CHECKED).count()) >= want.length,
+    async () => {
+      for (const label of want) if ((await rowOf(label).getAttribute('aria-checked')) !== 'true') return null;
+      return (await wb.quickInput().locator(CHECKED).count()) >= want.length || null;
+    },
     5000,
   );
-  await wb.page.keyboard.press('Enter');
+  // the pick's own OK button (Enter goes to whatever row has focus)
+  const ok = wb
+    .quickInput()
+    .locator('.quick-input-action a, .quick-input-action .monaco-button')
+    .filter({ hasText: 'OK' });
+  if (await ok.count()) await ok.first().click();
+  else await wb.page.keyboard.press('Enter');
   await wb.quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
-  return want.map(i => labels[i]);
+  return want;
 }
 
 /**
