@@ -12,8 +12,50 @@ import { findRuns } from '../../src/tfevents/logdir';
 import { frameRecord } from '../../src/tfevents/records';
 import { encodeEvent } from '../../src/tfevents/codec';
 import { LogdirFollower } from '../../src/tfevents/follow';
+import { LogdirRunReader } from '../../src/tfevents/convert';
 import { DiagnosisEngine } from '../../src/detectors/engine';
 import type { RunEvent } from '../../src/protocol';
+
+/** a run whose every step logs four tags (records of about 50 bytes), after a first record `pad` bytes longer */
+function writeSteps(file: string, steps: number, pad: number): void {
+  const tags = ['Loss/train', 'Accuracy/train', 'Loss/val', 'Accuracy/val'];
+  const records = [frameRecord(encodeEvent({ wall_time: 1.7e9, file_version: `brain.Event:2${' '.repeat(pad)}` }))];
+  for (let step = 0; step < steps; step++)
+    tags.forEach((tag, i) =>
+      records.push(
+        frameRecord(
+          encodeEvent({
+            wall_time: 1.7e9 + step,
+            step,
+            summary: { value: [{ tag, simple_value: 1 + i + step / steps }] },
+          }),
+        ),
+      ),
+    );
+  fs.writeFileSync(file, Buffer.concat(records));
+}
+
+test('a poll that stops at its byte budget mid-step gives the same events as one read of the whole file', () => {
+  // the first record's length moves where the reads of 64 KB stop: between any two of a step's four records
+  for (const pad of [0, 12, 24, 36]) {
+    const dir = tempDir('tl-follow-budget-');
+    writeSteps(path.join(dir, 'events.out.tfevents.1700000000.test'), 5000, pad); // about 15 reads of 64 KB
+    const [run] = findRuns(dir);
+    const body = (e: RunEvent) => ({ ...e, seq: 0, t: 0 });
+    const whole = new LogdirRunReader(run).poll(false).map(body);
+    const reader = new LogdirRunReader(run);
+    const polled: RunEvent[] = [];
+    let polls = 0;
+    do {
+      for (const e of reader.poll(false, 1)) polled.push(body(e));
+      polls++;
+    } while (reader.more);
+    for (const e of reader.poll(false, 1)) polled.push(body(e));
+    assert.ok(polls >= 4, `the file was read in ${polls} polls`);
+    assert.equal(polled.length, whole.length, `pad ${pad}: no step comes out twice`);
+    assert.deepEqual(polled, whole);
+  }
+});
 
 /** steps [from, to) of a run whose training loss stays flat (loss-not-decreasing) and whose validation loss follows */
 function append(file: string, from: number, to: number): void {
