@@ -8,7 +8,7 @@
  *   and converted to Training Lens events, the first 10,000 encoded as columns. The first chart is the first part
  *   of the run, every scalar tag from step 0; the rest streams in poll by poll after it (not a downsample);
  * - the whole logdir read poll by poll as the host then reads it, and read at once with every replay message encoded;
- * - once, the dashboard host's own path (src/tfevents/follow.ts, what extension/logdirs.ts runs): the first replay
+ * - the dashboard host's own path (src/tfevents/follow.ts, what extension/logdirs.ts runs): the first replay
  *   message with the diagnosis scheduled (it runs after, in slices that yield to the event loop), the longest the
  *   event loop then waited for a turn, the first read diagnosed, and the whole logdir read poll by poll (as the
  *   host's poll timer does) and diagnosed;
@@ -118,15 +118,25 @@ function timed<T>(f: () => T): Sample & { value: T } {
 const fmt = (xs: Sample[]) =>
   `${median(xs.map(x => x.ms)).toFixed(0)} ms (CPU ${median(xs.map(x => x.cpu)).toFixed(0)} ms; runs ${xs.map(x => x.ms.toFixed(0)).join(', ')})`;
 
+interface HostRun {
+  replay: Sample;
+  firstDiagnosed: number;
+  read: number;
+  whole: Sample;
+  lag: number;
+  events: number;
+  firstEvents: number;
+  findings: string[];
+}
+
 /** Times the host's path: first replay, then reading on (setTimeout 0, as LogdirRuns.pollAll) while diagnosis slices run. */
-async function hostPath(logdir: string): Promise<string> {
+async function hostPath(logdir: string): Promise<HostRun> {
   const c0 = process.cpuUsage();
   const start = performance.now();
   const follower = new LogdirFollower(findRuns(logdir)[0], new DiagnosisEngine());
   const first = follower.poll(false);
   encodeHistory(follower.events.slice(0, CHUNK));
-  const replay = performance.now() - start;
-  const replayCpu = cpuMs(c0);
+  const replay = { ms: performance.now() - start, cpu: cpuMs(c0) };
   // the event loop's longest wait for a turn: what a click in the extension host would wait at worst
   let lag = 0;
   let last = performance.now();
@@ -143,16 +153,29 @@ async function hostPath(logdir: string): Promise<string> {
   }
   const read = performance.now() - start;
   await follower.idle();
-  const whole = performance.now() - start;
+  const whole = { ms: performance.now() - start, cpu: cpuMs(c0) };
   clearInterval(probe);
-  const findings = follower.events.filter(e => e.kind === 'finding');
+  const findings = follower.events.flatMap(e => (e.kind === 'finding' ? [e.finding.code] : []));
+  return {
+    replay,
+    firstDiagnosed,
+    read,
+    whole,
+    lag,
+    events: follower.events.length,
+    firstEvents: first.length,
+    findings,
+  };
+}
+
+function hostFigures(runs: HostRun[]): string {
+  const ms = (xs: number[]) => `${median(xs).toFixed(0)} ms`;
+  const r = runs[0];
   return (
-    `first replay message ${replay.toFixed(0)} ms (CPU ${replayCpu.toFixed(0)} ms; ${first.length} events, diagnosis ` +
-    `after it); the first read diagnosed at ${firstDiagnosed.toFixed(0)} ms; the whole logdir read at ` +
-    `${read.toFixed(0)} ms and diagnosed at ${whole.toFixed(0)} ms (CPU ${cpuMs(c0).toFixed(0)} ms; ` +
-    `${follower.events.length} events, ${findings.length} findings: ` +
-    `${findings.map(e => (e.kind === 'finding' ? e.finding.code : '')).join(', ') || 'none'}); the event loop ` +
-    `waited at most ${lag.toFixed(0)} ms for a turn`
+    `first replay message ${fmt(runs.map(x => x.replay))} (${r.firstEvents} events, diagnosis after it); the first ` +
+    `read diagnosed at ${ms(runs.map(x => x.firstDiagnosed))}; the whole logdir read at ${ms(runs.map(x => x.read))} ` +
+    `and diagnosed at ${fmt(runs.map(x => x.whole))} (${r.events} events; findings: ${r.findings.join(', ') || 'none'}); ` +
+    `the event loop waited at most ${ms(runs.map(x => x.lag))} for a turn (median of the runs' longest waits)`
   );
 }
 
@@ -205,13 +228,17 @@ async function main(): Promise<void> {
     const batches = firstEvents.filter(e => e.kind === 'batch');
     console.log(
       `Training Lens, to the first replay message: ${fmt(firsts)}; the first part of the run, not a downsample: steps ` +
-        `${batches.length ? `${batches[0].step}–${batches.at(-1)!.step}` : 'none'}, ${firstTags.size} of ` +
+        `${batches.length ? `${batches[0].step}–${batches.at(-1)!.step}` : 'none'}, ${SCALARS.filter(t => firstTags.has(t)).length} of ` +
         `${SCALARS.length} scalar tags and ${firstHists} of ${HISTOGRAMS.length} histogram tags (${firstEvents.length} ` +
         `events from the first ${LOGDIR_FIRST_READ_BYTES >> 20} MB; the rest streams in after)`,
     );
     console.log(`Training Lens, the whole logdir read and converted, poll by poll: ${fmt(wholes)} (${total} events)`);
     console.log(`Training Lens, read at once and every replay message encoded: ${fmt(atOnces)}`);
-    console.log(`Training Lens, the dashboard host's path (src/tfevents/follow.ts, once): ${await hostPath(logdir)}`);
+    const host: HostRun[] = [];
+    for (let run = 0; run < RUNS; run++) host.push(await hostPath(logdir));
+    console.log(
+      `Training Lens, the dashboard host's path, diagnosis included (src/tfevents/follow.ts): ${hostFigures(host)}`,
+    );
     const python = process.argv[2] ?? process.env.TRAINING_LENS_TEST_PYTHON;
     console.log(
       `TensorBoard: ${python ? tensorboardMs(python, logdir) : 'not timed: set TRAINING_LENS_TEST_PYTHON to a Python with tensorboard'}`,
