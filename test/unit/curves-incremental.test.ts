@@ -10,7 +10,8 @@ import { DiagnosisEngine, RULE_FAMILIES } from '../../src/detectors/engine';
 import { DEFAULT_DIAGNOSIS } from '../../src/detectors/settings';
 import { CurveRules, peakTroughPairs, spikes, accuracyNoise } from '../../src/detectors/rules/curves';
 import { EpochCurves } from '../../src/detectors/rules/epochCurves';
-import { RunContext } from '../../src/detectors/context';
+import { RunContext, type EpochRecord } from '../../src/detectors/context';
+import { firstEpochFrom } from '../../src/detectors/epochIndex';
 import type { RuleFamily } from '../../src/detectors/rules/types';
 import { Run } from './diagnosisRun';
 
@@ -136,4 +137,24 @@ test('the engine raises the same findings as curve rules rebuilt at every epoch,
   }
   // the runs do bring the curve rules' findings out (a comparison of nothing proves nothing)
   assert.ok(findings >= 20, `${findings} findings`);
+});
+
+test('the first epoch at or after a step is the one findIndex finds, steps in any order', () => {
+  const r = random(3);
+  for (let run = 0; run < 20; run++) {
+    const epochs: EpochRecord[] = [];
+    for (let i = 0; i < 80; i++) {
+      epochs.push({
+        epoch: i,
+        step: r() < 0.05 ? NaN : Math.floor(r() < 0.8 ? i * 10 + r() * 15 : r() * 800),
+        logs: {},
+      });
+      for (const step of [-1, 0, NaN, Math.floor(r() * 900), epochs[i].step, i * 10])
+        assert.equal(
+          firstEpochFrom(epochs, step),
+          epochs.findIndex(e => e.step >= step),
+          `run ${run}, step ${step}`,
+        );
+    }
+  }
 });

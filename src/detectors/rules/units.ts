@@ -9,6 +9,7 @@ import { fmt, pct } from '../format';
 import { learningRateVerdict, fanScaledInit } from '../causes';
 import { accuracyOf } from '../context';
 import type { RuleApi, RuleFamily } from './types';
+import { firstEpochFrom } from '../epochIndex';
 
 const SATURATING = new Set(['sigmoid', 'tanh', 'hardSigmoid']);
 
@@ -259,6 +260,6 @@ export function learningProgress(
 }
 
 function epochOf(api: RuleApi, step: number): number {
-  const i = api.ctx.epochs.findIndex(e => e.step >= step);
+  const i = firstEpochFrom(api.ctx.epochs, step); // = api.ctx.epochs.findIndex(e => e.step >= step)
   return i >= 0 ? i : api.ctx.epochs.length;
 }
