@@ -92,6 +92,7 @@ test('the incremental curves equal the whole-array expressions they replace, at 
       if (curves.val.numbers) {
         const v = ctx.epochs.map(x => x.logs.val_loss as number);
         assert.deepEqual(curves.valSpikes, spikes(v, s.noisyValidationSwing), `${at}: spikes`);
+        assert.equal(curves.spikeEpochs, curves.valSpikes.map(x => x.epoch + 1).join(', '), `${at}: spike epochs`);
       }
       const acc = ctx.epochs.map(x => x.logs.acc);
       if (!acc.every(x => typeof x === 'number')) continue;

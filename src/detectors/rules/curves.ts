@@ -212,7 +212,7 @@ export class CurveRules implements RuleFamily {
     return api.make(
       'noisy-validation',
       severity,
-      `The validation loss jumps up and down: ${found.length} spikes of ${pct(s.noisyValidationSwing)} or more that came back (at epochs ${found.map(x => x.epoch + 1).join(', ')}; the largest ${pct(largest)}). Likely cause: ${because}.` +
+      `The validation loss jumps up and down: ${found.length} spikes of ${pct(s.noisyValidationSwing)} or more that came back (at epochs ${this.curves.spikeEpochs}; the largest ${pct(largest)}). Likely cause: ${because}.` +
         (severity === 'warning'
           ? ` Its best (${fmt(best)}) is ${stale} epochs old (threshold ${s.noisyValidationStaleEpochs}): the noise hides whether the model still improves.`
           : ` It still reaches new bests (${fmt(best)}, ${pct(Math.max(0, improvement))} below the first epoch): judge by the trend or the best epoch, not by the last one.`),

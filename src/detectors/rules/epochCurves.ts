@@ -48,6 +48,8 @@ export class EpochCurves {
   /** spikes(val, s.noisyValidationSwing), and the largest of their sizes */
   valSpikes: Array<{ epoch: number; size: number }> = [];
   largestSpike = -Infinity;
+  /** = valSpikes.map(x => x.epoch + 1).join(', '), for the message */
+  spikeEpochs = '';
   acc = new Curve();
   /** Math.max(...gains) and gains.every(g => g >= 0), gains[i] = acc[i + 1] - acc[i] */
   maxGain = -Infinity;
@@ -74,6 +76,7 @@ export class EpochCurves {
     this.med = new Curve();
     this.valSpikes = [];
     this.largestSpike = -Infinity;
+    this.spikeEpochs = '';
     this.acc = new Curve();
     this.maxGain = -Infinity;
     this.gainsRise = true;
@@ -96,6 +99,7 @@ export class EpochCurves {
         if (spike) {
           this.valSpikes.push({ epoch: n - 2, size: spike.size });
           this.largestSpike = Math.max(this.largestSpike, spike.size);
+          this.spikeEpochs += `${this.valSpikes.length > 1 ? ', ' : ''}${n - 1}`;
         }
       }
     }
