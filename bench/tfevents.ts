@@ -8,8 +8,10 @@
  *   and converted to Training Lens events, the first 10,000 encoded as columns. The first chart is the first part
  *   of the run, every scalar tag from step 0; the rest streams in poll by poll after it (not a downsample);
  * - the whole logdir read poll by poll as the host then reads it, and read at once with every replay message encoded;
- * - once, what the dashboard host also does before that first replay (extension/logdirs.ts): diagnosing the first
- *   read's events with the DiagnosisEngine;
+ * - the dashboard host's own path (src/tfevents/follow.ts, what extension/logdirs.ts runs): the first replay
+ *   message with the diagnosis scheduled (it runs after, in slices that yield to the event loop), the longest the
+ *   event loop then waited for a turn, the first read diagnosed, and the whole logdir read poll by poll (as the
+ *   host's poll timer does) and diagnosed;
  * - where TRAINING_LENS_TEST_PYTHON (or the first argument) has tensorboard, TensorBoard's own EventAccumulator
  *   loading the same logdir (Reload, default size guidance: reservoir sampling to 10,000 scalars per tag), timed in
  *   the same run, median of as many runs.
@@ -25,6 +27,7 @@ import { LogdirRunReader, LOGDIR_FIRST_READ_BYTES } from '../src/tfevents/conver
 import { encodeEvent, type SummaryValue } from '../src/tfevents/codec';
 import { frameRecord } from '../src/tfevents/records';
 import { encodeHistory } from '../src/protocol/history';
+import { LogdirFollower } from '../src/tfevents/follow';
 import { DiagnosisEngine } from '../src/detectors/engine';
 import type { RunEvent } from '../src/protocol';
 
@@ -115,72 +118,134 @@ function timed<T>(f: () => T): Sample & { value: T } {
 const fmt = (xs: Sample[]) =>
   `${median(xs.map(x => x.ms)).toFixed(0)} ms (CPU ${median(xs.map(x => x.cpu)).toFixed(0)} ms; runs ${xs.map(x => x.ms.toFixed(0)).join(', ')})`;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-tfevents-'));
-try {
-  const t0 = performance.now();
-  const bytes = writeLogdir(dir);
-  console.log(
-    `logdir: ${STEPS} steps × ${SCALARS.length} scalar tags + ${HISTOGRAMS.length} histogram tags × ${HIST_STEPS} steps, ` +
-      `${(bytes / 2 ** 20).toFixed(1)} MB (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-  );
-  console.log(`machine: ${os.cpus().length} cores, shared; load average ${os.loadavg()[0].toFixed(1)} at the start`);
-  const logdir = path.join(dir, 'run1');
-  const firsts: Sample[] = [];
-  const wholes: Sample[] = [];
-  const atOnces: Sample[] = [];
-  let firstEvents: RunEvent[] = [];
-  let firstTags = new Set<string>();
-  let total = 0;
-  let firstHists = 0;
-  for (let run = 0; run < RUNS; run++) {
-    // as the dashboard host reads a logdir run: a first budgeted poll, replayed at once, then the rest poll by poll
-    const c0 = process.cpuUsage();
-    const start = performance.now();
-    const [found] = findRuns(logdir);
-    const reader = new LogdirRunReader(found);
-    const first = reader.poll(false, LOGDIR_FIRST_READ_BYTES);
-    encodeHistory(first.slice(0, CHUNK));
-    firsts.push({ ms: performance.now() - start, cpu: cpuMs(c0) });
-    let events = first.length;
-    while (reader.more) events += reader.poll(false, LOGDIR_FIRST_READ_BYTES).length;
-    events += reader.poll(true).length;
-    wholes.push({ ms: performance.now() - start, cpu: cpuMs(c0) });
-    firstEvents = first;
-    // the TensorBoard tags the first replay shows (grad_norm/<layer> becomes a grad-norms series, named by layer)
-    firstTags = new Set(reader.tagOf.values());
-    for (const e of first)
-      if (e.kind === 'grad-norms') for (const l of Object.keys(e.layers)) firstTags.add(`grad_norm/${l}`);
-    const hists = new Set(first.flatMap(e => (e.kind === 'histogram' ? [`${e.layer}/${e.variable}`] : [])));
-    firstHists = hists.size;
-    total = events;
-    atOnces.push(
-      timed(() => {
-        const all = new LogdirRunReader(findRuns(logdir)[0]).poll(true);
-        for (let i = 0; i < all.length; i += CHUNK) encodeHistory(all.slice(i, i + CHUNK));
-      }),
-    );
-  }
-  const batches = firstEvents.filter(e => e.kind === 'batch');
-  console.log(
-    `Training Lens, to the first replay message: ${fmt(firsts)}; the first part of the run, not a downsample: steps ` +
-      `${batches.length ? `${batches[0].step}–${batches.at(-1)!.step}` : 'none'}, ${firstTags.size} of ` +
-      `${SCALARS.length} scalar tags and ${firstHists} of ${HISTOGRAMS.length} histogram tags (${firstEvents.length} ` +
-      `events from the first ${LOGDIR_FIRST_READ_BYTES >> 20} MB; the rest streams in after)`,
-  );
-  console.log(`Training Lens, the whole logdir read and converted, poll by poll: ${fmt(wholes)} (${total} events)`);
-  console.log(`Training Lens, read at once and every replay message encoded: ${fmt(atOnces)}`);
-  const engine = new DiagnosisEngine();
-  const diagnosis = timed(() => {
-    for (const e of firstEvents) engine.observe(e);
-  });
-  console.log(
-    `Training Lens, the dashboard host's diagnosis of the first read before its first replay (extension/logdirs.ts, ` +
-      `${firstEvents.length} events, once): ${diagnosis.ms.toFixed(0)} ms (CPU ${diagnosis.cpu.toFixed(0)} ms)`,
-  );
-  const python = process.argv[2] ?? process.env.TRAINING_LENS_TEST_PYTHON;
-  console.log(
-    `TensorBoard: ${python ? tensorboardMs(python, logdir) : 'not timed: set TRAINING_LENS_TEST_PYTHON to a Python with tensorboard'}`,
-  );
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+interface HostRun {
+  replay: Sample;
+  firstDiagnosed: number;
+  read: number;
+  whole: Sample;
+  lag: number;
+  events: number;
+  firstEvents: number;
+  findings: string[];
 }
+
+/** Times the host's path: first replay, then reading on (setTimeout 0, as LogdirRuns.pollAll) while diagnosis slices run. */
+async function hostPath(logdir: string): Promise<HostRun> {
+  const c0 = process.cpuUsage();
+  const start = performance.now();
+  const follower = new LogdirFollower(findRuns(logdir)[0], new DiagnosisEngine());
+  const first = follower.poll(false);
+  encodeHistory(follower.events.slice(0, CHUNK));
+  const replay = { ms: performance.now() - start, cpu: cpuMs(c0) };
+  // the event loop's longest wait for a turn: what a click in the extension host would wait at worst
+  let lag = 0;
+  let last = performance.now();
+  const probe = setInterval(() => {
+    const now = performance.now();
+    lag = Math.max(lag, now - last - 5);
+    last = now;
+  }, 5);
+  await follower.idle();
+  const firstDiagnosed = performance.now() - start;
+  while (follower.more) {
+    follower.poll(true);
+    await new Promise(resolve => setTimeout(resolve, 0));
+  }
+  const read = performance.now() - start;
+  await follower.idle();
+  const whole = { ms: performance.now() - start, cpu: cpuMs(c0) };
+  clearInterval(probe);
+  const findings = follower.events.flatMap(e => (e.kind === 'finding' ? [e.finding.code] : []));
+  return {
+    replay,
+    firstDiagnosed,
+    read,
+    whole,
+    lag,
+    events: follower.events.length,
+    firstEvents: first.length,
+    findings,
+  };
+}
+
+function hostFigures(runs: HostRun[]): string {
+  const ms = (xs: number[]) => `${median(xs).toFixed(0)} ms`;
+  const r = runs[0];
+  return (
+    `first replay message ${fmt(runs.map(x => x.replay))} (${r.firstEvents} events, diagnosis after it); the first ` +
+    `read diagnosed at ${ms(runs.map(x => x.firstDiagnosed))}; the whole logdir read at ${ms(runs.map(x => x.read))} ` +
+    `and diagnosed at ${fmt(runs.map(x => x.whole))} (${r.events} events; findings: ${r.findings.join(', ') || 'none'}); ` +
+    `the event loop waited at most ${ms(runs.map(x => x.lag))} for a turn (median of the runs' longest waits)`
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-tfevents-'));
+  try {
+    const t0 = performance.now();
+    const bytes = writeLogdir(dir);
+    console.log(
+      `logdir: ${STEPS} steps × ${SCALARS.length} scalar tags + ${HISTOGRAMS.length} histogram tags × ${HIST_STEPS} steps, ` +
+        `${(bytes / 2 ** 20).toFixed(1)} MB (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    console.log(`machine: ${os.cpus().length} cores, shared; load average ${os.loadavg()[0].toFixed(1)} at the start`);
+    const logdir = path.join(dir, 'run1');
+    const firsts: Sample[] = [];
+    const wholes: Sample[] = [];
+    const atOnces: Sample[] = [];
+    let firstEvents: RunEvent[] = [];
+    let firstTags = new Set<string>();
+    let total = 0;
+    let firstHists = 0;
+    for (let run = 0; run < RUNS; run++) {
+      // as the dashboard host reads a logdir run: a first budgeted poll, replayed at once, then the rest poll by poll
+      const c0 = process.cpuUsage();
+      const start = performance.now();
+      const [found] = findRuns(logdir);
+      const reader = new LogdirRunReader(found);
+      const first = reader.poll(false, LOGDIR_FIRST_READ_BYTES);
+      encodeHistory(first.slice(0, CHUNK));
+      firsts.push({ ms: performance.now() - start, cpu: cpuMs(c0) });
+      let events = first.length;
+      while (reader.more) events += reader.poll(false, LOGDIR_FIRST_READ_BYTES).length;
+      events += reader.poll(true).length;
+      wholes.push({ ms: performance.now() - start, cpu: cpuMs(c0) });
+      firstEvents = first;
+      // the TensorBoard tags the first replay shows (grad_norm/<layer> becomes a grad-norms series, named by layer)
+      firstTags = new Set(reader.tagOf.values());
+      for (const e of first)
+        if (e.kind === 'grad-norms') for (const l of Object.keys(e.layers)) firstTags.add(`grad_norm/${l}`);
+      const hists = new Set(first.flatMap(e => (e.kind === 'histogram' ? [`${e.layer}/${e.variable}`] : [])));
+      firstHists = hists.size;
+      total = events;
+      atOnces.push(
+        timed(() => {
+          const all = new LogdirRunReader(findRuns(logdir)[0]).poll(true);
+          for (let i = 0; i < all.length; i += CHUNK) encodeHistory(all.slice(i, i + CHUNK));
+        }),
+      );
+    }
+    const batches = firstEvents.filter(e => e.kind === 'batch');
+    console.log(
+      `Training Lens, to the first replay message: ${fmt(firsts)}; the first part of the run, not a downsample: steps ` +
+        `${batches.length ? `${batches[0].step}–${batches.at(-1)!.step}` : 'none'}, ${SCALARS.filter(t => firstTags.has(t)).length} of ` +
+        `${SCALARS.length} scalar tags and ${firstHists} of ${HISTOGRAMS.length} histogram tags (${firstEvents.length} ` +
+        `events from the first ${LOGDIR_FIRST_READ_BYTES >> 20} MB; the rest streams in after)`,
+    );
+    console.log(`Training Lens, the whole logdir read and converted, poll by poll: ${fmt(wholes)} (${total} events)`);
+    console.log(`Training Lens, read at once and every replay message encoded: ${fmt(atOnces)}`);
+    const host: HostRun[] = [];
+    for (let run = 0; run < RUNS; run++) host.push(await hostPath(logdir));
+    console.log(
+      `Training Lens, the dashboard host's path, diagnosis included (src/tfevents/follow.ts): ${hostFigures(host)}`,
+    );
+    const python = process.argv[2] ?? process.env.TRAINING_LENS_TEST_PYTHON;
+    console.log(
+      `TensorBoard: ${python ? tensorboardMs(python, logdir) : 'not timed: set TRAINING_LENS_TEST_PYTHON to a Python with tensorboard'}`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

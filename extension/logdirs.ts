@@ -1,14 +1,13 @@
 /**
  * TensorBoard logdirs in VS Code: **Open TensorBoard Logdir**, the logdir runs found in the workspace as Runs-view
  * items, and each shown logdir run followed live (polled every LOGDIR_POLL_MS: new records appear within a second)
- * and diagnosed by the same engine as a Training Lens run. Its findings name the tag and step: a logdir has no
+ * and diagnosed by the same engine as a Training Lens run, after it is shown (src/tfevents/follow.ts). Its findings name the tag and step: a logdir has no
  * source line (src/tfevents/findings.ts). The reading itself is src/tfevents/.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { findRuns, type LogdirRun } from '../src/tfevents/logdir';
-import { LogdirRunReader, LOGDIR_FIRST_READ_BYTES } from '../src/tfevents/convert';
-import { locateLogdirFinding } from '../src/tfevents/findings';
+import { LogdirFollower } from '../src/tfevents/follow';
 import { DiagnosisEngine } from '../src/detectors/engine';
 import type { RunEvent, RunInfo } from '../src/protocol';
 import type { RunRecord } from '../src/runs/store';
@@ -23,15 +22,8 @@ const OPENED_KEY = 'trainingLens.logdirs.opened';
 const MAX_OPENED = 20;
 const MAX_EVENT_FILES = 2000;
 
-interface Followed {
-  run: LogdirRun;
-  reader: LogdirRunReader;
-  engine: DiagnosisEngine;
-  events: RunEvent[];
-}
-
 export class LogdirRuns implements vscode.Disposable {
-  private readonly followed = new Map<string, Followed>();
+  private readonly followed = new Map<string, LogdirFollower>();
   /** logdirs opened with the command (also outside the workspace), oldest first */
   private readonly opened: Set<string>;
   private readonly timer: NodeJS.Timeout;
@@ -52,15 +44,21 @@ export class LogdirRuns implements vscode.Disposable {
     return runId.startsWith(RUN_ID_PREFIX);
   }
 
-  /** Events of a logdir run, read (and then followed) on first use. */
+  /**
+   * Events of a logdir run, read (and then followed) on first use: the first read is returned (and replayed) at once,
+   * its diagnosis follows in slices, its findings published as they are found (src/tfevents/follow.ts).
+   */
   eventsOf(runId: string): RunEvent[] {
     const dir = runId.slice(RUN_ID_PREFIX.length);
     let f = this.followed.get(runId);
     if (!f) {
       const run = findRuns(dir).find(r => r.dir === dir) ?? { name: path.basename(dir), dir, parts: [] };
-      f = { run, reader: new LogdirRunReader(run, runId), engine: new DiagnosisEngine(), events: [] };
+      f = new LogdirFollower(run, new DiagnosisEngine(), runId, {
+        onEvent: e => this.runs.publish(runId, e),
+        onWarning: m => this.output.warn(m),
+      });
       this.followed.set(runId, f);
-      this.take(f);
+      f.poll(false);
     }
     return f.events;
   }
@@ -139,38 +137,20 @@ export class LogdirRuns implements vscode.Disposable {
     let more = false;
     for (const [runId, f] of this.followed) {
       if (!this.shown(runId)) {
+        f.stop();
         this.followed.delete(runId);
         continue;
       }
-      const before = f.events.length;
-      this.take(f);
-      for (let i = before; i < f.events.length; i++) this.runs.publish(f.reader.runId, f.events[i]);
-      more ||= f.reader.more;
+      f.poll(true);
+      more ||= f.more;
     }
     // a long logdir is read a few MB at a time: the rest right away, the extension host breathing in between
     if (more) setTimeout(() => this.pollAll(), 0);
   }
 
-  /** New events of the run, each followed by the findings it brings out (seq renumbered to keep order). */
-  private take(f: Followed): void {
-    let fresh: RunEvent[];
-    try {
-      fresh = f.reader.poll(false, LOGDIR_FIRST_READ_BYTES);
-    } catch (e) {
-      this.output.warn(`TensorBoard run ${f.run.dir}: ${(e as Error).message}`);
-      return;
-    }
-    for (const e of fresh) {
-      f.events.push({ ...e, seq: f.events.length });
-      for (const finding of f.engine.observe(e)) {
-        const located = locateLogdirFinding(finding, { runName: f.run.name, tagOf: f.reader.tagOf });
-        f.events.push({ kind: 'finding', runId: e.runId, seq: f.events.length, t: e.t, finding: located });
-      }
-    }
-  }
-
   dispose(): void {
     clearInterval(this.timer);
+    for (const f of this.followed.values()) f.stop();
   }
 }
 

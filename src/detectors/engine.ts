@@ -26,6 +26,7 @@ import { LeakWatch } from './leak';
 import { DataDiagnosis } from './data';
 import { redundantActivation } from './outputs';
 import { checkFitModel } from '../guidelines/modelCheck';
+import { firstEpochFrom } from './epochIndex';
 
 export { peakTroughSwings } from './rules/curves';
 export type { RuleFamily, RuleApi } from './rules/types';
@@ -224,7 +225,7 @@ function levelOf(f: Finding): number | undefined {
 }
 
 function epochOfStep(c: RunContext, step: number): number {
-  const i = c.epochs.findIndex(e => e.step >= step);
+  const i = firstEpochFrom(c.epochs, step); // = c.epochs.findIndex(e => e.step >= step)
   return i >= 0 ? c.epochs[i].epoch : c.epochs.length;
 }
 

@@ -245,11 +245,23 @@ export class LogdirRunReader {
   /** Steps, epochs and histograms read so far, in step order; the newest epoch waits for every part unless `all`. */
   private flush(all: boolean): RunEvent[] {
     const out: FlushedBody[] = [];
-    for (const body of this.steps.values()) out.push(body);
-    this.steps.clear();
-    for (const [step, layers] of this.grads) out.push({ kind: 'grad-norms', step, variables: {}, layers });
-    this.grads.clear();
-    for (const h of this.pendingHist) {
+    // a read stopped at its byte budget may have split the last step's records (Loss/train read, Accuracy/train
+    // not yet): that step waits for the next poll, else it would come out twice, the second time without its loss
+    const held = !all && this.more ? this.maxStep : Infinity;
+    for (const [step, body] of this.steps)
+      if (step < held) {
+        out.push(body);
+        this.steps.delete(step);
+      }
+    for (const [step, layers] of this.grads)
+      if (step < held) {
+        out.push({ kind: 'grad-norms', step, variables: {}, layers });
+        this.grads.delete(step);
+      }
+    const hists = this.pendingHist;
+    this.pendingHist = hists.filter(h => h.step >= held);
+    for (const h of hists) {
+      if (h.step >= held) continue;
       const role = histogramRole(h.tag);
       out.push({
         kind: 'histogram',
@@ -260,7 +272,6 @@ export class LogdirRunReader {
         nonFinite: h.nonFinite ?? 0,
       });
     }
-    this.pendingHist = [];
     // Keras epochs: held until every part that logs epochs is past them (validation is written after train)
     const epochParts = this.parts.filter(st => st.lastEpoch >= 0);
     const ready = all ? Infinity : Math.min(...epochParts.map(st => st.lastEpoch));
@@ -271,8 +282,11 @@ export class LogdirRunReader {
       out.push({ kind: 'epoch', epoch, step: epoch, logs });
       this.epochCount = epoch + 1;
     }
-    for (const [step, v] of this.validations) out.push({ kind: 'epoch', epoch: v.epoch, step, logs: v.logs });
-    this.validations.clear();
+    for (const [step, v] of this.validations)
+      if (step < held) {
+        out.push({ kind: 'epoch', epoch: v.epoch, step, logs: v.logs });
+        this.validations.delete(step);
+      }
     // by step, then batch, grad-norms, histogram, epoch (stable: each kind keeps the order it was pushed in); the
     // bodies themselves are sorted, no wrapper per event
     out.sort((a, b) => a.step - b.step || FLUSH_ORDER[a.kind] - FLUSH_ORDER[b.kind]);

@@ -11,6 +11,7 @@ import { learningRateForBatch, learningRateVerdict } from '../causes';
 import { learningProgress } from './units';
 import { fewErrors } from './validationErrors';
 import { mannKendall } from '../trend';
+import { EpochCurves } from './epochCurves';
 import type { RuleApi, RuleFamily } from './types';
 
 /** |peak - trough| for each neighbouring local maximum/minimum pair of a curve. */
@@ -50,23 +51,21 @@ export function spikes(xs: number[], relative: number): Array<{ epoch: number; s
   return out;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b),
-    m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const numbers = (xs: Array<number | null | undefined>): xs is number[] => xs.every(v => typeof v === 'number');
-
 export class CurveRules implements RuleFamily {
+  /** the curves so far, updated an epoch at a time (rules/epochCurves.ts: a long run stays linear) */
+  private readonly curves = new EpochCurves();
+
   observe(e: RunEvent, api: RuleApi): void {
     if (e.kind !== 'epoch') return;
+    this.curves.sync(api.ctx, api.s);
     const raised = (code: string) => api.findings.some(f => f.code === code);
     // the training's own symptoms first: an oscillating training explains a jumping validation loss
     const flat = this.lossNotDecreasing(api, e.step);
     api.raise(flat);
     for (const f of this.accuracyHistory(api, e.step, !!flat)) api.raise(f);
-    api.raise(this.overfitting(api, e.step));
-    const noisy = this.noisyValidation(api, e.step);
+    // a finding already raised (or noisy-validation after overfitting) would be dropped: not judged again
+    if (!raised('overfitting')) api.raise(this.overfitting(api, e.step));
+    const noisy = raised('noisy-validation') || raised('overfitting') ? undefined : this.noisyValidation(api, e.step);
     if (noisy && !raised('overfitting')) api.raise(noisy);
   }
 
@@ -82,20 +81,21 @@ export class CurveRules implements RuleFamily {
     const { ctx: c, s } = api;
     const ep = c.epochs,
       n = ep.length;
-    const raw = ep.map(e => e.logs.val_loss),
-      t = ep.map(e => e.logs.loss);
-    if (!numbers(raw) || !numbers(t)) return undefined;
+    const { val, med, loss } = this.curves;
+    if (!val.numbers || !loss.numbers) return undefined;
+    const t = loss.xs as number[];
     const k = s.overfitRisingEpochs;
     if (n <= k) return undefined;
     // a validation loss that spiked and came back around its best, or was found noisy, is judged on its running
     // median of 3 (Tukey's smoother: a single spike, up or down, vanishes; the best of a noisy curve is a low outlier)
-    const around = Math.max(0, raw.indexOf(Math.min(...raw.slice(0, n - k))) - 2);
+    // = raw.indexOf(Math.min(...raw.slice(0, n - k))); a spike of raw.slice(around) is one of raw after `around`
+    const around = Math.max(0, val.at[n - k - 1] - 2);
     const noisyBefore =
-      spikes(raw.slice(around), s.noisyValidationSwing).length > 0 ||
-      api.findings.some(f => f.code === 'noisy-validation');
-    const v = noisyBefore ? raw.map((_, i) => median(raw.slice(Math.max(0, i - 2), i + 1))) : raw;
-    const best = Math.min(...v.slice(0, n - k));
-    const bestEpoch = v.indexOf(best);
+      (this.curves.valSpikes.at(-1)?.epoch ?? -1) > around || api.findings.some(f => f.code === 'noisy-validation');
+    const smooth = noisyBefore ? med : val;
+    const v = smooth.xs as number[];
+    const best = smooth.min[n - k - 1];
+    const bestEpoch = smooth.at[n - k - 1];
     if (!(best > 0)) return undefined;
     const gl = v[n - 1] / best - 1;
     // a rise is established by its size (GL_α held for k epochs, and beyond the sampling error of a mean loss over
@@ -110,19 +110,22 @@ export class CurveRules implements RuleFamily {
     const noiseFloor = s.overfitNoiseZ * relativeError;
     const needed = Math.max(s.overfitGeneralizationLoss, noiseFloor);
     const bySize = v.slice(n - k).every(x => x / best - 1 >= needed);
-    const since = v.slice(bestEpoch);
-    const trendP = since.length >= 4 ? mannKendall(since).p : 1;
-    const byTrend = trendP <= s.overfitTrendPValue && gl >= s.overfitGeneralizationLoss;
-    const risen = bySize || byTrend;
-    const peak = Math.max(...v.slice(bestEpoch + 1));
-    const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
-    const trainNewLow = t[n - 1] <= Math.min(...t.slice(0, n - 1));
+    // = t[n - 1] <= Math.min(...t.slice(0, n - 1)); the cheap conditions first, the trend test (quadratic in the
+    // epochs since the best) only when they hold
+    const trainNewLow = t[n - 1] <= (n >= 2 ? loss.min[n - 2] : Infinity);
     const gap = (v[n - 1] - t[n - 1]) / Math.max(1e-12, t[n - 1]);
     const trainAcc = accuracyOf(ep[n - 1].logs);
     const accGap = trainAcc != null && valAcc != null ? trainAcc - valAcc : null;
     const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
-    if (!(risen && holding && trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold)))
-      return undefined;
+    if (!(trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
+    const peak = Math.max(...v.slice(bestEpoch + 1));
+    const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
+    if (!holding) return undefined;
+    const since = v.slice(bestEpoch);
+    const trendP = since.length >= 4 ? mannKendall(since).p : 1;
+    const byTrend = trendP <= s.overfitTrendPValue && gl >= s.overfitGeneralizationLoss;
+    const risen = bySize || byTrend;
+    if (!risen) return undefined;
     const few = fewErrors(api, bestEpoch, noisyBefore);
     if (few && !few.fallen) return undefined;
     return api.make(
@@ -177,12 +180,13 @@ export class CurveRules implements RuleFamily {
    */
   private noisyValidation(api: RuleApi, step: number): Finding | undefined {
     const { ctx: c, s } = api;
-    const v = c.epochs.map(e => e.logs.val_loss);
-    if (!numbers(v)) return undefined;
-    const found = spikes(v, s.noisyValidationSwing);
+    const { val } = this.curves;
+    if (!val.numbers) return undefined;
+    const v = val.xs as number[];
+    const found = this.curves.valSpikes; // = spikes(v, s.noisyValidationSwing)
     if (found.length < s.noisyValidationSpikes) return undefined;
-    const largest = Math.max(...found.map(x => x.size));
-    const best = Math.min(...v);
+    const largest = this.curves.largestSpike;
+    const best = val.min[v.length - 1];
     const improvement = (v[0] - best) / Math.max(1e-12, v[0]);
     const m = c.fit?.validationSamples;
     // sampling error of a mean loss over m samples, with a per-sample spread about the size of the mean (σ/√m)
@@ -203,12 +207,12 @@ export class CurveRules implements RuleFamily {
       'learning-rate': `the learning rate ${fmt(lr)} of ${c.fit?.optimizer ?? 'the optimizer'} is ${lrFactor != null ? `${fmt(lrFactor)}× the ${fmt(supported)} a batch of ${bs} supports (scaled from its default at batch 32)` : 'high for the batch size'}, so each epoch ends wherever the last large steps left the weights`,
     }[cause];
     // still improving between the spikes (the best epoch is recent): the trend is visible; else the noise hides it
-    const stale = v.length - 1 - v.indexOf(best);
+    const stale = v.length - 1 - val.at[v.length - 1];
     const severity = stale >= s.noisyValidationStaleEpochs ? 'warning' : 'info';
     return api.make(
       'noisy-validation',
       severity,
-      `The validation loss jumps up and down: ${found.length} spikes of ${pct(s.noisyValidationSwing)} or more that came back (at epochs ${found.map(x => x.epoch + 1).join(', ')}; the largest ${pct(largest)}). Likely cause: ${because}.` +
+      `The validation loss jumps up and down: ${found.length} spikes of ${pct(s.noisyValidationSwing)} or more that came back (at epochs ${this.curves.spikeEpochs}; the largest ${pct(largest)}). Likely cause: ${because}.` +
         (severity === 'warning'
           ? ` Its best (${fmt(best)}) is ${stale} epochs old (threshold ${s.noisyValidationStaleEpochs}): the noise hides whether the model still improves.`
           : ` It still reaches new bests (${fmt(best)}, ${pct(Math.max(0, improvement))} below the first epoch): judge by the trend or the best epoch, not by the last one.`),
@@ -245,9 +249,10 @@ export class CurveRules implements RuleFamily {
     const { ctx: c, s } = api;
     const W = s.lossPlateauEpochs,
       n = c.epochs.length;
-    const t = c.epochs.map(e => e.logs.loss);
-    if (n < W || !numbers(t)) return undefined;
-    const ref = Math.min(...t.slice(0, n - W + 1));
+    const { loss } = this.curves;
+    if (n < W || !loss.numbers) return undefined;
+    const t = loss.xs as number[];
+    const ref = loss.min[n - W]; // = Math.min(...t.slice(0, n - W + 1))
     const recent = Math.min(...t.slice(n - W + 1));
     const improvement = (ref - recent) / Math.max(1e-12, Math.abs(ref));
     const unconverged = recent > 0.5 * t[0] && c.notLearningWell(s.targetAccuracy);
@@ -278,31 +283,31 @@ export class CurveRules implements RuleFamily {
   private accuracyHistory(api: RuleApi, step: number, flat: boolean): Finding[] {
     const { ctx: c, s } = api;
     const n = c.epochs.length;
-    const acc = c.epochs.map(e => accuracyOf(e.logs));
+    const curves = this.curves;
     const judgedAt = Math.ceil(s.judgmentPoint * c.plannedEpochs);
-    if (!numbers(acc) || n < Math.max(s.shortRunEpochs, judgedAt)) return [];
+    if (!curves.acc.numbers || n < Math.max(s.shortRunEpochs, judgedAt)) return [];
+    const acc = curves.acc.xs as number[];
     const judged = n >= Math.max(s.historyEpochs, judgedAt);
     const out: Finding[] = [];
-    const gains = acc.slice(1).map((x, i) => x - acc[i]);
     // Slow convergence: no epoch raised the training accuracy by more than δ — while the loss is still moving (a flat
     // loss is reported as loss-not-decreasing instead). Or, in a run too short for that history, the step is too
     // small for the planned epochs: at its pace so far the accuracy would not reach Θ by the end, while the loss is
     // still falling as fast as on average (no plateau: more of the same steps would help) and the learning rate is
     // not high (TheDeepChecker's low learning rate).
-    const maxGain = Math.max(...gains);
-    const t = c.epochs.map(e => e.logs.loss);
+    const maxGain = curves.maxGain; // = Math.max(...gains), gains[i] = acc[i + 1] - acc[i]
+    const t = curves.loss.xs as number[];
     const progress = learningProgress(api);
     // still falling: by more than the plateau threshold per epoch (a flat loss is loss-not-decreasing), and in the
     // last epoch about as fast as on average
     const stillFalling =
-      numbers(t) &&
+      curves.loss.numbers &&
       (t[0] - t[n - 1]) / Math.abs(t[0]) >= s.lossPlateauRelative * (n - 1) &&
       t[n - 2] - t[n - 1] >= s.slowLossPaceShare * ((t[0] - t[n - 1]) / (n - 1));
     const creeping = judged && maxGain <= s.slowConvergenceDelta;
     // a too-small step raises the accuracy epoch after epoch (an oscillating one does not)
     const tooSlow =
       c.plannedEpochs <= s.shortRunEpochsMax &&
-      gains.every(g => g >= 0) &&
+      curves.gainsRise &&
       !!progress?.slow &&
       progress.pace > 0 &&
       stillFalling &&
@@ -340,25 +345,22 @@ export class CurveRules implements RuleFamily {
     // a swing counts when it passes ζ and the sampling noise of an epoch's accuracy (a model stuck near chance
     // wobbles by a few points on a few hundred samples without oscillating)
     const samples = c.fit?.stepsPerEpoch && c.fit.batchSize ? c.fit.stepsPerEpoch * c.fit.batchSize : null;
-    const pairs = peakTroughPairs(acc);
-    const swings = pairs.map(([a, b]) => Math.abs(a - b));
-    const big = pairs.filter(
-      ([a, b]) => Math.abs(a - b) >= Math.max(s.oscillationSwing, accuracyNoise(a, b, samples, s.oscillationNoiseZ)),
-    ).length;
+    // = the pairs of peakTroughPairs(acc) whose swing passes ζ and the noise (rules/epochCurves.ts counts them)
+    const big = curves.bigSwings;
     const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
     if (judged && !flatBefore && big / n >= s.oscillationShare && big >= 2) {
       out.push(
         api.make(
           'oscillating-loss',
           'warning',
-          `Training oscillates: ${big} swings of at least ${s.oscillationSwing} in training accuracy between neighbouring peaks and troughs over ${n} epochs (${pct(big / n)}, threshold ${pct(s.oscillationShare)}); the largest is ${fmt(Math.max(...swings))}.`,
+          `Training oscillates: ${big} swings of at least ${s.oscillationSwing} in training accuracy between neighbouring peaks and troughs over ${n} epochs (${pct(big / n)}, threshold ${pct(s.oscillationShare)}); the largest is ${fmt(curves.maxSwing)}.`,
           {
             location: c.compileSite,
             evidence: {
               swings: big,
               epochs: n,
               share: big / n,
-              largest: Math.max(...swings),
+              largest: curves.maxSwing,
               swingThreshold: s.oscillationSwing,
               shareThreshold: s.oscillationShare,
               samplesPerEpoch: samples,

@@ -9,6 +9,7 @@ import { fmt, pct } from '../format';
 import { learningRateVerdict, fanScaledInit } from '../causes';
 import { accuracyOf } from '../context';
 import type { RuleApi, RuleFamily } from './types';
+import { firstEpochFrom } from '../epochIndex';
 
 const SATURATING = new Set(['sigmoid', 'tanh', 'hardSigmoid']);
 
@@ -237,11 +238,13 @@ export function learningProgress(
   | { first: number; now: number; epochs: number; pace: number; epochsToTarget: number; left: number; slow: boolean }
   | undefined {
   const { ctx, s } = api;
-  const acc = ctx.epochs.map(e => accuracyOf(e.logs));
-  const n = acc.length;
-  if (n < 2 || acc[0] == null || acc[n - 1] == null) return undefined;
-  const first = acc[0]!,
-    now = acc[n - 1]!;
+  // the first and the last epoch only: not every epoch's accuracy at every epoch (quadratic over a long run)
+  const n = ctx.epochs.length;
+  const a0 = n >= 2 ? accuracyOf(ctx.epochs[0].logs) : null,
+    an = n >= 2 ? accuracyOf(ctx.epochs[n - 1].logs) : null;
+  if (n < 2 || a0 == null || an == null) return undefined;
+  const first = a0,
+    now = an;
   const pace = (now - first) / (n - 1);
   const epochsToTarget = pace > 0 ? (s.targetAccuracy - now) / pace : Infinity;
   const left = Math.max(0, ctx.plannedEpochs - n);
@@ -257,6 +260,6 @@ export function learningProgress(
 }
 
 function epochOf(api: RuleApi, step: number): number {
-  const i = api.ctx.epochs.findIndex(e => e.step >= step);
+  const i = firstEpochFrom(api.ctx.epochs, step); // = api.ctx.epochs.findIndex(e => e.step >= step)
   return i >= 0 ? i : api.ctx.epochs.length;
 }
