@@ -7,7 +7,7 @@
  */
 import { accuracyOf, type EpochRecord, type RunContext } from '../context';
 import type { DiagnosisSettings } from '../settings';
-import { accuracyNoise, spikes } from './curves';
+import { accuracyNoise, spikes } from './curveMath';
 
 type Value = number | null | undefined;
 
