@@ -8,22 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosisEngine, RULE_FAMILIES } from '../../src/detectors/engine';
 import { DEFAULT_DIAGNOSIS } from '../../src/detectors/settings';
-import { CurveRules, peakTroughPairs, spikes, accuracyNoise } from '../../src/detectors/rules/curves';
+import { CurveRules, peakTroughPairs } from '../../src/detectors/rules/curves';
+import { spikes, accuracyNoise } from '../../src/detectors/rules/curveMath';
 import { EpochCurves } from '../../src/detectors/rules/epochCurves';
 import { RunContext, type EpochRecord } from '../../src/detectors/context';
 import { firstEpochFrom } from '../../src/detectors/epochIndex';
 import type { RuleFamily } from '../../src/detectors/rules/types';
 import { Run } from './diagnosisRun';
+import { seededRandom } from '../../src/toolkit/random';
 
-/** a seeded generator (mulberry32): the same runs every time */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** a seeded generator: the same runs every time */
+const random = seededRandom;
 
 /** Per-epoch logs of a random run: a falling loss, maybe overfitting, spikes, an oscillating accuracy, odd values. */
 export function randomLogs(seed: number, epochs: number): Array<Record<string, number | null>> {
