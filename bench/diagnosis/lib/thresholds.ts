@@ -37,8 +37,16 @@ export const PUBLISHED = {
  * MSE regression R^2 >= 0.5 (final validation MSE at most half the targets' variance; first written as "half the
  * first epoch's loss", which fails a model that has already learnt most of it in its first epoch); otherwise a final
  * loss at most half the first epoch's.
+ * slow convergence in a short run (TheDeepChecker's low learning rate; added 2026-12-05 after the bench flagged
+ * `sgd-short-run-slow` as "symptom not measured": AUTOTRAINER's δ alone never sees a run whose accuracy rises a few
+ * points every epoch but ends far from the target): a run of at most `shortRunEpochs` planned epochs that ends with
+ * training accuracy below `targetAccuracy` (AUTOTRAINER's Θ) while its loss still falls (its last drop at least half
+ * its average drop per epoch); the onset is the first epoch from the judgment point (and epoch 2) at which the
+ * accuracy, at its pace so far, would not reach the target by the planned end.
  */
 export const OWN = {
+  shortRunEpochs: 10,
+  targetAccuracy: 0.6,
   noisyReversals: 0.5,
   noisyRelativeStep: 0.05,
   healthyAccuracy: 0.6,
