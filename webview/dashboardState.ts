@@ -351,6 +351,9 @@ export class DashboardStore {
       const chartId = base === 'loss' ? 'loss' : `metric:${base}`;
       this.add(run, chartId, `epoch:${key}`, val ? key : `${key} (epoch)`, val ? 'val' : 'epoch', e.step, v);
     }
+    // the training loss at the weights val_loss was read at: a validation jump it shares is the optimizer's
+    if (e.endLoss)
+      this.add(run, 'loss', 'epoch:end_loss', 'loss at epoch end (training sample)', 'epoch', e.step, e.endLoss.loss);
   }
 
   private onGradNorms(run: RunState, e: GradNormsEvent): void {

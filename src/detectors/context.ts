@@ -5,6 +5,8 @@ export interface EpochRecord {
   epoch: number;
   step: number;
   logs: Record<string, number | null>;
+  /** the training loss at the epoch's end weights on a fixed training sample (src/probes/endLoss.ts), when measured */
+  endLoss?: number | null;
 }
 
 export class RunContext {

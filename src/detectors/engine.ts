@@ -130,7 +130,7 @@ export class DiagnosisEngine {
         c.onBatch(e.loss, e.metrics, e.lr);
         break;
       case 'epoch':
-        c.onEpoch({ epoch: e.epoch, step: e.step, logs: e.logs });
+        c.onEpoch({ epoch: e.epoch, step: e.step, logs: e.logs, endLoss: e.endLoss?.loss });
         break;
     }
     for (const family of this.families) family.observe(e, this.api);

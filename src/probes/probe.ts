@@ -3,7 +3,7 @@
  * on this model, or switched off), is called after every training step and every epoch, and detaches when fit ends,
  * however it ends. Probes must not change what training computes; they only emit events.
  */
-import type { EventBody } from '../protocol';
+import type { EpochEvent, EventBody } from '../protocol';
 import type { Tf, LayersModel } from '../tf/types';
 import type { LayerTaps } from './layerTaps';
 import type { FitData } from './data';
@@ -57,9 +57,14 @@ export interface FitContext {
   isUserFile?: (file: string) => boolean;
 }
 
+/** what probes add to an epoch's event, measured at its end before the event goes out */
+export type EpochMeasures = Pick<EpochEvent, 'endLoss'>;
+
 export interface AttachedProbe {
   /** after a training step; `step` is the run's step index (the next step is step + 1) */
   afterStep?(step: number): void | Promise<void>;
+  /** at the end of an epoch that ran to its end, before its event: fields the event carries */
+  atEpochEnd?(epoch: number): Promise<EpochMeasures>;
   /** after the epoch event of an epoch that ran to its end; `step` is the run's last step */
   afterEpoch?(epoch: number, step: number): void | Promise<void>;
   /** fit is over (done, stopped or failed): the last readings, then every hook removed; `step` is the last step */

@@ -14,6 +14,7 @@ import { readWeightHistograms } from './weights';
 import { ActivationProbe } from './activations';
 import { DeadReluProbe } from './deadRelu';
 import { DataProbe } from './data';
+import { EndLoss } from './endLoss';
 
 const mapValues = <T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
@@ -173,6 +174,28 @@ export const dataProbe: Probe = {
   },
 };
 
+/**
+ * the training loss at each epoch's end weights on a fixed training sample, when the fit validates: what val_loss
+ * is compared with to tell overfitting from an epoch that ended at worse weights
+ */
+export const endLossProbe: Probe = {
+  name: 'end-loss',
+  attach({ tf, model, fit }) {
+    const probe = EndLoss.start(tf, model, fit);
+    if (!probe) return undefined;
+    return {
+      async atEpochEnd() {
+        try {
+          return { endLoss: { loss: await probe.measure(), samples: probe.samples } };
+        } catch {
+          return {}; // a model the sample cannot be evaluated on: the epoch goes out without it
+        }
+      },
+      detach: () => probe.dispose(),
+    };
+  },
+};
+
 export const PROBES: readonly Probe[] = [
   gradientProbe,
   memoryProbe,
@@ -180,4 +203,5 @@ export const PROBES: readonly Probe[] = [
   activationProbe,
   deadReluProbe,
   dataProbe,
+  endLossProbe,
 ];

@@ -93,6 +93,12 @@ export const epochEvent = z.object({
   epoch: z.number().int().nonnegative(),
   step: z.number().int().nonnegative(),
   logs: z.record(z.string(), finiteOrNull),
+  /**
+   * the compiled loss at the epoch's end weights over a fixed sample of the training data (src/probes/endLoss.ts):
+   * comparable with val_loss, which is read at the same weights, unlike `logs.loss`, an average over the epoch's
+   * steps. Set when the fit validates on tensors; absent in older logs.
+   */
+  endLoss: z.object({ loss: finiteOrNull, samples: z.number().int().positive() }).optional(),
 });
 
 export const gradNormsEvent = z.object({

@@ -9,7 +9,7 @@ import type { Tf, LayersModel } from '../tf/types';
 import { LayerTaps } from '../probes/layerTaps';
 import { ProbeSchedule, DEFAULT_BUDGET } from '../probes/schedule';
 import { PROBES } from '../probes/registry';
-import type { AttachedProbe, FitContext, ProbeSettings } from '../probes/probe';
+import type { AttachedProbe, EpochMeasures, FitContext, ProbeSettings } from '../probes/probe';
 import { missingWasmKernel } from './backend';
 import { userLocation, stackFrames, CallerLocations } from '../stack/frames';
 import {
@@ -227,11 +227,14 @@ export class Instrumentation {
         // a fit stopped mid-epoch (Stop, a non-finite loss) still calls onEpochEnd: that epoch did not happen
         const cut = stepsPerEpoch != null ? batchesThisEpoch < stepsPerEpoch : this.stopRequested || !!nonFinite;
         if (model.stopTraining && cut) return;
+        const measured: EpochMeasures = {};
+        for (const probe of attached) Object.assign(measured, await probe.atEpochEnd?.(ep));
         this.opts.emit({
           kind: 'epoch',
           epoch: ep,
           step: Math.max(0, this.steps - 1),
           logs: mapValues(logs ?? {}, finite),
+          ...measured,
         });
         for (const probe of attached) await probe.afterEpoch?.(ep, Math.max(0, this.steps - 1));
         epoch = ep + 1;

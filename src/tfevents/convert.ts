@@ -10,7 +10,7 @@ import { EventFileTail, emptyProblems, isEventFile, type LogdirRun, type ReadPro
 import { takeValue, type SummaryTally } from './summaries';
 import { PointColumns, type HistogramPoint } from './points';
 import { readEvent, type RecordReader, type ValueFields } from './codec';
-import { histogramRole, histogramSeries, nonFiniteBins, scalarRole, type ScalarRole } from './tags';
+import { histogramRole, histogramSeries, nonFiniteBins, scalarRole, withEndLoss, type ScalarRole } from './tags';
 
 interface PartState {
   part: RunPart;
@@ -279,7 +279,7 @@ export class LogdirRunReader {
       if (epoch >= ready) break;
       const logs = this.epochs.get(epoch)!;
       this.epochs.delete(epoch);
-      out.push({ kind: 'epoch', epoch, step: epoch, logs });
+      out.push({ kind: 'epoch', epoch, step: epoch, ...withEndLoss(logs) });
       this.epochCount = epoch + 1;
     }
     for (const [step, v] of this.validations)

@@ -2,7 +2,8 @@
  * How TensorBoard tags become Training Lens series (README "TensorBoard interop" documents the table):
  * - Keras' TensorBoard callback: `epoch_<name>` in train/ → epoch `<name>`, in validation/ → `val_<name>`;
  *   `batch_<name>` → per-step `<name>`; `epoch_learning_rate` → the learning rate.
- * - Training Lens' own tfevents: `batch/<name>`, `epoch/<name>`, `grad_norm/<layer>`, `dead_fraction/<layer>`.
+ * - Training Lens' own tfevents: `batch/<name>`, `epoch/<name>`, `grad_norm/<layer>`, `dead_fraction/<layer>`;
+ *   `epoch/end_loss` with `epoch/end_loss_samples` → the epoch's training loss at its end weights (withEndLoss).
  * - Any other tag (PyTorch SummaryWriter, tensorboardX, tf.summary): a per-step series; a tag naming a held-out
  *   split (`val`, `validation`, `test`, `eval`, `dev` as one of its words, e.g. `Loss/val`) is a validation series
  *   `val_<rest>`, read at the steps it was logged as epochs. A series whose name is `loss` is the loss.
@@ -84,4 +85,19 @@ export function histogramSeries(role: HistogramRole): string {
 export function nonFiniteBins(counts: number[]): { edges: number[]; counts: number[]; nonFinite: number } {
   const n = counts.reduce((a, c) => a + (Number.isFinite(c) ? c : 0), 0);
   return { edges: [0, 1], counts: [0], nonFinite: Math.max(1, Math.round(n)) };
+}
+
+/** The end-of-epoch training loss (src/probes/endLoss.ts) as the writer tags it: two epoch scalars. */
+export const END_LOSS_TAG = 'epoch/end_loss';
+export const END_LOSS_SAMPLES_TAG = 'epoch/end_loss_samples';
+
+/** An epoch's logs as read back, with the end-of-epoch training loss taken out of them into its own field. */
+export function withEndLoss(logs: Record<string, number | null>): {
+  logs: Record<string, number | null>;
+  endLoss?: { loss: number | null; samples: number };
+} {
+  const { end_loss: loss, end_loss_samples: samples, ...rest } = logs;
+  if (loss === undefined || typeof samples !== 'number' || !(samples >= 1) || !Number.isInteger(samples))
+    return { logs };
+  return { logs: rest, endLoss: { loss, samples } };
 }

@@ -6,6 +6,7 @@
  */
 import type { RunEvent, RunEventKind } from '../protocol';
 import type { HistogramProto, SummaryValue } from './codec';
+import { END_LOSS_TAG, END_LOSS_SAMPLES_TAG } from './tags';
 
 export interface Translated {
   step: number;
@@ -48,7 +49,16 @@ export const TRANSLATORS: { [K in RunEventKind]?: Translator<K> } = {
       ...scalar('batch/momentum', e.momentum),
     ],
   }),
-  epoch: e => ({ step: e.epoch, values: Object.entries(e.logs).flatMap(([k, v]) => scalar(`epoch/${k}`, v)) }),
+  epoch: e => ({
+    step: e.epoch,
+    values: [
+      ...Object.entries(e.logs).flatMap(([k, v]) => scalar(`epoch/${k}`, v)),
+      // the training loss at the weights val_loss was read at (src/probes/endLoss.ts); read back by convert.ts
+      ...(e.endLoss
+        ? [...scalar(END_LOSS_TAG, e.endLoss.loss), ...scalar(END_LOSS_SAMPLES_TAG, e.endLoss.samples)]
+        : []),
+    ],
+  }),
   'grad-norms': e => ({
     step: e.step,
     values: [

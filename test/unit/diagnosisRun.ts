@@ -108,15 +108,25 @@ export class Run {
       input,
     });
   }
-  endEpoch(logs: Record<string, number | null>): this {
-    this.push({ kind: 'epoch', epoch: this.epoch, step: Math.max(0, this.step - 1), logs });
+  /** `endLoss`: the training loss at the epoch's end weights (src/probes/endLoss.ts), when the runner measured it */
+  endEpoch(logs: Record<string, number | null>, endLoss?: number): this {
+    this.push({
+      kind: 'epoch',
+      epoch: this.epoch,
+      step: Math.max(0, this.step - 1),
+      logs,
+      ...(endLoss === undefined ? {} : { endLoss: { loss: endLoss, samples: 512 } }),
+    });
     this.epoch++;
     return this;
   }
   /** whole epochs from per-epoch logs (each epoch: one healthy step, then the epoch's logs) */
-  epochs(logs: Array<Record<string, number | null>>): this {
-    for (const l of logs)
-      this.train({ d1: 0.5, d2: 0.5, out: 0.5 }, l.loss ?? 1, (l.acc as number | undefined) ?? 0.25).endEpoch(l);
+  epochs(logs: Array<Record<string, number | null>>, endLosses?: number[]): this {
+    for (const [i, l] of logs.entries())
+      this.train({ d1: 0.5, d2: 0.5, out: 0.5 }, l.loss ?? 1, (l.acc as number | undefined) ?? 0.25).endEpoch(
+        l,
+        endLosses?.[i],
+      );
     return this;
   }
   /** the runtime findings (the guideline check of the model at fit start adds static ones: guidelines-modelcheck.test.ts) */

@@ -7,8 +7,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Instrumentation, DEFAULT_PROBES, type ProbeSettings } from '../../src/runner/instrument';
-import type { EventBody, GradNormsEvent, DeadUnitsEvent, HistogramEvent } from '../../src/protocol';
+import type { EventBody, EpochEvent, GradNormsEvent, DeadUnitsEvent, HistogramEvent } from '../../src/protocol';
 import { histogram } from '../../src/probes/histogram';
+import { sampleRows, END_LOSS_LIMITS } from '../../src/probes/endLoss';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -165,6 +166,8 @@ test('instrumented training ends with exactly the weights of plain training', as
     if (probe) {
       const k = new Set(probe.events.map(e => e.kind));
       assert.ok(k.has('grad-norms') && k.has('dead-units') && k.has('histogram'), 'every probe ran');
+      const epochs = probe.events.filter((e): e is EpochEvent => e.kind === 'epoch');
+      assert.ok(epochs.length === 3 && epochs.every(e => e.endLoss), 'the end-of-epoch training loss was measured');
     }
     return model.getWeights().map(w => w.dataSync() as Float32Array);
   };
@@ -182,11 +185,65 @@ test('probes leak no tensors', async () => {
   const { inst } = instrument({ histogramEvery: 2, deadReluWindow: 3 });
   try {
     const before = tf.memory().numTensors;
-    await model.fit(xs, ys, { epochs: 2, batchSize: 16 });
+    // with a validation split: the end-of-epoch training loss holds its sample until fit ends
+    await model.fit(xs, ys, { epochs: 2, batchSize: 16, validationSplit: 0.25 });
     assert.equal(tf.memory().numTensors, before);
   } finally {
     inst.uninstall();
   }
+});
+
+test('the end-of-epoch training loss is the compiled loss at the weights val_loss is read at, on training rows only', async () => {
+  const { xs, ys } = data(120);
+  const model = mlp(3);
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  const { inst, events } = instrument();
+  try {
+    await model.fit(xs, ys, { epochs: 2, batchSize: 16, validationSplit: 0.25 });
+  } finally {
+    inst.uninstall();
+  }
+  const last = events.filter((e): e is EpochEvent => e.kind === 'epoch').at(-1)!;
+  // the first 90 rows train (tfjs takes the last 25% to validate): at most 1024 rows, so all of them, in order
+  assert.equal(last.endLoss?.samples, 90);
+  const rows = sampleRows(90, 90, END_LOSS_LIMITS.seed);
+  assert.deepEqual(
+    rows,
+    Array.from({ length: 90 }, (_, i) => i),
+  );
+  const expected = (model.evaluate(xs.slice(0, 90), ys.slice(0, 90)) as tf.Scalar).dataSync()[0];
+  assert.ok(Math.abs(last.endLoss!.loss! - expected) < 1e-5, `${last.endLoss!.loss} vs ${expected}`);
+  // and the validation rows give val_loss: the two are measured alike
+  const val = (model.evaluate(xs.slice(90), ys.slice(90)) as tf.Scalar).dataSync()[0];
+  assert.ok(Math.abs(last.logs.val_loss! - val) < 1e-5);
+});
+
+test('the end-of-epoch sample: distinct rows in order, fixed by the seed, not a stride that follows a periodic order', () => {
+  const a = sampleRows(10240, 1024, 7);
+  assert.deepEqual(a, sampleRows(10240, 1024, 7));
+  assert.equal(new Set(a).size, 1024);
+  assert.ok(a.every((r, i) => r >= 0 && r < 10240 && (i === 0 || r > a[i - 1])));
+  // rows ordered by class in turn (class = row % 10): a stride of 10 would pick one class; the sample has all ten
+  const perClass = Array.from({ length: 10 }, (_, c) => a.filter(r => r % 10 === c).length);
+  assert.ok(
+    perClass.every(k => k > 60),
+    `per class: ${perClass}`,
+  );
+});
+
+test('no end-of-epoch training loss without validation (nothing to compare it with)', async () => {
+  const { xs, ys } = data(64);
+  const model = mlp(4);
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const { inst, events } = instrument();
+  try {
+    await model.fit(xs, ys, { epochs: 1, batchSize: 16 });
+  } finally {
+    inst.uninstall();
+  }
+  const epochs = events.filter((e): e is EpochEvent => e.kind === 'epoch');
+  assert.equal(epochs.length, 1);
+  assert.equal(epochs[0].endLoss, undefined);
 });
 
 test('histogram counts every finite value once and non-finite ones apart', () => {

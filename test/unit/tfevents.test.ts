@@ -165,7 +165,10 @@ test('TfeventsWriter: what a run emits reads back as the same series', () => {
   const events: RunEvent[] = [
     { ...base, seq: 0, kind: 'batch', step: 0, epoch: 0, batch: 0, loss: 0.9, metrics: { acc: 0.5 }, lr: 0.01 },
     { ...base, seq: 1, kind: 'batch', step: 1, epoch: 0, batch: 1, loss: null, metrics: { acc: 0.6 }, lr: 0.01 },
-    { ...base, seq: 2, kind: 'epoch', epoch: 0, step: 1, logs: { loss: 0.8, acc: 0.55, val_loss: 0.85, val_acc: 0.5 } },
+    {
+      ...{ ...base, seq: 2, kind: 'epoch', epoch: 0, step: 1 },
+      ...{ logs: { loss: 0.8, acc: 0.55, val_loss: 0.85, val_acc: 0.5 }, endLoss: { loss: 0.75, samples: 512 } },
+    },
     { ...base, seq: 3, kind: 'grad-norms', step: 1, variables: {}, layers: { dense_Dense1: 0.25 } },
     {
       ...base,
@@ -191,6 +194,7 @@ test('TfeventsWriter: what a run emits reads back as the same series', () => {
     { loss: f32(0.8), acc: f32(0.55), val_loss: f32(0.85), val_acc: f32(0.5) },
     'writer: epoch',
   );
+  assert.deepEqual(ep.endLoss, { loss: f32(0.75), samples: 512 }, 'writer: the end-of-epoch training loss, apart');
   const g = back.find(e => e.kind === 'grad-norms');
   assert.equal(g?.kind === 'grad-norms' && g.layers.dense_Dense1, f32(0.25), 'writer: gradient norm per layer');
   const [h] = histsOf(back);

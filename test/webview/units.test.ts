@@ -78,7 +78,13 @@ describe('DashboardStore', () => {
       ev({ kind: 'batch', step: 0, epoch: 0, batch: 0, loss: 2, metrics: { acc: 0.1 }, lr: 0.01 }),
       ev({ kind: 'grad-norms', step: 0, variables: {}, layers: { a: 1, b: null, c: 0 } }),
       ev({ kind: 'batch', step: 1, epoch: 0, batch: 1, loss: null, metrics: { acc: 0.2 }, lr: null }),
-      ev({ kind: 'epoch', epoch: 0, step: 1, logs: { loss: 1.5, val_loss: 1.7, acc: 0.15, val_acc: 0.12 } }),
+      ev({
+        kind: 'epoch',
+        epoch: 0,
+        step: 1,
+        logs: { loss: 1.5, val_loss: 1.7, acc: 0.15, val_acc: 0.12 },
+        endLoss: { loss: 1.45, samples: 512 },
+      }),
       ev({ kind: 'dead-units', step: 1, window: 2, layers: [{ layer: 'a', dead: 4, total: 16 }] }),
       ev({ kind: 'histogram', step: 1, of: 'grad', layer: 'a', edges: [0, 1], counts: [3], nonFinite: 0 }),
       ev({ kind: 'run-end', status: 'ok', steps: 2, durationMs: 10 }),
@@ -93,8 +99,10 @@ describe('DashboardStore', () => {
         ['batch:loss', 'batch', 1],
         ['epoch:loss', 'epoch', 1],
         ['epoch:val_loss', 'val', 1],
+        ['epoch:end_loss', 'epoch', 1],
       ],
     );
+    assert.deepEqual(loss.series[3].points, [{ x: 1, y: 1.45 }], 'the training loss at the epoch-end weights');
     assert.equal(loss.nonFinite, 1);
     assert.deepEqual(
       run.charts.get('metric:acc')!.series.map(x => x.key),

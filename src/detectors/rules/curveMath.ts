@@ -16,9 +16,15 @@ export function accuracyNoise(a: number, b: number, samples: number | null, z: n
 export function spikes(xs: number[], relative: number): Array<{ epoch: number; size: number }> {
   const out: Array<{ epoch: number; size: number }> = [];
   for (let i = 1; i < xs.length - 1; i++) {
-    const low = Math.min(xs[i - 1], xs[i + 1]);
-    const size = Math.min(xs[i] - xs[i - 1], xs[i] - xs[i + 1]);
-    if (low > 0 && size >= relative * low) out.push({ epoch: i, size: size / low });
+    const size = spikeSize(xs, i);
+    if (size > 0 && size >= relative) out.push({ epoch: i, size });
   }
   return out;
+}
+
+/** How far epoch i of a curve stands above both neighbours, relative to the lower one (0 when it does not). */
+export function spikeSize(xs: number[], i: number): number {
+  const low = Math.min(xs[i - 1], xs[i + 1]);
+  const size = Math.min(xs[i] - xs[i - 1], xs[i] - xs[i + 1]);
+  return low > 0 && size > 0 ? size / low : 0;
 }

@@ -11,6 +11,7 @@ import { learningRateForBatch, learningRateVerdict } from '../causes';
 import { learningProgress } from './units';
 import { fewErrors } from './validationErrors';
 import { mannKendall } from '../trend';
+import { spikeSize } from './curveMath';
 import { EpochCurves } from './epochCurves';
 import type { RuleApi, RuleFamily } from './types';
 
@@ -74,6 +75,9 @@ export class CurveRules implements RuleFamily {
     const best = smooth.min[n - k - 1];
     const bestEpoch = smooth.at[n - k - 1];
     if (!(best > 0)) return undefined;
+    // the raw validation loss reached a new best within the last k epochs: whatever its running median says, the
+    // model has not got worse (a noisy curve's median still carries the spikes before that best)
+    if (n - 1 - val.at[n - 1] < k) return undefined;
     const gl = v[n - 1] / best - 1;
     // a rise is established by its size (GL_α held for k epochs, and beyond the sampling error of a mean loss over
     // the validation set: σ/√m with a per-sample spread about the size of the mean) or by its consistency (the
@@ -103,6 +107,15 @@ export class CurveRules implements RuleFamily {
     const byTrend = trendP <= s.overfitTrendPValue && gl >= s.overfitGeneralizationLoss;
     const risen = bySize || byTrend;
     if (!risen) return undefined;
+    // the training loss at the same weights (src/probes/endLoss.ts): a validation loss that rose with it is an epoch
+    // that ended at weights worse for both (a large step), not the model fitting its training data at the validation
+    // data's expense. The rise must be the validation loss's own: its gap to this one grew by the same threshold.
+    const end = this.curves.end.numbers ? ((noisyBefore ? this.curves.endMed : this.curves.end).xs as number[]) : null;
+    const ownRise = (i: number) => (end ? v[i] - best - (end[i] - end[bestEpoch]) : Infinity);
+    const judged = bySize ? Array.from({ length: k }, (_, j) => n - k + j) : [n - 1];
+    // (by size: the size threshold in each of the k epochs; by trend: GL_α now, as the trend asks of the loss itself)
+    const own = bySize ? needed : s.overfitGeneralizationLoss;
+    if (judged.some(i => ownRise(i) < own * best)) return undefined;
     const few = fewErrors(api, bestEpoch, noisyBefore);
     if (few && !few.fallen) return undefined;
     return api.make(
@@ -115,6 +128,9 @@ export class CurveRules implements RuleFamily {
           ? ` (only about ${fmt(few.errors)} validation samples are wrong, so the validation accuracy decides: it fell from ${fmt(few.before)} to ${fmt(few.now)}, ${fmt(few.z)} standard errors)`
           : '') +
         `${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
+        (end
+          ? ` (at the weights the validation loss was read at, the training loss went ${fmt(end[bestEpoch])} → ${fmt(end[n - 1])})`
+          : '') +
         (accGap !== null
           ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).`
           : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
@@ -132,6 +148,8 @@ export class CurveRules implements RuleFamily {
           trendPThreshold: s.overfitTrendPValue,
           criterion: bySize ? 'size' : 'trend',
           trainLoss: t[n - 1],
+          endLossAtBest: end ? end[bestEpoch] : null,
+          endLoss: end ? end[n - 1] : null,
           gapRatio: gap,
           gapThreshold: s.overfitGapRatio,
           accuracyGap: accGap,
@@ -168,7 +186,15 @@ export class CurveRules implements RuleFamily {
     const m = c.fit?.validationSamples;
     // sampling error of a mean loss over m samples, with a per-sample spread about the size of the mean (σ/√m)
     const samplingError = m ? 1 / Math.sqrt(m) : null;
-    const smallSet = samplingError !== null && largest <= s.noisyValidationSamplingFactor * samplingError;
+    // the training loss at the same weights (src/probes/endLoss.ts) says which moved: when it spiked with the
+    // validation loss in most spikes, the epochs ended at weights worse for both (the optimizer's steps); when it did
+    // not, the validation set alone moved. Without it, the sampling error of the set's mean decides.
+    const end = this.curves.end.numbers ? (this.curves.end.xs as number[]) : null;
+    const sharedSpikes = end ? found.filter(f => spikeSize(end, f.epoch) >= f.size / 2).length : null;
+    const smallSet =
+      sharedSpikes !== null
+        ? sharedSpikes * 2 < found.length
+        : samplingError !== null && largest <= s.noisyValidationSamplingFactor * samplingError;
     const lr = c.lr,
       bs = c.fit?.batchSize ?? null;
     const supported = learningRateForBatch(c);
@@ -178,10 +204,17 @@ export class CurveRules implements RuleFamily {
       : bs !== null && bs < s.smallBatchSize && (lrFactor === null || lrFactor < s.highLearningRateFactor)
         ? 'batch-size'
         : 'learning-rate';
+    const shared =
+      sharedSpikes === null
+        ? ''
+        : ` (at the weights each epoch ended with, the training loss spiked with it in ${sharedSpikes} of ${found.length})`;
     const because = {
-      'validation-set': `the validation set has only ${m} samples: a mean over so few moves by about ${pct(samplingError!)} from sampling alone, which explains spikes of ${pct(largest)}`,
-      'batch-size': `batches of ${bs} samples make every step noisy, so each epoch ends somewhere else`,
-      'learning-rate': `the learning rate ${fmt(lr)} of ${c.fit?.optimizer ?? 'the optimizer'} is ${lrFactor != null ? `${fmt(lrFactor)}× the ${fmt(supported)} a batch of ${bs} supports (scaled from its default at batch 32)` : 'high for the batch size'}, so each epoch ends wherever the last large steps left the weights`,
+      'validation-set':
+        sharedSpikes === null
+          ? `the validation set has only ${m} samples: a mean over so few moves by about ${pct(samplingError!)} from sampling alone, which explains spikes of ${pct(largest)}`
+          : `the validation set${m ? ` of ${m} samples` : ''} moves alone: at the weights each epoch ended with, the training loss spiked with it in only ${sharedSpikes} of ${found.length} spikes`,
+      'batch-size': `batches of ${bs} samples make every step noisy, so each epoch ends somewhere else${shared}`,
+      'learning-rate': `the learning rate ${fmt(lr)} of ${c.fit?.optimizer ?? 'the optimizer'} is ${lrFactor != null ? `${fmt(lrFactor)}× the ${fmt(supported)} a batch of ${bs} supports (scaled from its default at batch 32)` : 'high for the batch size'}, so each epoch ends wherever the last large steps left the weights${shared}`,
     }[cause];
     // still improving between the spikes (the best epoch is recent): the trend is visible; else the noise hides it
     const stale = v.length - 1 - val.at[v.length - 1];
@@ -205,6 +238,7 @@ export class CurveRules implements RuleFamily {
           staleThreshold: s.noisyValidationStaleEpochs,
           validationSamples: m ?? null,
           samplingError,
+          sharedSpikes,
           batchSize: bs,
           lr,
           supportedLr: supported,

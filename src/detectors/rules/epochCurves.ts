@@ -45,6 +45,9 @@ export class EpochCurves {
   val = new Curve();
   /** the validation loss's running median of 3: med[i] = median(val.slice(max(0, i - 2), i + 1)) */
   med = new Curve();
+  /** the training loss at each epoch's end weights (not numbers when any epoch lacks it), and its running median */
+  end = new Curve();
+  endMed = new Curve();
   /** spikes(val, s.noisyValidationSwing), and the largest of their sizes */
   valSpikes: Array<{ epoch: number; size: number }> = [];
   largestSpike = -Infinity;
@@ -64,7 +67,7 @@ export class EpochCurves {
     const samples = c.fit?.stepsPerEpoch && c.fit.batchSize ? c.fit.stepsPerEpoch * c.fit.batchSize : null;
     if (this.of !== c.epochs || samples !== this.samples || this.loss.xs.length > c.epochs.length)
       this.reset(c.epochs, samples);
-    for (let i = this.loss.xs.length; i < c.epochs.length; i++) this.add(c.epochs[i].logs, s);
+    for (let i = this.loss.xs.length; i < c.epochs.length; i++) this.add(c.epochs[i], s);
     return this;
   }
 
@@ -74,6 +77,8 @@ export class EpochCurves {
     this.loss = new Curve();
     this.val = new Curve();
     this.med = new Curve();
+    this.end = new Curve();
+    this.endMed = new Curve();
     this.valSpikes = [];
     this.largestSpike = -Infinity;
     this.spikeEpochs = '';
@@ -85,8 +90,14 @@ export class EpochCurves {
     this.bigSwings = 0;
   }
 
-  private add(logs: EpochRecord['logs'], s: DiagnosisSettings): void {
+  private add(record: EpochRecord, s: DiagnosisSettings): void {
+    const logs = record.logs;
     this.loss.push(logs.loss);
+    this.end.push(record.endLoss);
+    if (this.end.numbers) {
+      const e = this.end.xs as number[];
+      this.endMed.push(median(e.slice(Math.max(0, e.length - 3))));
+    }
     const val = this.val;
     val.push(logs.val_loss);
     const n = val.xs.length;
