@@ -174,6 +174,23 @@ describe('saturation caused by the initializer (not slow-convergence)', () => {
     assert.deepEqual(codes(e.findings), ['saturated-activation@t2']);
     assert.ok(e.suppressed.some(x => x.finding.code === 'vanishing-gradient'));
   });
+  test('...also when the gradients vanish before the saturation has held for its probes: held until the next one', () => {
+    const layers = [dense('t1', 3, 'tanh'), dense('t2', 4, 'tanh'), dense('out', 5, 'softmax', { units: 4 })];
+    const sequence = (second: number) => {
+      const r = new Run(layers);
+      r.train({ t1: 1e-6, t2: 1e-3, out: 1 }).acts([{ layer: 't2', activation: 'tanh', saturated: 0.9 }]);
+      for (let i = 0; i < 24; i++) r.train({ t1: 1e-6, t2: 1e-3, out: 1 }); // vanishing from the third reading on
+      r.acts([{ layer: 't2', activation: 'tanh', saturated: second }]);
+      for (let i = 0; i < 3; i++) r.train({ t1: 1e-6, t2: 1e-3, out: 1 });
+      return r.engine();
+    };
+    const confirmed = sequence(0.9);
+    assert.deepEqual(codes(confirmed.findings), ['saturated-activation@t2'], 'the second probe confirms the cause');
+    assert.ok(confirmed.suppressed.some(x => x.finding.code === 'vanishing-gradient'));
+    const cleared = sequence(0.1);
+    assert.deepEqual(codes(cleared.findings), ['vanishing-gradient@t1'], 'no saturation after all: the symptom stands');
+    assert.equal(cleared.findings[0].held?.fromStep, 0, 'held from where it began');
+  });
   test('slow-convergence that follows is kept as evidence', () => {
     const e = run('RandomNormal', 0.4, [0.2, 0.201, 0.202, 0.203, 0.204, 0.205, 0.206]).engine();
     assert.deepEqual(codes(e.findings), ['saturated-activation@s1', 'saturated-activation@s2']);

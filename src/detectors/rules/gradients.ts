@@ -3,7 +3,7 @@
  * exactly zero gradient (unchanged weights), and gradients that vanish or explode towards the first layers
  * (AUTOTRAINER's first/last-layer ratio, gated on the model not yet learning well).
  */
-import type { RunEvent, LayerSummary } from '../../protocol';
+import type { RunEvent, LayerSummary, Finding } from '../../protocol';
 import { RULE_SOURCES } from '../settings';
 import { fmt } from '../format';
 import { isConstantInit } from '../causes';
@@ -189,7 +189,12 @@ export class GradientRules implements RuleFamily {
     const firstName = kernels[0].name,
       lastName = kernels[kernels.length - 1].name;
     if (vanishing && streak.hit('vg', step) >= s.persistence) {
-      api.raise(
+      // a sigmoid/tanh layer seen saturated at the last activation probe may be the cause (a saturated layer passes
+      // almost no gradient back): held until the next probe confirms it (then it explains this) or clears it
+      const report = streak.holding('sat|', 'satlow|')
+        ? (f: Finding) => api.hold(f, s.holdSymptomSteps)
+        : (f: Finding) => api.raise(f);
+      report(
         api.make(
           'vanishing-gradient',
           ratio <= s.vanishingRatio * 1e-2 ? 'error' : 'warning',
