@@ -81,9 +81,17 @@ export function styleDataset(
 ): void {
   const { ds, series, runIndex, seriesIndex } = ref;
   // one colour per run when comparing; else per layer, or fixed per role (batch / epoch / val) whatever the log order
-  const slot = multi ? runIndex : series.role === 'layer' ? seriesIndex : ROLE_RANK[series.role];
+  // the training loss at the epoch-end weights is per epoch like the epoch loss: its own colour and a dotted line
+  const endLoss = series.key === 'epoch:end_loss';
+  const slot = multi
+    ? runIndex
+    : series.role === 'layer'
+      ? seriesIndex
+      : endLoss
+        ? ROLE_RANK.layer
+        : ROLE_RANK[series.role];
   let color = seriesColor(theme, slot);
-  let dash: number[] = series.role === 'val' || series.key === 'clip:threshold' ? [6, 4] : [];
+  let dash: number[] = series.role === 'val' || series.key === 'clip:threshold' ? [6, 4] : endLoss ? [2, 3] : [];
   if (multi && series.role === 'layer' && seriesIndex > 0) {
     // the run's colour, one tint per layer (lighter = deeper); dashes if the colour syntax is unknown
     const tint = mixColors(color, theme.foreground, (0.55 * seriesIndex) / Math.max(1, layerCount - 1));

@@ -5,6 +5,7 @@ import type { EventBody, RunEvent, RunInfo } from '../../src/protocol';
 import { dashboardCsp, makeNonce, renderWebviewHtml } from '../../src/webviewPage/html';
 import { DashboardStore, displayStatus, insertSorted, type Point } from '../../webview/dashboardState';
 import { buildTheme, mixColors, withAlpha } from '../../webview/theme';
+import { styleDataset, type DatasetRef, type LineDataset } from '../../webview/chart-options';
 import { formatInt, formatNumber, logTickLabel } from '../../webview/format';
 
 describe('renderWebviewHtml', () => {
@@ -155,6 +156,24 @@ describe('DashboardStore', () => {
 });
 
 describe('theme and format helpers', () => {
+  it('the end-of-epoch training loss is told from the epoch loss on the loss chart: its own colour, dotted', () => {
+    const theme = buildTheme('dark', () => '');
+    const styled = (key: string) => {
+      const ref = {
+        ds: { data: [] } as unknown as LineDataset,
+        series: { key, name: key, role: 'epoch', points: [] },
+        runIndex: 0,
+        seriesIndex: 0,
+      } as unknown as DatasetRef;
+      styleDataset(ref, theme, 0, false, 'loss', 1);
+      return [ref.ds.borderColor, ref.ds.borderDash];
+    };
+    const [epochColor, epochDash] = styled('epoch:loss');
+    const [endColor, endDash] = styled('epoch:end_loss');
+    assert.notEqual(endColor, epochColor);
+    assert.deepEqual([epochDash, endDash], [[], [2, 3]]);
+  });
+
   it('falls back when VS Code variables are empty', () => {
     const dark = buildTheme('dark', () => '');
     assert.equal(dark.palette.length, 6);
