@@ -111,6 +111,12 @@ export interface DiagnosisSettings {
   /** first loss off ln(C) by at least this many times ln(C) (TheDeepChecker: |L0 - ln C| ≥ ln C) */
   initialLossFactor: number;
   /**
+   * the first loss is one batch's mean: the offset must also pass this many standard errors of that mean (the
+   * per-sample spread of a miscalibrated cross-entropy taken as about the loss itself), so that a default
+   * initialization whose first batch lands a little past ln C by chance is not called bad
+   */
+  initialLossNoiseZ: number;
+  /**
    * a learning rate above this is outside the usual range (UMLAUT's "learning rate too high" check: > 0.01); it is
    * then named as the likely cause of dead ReLUs
    */
@@ -254,6 +260,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   overfitAccuracyGapHigh: 0.07,
   inputMagnitude: 10,
   initialLossFactor: 1,
+  initialLossNoiseZ: 2,
   highLearningRate: 0.01,
   highLearningRateFactor: 10,
   stallDeadReluFraction: 0.5,
@@ -299,7 +306,8 @@ export const RULE_SOURCES = {
     'UMLAUT (Schoop et al., CHI 2021): possible overfitting; Prechelt 1998: generalization loss GL_5 held over consecutive epochs, or successive increases (UP_s) tested by Mann-Kendall (p ≤ 0.05); SageMaker Debugger Overfit (0.1); AUTOTRAINER accuracy gap (0.1 / 0.07)',
   noisyValidation:
     'Prechelt 1998 (validation curves are noisy: judge the trend); Goyal et al. 2017 (linear learning-rate scaling with batch size); Malladi et al. 2022 (square-root scaling for adaptive optimizers); standard error σ/√n of the validation mean',
-  initialLoss: 'TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C',
+  initialLoss:
+    "TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022): initial loss |L0 - ln C| ≥ ln C (and beyond 2 standard errors of the first batch's mean)",
   labelShift:
     'Rabanser, Günnemann & Lipton, "Failing Loudly" (NeurIPS 2019): label shift by a chi-squared test; tfjs-layers fit: validationSplit takes the last fraction before shuffling',
   imbalance:

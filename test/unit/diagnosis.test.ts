@@ -179,8 +179,10 @@ describe('unchanged weights and non-finite values', () => {
 describe('initial loss and input range', () => {
   const ln4 = Math.log(4);
   test('bad-initial-loss at |L0 - ln C| >= ln C (TheDeepChecker), not below; at the output layer', () => {
-    const at = new Run()
-      .batch(2 * ln4)
+    // on a very large first batch the sampling margin (2 L0/sqrt(batch)) is negligible: TheDeepChecker's threshold
+    const huge = { batchSize: 1e20 };
+    const at = new Run(MLP, huge)
+      .batch(2 * ln4 + 1e-6)
       .grads({ d1: 1, d2: 1, out: 1 })
       .acts([]);
     const f = at.diagnose();
@@ -188,7 +190,7 @@ describe('initial loss and input range', () => {
     assert.equal(f[0].range?.start.line, 5);
     assertComplete(f[0]);
     assert.deepEqual(
-      new Run()
+      new Run(MLP, huge)
         .batch(2 * ln4 - 1e-6)
         .grads({ d1: 1, d2: 1, out: 1 })
         .acts([])
@@ -200,6 +202,16 @@ describe('initial loss and input range', () => {
       [],
       'too low is |L0 - ln C| < ln C',
     );
+  });
+  test('...and 2 standard errors of the first batch mean past it: a default init a little off ln C is not bad', () => {
+    // L0 - ln 4 = ln 4 + 2 L0 / sqrt(64) at L0 = 8/3 ln 4 (3.70): the per-sample spread taken as L0 itself
+    const first = (loss: number) =>
+      new Run(MLP, { batchSize: 64 }).batch(loss).grads({ d1: 1, d2: 1, out: 1 }).acts([]).diagnose();
+    assert.deepEqual(first(2 * ln4), [], 'past ln C on 64 samples, within the noise of their mean');
+    assert.deepEqual(first((8 / 3) * ln4 - 1e-5), []);
+    const f = first((8 / 3) * ln4 + 1e-5);
+    assert.deepEqual(codes(f), ['bad-initial-loss@out']);
+    assert.equal(f[0].evidence.batchSize, 64);
   });
   test('unnormalized-input above |x| = 10, not at it; it explains a bad initial loss', () => {
     const wide = new Run().batch(40).grads({ d1: 1, d2: 1, out: 1 }).acts([], { mean: 90, std: 60, min: 0, max: 255 });
@@ -264,6 +276,15 @@ describe('curve rules', () => {
     // the default δ = 0.01
     assert.deepEqual(codes(new Run(MLP, { epochs: 20 }).epochs(logs(0.0099)).diagnose()), ['slow-convergence']);
     assert.deepEqual(new Run(MLP, { epochs: 20 }).epochs(logs(0.0101)).diagnose(), []);
+  });
+  test('creeping accuracy over a loss that slows down towards a floor is not slow-convergence', () => {
+    // a model that cannot learn the task: the loss halves its distance to a floor each epoch, the accuracy creeps
+    const logs = (floor: number) =>
+      Array.from({ length: 10 }, (_, i) => ({ loss: floor + 0.6 * 0.5 ** i, acc: 0.25 + 0.005 * i }));
+    assert.deepEqual(new Run(MLP, { epochs: 20 }).epochs(logs(0.8)).diagnose(), []);
+    // the same creep over a loss that keeps its pace: the steps are too small
+    const steady = Array.from({ length: 10 }, (_, i) => ({ loss: 1.4 - 0.01 * i, acc: 0.25 + 0.005 * i }));
+    assert.deepEqual(codes(new Run(MLP, { epochs: 20 }).epochs(steady).diagnose()), ['slow-convergence']);
   });
   test('a flat loss is loss-not-decreasing, not also slow-convergence', () => {
     assert.deepEqual(codes(new Run(MLP, { epochs: 10 }).epochs(flat(10, 1.4, 0)).diagnose()), ['loss-not-decreasing']);

@@ -310,11 +310,11 @@ export class CurveRules implements RuleFamily {
     const progress = learningProgress(api);
     // still falling: by more than the plateau threshold per epoch (a flat loss is loss-not-decreasing), and in the
     // last epoch about as fast as on average
-    const stillFalling =
-      curves.loss.numbers &&
-      (t[0] - t[n - 1]) / Math.abs(t[0]) >= s.lossPlateauRelative * (n - 1) &&
-      t[n - 2] - t[n - 1] >= s.slowLossPaceShare * ((t[0] - t[n - 1]) / (n - 1));
-    const creeping = judged && maxGain <= s.slowConvergenceDelta;
+    const keepsPace = curves.loss.numbers && t[n - 2] - t[n - 1] >= s.slowLossPaceShare * ((t[0] - t[n - 1]) / (n - 1));
+    const stillFalling = keepsPace && (t[0] - t[n - 1]) / Math.abs(t[0]) >= s.lossPlateauRelative * (n - 1);
+    // creeping accuracy over a loss that slows down towards a floor is a model that cannot learn this (judged by
+    // loss-not-decreasing once it is flat), not a step that is too small: the loss must keep its average pace
+    const creeping = judged && maxGain <= s.slowConvergenceDelta && keepsPace;
     // a too-small step raises the accuracy epoch after epoch (an oscillating one does not)
     const tooSlow =
       c.plannedEpochs <= s.shortRunEpochsMax &&

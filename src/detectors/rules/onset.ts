@@ -96,19 +96,29 @@ export class OnsetRules implements RuleFamily {
     const classes = /binary/i.test(lossName) ? 2 : (out.units ?? 0);
     if (classes < 2) return undefined;
     const expected = Math.log(classes);
-    const threshold = api.s.initialLossFactor * expected;
+    const batch = api.ctx.fit?.batchSize;
+    const samplingError = batch ? Math.abs(loss) / Math.sqrt(batch) : 0;
+    const threshold = api.s.initialLossFactor * expected + api.s.initialLossNoiseZ * samplingError;
     if (Math.abs(loss - expected) < threshold) return undefined;
     const noSoftmax = /categorical/i.test(lossName) && out.activation !== 'softmax';
     return api.make(
       'bad-initial-loss',
       'warning',
-      `The first loss is ${fmt(loss)}, far from ln(${classes}) = ${expected.toFixed(3)} expected from an untrained ${classes}-class classifier (off by ${fmt(Math.abs(loss - expected))}, threshold ${fmt(threshold)})` +
+      `The first loss is ${fmt(loss)}, far from ln(${classes}) = ${expected.toFixed(3)} expected from an untrained ${classes}-class classifier (off by ${fmt(Math.abs(loss - expected))}, threshold ${fmt(threshold)}${samplingError ? `: ln(${classes}) plus ${api.s.initialLossNoiseZ} standard errors of a ${batch}-sample batch mean` : ''})` +
         (noSoftmax
           ? `: ${out.name} has ${out.activation ?? 'no'} activation, but ${lossName} expects probabilities (softmax).`
           : ': the output layer, its initialization or the labels are off.'),
       {
         layer: out,
-        evidence: { loss, expected, classes, threshold, outputActivation: out.activation ?? 'linear' },
+        evidence: {
+          loss,
+          expected,
+          classes,
+          threshold,
+          batchSize: batch ?? null,
+          samplingError,
+          outputActivation: out.activation ?? 'linear',
+        },
         rule: RULE_SOURCES.initialLoss,
         fromStep: step,
         toStep: step,
