@@ -35,7 +35,16 @@ test('train --every-step reads the gradient norms on every step', () => {
 
 test('train --report writes events, findings and summary, one line per epoch', () => {
   const report = path.join(tempDir(), 'report');
-  const r = cli(['train', path.join(JOBS, 'tiny.train.ts'), '--backend', 'cpu', '--epochs', '2', '--report', report]);
+  const r = cli([
+    'train',
+    path.join(JOBS, 'unscaled.train.ts'),
+    '--backend',
+    'cpu',
+    '--epochs',
+    '2',
+    '--report',
+    report,
+  ]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /^epoch 1\/2 .*loss \d/m);
   assert.match(r.stdout, /^epoch 2\/2 .*val_acc \d/m);
@@ -51,7 +60,11 @@ test('train --report writes events, findings and summary, one line per epoch', (
     // each with its 1-based line flat beside the range
     logged.map(f => ({ ...f, fixes: undefined, ...(f.range ? { line: f.range.start.line } : {}) })),
   );
-  assert.ok(findings.length > 0, 'the tiny job raises bad-initial-loss: a finding to check the line on');
+  assert.deepEqual(
+    findings.map((f: { code: string; line?: number }) => [f.code, f.line]),
+    [['unnormalized-input', 18]],
+    'inputs in 0-255: a finding to check the line on (fit)',
+  );
   for (const f of findings) assert.ok(findingSchema.safeParse(f).success, JSON.stringify(f));
   const summary = JSON.parse(fs.readFileSync(path.join(report, 'summary.json'), 'utf8'));
   assert.equal(summary.status, 'ok');

@@ -264,6 +264,35 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
   });
 });
 
+describe('an overshooting training is named before what it does to the curves', () => {
+  // full-batch gradient descent at lr 8 (bench job oscillating-gd-validation): the loss climbs to 5x its first value
+  // in three epochs, then falls with the training accuracy rising and falling on the way
+  const loss = [1.88, 2.18, 5.82, 9.71, 9.22, 5.88, 3.35, 5.78, 3.8, 1.93];
+  const acc = [0.11, 0.46, 0.34, 0.34, 0.39, 0.53, 0.62, 0.59, 0.73, 0.85];
+  const fullBatch = { epochs: 24, stepsPerEpoch: 1, batchSize: 480 };
+  test('a loss that rose while the accuracy swings is oscillating-loss at the judgment point, not loss-not-decreasing', () => {
+    const logs = loss.map((l, i) => ({ loss: l, acc: acc[i] }));
+    const early = new Run(MLP, fullBatch).epochs(logs.slice(0, 7)).diagnose();
+    assert.deepEqual(early, [], 'five epochs without a better loss, but it rose: held until the history is judged');
+    const f = new Run(MLP, fullBatch).epochs(logs.slice(0, 8)).diagnose();
+    assert.deepEqual(codes(f), ['oscillating-loss']);
+    // the same rise without the swings is a loss that does not decrease
+    const steady = loss.map(l => ({ loss: l, acc: 0.3 }));
+    assert.deepEqual(codes(new Run(MLP, fullBatch).epochs(steady.slice(0, 5)).diagnose()), ['loss-not-decreasing']);
+  });
+  test('noisy-validation waits for the accuracy history: a training that oscillates explains the jumps', () => {
+    // 30 planned epochs: the history is judged from epoch 9; the validation spikes came back by epoch 6
+    const swinging = [0.3, 0.5, 0.38, 0.55, 0.42, 0.6, 0.48, 0.65, 0.52, 0.7];
+    const val = [1.0, 0.8, 0.95, 0.7, 0.85, 0.6, 0.75, 0.55, 0.7, 0.5];
+    const logs = val.map((v, i) => ({ loss: 1.2 - 0.05 * i, val_loss: v, acc: swinging[i], val_acc: 0.6 }));
+    const plan = { epochs: 30, validationSamples: 5000 };
+    assert.deepEqual(new Run(MLP, plan).epochs(logs.slice(0, 8)).diagnose(), [], 'not yet judged');
+    const e = new Run(MLP, plan).epochs(logs).engine();
+    assert.deepEqual(codes(e.findings), ['oscillating-loss']);
+    assert.ok(e.suppressed.some(x => x.finding.code === 'noisy-validation'));
+  });
+});
+
 describe('every finding has a place, and the engine takes more rule families', () => {
   test('a layer finding whose layer has no recorded line sits on fit(, saying so', () => {
     const layers = [

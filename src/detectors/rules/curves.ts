@@ -43,7 +43,11 @@ export class CurveRules implements RuleFamily {
     for (const f of this.accuracyHistory(api, e.step, !!flat)) api.raise(f);
     // a finding already raised (or noisy-validation after overfitting) would be dropped: not judged again
     if (!raised('overfitting')) api.raise(this.overfitting(api, e.step));
-    const noisy = raised('noisy-validation') || raised('overfitting') ? undefined : this.noisyValidation(api, e.step);
+    // not before the training's own accuracy history is judged: an oscillating training explains a jumping validation
+    const noisy =
+      raised('noisy-validation') || raised('overfitting') || !historyJudged(api)
+        ? undefined
+        : this.noisyValidation(api, e.step);
     if (noisy && !raised('overfitting')) api.raise(noisy);
   }
 
@@ -268,6 +272,10 @@ export class CurveRules implements RuleFamily {
     const improvement = (ref - recent) / Math.max(1e-12, Math.abs(ref));
     const unconverged = recent > 0.5 * t[0] && c.notLearningWell(s.targetAccuracy);
     if (!(improvement < s.lossPlateauRelative && unconverged)) return undefined;
+    // a loss that rose while the training accuracy swings beyond its noise is overshooting, not on a plateau: the
+    // oscillation rule judges it once the accuracy history can be judged; it stays loss-not-decreasing only if not
+    if (recent > ref && this.curves.bigSwings >= 1 && (!historyJudged(api) || oscillates(api, this.curves.bigSwings)))
+      return undefined;
     return api.make(
       'loss-not-decreasing',
       'warning',
@@ -298,7 +306,7 @@ export class CurveRules implements RuleFamily {
     const judgedAt = Math.ceil(s.judgmentPoint * c.plannedEpochs);
     if (!curves.acc.numbers || n < Math.max(s.shortRunEpochs, judgedAt)) return [];
     const acc = curves.acc.xs as number[];
-    const judged = n >= Math.max(s.historyEpochs, judgedAt);
+    const judged = historyJudged(api);
     const out: Finding[] = [];
     // Slow convergence: no epoch raised the training accuracy by more than δ — while the loss is still moving (a flat
     // loss is reported as loss-not-decreasing instead). Or, in a run too short for that history, the step is too
@@ -359,7 +367,7 @@ export class CurveRules implements RuleFamily {
     // = the pairs of peakTroughPairs(acc) whose swing passes ζ and the noise (rules/epochCurves.ts counts them)
     const big = curves.bigSwings;
     const flatBefore = flat || api.findings.some(f => f.code === 'loss-not-decreasing');
-    if (judged && !flatBefore && big / n >= s.oscillationShare && big >= 2) {
+    if (judged && !flatBefore && oscillates(api, big)) {
       out.push(
         api.make(
           'oscillating-loss',
@@ -387,6 +395,17 @@ export class CurveRules implements RuleFamily {
     }
     return out;
   }
+}
+
+/** whether the run has enough epochs for the accuracy-history rules (AUTOTRAINER's judgment point) */
+function historyJudged(api: RuleApi): boolean {
+  const { ctx: c, s } = api;
+  return c.epochs.length >= Math.max(s.historyEpochs, Math.ceil(s.judgmentPoint * c.plannedEpochs));
+}
+
+/** the oscillation criterion: enough of the epochs make swings of the training accuracy past ζ and its noise */
+function oscillates(api: RuleApi, bigSwings: number): boolean {
+  return bigSwings / api.ctx.epochs.length >= api.s.oscillationShare && bigSwings >= 2;
 }
 
 function stepOfEpochStart(api: RuleApi, i: number): number {
