@@ -13,6 +13,7 @@ import { fewErrors } from './validationErrors';
 import { mannKendall } from '../trend';
 import { spikeSize } from './curveMath';
 import { EpochCurves } from './epochCurves';
+import { historyJudged, oscillates } from './judgment';
 import type { RuleApi, RuleFamily } from './types';
 
 /** |peak - trough| for each neighbouring local maximum/minimum pair of a curve. */
@@ -395,17 +396,6 @@ export class CurveRules implements RuleFamily {
     }
     return out;
   }
-}
-
-/** whether the run has enough epochs for the accuracy-history rules (AUTOTRAINER's judgment point) */
-function historyJudged(api: RuleApi): boolean {
-  const { ctx: c, s } = api;
-  return c.epochs.length >= Math.max(s.historyEpochs, Math.ceil(s.judgmentPoint * c.plannedEpochs));
-}
-
-/** the oscillation criterion: enough of the epochs make swings of the training accuracy past ζ and its noise */
-function oscillates(api: RuleApi, bigSwings: number): boolean {
-  return bigSwings / api.ctx.epochs.length >= api.s.oscillationShare && bigSwings >= 2;
 }
 
 function stepOfEpochStart(api: RuleApi, i: number): number {
