@@ -48,7 +48,8 @@ import {
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
 const PROBE = path.join(DIAGNOSIS_DIR, 'lib', 'probeData.ts');
-const TARGETS = { recall: 0.9, precision: 0.9, localization: 0.8, latency: 2 };
+/** the bar the diagnosis is held to, judged on the test half: median latency in epochs after the measured onset; every healthy job clean */
+const TARGETS = { recall: 0.95, precision: 0.95, localization: 0.9, latencyMedian: 1 };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -216,7 +217,7 @@ function printFigures(label: string, f: Figures): void {
   const lat =
     f.latencyMax === null
       ? 'none measured'
-      : `median ${f.latencyMedian}, max ${f.latencyMax} epochs after onset  (target <= ${TARGETS.latency}: ${ok(f.latencyMax <= TARGETS.latency)})`;
+      : `median ${f.latencyMedian}, max ${f.latencyMax} epochs after onset  (target: median <= ${TARGETS.latencyMedian}: ${ok(f.latencyMedian! <= TARGETS.latencyMedian)})`;
   console.log(
     `\n[${label}] ${f.jobs} jobs (${f.healthyJobs} healthy, ${f.healthyClean} of them without a runtime warning/error), ${f.expected} expected findings, ${f.reported} runtime warnings/errors, ${f.info} info`,
   );
@@ -230,6 +231,20 @@ function printFigures(label: string, f: Figures): void {
     `  localization  ${f.localized}/${f.found} = ${f.localization.toFixed(3)}  (target >= ${TARGETS.localization}: ${ok(f.localization >= TARGETS.localization)})`,
   );
   console.log(`  latency       ${lat}`);
+  console.log(
+    `  healthy jobs  ${f.healthyClean}/${f.healthyJobs} without a warning/error  (target: all: ${ok(f.healthyClean === f.healthyJobs)})`,
+  );
+}
+
+/** the targets, for `--strict` and the printed verdicts */
+function met(f: Figures): boolean {
+  return (
+    f.healthyClean === f.healthyJobs &&
+    f.recall >= TARGETS.recall &&
+    f.precision >= TARGETS.precision &&
+    f.localization >= TARGETS.localization &&
+    (f.latencyMedian ?? 0) <= TARGETS.latencyMedian
+  );
 }
 
 async function main(): Promise<void> {
@@ -337,13 +352,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
     console.log(`figures written to ${file}`);
   }
-  const f = byHalf.all;
-  const met =
-    f.recall >= TARGETS.recall &&
-    f.precision >= TARGETS.precision &&
-    f.localization >= TARGETS.localization &&
-    (f.latencyMax ?? 0) <= TARGETS.latency;
-  if (flag('strict') && !met) process.exitCode = 1;
+  // the honest figure is the test half's; a run of the tune half alone is judged on what it ran
+  const judged = byHalf.test.jobs ? byHalf.test : byHalf.all;
+  if (flag('strict') && !met(judged)) process.exitCode = 1;
   if (!flag('keep') && !(flag('json') && !arg('json'))) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
