@@ -32,6 +32,7 @@ import {
   JOBS,
   DIAGNOSIS_DIR,
   type FixtureSpec,
+  symptomShown,
 } from './diagnosis/lib/manifest';
 import { describeData, type DataFacts } from './diagnosis/lib/dataFacts';
 import {
@@ -151,9 +152,17 @@ async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<
       if (spec.tunedOn && measured.onset !== undefined) e.onset = measured.onset;
     }
     const onset = measured.onset ?? e.onset;
-    const shows = measured.onset !== undefined ? '' : ' SYMPTOM NOT MEASURED';
+    m.shown = symptomShown(measured);
+    const shows = m.shown ? (measured.onset !== undefined ? '' : ' SYMPTOM NOT MEASURED') : ' DID NOT SHOW (left out)';
     const drift = measured.onset !== undefined && measured.onset !== e.onset ? ` (manifest says ${e.onset})` : '';
     const at = `${e.code}${e.layer ? ' @' + e.layer : ''}:${e.line}`;
+    if (!m.shown) {
+      latencies.push(undefined);
+      lines.push(
+        `  ---- ${at}${shows}${m.found ? `, raised anyway ep ${detectionEpoch(events, m.found) ?? '?'}` : ''}  | ${measured.text}`,
+      );
+      continue;
+    }
     if (!m.found) {
       latencies.push(undefined);
       const asInfo = info.find(f => f.code === e.code);
@@ -231,6 +240,10 @@ function printFigures(label: string, f: Figures): void {
     `  localization  ${f.localized}/${f.found} = ${f.localization.toFixed(3)}  (target >= ${TARGETS.localization}: ${ok(f.localization >= TARGETS.localization)})`,
   );
   console.log(`  latency       ${lat}`);
+  if (f.notShown)
+    console.log(
+      `  left out      ${f.notShown} expected finding(s) whose symptom the independent check did not see in this run (recall counting them as misses: ${f.recallNotShownMissed.toFixed(3)})`,
+    );
   console.log(
     `  healthy jobs  ${f.healthyClean}/${f.healthyJobs} without a warning/error  (target: all: ${ok(f.healthyClean === f.healthyJobs)})`,
   );

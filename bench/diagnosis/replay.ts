@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Finding, RunEvent } from '../../src/protocol';
 import { readRunLog } from '../../src/runs/store';
 import { DiagnosisEngine } from '../../src/detectors/engine';
-import { loadManifest, measure, score, type FixtureSpec } from './lib/manifest';
+import { loadManifest, measure, score, symptomShown, type FixtureSpec } from './lib/manifest';
 import type { DataFacts } from './lib/dataFacts';
 import { figures, halfOf, type Half, type Scored } from './lib/figures';
 
@@ -54,21 +54,24 @@ function scoreRun(spec: FixtureSpec, dir: string): Replayed | undefined {
   const info = raised.filter(r => r.finding.severity === 'info').map(r => r.finding);
   const sc = score(spec.expected, runtime);
   const epochOf = (f: Finding) => raised.find(r => r.finding === f)?.epoch;
-  // latency after the onset measured in this run's log, as the bench counts it
-  const onset = (m: (typeof sc.matches)[number]) =>
-    measure(events, m.expected.code, m.expected.layer, data).onset ?? m.expected.onset;
-  const latencies = sc.matches.map(m => {
+  // latency after the onset measured in this run's log, as the bench counts it; a symptom that did not show in the
+  // run is left out, as the bench does
+  const measured = sc.matches.map(m => measure(events, m.expected.code, m.expected.layer, data));
+  sc.matches.forEach((m, i) => (m.shown = symptomShown(measured[i])));
+  const latencies = sc.matches.map((m, i) => {
     const at = m.found && epochOf(m.found);
-    return at === undefined ? undefined : at - onset(m);
+    return at === undefined ? undefined : at - (measured[i].onset ?? m.expected.onset);
   });
   const parts = [
     ...sc.matches.map((m, i) =>
-      m.found
-        ? `${m.localized ? 'ok' : 'LOC'} ${where(m.found)} ep ${epochOf(m.found)} (${latencies[i] === undefined ? '?' : (latencies[i]! >= 0 ? '+' : '') + latencies[i]})`
-        : `MISS ${m.expected.code}${m.expected.layer ? '@' + m.expected.layer : ''}`,
+      !m.shown
+        ? `---- ${m.expected.code}${m.expected.layer ? '@' + m.expected.layer : ''} did not show${m.found ? ' (raised)' : ''}`
+        : m.found
+          ? `${m.localized ? 'ok' : 'LOC'} ${where(m.found)} ep ${epochOf(m.found)} (${latencies[i] === undefined ? '?' : (latencies[i]! >= 0 ? '+' : '') + latencies[i]})`
+          : `MISS ${m.expected.code}${m.expected.layer ? '@' + m.expected.layer : ''}`,
     ),
-    ...sc.falsePositives.map(f => `FP ${where(f)} ep ${epochOf(f)}`),
-    ...info.map(f => `info ${where(f)} ep ${epochOf(f)}`),
+    ...sc.falsePositives.map(f => `FP ${where(f)} ep ${epochOf(f) ?? '-'}`),
+    ...info.map(f => `info ${where(f)} ep ${epochOf(f) ?? '-'}`),
   ];
   return { spec, half: halfOf(spec.job), runtime, info, score: sc, latencies, line: parts.join(', ') || 'clean' };
 }
@@ -96,7 +99,7 @@ function main(): void {
   for (const [i, r] of runs.entries()) {
     const f = figures(r.filter((x): x is Replayed => x !== undefined));
     console.log(
-      `run ${i + 1} (${dirs[i]}): ${f.jobs} jobs, recall ${f.found}/${f.expected} = ${f.recall.toFixed(3)}, precision ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}, localization ${f.localization.toFixed(3)}, latency median ${f.latencyMedian} max ${f.latencyMax}, healthy clean ${f.healthyClean}/${f.healthyJobs}`,
+      `run ${i + 1} (${dirs[i]}): ${f.jobs} jobs, recall ${f.found}/${f.expected} = ${f.recall.toFixed(3)}${f.notShown ? ` (${f.notShown} left out: did not show; as misses ${f.recallNotShownMissed.toFixed(3)})` : ''}, precision ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}, localization ${f.localization.toFixed(3)}, latency median ${f.latencyMedian} max ${f.latencyMax}, healthy clean ${f.healthyClean}/${f.healthyJobs}`,
     );
   }
 }

@@ -32,6 +32,10 @@ export interface Figures {
   healthyJobs: number;
   /** healthy jobs with no runtime warning/error */
   healthyClean: number;
+  /** expected findings whose symptom the independent check did not see in the run (left out of every figure) */
+  notShown: number;
+  /** recall with those counted as misses */
+  recallNotShownMissed: number;
   expected: number;
   found: number;
   localized: number;
@@ -54,14 +58,21 @@ const median = (xs: number[]) => {
 
 export function figures(results: Scored[]): Figures {
   const sum = (f: (r: Scored) => number) => results.reduce((n, r) => n + f(r), 0);
-  const expected = sum(r => r.spec.expected.length);
-  const found = sum(r => r.score.matches.filter(m => m.found).length);
-  const localized = sum(r => r.score.matches.filter(m => m.localized).length);
-  const reported = sum(r => r.runtime.length);
+  // a symptom that did not show in the run is neither missed nor found: left out, and so is a finding raised for it
+  const shown = (r: Scored) => r.score.matches.filter(m => m.shown !== false);
+  const notShown = sum(r => r.score.matches.filter(m => m.shown === false).length);
+  const expected = sum(r => shown(r).length);
+  const found = sum(r => shown(r).filter(m => m.found).length);
+  const localized = sum(r => shown(r).filter(m => m.localized).length);
+  const reported = sum(r => r.runtime.length - r.score.matches.filter(m => m.shown === false && m.found).length);
   const truePositive = reported - sum(r => r.score.falsePositives.length);
   const healthy = results.filter(r => r.spec.healthy);
-  const lat = results.flatMap(r => r.latencies).filter((x): x is number => x !== undefined);
+  const lat = results
+    .flatMap(r => r.latencies.filter((_, i) => r.score.matches[i]?.shown !== false))
+    .filter((x): x is number => x !== undefined);
   return {
+    notShown,
+    recallNotShownMissed: expected + notShown ? found / (expected + notShown) : 1,
     jobs: results.length,
     healthyJobs: healthy.length,
     healthyClean: healthy.filter(r => r.runtime.length === 0).length,
@@ -94,6 +105,7 @@ export function confusion(results: Scored[]): Map<string, Map<string, number>> {
   for (const r of results) {
     const fps = [...r.score.falsePositives];
     for (const x of r.score.matches) {
+      if (x.shown === false) continue;
       if (x.found) add(x.expected.code, x.found.code);
       else add(x.expected.code, fps.shift()?.code ?? 'none');
     }
