@@ -1,12 +1,13 @@
 /**
- * `npm run bench:backends [-- --rounds 5 --samples 640 --models mlp,cnn,separable,embedding]`: reference models —
+ * `npm run bench:backends [-- --rounds 5 --samples 640 --measure-ms 600 --models mlp,cnn,separable,embedding]`: reference models —
  * the MLP 784-300-100-10, the MNIST CNN of examples/mnist-cnn (conv 16 → pool → conv 32 → pool → dense 10), the
  * separable/depthwise net of examples/fashion-separable and the Embedding + Conv1D net of examples/embedding-reviews,
  * all Adam, batch 32, synthetic data of their shapes — on every
  * backend available here — tfjs-node (the workspace's, or the native build of "Set Up Native Backend": the
  * TRAINING_LENS_NATIVE_DIR variable, else ${XDG_CACHE_HOME:-~/.cache}/training-lens/native), wasm, cpu — plain `fit`
  * and `fit` with Training Lens's default probes. One worker process per backend (each holds its own tf instance and
- * models); the parent interleaves their measurements round by round (the machine's load drifts) and prints medians
+ * models); a measurement alternates plain and instrumented fits until each side has run `--measure-ms`; the parent
+ * interleaves the workers' measurements round by round (the machine's load drifts) and prints medians
  * of wall-clock and of CPU time per step (the worker's user + system time: steadier when other processes share the
  * cores).
  * Then every example job (examples/*.train.ts, one epoch) trains through the real runner on each backend, as a user's
@@ -41,6 +42,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const batchSize = 32;
+/** `--measure-ms`: wall time each side of a measurement fills (whole fits, at least one) */
+const MEASURE_MS = Number(arg('measure-ms', '600'));
 /** `--every-step`: the probes read gradients and dead units on every step (no spacing: src/probes/schedule.ts) */
 const EVERY_STEP = process.argv.includes('--every-step');
 
@@ -175,15 +178,26 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
       flip = !flip; // alternate which goes first so drift does not favour one side
       const results: Record<string, Measure> = {};
       for (const p of pairs) {
-        let plain: { ms: number; cpu: number }, probed: { ms: number; cpu: number };
-        if (flip) {
-          plain = await timeFit(p.plain, false);
-          probed = await timeFit(p.probed, true);
-        } else {
-          probed = await timeFit(p.probed, true);
-          plain = await timeFit(p.plain, false);
+        // A measurement is as many fit pairs as fill MEASURE_MS per side, each pair's order flipped: one 20-step fit of
+        // a 3 ms model lasts 60 ms, and one garbage-collection pause then moves its figure by 10%.
+        const plain = { ms: 0, cpu: 0 },
+          probed = { ms: 0, cpu: 0 };
+        let fits = 0;
+        for (let first = flip; fits === 0 || (plain.ms + probed.ms) * steps < 2 * MEASURE_MS; first = !first) {
+          for (const instrumented of first ? [false, true] : [true, false]) {
+            const t = await timeFit(instrumented ? p.probed : p.plain, instrumented);
+            const sum = instrumented ? probed : plain;
+            sum.ms += t.ms;
+            sum.cpu += t.cpu;
+          }
+          fits++;
         }
-        results[p.kind] = { plain: plain.ms, probed: probed.ms, plainCpu: plain.cpu, probedCpu: probed.cpu };
+        results[p.kind] = {
+          plain: plain.ms / fits,
+          probed: probed.ms / fits,
+          plainCpu: plain.cpu / fits,
+          probedCpu: probed.cpu / fits,
+        };
       }
       send({ type: 'measure', results });
     });
@@ -224,7 +238,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
   if (!env[NATIVE_DIR_ENV] && readMarker(defaultNativeDir())) env[NATIVE_DIR_ENV] = defaultNativeDir();
   console.log(
-    `Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)} steps per measurement, ${rounds} interleaved rounds after a warm-up`,
+    `Training Lens backends — reference models (${kinds.join(', ')}), Adam, batch ${batchSize}, ${Math.ceil(samples / batchSize)}-step fits, each measurement as many plain/instrumented fit pairs (order alternating) as fill ${MEASURE_MS} ms a side, ${rounds} interleaved rounds after a warm-up`,
   );
   console.log(`native build: ${env[NATIVE_DIR_ENV] ?? 'none (run `training-lens setup-native`)'}`);
   console.log(
@@ -284,16 +298,19 @@ async function main(): Promise<void> {
   }
   for (const kind of kinds) {
     console.log(`\n${MODEL_TITLES[kind] ?? kind}`);
+    // overhead: the median of each round's instrumented/plain ratio (the two sides of a round ran interleaved, under
+    // the same load), beside the ratio of the medians
     console.log(
-      'backend      plain ms/step   instrumented ms/step   overhead   CPU ms/step plain / instrumented   overhead',
+      'backend      plain ms/step   instrumented ms/step   overhead (paired / of medians)   CPU ms/step plain / instrumented   overhead',
     );
     for (const b of live) {
       const mp = median(b.plain[kind]),
         mi = median(b.probed[kind]);
       const cp = median(b.plainCpu[kind]),
         ci = median(b.probedCpu[kind]);
+      const paired = median(b.probed[kind].map((x, i) => x / b.plain[kind][i]));
       console.log(
-        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${(mi / mp).toFixed(3)}   ${cp.toFixed(2).padStart(16)} / ${ci.toFixed(2).padEnd(15)}   x${(ci / cp).toFixed(3)}`,
+        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${paired.toFixed(3)} / x${(mi / mp).toFixed(3)}${' '.repeat(14)}${cp.toFixed(2).padStart(16)} / ${ci.toFixed(2).padEnd(15)}   x${(ci / cp).toFixed(3)}`,
       );
     }
     const wasm = live.find(b => b.backend === 'wasm'),
