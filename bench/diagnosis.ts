@@ -1,5 +1,5 @@
 /**
- * `npm run bench:diagnosis [-- --half tune|test --only a,b --jobs 2 --backend wasm --verbose --json <file> --strict --keep --record]`:
+ * `npm run bench:diagnosis [-- --half tune|test --only a,b --runs 1 --jobs 2 --backend wasm --verbose --json <file> --strict --keep --record]`:
  * how well the runtime diagnosis finds known problems on jobs it was not tuned on.
  *
  * Every job in bench/diagnosis/jobs (expected.json says which problem each has, or that it is healthy) is trained
@@ -13,7 +13,9 @@
  * any on a healthy job is a false positive); info findings are counted apart; static findings are printed only.
  * Figures per half and for all: recall, precision, localization (layer and line match), detection latency in epochs
  * after the measured onset (median, max), and a confusion matrix of expected x raised codes.
- * Targets: recall, precision >= 0.9, localization >= 0.8, latency <= 2.
+ * Targets (judged on the test half): recall, precision >= 0.95, localization >= 0.9, median latency <= 1 epoch, every
+ * healthy job clean. `--runs N` trains every job N times (each run's reports under run-<k>/) and pools the figures:
+ * the jobs train unseeded, so one run's figure moves by a job or two.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -271,16 +273,24 @@ async function main(): Promise<void> {
   );
   const backend = arg('backend') ?? 'wasm';
   const jobs = Number(arg('jobs') ?? Math.max(1, Math.min(2, os.cpus().length)));
+  const runs = Number(arg('runs') ?? 1);
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs must be a whole number >= 1, not ${arg('runs')}`);
+  if (runs > 1 && flag('record')) throw new Error('--record takes one run (it writes one measurement per job)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-diagnosis-'));
   console.log(
-    `${specs.length} jobs (${specs.filter(s => s.healthy).length} healthy; ${specs.filter(s => halfOf(s.job) === 'tune').length} tune, ${specs.filter(s => halfOf(s.job) === 'test').length} test) on ${backend}, ${jobs} at a time; reports in ${tmp}\n`,
+    `${specs.length} jobs (${specs.filter(s => s.healthy).length} healthy; ${specs.filter(s => halfOf(s.job) === 'tune').length} tune, ${specs.filter(s => halfOf(s.job) === 'test').length} test) on ${backend}, ${jobs} at a time${runs > 1 ? `, ${runs} runs each (figures pooled)` : ''}; reports in ${tmp}\n`,
   );
   const started = Date.now();
-  const results = await pool(specs, jobs, s => runJob(s, tmp, backend));
+  // one run: reports in tmp/<job>; several: tmp/run-<k>/<job>, each a directory bench:diagnosis:replay reads
+  const runDir = (k: number) => (runs > 1 ? path.join(tmp, `run-${k + 1}`) : tmp);
+  const work = Array.from({ length: runs }, (_, k) => specs.map(spec => ({ spec, k }))).flat();
+  const results = await pool(work, jobs, async w => ({ ...(await runJob(w.spec, runDir(w.k), backend)), run: w.k }));
 
   for (const r of results) {
     const found = r.score.matches.filter(m => m.found).length;
-    console.log(`${name(r.spec.job)} [${r.half}]${r.spec.healthy ? ' [healthy]' : ''}: ${r.spec.problem}`);
+    console.log(
+      `${name(r.spec.job)} [${r.half}]${r.spec.healthy ? ' [healthy]' : ''}${runs > 1 ? ` (run ${r.run + 1})` : ''}: ${r.spec.problem}`,
+    );
     console.log(
       `  ${found}/${r.spec.expected.length} found, ${r.score.falsePositives.length} false positive(s), run ${r.status} in ${(r.ms / 1000).toFixed(1)} s`,
     );
@@ -292,7 +302,7 @@ async function main(): Promise<void> {
     const l = r.latencies.filter((x): x is number => x !== undefined);
     const count = (n: number, w: number) => String(n).padStart(w);
     console.log(
-      `${name(r.spec.job).padEnd(40)} ${r.half.padEnd(5)} ${count(r.spec.expected.length, 3)} ${count(r.score.matches.filter(m => m.found).length, 5)} ${count(r.score.matches.filter(m => m.localized).length, 4)} ${count(r.score.falsePositives.length, 4)} ${count(r.info.length, 4)}  ${l.join(' ')}${r.healthy && !r.healthy.ok ? '  (healthy job did not train well)' : ''}`,
+      `${(name(r.spec.job) + (runs > 1 ? ` #${r.run + 1}` : '')).padEnd(40)} ${r.half.padEnd(5)} ${count(r.spec.expected.length, 3)} ${count(r.score.matches.filter(m => m.found).length, 5)} ${count(r.score.matches.filter(m => m.localized).length, 4)} ${count(r.score.falsePositives.length, 4)} ${count(r.info.length, 4)}  ${l.join(' ')}${r.healthy && !r.healthy.ok ? '  (healthy job did not train well)' : ''}`,
     );
   }
   const notShown = results.flatMap(r =>
@@ -312,6 +322,18 @@ async function main(): Promise<void> {
     testUntuned: figures(results.filter(r => r.half === 'test' && !r.spec.tunedOn)),
   };
   console.log(`\n${results.length} jobs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (runs > 1) {
+    // each run on its own, then the pooled figures below
+    for (let k = 0; k < runs; k++)
+      for (const h of ['tune', 'test'] as const) {
+        const f = figures(results.filter(r => r.run === k && r.half === h));
+        if (f.jobs)
+          console.log(
+            `run ${k + 1} [${h}]: recall ${f.found}/${f.expected} = ${f.recall.toFixed(3)}, precision ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}, localization ${f.localization.toFixed(3)}, latency median ${f.latencyMedian ?? '-'}, healthy clean ${f.healthyClean}/${f.healthyJobs}${f.notShown ? `, ${f.notShown} left out` : ''}`,
+          );
+      }
+    console.log(`(the figures below pool the ${runs} runs)`);
+  }
   const labels = {
     tune: 'tune',
     test: 'test',
