@@ -244,7 +244,7 @@ function printFigures(label: string, f: Figures): void {
   console.log(`  latency       ${lat}`);
   if (f.notShown)
     console.log(
-      `  left out      ${f.notShown} expected finding(s) whose symptom the independent check did not see in this run (recall counting them as misses: ${f.recallNotShownMissed.toFixed(3)})`,
+      `  left out      ${f.notShown} expected finding(s) whose symptom the independent check did not see in its run (recall counting them as misses: ${f.recallNotShownMissed.toFixed(3)})`,
     );
   console.log(
     `  healthy jobs  ${f.healthyClean}/${f.healthyJobs} without a warning/error  (target: all: ${ok(f.healthyClean === f.healthyJobs)})`,
