@@ -344,10 +344,12 @@ export const RULE_SOURCES = {
  */
 /**
  * Findings that stand apart from ROOT_LEVEL but are explained by a specific other finding: a validation set with
- * other classes than training makes the validation loss rise while the training loss falls, which is not overfitting.
+ * other classes than training makes the validation loss rise while the training loss falls, which is not overfitting;
+ * nor is a validation loss that rose in a training whose steps overshoot (oscillating-loss): its best was a lucky
+ * point of the swings, and the remedy (a smaller learning rate) is the oscillation's.
  */
 export const EXPLAINED_BY: Record<string, string[]> = {
-  overfitting: ['label-distribution-shift'],
+  overfitting: ['label-distribution-shift', 'oscillating-loss'],
 };
 
 export const ROOT_LEVEL: Record<string, number> = {

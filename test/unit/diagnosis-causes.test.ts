@@ -280,6 +280,21 @@ describe('an overshooting training is named before what it does to the curves', 
     const steady = loss.map(l => ({ loss: l, acc: 0.3 }));
     assert.deepEqual(codes(new Run(MLP, fullBatch).epochs(steady.slice(0, 5)).diagnose()), ['loss-not-decreasing']);
   });
+  test('a validation loss that rises after an oscillating training is kept as evidence, not raised as overfitting', () => {
+    // the run goes on: the swings settle, the training loss reaches new lows, the validation loss climbs from its best
+    const later = [1.5, 1.2, 1.0, 0.8, 0.7, 0.6];
+    const val = [2.2, 6.4, 10.8, 10.5, 7.4, 4.5, 6.3, 5.3, 3.0, 1.9, 2.1, 2.3, 2.5, 2.7, 2.9, 3.1];
+    const trainAcc = [...acc, 0.9, 0.92, 0.93, 0.94, 0.95, 0.96];
+    const logs = [...loss, ...later].map((l, i) => ({ loss: l, acc: trainAcc[i], val_loss: val[i], val_acc: 0.7 }));
+    const plan = { ...fullBatch, validationSamples: 5000 };
+    const e = new Run(MLP, plan).epochs(logs).engine();
+    assert.deepEqual(codes(e.findings), ['oscillating-loss']);
+    const held = e.suppressed.find(x => x.finding.code === 'overfitting');
+    assert.equal(held?.reason, 'explained by oscillating-loss');
+    // the same validation curve after a training that did not swing is overfitting
+    const steady = logs.map((x, i) => ({ ...x, loss: 2 - 0.1 * i, acc: 0.5 + 0.03 * i }));
+    assert.ok(codes(new Run(MLP, plan).epochs(steady).diagnose()).includes('overfitting'));
+  });
   test('noisy-validation waits for the accuracy history: a training that oscillates explains the jumps', () => {
     // 30 planned epochs: the history is judged from epoch 9; the validation spikes came back by epoch 6
     const swinging = [0.3, 0.5, 0.38, 0.55, 0.42, 0.6, 0.48, 0.65, 0.52, 0.7];
