@@ -40,6 +40,7 @@ import { describeData, type DataFacts } from './diagnosis/lib/dataFacts';
 import {
   halfOf,
   figures,
+  summaryLine,
   confusion,
   formatConfusion,
   confusionObject,
@@ -305,12 +306,12 @@ async function main(): Promise<void> {
       `${(name(r.spec.job) + (runs > 1 ? ` #${r.run + 1}` : '')).padEnd(40)} ${r.half.padEnd(5)} ${count(r.spec.expected.length, 3)} ${count(r.score.matches.filter(m => m.found).length, 5)} ${count(r.score.matches.filter(m => m.localized).length, 4)} ${count(r.score.falsePositives.length, 4)} ${count(r.info.length, 4)}  ${l.join(' ')}${r.healthy && !r.healthy.ok ? '  (healthy job did not train well)' : ''}`,
     );
   }
-  const notShown = results.flatMap(r =>
+  const unmeasured = results.flatMap(r =>
     r.lines.filter(l => l.includes('SYMPTOM NOT MEASURED')).map(() => name(r.spec.job)),
   );
   const unwell = results.filter(r => r.healthy && !r.healthy.ok).map(r => name(r.spec.job));
-  if (notShown.length)
-    console.log(`\nsymptom not measured in the log/data (fix or drop the job): ${[...new Set(notShown)].join(', ')}`);
+  if (unmeasured.length)
+    console.log(`\nsymptom not measured in the log/data (fix or drop the job): ${[...new Set(unmeasured)].join(', ')}`);
   if (unwell.length) console.log(`healthy jobs that did not train well (fix or drop): ${unwell.join(', ')}`);
 
   const byHalf = {
@@ -327,10 +328,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < runs; k++)
       for (const h of ['tune', 'test'] as const) {
         const f = figures(results.filter(r => r.run === k && r.half === h));
-        if (f.jobs)
-          console.log(
-            `run ${k + 1} [${h}]: recall ${f.found}/${f.expected} = ${f.recall.toFixed(3)}, precision ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}, localization ${f.localization.toFixed(3)}, latency median ${f.latencyMedian ?? '-'}, healthy clean ${f.healthyClean}/${f.healthyJobs}${f.notShown ? `, ${f.notShown} left out` : ''}`,
-          );
+        if (f.jobs) console.log(`run ${k + 1} [${h}]: ${summaryLine(f)}`);
       }
     console.log(`(the figures below pool the ${runs} runs)`);
   }

@@ -15,7 +15,7 @@ import { readRunLog } from '../../src/runs/store';
 import { DiagnosisEngine } from '../../src/detectors/engine';
 import { loadManifest, measure, score, symptomShown, type FixtureSpec } from './lib/manifest';
 import type { DataFacts } from './lib/dataFacts';
-import { figures, halfOf, type Half, type Scored } from './lib/figures';
+import { figures, halfOf, summaryLine, type Half, type Scored } from './lib/figures';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,9 +98,7 @@ function main(): void {
   }
   for (const [i, r] of runs.entries()) {
     const f = figures(r.filter((x): x is Replayed => x !== undefined));
-    console.log(
-      `run ${i + 1} (${dirs[i]}): ${f.jobs} jobs, recall ${f.found}/${f.expected} = ${f.recall.toFixed(3)}${f.notShown ? ` (${f.notShown} left out: did not show; as misses ${f.recallNotShownMissed.toFixed(3)})` : ''}, precision ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}, localization ${f.localization.toFixed(3)}, latency median ${f.latencyMedian} max ${f.latencyMax}, healthy clean ${f.healthyClean}/${f.healthyJobs}`,
-    );
+    console.log(`run ${i + 1} (${dirs[i]}): ${summaryLine(f)}`);
   }
 }
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding, RunEvent } from '../../src/protocol';
-import { figures, confusion, type Scored } from '../../bench/diagnosis/lib/figures';
+import { figures, confusion, summaryLine, type Scored } from '../../bench/diagnosis/lib/figures';
 import { score, measure, symptomShown, type FixtureSpec } from '../../bench/diagnosis/lib/manifest';
 
 const finding = (code: string, line: number) =>
@@ -59,6 +59,7 @@ test('a symptom that did not show is left out of recall, precision and latency; 
   assert.equal(m.get('dead-relu'), undefined);
   assert.equal(m.get('oscillating-loss')?.get('oscillating-loss'), 1);
   assert.equal(m.get('oscillating-loss')?.get('none'), undefined);
+  assert.match(summaryLine(f), /recall 1\/2 = 0\.500 \(2 left out: did not show; as misses 0\.250\)/);
 });
 
 test('a check that cannot judge the run keeps the expected finding in the figures (a miss stays a miss)', () => {

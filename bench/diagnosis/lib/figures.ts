@@ -90,6 +90,14 @@ export function figures(results: Scored[]): Figures {
   };
 }
 
+/** One line of a run's figures (the bench's per-run lines with `--runs`, the replay's per-directory lines). */
+export function summaryLine(f: Figures): string {
+  const leftOut = f.notShown
+    ? ` (${f.notShown} left out: did not show; as misses ${f.recallNotShownMissed.toFixed(3)})`
+    : '';
+  return `${f.jobs} jobs, recall ${f.found}/${f.expected} = ${f.recall.toFixed(3)}${leftOut}, precision ${f.truePositive}/${f.reported} = ${f.precision.toFixed(3)}, localization ${f.localization.toFixed(3)}, latency median ${f.latencyMedian ?? '-'} max ${f.latencyMax ?? '-'}, healthy clean ${f.healthyClean}/${f.healthyJobs}`;
+}
+
 /**
  * Expected code x raised code. A found finding counts on the diagonal; within a job, a missed expected finding is
  * paired with a false positive of that job (what the doctor said instead), else with "none"; leftover false
