@@ -16,7 +16,8 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-const position = (l: Pick<SourceLocation, 'line' | 'column'>): vscode.Position =>
+/** A protocol location (1-based line and column) as a VS Code position (0-based). */
+export const position = (l: Pick<SourceLocation, 'line' | 'column'>): vscode.Position =>
   new vscode.Position(Math.max(0, l.line - 1), Math.max(0, (l.column ?? 1) - 1));
 
 /** A protocol range as it is: without an end, empty at its start. */

@@ -5,12 +5,12 @@
  */
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import type { Finding } from '../src/protocol';
+import { foldExplained, type ExplainedEvent, type Finding } from '../src/protocol';
 import { withRuntimeFixes } from '../src/detectors/fixes';
 import type { RunManager } from './runManager';
 import { withoutLintDuplicates } from '../src/guidelines/dedupe';
 import { lintMarksOf, onDidChangeLintMarks } from './guidelines/lintMarks';
-import { toDiagnostic, toWorkspaceEdit } from './findings';
+import { position, toDiagnostic, toWorkspaceEdit } from './findings';
 
 export const TRY_FIX_COMMAND = 'trainingLens.tryFix';
 
@@ -38,7 +38,9 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
       }),
       runs.onEvent(({ runId, event }) => {
         // a variant's findings belong to the patched copy, not to the file as it is
-        if (event.kind !== 'finding' || runs.isVariant(runId)) return;
+        if (runs.isVariant(runId)) return;
+        if (event.kind === 'explained') return this.explain(runId, event);
+        if (event.kind !== 'finding') return;
         const job = runs.infoOf(runId)?.jobFile;
         if (job) this.add(job, runId, event.finding);
       }),
@@ -116,6 +118,31 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     files.add(uri.toString());
   }
 
+  /**
+   * A symptom the cause explains: listed under the cause's diagnostic (related information, at the symptom's line when
+   * it has one), and kept with the finding for the fixes' "try it" runs.
+   */
+  private explain(runId: string, e: ExplainedEvent): void {
+    for (const entry of this.byFile.values()) {
+      const item = entry.items.find(i => this.refs.get(i.d)?.runId === runId && sameFinding(i.finding, e.cause));
+      if (!item) continue;
+      const findings = [item.finding];
+      item.finding = foldExplained(findings, e) ?? item.finding;
+      const ref = this.refs.get(item.d);
+      if (ref) ref.finding = item.finding;
+      item.d.relatedInformation = (item.finding.explains ?? []).map(symptom => {
+        const at = symptom.location;
+        const where = at
+          ? new vscode.Location(vscode.Uri.file(at.file), position(at))
+          : new vscode.Location(entry.uri, item.d.range);
+        const epoch = symptom.epoch !== undefined ? ` (epoch ${symptom.epoch + 1})` : '';
+        return new vscode.DiagnosticRelatedInformation(where, `Explains ${symptom.code}${epoch}: ${symptom.message}`);
+      });
+      this.publish(entry.uri);
+      return;
+    }
+  }
+
   /** Shows a file's findings, leaving out the static ones lint already shows on the same line (or that are off). */
   private publish(uri: vscode.Uri): void {
     const items = this.byFile.get(uri.toString())?.items ?? [];
@@ -142,6 +169,10 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   dispose(): void {
     this.disposables.forEach(d => d.dispose());
   }
+}
+
+function sameFinding(f: Finding, cause: ExplainedEvent['cause']): boolean {
+  return f.code === cause.code && (f.layer ?? '') === (cause.layer ?? '');
 }
 
 /** The open document's text (unsaved edits included), else the file on disk. */

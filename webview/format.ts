@@ -5,6 +5,7 @@ export {
   formatClock,
   formatDimension,
   formatDuration,
+  formatExplains,
   formatHparam,
   formatMetric,
   formatNumber,

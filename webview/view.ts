@@ -5,7 +5,7 @@
 import { describeParams, type Finding, type WebviewToHost } from '../src/protocol';
 import { displayStatus, type DashboardStore, type RunState } from './dashboardState';
 import { seriesColor, type Theme } from './theme';
-import { basename, formatDuration, formatInt, formatNumber } from './format';
+import { basename, formatDuration, formatExplains, formatInt, formatNumber } from './format';
 import { vscodeButton, type VscodeButton } from './vscode-controls';
 import { el } from './dom';
 import { paramTotalsRow, trainableCell } from './modelTable';
@@ -244,7 +244,8 @@ export class DashboardView {
   }
 
   private renderFindings(run: RunState): void {
-    const key = `${run.info.runId}:${run.findings.length}`;
+    // an `explained` event adds to a finding already shown
+    const key = `${run.info.runId}:${run.findings.length}:${run.findings.reduce((n, f) => n + (f.explains?.length ?? 0), 0)}`;
     if (key === this.findingsKey) return;
     this.findingsKey = key;
     this.findings.textContent = '';
@@ -252,6 +253,7 @@ export class DashboardView {
     const shown = run.findings.slice(-8).reverse();
     for (const f of shown) {
       const advice = f.advice?.length ? `\nTry: ${f.advice.join('; ')}` : '';
+      const explains = f.explains?.length ? formatExplains(f.explains) : '';
       const li = el(
         'li',
         { className: `finding sev-${f.severity} link`, title: `${f.rule}${advice}` },
@@ -261,6 +263,15 @@ export class DashboardView {
         ' ',
         f.message,
       );
+      // the symptoms the engine saw and did not raise, because this finding is their cause
+      if (explains)
+        li.append(
+          el('div', {
+            className: 'explains',
+            text: `Explains: ${explains}`,
+            title: f.explains!.map(s => `${s.code}: ${s.message}`).join('\n'),
+          }),
+        );
       li.tabIndex = 0;
       if (f.held) li.dataset.steps = `${f.held.fromStep}-${f.held.toStep}`;
       // Selecting a finding shades the steps where it held on the charts and reveals its source line.

@@ -31,7 +31,7 @@ export function replay(events: RunEvent[]): Array<{ finding: Finding; epoch?: nu
   const out: Array<{ finding: Finding; epoch?: number }> = [];
   let epoch: number | undefined; // as the bench counts: none before the first batch
   for (const e of events) {
-    if (e.kind === 'finding') continue;
+    if (e.kind === 'finding' || e.kind === 'explained') continue;
     if (e.kind === 'batch' || e.kind === 'epoch') epoch = e.epoch;
     for (const finding of engine.observe(e)) out.push({ finding, epoch });
   }

@@ -11,7 +11,7 @@
  * Adding a rule family (data pitfalls, guideline checks at fit start): implement RuleFamily (rules/types.ts) and add
  * it to RULE_FAMILIES below, or call `engine.use(family)`.
  */
-import type { RunEvent, Finding } from '../protocol';
+import { foldExplained, type RunEvent, type Finding, type ExplainedSymptom } from '../protocol';
 import { RunContext } from './context';
 import { DEFAULT_DIAGNOSIS, EXPLAINED_BY, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
@@ -62,10 +62,20 @@ export const RULE_FAMILIES: Array<(settings: DiagnosisSettings) => RuleFamily> =
   }),
 ];
 
-/** A finding the engine held back, and why (for tests and `bench:diagnosis --verbose`; never emitted). */
+/**
+ * A finding the engine held back, and why; when a raised finding explains it (`cause`), the runner emits it as an
+ * `explained` event (takeExplained) and the cause keeps it as evidence.
+ */
 export interface Suppressed {
   finding: Finding;
   reason: string;
+  cause?: Finding;
+}
+
+/** What an `explained` event says: the cause (code, layer) and the symptom, placed where the symptom was seen. */
+export interface Explanation {
+  cause: { code: string; layer?: string };
+  symptom: ExplainedSymptom;
 }
 
 const keyOf = (f: Finding) => (f.code === 'non-finite' ? f.code : `${f.code}|${f.layer ?? ''}`); // one non-finite finding: the first
@@ -83,6 +93,8 @@ export class DiagnosisEngine {
   private out: Finding[] = [];
   readonly findings: Finding[] = [];
   readonly suppressed: Suppressed[] = [];
+  /** suppressed symptoms with a raised cause, not yet taken by takeExplained */
+  private explainedOut: Explanation[] = [];
 
   constructor(settings: Partial<DiagnosisSettings> = {}, families?: RuleFamily[]) {
     this.s = { ...DEFAULT_DIAGNOSIS, ...settings };
@@ -108,6 +120,16 @@ export class DiagnosisEngine {
     this.out = [];
     this.release(true);
     return this.out;
+  }
+
+  /**
+   * The symptoms explained by a raised finding since the last call (each once per run): what the runner emits as
+   * `explained` events after the findings of the same event.
+   */
+  takeExplained(): Explanation[] {
+    const out = this.explainedOut;
+    this.explainedOut = [];
+    return out;
   }
 
   /** Adds a rule family (it sees every later event). */
@@ -144,9 +166,12 @@ export class DiagnosisEngine {
     if (!f) return;
     const key = keyOf(f);
     if (this.raised.has(key)) return;
-    const reason = this.explained(f, levelOf(f));
-    if (reason) {
-      if (!this.suppressed.some(x => keyOf(x.finding) === key)) this.suppressed.push({ finding: f, reason });
+    const why = this.explained(f, levelOf(f));
+    if (why) {
+      if (this.suppressed.some(x => keyOf(x.finding) === key)) return;
+      this.suppressed.push({ finding: f, ...why });
+      if (why.cause)
+        this.explainedOut.push({ cause: { code: why.cause.code, layer: why.cause.layer }, symptom: symptomOf(f) });
       return;
     }
     this.raised.add(key);
@@ -170,21 +195,22 @@ export class DiagnosisEngine {
   }
 
   /** Why a finding is explained by a more fundamental one (undefined: report it). */
-  private explained(f: Finding, level: number | undefined): string | undefined {
+  private explained(f: Finding, level: number | undefined): { reason: string; cause?: Finding } | undefined {
     const cause = this.findings.find(g => EXPLAINED_BY[f.code]?.includes(g.code));
-    if (cause) return `explained by ${cause.code}`;
+    if (cause) return { reason: `explained by ${cause.code}`, cause };
     if (level === undefined) return undefined;
     const higher = this.findings.find(g => (levelOf(g) ?? Infinity) < level);
-    if (higher) return `explained by ${higher.code}${higher.layer ? ` in ${higher.layer}` : ''}`;
+    if (higher)
+      return { reason: `explained by ${higher.code}${higher.layer ? ` in ${higher.layer}` : ''}`, cause: higher };
     const sig = this.signals;
     if (level >= 3 && sig.zeroSinceStart.size > 0 && f.code !== 'unchanged-weights')
-      return 'constant kernels have received no gradient since the first step (pending unchanged-weights)';
+      return { reason: 'constant kernels have received no gradient since the first step (pending unchanged-weights)' };
     if (
       level >= 4 &&
       (this.streak.holding('vg', 'eg', 'sat|', 'satlow|', 'zero|') ||
         [...sig.deadFraction.values()].some(x => x >= this.s.deadReluFraction))
     ) {
-      return 'a layer symptom is holding (pending)';
+      return { reason: 'a layer symptom is holding (pending)' };
     }
     return undefined;
   }
@@ -215,6 +241,21 @@ export class DiagnosisEngine {
   }
 }
 
+/** A suppressed finding as its cause keeps it: what it said, and where and when it was seen. */
+function symptomOf(f: Finding): ExplainedSymptom {
+  const at = f.range?.start;
+  return {
+    code: f.code,
+    ...(f.layer ? { layer: f.layer } : {}),
+    message: f.message,
+    ...(f.step !== undefined ? { step: f.step } : {}),
+    ...(f.epoch !== undefined ? { epoch: f.epoch } : {}),
+    ...(at
+      ? { location: { file: at.file, line: at.line, ...(at.column !== undefined ? { column: at.column } : {}) } }
+      : {}),
+  };
+}
+
 /**
  * ROOT_LEVEL, with constant kernels that never got a gradient one level up (they explain the layer symptoms); a
  * logdir layer whose histogram stays the same may be frozen by design, so it explains nothing
@@ -234,5 +275,7 @@ export function diagnose(events: RunEvent[], settings?: Partial<DiagnosisSetting
   const engine = new DiagnosisEngine(settings);
   for (const e of events) engine.observe(e);
   engine.finish();
-  return engine.findings;
+  const findings = [...engine.findings];
+  for (const x of engine.takeExplained()) foldExplained(findings, x);
+  return findings;
 }

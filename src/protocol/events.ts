@@ -167,6 +167,20 @@ export const activationStatsEvent = z.object({
   input: z.object({ mean: stat, std: stat, min: stat, max: stat }).optional(),
 });
 
+/**
+ * A symptom the diagnosis measured but did not raise because a finding already raised explains it (dead ReLUs
+ * explain a loss that stalls): the cause keeps it as evidence.
+ */
+export const explainedSymptom = z.object({
+  code: z.string(),
+  layer: z.string().optional(),
+  message: z.string(),
+  step: z.number().int().optional(),
+  epoch: z.number().int().optional(),
+  location: sourceLocation.optional(),
+});
+export type ExplainedSymptom = z.infer<typeof explainedSymptom>;
+
 export const findingSchema = z.object({
   code: z.string(),
   severity: z.enum(['error', 'warning', 'info']),
@@ -198,10 +212,34 @@ export const findingSchema = z.object({
       }),
     )
     .optional(),
+  /** the symptoms this finding explains, as `explained` events named them after it was raised (see foldExplained) */
+  explains: z.array(explainedSymptom).optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 
 export const findingEvent = z.object({ ...base, kind: z.literal('finding'), finding: findingSchema });
+
+/** `symptom` was seen after `cause` was raised, and is explained by it (not raised as a finding of its own). */
+export const explainedEvent = z.object({
+  ...base,
+  kind: z.literal('explained'),
+  cause: z.object({ code: z.string(), layer: z.string().optional() }),
+  symptom: explainedSymptom,
+});
+export type ExplainedEvent = z.infer<typeof explainedEvent>;
+
+/**
+ * Adds an `explained` event's symptom to the finding it names (same code and layer) in `findings`; returns the
+ * updated finding, or undefined when the run raised no such finding. A symptom already listed is not added twice.
+ */
+export function foldExplained(findings: Finding[], e: Pick<ExplainedEvent, 'cause' | 'symptom'>): Finding | undefined {
+  const i = findings.findIndex(f => f.code === e.cause.code && (f.layer ?? '') === (e.cause.layer ?? ''));
+  if (i < 0) return undefined;
+  const f = findings[i];
+  const known = (f.explains ?? []).some(s => s.code === e.symptom.code && (s.layer ?? '') === (e.symptom.layer ?? ''));
+  if (known) return f;
+  return (findings[i] = { ...f, explains: [...(f.explains ?? []), e.symptom] });
+}
 
 export const logEvent = z.object({
   ...base,
@@ -251,6 +289,7 @@ export const runEventSchema = z.union([
   deadUnitsEvent,
   activationStatsEvent,
   findingEvent,
+  explainedEvent,
   logEvent,
   runEndEvent,
   memoryEvent,
@@ -295,6 +334,7 @@ const schemaByKind: Record<RunEventKind, z.ZodType> = {
   'dead-units': deadUnitsEvent,
   'activation-stats': activationStatsEvent,
   finding: findingEvent,
+  explained: explainedEvent,
   log: logEvent,
   'run-end': runEndEvent,
   memory: memoryEvent,

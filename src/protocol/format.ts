@@ -62,3 +62,13 @@ export function formatDimension(
   const name = dim.scale === 'log' ? 'logUniform' : dim.scale === 'int' ? 'intRange' : 'uniform';
   return `${name}(${formatHparam(dim.min)}..${formatHparam(dim.max)}${dim.step && dim.step !== 1 ? ` step ${dim.step}` : ''})`;
 }
+
+/**
+ * The symptoms a finding explains, for one line under it (CLI, dashboard tooltip):
+ * `loss-not-decreasing (epoch 3), dead-relu in fc1 (epoch 2)`; epochs 1-based, as everywhere a user reads them.
+ */
+export function formatExplains(symptoms: ReadonlyArray<{ code: string; layer?: string; epoch?: number }>): string {
+  return symptoms
+    .map(s => `${s.code}${s.layer ? ` in ${s.layer}` : ''}${s.epoch !== undefined ? ` (epoch ${s.epoch + 1})` : ''}`)
+    .join(', ');
+}

@@ -73,7 +73,7 @@ function emit(body: EventBody): void {
   if (body.kind === 'run-end') {
     // findings the end brings out go before it: nothing may follow a run-end
     const probe = { ...body, runId: config!.runId, seq, t: Date.now() - started } as RunEvent;
-    for (const finding of diagnosis.observe(probe)) emit({ kind: 'finding', finding });
+    diagnose(probe);
     send({ ...body, runId: config!.runId, seq: seq++, t: Date.now() - started } as RunEvent);
     return;
   }
@@ -81,8 +81,16 @@ function emit(body: EventBody): void {
   send(event);
   Atomics.store(watchdog.counters, NEXT_SEQ, seq);
   Atomics.store(watchdog.counters, STEPS, instrumentation?.steps ?? 0);
-  // Findings are part of the run log, so the CLI, the extension and a replay all see the same ones.
+  diagnose(event);
+}
+
+/**
+ * Findings are part of the run log, so the CLI, the extension and a replay all see the same ones; a symptom a raised
+ * finding explains follows as an `explained` event (after the findings: its cause may be among them).
+ */
+function diagnose(event: RunEvent): void {
   for (const finding of diagnosis.observe(event)) emit({ kind: 'finding', finding });
+  for (const { cause, symptom } of diagnosis.takeExplained()) emit({ kind: 'explained', cause, symptom });
 }
 
 // The job's console output becomes log events (ordered with the training events), not raw stdio.

@@ -1,5 +1,12 @@
 /** A run's outcome in numbers, from its events (the CLI's summary.json and end-of-run report). */
-import type { RunEvent, RunEndEvent, RunStartEvent, FitStartEvent, Finding } from '../protocol';
+import {
+  foldExplained,
+  type RunEvent,
+  type RunEndEvent,
+  type RunStartEvent,
+  type FitStartEvent,
+  type Finding,
+} from '../protocol';
 import { formatMetric } from '../protocol/format';
 
 export interface RunSummary {
@@ -50,6 +57,7 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
         if (!best[k] || better(best[k].value)) best[k] = { value: v, epoch: e.epoch + 1 };
       }
     } else if (e.kind === 'finding') findings.push(e.finding);
+    else if (e.kind === 'explained') foldExplained(findings, e);
   }
   const lastBatch = events.filter(e => e.kind === 'batch').at(-1);
   if (lastBatch?.kind === 'batch' && final.loss === undefined) final.loss = lastBatch.loss;

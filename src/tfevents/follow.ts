@@ -6,7 +6,7 @@
  * every step has as many epochs as steps), and the extension host stays responsive meanwhile. A finding is appended
  * to the run's events (after what was read so far: seq keeps growing) and handed to `onEvent` as soon as it is found.
  */
-import type { Finding, RunEvent } from '../protocol';
+import type { ExplainedEvent, Finding, RunEvent } from '../protocol';
 import { LogdirRunReader, LOGDIR_FIRST_READ_BYTES } from './convert';
 import { locateLogdirFinding } from './findings';
 import type { LogdirRun } from './logdir';
@@ -17,6 +17,8 @@ export const DIAGNOSIS_SLICE_MS = 15;
 /** what diagnoses the run: the DiagnosisEngine (src/detectors/ sits above this folder, so it is handed in) */
 export interface RunDiagnosis {
   observe(e: RunEvent): Finding[];
+  /** symptoms a raised finding explains, since the last call (appended as `explained` events) */
+  takeExplained?(): Array<Pick<ExplainedEvent, 'cause' | 'symptom'>>;
 }
 
 export interface LogdirFollowerOptions {
@@ -123,6 +125,11 @@ export class LogdirFollower {
           t: e.t,
           finding: locateLogdirFinding(finding, ctx),
         };
+        this.events.push(event);
+        this.opts.onEvent?.(event);
+      }
+      for (const { cause, symptom } of this.engine.takeExplained?.() ?? []) {
+        const event: RunEvent = { kind: 'explained', runId: e.runId, seq: this.events.length, t: e.t, cause, symptom };
         this.events.push(event);
         this.opts.onEvent?.(event);
       }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, JOBS, tempDir } from './helpers';
 import { readRunLog } from '../../src/runs/store';
-import { findingSchema } from '../../src/protocol';
+import { findingSchema, foldExplained, type Finding } from '../../src/protocol';
 
 const BIN = path.join(ROOT, 'bin', 'training-lens.js');
 
@@ -50,11 +50,13 @@ test('train --report writes events, findings and summary, one line per epoch', (
   assert.match(r.stdout, /^epoch 2\/2 .*val_acc \d/m);
   assert.match(r.stdout, /ok after 12 steps, 2 epochs/);
   assert.deepEqual(fs.readdirSync(report).sort(), ['events.ndjson', 'findings.json', 'summary.json']);
-  // findings.json holds exactly the run's findings, each valid against the schema
+  // findings.json holds exactly the run's findings, each valid against the schema, with the symptoms each explains
   const findings = JSON.parse(fs.readFileSync(path.join(report, 'findings.json'), 'utf8'));
-  const logged = readRunLog(path.join(report, 'events.ndjson')).events.flatMap(e =>
-    e.kind === 'finding' ? [e.finding] : [],
-  );
+  const logged: Finding[] = [];
+  for (const e of readRunLog(path.join(report, 'events.ndjson')).events) {
+    if (e.kind === 'finding') logged.push(e.finding);
+    else if (e.kind === 'explained') foldExplained(logged, e);
+  }
   assert.deepEqual(
     findings.map((f: { fixes?: unknown }) => ({ ...f, fixes: undefined })),
     // each with its 1-based line flat beside the range
@@ -65,6 +67,12 @@ test('train --report writes events, findings and summary, one line per epoch', (
     [['unnormalized-input', 18]],
     'inputs in 0-255: a finding to check the line on (fit)',
   );
+  assert.deepEqual(
+    findings[0].explains.map((x: { code: string }) => x.code),
+    ['bad-initial-loss'],
+    'the far-off first loss it causes is kept under it',
+  );
+  assert.match(r.stdout, /^ {2}explains: bad-initial-loss in \w+ \(epoch 1\)$/m);
   for (const f of findings) assert.ok(findingSchema.safeParse(f).success, JSON.stringify(f));
   const summary = JSON.parse(fs.readFileSync(path.join(report, 'summary.json'), 'utf8'));
   assert.equal(summary.status, 'ok');

@@ -11,6 +11,9 @@ import { DiagnosisEngine } from '../../src/detectors/engine';
 import type { RuleFamily } from '../../src/detectors/engine';
 import { DEFAULT_DIAGNOSIS as D } from '../../src/detectors/settings';
 import { MLP, Run, dense, codes, assertComplete, FILE } from './diagnosisRun';
+import { validateEvent, type RunEvent } from '../../src/protocol';
+import { formatExplains } from '../../src/protocol/format';
+import { summarizeRun } from '../../src/runs/summary';
 
 const zeros = { d1: 0, d2: 0, out: 0 };
 const healthy = { d1: 0.5, d2: 0.5, out: 0.5 };
@@ -42,6 +45,45 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
       ['unchanged-weights'],
       'the stall is kept as evidence',
     );
+  });
+  test('the cause keeps the symptom as evidence: one explained event, folded into the finding by the summary and diagnose()', () => {
+    const r = stalled(55);
+    const e = r.engine();
+    const explained = e.takeExplained();
+    assert.equal(explained.length, 1);
+    assert.deepEqual(explained[0].cause, { code: 'dead-relu', layer: 'd1' });
+    assert.equal(explained[0].symptom.code, 'unchanged-weights');
+    assert.match(explained[0].symptom.message, /zero gradient/);
+    assert.equal(explained[0].symptom.location?.file, FILE, 'where the symptom was placed');
+    assert.deepEqual(e.takeExplained(), [], 'each symptom once');
+    const [f] = r.diagnose();
+    assert.deepEqual(
+      f.explains?.map(s => s.code),
+      ['unchanged-weights'],
+    );
+    // what the runner writes: the finding, then the explained event; the run summary (findings.json) folds them
+    const start = { kind: 'run-start', runId: 'r', seq: 0, t: 0, jobFile: FILE, backend: 'cpu', backendNotes: [] };
+    const events: RunEvent[] = [{ ...start, startedAt: '2026-12-06T00:00:00Z', argv: {} } as RunEvent, ...r.events];
+    const at = (body: object) => ({ ...body, runId: 'r', seq: events.length, t: events.length }) as RunEvent;
+    events.push(at({ kind: 'finding', finding: e.findings[0] }));
+    events.push(at({ kind: 'explained', ...explained[0] }));
+    events.push(at({ kind: 'explained', ...explained[0] }));
+    for (const x of events.slice(-3)) assert.ok(validateEvent(JSON.parse(JSON.stringify(x))).ok, x.kind);
+    events.push(at({ kind: 'run-end', status: 'ok', steps: 43, durationMs: 1 }));
+    const summary = summarizeRun(events)!;
+    assert.deepEqual(
+      summary.findings.map(x => [x.code, x.explains?.map(s => s.code)]),
+      [['dead-relu', ['unchanged-weights']]],
+      'listed once under its cause',
+    );
+    assert.equal(
+      formatExplains(summary.findings[0].explains!),
+      `unchanged-weights (epoch ${explained[0].symptom.epoch! + 1})`,
+    );
+  });
+  test('a symptom held back while its cause is not yet raised makes no explained event', () => {
+    const e = stalled(30).engine();
+    assert.deepEqual(e.takeExplained(), []);
   });
   test('the stall is held back until the dead-unit probe is read (the cause measured after the symptom)', () => {
     // 22 zero steps: the stall criterion (2 epochs = 20 steps) holds before the dead-unit window ends

@@ -177,6 +177,31 @@ suite('Training Lens (API level)', function () {
     assert.equal(error.location.line, line);
   });
 
+  test('diagnosis: the cause in the Problems panel lists the symptom it explains (related information)', async () => {
+    const before = runIds();
+    const uri = jobUri('jobs/unscaled.ts');
+    await vscode.commands.executeCommand('trainingLens.trainFile', uri);
+    const runId = await waitForNewRun(before);
+    assert.equal((await waitForRunEnd(runId, 90_000)).status, 'ok');
+    const cause = await waitFor(
+      'the runtime unnormalized-input diagnostic',
+      () =>
+        vscode.languages
+          .getDiagnostics(uri)
+          .find(d => (typeof d.code === 'object' ? d.code.value : d.code) === 'unnormalized-input') ?? null,
+      20_000,
+    );
+    const related = cause.relatedInformation ?? [];
+    const symptom = related.find(r => /^Explains bad-initial-loss \(epoch 1\): The first loss is/.test(r.message));
+    assert.ok(symptom, `bad-initial-loss listed under its cause: ${related.map(r => r.message).join(' | ')}`);
+    assert.equal(symptom.location.uri.fsPath, uri.fsPath);
+    assert.equal(
+      symptom.location.range.start.line + 1,
+      lineOf('jobs/unscaled.ts', "units: 4, activation: 'softmax'"),
+      'on the output layer',
+    );
+  });
+
   test('5. Open Dashboard shows a saved run (from disk) when no run is live', async () => {
     const before = runIds();
     await vscode.commands.executeCommand('trainingLens.trainFile', jobUri('jobs/short.ts'));

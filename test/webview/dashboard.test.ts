@@ -338,6 +338,22 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
     ]);
     // the shading is drawn: the dead-ReLU plot has highlight-coloured pixels inside the range
     await dash.page.screenshot({ path: path.join(ARTIFACTS, 'webview-finding-highlight.png'), fullPage: true });
+    // a symptom the engine saw later and did not raise, because the finding explains it, is listed under it
+    await dash.host({
+      type: 'events',
+      runId: info.runId,
+      events: [
+        {
+          ...last,
+          seq: last.seq + 2,
+          kind: 'explained',
+          cause: { code: 'dead-relu', layer: 'dense_Dense2' },
+          symptom: { code: 'loss-not-decreasing', message: 'The loss has not improved for 5 epochs', epoch: 2 },
+        } as RunEvent,
+      ],
+    });
+    await dash.page.waitForFunction(() => document.querySelector('#findings li.finding .explains') !== null);
+    assert.equal(await item.locator('.explains').innerText(), 'Explains: loss-not-decreasing (epoch 3)');
   });
 
   it('answers invalid host messages with an error and ignores them', async () => {
