@@ -7,7 +7,8 @@
  * - every step when `everyStep` is set;
  * - the first FIT_START steps of each fit and the first EPOCH_START steps of each epoch;
  * - every step for ALARM_STEPS steps after something looked wrong: a non-finite loss, a loss jump (above LOSS_JUMP
- *   times the median of the recent losses), a non-finite gradient norm.
+ *   times the median of the recent losses, by at least LOSS_JUMP_FLOOR of the model's first loss), a non-finite
+ *   gradient norm.
  * A dead unit's window stays deadReluWindow steps long: with spaced readings, a unit is dead when it is 0 for every
  * sample of the steps read in it (at least 4 of every 20).
  */
@@ -31,6 +32,12 @@ export const EPOCH_START = 2;
 export const ALARM_STEPS = 20;
 export const MAX_SPACING = 5;
 export const LOSS_JUMP = 2;
+/**
+ * A jump must also rise by this share of the model's first loss. Far below where it started (a training set learnt
+ * by heart: 0.002 -> 0.005) a doubling is batch noise, and an alarm per such step kept converged runs reading every
+ * step: 50% of the steps instead of 30% on a 20-step fit.
+ */
+export const LOSS_JUMP_FLOOR = 0.1;
 /** losses the jump is measured against */
 const RECENT = 9;
 /** samples the costs are the medians of (a median shrugs off garbage-collection pauses) */
@@ -59,6 +66,8 @@ export class ProbeSchedule {
   private epochStart: number;
   private alarmUntil = -1;
   private recent: number[] = [];
+  /** the model's first finite loss (kept from one fit to the next): the scale a jump is measured on */
+  private firstLoss: number | undefined;
   private charged = 0;
   /** probe time measured on reading steps and on the others */
   private readonly readCost = new RecentMedian();
@@ -116,7 +125,10 @@ export class ProbeSchedule {
       this.alarm(step);
       return;
     }
-    if (this.recent.length >= 5 && loss > LOSS_JUMP * median(this.recent)) this.alarm(step);
+    this.firstLoss ??= Math.abs(loss);
+    const typical = this.recent.length >= 5 ? median(this.recent) : undefined;
+    if (typical !== undefined && loss > LOSS_JUMP * typical && loss - typical >= LOSS_JUMP_FLOOR * this.firstLoss)
+      this.alarm(step);
     this.recent.push(loss);
     if (this.recent.length > RECENT) this.recent.shift();
   }

@@ -89,6 +89,14 @@ test('a loss jump or a non-finite loss makes every following step a reading for 
   const calm = new ProbeSchedule(settings, 0);
   const read = drive(calm, 0, 200, { stepMs: 1, baseMs: 0.2, readMs: 5, loss: step => 1 + 0.4 * (step % 3) });
   assert.ok(read.length < 80, `${read.length} readings of 200 steps with a noisy loss`);
+  // a training set learnt by heart: the loss fell from 2.3 to a few thousandths, where a harder batch is 5x that
+  const learnt = (step: number) => (step < 40 ? 2.3 - 0.057 * step : step % 7 ? 0.002 : 0.01);
+  const converged = drive(new ProbeSchedule(settings, 0), 0, 200, { stepMs: 1, baseMs: 0.2, readMs: 5, loss: learnt });
+  assert.ok(converged.filter(x => x >= 40).length < 64, `${converged.length} readings: its 5x swings are no jump`);
+  // ...but a jump back towards where it started is
+  const back = (step: number) => (step === 150 ? 0.5 : learnt(step));
+  const alarmed = drive(new ProbeSchedule(settings, 0), 0, 200, { stepMs: 1, baseMs: 0.2, readMs: 5, loss: back });
+  for (let step = 151; step <= 150 + ALARM_STEPS; step++) assert.ok(alarmed.includes(step), `step ${step} read`);
 });
 
 before(async () => {
