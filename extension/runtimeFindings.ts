@@ -107,6 +107,12 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     const uri = vscode.Uri.file(file);
     const doc = vscode.workspace.textDocuments.find(d => d.uri.fsPath === uri.fsPath);
     const d = toDiagnostic(f, { doc, detail: true });
+    // the same finding raised again at a higher severity replaces the earlier entry, keeping what it explained
+    const earlier = this.take(runId, f);
+    if (earlier) {
+      d.relatedInformation = earlier.d.relatedInformation;
+      if (earlier.finding.explains && !f.explains) f.explains = earlier.finding.explains;
+    }
     this.refs.set(d, { finding: f, runId, jobFile });
     const key = uri.toString();
     let entry = this.byFile.get(key);
@@ -116,6 +122,18 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
     let files = this.byJob.get(jobFile);
     if (!files) this.byJob.set(jobFile, (files = new Set()));
     files.add(uri.toString());
+  }
+
+  /** Removes the run's entry for the finding `f` names (code and layer), if there is one; returns it. */
+  private take(runId: string, f: Finding): { d: vscode.Diagnostic; finding: Finding } | undefined {
+    for (const entry of this.byFile.values()) {
+      const i = entry.items.findIndex(x => this.refs.get(x.d)?.runId === runId && sameFinding(x.finding, f));
+      if (i < 0) continue;
+      const [item] = entry.items.splice(i, 1);
+      this.publish(entry.uri);
+      return item;
+    }
+    return undefined;
   }
 
   /**
@@ -171,8 +189,8 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
   }
 }
 
-function sameFinding(f: Finding, cause: ExplainedEvent['cause']): boolean {
-  return f.code === cause.code && (f.layer ?? '') === (cause.layer ?? '');
+function sameFinding(f: Finding, other: { code: string; layer?: string }): boolean {
+  return f.code === other.code && (f.layer ?? '') === (other.layer ?? '');
 }
 
 /** The open document's text (unsaved edits included), else the file on disk. */

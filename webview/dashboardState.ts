@@ -2,7 +2,7 @@
  * Pure accumulation of run events into chart series (no DOM, no chart.js): unit-testable under Node.
  * Each chart's series keep `{x, y}` points sorted by x (what chart.js's decimation needs with `parsing: false`).
  */
-import { foldExplained } from '../src/protocol';
+import { addFinding, foldExplained } from '../src/protocol';
 import type {
   BatchEvent,
   DeadUnitsEvent,
@@ -244,7 +244,7 @@ export class DashboardStore {
         this.onDeadUnits(run, e);
         break;
       case 'finding':
-        run.findings.push(e.finding);
+        addFinding(run.findings, e.finding);
         break;
       case 'explained':
         foldExplained(run.findings, e);

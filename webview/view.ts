@@ -244,8 +244,8 @@ export class DashboardView {
   }
 
   private renderFindings(run: RunState): void {
-    // an `explained` event adds to a finding already shown
-    const key = `${run.info.runId}:${run.findings.length}:${run.findings.reduce((n, f) => n + (f.explains?.length ?? 0), 0)}`;
+    // an `explained` event adds to a finding already shown; a warning may replace an info of the same finding
+    const key = `${run.info.runId}:${run.findings.map(f => `${f.severity[0]}${f.explains?.length ?? 0}`).join('')}`;
     if (key === this.findingsKey) return;
     this.findingsKey = key;
     this.findings.textContent = '';

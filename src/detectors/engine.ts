@@ -78,11 +78,14 @@ export interface Explanation {
   symptom: ExplainedSymptom;
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
 const keyOf = (f: Finding) => (f.code === 'non-finite' ? f.code : `${f.code}|${f.layer ?? ''}`); // one non-finite finding: the first
 
 export class DiagnosisEngine {
   private readonly ctx = new RunContext();
-  private readonly raised = new Set<string>();
+  /** what was raised per key, at which severity: a key is raised again only at a higher one */
+  private readonly raised = new Map<string, Severity>();
   private readonly s: DiagnosisSettings;
   private readonly families: RuleFamily[];
   private readonly api: RuleApi;
@@ -165,7 +168,8 @@ export class DiagnosisEngine {
   private raise(f: Finding | undefined): void {
     if (!f) return;
     const key = keyOf(f);
-    if (this.raised.has(key)) return;
+    const before = this.raised.get(key);
+    if (!this.news(f)) return;
     const why = this.explained(f, levelOf(f));
     if (why) {
       if (this.suppressed.some(x => keyOf(x.finding) === key)) return;
@@ -174,14 +178,28 @@ export class DiagnosisEngine {
         this.explainedOut.push({ cause: { code: why.cause.code, layer: why.cause.layer }, symptom: symptomOf(f) });
       return;
     }
-    this.raised.add(key);
+    this.raised.set(key, f.severity);
     this.pending = this.pending.filter(p => keyOf(p.finding) !== key);
-    this.findings.push(f);
+    // raised again at a higher severity (the evidence grew): it replaces the earlier one, here and for every reader
+    // of the run (protocol: addFinding)
+    if (before !== undefined)
+      this.findings.splice(
+        this.findings.findIndex(g => keyOf(g) === key),
+        1,
+        f,
+      );
+    else this.findings.push(f);
     this.out.push(f);
   }
 
+  /** not raised yet, or raised at a lower severity only */
+  private news(f: Finding): boolean {
+    const before = this.raised.get(keyOf(f));
+    return before === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[before];
+  }
+
   private hold(f: Finding | undefined, steps: number): void {
-    if (!f || this.raised.has(keyOf(f)) || this.pending.some(p => keyOf(p.finding) === keyOf(f))) return;
+    if (!f || !this.news(f) || this.pending.some(p => keyOf(p.finding) === keyOf(f))) return;
     if (steps <= 0) return this.raise(f);
     this.pending.push({ finding: f, untilStep: this.ctx.step + steps });
   }

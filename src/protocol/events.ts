@@ -229,6 +229,21 @@ export const explainedEvent = z.object({
 export type ExplainedEvent = z.infer<typeof explainedEvent>;
 
 /**
+ * Adds a `finding` event's finding to a run's list. The engine raises a code (per layer) once, except at a higher
+ * severity when the evidence grew (a jumping validation loss whose best went stale): that one replaces the earlier
+ * one, keeping the symptoms it explained. Returns the list.
+ */
+export function addFinding(findings: Finding[], f: Finding): Finding[] {
+  // the engine's key: code and layer; the non-finite finding is one per run, whichever layer it names
+  const i = findings.findIndex(
+    g => g.code === f.code && (f.code === 'non-finite' || (g.layer ?? '') === (f.layer ?? '')),
+  );
+  if (i < 0) findings.push(f);
+  else findings[i] = findings[i].explains && !f.explains ? { ...f, explains: findings[i].explains } : f;
+  return findings;
+}
+
+/**
  * Adds an `explained` event's symptom to the finding it names (same code and layer) in `findings`; returns the
  * updated finding, or undefined when the run raised no such finding. A symptom already listed is not added twice.
  */

@@ -1,5 +1,6 @@
 /** A run's outcome in numbers, from its events (the CLI's summary.json and end-of-run report). */
 import {
+  addFinding,
   foldExplained,
   type RunEvent,
   type RunEndEvent,
@@ -56,7 +57,7 @@ export function summarizeRun(events: RunEvent[], logProblems = 0): RunSummary | 
         const better = /loss|error/.test(k) ? (b: number) => v < b : (b: number) => v > b;
         if (!best[k] || better(best[k].value)) best[k] = { value: v, epoch: e.epoch + 1 };
       }
-    } else if (e.kind === 'finding') findings.push(e.finding);
+    } else if (e.kind === 'finding') addFinding(findings, e.finding);
     else if (e.kind === 'explained') foldExplained(findings, e);
   }
   const lastBatch = events.filter(e => e.kind === 'batch').at(-1);

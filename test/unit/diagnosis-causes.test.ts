@@ -11,7 +11,7 @@ import { DiagnosisEngine } from '../../src/detectors/engine';
 import type { RuleFamily } from '../../src/detectors/engine';
 import { DEFAULT_DIAGNOSIS as D } from '../../src/detectors/settings';
 import { MLP, Run, dense, codes, assertComplete, FILE } from './diagnosisRun';
-import { validateEvent, type RunEvent } from '../../src/protocol';
+import { addFinding, validateEvent, type RunEvent } from '../../src/protocol';
 import { formatExplains } from '../../src/protocol/format';
 import { summarizeRun } from '../../src/runs/summary';
 
@@ -297,6 +297,31 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
     const batch = new Run(MLP, { validationSamples: 5000, batchSize: 4 }).epochs(logs(noisy, 0.7, 0.7)).diagnose();
     assert.equal(batch[0].evidence.cause, 'batch-size');
     assert.match(batch[0].advice![0], /larger batches than 4/);
+  });
+  test('...and once that best goes stale, raised again as a warning that replaces the info', () => {
+    // the info above, then three epochs that jump without beating 0.6
+    const run = new Run(MLP, { validationSamples: 5000 }).epochs(logs([...noisy, 0.75, 0.64, 0.8], 0.7, 0.7));
+    const e = new DiagnosisEngine();
+    const raised = run.events.flatMap(x => e.observe(x)).filter(f => f.source === 'runtime');
+    assert.deepEqual(
+      raised.map(f => [f.code, f.severity]),
+      [
+        ['noisy-validation', 'info'],
+        ['noisy-validation', 'warning'],
+      ],
+    );
+    assert.deepEqual(
+      run.diagnose().map(f => [f.code, f.severity]),
+      [['noisy-validation', 'warning']],
+      'one finding',
+    );
+    // what a reader of the run keeps (summary, findings.json, dashboard, Problems): the warning, with what the info explained
+    const explains = [{ code: 'loss-not-decreasing', message: 'stalled' }];
+    const kept = addFinding(addFinding([], { ...raised[0], explains }), raised[1]);
+    assert.deepEqual(
+      kept.map(f => [f.code, f.severity, f.explains?.length]),
+      [['noisy-validation', 'warning', 1]],
+    );
   });
   test('...a warning once its best is 3 epochs old; a single spike is not a finding', () => {
     const stale = new Run().epochs(logs([0.6, 0.8, 0.65, 0.85, 0.66, 0.9, 0.7], 0.7, 0.7)).diagnose();

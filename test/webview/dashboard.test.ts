@@ -354,6 +354,18 @@ describe('dashboard webview (headless Chromium, production CSP)', () => {
     });
     await dash.page.waitForFunction(() => document.querySelector('#findings li.finding .explains') !== null);
     assert.equal(await item.locator('.explains').innerText(), 'Explains: loss-not-decreasing (epoch 3)');
+    // raised again at a higher severity: the error replaces the warning, and keeps what it explained
+    await dash.host({
+      type: 'events',
+      runId: info.runId,
+      events: [{ ...last, seq: last.seq + 3, kind: 'finding', finding: { ...finding, severity: 'error' } } as RunEvent],
+    });
+    await dash.page.waitForFunction(() => document.querySelector('#findings li.finding.sev-error') !== null);
+    assert.equal(await dash.page.locator('#findings li.finding').filter({ hasText: 'dead-relu' }).count(), 1);
+    assert.equal(
+      await dash.page.locator('#findings li.finding.sev-error .explains').innerText(),
+      'Explains: loss-not-decreasing (epoch 3)',
+    );
   });
 
   it('answers invalid host messages with an error and ignores them', async () => {

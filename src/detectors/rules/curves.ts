@@ -44,11 +44,11 @@ export class CurveRules implements RuleFamily {
     for (const f of this.accuracyHistory(api, e.step, !!flat)) api.raise(f);
     // a finding already raised (or noisy-validation after overfitting) would be dropped: not judged again
     if (!raised('overfitting')) api.raise(this.overfitting(api, e.step));
-    // not before the training's own accuracy history is judged: an oscillating training explains a jumping validation
+    // not before the training's own accuracy history is judged: an oscillating training explains a jumping validation;
+    // judged again after an info (still reaching new bests) until its best is stale: then it is raised as a warning
+    const warned = api.findings.some(f => f.code === 'noisy-validation' && f.severity !== 'info');
     const noisy =
-      raised('noisy-validation') || raised('overfitting') || !historyJudged(api)
-        ? undefined
-        : this.noisyValidation(api, e.step);
+      warned || raised('overfitting') || !historyJudged(api) ? undefined : this.noisyValidation(api, e.step);
     if (noisy && !raised('overfitting')) api.raise(noisy);
   }
 
