@@ -13,7 +13,10 @@
  * Then every example job (examples/*.train.ts, one epoch) trains through the real runner on each backend, as a user's
  * run would: the median ms/step comes from its batch events, and `auto` names the backend a run would pick.
  * `--examples none` skips that part; `--examples fashion-mlp,toolkit` picks some. `--backends node,wasm` leaves cpu out.
- * `--every-step` measures the probes reading every step (no spacing).
+ * `--every-step` measures the probes reading every step (no spacing); `--probes '<json>'` sets probe settings over the
+ * defaults (ablations: `'{"histogramEvery":0}'`). `--control` measures the method itself: the
+ * "instrumented" side is a second plain copy, so its overhead column shows what the method reads where there is
+ * nothing to find (its bias and its spread on this machine).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -46,6 +49,10 @@ const batchSize = 32;
 const MEASURE_MS = Number(arg('measure-ms', '600'));
 /** `--every-step`: the probes read gradients and dead units on every step (no spacing: src/probes/schedule.ts) */
 const EVERY_STEP = process.argv.includes('--every-step');
+/** `--probes '{"histogramEvery":0}'`: probe settings over the defaults, for ablations (which probe costs what) */
+const PROBE_OVERRIDES = JSON.parse(arg('probes', '{}')) as Partial<typeof DEFAULT_PROBES>;
+/** `--control`: plain against an identical plain copy (an A/A measurement) */
+const CONTROL = process.argv.includes('--control');
 
 /** ms/step of wall-clock time, and of CPU time (user + system, every thread of the worker: steadier on a busy machine) */
 type Measure = { plain: number; probed: number; plainCpu: number; probedCpu: number };
@@ -152,9 +159,10 @@ async function worker(preference: BackendPreference, samples: number, kinds: str
     const choice = await selectBackend({ preference });
     const tf = choice.tf as Tf & Tfjs;
     const steps = Math.ceil(samples / batchSize);
-    const probes = { ...DEFAULT_PROBES, everyStep: process.argv.includes('--every-step') };
+    const probes = { ...DEFAULT_PROBES, everyStep: process.argv.includes('--every-step'), ...PROBE_OVERRIDES };
     const inst = new Instrumentation(tf, { emit: () => undefined, probes });
-    const timeFit = async (m: ReturnType<typeof referenceModel>, instrumented: boolean) => {
+    const timeFit = async (m: ReturnType<typeof referenceModel>, probed: boolean) => {
+      const instrumented = probed && !CONTROL;
       if (instrumented) inst.install();
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
@@ -244,6 +252,12 @@ async function main(): Promise<void> {
   console.log(
     `probes: defaults, ${EVERY_STEP ? 'every step read (--every-step)' : `gradient and dead-unit readings spaced to a ${(DEFAULT_PROBES.budget ?? 0) * 100}% measured budget (--every-step: every step)`}`,
   );
+  if (Object.keys(PROBE_OVERRIDES).length)
+    console.log(`probe settings over the defaults (--probes): ${JSON.stringify(PROBE_OVERRIDES)}`);
+  if (CONTROL)
+    console.log(
+      'CONTROL (--control): the "instrumented" side is an identical plain copy; its overhead is the method\'s bias and spread',
+    );
   const benches: Bench[] = BACKENDS.map(preference => ({
     preference,
     notes: [],
@@ -261,6 +275,9 @@ async function main(): Promise<void> {
         '--models',
         kinds.join(','),
         ...(EVERY_STEP ? ['--every-step'] : []),
+        ...(CONTROL ? ['--control'] : []),
+        '--probes',
+        JSON.stringify(PROBE_OVERRIDES),
       ],
       {
         env,
