@@ -24,18 +24,8 @@ import * as path from 'node:path';
 import type { Finding } from '../src/protocol';
 import { readRunLog } from '../src/runs/store';
 import { DiagnosisEngine } from '../src/detectors/engine';
-import {
-  loadManifest,
-  score,
-  measure,
-  vitals,
-  trainsWell,
-  detectionEpoch,
-  JOBS,
-  DIAGNOSIS_DIR,
-  type FixtureSpec,
-  symptomShown,
-} from './diagnosis/lib/manifest';
+import { loadManifest, score, detectionEpoch, JOBS, DIAGNOSIS_DIR, type FixtureSpec } from './diagnosis/lib/manifest';
+import { measure, vitals, trainsWell, symptomShown } from './diagnosis/lib/symptoms';
 import { describeData, type DataFacts } from './diagnosis/lib/dataFacts';
 import {
   halfOf,

@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import type { Finding, RunEvent } from '../../src/protocol';
 import { readRunLog } from '../../src/runs/store';
 import { DiagnosisEngine } from '../../src/detectors/engine';
-import { loadManifest, measure, score, symptomShown, type FixtureSpec } from './lib/manifest';
+import { loadManifest, score, type FixtureSpec } from './lib/manifest';
+import { measure, symptomShown } from './lib/symptoms';
 import type { DataFacts } from './lib/dataFacts';
 import { figures, halfOf, summaryLine, type Half, type Scored } from './lib/figures';
 

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding, RunEvent } from '../../src/protocol';
 import { figures, confusion, summaryLine, type Scored } from '../../bench/diagnosis/lib/figures';
-import { score, measure, symptomShown, type FixtureSpec } from '../../bench/diagnosis/lib/manifest';
+import { score, type FixtureSpec } from '../../bench/diagnosis/lib/manifest';
+import { measure, symptomShown } from '../../bench/diagnosis/lib/symptoms';
 
 const finding = (code: string, line: number) =>
   ({
