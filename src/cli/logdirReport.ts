@@ -7,6 +7,7 @@ import { findRuns } from '../tfevents/logdir';
 import { readLogdirRun } from '../tfevents/convert';
 import { locateLogdirFinding } from '../tfevents/findings';
 import { diagnose } from '../detectors/engine';
+import { findingLines } from './findingLines';
 import { summarizeRun, formatLogs, type RunSummary } from '../runs/summary';
 import type { ReadProblems } from '../tfevents/logdir';
 import type { Finding } from '../protocol';
@@ -62,6 +63,6 @@ export function printLogdirReport(reports: LogdirRunReport[], write: (line: stri
     );
     if (Object.keys(s.final).length) write(`final: ${formatLogs(s.final)}`);
     for (const p of problemText(r.problems)) write(`warning: ${p}`);
-    for (const f of r.findings) write(`${f.severity} ${f.code}: ${f.message}`);
+    for (const f of r.findings) findingLines(f).forEach(write);
   }
 }

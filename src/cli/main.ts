@@ -9,7 +9,8 @@ import { runnerEntry } from '../runner/entry';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../runner/backend';
 import { runsDirOf, readRunLog, EVENTS_FILE } from '../runs/store';
 import { summarizeRun, formatLogs, type RunSummary } from '../runs/summary';
-import { formatClock, formatExplains, formatMetric } from '../protocol/format';
+import { formatClock, formatMetric } from '../protocol/format';
+import { findingLines } from './findingLines';
 import { ProgressTracker } from '../runs/progress';
 import { withRuntimeFixes } from '../detectors/fixes';
 import { describeParams, type RunEvent } from '../protocol';
@@ -132,10 +133,7 @@ function printSummary(s: RunSummary): void {
   if (Object.keys(s.final).length) write(`final: ${formatLogs(s.final)}`);
   if (s.error)
     write(`error: ${s.error.message}${s.error.location ? ` (${s.error.location.file}:${s.error.location.line})` : ''}`);
-  for (const f of s.findings) {
-    write(`${f.severity} ${f.code}: ${f.message}`);
-    if (f.explains?.length) write(`  explains: ${formatExplains(f.explains)}`);
-  }
+  for (const f of s.findings) findingLines(f).forEach(write);
   if (s.logProblems) write(`warning: ${s.logProblems} unreadable line(s) in the run log were skipped`);
 }
 
