@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import { foldExplained, type ExplainedEvent, type Finding } from '../src/protocol';
+import { findingKey, foldExplained, type ExplainedEvent, type Finding } from '../src/protocol';
 import { withRuntimeFixes } from '../src/detectors/fixes';
 import type { RunManager } from './runManager';
 import { withoutLintDuplicates } from '../src/guidelines/dedupe';
@@ -190,7 +190,7 @@ export class RuntimeFindings implements vscode.Disposable, vscode.CodeActionProv
 }
 
 function sameFinding(f: Finding, other: { code: string; layer?: string }): boolean {
-  return f.code === other.code && (f.layer ?? '') === (other.layer ?? '');
+  return findingKey(f) === findingKey(other);
 }
 
 /** The open document's text (unsaved edits included), else the file on disk. */

@@ -11,7 +11,7 @@
  * Adding a rule family (data pitfalls, guideline checks at fit start): implement RuleFamily (rules/types.ts) and add
  * it to RULE_FAMILIES below, or call `engine.use(family)`.
  */
-import { foldExplained, type RunEvent, type Finding, type ExplainedSymptom } from '../protocol';
+import { findingKey, foldExplained, type RunEvent, type Finding, type ExplainedSymptom } from '../protocol';
 import { RunContext } from './context';
 import { DEFAULT_DIAGNOSIS, EXPLAINED_BY, ROOT_LEVEL, type DiagnosisSettings } from './settings';
 import { adviceFor } from './advice';
@@ -79,8 +79,11 @@ export interface Explanation {
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+/** `f` is news: its key was not raised yet, or only at a lower severity */
+const outranks = (f: Finding, before: Severity | undefined) =>
+  before === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[before];
 
-const keyOf = (f: Finding) => (f.code === 'non-finite' ? f.code : `${f.code}|${f.layer ?? ''}`); // one non-finite finding: the first
+const keyOf = findingKey; // one non-finite finding: the first
 
 export class DiagnosisEngine {
   private readonly ctx = new RunContext();
@@ -169,11 +172,14 @@ export class DiagnosisEngine {
     if (!f) return;
     const key = keyOf(f);
     const before = this.raised.get(key);
-    if (!this.news(f)) return;
+    if (!outranks(f, before)) return;
     const why = this.explained(f, levelOf(f));
     if (why) {
-      if (this.suppressed.some(x => keyOf(x.finding) === key)) return;
-      this.suppressed.push({ finding: f, ...why });
+      // held back once while its cause was pending, and now explained by a raised one: the cause gets it as evidence
+      const held = this.suppressed.find(x => keyOf(x.finding) === key);
+      if (held && (held.cause || !why.cause)) return;
+      if (held) Object.assign(held, why);
+      else this.suppressed.push({ finding: f, ...why });
       if (why.cause)
         this.explainedOut.push({ cause: { code: why.cause.code, layer: why.cause.layer }, symptom: symptomOf(f) });
       return;
@@ -192,14 +198,8 @@ export class DiagnosisEngine {
     this.out.push(f);
   }
 
-  /** not raised yet, or raised at a lower severity only */
-  private news(f: Finding): boolean {
-    const before = this.raised.get(keyOf(f));
-    return before === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[before];
-  }
-
   private hold(f: Finding | undefined, steps: number): void {
-    if (!f || !this.news(f) || this.pending.some(p => keyOf(p.finding) === keyOf(f))) return;
+    if (!f || !outranks(f, this.raised.get(keyOf(f))) || this.pending.some(p => keyOf(p.finding) === keyOf(f))) return;
     if (steps <= 0) return this.raise(f);
     this.pending.push({ finding: f, untilStep: this.ctx.step + steps });
   }
@@ -268,9 +268,7 @@ function symptomOf(f: Finding): ExplainedSymptom {
     message: f.message,
     ...(f.step !== undefined ? { step: f.step } : {}),
     ...(f.epoch !== undefined ? { epoch: f.epoch } : {}),
-    ...(at
-      ? { location: { file: at.file, line: at.line, ...(at.column !== undefined ? { column: at.column } : {}) } }
-      : {}),
+    ...(at ? { location: at } : {}),
   };
 }
 

@@ -229,15 +229,20 @@ export const explainedEvent = z.object({
 export type ExplainedEvent = z.infer<typeof explainedEvent>;
 
 /**
+ * What makes two findings of a run the same finding: code and layer; the non-finite finding is one per run, whichever
+ * layer it names. The engine raises a key once (or again at a higher severity); readers match on it.
+ */
+export function findingKey(f: { code: string; layer?: string }): string {
+  return f.code === 'non-finite' ? f.code : `${f.code}|${f.layer ?? ''}`;
+}
+
+/**
  * Adds a `finding` event's finding to a run's list. The engine raises a code (per layer) once, except at a higher
  * severity when the evidence grew (a jumping validation loss whose best went stale): that one replaces the earlier
  * one, keeping the symptoms it explained. Returns the list.
  */
 export function addFinding(findings: Finding[], f: Finding): Finding[] {
-  // the engine's key: code and layer; the non-finite finding is one per run, whichever layer it names
-  const i = findings.findIndex(
-    g => g.code === f.code && (f.code === 'non-finite' || (g.layer ?? '') === (f.layer ?? '')),
-  );
+  const i = findings.findIndex(g => findingKey(g) === findingKey(f));
   if (i < 0) findings.push(f);
   else findings[i] = findings[i].explains && !f.explains ? { ...f, explains: findings[i].explains } : f;
   return findings;
@@ -248,10 +253,10 @@ export function addFinding(findings: Finding[], f: Finding): Finding[] {
  * updated finding, or undefined when the run raised no such finding. A symptom already listed is not added twice.
  */
 export function foldExplained(findings: Finding[], e: Pick<ExplainedEvent, 'cause' | 'symptom'>): Finding | undefined {
-  const i = findings.findIndex(f => f.code === e.cause.code && (f.layer ?? '') === (e.cause.layer ?? ''));
+  const i = findings.findIndex(f => findingKey(f) === findingKey(e.cause));
   if (i < 0) return undefined;
   const f = findings[i];
-  const known = (f.explains ?? []).some(s => s.code === e.symptom.code && (s.layer ?? '') === (e.symptom.layer ?? ''));
+  const known = (f.explains ?? []).some(s => findingKey(s) === findingKey(e.symptom));
   if (known) return f;
   return (findings[i] = { ...f, explains: [...(f.explains ?? []), e.symptom] });
 }

@@ -81,9 +81,33 @@ describe('dead ReLUs under a stall name the learning rate (not unchanged-weights
       `unchanged-weights (epoch ${explained[0].symptom.epoch! + 1})`,
     );
   });
-  test('a symptom held back while its cause is not yet raised makes no explained event', () => {
-    const e = stalled(30).engine();
+  test('a symptom held back while its cause is pending makes no explained event until the cause is raised', () => {
+    // the loss is flat while d1 is dying: loss-not-decreasing waits for the layer symptom, then dead-relu explains it
+    const r = new Run(MLP, { epochs: 10 });
+    r.epochs(Array.from({ length: 4 }, () => ({ loss: 1.4, acc: 0.25 })));
+    r.dead('d1', 80);
+    r.epochs([{ loss: 1.4, acc: 0.25 }]);
+    const pendingUntil = r.events.length;
+    r.dead('d1', 85);
+    r.epochs([
+      { loss: 1.4, acc: 0.25 },
+      { loss: 1.4, acc: 0.25 },
+    ]);
+    const e = new DiagnosisEngine();
+    r.events.slice(0, pendingUntil).forEach(x => e.observe(x));
+    assert.deepEqual(
+      e.suppressed.map(x => [x.finding.code, x.cause?.code]),
+      [['loss-not-decreasing', undefined]],
+      'held back, no cause raised yet',
+    );
     assert.deepEqual(e.takeExplained(), []);
+    r.events.slice(pendingUntil).forEach(x => e.observe(x));
+    assert.deepEqual(codes(e.findings), ['dead-relu@d1']);
+    assert.deepEqual(
+      e.takeExplained().map(x => [x.cause.code, x.cause.layer, x.symptom.code]),
+      [['dead-relu', 'd1', 'loss-not-decreasing']],
+      'kept under the cause once it is raised',
+    );
   });
   test('the stall is held back until the dead-unit probe is read (the cause measured after the symptom)', () => {
     // 22 zero steps: the stall criterion (2 epochs = 20 steps) holds before the dead-unit window ends
