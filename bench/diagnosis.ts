@@ -24,7 +24,15 @@ import * as path from 'node:path';
 import type { Finding } from '../src/protocol';
 import { readRunLog } from '../src/runs/store';
 import { DiagnosisEngine } from '../src/detectors/engine';
-import { loadManifest, score, detectionEpoch, JOBS, DIAGNOSIS_DIR, type FixtureSpec } from './diagnosis/lib/manifest';
+import {
+  loadManifest,
+  score,
+  detectionEpoch,
+  matchEpoch,
+  JOBS,
+  DIAGNOSIS_DIR,
+  type FixtureSpec,
+} from './diagnosis/lib/manifest';
 import { measure, vitals, trainsWell, symptomShown } from './diagnosis/lib/symptoms';
 import { describeData, type DataFacts } from './diagnosis/lib/dataFacts';
 import {
@@ -164,11 +172,11 @@ async function runJob(spec: FixtureSpec, tmp: string, backend: string): Promise<
       );
       continue;
     }
-    const detected = detectionEpoch(events, m.found);
+    const detected = matchEpoch(events, m);
     const latency = detected === undefined ? undefined : detected - onset;
     latencies.push(latency);
     lines.push(
-      `  ${m.localized ? 'ok  ' : 'LOC '} ${at}  onset ep ${onset}${drift}${shows}, found ep ${detected ?? '?'} (${latency === undefined ? '?' : (latency >= 0 ? '+' : '') + latency})${m.localized ? '' : ` at ${where(m.found)}`} ${m.found.severity}  | ${measured.text}`,
+      `  ${m.localized ? 'ok  ' : 'LOC '} ${at}  onset ep ${onset}${drift}${shows}, found ep ${detected ?? '?'} (${latency === undefined ? '?' : (latency >= 0 ? '+' : '') + latency})${m.localized ? '' : ` at ${where(m.found)}`} ${m.found.severity}${m.explained ? `, explained by ${where(m.found)}` : ''}  | ${measured.text}`,
     );
   }
   for (const f of sc.falsePositives)

@@ -10,10 +10,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Finding, RunEvent } from '../../src/protocol';
+import { findingKey, type Finding, type RunEvent } from '../../src/protocol';
 import { readRunLog } from '../../src/runs/store';
 import { DiagnosisEngine } from '../../src/detectors/engine';
-import { loadManifest, score, type FixtureSpec } from './lib/manifest';
+import { loadManifest, score, type FixtureSpec, type Match } from './lib/manifest';
 import { measure, symptomShown } from './lib/symptoms';
 import type { DataFacts } from './lib/dataFacts';
 import { figures, halfOf, summaryLine, type Half, type Scored } from './lib/figures';
@@ -26,15 +26,26 @@ function arg(name: string): string | undefined {
 
 const where = (f: Finding) => `${f.code}${f.layer ? '@' + f.layer : ''}:${f.range?.start.line ?? '?'}`;
 
-/** The findings a fresh engine raises on the run's measurements, each with the epoch it was raised in. */
-export function replay(events: RunEvent[]): Array<{ finding: Finding; epoch?: number }> {
+/**
+ * The findings a fresh engine raises on the run's measurements, each with the epoch it was raised in, and with the
+ * symptoms it explains (as the runner's `explained` events fold them), each with the epoch it was explained in.
+ */
+export function replay(
+  events: RunEvent[],
+): Array<{ finding: Finding; epoch?: number; explainedAt: Map<string, number | undefined> }> {
   const engine = new DiagnosisEngine();
-  const out: Array<{ finding: Finding; epoch?: number }> = [];
+  const out: Array<{ finding: Finding; epoch?: number; explainedAt: Map<string, number | undefined> }> = [];
   let epoch: number | undefined; // as the bench counts: none before the first batch
   for (const e of events) {
     if (e.kind === 'finding' || e.kind === 'explained') continue;
     if (e.kind === 'batch' || e.kind === 'epoch') epoch = e.epoch;
-    for (const finding of engine.observe(e)) out.push({ finding, epoch });
+    for (const finding of engine.observe(e)) out.push({ finding, epoch, explainedAt: new Map() });
+    for (const x of engine.takeExplained()) {
+      const r = out.find(o => findingKey(o.finding) === findingKey(x.cause));
+      if (!r) continue;
+      r.finding = { ...r.finding, explains: [...(r.finding.explains ?? []), x.symptom] };
+      r.explainedAt.set(findingKey(x.symptom), epoch);
+    }
   }
   return out;
 }
@@ -55,12 +66,16 @@ function scoreRun(spec: FixtureSpec, dir: string): Replayed | undefined {
   const info = raised.filter(r => r.finding.severity === 'info').map(r => r.finding);
   const sc = score(spec.expected, runtime);
   const epochOf = (f: Finding) => raised.find(r => r.finding === f)?.epoch;
+  const matchEpoch = (m: Match) =>
+    m.explained
+      ? raised.find(r => r.finding === m.found)?.explainedAt.get(findingKey(m.explained))
+      : m.found && epochOf(m.found);
   // latency after the onset measured in this run's log, as the bench counts it; a symptom that did not show in the
   // run is left out, as the bench does
   const measured = sc.matches.map(m => measure(events, m.expected.code, m.expected.layer, data));
   sc.matches.forEach((m, i) => (m.shown = symptomShown(measured[i])));
   const latencies = sc.matches.map((m, i) => {
-    const at = m.found && epochOf(m.found);
+    const at = matchEpoch(m);
     return at === undefined ? undefined : at - (measured[i].onset ?? m.expected.onset);
   });
   const parts = [
@@ -68,7 +83,7 @@ function scoreRun(spec: FixtureSpec, dir: string): Replayed | undefined {
       !m.shown
         ? `---- ${m.expected.code}${m.expected.layer ? '@' + m.expected.layer : ''} did not show${m.found ? ' (raised)' : ''}`
         : m.found
-          ? `${m.localized ? 'ok' : 'LOC'} ${where(m.found)} ep ${epochOf(m.found)} (${latencies[i] === undefined ? '?' : (latencies[i]! >= 0 ? '+' : '') + latencies[i]})`
+          ? `${m.localized ? 'ok' : 'LOC'} ${m.explained ? `${m.expected.code} explained by ` : ''}${where(m.found)} ep ${matchEpoch(m)} (${latencies[i] === undefined ? '?' : (latencies[i]! >= 0 ? '+' : '') + latencies[i]})`
           : `MISS ${m.expected.code}${m.expected.layer ? '@' + m.expected.layer : ''}`,
     ),
     ...sc.falsePositives.map(f => `FP ${where(f)} ep ${epochOf(f) ?? '-'}`),

@@ -74,3 +74,30 @@ test('a check that cannot judge the run keeps the expected finding in the figure
   const flat = [fit, ...[0, 1, 2].map(epoch)] as RunEvent[];
   assert.equal(symptomShown(measure(flat, 'oscillating-loss')), false);
 });
+
+test('an expected symptom is found by a cause that explains it, placed where the symptom was seen', () => {
+  const expected = [{ code: 'loss-not-decreasing', line: 13, onset: 9 }];
+  const symptom = { code: 'loss-not-decreasing', message: 'stalled', epoch: 9, location: { file: 'job.ts', line: 13 } };
+  const cause = { ...finding('label-loss-mismatch', 13), explains: [symptom] } as Finding;
+  const sc = score(expected, [cause]);
+  assert.equal(sc.matches[0].found, cause);
+  assert.deepEqual(sc.matches[0].explained, symptom);
+  assert.equal(sc.matches[0].localized, true);
+  assert.deepEqual(sc.falsePositives, [], 'the cause is the diagnosis of the expected problem, not a false positive');
+
+  // the same cause without the symptom as evidence: a miss and a false positive
+  const silent = score(expected, [finding('label-loss-mismatch', 13)]);
+  assert.equal(silent.matches[0].found, undefined);
+  assert.equal(silent.falsePositives.length, 1);
+
+  // a symptom of another layer is not the expected one
+  const other = { ...finding('dead-relu', 5), explains: [{ ...symptom, code: 'vanishing-gradient', layer: 'b' }] };
+  const layered = score([{ code: 'vanishing-gradient', layer: 'a', line: 5, onset: 1 }], [other as Finding]);
+  assert.equal(layered.matches[0].found, undefined);
+
+  // a cause that is itself expected also finds the symptom it explains
+  const both = score([{ code: 'label-loss-mismatch', line: 13, onset: 0 }, ...expected], [cause]);
+  assert.equal(both.matches[0].found, cause);
+  assert.equal(both.matches[1].found, cause);
+  assert.deepEqual(both.falsePositives, []);
+});
