@@ -1,13 +1,14 @@
 /**
  * Gradient probe: wraps the compiled optimizer's `computeGradients`, which fit, fitDataset and trainOnBatch all
  * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
- * reduces them to squared L2 norms on the backend, and keeps one small tensor to read asynchronously after the step.
- * Only on the steps its schedule reads (schedule.ts): the norms cost a fixed two kernels per variable.
+ * reduces them to L2 norms on the backend (squared-norms.ts), and keeps one small tensor to read asynchronously after
+ * the step. Only on the steps its schedule reads (schedule.ts): the norms cost one or two kernels per variable.
  */
 import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 import { readClip } from '../toolkit/clipping';
 import type { ProbeSchedule } from './schedule';
+import { normReducer, type NormReducer } from './squared-norms';
 
 type ComputeGradients = Optimizer['computeGradients'];
 
@@ -21,6 +22,9 @@ export interface GradientReading {
 export class GradientProbe {
   private names: string[] = [];
   private pendingNorms: Tensor | undefined;
+  private reducer: NormReducer | undefined;
+  /** whether pendingNorms holds squared norms (kept with the tensor: a read may come after uninstall) */
+  private pendingSquared = true;
   private pendingGrads: Map<string, Tensor> | undefined;
   private restoreFn: (() => void) | undefined;
   private optimizer: Optimizer | undefined;
@@ -39,6 +43,8 @@ export class GradientProbe {
     if (this.restoreFn) return;
     this.optimizer = optimizer;
     const tf = this.tf;
+    // chosen here, not in the constructor: the backend is settled by the time fit installs the probe
+    const reducer = (this.reducer = normReducer(tf));
     const hadOwn = Object.prototype.hasOwnProperty.call(optimizer, 'computeGradients');
     const original = optimizer.computeGradients as ComputeGradients;
     const probe = this; // the wrapper's own `this` is the optimizer
@@ -49,10 +55,9 @@ export class GradientProbe {
       const t0 = performance.now();
       probe.names = Object.keys(result.grads);
       probe.pendingNorms?.dispose();
-      // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result.
-      // sum(square(g)) per variable, stacked; the square roots are taken on read, in JS (one kernel fewer per step:
-      // a dot product g·g would be one kernel, but wasm's matrix product packs g first and is slower)
-      probe.pendingNorms = tf.keep(tf.tidy(() => tf.stack(probe.names.map(n => tf.sum(tf.square(result.grads[n]))))));
+      // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result
+      probe.pendingNorms = tf.keep(tf.tidy(() => reducer.reduce(probe.names.map(n => result.grads[n]))));
+      probe.pendingSquared = reducer.squared;
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
@@ -75,9 +80,10 @@ export class GradientProbe {
     this.calls = 0;
     const values = await pending.data();
     pending.dispose();
+    const squared = this.pendingSquared;
     const variables: Record<string, number> = {};
     this.names.forEach((n, i) => {
-      variables[n] = Math.sqrt(values[i]);
+      variables[n] = squared ? Math.sqrt(values[i]) : values[i];
     });
     let histograms: Record<string, Histogram> | undefined;
     if (this.pendingGrads) {
@@ -102,6 +108,8 @@ export class GradientProbe {
     this.pendingNorms?.dispose();
     this.pendingNorms = undefined;
     this.disposeGrads();
+    this.reducer?.dispose();
+    this.reducer = undefined;
   }
 }
 

@@ -18,7 +18,8 @@ import {
   NativeSetupError,
   NATIVE_DIR_ENV,
 } from '../../src/native/setup';
-import { NATIVE_DIR_ENV as RUNNER_NATIVE_DIR_ENV } from '../../src/runner/backend';
+import { NATIVE_DIR_ENV as RUNNER_NATIVE_DIR_ENV, selectBackend } from '../../src/runner/backend';
+import { normReducer } from '../../src/probes/squared-norms';
 import { runJob, tempDir } from './helpers';
 
 /** A folder with one executable `python3` that prints what the probe would (no real Python involved). */
@@ -200,6 +201,30 @@ test('a real job trains through the runner on the native build: backend tensorfl
     events.some(e => e.kind === 'grad-norms'),
     'probes work on the native backend',
   );
+});
+
+test("gradient norms on the native backend: TF's fused EuclideanNorm agrees with sum of squares", async t => {
+  const dir = builtDir ?? (readMarker(defaultNativeDir()) ? defaultNativeDir() : undefined);
+  if (!dir) {
+    t.skip(tfPython.python ? 'the native build failed (see the test above)' : tfPython.reason);
+    return;
+  }
+  const { tf, name } = await selectBackend({ preference: 'node', nativeDir: dir });
+  assert.equal(name, 'tensorflow');
+  const reducer = normReducer(tf);
+  assert.equal(reducer.squared, false, 'the fused path is taken on tensorflow');
+  const grads = [[784, 64], [64], [3, 3, 8, 16], [5, 7, 3], []].map((shape, i) =>
+    tf.randomNormal(shape, 0, 1 + i, 'float32', 7 + i),
+  );
+  const before = tf.memory().numTensors;
+  const result = tf.tidy(() => reducer.reduce(grads));
+  const fused = Array.from(result.dataSync());
+  result.dispose();
+  reducer.dispose();
+  // the reduction's axes are kept between steps and released on dispose
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
+  const expected = grads.map(g => Math.sqrt(tf.tidy(() => tf.sum(tf.square(g))).dataSync()[0]));
+  fused.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) <= 1e-5 * expected[i], `${v} vs ${expected[i]}`));
 });
 
 test('a broken native build falls back to wasm with the reason in backendNotes', { timeout: 120_000 }, async () => {

@@ -1,0 +1,69 @@
+/**
+ * Per-variable gradient norms, reduced on the backend into one small tensor.
+ *
+ * Everywhere: sum(square(g)), two kernels per variable; the square roots are taken on read, in JS. (A dot product
+ * g·g would be one kernel, but wasm's matrix product packs g first and is slower.)
+ *
+ * On the tensorflow backend, Square allocates a fresh buffer the size of g and the page faults of touching it
+ * cost more than the arithmetic (most of the probe's time on an MLP). TensorFlow has a fused reduction,
+ * EuclideanNorm, that reads g once and allocates nothing of its size; tfjs does not expose it, so it is run through
+ * the tfjs-node backend's own op executor, which is how tfjs-node implements every kernel.
+ */
+import type { Tf, Tensor } from '../tf/types';
+
+export interface NormReducer {
+  /** one value per tensor, stacked; squared norms unless `squared` is false (then the norms themselves) */
+  reduce(grads: Tensor[]): Tensor;
+  readonly squared: boolean;
+  dispose(): void;
+}
+
+/** The slice of tfjs-node's NodeJSKernelBackend this module uses (duck-typed: tfjs-node is optional). */
+interface TensorflowOps {
+  executeSingleOutput(name: string, attrs: unknown[], inputs: Tensor[]): Tensor;
+  createReductionOpAttrs(x: Tensor, keepDims?: boolean): unknown[];
+}
+
+export function normReducer(tf: Tf): NormReducer {
+  const backend = tf.getBackend() === 'tensorflow' ? (tf.backend() as unknown as Partial<TensorflowOps>) : undefined;
+  if (backend?.executeSingleOutput && backend.createReductionOpAttrs)
+    return euclideanNorms(tf, backend as TensorflowOps);
+  return {
+    squared: true,
+    reduce: grads => tf.stack(grads.map(g => tf.sum(tf.square(g)))),
+    dispose: () => undefined,
+  };
+}
+
+function euclideanNorms(tf: Tf, ops: TensorflowOps): NormReducer {
+  // reduction axes per rank, uploaded once and kept: a fresh axes tensor per variable per step is an upload each
+  const axesByRank = new Map<number, Tensor>();
+  const allAxes = (rank: number): Tensor => {
+    let axes = axesByRank.get(rank);
+    if (!axes) {
+      axes = tf.keep(
+        tf.tensor1d(
+          Array.from({ length: rank }, (_, i) => i),
+          'int32',
+        ),
+      );
+      axesByRank.set(rank, axes);
+    }
+    return axes;
+  };
+  return {
+    squared: false,
+    reduce: grads =>
+      tf.stack(
+        grads.map(g =>
+          g.rank === 0
+            ? tf.abs(g)
+            : ops.executeSingleOutput('EuclideanNorm', ops.createReductionOpAttrs(g, false), [g, allAxes(g.rank)]),
+        ),
+      ),
+    dispose: () => {
+      axesByRank.forEach(t => t.dispose());
+      axesByRank.clear();
+    },
+  };
+}
