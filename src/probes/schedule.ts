@@ -5,7 +5,8 @@
  * and spaces the readings so that the probes take at most `budget` (DEFAULT_BUDGET) of training time, never more than
  * MAX_SPACING steps apart. It always reads:
  * - every step when `everyStep` is set;
- * - the first FIT_START steps of each fit and the first EPOCH_START steps of each epoch;
+ * - the first FIT_START steps of a model's first fit and the first EPOCH_START steps of each epoch (a later fit of the
+ *   same model starts an epoch);
  * - every step for ALARM_STEPS steps after something looked wrong: a non-finite loss, a loss jump (above LOSS_JUMP
  *   times the median of the recent losses, by at least LOSS_JUMP_FLOOR of the model's first loss), a non-finite
  *   gradient norm.
@@ -89,11 +90,13 @@ export class ProbeSchedule {
   }
 
   /**
-   * Another fit of the same model starts at `firstStep`: its first steps are read again; what readings cost is kept
-   * (a job that calls fit in a loop of short fits would otherwise never measure it).
+   * Another fit of the same model starts at `firstStep`. It is read as an epoch's start (EPOCH_START steps), not a
+   * model's (FIT_START): the model and what its readings cost are known already, and a job that calls fit in a loop
+   * of short fits would otherwise read a fifth of its steps on fit starts alone. What readings cost is kept (such a
+   * job would otherwise never measure it).
    */
   beginFit(firstStep: number): void {
-    this.running = this.fitStart = this.epochStart = this.lastRead = firstStep;
+    this.running = this.epochStart = this.lastRead = firstStep;
     this.reading = true;
     this.charged = 0;
     this.recent = [];

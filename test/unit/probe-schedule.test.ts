@@ -73,6 +73,18 @@ test('every step is read with everyStep, and the first steps of each epoch other
   assert.ok(read.length < 60, `${read.length} of 120 steps read`);
 });
 
+test('a later fit of the same model re-reads its first steps as an epoch start, not a model start', () => {
+  const s = new ProbeSchedule(settings, 0);
+  const t = { stepMs: 1, baseMs: 0.2, readMs: 5 };
+  drive(s, 0, 40, t);
+  assert.equal(s.spacing, MAX_SPACING);
+  s.beginFit(40);
+  const read = drive(s, 40, 20, t);
+  assert.deepEqual(read.slice(0, EPOCH_START), [40, 41], "the new fit's first steps are read");
+  assert.ok(!read.includes(40 + EPOCH_START), `then spaced again: ${read}`);
+  assert.equal(read.length, EPOCH_START + Math.floor((20 - EPOCH_START) / MAX_SPACING), `${read}`);
+});
+
 test('a loss jump or a non-finite loss makes every following step a reading for ALARM_STEPS steps', () => {
   for (const bad of [10, NaN, Infinity]) {
     const s = new ProbeSchedule(settings, 0);
