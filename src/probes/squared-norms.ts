@@ -28,6 +28,10 @@ export function normReducer(tf: Tf): NormReducer {
   const backend = tf.getBackend() === 'tensorflow' ? (tf.backend() as unknown as Partial<TensorflowOps>) : undefined;
   if (backend?.executeSingleOutput && backend.createReductionOpAttrs)
     return euclideanNorms(tf, backend as TensorflowOps);
+  return sumOfSquares(tf);
+}
+
+function sumOfSquares(tf: Tf): NormReducer {
   return {
     squared: true,
     reduce: grads => tf.stack(grads.map(g => tf.sum(tf.square(g)))),
@@ -35,6 +39,11 @@ export function normReducer(tf: Tf): NormReducer {
   };
 }
 
+/**
+ * The fused path. It runs inside the training step (the optimizer's computeGradients), so it must never fail the
+ * step: if the op is refused (a libtensorflow without it, a dtype it does not take), this reducer falls back to sum of
+ * squares for good, and `squared` says which the last result holds.
+ */
 function euclideanNorms(tf: Tf, ops: TensorflowOps): NormReducer {
   // reduction axes per rank, uploaded once and kept: a fresh axes tensor per variable per step is an upload each
   const axesByRank = new Map<number, Tensor>();
@@ -51,16 +60,29 @@ function euclideanNorms(tf: Tf, ops: TensorflowOps): NormReducer {
     }
     return axes;
   };
-  return {
-    squared: false,
-    reduce: grads =>
-      tf.stack(
-        grads.map(g =>
-          g.rank === 0
-            ? tf.abs(g)
-            : ops.executeSingleOutput('EuclideanNorm', ops.createReductionOpAttrs(g, false), [g, allAxes(g.rank)]),
-        ),
+  const fused = (grads: Tensor[]) =>
+    tf.stack(
+      grads.map(g =>
+        g.rank === 0
+          ? tf.abs(g)
+          : ops.executeSingleOutput('EuclideanNorm', ops.createReductionOpAttrs(g, false), [g, allAxes(g.rank)]),
       ),
+    );
+  let fallback: NormReducer | undefined;
+  return {
+    get squared() {
+      return fallback !== undefined;
+    },
+    reduce: grads => {
+      if (!fallback) {
+        try {
+          return fused(grads);
+        } catch {
+          fallback = sumOfSquares(tf);
+        }
+      }
+      return fallback.reduce(grads);
+    },
     dispose: () => {
       axesByRank.forEach(t => t.dispose());
       axesByRank.clear();
