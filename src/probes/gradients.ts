@@ -1,14 +1,14 @@
 /**
  * Gradient probe: wraps the compiled optimizer's `computeGradients`, which fit, fitDataset and trainOnBatch all
  * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
- * reduces them to L2 norms on the backend (squared-norms.ts), and keeps one small tensor to read asynchronously after
+ * reduces them to L2 norms on the backend (normReducer.ts), and keeps one small tensor to read asynchronously after
  * the step. Only on the steps its schedule reads (schedule.ts): the norms cost one or two kernels per variable.
  */
 import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 import { readClip } from '../toolkit/clipping';
 import type { ProbeSchedule } from './schedule';
-import { normReducer, type NormReducer } from './squared-norms';
+import { normReducer, type NormReducer } from './normReducer';
 
 type ComputeGradients = Optimizer['computeGradients'];
 
@@ -23,8 +23,6 @@ export class GradientProbe {
   private names: string[] = [];
   private pendingNorms: Tensor | undefined;
   private reducer: NormReducer | undefined;
-  /** whether pendingNorms holds squared norms (kept with the tensor: a read may come after uninstall) */
-  private pendingSquared = true;
   private pendingGrads: Map<string, Tensor> | undefined;
   private restoreFn: (() => void) | undefined;
   private optimizer: Optimizer | undefined;
@@ -57,7 +55,6 @@ export class GradientProbe {
       probe.pendingNorms?.dispose();
       // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result
       probe.pendingNorms = tf.keep(tf.tidy(() => reducer.reduce(probe.names.map(n => result.grads[n]))));
-      probe.pendingSquared = reducer.squared;
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
@@ -80,10 +77,9 @@ export class GradientProbe {
     this.calls = 0;
     const values = await pending.data();
     pending.dispose();
-    const squared = this.pendingSquared;
     const variables: Record<string, number> = {};
     this.names.forEach((n, i) => {
-      variables[n] = squared ? Math.sqrt(values[i]) : values[i];
+      variables[n] = values[i];
     });
     let histograms: Record<string, Histogram> | undefined;
     if (this.pendingGrads) {

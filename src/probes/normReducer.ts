@@ -1,8 +1,8 @@
 /**
- * Per-variable gradient norms, reduced on the backend into one small tensor.
+ * Per-variable gradient L2 norms, reduced on the backend into one small tensor.
  *
- * Everywhere: sum(square(g)), two kernels per variable; the square roots are taken on read, in JS. (A dot product
- * g·g would be one kernel, but wasm's matrix product packs g first and is slower.)
+ * Everywhere: sqrt(sum(square(g))), two kernels per variable and one square root over the stacked sums. (A dot
+ * product g·g would be one kernel, but wasm's matrix product packs g first and is slower.)
  *
  * On the tensorflow backend, Square allocates a fresh buffer the size of g and the page faults of touching it
  * cost more than the arithmetic (most of the probe's time on an MLP). TensorFlow has a fused reduction,
@@ -12,9 +12,8 @@
 import type { Tf, Tensor } from '../tf/types';
 
 export interface NormReducer {
-  /** one value per tensor, stacked; squared norms unless `squared` is false (then the norms themselves) */
+  /** the L2 norm of each tensor, stacked */
   reduce(grads: Tensor[]): Tensor;
-  readonly squared: boolean;
   dispose(): void;
 }
 
@@ -33,8 +32,7 @@ export function normReducer(tf: Tf): NormReducer {
 
 function sumOfSquares(tf: Tf): NormReducer {
   return {
-    squared: true,
-    reduce: grads => tf.stack(grads.map(g => tf.sum(tf.square(g)))),
+    reduce: grads => tf.sqrt(tf.stack(grads.map(g => tf.sum(tf.square(g))))),
     dispose: () => undefined,
   };
 }
@@ -42,7 +40,7 @@ function sumOfSquares(tf: Tf): NormReducer {
 /**
  * The fused path. It runs inside the training step (the optimizer's computeGradients), so it must never fail the
  * step: if the op is refused (a libtensorflow without it, a dtype it does not take), this reducer falls back to sum of
- * squares for good, and `squared` says which the last result holds.
+ * squares for good.
  */
 function euclideanNorms(tf: Tf, ops: TensorflowOps): NormReducer {
   // reduction axes per rank, uploaded once and kept: a fresh axes tensor per variable per step is an upload each
@@ -70,9 +68,6 @@ function euclideanNorms(tf: Tf, ops: TensorflowOps): NormReducer {
     );
   let fallback: NormReducer | undefined;
   return {
-    get squared() {
-      return fallback !== undefined;
-    },
     reduce: grads => {
       if (!fallback) {
         try {
