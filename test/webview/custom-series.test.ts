@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import type { RunEvent } from '../../src/protocol';
-import { dashboardSuite, type DashboardPage } from './harness';
+import { dashboardSuite, settled, type DashboardPage } from './harness';
 import { runJob, ROOT } from '../unit/helpers';
 
 describe('custom series in the dashboard (headless Chromium)', () => {
@@ -60,6 +60,8 @@ describe('custom series in the dashboard (headless Chromium)', () => {
   it('shows each logHistogram() series as a heatmap under Custom histograms', async () => {
     const fig = d.page.locator('#hist-custom figure.hist[data-key="custom:first kernel"]');
     await fig.waitFor();
+    // a heatmap is drawn within a per-frame budget, after its figure is placed: wait for the drawing
+    await settled(d.page);
     assert.equal(await fig.getAttribute('data-samples'), '2', 'one sample per epoch');
     assert.equal(await d.page.locator('#hist-custom figure.hist').count(), 2, 'first kernel and predictions');
     assert.match(await d.page.locator('#hist-custom').innerText(), /Custom histograms/);

@@ -13,6 +13,7 @@ import {
   contrastRatio,
   cssRgb,
   fixtureLog,
+  settled,
   THEMES,
   vscodeElement,
   type DashboardPage,
@@ -281,6 +282,7 @@ describe('dashboard features (headless Chromium, production CSP)', () => {
     ];
     await d.host({ type: 'reset', runs: [{ runId, jobFile: '/w/h.ts', label: 'h', startedAt: '', status: 'ok' }] });
     await d.host({ type: 'events', runId, events: evs });
+    await settled(d.page);
     const fig = d.page.locator('#hist-grad figure.hist[data-key="grad:dense_1/dense_1/kernel"]');
     assert.equal(await fig.getAttribute('data-samples'), '2');
     assert.equal(await fig.getAttribute('data-range'), '0,4');
