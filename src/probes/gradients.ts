@@ -1,14 +1,15 @@
 /**
  * Gradient probe: wraps the compiled optimizer's `computeGradients`, which fit, fitDataset and trainOnBatch all
- * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass),
- * reduces them to L2 norms on the backend (normReducer.ts), and keeps one small tensor to read asynchronously after
- * the step. Only on the steps its schedule reads (schedule.ts): the norms cost one or two kernels per variable.
+ * call once per step through `minimize`. It sees the real gradients of the real step (no second backward pass) and
+ * reduces them to L2 norms (normReducer.ts): read in place where the backend's memory is JavaScript's (wasm, cpu),
+ * else on the backend into one small tensor read asynchronously after the step. Only on the steps its schedule reads
+ * (schedule.ts).
  */
 import type { Tf, Tensor, Optimizer } from '../tf/types';
 import { histogram, type Histogram } from './histogram';
 import { readClip } from '../toolkit/clipping';
 import type { ProbeSchedule } from './schedule';
-import { normReducer, type NormReducer } from './normReducer';
+import { normReducer, type NormReducer, type Norms } from './normReducer';
 
 type ComputeGradients = Optimizer['computeGradients'];
 
@@ -21,7 +22,7 @@ export interface GradientReading {
 
 export class GradientProbe {
   private names: string[] = [];
-  private pendingNorms: Tensor | undefined;
+  private pendingNorms: Norms | undefined;
   private reducer: NormReducer | undefined;
   private pendingGrads: Map<string, Tensor> | undefined;
   private restoreFn: (() => void) | undefined;
@@ -52,9 +53,9 @@ export class GradientProbe {
       if (probe.schedule && !probe.schedule.reads && !probe.captureHistograms) return result;
       const t0 = performance.now();
       probe.names = Object.keys(result.grads);
-      probe.pendingNorms?.dispose();
-      // tidy: fitDataset has no outer tidy; keep: fit's per-batch tidy would dispose the result
-      probe.pendingNorms = tf.keep(tf.tidy(() => reducer.reduce(probe.names.map(n => result.grads[n]))));
+      probe.disposeNorms();
+      // a tensor result is kept: fit's per-batch tidy would dispose it before the read
+      probe.pendingNorms = reducer.reduce(probe.names.map(n => result.grads[n]));
       if (probe.captureHistograms) {
         probe.disposeGrads();
         probe.pendingGrads = new Map(probe.names.map(n => [n, tf.keep(result.grads[n].clone())]));
@@ -75,8 +76,12 @@ export class GradientProbe {
     if (!pending) return undefined;
     this.pendingNorms = undefined;
     this.calls = 0;
-    const values = await pending.data();
-    pending.dispose();
+    let values: ArrayLike<number>;
+    if (Array.isArray(pending)) values = pending;
+    else {
+      values = await pending.data();
+      pending.dispose();
+    }
     const variables: Record<string, number> = {};
     this.names.forEach((n, i) => {
       variables[n] = values[i];
@@ -92,6 +97,11 @@ export class GradientProbe {
     return { variables, histograms, clip };
   }
 
+  private disposeNorms(): void {
+    if (this.pendingNorms && !Array.isArray(this.pendingNorms)) this.pendingNorms.dispose();
+    this.pendingNorms = undefined;
+  }
+
   private disposeGrads(): void {
     this.pendingGrads?.forEach(t => t.dispose());
     this.pendingGrads = undefined;
@@ -101,8 +111,7 @@ export class GradientProbe {
     this.restoreFn?.();
     this.restoreFn = undefined;
     this.optimizer = undefined;
-    this.pendingNorms?.dispose();
-    this.pendingNorms = undefined;
+    this.disposeNorms();
     this.disposeGrads();
     this.reducer?.dispose();
     this.reducer = undefined;

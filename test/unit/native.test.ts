@@ -224,7 +224,8 @@ test("gradient norms on the native backend: TF's fused EuclideanNorm agrees with
     tf.randomNormal(shape, 0, 1 + i, 'float32', 7 + i),
   );
   const before = tf.memory().numTensors;
-  const result = tf.tidy(() => reducer.reduce(grads));
+  const result = reducer.reduce(grads);
+  assert.ok(!Array.isArray(result), 'a tensor of the norms, read after the step');
   const fused = Array.from(result.dataSync());
   result.dispose();
   reducer.dispose();
