@@ -29,6 +29,7 @@ import { selectBackend, NATIVE_DIR_ENV, type BackendPreference } from '../src/ru
 import { Instrumentation, DEFAULT_PROBES } from '../src/runner/instrument';
 import { defaultNativeDir, readMarker } from '../src/native/setup';
 import type { Tf } from '../src/tf/types';
+import { median, medianInterval } from './stats';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,11 +40,6 @@ function arg(name: string, fallback: string): string {
 const BACKENDS = arg('backends', 'node,wasm,cpu')
   .split(',')
   .filter((b): b is 'node' | 'wasm' | 'cpu' => b === 'node' || b === 'wasm' || b === 'cpu');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const batchSize = 32;
 /** `--measure-ms`: wall time each side of a measurement fills (whole fits, at least one) */
 const MEASURE_MS = Number(arg('measure-ms', '600'));
@@ -318,16 +314,19 @@ async function main(): Promise<void> {
     // overhead: the median of each round's instrumented/plain ratio (the two sides of a round ran interleaved, under
     // the same load), beside the ratio of the medians
     console.log(
-      'backend      plain ms/step   instrumented ms/step   overhead (paired / of medians)   CPU ms/step plain / instrumented   overhead',
+      'backend      plain ms/step   instrumented ms/step   overhead (paired / of medians)   paired, interval   CPU ms/step plain / instrumented   overhead',
     );
     for (const b of live) {
       const mp = median(b.plain[kind]),
         mi = median(b.probed[kind]);
       const cp = median(b.plainCpu[kind]),
         ci = median(b.probedCpu[kind]);
-      const paired = median(b.probed[kind].map((x, i) => x / b.plain[kind][i]));
+      const ratios = b.probed[kind].map((x, i) => x / b.plain[kind][i]);
+      const paired = median(ratios);
+      const interval = medianInterval(ratios);
+      const range = interval ? `${interval.low.toFixed(3)}–${interval.high.toFixed(3)}` : 'too few rounds';
       console.log(
-        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${paired.toFixed(3)} / x${(mi / mp).toFixed(3)}${' '.repeat(14)}${cp.toFixed(2).padStart(16)} / ${ci.toFixed(2).padEnd(15)}   x${(ci / cp).toFixed(3)}`,
+        `${b.backend!.padEnd(12)} ${mp.toFixed(2).padStart(13)}   ${mi.toFixed(2).padStart(20)}   x${paired.toFixed(3)} / x${(mi / mp).toFixed(3)}${' '.repeat(14)}${range.padStart(16)}   ${cp.toFixed(2).padStart(16)} / ${ci.toFixed(2).padEnd(15)}   x${(ci / cp).toFixed(3)}`,
       );
     }
     const wasm = live.find(b => b.backend === 'wasm'),
@@ -338,6 +337,9 @@ async function main(): Promise<void> {
       console.log(`wasm / tensorflow: not measured (${native ? 'wasm' : 'tensorflow'} backend unavailable here)`);
     }
   }
+  console.log(
+    "\ninterval: where the median of the paired overhead lies with at least 90% confidence (order statistics of the rounds' ratios: with 9 rounds the 2nd and the 8th, 96%)",
+  );
   for (const b of benches) b.child.kill();
   await benchExamples(env);
 }

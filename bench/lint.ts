@@ -12,18 +12,13 @@ import * as os from 'node:os';
 import { analyzeText, DocumentAnalyses } from '../src/guidelines/lint';
 import { lensesFor } from '../src/guidelines/lenses';
 import { DEFAULT_LINT_SETTINGS } from '../src/guidelines/settings';
+import { median } from './stats';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const ACTS = ['relu', 'elu', 'tanh', 'sigmoid', 'selu'];
 const INITS = ['heNormal', 'glorotUniform', 'leCunNormal', 'zeros'];

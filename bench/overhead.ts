@@ -8,17 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src/runner/backend';
 import { Instrumentation, DEFAULT_PROBES } from '../src/runner/instrument';
 import { loadFashionMnist } from '../examples/data/fashion';
+import { median } from './stats';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function buildModel(seed: number): tf.Sequential {
   const model = tf.sequential({
