@@ -2,12 +2,14 @@
  * Activation statistics from the training forward pass, every N steps: per layer mean, std, min, max, the share
  * of saturated outputs (sigmoid/tanh outputs whose pre-activation lies beyond ±5, computed from the output:
  * sigmoid(5) = 0.99331, tanh(5) = 0.99991) and of exact zeros; plus the model's input range (unnormalized data),
- * and optionally the full output for histograms. Computed after the step (layerTaps.ts); nothing runs on the other
- * steps.
+ * and optionally the full output for histograms. Where the backend's memory is JavaScript's (wasm, cpu:
+ * hostMemory.ts) they are one pass over the output during the forward pass; elsewhere kernels after the step
+ * (layerTaps.ts). Nothing runs on the other steps.
  */
 import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
 import { histogram, type Histogram } from './histogram';
+import { hostReader, type HostReader } from './hostMemory';
 
 export interface LayerActivationStats {
   layer: string;
@@ -36,15 +38,37 @@ export const SATURATION_BOUND: Record<string, { lo: number; hi: number }> = {
   tanh: { lo: -0.9999092042625951, hi: 0.9999092042625951 },
 };
 
+/** a layer's statistics: measured in place (numbers), or kernels' results to download after the step */
+type Pending = { stats: number[]; histogram?: Histogram } | { stats: Tensor; values?: Tensor };
+
 export class ActivationProbe {
-  private readonly pending = new Map<Layer, { stats: Tensor; values?: Tensor }>();
-  private pendingInput: Tensor | undefined;
+  private readonly pending = new Map<Layer, Pending>();
+  private pendingInput: Tensor | number[] | undefined;
   private readonly activations = new Map<Layer, string>();
+  /** reads outputs in place; dropped for good the first time it cannot */
+  private host: HostReader | undefined;
   /** set before a step whose activations should be measured */
   capture = false;
   captureHistograms = false;
 
-  constructor(private readonly tf: Tf) {}
+  /** `bins`: of the histograms taken in place (those of kernels take the bins read() is given) */
+  constructor(
+    private readonly tf: Tf,
+    private readonly bins = 30,
+  ) {
+    this.host = hostReader(tf);
+  }
+
+  /** the values of `t` in place, or undefined (then kernels measure it, now and for the rest of the run) */
+  private inPlace(t: Tensor): Float32Array | undefined {
+    if (!this.host) return undefined;
+    try {
+      return this.host(t);
+    } catch {
+      this.host = undefined;
+      return undefined;
+    }
+  }
 
   install(layers: Layer[], taps: LayerTaps): void {
     const tf = this.tf;
@@ -63,7 +87,19 @@ export class ActivationProbe {
             }),
           );
         },
-        { wants, inputs: true },
+        {
+          wants,
+          inputs: true,
+          inPass: (_l, inputs) => {
+            const x = Array.isArray(inputs) ? inputs[0] : inputs;
+            if (!x || x.dtype !== 'float32' || this.pendingInput) return true; // nothing to measure
+            const values = this.inPlace(x);
+            if (!values) return false;
+            const m = moments(values);
+            this.pendingInput = [m.mean, m.std, m.min, m.max];
+            return true;
+          },
+        },
       );
     }
     for (const layer of layers) {
@@ -88,7 +124,20 @@ export class ActivationProbe {
           );
           this.pending.set(layer, { stats, values: this.captureHistograms ? tf.keep(y.clone()) : undefined });
         },
-        { wants },
+        {
+          wants,
+          inPass: (_l, _inputs, y) => {
+            if (this.pending.has(layer)) return true;
+            const values = this.inPlace(y);
+            if (!values) return false;
+            const m = moments(values, SATURATION_BOUND[activation]);
+            this.pending.set(layer, {
+              stats: [m.mean, m.std, m.min, m.max, m.saturated ?? -1, m.zero],
+              histogram: this.captureHistograms ? histogram(values, this.bins) : undefined,
+            });
+            return true;
+          },
+        },
       );
     }
   }
@@ -101,9 +150,8 @@ export class ActivationProbe {
     if (this.pending.size === 0 && !this.pendingInput) return undefined;
     const layers: LayerActivationStats[] = [];
     const histograms: Record<string, Histogram> = {};
-    for (const [layer, { stats, values }] of this.pending) {
-      const [mean, std, min, max, saturated, zero] = await stats.data();
-      stats.dispose();
+    for (const [layer, p] of this.pending) {
+      const [mean, std, min, max, saturated, zero] = Array.isArray(p.stats) ? p.stats : await p.stats.data();
       layers.push({
         layer: layer.name,
         activation: this.activations.get(layer)!,
@@ -114,29 +162,67 @@ export class ActivationProbe {
         saturated: saturated < 0 ? null : saturated,
         zero,
       });
-      if (values) {
-        histograms[layer.name] = histogram(await values.data(), bins);
-        values.dispose();
-      }
+      if ('histogram' in p && p.histogram) histograms[layer.name] = p.histogram;
+      if ('values' in p && p.values) histograms[layer.name] = histogram(await p.values.data(), bins);
     }
-    this.pending.clear();
+    this.disposePending();
     let input: InputStats | undefined;
-    if (this.pendingInput) {
-      const [mean, std, min, max] = await this.pendingInput.data();
-      this.pendingInput.dispose();
-      this.pendingInput = undefined;
+    const pendingInput = this.pendingInput;
+    this.pendingInput = undefined;
+    if (pendingInput) {
+      const [mean, std, min, max] = Array.isArray(pendingInput) ? pendingInput : await pendingInput.data();
+      if (!Array.isArray(pendingInput)) pendingInput.dispose();
       input = { mean, std, min, max };
     }
     return { layers, input, histograms };
   }
 
-  dispose(): void {
-    for (const { stats, values } of this.pending.values()) {
-      stats.dispose();
-      values?.dispose();
+  private disposePending(): void {
+    for (const p of this.pending.values()) {
+      if (Array.isArray(p.stats)) continue;
+      p.stats.dispose();
+      if ('values' in p) p.values?.dispose();
     }
     this.pending.clear();
-    this.pendingInput?.dispose();
+  }
+
+  dispose(): void {
+    this.disposePending();
+    if (this.pendingInput && !Array.isArray(this.pendingInput)) this.pendingInput.dispose();
     this.pendingInput = undefined;
   }
+}
+
+/**
+ * One pass over an output: mean, population std (as tf.moments), min, max, and the shares of zeros and of values in
+ * a saturation band. A NaN makes the mean, std, min and max NaN, as the kernels' reductions do.
+ */
+export function moments(
+  v: Float32Array,
+  band?: { lo: number; hi: number },
+): { mean: number; std: number; min: number; max: number; saturated: number | null; zero: number } {
+  const n = v.length;
+  let sum = 0,
+    min = Infinity,
+    max = -Infinity,
+    zeros = 0,
+    saturated = 0;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (x === 0) zeros++;
+  }
+  if (band) for (let i = 0; i < n; i++) if (v[i] <= band.lo || v[i] >= band.hi) saturated++;
+  const shares = { saturated: band ? saturated / n : null, zero: zeros / n };
+  if (n === 0 || sum !== sum) return { mean: NaN, std: NaN, min: NaN, max: NaN, ...shares };
+  const mean = sum / n;
+  // two passes: the sum of squared deviations, exact where E[x²] − mean² would cancel
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v[i] - mean;
+    squares += d * d;
+  }
+  return { mean, std: Math.sqrt(squares / n), min, max, ...shares };
 }

@@ -1,11 +1,14 @@
 /**
  * Dead-ReLU probe. A unit is dead when its output is 0 for every sample over the last `window` training steps (of
  * the steps read in it, when the schedule spaces readings: src/probes/schedule.ts).
- * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`), after
- * the step (see layerTaps.ts), and keeps an elementwise running sum on the backend over the window.
+ * It reads the post-activation output of the training forward pass (dense/conv apply `relu` inside `call`). Where the
+ * backend's memory is JavaScript's (wasm, cpu: hostMemory.ts) it marks the units seen positive during the pass, in
+ * place; elsewhere it keeps an elementwise running sum on the backend over the window, added after the step (see
+ * layerTaps.ts).
  */
 import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
+import { hostReader, type HostReader } from './hostMemory';
 
 const RELU_ACTIVATIONS = new Set(['relu', 'relu6']);
 
@@ -27,8 +30,14 @@ export class DeadReluProbe {
   /** layers whose running sum is the last window's (read already; replaced at the next reading) */
   private readonly stale = new Set<Layer>();
   private stepsInWindow = 0;
+  /** in place: per layer, the units seen positive in this window (1) */
+  private readonly alive = new Map<Layer, Uint8Array>();
+  /** reads outputs in place; dropped for good the first time it cannot */
+  private host: HostReader | undefined;
 
-  constructor(private readonly tf: Tf) {}
+  constructor(private readonly tf: Tf) {
+    this.host = hostReader(tf);
+  }
 
   get layerCount(): number {
     return this.running.size;
@@ -61,9 +70,26 @@ export class DeadReluProbe {
             previous?.dispose();
           }
         },
-        { wants },
+        { wants, inPass: (_l, _inputs, y) => this.markInPlace(layer, y) },
       );
     }
+  }
+
+  /** Marks the units positive for some sample of this output; false when the output cannot be read in place. */
+  private markInPlace(layer: Layer, y: Tensor): boolean {
+    if (!this.host) return false;
+    let values: Float32Array;
+    try {
+      values = this.host(y);
+    } catch {
+      this.host = undefined;
+      return false;
+    }
+    const units = y.shape[y.shape.length - 1] ?? 1;
+    let alive = this.alive.get(layer);
+    if (!alive || alive.length !== units) this.alive.set(layer, (alive = new Uint8Array(units)));
+    markPositive(values, alive);
+    return true;
   }
 
   /** Moves a running sum into the layer's per-unit sums (a batch shape changed). */
@@ -92,44 +118,57 @@ export class DeadReluProbe {
 
   /** Reads and resets the window: per layer, units never positive during it (one download for every layer). */
   async read(): Promise<{ window: number; layers: DeadCount[] } | undefined> {
-    const seen = [...this.running.keys()].filter(l => this.current(l) || this.folded.get(l));
-    if (this.stepsInWindow === 0 || seen.length === 0) return undefined;
+    const layers = [...this.running.keys()];
+    const summed = layers.filter(l => this.current(l) || this.folded.get(l));
+    if (this.stepsInWindow === 0 || (summed.length === 0 && this.alive.size === 0)) return undefined;
     const window = this.stepsInWindow;
     this.stepsInWindow = 0;
-    const tf = this.tf;
-    const sizes: number[] = [];
-    const all = tf.tidy(() =>
-      tf.concat(
-        seen.map(layer => {
-          const running = this.current(layer);
-          const folded = this.folded.get(layer);
-          const units =
-            running && folded ? tf.add(unitSums(tf, running), folded) : running ? unitSums(tf, running) : folded!;
-          sizes.push(units.size);
-          return units;
-        }),
-      ),
-    );
-    for (const layer of this.running.keys()) {
-      if (this.running.get(layer)) this.stale.add(layer);
-      this.folded.get(layer)?.dispose();
-      this.folded.set(layer, undefined);
+    const positive = new Map<Layer, { size: number; at: (unit: number) => boolean }>();
+    if (summed.length > 0) {
+      const tf = this.tf;
+      const sizes: number[] = [];
+      const all = tf.tidy(() =>
+        tf.concat(
+          summed.map(layer => {
+            const running = this.current(layer);
+            const folded = this.folded.get(layer);
+            const units =
+              running && folded ? tf.add(unitSums(tf, running), folded) : running ? unitSums(tf, running) : folded!;
+            sizes.push(units.size);
+            return units;
+          }),
+        ),
+      );
+      for (const layer of layers) {
+        if (this.running.get(layer)) this.stale.add(layer);
+        this.folded.get(layer)?.dispose();
+        this.folded.set(layer, undefined);
+      }
+      let sums: ArrayLike<number>;
+      try {
+        sums = await all.data();
+      } finally {
+        all.dispose();
+      }
+      let offset = 0;
+      summed.forEach((layer, i) => {
+        const at = offset;
+        positive.set(layer, { size: sizes[i], at: unit => unit < sizes[i] && sums[at + unit] > 0 });
+        offset += sizes[i];
+      });
     }
-    let sums: ArrayLike<number>;
-    try {
-      sums = await all.data();
-    } finally {
-      all.dispose();
+    const out: DeadCount[] = [];
+    for (const layer of layers) {
+      const alive = this.alive.get(layer);
+      const sum = positive.get(layer);
+      if (!alive && !sum) continue;
+      const total = Math.max(alive?.length ?? 0, sum?.size ?? 0);
+      let dead = 0;
+      for (let u = 0; u < total; u++) if (!alive?.[u] && !sum?.at(u)) dead++;
+      out.push({ layer: layer.name, dead, total });
     }
-    const layers: DeadCount[] = [];
-    let offset = 0;
-    seen.forEach((layer, i) => {
-      let alive = 0;
-      for (let j = offset; j < offset + sizes[i]; j++) if (sums[j] > 0) alive++;
-      offset += sizes[i];
-      layers.push({ layer: layer.name, dead: sizes[i] - alive, total: sizes[i] });
-    });
-    return { window, layers };
+    this.alive.clear();
+    return { window, layers: out };
   }
 
   /** the window's running sum of `layer`, if a step of this window was read */
@@ -139,6 +178,7 @@ export class DeadReluProbe {
 
   private reset(): void {
     this.stale.clear();
+    this.alive.clear();
     for (const layer of this.running.keys()) {
       this.running.get(layer)?.dispose();
       this.running.set(layer, undefined);
@@ -165,4 +205,22 @@ function unitSums(tf: Tf, y: Tensor): Tensor {
   const rows = y.size / units;
   if (y.rank <= 2) return tf.sum(y, 0);
   return tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(y, [rows, units])), [units]);
+}
+
+/**
+ * Sets alive[u] for every unit u positive for some row of a [..., units] output. Most units of a healthy layer are
+ * positive within its first rows: the scan stops once every unit is known alive, so only dead units cost a full pass.
+ */
+export function markPositive(values: Float32Array, alive: Uint8Array): void {
+  const units = alive.length;
+  let unknown = 0;
+  for (let u = 0; u < units; u++) if (!alive[u]) unknown++;
+  for (let row = 0; unknown > 0 && row < values.length; row += units) {
+    for (let u = 0; u < units; u++) {
+      if (!alive[u] && values[row + u] > 0) {
+        alive[u] = 1;
+        unknown--;
+      }
+    }
+  }
 }

@@ -5,17 +5,27 @@
  * Observers run after the step, not inside the forward pass: ops run there are recorded on the gradient tape, which
  * copies their inputs for a backward pass that never uses them (two or three extra kernels per op). The wrapper only
  * takes a handle on the output (one Identity kernel, and only when an observer wants this step); `flush()` hands the
- * outputs to the observers once the step is over, outside the tape.
+ * outputs to the observers once the step is over, outside the tape. An observer that can read the output in place
+ * with JavaScript alone (no op: `inPass`) does so during the pass, and needs no handle.
  */
 import type { Tf, Tensor, Layer } from '../tf/types';
 
 export type LayerObserver = (layer: Layer, inputs: Tensor | Tensor[], output: Tensor) => void;
+
+/**
+ * Reads the output during the forward pass, in place, with JavaScript alone (hostMemory.ts): no tfjs op, so nothing is
+ * recorded on the tape and no clone is needed. Returns false when it could not read; the output is then cloned for
+ * the observer after the step, as without it.
+ */
+export type InPassObserver = (layer: Layer, inputs: Tensor | Tensor[], output: Tensor) => boolean;
 
 export interface ObserveOptions {
   /** whether the observer wants the step that is running (default: every step) */
   wants?: () => boolean;
   /** the observer reads the layer's first input too (else it gets an empty list) */
   inputs?: boolean;
+  /** tried first on the steps the observer wants */
+  inPass?: InPassObserver;
 }
 
 interface Observer extends ObserveOptions {
@@ -42,7 +52,14 @@ export class LayerTaps {
   private readonly taps = new Map<Layer, Tap>();
   private pending: Pending[] = [];
 
-  constructor(private readonly tf: Tf) {}
+  /**
+   * `charge`: told the time in-pass observers took. It is spent inside the training step, where the step's own
+   * timing cannot tell it from training; the probe schedule counts it as the probes' (schedule.ts).
+   */
+  constructor(
+    private readonly tf: Tf,
+    private readonly charge?: (ms: number) => void,
+  ) {}
 
   observe(layer: Layer, see: LayerObserver, options: ObserveOptions = {}): void {
     let tap = this.taps.get(layer);
@@ -70,7 +87,9 @@ export class LayerTaps {
   }
 
   private capture(layer: Layer, observers: Observer[], inputs: Tensor | Tensor[], output: Tensor): void {
-    const wanting = observers.filter(o => !o.wants || o.wants());
+    const t0 = performance.now();
+    const wanting = observers.filter(o => (!o.wants || o.wants()) && !o.inPass?.(layer, inputs, output));
+    this.charge?.(performance.now() - t0);
     if (wanting.length === 0) return;
     const tf = this.tf;
     const x = Array.isArray(inputs) ? inputs[0] : inputs;

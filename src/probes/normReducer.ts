@@ -1,10 +1,8 @@
 /**
  * Per-variable gradient L2 norms, chosen by backend for what a norm costs there.
  *
- * - wasm and cpu keep tensors in memory JavaScript can read: the norms are summed in place, in float64, with no
- *   kernel and no tensor. A kernel call costs 5–10 µs of dispatch and bookkeeping before any arithmetic, and a
- *   small model has few elements per variable: on an embedding net's five gradients this is 5 µs against 37 µs for
- *   the kernels, and on a 784-300-100-10 MLP's (266k elements) about even.
+ * - wasm and cpu: summed in place (hostMemory.ts), in float64, with no kernel and no tensor: on an embedding net's five
+ *   gradients 5 µs against 37 µs for the kernels; on a 784-300-100-10 MLP's (266k elements) about even.
  * - tensorflow: TensorFlow's fused EuclideanNorm, which reads g once and allocates nothing of its size (Square would
  *   allocate a buffer the size of g, and the page faults of touching it cost more than the arithmetic). tfjs does not
  *   expose it; it is run through the tfjs-node backend's own op executor, which is how tfjs-node runs every kernel.
@@ -16,6 +14,7 @@
  * sum of squares for good.
  */
 import type { Tf, Tensor } from '../tf/types';
+import { hostReader, type HostReader } from './hostMemory';
 
 /** the norms in the gradients' order: read now (host memory), or a kept tensor to download after the step */
 export type Norms = number[] | Tensor;
@@ -32,15 +31,6 @@ interface TensorflowOps {
   createReductionOpAttrs(x: Tensor, keepDims?: boolean): unknown[];
 }
 
-/** The slices of the wasm and cpu backends this module reads (duck-typed: internal to tfjs, checked on use). */
-interface WasmBackend {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-}
-interface CpuBackend {
-  readSync(dataId: object): unknown;
-}
-
 export function normReducer(tf: Tf): NormReducer {
   const name = tf.getBackend();
   const backend = tf.backend() as unknown;
@@ -49,22 +39,8 @@ export function normReducer(tf: Tf): NormReducer {
     if (ops.executeSingleOutput && ops.createReductionOpAttrs)
       return guarded(tf, euclideanNorms(tf, ops as TensorflowOps));
   }
-  if (name === 'wasm') {
-    const wasm = backend as Partial<WasmBackend>;
-    if (wasm.wasm?.HEAPU8 && typeof wasm.dataIdMap?.get === 'function')
-      return guarded(
-        tf,
-        inPlace(g => wasmView(wasm as WasmBackend, g)),
-      );
-  }
-  if (name === 'cpu') {
-    const cpu = backend as Partial<CpuBackend>;
-    if (typeof cpu.readSync === 'function')
-      return guarded(
-        tf,
-        inPlace(g => cpu.readSync!(g.dataId)),
-      );
-  }
+  const read = hostReader(tf);
+  if (read) return guarded(tf, inPlace(read));
   return sumOfSquares(tf);
 }
 
@@ -130,25 +106,12 @@ function euclideanNorms(tf: Tf, ops: TensorflowOps): NormReducer {
   };
 }
 
-/** Norms summed where the values already are; `values` gives a gradient's float32 values without a kernel. */
-function inPlace(values: (g: Tensor) => unknown): NormReducer {
+/** Norms summed where the values already are, read without a kernel. */
+function inPlace(read: HostReader): NormReducer {
   return {
-    reduce: grads =>
-      grads.map(g => {
-        const v = values(g);
-        if (g.dtype !== 'float32' || !(v instanceof Float32Array) || v.length !== g.size)
-          throw new Error(`no float32 values in memory for a ${g.dtype} gradient`);
-        return Math.sqrt(sumOfSquaresOf(v));
-      }),
+    reduce: grads => grads.map(g => Math.sqrt(sumOfSquaresOf(read(g)))),
     dispose: () => undefined,
   };
-}
-
-/** the gradient's values in the wasm heap, viewed (not copied): valid until the next allocation may grow the heap */
-function wasmView(backend: WasmBackend, g: Tensor): Float32Array {
-  const data = backend.dataIdMap.get(g.dataId);
-  if (!data) throw new Error('a tensor the wasm backend does not hold');
-  return new Float32Array(backend.wasm.HEAPU8.buffer, data.memoryOffset, g.size);
 }
 
 /** Σ v², in float64 with four accumulators (independent additions run in parallel: about 3× one accumulator) */

@@ -92,7 +92,7 @@ export const activationProbe: Probe = {
   name: 'activations',
   attach({ tf, model, settings, emit, taps, firstStep }) {
     if (settings.activationEvery <= 0) return undefined;
-    const probe = new ActivationProbe(tf);
+    const probe = new ActivationProbe(tf, settings.histogramBins);
     const schedule = (next: number) => {
       probe.capture = next % settings.activationEvery === 0;
       probe.captureHistograms = probe.capture && settings.histogramEvery > 0 && next % settings.histogramEvery === 0;

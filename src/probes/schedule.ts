@@ -1,7 +1,8 @@
 /**
- * Which steps take the readings of gradient norms and dead units. Gradient norms cost a fixed handful of kernel calls
- * per step (two per variable and a download), whatever the step's size: 0.2–1 ms, which is 5–15% of a 3–8 ms step;
- * dead units a pass over every ReLU output. The schedule measures what the probes cost against the step's own time
+ * Which steps take the readings of gradient norms and dead units. On tensorflow gradient norms cost a fixed handful
+ * of kernel calls per step (one per variable and a download), whatever the step's size: 0.2–1 ms, which is 5–15% of a
+ * 3–8 ms step; on wasm and cpu they are summed in place (microseconds on a small net: normReducer.ts); dead units are
+ * a pass over every ReLU output. The schedule measures what the probes cost against the step's own time
  * and spaces the readings so that the probes take at most `budget` (DEFAULT_BUDGET) of training time, never more than
  * MAX_SPACING steps apart. It always reads:
  * - every step when `everyStep` is set;
@@ -107,7 +108,10 @@ export class ProbeSchedule {
     return this.reading;
   }
 
-  /** time a probe spent inside the running step (the gradient norms computed in the optimizer's wrapper) */
+  /**
+   * time a probe spent inside the running step (the gradient norms computed in the optimizer's wrapper, layer outputs
+   * read during the forward pass)
+   */
   charge(ms: number): void {
     this.charged += ms;
   }

@@ -139,7 +139,6 @@ export class Instrumentation {
     if (this.opts.epochsOverride) config.epochs = this.opts.epochsOverride;
     (config as { verbose?: number }).verbose = 0; // tfjs-node's Keras-style progress lines: the run's epoch events say it
     const fitIndex = this.fitCount++;
-    const taps = new LayerTaps(tf);
     const probes = this.opts.probes;
     let schedule = this.schedules.get(model);
     if (schedule) schedule.beginFit(this.steps);
@@ -148,6 +147,8 @@ export class Instrumentation {
       schedule = new ProbeSchedule({ everyStep, budget, activationEvery, histogramEvery }, this.steps);
       this.schedules.set(model, schedule);
     }
+    const charge = schedule.charge.bind(schedule);
+    const taps = new LayerTaps(tf, charge);
     /** when the previous step's probes were done: a step's wall time runs from there to its onBatchEnd */
     let stepStart = 0;
     const varToLayer = new Map<string, string>();

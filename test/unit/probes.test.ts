@@ -15,9 +15,15 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-function instrument(probes: Partial<ProbeSettings> = {}) {
+/**
+ * On cpu the probes read outputs and gradients in place (src/probes/hostMemory.ts); a backend they do not know makes
+ * them use tfjs kernels, as on tensorflow.
+ */
+const KERNELS_ONLY = { ...tf, getBackend: () => 'kernels-only' } as unknown as typeof tf;
+
+function instrument(probes: Partial<ProbeSettings> = {}, on: typeof tf = tf) {
   const events: EventBody[] = [];
-  const inst = new Instrumentation(tf, { emit: e => events.push(e), probes: { ...DEFAULT_PROBES, ...probes } });
+  const inst = new Instrumentation(on, { emit: e => events.push(e), probes: { ...DEFAULT_PROBES, ...probes } });
   inst.install();
   return { inst, events };
 }
@@ -94,63 +100,68 @@ test('gradient norms equal tf.variableGrads norms of the same step (within 1e-5)
   Object.values(expected).forEach(t => t.dispose());
 });
 
-test('dead-ReLU counts match a hand-built net whose dead units are known', async () => {
-  // 6 units; inputs are positive; units 1, 3, 4 have negative weights and bias: their output is 0 for every sample.
-  const layer = tf.layers.dense({ inputShape: [4], units: 6, activation: 'relu', name: 'hand_relu' });
-  const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: 1, name: 'out' })] });
-  const sign = [1, -1, 1, -1, -1, 1];
-  layer.setWeights([
-    tf.tensor2d(
-      Array.from({ length: 4 * 6 }, (_, i) => sign[i % 6] * 0.5),
-      [4, 6],
-    ),
-    tf.tensor1d(sign.map(s => s * 0.1)),
-  ]);
-  model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' }); // lr 0: the net stays as built
-  const xs = tf.randomUniform([64, 4], 0.1, 1, 'float32', 3);
-  const ys = tf.zeros([64, 1]);
-  const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0 });
-  try {
-    await model.fit(xs, ys, { epochs: 1, batchSize: 8, shuffle: false });
-  } finally {
-    inst.uninstall();
-  }
-  const dead = events.filter((e): e is Omit<DeadUnitsEvent, 'runId' | 'seq' | 't'> => e.kind === 'dead-units');
-  assert.equal(dead.length, 2, '8 steps with a window of 4 give two readings');
-  for (const d of dead) {
-    assert.equal(d.window, 4);
-    assert.deepEqual(d.layers, [{ layer: 'hand_relu', dead: 3, total: 6 }]);
-  }
-  // The probe is removed after fit: prediction runs the layer's own call again.
-  assert.equal(Object.prototype.hasOwnProperty.call(layer, 'call'), false);
-});
-
-test('a unit that fires once in the window is not dead', async () => {
-  const layer = tf.layers.dense({
-    inputShape: [1],
-    units: 1,
-    activation: 'relu',
-    name: 'edge',
-    useBias: false,
-    kernelInitializer: 'ones',
+for (const [path, on] of [
+  ['in place', tf],
+  ['with kernels', KERNELS_ONLY],
+] as const) {
+  test(`dead-ReLU counts match a hand-built net whose dead units are known (${path})`, async () => {
+    // 6 units; inputs are positive; units 1, 3, 4 have negative weights and bias: their output is 0 for every sample.
+    const layer = tf.layers.dense({ inputShape: [4], units: 6, activation: 'relu', name: 'hand_relu' });
+    const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: 1, name: 'out' })] });
+    const sign = [1, -1, 1, -1, -1, 1];
+    layer.setWeights([
+      tf.tensor2d(
+        Array.from({ length: 4 * 6 }, (_, i) => sign[i % 6] * 0.5),
+        [4, 6],
+      ),
+      tf.tensor1d(sign.map(s => s * 0.1)),
+    ]);
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' }); // lr 0: the net stays as built
+    const xs = tf.randomUniform([64, 4], 0.1, 1, 'float32', 3);
+    const ys = tf.zeros([64, 1]);
+    const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0 }, on);
+    try {
+      await model.fit(xs, ys, { epochs: 1, batchSize: 8, shuffle: false });
+    } finally {
+      inst.uninstall();
+    }
+    const dead = events.filter((e): e is Omit<DeadUnitsEvent, 'runId' | 'seq' | 't'> => e.kind === 'dead-units');
+    assert.equal(dead.length, 2, '8 steps with a window of 4 give two readings');
+    for (const d of dead) {
+      assert.equal(d.window, 4);
+      assert.deepEqual(d.layers, [{ layer: 'hand_relu', dead: 3, total: 6 }]);
+    }
+    // The probe is removed after fit: prediction runs the layer's own call again.
+    assert.equal(Object.prototype.hasOwnProperty.call(layer, 'call'), false);
   });
-  const model = tf.sequential({ layers: [layer] });
-  model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
-  // All inputs negative (unit output 0) except one sample in the 3rd batch.
-  const values = Array.from({ length: 16 }, (_, i) => (i === 9 ? 1 : -1));
-  // every step read: spaced readings see a unit only on the steps they read (probe-schedule.test.ts)
-  const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0, everyStep: true });
-  try {
-    await model.fit(tf.tensor2d(values, [16, 1]), tf.zeros([16, 1]), { epochs: 1, batchSize: 4, shuffle: false });
-  } finally {
-    inst.uninstall();
-  }
-  const dead = events.filter(e => e.kind === 'dead-units') as Array<Omit<DeadUnitsEvent, 'runId' | 'seq' | 't'>>;
-  assert.deepEqual(
-    dead.map(d => d.layers[0].dead),
-    [0],
-  );
-});
+
+  test(`a unit that fires once in the window is not dead (${path})`, async () => {
+    const layer = tf.layers.dense({
+      inputShape: [1],
+      units: 1,
+      activation: 'relu',
+      name: 'edge',
+      useBias: false,
+      kernelInitializer: 'ones',
+    });
+    const model = tf.sequential({ layers: [layer] });
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    // All inputs negative (unit output 0) except one sample in the 3rd batch.
+    const values = Array.from({ length: 16 }, (_, i) => (i === 9 ? 1 : -1));
+    // every step read: spaced readings see a unit only on the steps they read (probe-schedule.test.ts)
+    const { inst, events } = instrument({ deadReluWindow: 4, histogramEvery: 0, everyStep: true }, on);
+    try {
+      await model.fit(tf.tensor2d(values, [16, 1]), tf.zeros([16, 1]), { epochs: 1, batchSize: 4, shuffle: false });
+    } finally {
+      inst.uninstall();
+    }
+    const dead = events.filter(e => e.kind === 'dead-units') as Array<Omit<DeadUnitsEvent, 'runId' | 'seq' | 't'>>;
+    assert.deepEqual(
+      dead.map(d => d.layers[0].dead),
+      [0],
+    );
+  });
+}
 
 test('instrumented training ends with exactly the weights of plain training', async () => {
   const { xs, ys } = data(96);
