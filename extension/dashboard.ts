@@ -2,7 +2,7 @@
  * The dashboard panel host. The host owns the data; the webview is a view of it: on `ready` (first load, reload,
  * or re-creation after being hidden) the host replays every event of the shown runs (in columns: typed arrays that
  * VS Code transfers as binary, see src/protocol/history.ts), then streams live events
- * coalesced to a few messages a second. Which runs are shown is kept in workspace state, so the serializer can
+ * coalesced to a few messages a second (fewer for a fast run: src/runs/livePace.ts). Which runs are shown is kept in workspace state, so the serializer can
  * restore the panel after a window reload.
  */
 import * as vscode from 'vscode';
@@ -10,11 +10,11 @@ import * as path from 'node:path';
 import { PanelHost } from './panelHost';
 import { parseWebviewMessage, type HostToWebview, type RunEvent, type RunInfo } from '../src/protocol';
 import { encodeHistory } from '../src/protocol/history';
+import { MIN_FLUSH_MS, nextFlushDelay } from '../src/runs/livePace';
 import type { RunManager } from './runManager';
 
 export const DASHBOARD_VIEW_TYPE = 'trainingLens.dashboard';
 const SHOWN_KEY = 'trainingLens.dashboard.shownRuns';
-const FLUSH_MS = 250;
 /**
  * events per replay message (in columns: typed arrays). The webview draws between messages, so the first charts
  * show after the first message while the rest of a long run is still being read.
@@ -30,6 +30,8 @@ export class Dashboard extends PanelHost<HostToWebview> {
   private shown: ShownRun[] = [];
   private readonly pending = new Map<string, RunEvent[]>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = Date.now();
+  private flushDelay = MIN_FLUSH_MS;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -126,14 +128,21 @@ export class Dashboard extends PanelHost<HostToWebview> {
     let list = this.pending.get(runId);
     if (!list) this.pending.set(runId, (list = []));
     list.push(event);
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelay);
   }
 
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const [runId, events] of this.pending) this.post({ type: 'events', runId, events });
+    let sent = 0;
+    for (const [runId, events] of this.pending) {
+      this.post({ type: 'events', runId, events });
+      sent += events.length;
+    }
     this.pending.clear();
+    const now = Date.now();
+    this.flushDelay = nextFlushDelay(sent, now - this.lastFlush);
+    this.lastFlush = now;
   }
 
   private persist(): Thenable<void> {

@@ -19,7 +19,7 @@ export function webviewBuildOptions(outdir: string): esbuild.BuildOptions {
     target: 'es2022',
     sourcemap: true,
     // the VSIX build (--production) minifies; test that variant
-    minify: true,
+    minify: !process.env.TL_NO_MINIFY, // TL_NO_MINIFY=1: readable names in a profile (bench:webview)
     logLevel: 'silent',
   };
 }
