@@ -121,7 +121,11 @@ export class RunManager implements vscode.Disposable {
 
   stop(runId?: string): boolean {
     const targets = runId ? [this.live.get(runId)].filter((r): r is LiveRun => !!r) : this.liveRuns;
-    targets.forEach(r => r.handle.stop());
+    for (const r of targets) {
+      // the Output channel's timestamp is when the request reached the extension (the e2e suite reads it too)
+      this.output.info(`Run ${r.handle.runId}: stop requested`);
+      r.handle.stop();
+    }
     return targets.length > 0;
   }
 

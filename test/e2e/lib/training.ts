@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { after, before } from 'node:test';
 import type { Browser, Frame } from 'playwright-core';
 import { e2eEnv, launchBrowser, waitUntil, type Workbench } from './workbench.ts';
-import { readRun, runIds, runsDir, type RunEvent, type RunOnDisk } from '../../shared/runs.ts';
+import { readRun, readRunEnd, runIds, runsDir, type RunEvent, type RunOnDisk } from '../../shared/runs.ts';
 
 export const env = e2eEnv();
 
@@ -47,7 +47,7 @@ export function useBrowser(): () => Browser {
 }
 
 // ------------------------------------------------------------------------------------------------------ runs on disk
-export { readRun, runIds, runsDir, type RunEvent, type RunOnDisk };
+export { readRun, readRunEnd, runIds, runsDir, type RunEvent, type RunOnDisk };
 
 /** Waits for a run folder that was not in `before` to appear and returns its id. */
 export async function waitForNewRun(workspace: string, before: string[], timeoutMs = 30_000): Promise<string> {
@@ -59,7 +59,7 @@ export async function waitForNewRun(workspace: string, before: string[], timeout
 }
 
 export async function waitForRunEnd(workspace: string, runId: string, timeoutMs = 60_000): Promise<RunEvent> {
-  return waitUntil(`run ${runId} to end on disk`, () => readRun(workspace, runId).end ?? null, timeoutMs);
+  return waitUntil(`run ${runId} to end on disk`, () => readRunEnd(workspace, runId) ?? null, timeoutMs);
 }
 
 /** 1-based line of the first line of `file` containing `needle`. */
