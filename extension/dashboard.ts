@@ -1,9 +1,9 @@
 /**
  * The dashboard panel host. The host owns the data; the webview is a view of it: on `ready` (first load, reload,
  * or re-creation after being hidden) the host replays every event of the shown runs (in columns: typed arrays that
- * VS Code transfers as binary, see src/protocol/history.ts), then streams live events
- * coalesced to a few messages a second (fewer for a fast run: src/runs/livePace.ts). Which runs are shown is kept in workspace state, so the serializer can
- * restore the panel after a window reload.
+ * VS Code transfers as binary, see src/protocol/history.ts), then streams live events coalesced to a few messages a
+ * second (fewer for a fast run: src/runs/livePace.ts). Which runs are shown is kept in workspace state, so the
+ * serializer can restore the panel after a window reload.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';

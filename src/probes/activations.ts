@@ -9,7 +9,7 @@
 import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
 import { histogram, type Histogram } from './histogram';
-import { hostReader, type HostReader } from './hostMemory';
+import { inPlaceReader, type InPlaceReader } from './hostMemory';
 
 export interface LayerActivationStats {
   layer: string;
@@ -46,7 +46,7 @@ export class ActivationProbe {
   private pendingInput: Tensor | number[] | undefined;
   private readonly activations = new Map<Layer, string>();
   /** reads outputs in place; dropped for good the first time it cannot */
-  private host: HostReader | undefined;
+  private readonly inPlace: InPlaceReader;
   /** set before a step whose activations should be measured */
   capture = false;
   captureHistograms = false;
@@ -56,18 +56,7 @@ export class ActivationProbe {
     private readonly tf: Tf,
     private readonly bins = 30,
   ) {
-    this.host = hostReader(tf);
-  }
-
-  /** the values of `t` in place, or undefined (then kernels measure it, now and for the rest of the run) */
-  private inPlace(t: Tensor): Float32Array | undefined {
-    if (!this.host) return undefined;
-    try {
-      return this.host(t);
-    } catch {
-      this.host = undefined;
-      return undefined;
-    }
+    this.inPlace = inPlaceReader(tf);
   }
 
   install(layers: Layer[], taps: LayerTaps): void {

@@ -8,7 +8,7 @@
  */
 import type { Tf, Tensor, Layer } from '../tf/types';
 import { LayerTaps, activationOf } from './layerTaps';
-import { hostReader, type HostReader } from './hostMemory';
+import { inPlaceReader, type InPlaceReader } from './hostMemory';
 
 const RELU_ACTIVATIONS = new Set(['relu', 'relu6']);
 
@@ -33,10 +33,10 @@ export class DeadReluProbe {
   /** in place: per layer, the units seen positive in this window (1) */
   private readonly alive = new Map<Layer, Uint8Array>();
   /** reads outputs in place; dropped for good the first time it cannot */
-  private host: HostReader | undefined;
+  private readonly inPlace: InPlaceReader;
 
   constructor(private readonly tf: Tf) {
-    this.host = hostReader(tf);
+    this.inPlace = inPlaceReader(tf);
   }
 
   get layerCount(): number {
@@ -77,14 +77,8 @@ export class DeadReluProbe {
 
   /** Marks the units positive for some sample of this output; false when the output cannot be read in place. */
   private markInPlace(layer: Layer, y: Tensor): boolean {
-    if (!this.host) return false;
-    let values: Float32Array;
-    try {
-      values = this.host(y);
-    } catch {
-      this.host = undefined;
-      return false;
-    }
+    const values = this.inPlace(y);
+    if (!values) return false;
     const units = y.shape[y.shape.length - 1] ?? 1;
     let alive = this.alive.get(layer);
     if (!alive || alive.length !== units) this.alive.set(layer, (alive = new Uint8Array(units)));

@@ -37,6 +37,25 @@ export function hostReader(tf: Tf): HostReader | undefined {
 }
 
 /**
+ * `t`'s values in place, or undefined: then the caller measures with kernels, now and for the rest of the run (a
+ * reader that failed once is not tried again, so a backend whose internals moved costs one exception, not one a step).
+ */
+export type InPlaceReader = (t: Tensor) => Float32Array | undefined;
+
+export function inPlaceReader(tf: Tf): InPlaceReader {
+  let read = hostReader(tf);
+  return t => {
+    if (!read) return undefined;
+    try {
+      return read(t);
+    } catch {
+      read = undefined;
+      return undefined;
+    }
+  };
+}
+
+/**
  * The values in the wasm heap, viewed (not copied). Valid until the heap next grows (any allocation may): read them
  * at once, before another tfjs call.
  */

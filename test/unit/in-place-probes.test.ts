@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { selectBackend } from '../../src/runner/backend';
 import { normReducer, sumOfSquaresOf } from '../../src/probes/normReducer';
 import { markPositive } from '../../src/probes/deadRelu';
+import { inPlaceReader } from '../../src/probes/hostMemory';
 import { moments, SATURATION_BOUND } from '../../src/probes/activations';
 import { Instrumentation, DEFAULT_PROBES } from '../../src/runner/instrument';
 import type { DeadUnitsEvent, EventBody } from '../../src/protocol';
@@ -31,6 +32,15 @@ function assertClose(actual: number[], expected: number[]): void {
   actual.forEach((v, i) =>
     assert.ok(Math.abs(v - expected[i]) <= 1e-5 * Math.max(1, expected[i]), `variable ${i}: ${v} vs ${expected[i]}`),
   );
+}
+
+/** A wasm backend whose tensors are no longer where its map says (tfjs internals moved): every lookup misses. */
+function movedWasm(tf: Tf, onLookup: () => void): Tf {
+  return {
+    ...tf,
+    getBackend: () => 'wasm',
+    backend: () => ({ wasm: { HEAPU8: new Uint8Array(8) }, dataIdMap: { get: () => (onLookup(), undefined) } }),
+  } as unknown as Tf;
 }
 
 for (const preference of ['wasm', 'cpu'] as const) {
@@ -70,11 +80,7 @@ test('wasm: a backend whose memory is not where it was falls back to sum of squa
   const grads = gradients(tf);
   const expected = kernelNorms(tf, grads);
   let lookups = 0;
-  const fakeTf = {
-    ...tf,
-    getBackend: () => 'wasm',
-    backend: () => ({ wasm: { HEAPU8: new Uint8Array(8) }, dataIdMap: { get: () => (lookups++, undefined) } }),
-  } as unknown as Tf;
+  const fakeTf = movedWasm(tf, () => lookups++);
   const reducer = normReducer(fakeTf);
   const before = tf.memory().numTensors;
   for (let step = 0; step < 3; step++) {
@@ -88,6 +94,22 @@ test('wasm: a backend whose memory is not where it was falls back to sum of squa
   assert.equal(tf.memory().numTensors, before, 'nothing leaks');
   assert.ok(backend.dataIdMap, 'the real backend was not touched');
   tf.dispose(grads);
+});
+
+test("the probes' in-place reader: the values where they are, and after one refusal kernels for good", async () => {
+  const { tf } = await selectBackend({ preference: 'wasm' });
+  const t = tf.tensor1d([1, -2, 3]);
+  assert.deepEqual(Array.from(inPlaceReader(tf)(t) ?? []), [1, -2, 3], 'read from the wasm heap');
+  let lookups = 0;
+  const moved = movedWasm(tf, () => lookups++);
+  const read = inPlaceReader(moved);
+  assert.equal(read(t), undefined);
+  assert.equal(read(t), undefined);
+  assert.equal(lookups, 1, 'a reader that failed once is not tried again');
+  assert.equal(inPlaceReader({ ...tf, getBackend: () => 'tensorflow' } as unknown as Tf)(t), undefined, 'no reader');
+  const ints = tf.tensor1d([1, 2], 'int32');
+  assert.equal(inPlaceReader(tf)(ints), undefined, 'int32 values are not read as float32');
+  tf.dispose([t, ints]);
 });
 
 test('tensorflow: a backend that refuses the fused norm goes on with sum of squares, tried once, nothing leaked', async () => {
