@@ -1,10 +1,10 @@
 /**
  * How often live events go to a dashboard. The webview shares the UI thread of VS Code's window (in code-server
- * and VS Code for the Web it is an iframe of the workbench): every message costs parsing and a redraw of the
- * changed charts, about the same for 50 events as for 500. A tiny net trains at hundreds of steps a second and,
- * with its probes, sends about 1,000 events a second; flushed four times a second that kept a dashboard at ~60%
- * of a core and made the workbench itself slow to answer (a Stop took seconds to reach the run). So a fast run is
- * drawn less often: four times a second up to 200 events/s, then less, down to once a second at 800 events/s.
+ * and VS Code for the Web it is an iframe of the workbench): every message costs parsing its events and a redraw
+ * of the changed charts, and the redraw costs about as much for 500 events as for 50. A tiny net trains at
+ * hundreds of steps a second and, with its probes, sends about 1,000 events a second: replayed into the dashboard
+ * in Chromium, four flushes a second kept ~60% of that thread busy, one a second ~35%. So a fast run is drawn
+ * less often: four times a second up to 200 events/s, then less, down to once a second at 800 events/s.
  */
 export const MIN_FLUSH_MS = 250;
 export const MAX_FLUSH_MS = 1000;
