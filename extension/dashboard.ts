@@ -128,7 +128,9 @@ export class Dashboard extends PanelHost<HostToWebview> {
     let list = this.pending.get(runId);
     if (!list) this.pending.set(runId, (list = []));
     list.push(event);
-    this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelay);
+    // the end of a run is shown at once: nothing comes after it to wait for
+    if (event.kind === 'run-end') this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelay);
   }
 
   private flush(): void {

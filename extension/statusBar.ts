@@ -9,6 +9,8 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly trackers = new Map<string, ProgressTracker>();
   private readonly disposables: vscode.Disposable[] = [];
   private current: string | undefined;
+  /** runs whose run-end came: hidden at once, not when their process has exited (tens to hundreds of ms later) */
+  private readonly ended = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly runs: RunManager) {
@@ -16,6 +18,11 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.command = 'trainingLens.stop';
     this.disposables.push(
       runs.onEvent(({ runId, event }) => {
+        if (event.kind === 'run-end') {
+          this.ended.add(runId);
+          this.trackers.delete(runId);
+          return this.refresh();
+        }
         let t = this.trackers.get(runId);
         if (!t) this.trackers.set(runId, (t = new ProgressTracker()));
         t.update(event);
@@ -23,8 +30,10 @@ export class RunStatusBar implements vscode.Disposable {
         this.schedule();
       }),
       runs.onRunInfo(info => {
-        if (info.status !== 'running') this.trackers.delete(info.runId);
-        else this.current = info.runId;
+        if (info.status !== 'running') {
+          this.trackers.delete(info.runId);
+          this.ended.delete(info.runId);
+        } else this.current = info.runId;
         this.refresh();
       }),
     );
@@ -39,7 +48,9 @@ export class RunStatusBar implements vscode.Disposable {
   }
 
   private refresh(): void {
-    const live = this.runs.liveRuns;
+    const all = this.runs.liveRuns;
+    for (const id of this.ended) if (!all.some(r => r.handle.runId === id)) this.ended.delete(id);
+    const live = all.filter(r => !this.ended.has(r.handle.runId));
     if (live.length === 0) {
       this.item.hide();
       return;
