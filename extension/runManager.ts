@@ -8,7 +8,8 @@ import { launchRun, type RunHandle } from '../src/runner/launch';
 import { runnerEntry } from '../src/runner/entry';
 import { runsDirOf, readRunLog, EVENTS_FILE, type RunRecord } from '../src/runs/store';
 import { RunLister, byNewest } from '../src/runs/listing';
-import type { RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
+import type { EpochEvent, RunEvent, RunEndEvent, RunInfo } from '../src/protocol';
+import { EpochLinePacer, type EpochLine } from '../src/runs/epochLines';
 import type { BackendPreference } from '../src/runner/backend';
 import { labelOf } from '../src/runs/label';
 import type { RunVariant } from '../src/runner/config';
@@ -40,6 +41,8 @@ export interface LiveRun {
   variant?: RunVariant;
   /** set when the run is a sweep trial */
   trial?: SweepTrialLaunch;
+  /** paces its epoch lines in the Output channel */
+  epochLines?: EpochLinePacer<EpochEvent>;
 }
 
 const KEEP_FINISHED = 8;
@@ -111,7 +114,7 @@ export class RunManager implements vscode.Disposable {
     handle.onProblem(reason => this.output.warn(`Run ${handle.runId}: ${reason}`));
     handle.onEvent(event => {
       run.events.push(event);
-      this.logEvent(handle.runId, event);
+      this.logEvent(run, event);
       this.eventEmitter.fire({ runId: handle.runId, event });
     });
     this.infoEmitter.fire(info);
@@ -206,6 +209,8 @@ export class RunManager implements vscode.Disposable {
   private readonly finished = new Map<string, LiveRun>();
 
   private finish(run: LiveRun, end: RunEndEvent): void {
+    const lastEpoch = run.epochLines?.end();
+    if (lastEpoch) this.logEpoch(run.handle.runId, lastEpoch);
     this.live.delete(run.handle.runId);
     this.finished.set(run.handle.runId, run);
     // Keep the most recent few in memory; older ones are read back from their logs when shown.
@@ -225,7 +230,17 @@ export class RunManager implements vscode.Disposable {
     this.infoEmitter.fire(run.info);
   }
 
-  private logEvent(runId: string, e: RunEvent): void {
+  private logEpoch(runId: string, { event: e, skipped }: EpochLine<EpochEvent>): void {
+    const metrics = Object.entries(e.logs)
+      .map(([k, v]) => `${k}=${v == null ? 'NaN' : v.toFixed(4)}`)
+      .join(' ');
+    const since =
+      skipped > 0 ? ` (and ${skipped} earlier epoch${skipped > 1 ? 's' : ''} without a line: see the dashboard)` : '';
+    this.output.info(`Run ${runId}: epoch ${e.epoch + 1} ${metrics}${since}`);
+  }
+
+  private logEvent(run: LiveRun, e: RunEvent): void {
+    const runId = run.handle.runId;
     switch (e.kind) {
       case 'run-start':
         this.output.info(
@@ -237,13 +252,12 @@ export class RunManager implements vscode.Disposable {
           `Run ${runId}: ${e.method} ${e.layers.length} layers, ${e.totalParams} params, ${e.optimizer}, ${e.epochs} epochs${e.backend ? ' on ' + e.backend : ''}`,
         );
         break;
-      case 'epoch':
-        this.output.info(
-          `Run ${runId}: epoch ${e.epoch + 1} ${Object.entries(e.logs)
-            .map(([k, v]) => `${k}=${v == null ? 'NaN' : v.toFixed(4)}`)
-            .join(' ')}`,
-        );
+      case 'epoch': {
+        run.epochLines ??= new EpochLinePacer<EpochEvent>();
+        const line = run.epochLines.next(e, Date.now());
+        if (line) this.logEpoch(runId, line);
         break;
+      }
       case 'log':
         (e.level === 'error' ? this.output.error : e.level === 'warn' ? this.output.warn : this.output.info).call(
           this.output,
