@@ -43,6 +43,8 @@ export interface LiveRun {
   trial?: SweepTrialLaunch;
   /** paces its epoch lines in the Output channel */
   epochLines?: EpochLinePacer<EpochEvent>;
+  /** its run-end, once it came: the run is over, though its process may take tens to hundreds of ms to exit */
+  ended?: RunEndEvent;
 }
 
 const KEEP_FINISHED = 8;
@@ -63,6 +65,11 @@ export class RunManager implements vscode.Disposable {
 
   get liveRuns(): LiveRun[] {
     return [...this.live.values()];
+  }
+
+  /** live runs whose run-end has not come yet: what the user sees as running */
+  get trainingRuns(): LiveRun[] {
+    return this.liveRuns.filter(r => !r.ended);
   }
 
   runsDirFor(jobFile: string): string {
@@ -113,6 +120,7 @@ export class RunManager implements vscode.Disposable {
     this.output.info(`Run ${handle.runId} started: ${jobFile}`);
     handle.onProblem(reason => this.output.warn(`Run ${handle.runId}: ${reason}`));
     handle.onEvent(event => {
+      if (event.kind === 'run-end') run.ended = event;
       run.events.push(event);
       this.logEvent(run, event);
       this.eventEmitter.fire({ runId: handle.runId, event });
@@ -123,7 +131,10 @@ export class RunManager implements vscode.Disposable {
   }
 
   stop(runId?: string): boolean {
-    const targets = runId ? [this.live.get(runId)].filter((r): r is LiveRun => !!r) : this.liveRuns;
+    // a run whose run-end came is over: asking it to stop again would only log a request nobody acts on
+    const targets = (runId ? [this.live.get(runId)].filter((r): r is LiveRun => !!r) : this.liveRuns).filter(
+      r => !r.ended,
+    );
     for (const r of targets) {
       // the Output channel's timestamp is when the request reached the extension (the e2e suite reads it too)
       this.output.info(`Run ${r.handle.runId}: stop requested`);
@@ -268,7 +279,8 @@ export class RunManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.stop();
+    // every process still alive, including one that sent its run-end and has not exited yet
+    for (const r of this.liveRuns) r.handle.stop();
     this.eventEmitter.dispose();
     this.infoEmitter.dispose();
   }

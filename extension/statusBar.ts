@@ -9,8 +9,6 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly trackers = new Map<string, ProgressTracker>();
   private readonly disposables: vscode.Disposable[] = [];
   private current: string | undefined;
-  /** runs whose run-end came: hidden at once, not when their process has exited (tens to hundreds of ms later) */
-  private readonly ended = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly runs: RunManager) {
@@ -18,8 +16,8 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.command = 'trainingLens.stop';
     this.disposables.push(
       runs.onEvent(({ runId, event }) => {
+        // hidden at its run-end, not when its process has exited (tens to hundreds of ms later)
         if (event.kind === 'run-end') {
-          this.ended.add(runId);
           this.trackers.delete(runId);
           return this.refresh();
         }
@@ -30,10 +28,8 @@ export class RunStatusBar implements vscode.Disposable {
         this.schedule();
       }),
       runs.onRunInfo(info => {
-        if (info.status !== 'running') {
-          this.trackers.delete(info.runId);
-          this.ended.delete(info.runId);
-        } else this.current = info.runId;
+        if (info.status !== 'running') this.trackers.delete(info.runId);
+        else this.current = info.runId;
         this.refresh();
       }),
     );
@@ -48,9 +44,7 @@ export class RunStatusBar implements vscode.Disposable {
   }
 
   private refresh(): void {
-    const all = this.runs.liveRuns;
-    for (const id of this.ended) if (!all.some(r => r.handle.runId === id)) this.ended.delete(id);
-    const live = all.filter(r => !this.ended.has(r.handle.runId));
+    const live = this.runs.trainingRuns;
     if (live.length === 0) {
       this.item.hide();
       return;
