@@ -67,3 +67,16 @@ describe('noisy validation: the training loss at the same weights names what mov
     assert.match(f[0].advice![0], /Validate on more samples than 5000/);
   });
 });
+
+test('a rise while the training loss at the same weights got worse too is not overfitting, even when the validation loss rose more', () => {
+  // an SGD run on real digits: the validation loss rose 27% in 3 epochs, the training loss at the same weights 8%
+  // (the epoch-mean training loss still fell): the weights fit the training data worse, so this is no overfitting
+  const val = [0.62, 0.48, 0.42, 0.39, 0.381, 0.41, 0.45, 0.483];
+  const rising = [0.4, 0.32, 0.29, 0.275, 0.269, 0.275, 0.28, 0.29];
+  const f = new Run(MLP, { validationSamples: 1000, epochs: 10 }).epochs(logs(val), rising).diagnose();
+  assert.ok(!codes(f).includes('overfitting'), `not overfitting: [${codes(f).join(', ')}]`);
+  // the same validation curve while the training loss at those weights keeps falling is
+  const falling = [0.4, 0.32, 0.29, 0.275, 0.269, 0.25, 0.23, 0.21];
+  const g = new Run(MLP, { validationSamples: 1000, epochs: 10 }).epochs(logs(val), falling).diagnose();
+  assert.deepEqual(codes(g), ['overfitting']);
+});

@@ -121,6 +121,9 @@ export class CurveRules implements RuleFamily {
     // (by size: the size threshold in each of the k epochs; by trend: GL_α now, as the trend asks of the loss itself)
     const own = bySize ? needed : s.overfitGeneralizationLoss;
     if (judged.some(i => ownRise(i) < own * best)) return undefined;
+    // overfitting is the training error still falling while the validation error rises (Prechelt): weights that fit
+    // the training data worse than at the best epoch did not buy the rise with a better fit (a large step did it)
+    if (end && !(end[n - 1] < end[bestEpoch])) return undefined;
     const few = fewErrors(api, bestEpoch, noisyBefore);
     if (few && !few.fallen) return undefined;
     return api.make(
