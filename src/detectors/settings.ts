@@ -99,6 +99,7 @@ export interface DiagnosisSettings {
    * overfitting, when accuracy is logged: training minus validation accuracy at least this, or
    * `overfitAccuracyGapHigh` once training accuracy is above 0.9 (AUTOTRAINER monitor.py's overfitting check:
    * 0.1 / 0.07). A loss gap alone is easily large once the training loss nears 0; the accuracy gap is the harm.
+   * Plus overfitNoiseZ standard errors of the validation accuracy over its m samples (sqrt(p(1 - p)/m)).
    */
   overfitAccuracyGap: number;
   overfitAccuracyGapHigh: number;

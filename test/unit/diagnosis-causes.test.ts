@@ -297,6 +297,18 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
     const small = [0.9, 0.7, 0.6, 0.605, 0.61, 0.615];
     assert.deepEqual(new Run().epochs(logs(small)).diagnose(), [], 'steady but only 2.5% above the best (GL_5)');
   });
+  test('the accuracy gap must pass its threshold beyond the sampling error of the validation accuracy', () => {
+    // the slow steady rise above, with training accuracy 0.96 and validation 0.875: a gap of 0.085 against 0.07
+    const slow = [0.9, 0.7, 0.6, 0.612, 0.624, 0.636];
+    const on = (m: number) => new Run(MLP, { validationSamples: m }).epochs(logs(slow, 0.96, 0.875)).diagnose();
+    assert.deepEqual(on(120), [], '120 samples: 0.07 + 2 x 0.030 = 0.13');
+    const f = on(5000);
+    assert.deepEqual(codes(f), ['overfitting'], '5,000 samples: 0.07 + 2 x 0.0047 = 0.079');
+    assert.match(
+      f[0].message,
+      /gap 0\.085, threshold 0\.07 \+ 2 standard errors of the validation accuracy over 5000 samples = 0\.07935/,
+    );
+  });
   test('after a spike around the best, the rise is judged on the running median of 3 epochs', () => {
     const noisyRise = [0.9, 0.7, 0.85, 0.6, 0.7, 0.8, 0.9];
     assert.deepEqual(new Run().epochs(logs(noisyRise)).diagnose(), [], 'the median has only just left its best');

@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Run, MLP, codes, assertComplete } from './diagnosisRun';
 
-/** per-epoch logs: the averaged training loss falls smoothly, the accuracies leave a gap */
-const logs = (val: number[], acc = 0.85, valAcc = 0.74) =>
+/** per-epoch logs: the averaged training loss falls smoothly, the accuracies leave a gap (0.15: past 0.1 and 2 standard errors) */
+const logs = (val: number[], acc = 0.85, valAcc = 0.7) =>
   val.map((v, i) => ({ loss: 0.6 - 0.03 * i, val_loss: v, acc, val_acc: valAcc }));
 
 describe('overfitting needs the validation loss to rise on its own, not with the training loss at the same weights', () => {

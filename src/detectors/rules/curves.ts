@@ -102,7 +102,12 @@ export class CurveRules implements RuleFamily {
     const gap = (v[n - 1] - t[n - 1]) / Math.max(1e-12, t[n - 1]);
     const trainAcc = accuracyOf(ep[n - 1].logs);
     const accGap = trainAcc != null && valAcc != null ? trainAcc - valAcc : null;
-    const accGapThreshold = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
+    const accGapBase = trainAcc != null && trainAcc > 0.9 ? s.overfitAccuracyGapHigh : s.overfitAccuracyGap;
+    // the gap must pass its threshold beyond the sampling error of the validation accuracy (a proportion over m
+    // samples: sqrt(p(1 - p)/m)), as the rise must pass the validation loss's: a gap just over the bar on 120 samples
+    // says nothing about the model
+    const accError = valAcc != null && m ? Math.sqrt((valAcc * (1 - valAcc)) / m) : 0;
+    const accGapThreshold = accGapBase + s.overfitNoiseZ * accError;
     if (!(trainNewLow && gap > s.overfitGapRatio && (accGap === null || accGap >= accGapThreshold))) return undefined;
     const peak = Math.max(...v.slice(bestEpoch + 1));
     const holding = v[n - 1] - best >= s.overfitRiseRetained * (peak - best);
@@ -140,7 +145,7 @@ export class CurveRules implements RuleFamily {
           ? ` (at the weights the validation loss was read at, the training loss went ${fmt(end[bestEpoch])} → ${fmt(end[n - 1])})`
           : '') +
         (accGap !== null
-          ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapThreshold}).`
+          ? `; training accuracy ${fmt(trainAcc)} vs validation ${fmt(valAcc)} (gap ${fmt(accGap)}, threshold ${accGapBase}${accError > 0 ? ` + ${s.overfitNoiseZ} standard errors of the validation accuracy over ${m} samples = ${fmt(accGapThreshold)}` : ''}).`
           : `; the gap is ${pct(gap)} of the training loss (threshold ${pct(s.overfitGapRatio)}).`),
       {
         location: c.fitSite,
