@@ -39,7 +39,17 @@ export function replay(
   for (const e of events) {
     if (e.kind === 'finding' || e.kind === 'explained') continue;
     if (e.kind === 'batch' || e.kind === 'epoch') epoch = e.epoch;
-    for (const finding of engine.observe(e)) out.push({ finding, epoch, explainedAt: new Map() });
+    for (const finding of engine.observe(e)) {
+      // raised again at a higher severity: it replaces the earlier one, as in findings.json (addFinding), which the
+      // bench scores; its epoch is the new severity's, as the bench's detectionEpoch counts it
+      const earlier = out.find(o => findingKey(o.finding) === findingKey(finding));
+      if (!earlier) out.push({ finding, epoch, explainedAt: new Map() });
+      else {
+        earlier.finding =
+          earlier.finding.explains && !finding.explains ? { ...finding, explains: earlier.finding.explains } : finding;
+        earlier.epoch = epoch;
+      }
+    }
     for (const x of engine.takeExplained()) {
       const r = out.find(o => findingKey(o.finding) === findingKey(x.cause));
       if (!r) continue;
