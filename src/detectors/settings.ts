@@ -166,6 +166,13 @@ export interface DiagnosisSettings {
    */
   overfitTrendPValue: number;
   /**
+   * overfitting by a strong trend: at or below this Mann-Kendall p-value (at least 5 epochs since the best, 4 rises
+   * in a row or more) the rise stands even on a validation set with few wrong samples (overfitMinValidationErrors),
+   * without a fall of the validation accuracy: a handful of wrong samples growing more confident epoch after epoch
+   * is what a model memorizing its training set does to them. 0.01: a fifth of the usual 5%.
+   */
+  overfitStrongTrendPValue: number;
+  /**
    * overfitting on a validation set with fewer expected errors than this (validation samples × error rate): a mean
    * cross-entropy over it is a sum over a handful of wrong samples that grow more or less confident, so the loss
    * alone cannot establish the rise; the validation accuracy must then also have fallen, by overfitNoiseZ standard
@@ -270,6 +277,7 @@ export const DEFAULT_DIAGNOSIS: DiagnosisSettings = {
   overfitRiseRetained: 0.5,
   overfitNoiseZ: 2,
   overfitTrendPValue: 0.05,
+  overfitStrongTrendPValue: 0.01,
   overfitMinValidationErrors: 10,
   noisyValidationSwing: 0.1,
   noisyValidationSpikes: 2,

@@ -309,6 +309,15 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
       /gap 0\.085, threshold 0\.07 \+ 2 standard errors of the validation accuracy over 5000 samples = 0\.07935/,
     );
   });
+  test('with few wrong validation samples, a rise needs the accuracy to fall, or four rises in a row', () => {
+    // 40 validation samples at accuracy 0.78: about 9 wrong, fewer than 10; the accuracy does not move
+    const on = (val: number[]) => new Run(MLP, { validationSamples: 40 }).epochs(logs(val, 1, 0.78)).diagnose();
+    const rise = [0.8, 0.6, 0.45, 0.4, 0.41, 0.42, 0.43];
+    assert.deepEqual(on(rise), [], 'three rises (p = 0.04) carried by a handful of samples: not yet');
+    const f = on([...rise, 0.44]);
+    assert.deepEqual(codes(f), ['overfitting'], 'four rises (p = 0.008): the wrong samples grow ever more confident');
+    assert.match(f[0].message, /has not fallen beyond its noise .* too steady for chance, p = 0\.008333/);
+  });
   test('after a spike around the best, the rise is judged on the running median of 3 epochs', () => {
     const noisyRise = [0.9, 0.7, 0.85, 0.6, 0.7, 0.8, 0.9];
     assert.deepEqual(new Run().epochs(logs(noisyRise)).diagnose(), [], 'the median has only just left its best');

@@ -129,8 +129,10 @@ export class CurveRules implements RuleFamily {
     // overfitting is the training error still falling while the validation error rises (Prechelt): weights that fit
     // the training data worse than at the best epoch did not buy the rise with a better fit (a large step did it)
     if (end && !(end[n - 1] < end[bestEpoch])) return undefined;
+    // few wrong validation samples: the accuracy must have fallen too, unless the rise is that consistent
     const few = fewErrors(api, bestEpoch, noisyBefore);
-    if (few && !few.fallen) return undefined;
+    const strongTrend = trendP <= s.overfitStrongTrendPValue;
+    if (few && !few.fallen && !strongTrend) return undefined;
     return api.make(
       'overfitting',
       'warning',
@@ -138,7 +140,9 @@ export class CurveRules implements RuleFamily {
         ? `Overfitting: the validation loss has stayed at least ${pct(needed)} above its best (${fmt(best)} at epoch ${bestEpoch + 1}) for ${k} epochs${noiseFloor > s.overfitGeneralizationLoss ? ` (${s.overfitNoiseZ} standard errors of a mean over ${m} validation samples at an error rate of ${pct(q)})` : ''}`
         : `Overfitting: the validation loss has risen steadily in the ${since.length - 1} epochs since its best (${fmt(best)} at epoch ${bestEpoch + 1}; Mann-Kendall trend p = ${fmt(trendP)}, threshold ${s.overfitTrendPValue})`) +
         (few
-          ? ` (only about ${fmt(few.errors)} validation samples are wrong, so the validation accuracy decides: it fell from ${fmt(few.before)} to ${fmt(few.now)}, ${fmt(few.z)} standard errors)`
+          ? few.fallen
+            ? ` (only about ${fmt(few.errors)} validation samples are wrong, so the validation accuracy decides: it fell from ${fmt(few.before)} to ${fmt(few.now)}, ${fmt(few.z)} standard errors)`
+            : ` (only about ${fmt(few.errors)} validation samples are wrong and the validation accuracy has not fallen beyond its noise (${fmt(few.before)} to ${fmt(few.now)}), but the rise is too steady for chance, p = ${fmt(trendP)} (threshold ${s.overfitStrongTrendPValue}): the wrong samples grow more confident epoch after epoch, as they do when a model memorizes its training set)`
           : '') +
         `${noisyBefore ? ' (on its running median of 3 epochs: the curve is noisy)' : ''} and is now ${fmt(v[n - 1])}, ${pct(gl)} above it, while the training loss fell to ${fmt(t[n - 1])}` +
         (end
@@ -159,6 +163,7 @@ export class CurveRules implements RuleFamily {
           relativeError,
           trendP,
           trendPThreshold: s.overfitTrendPValue,
+          strongTrendPThreshold: s.overfitStrongTrendPValue,
           criterion: bySize ? 'size' : 'trend',
           trainLoss: t[n - 1],
           endLossAtBest: end ? end[bestEpoch] : null,
