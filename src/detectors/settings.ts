@@ -161,15 +161,18 @@ export interface DiagnosisSettings {
   overfitNoiseZ: number;
   /**
    * overfitting by consistency: one-sided p-value of a Mann-Kendall trend test over the epochs since the best at or
-   * below which a rise of at least GL_α is established whatever its size (the usual 5%: three rises in a row after
-   * the best). Prechelt's UP_s criterion (s successive increases) asks the same of the curve, without its noise.
+   * below which a rise of at least GL_α and one standard error of the mean (σ/√m, as for overfitNoiseZ) is
+   * established (the usual 5%: three rises in a row after the best). Prechelt's UP_s criterion (s successive
+   * increases) asks the same of the curve, without its noise. Three rises of a few percent on 120 samples came by
+   * chance in a healthy tune job; see overfitStrongTrendPValue for a trend that stands at any size.
    */
   overfitTrendPValue: number;
   /**
    * overfitting by a strong trend: at or below this Mann-Kendall p-value (at least 5 epochs since the best, 4 rises
-   * in a row or more) the rise stands even on a validation set with few wrong samples (overfitMinValidationErrors),
-   * without a fall of the validation accuracy: a handful of wrong samples growing more confident epoch after epoch
-   * is what a model memorizing its training set does to them. 0.01: a fifth of the usual 5%.
+   * in a row or more) a rise of GL_α stands whatever its size and even on a validation set with few wrong samples
+   * (overfitMinValidationErrors), without a fall of the validation accuracy: a handful of wrong samples growing more
+   * confident epoch after epoch is what a model memorizing its training set does to them. 0.01: a fifth of the
+   * usual 5%.
    */
   overfitStrongTrendPValue: number;
   /**

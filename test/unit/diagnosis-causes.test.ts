@@ -289,13 +289,21 @@ describe('overfitting needs a sustained rise; a jumping validation loss is noisy
   test('a slow steady rise is overfitting by its trend (Mann-Kendall p <= 0.05): 3 rises after the best', () => {
     const slow = [0.9, 0.7, 0.6, 0.612, 0.624, 0.636];
     assert.deepEqual(new Run().epochs(logs(slow.slice(0, 5))).diagnose(), [], 'two rises: p = 0.17');
-    const f = new Run(MLP, { validationSamples: 120 }).epochs(logs(slow)).diagnose();
-    assert.deepEqual(codes(f), ['overfitting'], 'whatever the noise floor: the ordering is the evidence');
+    const f = new Run(MLP, { validationSamples: 5000 }).epochs(logs(slow)).diagnose();
+    assert.deepEqual(codes(f), ['overfitting'], '6% on 5,000 samples: below 2 standard errors (5.7%) in 2 epochs');
     assertComplete(f[0]);
     assert.deepEqual([f[0].evidence.criterion, f[0].epoch], ['trend', 3], 'held from the epoch after the best');
     assert.ok((f[0].evidence.trendP as number) < 0.05);
     const small = [0.9, 0.7, 0.6, 0.605, 0.61, 0.615];
     assert.deepEqual(new Run().epochs(logs(small)).diagnose(), [], 'steady but only 2.5% above the best (GL_5)');
+  });
+  test('...three rises must reach one standard error of the mean; four or more stand at any size', () => {
+    const slow = [0.9, 0.7, 0.6, 0.612, 0.624, 0.636];
+    const on120 = (val: number[]) => new Run(MLP, { validationSamples: 120 }).epochs(logs(val)).diagnose();
+    assert.deepEqual(on120(slow), [], '6% on 120 samples: one standard error is 18%, three rises come by chance');
+    const f = on120([...slow, 0.648]);
+    assert.deepEqual(codes(f), ['overfitting'], 'four rises: p = 0.008');
+    assert.equal(f[0].evidence.criterion, 'trend');
   });
   test('the accuracy gap must pass its threshold beyond the sampling error of the validation accuracy', () => {
     // the slow steady rise above, with training accuracy 0.96 and validation 0.875: a gap of 0.085 against 0.07

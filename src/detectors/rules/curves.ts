@@ -114,7 +114,11 @@ export class CurveRules implements RuleFamily {
     if (!holding) return undefined;
     const since = v.slice(bestEpoch);
     const trendP = since.length >= 4 ? mannKendall(since).p : 1;
-    const byTrend = trendP <= s.overfitTrendPValue && gl >= s.overfitGeneralizationLoss;
+    // three rises in a row (p <= overfitTrendPValue) must also reach one standard error of the mean: on a small set
+    // that many come by chance in a healthy run's wander; four or more (overfitStrongTrendPValue) stand at any size
+    const strongTrend = trendP <= s.overfitStrongTrendPValue;
+    const byTrend =
+      trendP <= s.overfitTrendPValue && gl >= s.overfitGeneralizationLoss && (gl >= relativeError || strongTrend);
     const risen = bySize || byTrend;
     if (!risen) return undefined;
     // the training loss at the same weights (src/probes/endLoss.ts): a validation loss that rose with it is an epoch
@@ -131,7 +135,6 @@ export class CurveRules implements RuleFamily {
     if (end && !(end[n - 1] < end[bestEpoch])) return undefined;
     // few wrong validation samples: the accuracy must have fallen too, unless the rise is that consistent
     const few = fewErrors(api, bestEpoch, noisyBefore);
-    const strongTrend = trendP <= s.overfitStrongTrendPValue;
     if (few && !few.fallen && !strongTrend) return undefined;
     return api.make(
       'overfitting',
