@@ -472,3 +472,21 @@ describe('every finding has a place, and the engine takes more rule families', (
     assert.equal(engine.findings[0].range?.start.line, 8);
   });
 });
+
+describe('slow convergence in a short run: an accuracy that creeps up', () => {
+  // plain SGD at a twentieth of its default for 8 epochs: the loss falls 0.8% an epoch, the accuracy creeps
+  const logs = (acc: number[]) => acc.map((a, i) => ({ loss: 1.258 - 0.009 * i, acc: a }));
+  const run = (acc: number[]) => new Run(MLP, { epochs: 8, lr: 0.0005 }).epochs(logs(acc)).diagnose();
+  test('epoch after epoch: slow-convergence, the steps too small for the planned epochs', () => {
+    const f = run([0.342, 0.343, 0.346, 0.352]);
+    assert.deepEqual(codes(f), ['slow-convergence']);
+    assert.equal(f[0].evidence.criterion, 'pace');
+  });
+  test('...also when one epoch lost a sample or two, as long as the accuracy rises beyond chance ordering', () => {
+    const f = run([0.342, 0.34, 0.345, 0.357, 0.36]);
+    assert.deepEqual(codes(f), ['slow-convergence']);
+  });
+  test('an accuracy that goes up and down without a trend is not a step too small', () => {
+    assert.deepEqual(run([0.342, 0.36, 0.34, 0.358, 0.345]), []);
+  });
+});

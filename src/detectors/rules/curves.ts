@@ -340,10 +340,12 @@ export class CurveRules implements RuleFamily {
     // creeping accuracy over a loss that slows down towards a floor is a model that cannot learn this (judged by
     // loss-not-decreasing once it is flat), not a step that is too small: the loss must keep its average pace
     const creeping = judged && maxGain <= s.slowConvergenceDelta && keepsPace;
-    // a too-small step raises the accuracy epoch after epoch (an oscillating one does not)
+    // a too-small step raises the accuracy epoch after epoch (an oscillating one does not): every gain, or a rising
+    // trend beyond chance ordering (Mann-Kendall: an epoch that lost a sample or two is not a fall)
+    const rising = curves.gainsRise || mannKendall(acc).p <= RISING_P;
     const tooSlow =
       c.plannedEpochs <= s.shortRunEpochsMax &&
-      curves.gainsRise &&
+      rising &&
       !!progress?.slow &&
       progress.pace > 0 &&
       stillFalling &&
@@ -413,6 +415,9 @@ export class CurveRules implements RuleFamily {
     return out;
   }
 }
+
+/** one-sided Mann-Kendall p-value at or below which a short run's training accuracy rises (the usual 5%) */
+const RISING_P = 0.05;
 
 function stepOfEpochStart(api: RuleApi, i: number): number {
   const ep = api.ctx.epochs;
