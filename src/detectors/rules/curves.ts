@@ -342,8 +342,8 @@ export class CurveRules implements RuleFamily {
     const creeping = judged && maxGain <= s.slowConvergenceDelta && keepsPace;
     // a too-small step raises the accuracy epoch after epoch (an oscillating one does not): every gain, or a rising
     // trend beyond chance ordering (Mann-Kendall: an epoch that lost a sample or two is not a fall)
-    // (the trend test last: it is quadratic in the epochs, and a logdir's run can have thousands)
-    const rising = () => curves.gainsRise || (acc.length <= MAX_TREND_EPOCHS && mannKendall(acc).p <= RISING_P);
+    // (the trend test last: it is the costliest of these, and a logdir's run has no planned epochs)
+    const rising = () => curves.gainsRise || mannKendall(acc).p <= RISING_P;
     const tooSlow =
       c.plannedEpochs <= s.shortRunEpochsMax &&
       rising() &&
@@ -419,8 +419,6 @@ export class CurveRules implements RuleFamily {
 
 /** one-sided Mann-Kendall p-value at or below which a short run's training accuracy rises (the usual 5%) */
 const RISING_P = 0.05;
-/** the longest series the exact trend test is run on (its table of orderings grows with the cube of the length) */
-const MAX_TREND_EPOCHS = 20;
 
 function stepOfEpochStart(api: RuleApi, i: number): number {
   const ep = api.ctx.epochs;
