@@ -80,6 +80,23 @@ export async function answerFolderDialog(wb: Workbench, dir: string, okLabel: st
     15_000,
     500,
   );
-  await wb.quickInput().locator('.monaco-button', { hasText: okLabel }).first().click();
-  await wb.quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
+  // the dialog checks the typed folder before it accepts, and a click while it does can be dropped (seen once in a
+  // full-suite run: the dialog stayed open on the right folder): click again until it closes
+  const accept = wb.quickInput().locator('.monaco-button', { hasText: okLabel }).first();
+  await waitUntil(
+    `the file dialog to accept ${want}`,
+    async () => {
+      if (!(await wb.quickInput().isVisible())) return true;
+      await accept.click({ timeout: 2000 }).catch(() => undefined);
+      return wb
+        .quickInput()
+        .waitFor({ state: 'hidden', timeout: 3000 })
+        .then(
+          () => true,
+          () => false,
+        );
+    },
+    15_000,
+    0,
+  );
 }
