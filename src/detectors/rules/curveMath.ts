@@ -28,3 +28,9 @@ export function spikeSize(xs: number[], i: number): number {
   const size = Math.min(xs[i] - xs[i - 1], xs[i] - xs[i + 1]);
   return low > 0 && size > 0 ? size / low : 0;
 }
+
+/** The first step of epoch i (0-based): the step after the previous epoch's last. */
+export function stepOfEpochStart(api: { ctx: { epochs: ReadonlyArray<{ step: number }> } }, i: number): number {
+  const ep = api.ctx.epochs;
+  return i > 0 && ep[i - 1] ? ep[i - 1].step + 1 : 0;
+}
