@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findingKey, type Finding, type RunEvent } from '../../src/protocol';
+import { addFinding, findingKey, foldExplained, type Finding, type RunEvent } from '../../src/protocol';
 import { readRunLog } from '../../src/runs/store';
 import { DiagnosisEngine } from '../../src/detectors/engine';
 import { loadManifest, score, type FixtureSpec, type Match } from './lib/manifest';
@@ -34,30 +34,32 @@ export function replay(
   events: RunEvent[],
 ): Array<{ finding: Finding; epoch?: number; explainedAt: Map<string, number | undefined> }> {
   const engine = new DiagnosisEngine();
-  const out: Array<{ finding: Finding; epoch?: number; explainedAt: Map<string, number | undefined> }> = [];
+  // kept as findings.json keeps them (addFinding: raised again at a higher severity replaces the earlier one, which
+  // the bench scores; foldExplained), with the epoch of each key's latest severity, as the bench's detectionEpoch
+  const findings: Finding[] = [];
+  const raisedAt = new Map<string, number | undefined>();
+  const explainedAt = new Map<string, Map<string, number | undefined>>();
   let epoch: number | undefined; // as the bench counts: none before the first batch
   for (const e of events) {
     if (e.kind === 'finding' || e.kind === 'explained') continue;
     if (e.kind === 'batch' || e.kind === 'epoch') epoch = e.epoch;
     for (const finding of engine.observe(e)) {
-      // raised again at a higher severity: it replaces the earlier one, as in findings.json (addFinding), which the
-      // bench scores; its epoch is the new severity's, as the bench's detectionEpoch counts it
-      const earlier = out.find(o => findingKey(o.finding) === findingKey(finding));
-      if (!earlier) out.push({ finding, epoch, explainedAt: new Map() });
-      else {
-        earlier.finding =
-          earlier.finding.explains && !finding.explains ? { ...finding, explains: earlier.finding.explains } : finding;
-        earlier.epoch = epoch;
-      }
+      addFinding(findings, finding);
+      raisedAt.set(findingKey(finding), epoch);
     }
     for (const x of engine.takeExplained()) {
-      const r = out.find(o => findingKey(o.finding) === findingKey(x.cause));
-      if (!r) continue;
-      r.finding = { ...r.finding, explains: [...(r.finding.explains ?? []), x.symptom] };
-      r.explainedAt.set(findingKey(x.symptom), epoch);
+      if (!foldExplained(findings, x)) continue;
+      const key = findingKey(x.cause);
+      const at = explainedAt.get(key) ?? new Map<string, number | undefined>();
+      if (!at.has(findingKey(x.symptom))) at.set(findingKey(x.symptom), epoch);
+      explainedAt.set(key, at);
     }
   }
-  return out;
+  return findings.map(finding => ({
+    finding,
+    epoch: raisedAt.get(findingKey(finding)),
+    explainedAt: explainedAt.get(findingKey(finding)) ?? new Map(),
+  }));
 }
 
 interface Replayed extends Scored {
@@ -128,4 +130,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();
