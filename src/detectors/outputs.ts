@@ -62,9 +62,12 @@ export function redundantActivation(e: FitStartEvent, ctx: RunContext): Finding 
   }
   if (!problem || !kind) return undefined;
   const units = e.layers.at(-1)?.units ?? e.layers.at(-1)?.outputShape?.at(-1) ?? null;
+  // the least cross-entropy a one-hot label can get through softmax(softmax(x)): -log(e/(e + C - 1))
+  const classes = kind === 'softmax' && typeof units === 'number' && units > 1 ? units : null;
+  const floor = classes !== null ? Math.log(1 + (classes - 1) / Math.E) : null;
   const bound =
-    kind === 'softmax' && typeof units === 'number' && units > 1
-      ? ` Its outputs then stay between ${fmt(1 / (1 + (units - 1) * Math.E))} and ${fmt(Math.E / (Math.E + units - 1))} and the loss cannot fall below ${fmt(Math.log(1 + (units - 1) / Math.E))}, however right the model is; the gradient through the second ${kind} is a fraction of the real one.`
+    classes !== null && floor !== null
+      ? ` Its outputs then stay between ${fmt(1 / (1 + (classes - 1) * Math.E))} and ${fmt(Math.E / (Math.E + classes - 1))} and the loss cannot fall below ${fmt(floor)}, however right the model is; the gradient through the second ${kind} is a fraction of the real one.`
       : ` The loss is computed on squashed probabilities and its gradients shrink.`;
   const at = e.compileLocation ?? e.location;
   return {
@@ -81,6 +84,7 @@ export function redundantActivation(e: FitStartEvent, ctx: RunContext): Finding 
       outputActivations: acts.map(a => `${a.layer.name}:${a.activation}`).join(' <- '),
       redundant: kind,
       outputUnits: typeof units === 'number' ? units : null,
+      lossFloor: floor,
       threshold: 'exact',
     },
     rule: RULE_SOURCES.redundantActivation,
@@ -137,6 +141,7 @@ export function lossNeverZero(e: DataCheckEvent, ctx: RunContext): Finding | und
       outputUnits: c.units,
       samples: c.samples,
       perfectLoss: c.perfect,
+      lossFloor: c.perfect,
       uniformLoss: c.uniform,
       softmaxOfOneHot,
       threshold: LOSS_CHECK_FLOOR,

@@ -428,6 +428,35 @@ describe('an overshooting training is named before what it does to the curves', 
   });
 });
 
+describe('a loss held above a floor by a loss that does not fit the output', () => {
+  // softmax applied twice over 4 classes: softmax(softmax(x)) keeps the cross-entropy of a one-hot label at or above
+  // log(1 + 3/e) = 0.7437 however right the model is; the model ranks every sample right (accuracy 1) and the loss
+  // stops at that floor
+  const again = { ...dense('again', 6, 'softmax'), className: 'Activation', units: undefined, outputShape: [null, 4] };
+  const twice = [...MLP, again];
+  const floor = Math.log(1 + 3 / Math.E);
+  const logs = Array.from({ length: 16 }, (_, i) => ({
+    loss: floor + 0.4 * Math.exp(-i) + 1e-5 * (16 - i),
+    acc: Math.min(1, 0.6 + 0.1 * i),
+  }));
+  test("the stall at the floor is kept as the mismatch's evidence, whatever the accuracy reached", () => {
+    const e = new Run(twice, { epochs: 16 }).epochs(logs).engine();
+    assert.deepEqual(codes(e.findings), ['label-loss-mismatch']);
+    const [f] = e.findings;
+    assert.equal(f.range?.start.line, 7, 'on compile(');
+    assert.ok(Math.abs((f.evidence.lossFloor as number) - floor) < 1e-9, 'the floor it imposes, as evidence');
+    const held = e.suppressed.find(x => x.finding.code === 'loss-not-decreasing');
+    assert.equal(held?.reason, 'explained by label-loss-mismatch');
+    assert.match(held!.finding.message, /stopped at the floor of 0\.7437/);
+    assert.equal(held!.finding.evidence.lossFloor, f.evidence.lossFloor);
+  });
+  test('without the second softmax the same curve is a model that converged: no finding', () => {
+    const e = new Run(MLP, { epochs: 16 }).epochs(logs).engine();
+    assert.deepEqual(codes(e.findings), []);
+    assert.equal(e.suppressed.length, 0);
+  });
+});
+
 describe('every finding has a place, and the engine takes more rule families', () => {
   test('a layer finding whose layer has no recorded line sits on fit(, saying so', () => {
     const layers = [

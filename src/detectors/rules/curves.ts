@@ -151,8 +151,13 @@ export class CurveRules implements RuleFamily {
     const ref = loss.min[n - W]; // = Math.min(...t.slice(0, n - W + 1))
     const recent = Math.min(...t.slice(n - W + 1));
     const improvement = (ref - recent) / Math.max(1e-12, Math.abs(ref));
-    const unconverged = recent > 0.5 * t[0] && c.notLearningWell(s.targetAccuracy);
+    // a loss that does not fit the output or the labels (label-loss-mismatch, raised at fit start) cannot fall below a
+    // floor however right the model is: a plateau there is that mismatch's consequence, not convergence, whatever the
+    // accuracy reached (the engine keeps it as the mismatch's evidence)
+    const mismatch = api.findings.find(f => f.code === 'label-loss-mismatch');
+    const unconverged = (recent > 0.5 * t[0] && c.notLearningWell(s.targetAccuracy)) || mismatch !== undefined;
     if (!(improvement < s.lossPlateauRelative && unconverged)) return undefined;
+    const floor = typeof mismatch?.evidence.lossFloor === 'number' ? mismatch.evidence.lossFloor : null;
     // a loss that rose while the training accuracy swings beyond its noise is overshooting, not on a plateau: the
     // oscillation rule judges it once the accuracy history can be judged; it stays loss-not-decreasing only if not
     if (recent > ref && this.curves.bigSwings >= 1 && (!historyJudged(api) || oscillates(api, this.curves.bigSwings)))
@@ -160,7 +165,7 @@ export class CurveRules implements RuleFamily {
     return api.make(
       'loss-not-decreasing',
       'warning',
-      `The training loss has not decreased for ${W} epochs (best ${fmt(ref)} before, ${fmt(recent)} since: ${(improvement * 100).toFixed(3)}% better, threshold ${pct(s.lossPlateauRelative)}) and is still ${pct(recent / t[0])} of its first value.`,
+      `The training loss has not decreased for ${W} epochs (best ${fmt(ref)} before, ${fmt(recent)} since: ${(improvement * 100).toFixed(3)}% better, threshold ${pct(s.lossPlateauRelative)}) and is still ${pct(recent / t[0])} of its first value.${floor !== null ? ` It has stopped at the floor of ${fmt(floor)} that the loss's mismatch with the output imposes.` : mismatch ? ' The loss does not fit the output or the labels (label-loss-mismatch, found at fit start): fix that first.' : ''}`,
       {
         location: c.compileSite,
         evidence: {
@@ -171,6 +176,7 @@ export class CurveRules implements RuleFamily {
           epochs: W,
           firstLoss: t[0],
           lr: c.lr,
+          lossFloor: floor,
         },
         rule: RULE_SOURCES.lossFlat,
         fromStep: stepOfEpochStart(api, n - W + 1),
