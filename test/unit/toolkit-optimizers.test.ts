@@ -6,6 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { tinyReluNet } from './tinyNet';
 import { createOptimizers, OPTIMIZER_DEFAULTS, type OptimizerName } from '../../src/toolkit/optimizers';
 
 before(async () => {
@@ -235,18 +236,8 @@ test('nadam is a tfjs optimizer: compile and fit use it; dispose frees its slots
 });
 
 async function nadamModel(epochs: number) {
-  const model = tf.sequential({
-    // seeded: from some random draws 4 ReLU units at lr 0.01 need more than 20 epochs to cut the loss by 10%
-    layers: [
-      tf.layers.dense({
-        inputShape: [3],
-        units: 4,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: 7 }),
-      }),
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }),
-    ],
-  });
+  // seeded: from some random draws 4 ReLU units at lr 0.01 need more than 20 epochs to cut the loss by 10%
+  const model = tinyReluNet({ hidden: 7, output: 8 });
   const optimizer = opts.nadam(0.01);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   const xs = tf.tensor2d(X);

@@ -15,6 +15,7 @@ import {
   oneCycleAt,
   oneCyclePlan,
 } from '../../src/toolkit/schedules';
+import { tinyReluNet } from './tinyNet';
 import { setOptimizerMomentum, setOptimizerLearningRate, MOMENTUM_KEY } from '../../src/toolkit/optimizerState';
 
 before(async () => {
@@ -59,17 +60,7 @@ class Recorder extends tf.Callback {
 }
 
 function model(optimizer: tf.Optimizer): tf.Sequential {
-  const m = tf.sequential({
-    layers: [
-      tf.layers.dense({
-        inputShape: [3],
-        units: 4,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
-      }),
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }),
-    ],
-  });
+  const m = tinyReluNet({ hidden: 1, output: 2 });
   m.compile({ optimizer, loss: 'meanSquaredError' });
   return m;
 }
